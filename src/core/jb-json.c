@@ -1,0 +1,325 @@
+/* jb-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-json"
+
+#include "jb-json.h"
+
+#include <math.h>
+#include <string.h>
+
+JsonNode *
+jb_json_parse_object (const char  *data,
+                      gssize       length,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL || length == 0)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_MALFORMED_JSON, "The body is empty.");
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_MALFORMED_JSON,
+                   "The body is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_NOT_AN_OBJECT,
+                           "The body must be a JSON object.");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+gboolean
+jb_json_check_members (JsonObject         *object,
+                       const char * const *allowed,
+                       GError            **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, NULL))
+    {
+      if (!g_strv_contains (allowed, name))
+        {
+          g_set_error (error, JB_ERROR, JB_ERROR_UNKNOWN_FIELD,
+                       "Unknown field \"%s\".", name);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Returns the member's node, NULL when absent or null. Sets *ok to FALSE
+ * (and @error) only when absent and required. */
+static JsonNode *
+lookup_member (JsonObject  *object,
+               const char  *member,
+               gboolean     required,
+               gboolean    *ok,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *ok = TRUE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        {
+          g_set_error (error, JB_ERROR, JB_ERROR_MISSING_FIELD,
+                       "The field \"%s\" is required.", member);
+          *ok = FALSE;
+        }
+      return NULL;
+    }
+
+  return node;
+}
+
+static gboolean
+wrong_type (const char  *member,
+            const char  *expected,
+            GError     **error)
+{
+  g_set_error (error, JB_ERROR, JB_ERROR_INVALID_TYPE,
+               "The field \"%s\" must be %s.", member, expected);
+  return FALSE;
+}
+
+static gboolean
+holds_value_of_type (JsonNode *node,
+                     GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+gboolean
+jb_json_get_string (JsonObject   *object,
+                    const char   *member,
+                    gboolean      required,
+                    const char  **out,
+                    GError      **error)
+{
+  gboolean ok;
+  JsonNode *node = lookup_member (object, member, required, &ok, error);
+
+  if (node == NULL)
+    return ok;
+  if (!holds_value_of_type (node, G_TYPE_STRING))
+    return wrong_type (member, "a string", error);
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+jb_json_get_int (JsonObject  *object,
+                 const char  *member,
+                 gboolean     required,
+                 gint64      *out,
+                 GError     **error)
+{
+  gboolean ok;
+  JsonNode *node = lookup_member (object, member, required, &ok, error);
+
+  if (node == NULL)
+    return ok;
+  if (!holds_value_of_type (node, G_TYPE_INT64))
+    return wrong_type (member, "an integer", error);
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+jb_json_get_double (JsonObject  *object,
+                    const char  *member,
+                    gboolean     required,
+                    double      *out,
+                    GError     **error)
+{
+  gboolean ok;
+  JsonNode *node = lookup_member (object, member, required, &ok, error);
+  double value;
+
+  if (node == NULL)
+    return ok;
+
+  /* json-glib parses "3" as an integer and "3.0" as a double: take both. */
+  if (holds_value_of_type (node, G_TYPE_DOUBLE))
+    value = json_node_get_double (node);
+  else if (holds_value_of_type (node, G_TYPE_INT64))
+    value = (double) json_node_get_int (node);
+  else
+    return wrong_type (member, "a number", error);
+
+  if (!isfinite (value))
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                   "The field \"%s\" must be a finite number.", member);
+      return FALSE;
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+jb_json_get_boolean (JsonObject  *object,
+                     const char  *member,
+                     gboolean     required,
+                     gboolean    *out,
+                     GError     **error)
+{
+  gboolean ok;
+  JsonNode *node = lookup_member (object, member, required, &ok, error);
+
+  if (node == NULL)
+    return ok;
+  if (!holds_value_of_type (node, G_TYPE_BOOLEAN))
+    return wrong_type (member, "true or false", error);
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+jb_json_get_object (JsonObject   *object,
+                    const char   *member,
+                    gboolean      required,
+                    JsonObject  **out,
+                    GError      **error)
+{
+  gboolean ok;
+  JsonNode *node = lookup_member (object, member, required, &ok, error);
+
+  if (node == NULL)
+    return ok;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (member, "an object", error);
+
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+jb_json_get_array (JsonObject  *object,
+                   const char  *member,
+                   gboolean     required,
+                   JsonArray  **out,
+                   GError     **error)
+{
+  gboolean ok;
+  JsonNode *node = lookup_member (object, member, required, &ok, error);
+
+  if (node == NULL)
+    return ok;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return wrong_type (member, "an array", error);
+
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+gboolean
+jb_json_get_enum (JsonObject       *object,
+                  const char       *member,
+                  gboolean          required,
+                  JbEnumParseFunc   parse,
+                  int              *out,
+                  GError          **error)
+{
+  const char *str = NULL;
+
+  if (!jb_json_get_string (object, member, required, &str, error))
+    return FALSE;
+  if (str == NULL)
+    return TRUE;
+
+  if (!parse (str, out))
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INVALID_VALUE,
+                   "\"%s\" is not a valid value for \"%s\".", str, member);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+jb_json_get_lat_lon (JsonObject  *object,
+                     double      *out_lat,
+                     double      *out_lon,
+                     GError     **error)
+{
+  double lat = 0, lon = 0;
+
+  if (!jb_json_get_double (object, "lat", TRUE, &lat, error) ||
+      !jb_json_get_double (object, "lon", TRUE, &lon, error))
+    return FALSE;
+
+  if (lat < -90.0 || lat > 90.0)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                   "The latitude %g is outside [-90, 90].", lat);
+      return FALSE;
+    }
+  if (lon < -180.0 || lon > 180.0)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                   "The longitude %g is outside [-180, 180].", lon);
+      return FALSE;
+    }
+
+  *out_lat = lat;
+  *out_lon = lon;
+  return TRUE;
+}
+
+char *
+jb_json_to_string (JsonNode *node,
+                   gsize    *out_length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, out_length);
+}
+
+char *
+jb_json_error_body (const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *code = "internal";
+
+  if (error->domain == JB_ERROR)
+    code = jb_error_code_to_string ((JbErrorCode) error->code);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return jb_json_to_string (root, NULL);
+}
