@@ -1,0 +1,39 @@
+/* jb-demo.h — the demo city: 开福区's pilot stations, units, terminals and users
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint32 seed;          /* default 20260113 */
+  guint   n_guards;      /* default 2000 (the article: 联动力量超过2000人) */
+  guint   n_extra_units; /* default 0; load tests add this many more moving guards */
+} JbDemoOptions;
+
+void        jb_demo_options_init    (JbDemoOptions       *options);
+
+typedef struct
+{
+  GPtrArray  *stations;   /* JsonObject*, protocol Station objects */
+  GPtrArray  *units;      /* JsonObject*, protocol Unit objects with "position" */
+  GPtrArray  *terminals;  /* JsonObject*, protocol Terminal objects, plus "secret" and "gateway" */
+  GPtrArray  *users;      /* JsonObject*: {"username","password","display_name","role","station_id"} */
+  JsonObject *city;       /* {"name","district","center":{"lat","lon"},"zoom"} */
+} JbDemoCity;
+
+JbDemoCity *jb_demo_city_new        (const JbDemoOptions *options,
+                                     GError             **error);
+void        jb_demo_city_free       (JbDemoCity          *city);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbDemoCity, jb_demo_city_free)
+
+/* The demo secret of a terminal: deterministic, so the simulator can
+ * authenticate as any demo terminal. Demo only: never for real devices. */
+char       *jb_demo_terminal_secret (const char          *terminal_id);
+
+G_END_DECLS
