@@ -1,0 +1,95 @@
+/* jb-test-server.h — start the real jingbao-dispatchd for a test and talk to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _JbTestServer JbTestServer;
+
+/* Starts the binary named by $JB_DISPATCHD on 127.0.0.1:0 with a database
+ * in a fresh temporary directory, plus @extra_args (NULL-terminated, may be
+ * NULL), and waits for its "listening on" line. Aborts the test on failure. */
+JbTestServer *jb_test_server_start        (const char * const *extra_args);
+const char   *jb_test_server_get_url      (JbTestServer       *self);
+const char   *jb_test_server_get_db_path  (JbTestServer       *self);
+/* Sends @signum and waits for the process to end. */
+void          jb_test_server_kill         (JbTestServer       *self,
+                                           int                 signum);
+/* Starts the server again on the same database and port (after a kill). */
+void          jb_test_server_restart      (JbTestServer       *self);
+/* SIGTERM, asserts a clean exit (status 0), removes the temporary files. */
+void          jb_test_server_free         (JbTestServer       *self);
+
+typedef struct
+{
+  guint       status;
+  JsonNode   *body;      /* NULL when the body is empty or not JSON */
+  char       *text;      /* the raw body, NUL-terminated */
+  SoupMessageHeaders *headers;
+} JbTestResponse;
+
+void            jb_test_response_free     (JbTestResponse     *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbTestResponse, jb_test_response_free)
+
+/* A blocking request. @authorization is the whole header value ("Bearer …",
+ * "Basic …") or NULL; @body is sent as is (may be invalid JSON on purpose). */
+JbTestResponse *jb_test_request           (JbTestServer       *self,
+                                           const char         *method,
+                                           const char         *path,
+                                           const char         *authorization,
+                                           const char         *idempotency_key,
+                                           const char         *body);
+/* Like jb_test_request with a body of @length raw bytes. */
+JbTestResponse *jb_test_request_bytes     (JbTestServer       *self,
+                                           const char         *method,
+                                           const char         *path,
+                                           const char         *authorization,
+                                           const char         *idempotency_key,
+                                           const char         *body,
+                                           gsize               length);
+
+/* POST /api/v1/session; asserts 201 and returns "Bearer TOKEN". */
+char           *jb_test_login             (JbTestServer       *self,
+                                           const char         *username,
+                                           const char         *password);
+/* "Basic base64(id:secret)". */
+char           *jb_test_device_auth       (const char         *terminal_id,
+                                           const char         *secret);
+
+/* Reads a member path like "error.code" or "items.0.id" from a response
+ * body; NULL when absent. */
+const char     *jb_test_json_string       (JsonNode           *node,
+                                           const char         *path);
+gint64          jb_test_json_int          (JsonNode           *node,
+                                           const char         *path);
+JsonNode       *jb_test_json_get          (JsonNode           *node,
+                                           const char         *path);
+
+/* The event stream. */
+typedef struct _JbTestEvents JbTestEvents;
+
+/* Connects to /api/v1/events (with ?since=@since when @since >= 0). Returns
+ * NULL (and sets *out_status) when the upgrade is refused. */
+JbTestEvents   *jb_test_events_connect    (JbTestServer       *self,
+                                           const char         *authorization,
+                                           gint64              since,
+                                           guint              *out_status);
+/* The next frame as JSON, waiting up to @timeout_ms; NULL on timeout or
+ * close. */
+JsonNode       *jb_test_events_next       (JbTestEvents       *events,
+                                           guint               timeout_ms);
+/* Skips frames until one of @type arrives (NULL on timeout). */
+JsonNode       *jb_test_events_wait_type  (JbTestEvents       *events,
+                                           const char         *type,
+                                           guint               timeout_ms);
+gboolean        jb_test_events_is_closed  (JbTestEvents       *events);
+gushort         jb_test_events_close_code (JbTestEvents       *events);
+void            jb_test_events_free       (JbTestEvents       *events);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbTestEvents, jb_test_events_free)
+
+G_END_DECLS
