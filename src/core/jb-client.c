@@ -1,0 +1,2 @@
+/* placeholder: the client comes next */
+#include "jb-client.h"

@@ -1,0 +1,20 @@
+/* jb-core.h — everything libjingbao-core offers the app
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "jb-client.h"
+#include "jb-command.h"
+#include "jb-enum-types.h"
+#include "jb-enums.h"
+#include "jb-error.h"
+#include "jb-geo.h"
+#include "jb-incident.h"
+#include "jb-json.h"
+#include "jb-model-list.h"
+#include "jb-position.h"
+#include "jb-station.h"
+#include "jb-store.h"
+#include "jb-terminal.h"
+#include "jb-unit.h"

@@ -1,0 +1,16 @@
+/* jb-incident-private.h — what the store may do to an incident
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "jb-incident.h"
+
+G_BEGIN_DECLS
+
+/* Replaces every field (validated first: on error @self is unchanged). */
+gboolean _jb_incident_update_from_json (JbIncident  *self,
+                                        JsonNode    *node,
+                                        GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* jb-station-private.h — what the store may do to a station
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "jb-station.h"
+
+G_BEGIN_DECLS
+
+/* Replaces every field (validated first: on error @self is unchanged). */
+gboolean _jb_station_update_from_json (JbStation   *self,
+                                       JsonNode    *node,
+                                       GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,860 @@
+/* jb-store.c — the client's state, changed only by applying server data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-store"
+
+#include "jb-store.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "jb-enum-types.h"
+#include "jb-incident-private.h"
+#include "jb-json.h"
+#include "jb-model-list-private.h"
+#include "jb-moved-frame.h"
+#include "jb-station-private.h"
+#include "jb-terminal-private.h"
+#include "jb-unit-private.h"
+
+struct _JbStore
+{
+  GObject      parent_instance;
+
+  gint64       seq;
+  gint64       server_time;
+  gboolean     has_snapshot;
+  JsonObject  *config;
+  JsonObject  *user;
+
+  /* Owned references. The hash tables borrow both the key (the object's
+   * id, which never changes) and the value (the list holds it). */
+  JbModelList *units;
+  JbModelList *terminals;
+  JbModelList *stations;
+  JbModelList *incidents;
+  GHashTable  *unit_by_id;
+  GHashTable  *terminal_by_id;
+  GHashTable  *station_by_id;
+  GHashTable  *incident_by_id;
+  GArray      *points;  /* JbUnitPoint, index i ↔ units item i */
+
+  guint        moved_idle_id;
+  guint64      n_events;
+  guint64      n_moves;
+};
+
+G_DEFINE_FINAL_TYPE (JbStore, jb_store, G_TYPE_OBJECT)
+
+enum {
+  UNITS_MOVED,
+  CHANGED,
+  SNAPSHOT_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Unit points */
+
+static void
+fill_unit_point (JbUnitPoint *point,
+                 JbUnit      *unit)
+{
+  JbPosition pos;
+
+  point->kind = (guint8) jb_unit_get_kind (unit);
+  point->status = (guint8) jb_unit_get_status (unit);
+  point->flags = jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0;
+
+  if (jb_unit_get_position (unit, &pos))
+    {
+      point->lat = pos.lat;
+      point->lon = pos.lon;
+      point->heading = (float) pos.heading;
+      point->time = pos.time;
+      point->flags |= JB_UNIT_POINT_HAS_POSITION;
+      if (!isnan (pos.heading))
+        point->flags |= JB_UNIT_POINT_HAS_HEADING;
+    }
+  else
+    {
+      point->lat = NAN;
+      point->lon = NAN;
+      point->heading = NAN;
+      point->time = 0;
+    }
+}
+
+static void
+move_unit_point (JbUnitPoint      *point,
+                 const JbPosition *pos)
+{
+  point->lat = pos->lat;
+  point->lon = pos->lon;
+  point->heading = (float) pos->heading;
+  point->time = pos->time;
+  point->flags |= JB_UNIT_POINT_HAS_POSITION;
+  if (isnan (pos->heading))
+    point->flags &= ~JB_UNIT_POINT_HAS_HEADING;
+  else
+    point->flags |= JB_UNIT_POINT_HAS_HEADING;
+}
+
+/* units-moved batching */
+
+static gboolean
+emit_units_moved_cb (gpointer user_data)
+{
+  JbStore *self = user_data;
+
+  self->moved_idle_id = 0;
+  g_signal_emit (self, signals[UNITS_MOVED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_units_moved (JbStore *self)
+{
+  if (self->moved_idle_id == 0)
+    self->moved_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10,
+                                           emit_units_moved_cb, self, NULL);
+}
+
+static void
+apply_move (JbStore          *self,
+            JbUnit           *unit,
+            const JbPosition *pos)
+{
+  guint index = _jb_unit_get_index (unit);
+
+  _jb_unit_set_position (unit, pos);
+  move_unit_point (&g_array_index (self->points, JbUnitPoint, index), pos);
+  self->n_moves++;
+  schedule_units_moved (self);
+}
+
+/* Snapshot */
+
+/* Parses every item of @array with @new_from_json, so the whole snapshot
+ * is validated before anything changes. *out_nodes gets the item nodes
+ * (borrowed from @array), parallel to the result. */
+typedef gpointer (*NewFromJsonFunc) (JsonNode *node, GError **error);
+typedef gboolean (*UpdateFromJsonFunc) (gpointer self, JsonNode *node, GError **error);
+typedef const char *(*GetIdFunc) (gpointer self);
+
+static GPtrArray *
+parse_items (JsonArray        *array,
+             const char       *what,
+             NewFromJsonFunc   new_from_json,
+             GPtrArray       **out_nodes,
+             GError          **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  guint n = json_array_get_length (array);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      gpointer item = new_from_json (node, error);
+
+      if (item == NULL)
+        {
+          g_prefix_error (error, "%s[%u]: ", what, i);
+          return NULL;
+        }
+      g_ptr_array_add (items, item);
+      g_ptr_array_add (nodes, node);
+    }
+
+  *out_nodes = g_steal_pointer (&nodes);
+  return g_steal_pointer (&items);
+}
+
+/* Swaps in @fresh for the list's contents, keeping the old object for
+ * every id that survives (updated in place from its node), so a view
+ * holding one stays live. Rebuilds @by_id; the caller splices the list. */
+static void
+replace_items (GHashTable         *by_id,
+               GPtrArray          *fresh,
+               GPtrArray          *nodes,
+               UpdateFromJsonFunc  update,
+               GetIdFunc           get_id)
+{
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      gpointer item = g_ptr_array_index (fresh, i);
+      gpointer old = g_hash_table_lookup (by_id, get_id (item));
+      g_autoptr(GError) error = NULL;
+
+      if (old == NULL)
+        continue;
+      /* Already validated: this cannot fail. */
+      if (!update (old, g_ptr_array_index (nodes, i), &error))
+        {
+          g_critical ("Updating %s failed after validation: %s", get_id (old), error->message);
+          continue;
+        }
+      g_ptr_array_index (fresh, i) = g_object_ref (old);
+      g_object_unref (item);
+    }
+
+  g_hash_table_remove_all (by_id);
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      gpointer item = g_ptr_array_index (fresh, i);
+
+      g_hash_table_insert (by_id, (gpointer) get_id (item), item);
+    }
+}
+
+gboolean
+jb_store_load_snapshot (JbStore   *self,
+                        JsonNode  *snapshot,
+                        GError   **error)
+{
+  JsonObject *object;
+  JsonObject *config = NULL, *user = NULL;
+  JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
+  g_autoptr(GPtrArray) new_stations = NULL, station_nodes = NULL;
+  g_autoptr(GPtrArray) new_units = NULL, unit_nodes = NULL;
+  g_autoptr(GPtrArray) new_terminals = NULL, terminal_nodes = NULL;
+  g_autoptr(GPtrArray) new_incidents = NULL, incident_nodes = NULL;
+  gint64 seq = 0, server_time = 0;
+  guint n_stations, n_units, n_terminals, n_incidents;
+
+  g_return_val_if_fail (JB_IS_STORE (self), FALSE);
+
+  if (snapshot == NULL || !JSON_NODE_HOLDS_OBJECT (snapshot))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_NOT_AN_OBJECT,
+                           "The snapshot must be a JSON object.");
+      return FALSE;
+    }
+  object = json_node_get_object (snapshot);
+
+  /* Unknown members are tolerated: a newer server may add some. */
+  if (!jb_json_get_int (object, "seq", TRUE, &seq, error) ||
+      !jb_json_get_int (object, "server_time", FALSE, &server_time, error) ||
+      !jb_json_get_object (object, "config", FALSE, &config, error) ||
+      !jb_json_get_object (object, "user", FALSE, &user, error) ||
+      !jb_json_get_array (object, "stations", TRUE, &stations, error) ||
+      !jb_json_get_array (object, "units", TRUE, &units, error) ||
+      !jb_json_get_array (object, "terminals", TRUE, &terminals, error) ||
+      !jb_json_get_array (object, "incidents", TRUE, &incidents, error))
+    return FALSE;
+
+  if (seq < 0)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                           "The snapshot's \"seq\" must not be negative.");
+      return FALSE;
+    }
+
+  if (!(new_stations = parse_items (stations, "stations", (NewFromJsonFunc) jb_station_new_from_json,
+                                    &station_nodes, error)) ||
+      !(new_units = parse_items (units, "units", (NewFromJsonFunc) jb_unit_new_from_json,
+                                 &unit_nodes, error)) ||
+      !(new_terminals = parse_items (terminals, "terminals", (NewFromJsonFunc) jb_terminal_new_from_json,
+                                     &terminal_nodes, error)) ||
+      !(new_incidents = parse_items (incidents, "incidents", (NewFromJsonFunc) jb_incident_new_from_json,
+                                     &incident_nodes, error)))
+    return FALSE;
+
+  /* Snapshots hold open incidents only; drop a closed one all the same. */
+  for (guint i = new_incidents->len; i > 0; i--)
+    if (!jb_incident_is_open (g_ptr_array_index (new_incidents, i - 1)))
+      {
+        g_ptr_array_remove_index (new_incidents, i - 1);
+        g_ptr_array_remove_index (incident_nodes, i - 1);
+      }
+
+  /* Everything is valid: now change state, then tell the world. */
+  replace_items (self->station_by_id, new_stations, station_nodes,
+                 (UpdateFromJsonFunc) _jb_station_update_from_json, (GetIdFunc) jb_station_get_id);
+  replace_items (self->unit_by_id, new_units, unit_nodes,
+                 (UpdateFromJsonFunc) _jb_unit_update_from_json, (GetIdFunc) jb_unit_get_id);
+  replace_items (self->terminal_by_id, new_terminals, terminal_nodes,
+                 (UpdateFromJsonFunc) _jb_terminal_update_from_json, (GetIdFunc) jb_terminal_get_id);
+  replace_items (self->incident_by_id, new_incidents, incident_nodes,
+                 (UpdateFromJsonFunc) _jb_incident_update_from_json, (GetIdFunc) jb_incident_get_id);
+
+  g_array_set_size (self->points, new_units->len);
+  for (guint i = 0; i < new_units->len; i++)
+    {
+      JbUnit *unit = g_ptr_array_index (new_units, i);
+
+      _jb_unit_set_index (unit, i);
+      fill_unit_point (&g_array_index (self->points, JbUnitPoint, i), unit);
+    }
+
+  self->seq = seq;
+  self->server_time = server_time;
+  self->has_snapshot = TRUE;
+  g_clear_pointer (&self->config, json_object_unref);
+  g_clear_pointer (&self->user, json_object_unref);
+  if (config != NULL)
+    self->config = json_object_ref (config);
+  if (user != NULL)
+    self->user = json_object_ref (user);
+
+  n_stations = jb_model_list_get_n_items (self->stations);
+  n_units = jb_model_list_get_n_items (self->units);
+  n_terminals = jb_model_list_get_n_items (self->terminals);
+  n_incidents = jb_model_list_get_n_items (self->incidents);
+  _jb_model_list_splice (self->stations, 0, n_stations, new_stations->pdata, new_stations->len);
+  _jb_model_list_splice (self->units, 0, n_units, new_units->pdata, new_units->len);
+  _jb_model_list_splice (self->terminals, 0, n_terminals, new_terminals->pdata, new_terminals->len);
+  _jb_model_list_splice (self->incidents, 0, n_incidents, new_incidents->pdata, new_incidents->len);
+
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CONFIG, NULL);
+  g_signal_emit (self, signals[SNAPSHOT_LOADED], 0);
+  schedule_units_moved (self);
+
+  return TRUE;
+}
+
+/* Events */
+
+static gboolean
+get_data_member (JsonObject  *data,
+                 const char  *member,
+                 JsonNode   **out,
+                 GError     **error)
+{
+  JsonObject *object = NULL;
+
+  if (!jb_json_get_object (data, member, TRUE, &object, error))
+    {
+      g_prefix_error (error, "data: ");
+      return FALSE;
+    }
+  *out = json_object_get_member (data, member);
+  return TRUE;
+}
+
+/* The existing object for the "id" of the object in @node, if any; a bad
+ * or missing id is left to the codec to report. */
+static gpointer
+lookup_by_node_id (GHashTable *by_id,
+                   JsonNode   *node)
+{
+  JsonNode *id = json_object_get_member (json_node_get_object (node), "id");
+
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+    return NULL;
+  return g_hash_table_lookup (by_id, json_node_get_string (id));
+}
+
+static gboolean
+apply_unit (JbStore     *self,
+            JsonObject  *data,
+            GError     **error)
+{
+  JsonNode *node;
+  g_autoptr(JbUnit) fresh = NULL;
+  JbUnit *unit;
+  guint index;
+
+  if (!get_data_member (data, "unit", &node, error))
+    return FALSE;
+
+  unit = lookup_by_node_id (self->unit_by_id, node);
+  if (unit != NULL)
+    {
+      if (!_jb_unit_update_from_json (unit, node, error))
+        return FALSE;
+      index = _jb_unit_get_index (unit);
+      fill_unit_point (&g_array_index (self->points, JbUnitPoint, index), unit);
+      _jb_model_list_item_changed (self->units, index);
+    }
+  else
+    {
+      JbUnitPoint point;
+
+      if (!(fresh = jb_unit_new_from_json (node, error)))
+        return FALSE;
+      unit = fresh;
+      index = jb_model_list_get_n_items (self->units);
+      _jb_unit_set_index (unit, index);
+      fill_unit_point (&point, unit);
+      g_array_append_val (self->points, point);
+      g_hash_table_insert (self->unit_by_id, (gpointer) jb_unit_get_id (unit), unit);
+      _jb_model_list_append (self->units, unit);
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_UNIT, jb_unit_get_id (unit));
+  return TRUE;
+}
+
+static gboolean
+apply_unit_moved (JbStore     *self,
+                  JsonObject  *data,
+                  GError     **error)
+{
+  const char *id = NULL;
+  JbPosition pos;
+  JbUnit *unit;
+
+  /* The flat unit.moved data is a Position plus the unit's id. */
+  if (!jb_json_get_string (data, "id", TRUE, &id, error) ||
+      !jb_position_from_json_object (data, "data", &pos, error))
+    return FALSE;
+
+  unit = g_hash_table_lookup (self->unit_by_id, id);
+  if (unit == NULL)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_PROTOCOL,
+                   "unit.moved names an unknown unit \"%s\".", id);
+      return FALSE;
+    }
+
+  apply_move (self, unit, &pos);
+  return TRUE;
+}
+
+static gboolean
+apply_terminal (JbStore     *self,
+                JsonObject  *data,
+                GError     **error)
+{
+  JsonNode *node;
+  g_autoptr(JbTerminal) fresh = NULL;
+  JbTerminal *terminal;
+
+  if (!get_data_member (data, "terminal", &node, error))
+    return FALSE;
+
+  terminal = lookup_by_node_id (self->terminal_by_id, node);
+  if (terminal != NULL)
+    {
+      if (!_jb_terminal_update_from_json (terminal, node, error))
+        return FALSE;
+      _jb_model_list_item_changed (self->terminals, _jb_model_list_find (self->terminals, terminal));
+    }
+  else
+    {
+      if (!(fresh = jb_terminal_new_from_json (node, error)))
+        return FALSE;
+      terminal = fresh;
+      g_hash_table_insert (self->terminal_by_id, (gpointer) jb_terminal_get_id (terminal), terminal);
+      _jb_model_list_append (self->terminals, terminal);
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_TERMINAL, jb_terminal_get_id (terminal));
+  return TRUE;
+}
+
+static gboolean
+apply_station (JbStore     *self,
+               JsonObject  *data,
+               GError     **error)
+{
+  JsonNode *node;
+  g_autoptr(JbStation) fresh = NULL;
+  JbStation *station;
+
+  if (!get_data_member (data, "station", &node, error))
+    return FALSE;
+
+  station = lookup_by_node_id (self->station_by_id, node);
+  if (station != NULL)
+    {
+      if (!_jb_station_update_from_json (station, node, error))
+        return FALSE;
+      _jb_model_list_item_changed (self->stations, _jb_model_list_find (self->stations, station));
+    }
+  else
+    {
+      if (!(fresh = jb_station_new_from_json (node, error)))
+        return FALSE;
+      station = fresh;
+      g_hash_table_insert (self->station_by_id, (gpointer) jb_station_get_id (station), station);
+      _jb_model_list_append (self->stations, station);
+    }
+
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_STATION, jb_station_get_id (station));
+  return TRUE;
+}
+
+static gboolean
+apply_incident (JbStore     *self,
+                JsonObject  *data,
+                GError     **error)
+{
+  JsonNode *node;
+  g_autoptr(JbIncident) incident = NULL;
+  g_autofree char *id = NULL;
+  JbIncident *existing;
+
+  if (!get_data_member (data, "incident", &node, error))
+    return FALSE;
+
+  existing = lookup_by_node_id (self->incident_by_id, node);
+  if (existing != NULL)
+    {
+      guint position = _jb_model_list_find (self->incidents, existing);
+
+      /* Updated in place first, so a view holding it sees the final state
+       * (closed) before it leaves the list. */
+      if (!_jb_incident_update_from_json (existing, node, error))
+        return FALSE;
+      incident = g_object_ref (existing);
+      if (jb_incident_is_open (incident))
+        _jb_model_list_item_changed (self->incidents, position);
+      else
+        {
+          g_hash_table_remove (self->incident_by_id, jb_incident_get_id (incident));
+          _jb_model_list_remove (self->incidents, position);
+        }
+    }
+  else
+    {
+      if (!(incident = jb_incident_new_from_json (node, error)))
+        return FALSE;
+      if (jb_incident_is_open (incident))
+        {
+          g_hash_table_insert (self->incident_by_id, (gpointer) jb_incident_get_id (incident), incident);
+          _jb_model_list_append (self->incidents, incident);
+        }
+    }
+
+  id = g_strdup (jb_incident_get_id (incident));
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_INCIDENT, id);
+  return TRUE;
+}
+
+JbStoreApply
+jb_store_apply_event (JbStore   *self,
+                      JsonNode  *event,
+                      GError   **error)
+{
+  JsonObject *object;
+  JsonObject *data = NULL;
+  const char *type = NULL;
+  gint64 seq = 0, time = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (JB_IS_STORE (self), JB_STORE_APPLY_ERROR);
+
+  if (event == NULL || !JSON_NODE_HOLDS_OBJECT (event))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_NOT_AN_OBJECT,
+                           "An event must be a JSON object.");
+      return JB_STORE_APPLY_ERROR;
+    }
+  object = json_node_get_object (event);
+
+  if (!jb_json_get_string (object, "type", TRUE, &type, error))
+    return JB_STORE_APPLY_ERROR;
+  if (g_str_equal (type, "resync_required"))
+    return JB_STORE_APPLY_RESYNC;
+
+  if (!jb_json_get_int (object, "seq", TRUE, &seq, error) ||
+      !jb_json_get_int (object, "time", FALSE, &time, error))
+    return JB_STORE_APPLY_ERROR;
+
+  if (seq <= self->seq)
+    return JB_STORE_APPLY_DUPLICATE;
+  if (seq > self->seq + 1)
+    return JB_STORE_APPLY_GAP;
+
+  if (!jb_json_get_object (object, "data", TRUE, &data, error))
+    return JB_STORE_APPLY_ERROR;
+
+  if (g_str_equal (type, "unit.moved"))
+    ok = apply_unit_moved (self, data, error);
+  else if (g_str_equal (type, "unit.created") || g_str_equal (type, "unit.updated"))
+    ok = apply_unit (self, data, error);
+  else if (g_str_equal (type, "incident.created") || g_str_equal (type, "incident.updated"))
+    ok = apply_incident (self, data, error);
+  else if (g_str_equal (type, "terminal.created") || g_str_equal (type, "terminal.updated"))
+    ok = apply_terminal (self, data, error);
+  else if (g_str_equal (type, "station.created") || g_str_equal (type, "station.updated"))
+    ok = apply_station (self, data, error);
+  else
+    {
+      /* A newer server may send types we do not know: skip them, the seq
+       * still counts. */
+      g_debug ("Skipping event %" G_GINT64_FORMAT " of unknown type \"%s\"", seq, type);
+      ok = TRUE;
+    }
+
+  if (!ok)
+    {
+      g_prefix_error (error, "Event %" G_GINT64_FORMAT " (%s): ", seq, type);
+      return JB_STORE_APPLY_ERROR;
+    }
+
+  self->seq = seq;
+  if (time > 0)
+    self->server_time = time;
+  self->n_events++;
+  return JB_STORE_APPLY_OK;
+}
+
+JbStoreApply
+jb_store_apply_event_text (JbStore     *self,
+                           const char  *text,
+                           gsize        len,
+                           GError     **error)
+{
+  JbMovedFrame frame;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (JB_IS_STORE (self), JB_STORE_APPLY_ERROR);
+  g_return_val_if_fail (text != NULL || len == 0, JB_STORE_APPLY_ERROR);
+
+  if (_jb_moved_frame_scan (text, len, &frame))
+    {
+      char id[64];
+      JbUnit *unit;
+
+      if (frame.seq <= self->seq)
+        return JB_STORE_APPLY_DUPLICATE;
+      if (frame.seq > self->seq + 1)
+        return JB_STORE_APPLY_GAP;
+
+      /* The id, NUL-terminated for the hash lookup; an odd one (too long,
+       * unknown) goes the slow way, which reports the error. */
+      if (frame.id_len < sizeof id)
+        {
+          memcpy (id, frame.id, frame.id_len);
+          id[frame.id_len] = '\0';
+          unit = g_hash_table_lookup (self->unit_by_id, id);
+          if (unit != NULL)
+            {
+              apply_move (self, unit, &frame.position);
+              self->seq = frame.seq;
+              if (frame.time > 0)
+                self->server_time = frame.time;
+              self->n_events++;
+              return JB_STORE_APPLY_OK;
+            }
+        }
+    }
+
+  if (!(node = jb_json_parse_object (text, (gssize) len, error)))
+    return JB_STORE_APPLY_ERROR;
+
+  return jb_store_apply_event (self, node, error);
+}
+
+/* Accessors */
+
+gboolean
+jb_store_has_snapshot (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), FALSE);
+  return self->has_snapshot;
+}
+
+gint64
+jb_store_get_seq (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  return self->seq;
+}
+
+gint64
+jb_store_get_server_time (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  return self->server_time;
+}
+
+JsonObject *
+jb_store_get_config (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return self->config;
+}
+
+JsonObject *
+jb_store_get_user (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return self->user;
+}
+
+GListModel *
+jb_store_get_units (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->units);
+}
+
+GListModel *
+jb_store_get_terminals (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->terminals);
+}
+
+GListModel *
+jb_store_get_stations (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->stations);
+}
+
+GListModel *
+jb_store_get_incidents (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->incidents);
+}
+
+JbUnit *
+jb_store_lookup_unit (JbStore    *self,
+                      const char *id)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return id != NULL ? g_hash_table_lookup (self->unit_by_id, id) : NULL;
+}
+
+JbTerminal *
+jb_store_lookup_terminal (JbStore    *self,
+                          const char *id)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return id != NULL ? g_hash_table_lookup (self->terminal_by_id, id) : NULL;
+}
+
+JbIncident *
+jb_store_lookup_incident (JbStore    *self,
+                          const char *id)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return id != NULL ? g_hash_table_lookup (self->incident_by_id, id) : NULL;
+}
+
+JbStation *
+jb_store_lookup_station (JbStore    *self,
+                         const char *id)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return id != NULL ? g_hash_table_lookup (self->station_by_id, id) : NULL;
+}
+
+guint
+jb_store_get_unit_index (JbStore    *self,
+                         const char *id)
+{
+  JbUnit *unit = jb_store_lookup_unit (self, id);
+
+  return unit != NULL ? _jb_unit_get_index (unit) : G_MAXUINT;
+}
+
+const JbUnitPoint *
+jb_store_get_unit_points (JbStore *self,
+                          guint   *n)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+
+  if (n != NULL)
+    *n = self->points->len;
+  return (const JbUnitPoint *) (gpointer) self->points->data;
+}
+
+guint64
+jb_store_get_n_events (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  return self->n_events;
+}
+
+guint64
+jb_store_get_n_moves (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  return self->n_moves;
+}
+
+/* GObject */
+
+static void
+jb_store_dispose (GObject *object)
+{
+  JbStore *self = (JbStore *)object;
+
+  g_clear_handle_id (&self->moved_idle_id, g_source_remove);
+
+  G_OBJECT_CLASS (jb_store_parent_class)->dispose (object);
+}
+
+static void
+jb_store_finalize (GObject *object)
+{
+  JbStore *self = (JbStore *)object;
+
+  /* The tables borrow from the lists: drop them first. */
+  g_clear_pointer (&self->unit_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->terminal_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->station_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->incident_by_id, g_hash_table_unref);
+  g_clear_object (&self->units);
+  g_clear_object (&self->terminals);
+  g_clear_object (&self->stations);
+  g_clear_object (&self->incidents);
+  g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->config, json_object_unref);
+  g_clear_pointer (&self->user, json_object_unref);
+
+  G_OBJECT_CLASS (jb_store_parent_class)->finalize (object);
+}
+
+static void
+jb_store_class_init (JbStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jb_store_dispose;
+  object_class->finalize = jb_store_finalize;
+
+  /**
+   * JbStore::units-moved:
+   *
+   * Units moved (positions and unit points updated in place): at most once
+   * per main-loop batch, however many unit.moved events came.
+   */
+  signals[UNITS_MOVED] =
+    g_signal_new ("units-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbStore::changed:
+   * @kind: a #JbStoreChange
+   * @id: (nullable): the id of what changed, NULL for CONFIG
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  JB_TYPE_STORE_CHANGE, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  signals[SNAPSHOT_LOADED] =
+    g_signal_new ("snapshot-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+jb_store_init (JbStore *self)
+{
+  self->units = jb_model_list_new (JB_TYPE_UNIT);
+  self->terminals = jb_model_list_new (JB_TYPE_TERMINAL);
+  self->stations = jb_model_list_new (JB_TYPE_STATION);
+  self->incidents = jb_model_list_new (JB_TYPE_INCIDENT);
+  self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->terminal_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->station_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->incident_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->points = g_array_new (FALSE, TRUE, sizeof (JbUnitPoint));
+}
+
+JbStore *
+jb_store_new (void)
+{
+  return g_object_new (JB_TYPE_STORE, NULL);
+}

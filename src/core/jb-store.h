@@ -1,0 +1,134 @@
+/* jb-store.h — the client's state, changed only by applying server data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "jb-incident.h"
+#include "jb-station.h"
+#include "jb-terminal.h"
+#include "jb-unit.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  JB_STORE_APPLY_OK,
+  JB_STORE_APPLY_DUPLICATE,  /* seq <= current: ignored */
+  JB_STORE_APPLY_GAP,        /* seq > current + 1: nothing applied, resync */
+  JB_STORE_APPLY_RESYNC,     /* a resync_required frame */
+  JB_STORE_APPLY_ERROR,      /* bad frame: nothing applied, error set */
+} JbStoreApply;
+
+typedef enum
+{
+  JB_STORE_CHANGE_UNIT,
+  JB_STORE_CHANGE_TERMINAL,
+  JB_STORE_CHANGE_INCIDENT,
+  JB_STORE_CHANGE_STATION,
+  JB_STORE_CHANGE_CONFIG,
+} JbStoreChange;
+
+/* Bits of JbUnitPoint.flags. */
+typedef enum
+{
+  JB_UNIT_POINT_HAS_POSITION = 1 << 0,  /* else lat/lon are NAN */
+  JB_UNIT_POINT_HAS_HEADING  = 1 << 1,  /* else heading is NAN */
+  JB_UNIT_POINT_ASSIGNED     = 1 << 2,  /* the unit has an incident */
+} JbUnitPointFlags;
+
+/* One unit as the map layers need it, packed; index i is item i of
+ * jb_store_get_units(). */
+typedef struct
+{
+  double  lat;
+  double  lon;
+  float   heading;
+  guint8  kind;    /* JbUnitKind */
+  guint8  status;  /* JbUnitStatus */
+  guint16 flags;   /* JbUnitPointFlags */
+  gint64  time;    /* of the fix, ms; 0 when no position */
+} JbUnitPoint;
+
+#define JB_TYPE_STORE (jb_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (JbStore, jb_store, JB, STORE, GObject)
+
+JbStore           *jb_store_new                (void);
+
+/* Replaces everything with a GET /api/v1/snapshot answer; sets seq, config
+ * and user. Objects whose id survives are updated in place (a view holding
+ * one keeps a live object). Emits items-changed on every list, then
+ * ::changed (CONFIG, NULL) and ::snapshot-loaded. On error nothing changes. */
+gboolean           jb_store_load_snapshot      (JbStore     *self,
+                                                JsonNode    *snapshot,
+                                                GError     **error);
+gboolean           jb_store_has_snapshot       (JbStore     *self);
+
+/* Applies one event frame (the whole {"seq","type","time","data"} object).
+ * Unknown event types are skipped (seq still advances): newer servers may
+ * add types. */
+JbStoreApply       jb_store_apply_event        (JbStore     *self,
+                                                JsonNode    *event,
+                                                GError     **error);
+/* The same from the frame's text (need not be NUL-terminated). unit.moved
+ * frames take a hand-written scanner; anything else or unusual goes through
+ * json-glib and jb_store_apply_event(). */
+JbStoreApply       jb_store_apply_event_text   (JbStore     *self,
+                                                const char  *text,
+                                                gsize        len,
+                                                GError     **error);
+
+/* The seq of the last event applied (the snapshot's seq after a load). */
+gint64             jb_store_get_seq            (JbStore     *self);
+/* The snapshot's server_time (ms) and the time field of the last event. */
+gint64             jb_store_get_server_time    (JbStore     *self);
+/* Borrowed, NULL before the first snapshot. */
+JsonObject        *jb_store_get_config         (JbStore     *self);
+JsonObject        *jb_store_get_user           (JbStore     *self);
+
+/* Borrowed GListModels of JbUnit, JbTerminal, JbStation and the OPEN
+ * JbIncidents (status != closed; a closing incident is updated in place,
+ * then removed). In-place changes emit items-changed (pos, 1, 1), except
+ * position moves (see ::units-moved). */
+GListModel        *jb_store_get_units          (JbStore     *self);
+GListModel        *jb_store_get_terminals      (JbStore     *self);
+GListModel        *jb_store_get_stations       (JbStore     *self);
+GListModel        *jb_store_get_incidents      (JbStore     *self);
+
+/* Borrowed; NULL when unknown (closed incidents are not kept). */
+JbUnit            *jb_store_lookup_unit        (JbStore     *self,
+                                                const char  *id);
+JbTerminal        *jb_store_lookup_terminal    (JbStore     *self,
+                                                const char  *id);
+JbIncident        *jb_store_lookup_incident    (JbStore     *self,
+                                                const char  *id);
+JbStation         *jb_store_lookup_station     (JbStore     *self,
+                                                const char  *id);
+/* Position in jb_store_get_units() (and the points array), or
+ * GTK_INVALID_LIST_POSITION (G_MAXUINT) when unknown. */
+guint              jb_store_get_unit_index     (JbStore     *self,
+                                                const char  *id);
+
+/* Packed unit positions, in step with jb_store_get_units(); valid until
+ * the next change of the units list. */
+const JbUnitPoint *jb_store_get_unit_points    (JbStore     *self,
+                                                guint       *n);
+
+/* Counters, for the status bar and tests. */
+guint64            jb_store_get_n_events       (JbStore     *self);
+guint64            jb_store_get_n_moves        (JbStore     *self);
+
+/* Signals:
+ *   ::units-moved ()  at most once per main-loop batch of unit.moved
+ *       events (an idle at G_PRIORITY_HIGH_IDLE + 10), after the units and
+ *       points were updated in place.
+ *   ::changed (JbStoreChange kind, const char *id)  anything else that
+ *       changed (a unit's status, an incident, …); id is NULL for CONFIG.
+ *   ::snapshot-loaded ()  after jb_store_load_snapshot() succeeded.
+ */
+
+G_END_DECLS
