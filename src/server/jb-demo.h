@@ -1,5 +1,10 @@
 /* jb-demo.h — the demo city: 开福区's pilot stations, units, terminals and users
  *
+ * The district boundary comes from the GResource compiled from
+ * data/jb-server.gresource.xml with c_name "jb_server": jb-demo.c calls
+ * jb_server_get_resource (), so whatever links jb-demo.c must link that
+ * generated source too (gnome.compile_resources (…, c_name: 'jb_server')).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
