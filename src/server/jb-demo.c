@@ -678,6 +678,7 @@ terminal_new (Builder        *b,
               JbTerminalKind  kind,
               const char     *name,
               guint           station,
+              const char     *org_id,
               const char     *unit_id,
               JsonObject     *venue,     /* (transfer full) (nullable) */
               gboolean        located,
@@ -695,6 +696,7 @@ terminal_new (Builder        *b,
   else
     json_object_set_null_member (t, "venue");
   json_object_set_string_member (t, "station_id", station_seeds[station].id);
+  json_object_set_string_member (t, "org_id", org_id);
   if (unit_id != NULL)
     json_object_set_string_member (t, "unit_id", unit_id);
   else
@@ -721,7 +723,8 @@ build_alarm_buttons (Builder *b)
       g_autofree char *id = g_strdup_printf ("t-ab-%04u", i + 1);
       g_autofree char *name = g_strconcat (v->name, " 一键报警", NULL);
 
-      terminal_new (b, id, JB_TERMINAL_KIND_ALARM_BUTTON, name, v->station, NULL,
+      terminal_new (b, id, JB_TERMINAL_KIND_ALARM_BUTTON, name, v->station,
+                    company_seeds[v->company].id, NULL,
                     venue_object (v), TRUE, v->lat, v->lon, FALSE);
     }
 }
@@ -756,7 +759,8 @@ build_sensors (Builder *b,
 
       id = g_strdup_printf ("t-sn-%04u", ++n);
       name = g_strconcat (v->name, " ", PICK (b, sensor_kinds), NULL);
-      terminal_new (b, id, JB_TERMINAL_KIND_SENSOR, name, v->station, NULL,
+      terminal_new (b, id, JB_TERMINAL_KIND_SENSOR, name, v->station,
+                    company_seeds[v->company].id, NULL,
                     venue_object (v), TRUE, v->lat, v->lon, FALSE);
     }
 }
@@ -787,7 +791,7 @@ build_gateway (Builder       *b,
   office.address = random_address (b, s);
   office.contact = g_strconcat (PICK (b, surnames), "队长", NULL);
   office.phone = random_desk_phone (b);
-  terminal_new (b, id, JB_TERMINAL_KIND_SENSOR, name, s, NULL, venue_object (&office),
+  terminal_new (b, id, JB_TERMINAL_KIND_SENSOR, name, s, org->id, NULL, venue_object (&office),
                 TRUE, b->org_lat[index], b->org_lon[index], TRUE);
   g_free (office.address);
   g_free (office.contact);
@@ -853,7 +857,7 @@ add_handset (Builder    *b,
 
   json_object_set_string_member (unit, "terminal_id", id);
   return terminal_new (b, id, JB_TERMINAL_KIND_POLICE_HANDSET, name, s,
-                       json_object_get_string_member (unit, "id"), NULL, FALSE, 0, 0, FALSE);
+                       station_seeds[s].id, json_object_get_string_member (unit, "id"), NULL, FALSE, 0, 0, FALSE);
 }
 
 static void
@@ -1004,6 +1008,7 @@ build_body_cameras (Builder *b,
           json_object_set_string_member (u, "status", jb_unit_status_to_string (JB_UNIT_STATUS_AVAILABLE));
           json_object_set_string_member (u, "terminal_id", id);
           terminal_new (b, id, JB_TERMINAL_KIND_BODY_CAMERA, name, s,
+                        json_object_get_string_member (u, "org_id"),
                         json_object_get_string_member (u, "id"), NULL, FALSE, 0, 0, FALSE);
         }
     }

@@ -26,7 +26,11 @@ typedef struct
 {
   GPtrArray  *stations;   /* JsonObject*, protocol Station objects */
   GPtrArray  *units;      /* JsonObject*, protocol Unit objects with "position" */
-  GPtrArray  *terminals;  /* JsonObject*, protocol Terminal objects, plus "secret" and "gateway" */
+  GPtrArray  *terminals;  /* JsonObject*, protocol Terminal objects, plus "secret" (the demo
+                           * secret, plaintext), "gateway" (TRUE: relays positions for
+                           * every unit of its organisation) and "org_id" (the security
+                           * company or volunteer team it belongs to; the station for
+                           * police handsets) */
   GPtrArray  *users;      /* JsonObject*: {"username","password","display_name","role","station_id"} */
   JsonObject *city;       /* {"name","district","center":{"lat","lon"},"zoom"} */
 } JbDemoCity;

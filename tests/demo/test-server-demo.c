@@ -263,7 +263,10 @@ test_everything_in_place (void)
       g_assert_nonnull (t);
       bound = json_object_get_member (t, "unit_id");
       if (JSON_NODE_HOLDS_NULL (bound))
-        g_assert_true (json_object_get_boolean_member (t, "gateway"));
+        {
+          g_assert_true (json_object_get_boolean_member (t, "gateway"));
+          g_assert_cmpstr (str (t, "org_id"), ==, str (u, "org_id"));
+        }
       else
         g_assert_cmpstr (json_node_get_string (bound), ==, str (u, "id"));
 
@@ -271,6 +274,20 @@ test_everything_in_place (void)
         {
           g_assert_cmpstr (str (t, "kind"), ==, "police_handset");
           g_assert_cmpstr (str (u, "org_id"), ==, str (u, "station_id"));
+        }
+      else
+        {
+          /* and every guard and volunteer has a gateway of its own organisation */
+          gboolean found = FALSE;
+
+          for (guint k = 0; k < city->terminals->len && !found; k++)
+            {
+              JsonObject *g = g_ptr_array_index (city->terminals, k);
+
+              found = json_object_get_boolean_member (g, "gateway") &&
+                      g_str_equal (str (g, "org_id"), str (u, "org_id"));
+            }
+          g_assert_true (found);
         }
     }
 
@@ -348,7 +365,7 @@ test_strict (void)
   };
   static const char * const terminal_members[] = {
     "id", "kind", "name", "venue", "station_id", "unit_id", "location", "online", "last_seen_at",
-    "heartbeat_interval_s", "secret", "gateway", NULL,
+    "heartbeat_interval_s", "secret", "gateway", "org_id", NULL,
   };
   static const char * const venue_members[] = { "name", "kind", "address", "contact", "phone", NULL };
   static const char * const station_members[] = {
