@@ -1,21 +1,1422 @@
 /* jb-simulator.c
  *
+ * Scheduling is by time wheels: a unit that reports every N ticks sits in
+ * one of N slots and is visited once per turn, so a tick costs what it
+ * sends, not the size of the city. Ticks that fall behind (a slow server)
+ * are caught up, up to a limit, so the configured rates hold.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "jb-simulator"
 
 #include "jb-simulator.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "jb-demo.h"
+#include "jb-enums.h"
+#include "jb-geo.h"
+#include "jb-json.h"
+
+#define TICK_MS            100
+#define TICKS_PER_S        (1000 / TICK_MS)
+#define MAX_CATCH_UP       50           /* ticks */
+#define MAX_BATCH          1000         /* items per POST /device/positions */
+#define IDLE_REPORT_S      60           /* units that stand still still report */
+#define EN_ROUTE_FIX_S     2
+#define ON_SCENE_FIX_S     30
+#define STATS_PERIOD_S     10
+#define ARRIVED_M          12.0
+#define US                 G_USEC_PER_SEC
+
+typedef enum
+{
+  PHASE_NONE,
+  PHASE_ASSIGNED,      /* waiting to accept */
+  PHASE_ACCEPTED,      /* waiting to set off */
+  PHASE_EN_ROUTE,
+  PHASE_ON_SCENE,      /* guards: stepping through the procedure */
+  PHASE_HOLD,          /* at the scene until released */
+} Phase;
+
+typedef struct
+{
+  char         *id;
+  char         *incident_id;
+  JbUnitKind    kind;
+  JbUnitStatus  status;
+  guint         station;
+  int           own;            /* its own terminal (body camera, handset), or -1 */
+  int           gateway;        /* its organisation's gateway, or -1 */
+  gboolean      moving;         /* one of the moving fraction */
+  double        lat, lon, heading, speed;
+  double        home_lat, home_lon;
+  double        way_lat, way_lon;
+  double        corner_lat, corner_lon;
+  gboolean      has_way, has_corner;
+  double        cruise;         /* m/s while moving */
+  gint64        pause_until;    /* µs */
+  gint64        advanced_at;    /* µs: lat/lon are valid at this time */
+  Phase         phase;
+  gint64        phase_at;       /* µs: next action of the response */
+  gint64        next_fix;       /* µs: next report while responding */
+  double        scene_lat, scene_lon;
+  guint         next_step;
+  gboolean      listed;         /* in self->responders */
+  gboolean      warned;         /* said once that it cannot answer */
+} SimUnit;
+
+typedef struct
+{
+  char           *id;
+  char           *auth;         /* "Basic …" */
+  JbTerminalKind  kind;
+  gboolean        gateway;
+  int             unit;         /* bound unit, or -1 */
+  gint64          silent_until; /* µs; 0 when talking */
+  double          battery;
+  GString        *batch;        /* gateways: this tick's items */
+  guint           batch_n;
+} SimTerminal;
+
+typedef struct
+{
+  char       *id;
+  JbGeoShape *shape;            /* NULL when the server sent none */
+  double      lat, lon;
+} SimStation;
+
+typedef struct
+{
+  double lat, lon;
+} SimIncident;
+
+typedef struct
+{
+  guint64 requests, errors, positions, batches, heartbeats, alarms, answers, steps, unreachable;
+  gint64  busy_us;
+} Counters;
+
 struct _JbSimulator
 {
-  GObject            parent_instance;
+  GObject             parent_instance;
 
-  JbDispatch        *dispatch;
-  JbSimulatorOptions options;
-  guint              tick_id;
+  /* Owned references */
+  JbDispatch         *dispatch;
+  GRand              *rand;
+  char               *bearer;
+  GArray             *units;        /* SimUnit */
+  GArray             *terminals;    /* SimTerminal */
+  GArray             *stations;     /* SimStation */
+  GHashTable         *unit_index;   /* id → index + 1 */
+  GHashTable         *incidents;    /* id → SimIncident */
+  GArray             *responders;   /* guint unit index */
+  GArray             *buttons;      /* guint terminal index: alarm buttons */
+  GArray             *cameras;      /* guint terminal index: body cameras */
+  GPtrArray          *move_slots;   /* GArray of guint unit index */
+  GPtrArray          *idle_slots;
+  GPtrArray          *beat_slots;   /* GArray of guint terminal index */
+  GString            *body;
+
+  JbSimulatorOptions  options;
+  gboolean            loaded;
+  guint               tick_id;
+  gulong              event_handler;
+  gint64              start_us;
+  gint64              ticks_done;
+  gint64              next_alarm_us;
+  gint64              next_silence_us;
+  gint64              stats_at_us;
+  gint64              run_id;
+  guint64             key_counter;
+  guint               errors_shown;
+  Counters            period, total;
 };
 
 G_DEFINE_FINAL_TYPE (JbSimulator, jb_simulator, G_TYPE_OBJECT)
+
+static void
+sim_unit_clear (gpointer data)
+{
+  SimUnit *u = data;
+
+  g_clear_pointer (&u->id, g_free);
+  g_clear_pointer (&u->incident_id, g_free);
+}
+
+static void
+sim_terminal_clear (gpointer data)
+{
+  SimTerminal *t = data;
+
+  g_clear_pointer (&t->id, g_free);
+  g_clear_pointer (&t->auth, g_free);
+  if (t->batch != NULL)
+    g_string_free (t->batch, TRUE);
+  t->batch = NULL;
+}
+
+static void
+sim_station_clear (gpointer data)
+{
+  SimStation *s = data;
+
+  g_clear_pointer (&s->id, g_free);
+  g_clear_pointer (&s->shape, jb_geo_shape_unref);
+}
+
+static GPtrArray *
+new_wheel (guint n_slots)
+{
+  GPtrArray *wheel = g_ptr_array_new_full (n_slots, (GDestroyNotify) g_array_unref);
+
+  for (guint i = 0; i < n_slots; i++)
+    g_ptr_array_add (wheel, g_array_new (FALSE, FALSE, sizeof (guint)));
+  return wheel;
+}
+
+static void
+wheel_add (GPtrArray *wheel,
+           guint      slot,
+           guint      index)
+{
+  g_array_append_val (g_ptr_array_index (wheel, slot % wheel->len), index);
+}
+
+static inline SimUnit *
+unit_at (JbSimulator *self,
+         guint        i)
+{
+  return &g_array_index (self->units, SimUnit, i);
+}
+
+static inline SimTerminal *
+terminal_at (JbSimulator *self,
+             int          i)
+{
+  return &g_array_index (self->terminals, SimTerminal, i);
+}
+
+static double
+rand_range (JbSimulator *self,
+            double       lo,
+            double       hi)
+{
+  return g_rand_double_range (self->rand, lo, hi);
+}
+
+static gint64
+rand_us (JbSimulator *self,
+         double       lo_s,
+         double       hi_s)
+{
+  return (gint64) (rand_range (self, lo_s, hi_s) * US);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static void
+report_error (JbSimulator *self,
+              const char  *method,
+              const char  *path,
+              const char  *who,
+              guint        status,
+              GBytes      *answer)
+{
+  gsize len = 0;
+  const char *text = answer != NULL ? g_bytes_get_data (answer, &len) : "";
+
+  self->period.errors++;
+  self->total.errors++;
+  /* Every error is counted in the periodic line; the first few of each
+   * period are shown in full. */
+  if (self->errors_shown++ < 5)
+    g_printerr ("jb-simulator: %s %s as %s → %u %.*s\n", method, path, who, status,
+                (int) MIN (len, 300), text);
+}
+
+/* One call of the single entry point, as the HTTP layer would make it.
+ * Returns the answer when it had the @expected status, NULL otherwise
+ * (after reporting it). */
+static GBytes *
+call (JbSimulator *self,
+      const char  *method,
+      const char  *path,
+      const char  *authorization,
+      const char  *who,
+      gboolean     idempotent,
+      const char  *body,
+      gsize        body_len,
+      guint        expected)
+{
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *key = NULL;
+  guint status = 0;
+  gint64 t0;
+
+  if (body != NULL)
+    request = g_bytes_new (body, body_len);
+  if (idempotent)
+    key = g_strdup_printf ("sim-%" G_GINT64_FORMAT "-%" G_GUINT64_FORMAT, self->run_id, ++self->key_counter);
+
+  t0 = g_get_monotonic_time ();
+  answer = jb_dispatch_handle (self->dispatch, method, path, NULL, authorization, key, request, &status, NULL);
+  self->period.busy_us += g_get_monotonic_time () - t0;
+  self->period.requests++;
+  self->total.requests++;
+
+  if (status != expected)
+    {
+      report_error (self, method, path, who, status, answer);
+      return NULL;
+    }
+  return answer != NULL ? g_steal_pointer (&answer) : g_bytes_new_static ("", 0);
+}
+
+static gboolean
+device_post (JbSimulator *self,
+             int          terminal,
+             const char  *path,
+             gboolean     idempotent,
+             GString     *body,
+             guint        expected)
+{
+  SimTerminal *t = terminal_at (self, terminal);
+  g_autoptr(GBytes) answer = NULL;
+
+  answer = call (self, "POST", path, t->auth, t->id, idempotent,
+                 body != NULL ? body->str : NULL, body != NULL ? body->len : 0, expected);
+  return answer != NULL;
+}
+
+static void
+append_double (GString    *out,
+               const char *format,
+               double      value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, format, value));
+}
+
+/* The members of a Position, without braces. */
+static void
+append_fix (JbSimulator *self,
+            GString     *out,
+            SimUnit     *u,
+            gint64       now_ms)
+{
+  g_string_append (out, "\"lat\":");
+  append_double (out, "%.7f", u->lat);
+  g_string_append (out, ",\"lon\":");
+  append_double (out, "%.7f", u->lon);
+  if (u->speed > 0.05)
+    {
+      g_string_append (out, ",\"heading\":");
+      append_double (out, "%.1f", fmod (u->heading + 360.0, 360.0) >= 359.95 ? 0.0 : fmod (u->heading + 360.0, 360.0));
+    }
+  else
+    g_string_append (out, ",\"heading\":null");
+  g_string_append (out, ",\"speed\":");
+  append_double (out, "%.2f", u->speed);
+  g_string_append (out, ",\"accuracy\":");
+  append_double (out, "%.0f", u->kind == JB_UNIT_KIND_PATROL_CAR ? rand_range (self, 3, 8) : rand_range (self, 4, 15));
+  g_string_append_printf (out, ",\"time\":%" G_GINT64_FORMAT, now_ms);
+}
+
+static void
+flush_batch (JbSimulator *self,
+             int          gateway)
+{
+  SimTerminal *t = terminal_at (self, gateway);
+
+  if (t->batch == NULL || t->batch_n == 0)
+    return;
+
+  g_string_append (t->batch, "]}");
+  self->period.batches++;
+  self->total.batches++;
+  if (device_post (self, gateway, "/api/v1/device/positions", FALSE, t->batch, 202))
+    {
+      self->period.positions += t->batch_n;
+      self->total.positions += t->batch_n;
+    }
+  g_string_truncate (t->batch, 0);
+  t->batch_n = 0;
+}
+
+static void
+flush_batches (JbSimulator *self)
+{
+  for (guint i = 0; i < self->terminals->len; i++)
+    if (terminal_at (self, i)->batch_n > 0)
+      flush_batch (self, i);
+}
+
+/* Sends the unit's current fix: through its own device now and then (or
+ * always, for police), otherwise in its gateway's batch. */
+static void
+report_position (JbSimulator *self,
+                 SimUnit     *u,
+                 gint64       now_us,
+                 gboolean     prefer_own)
+{
+  gint64 now_ms = g_get_real_time () / 1000;
+  gboolean own_ok = u->own >= 0 && terminal_at (self, u->own)->silent_until <= now_us;
+
+  if (u->gateway >= 0 && !(own_ok && (prefer_own || g_rand_double (self->rand) < 0.15)))
+    {
+      SimTerminal *g = terminal_at (self, u->gateway);
+
+      if (g->batch == NULL)
+        g->batch = g_string_sized_new (4096);
+      g_string_append (g->batch, g->batch_n == 0 ? "{\"items\":[" : ",");
+      g_string_append (g->batch, "{\"unit_id\":\"");
+      g_string_append (g->batch, u->id);
+      g_string_append (g->batch, "\",");
+      append_fix (self, g->batch, u, now_ms);
+      g_string_append_c (g->batch, '}');
+      if (++g->batch_n >= MAX_BATCH)
+        flush_batch (self, u->gateway);
+    }
+  else if (own_ok)
+    {
+      g_string_truncate (self->body, 0);
+      g_string_append_c (self->body, '{');
+      append_fix (self, self->body, u, now_ms);
+      g_string_append_c (self->body, '}');
+      if (device_post (self, u->own, "/api/v1/device/position", FALSE, self->body, 202))
+        {
+          self->period.positions++;
+          self->total.positions++;
+        }
+    }
+}
+
+/* ------------------------------------------------------------- motion */
+
+static gboolean
+in_station (JbSimulator *self,
+            SimUnit     *u,
+            double       lat,
+            double       lon)
+{
+  SimStation *s = &g_array_index (self->stations, SimStation, u->station);
+
+  return s->shape == NULL || jb_geo_shape_contains (s->shape, lat, lon);
+}
+
+static void
+pick_waypoint (JbSimulator *self,
+               SimUnit     *u)
+{
+  double radius, lat = u->home_lat, lon = u->home_lon;
+  double from_lat = u->home_lat, from_lon = u->home_lon;
+
+  switch (u->kind)
+    {
+    case JB_UNIT_KIND_GUARD:
+      radius = 250;
+      break;
+    case JB_UNIT_KIND_VOLUNTEER:
+      radius = 700;
+      break;
+    case JB_UNIT_KIND_OFFICER:
+      radius = 900;
+      break;
+    case JB_UNIT_KIND_PATROL_CAR:
+    case JB_UNIT_KIND_N:
+    default:
+      /* cars roam the whole jurisdiction, a few kilometres at a time */
+      radius = 3000;
+      from_lat = u->lat, from_lon = u->lon;
+      break;
+    }
+
+  for (guint tries = 0; tries < 20; tries++)
+    {
+      double la, lo;
+
+      jb_geo_destination (from_lat, from_lon, rand_range (self, 0, 360),
+                          radius * sqrt (g_rand_double (self->rand)), &la, &lo);
+      if (in_station (self, u, la, lo))
+        {
+          lat = la, lon = lo;
+          break;
+        }
+    }
+
+  u->way_lat = lat;
+  u->way_lon = lon;
+  u->has_way = TRUE;
+  /* Cars follow streets, roughly: one leg east–west, one north–south. */
+  u->has_corner = u->kind == JB_UNIT_KIND_PATROL_CAR;
+  if (u->has_corner)
+    {
+      gboolean lon_first = g_rand_boolean (self->rand);
+
+      u->corner_lat = lon_first ? u->lat : lat;
+      u->corner_lon = lon_first ? lon : u->lon;
+      if (!in_station (self, u, u->corner_lat, u->corner_lon))
+        u->has_corner = FALSE;
+    }
+}
+
+static double
+pause_s (JbSimulator *self,
+         SimUnit     *u)
+{
+  switch (u->kind)
+    {
+    case JB_UNIT_KIND_PATROL_CAR:
+      return rand_range (self, 20, 120);
+    case JB_UNIT_KIND_VOLUNTEER:
+      return rand_range (self, 5, 40);
+    case JB_UNIT_KIND_GUARD:
+    case JB_UNIT_KIND_OFFICER:
+    case JB_UNIT_KIND_N:
+    default:
+      return rand_range (self, 10, 60);
+    }
+}
+
+/* Moves @u towards (@lat, @lon) for @dt seconds at @speed; TRUE on arrival. */
+static gboolean
+move_towards (SimUnit *u,
+              double   lat,
+              double   lon,
+              double   speed,
+              double  *dt)
+{
+  double d = jb_geo_distance_m (u->lat, u->lon, lat, lon);
+
+  if (d < 0.5)
+    return TRUE;
+  u->heading = jb_geo_bearing_deg (u->lat, u->lon, lat, lon);
+  u->speed = speed;
+  if (speed * *dt >= d)
+    {
+      *dt -= d / speed;
+      u->lat = lat, u->lon = lon;
+      return TRUE;
+    }
+  jb_geo_destination (u->lat, u->lon, u->heading, speed * *dt, &u->lat, &u->lon);
+  *dt = 0;
+  return FALSE;
+}
+
+/* Patrol: walk (or drive) from waypoint to waypoint, pausing at each. */
+static void
+advance_patrol (JbSimulator *self,
+                SimUnit     *u,
+                gint64       now_us)
+{
+  double dt = (now_us - u->advanced_at) / (double) US;
+
+  u->advanced_at = now_us;
+  for (guint legs = 0; dt > 0 && legs < 4; legs++)
+    {
+      if (u->pause_until > now_us)
+        {
+          u->speed = 0;
+          return;
+        }
+      if (!u->has_way)
+        pick_waypoint (self, u);
+
+      if (u->has_corner)
+        {
+          if (move_towards (u, u->corner_lat, u->corner_lon, u->cruise, &dt))
+            u->has_corner = FALSE;
+          continue;
+        }
+
+      if (move_towards (u, u->way_lat, u->way_lon, u->cruise, &dt))
+        {
+          u->has_way = FALSE;
+          u->speed = 0;
+          u->pause_until = now_us + (gint64) (pause_s (self, u) * US);
+          return;
+        }
+    }
+}
+
+/* -------------------------------------------------------------- events */
+
+static void
+note_incident (JbSimulator *self,
+               JsonObject  *incident)
+{
+  const char *id = NULL, *status = NULL;
+  JsonObject *location = NULL;
+  SimIncident *info;
+  JbIncidentStatus st;
+
+  if (incident == NULL ||
+      !jb_json_get_string (incident, "id", TRUE, &id, NULL) ||
+      !jb_json_get_string (incident, "status", FALSE, &status, NULL))
+    return;
+  if (status != NULL && jb_incident_status_from_string (status, &st) && !jb_incident_status_is_open (st))
+    {
+      g_hash_table_remove (self->incidents, id);
+      return;
+    }
+  if (!jb_json_get_object (incident, "location", FALSE, &location, NULL) || location == NULL)
+    return;
+
+  info = g_new (SimIncident, 1);
+  if (!jb_json_get_lat_lon (location, &info->lat, &info->lon, NULL))
+    {
+      g_free (info);
+      return;
+    }
+  g_hash_table_replace (self->incidents, g_strdup (id), info);
+}
+
+static gboolean
+incident_location (JbSimulator *self,
+                   const char  *incident_id,
+                   double      *lat,
+                   double      *lon)
+{
+  SimIncident *info = g_hash_table_lookup (self->incidents, incident_id);
+
+  if (info == NULL && self->bearer != NULL)
+    {
+      /* Missed it (created before we started?): ask, as a viewer may. */
+      g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
+      g_autoptr(GBytes) answer = call (self, "GET", path, self->bearer, "wall", FALSE, NULL, 0, 200);
+      g_autoptr(JsonNode) root = NULL;
+
+      if (answer != NULL &&
+          (root = jb_json_parse_object (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL)) != NULL)
+        note_incident (self, json_node_get_object (root));
+      info = g_hash_table_lookup (self->incidents, incident_id);
+    }
+  if (info == NULL)
+    return FALSE;
+  *lat = info->lat;
+  *lon = info->lon;
+  return TRUE;
+}
+
+static void
+list_responder (JbSimulator *self,
+                guint        index)
+{
+  SimUnit *u = unit_at (self, index);
+
+  if (!u->listed)
+    {
+      u->listed = TRUE;
+      g_array_append_val (self->responders, index);
+    }
+}
+
+/* A unit.updated: follow its status; an assignment starts a response. */
+static void
+note_unit (JbSimulator *self,
+           JsonObject  *unit)
+{
+  const char *id = NULL, *status = NULL, *incident_id = NULL;
+  guint index;
+  SimUnit *u;
+  JbUnitStatus st;
+
+  if (unit == NULL ||
+      !jb_json_get_string (unit, "id", TRUE, &id, NULL) ||
+      !jb_json_get_string (unit, "status", TRUE, &status, NULL) ||
+      !jb_json_get_string (unit, "incident_id", FALSE, &incident_id, NULL) ||
+      !jb_unit_status_from_string (status, &st) ||
+      (index = GPOINTER_TO_UINT (g_hash_table_lookup (self->unit_index, id))) == 0)
+    return;
+
+  u = unit_at (self, index - 1);
+  u->status = st;
+
+  if (incident_id == NULL)
+    {
+      /* Released (or never assigned): back to patrol from where it is. */
+      if (u->phase != PHASE_NONE)
+        {
+          u->phase = PHASE_NONE;
+          u->has_way = FALSE;
+          u->has_corner = FALSE;
+          u->speed = 0;
+          u->pause_until = g_get_monotonic_time () + rand_us (self, 20, 60);
+        }
+      g_clear_pointer (&u->incident_id, g_free);
+      return;
+    }
+
+  if (u->phase != PHASE_NONE && g_strcmp0 (u->incident_id, incident_id) == 0)
+    return;   /* our own answers coming back */
+
+  if (st == JB_UNIT_STATUS_ASSIGNED || st == JB_UNIT_STATUS_EN_ROUTE || st == JB_UNIT_STATUS_ON_SCENE)
+    {
+      gint64 now_us = g_get_monotonic_time ();
+
+      g_free (u->incident_id);
+      u->incident_id = g_strdup (incident_id);
+      if (!incident_location (self, incident_id, &u->scene_lat, &u->scene_lon))
+        {
+          u->scene_lat = u->lat;
+          u->scene_lon = u->lon;
+        }
+      u->next_step = 0;
+      u->next_fix = now_us;
+      /* Whoever is called switches the device on. */
+      if (u->own >= 0)
+        terminal_at (self, u->own)->silent_until = 0;
+      if (st == JB_UNIT_STATUS_ASSIGNED)
+        {
+          u->phase = PHASE_ASSIGNED;
+          u->phase_at = now_us + rand_us (self, 3, 10);
+        }
+      else if (st == JB_UNIT_STATUS_EN_ROUTE)
+        u->phase = PHASE_EN_ROUTE;
+      else
+        {
+          u->phase = PHASE_ON_SCENE;
+          u->phase_at = now_us + rand_us (self, 5, 15);
+        }
+      u->advanced_at = now_us;
+      list_responder (self, index - 1);
+    }
+}
+
+static void
+dispatch_event_cb (JbDispatch  *dispatch,
+                   const char  *json_text,
+                   gint64       seq,
+                   JbSimulator *self)
+{
+  g_autoptr(JsonNode) root = NULL;
+  const char *type;
+  JsonObject *data = NULL;
+  gboolean is_unit;
+
+  /* Frames start {"seq":N,"type":"…": position floods are skipped
+   * without parsing. */
+  type = g_strstr_len (json_text, 48, "\"type\":\"");
+  if (type == NULL)
+    return;
+  type += strlen ("\"type\":\"");
+  is_unit = g_str_has_prefix (type, "unit.updated\"");
+  if (!is_unit && !g_str_has_prefix (type, "incident."))
+    return;
+
+  root = jb_json_parse_object (json_text, -1, NULL);
+  if (root == NULL || !jb_json_get_object (json_node_get_object (root), "data", TRUE, &data, NULL))
+    return;
+
+  if (is_unit)
+    {
+      JsonObject *unit = NULL;
+
+      if (jb_json_get_object (data, "unit", TRUE, &unit, NULL))
+        note_unit (self, unit);
+    }
+  else
+    {
+      JsonObject *incident = NULL;
+
+      if (jb_json_get_object (data, "incident", TRUE, &incident, NULL))
+        note_incident (self, incident);
+    }
+}
+
+/* ------------------------------------------------------------ response */
+
+static gboolean
+post_assignment_state (JbSimulator *self,
+                       SimUnit     *u,
+                       const char  *state)
+{
+  g_string_truncate (self->body, 0);
+  g_string_append_printf (self->body, "{\"incident_id\":\"%s\",\"state\":\"%s\"}", u->incident_id, state);
+  self->period.answers++;
+  self->total.answers++;
+  return device_post (self, u->own, "/api/v1/device/assignment", TRUE, self->body, 200);
+}
+
+static double
+response_speed (JbSimulator *self,
+                SimUnit     *u)
+{
+  switch (u->kind)
+    {
+    case JB_UNIT_KIND_PATROL_CAR:
+      return rand_range (self, 9, 13);
+    case JB_UNIT_KIND_GUARD:
+      return rand_range (self, 2.5, 3.5);   /* running */
+    case JB_UNIT_KIND_OFFICER:
+      return rand_range (self, 2.0, 3.0);
+    case JB_UNIT_KIND_VOLUNTEER:
+    case JB_UNIT_KIND_N:
+    default:
+      return rand_range (self, 1.6, 2.2);
+    }
+}
+
+static void
+step_response (JbSimulator *self,
+               guint        index,
+               gint64       now_us)
+{
+  static const char * const steps[] = { "separate", "mediate", "calm", "wait_for_police" };
+  SimUnit *u = unit_at (self, index);
+  gboolean can_answer = u->own >= 0;
+
+  if (!can_answer && u->phase == PHASE_ASSIGNED && !u->warned)
+    {
+      /* Protocol v1 lets a device answer only for its own unit: a guard
+       * reached only through the company gateway cannot. It still runs
+       * to the scene (its positions go through the gateway). */
+      u->warned = TRUE;
+      self->period.unreachable++;
+      self->total.unreachable++;
+    }
+
+  switch (u->phase)
+    {
+    case PHASE_NONE:
+      return;
+
+    case PHASE_ASSIGNED:
+      if (now_us < u->phase_at)
+        return;
+      if (can_answer && g_rand_double (self->rand) < 0.02)
+        {
+          /* now and then a unit cannot go */
+          post_assignment_state (self, u, "declined");
+          u->phase = PHASE_NONE;
+          return;
+        }
+      if (can_answer)
+        post_assignment_state (self, u, "accepted");
+      u->phase = PHASE_ACCEPTED;
+      u->phase_at = now_us + rand_us (self, 1, 4);
+      return;
+
+    case PHASE_ACCEPTED:
+      if (now_us < u->phase_at)
+        return;
+      if (can_answer)
+        post_assignment_state (self, u, "en_route");
+      u->phase = PHASE_EN_ROUTE;
+      u->cruise = response_speed (self, u);
+      u->advanced_at = now_us;
+      u->next_fix = now_us;
+      u->has_corner = FALSE;
+      return;
+
+    case PHASE_EN_ROUTE:
+      {
+        double dt = (now_us - u->advanced_at) / (double) US;
+
+        u->advanced_at = now_us;
+        if (move_towards (u, u->scene_lat, u->scene_lon, u->cruise, &dt) ||
+            jb_geo_distance_m (u->lat, u->lon, u->scene_lat, u->scene_lon) < ARRIVED_M)
+          {
+            u->speed = 0;
+            report_position (self, u, now_us, TRUE);
+            if (can_answer)
+              post_assignment_state (self, u, "on_scene");
+            u->phase = u->kind == JB_UNIT_KIND_GUARD || u->kind == JB_UNIT_KIND_VOLUNTEER
+                       ? PHASE_ON_SCENE : PHASE_HOLD;
+            u->phase_at = now_us + rand_us (self, 3, 8);
+            u->next_fix = now_us + ON_SCENE_FIX_S * US;
+            return;
+          }
+        if (now_us >= u->next_fix)
+          {
+            report_position (self, u, now_us, TRUE);
+            u->next_fix = now_us + EN_ROUTE_FIX_S * US;
+          }
+        return;
+      }
+
+    case PHASE_ON_SCENE:
+      if (now_us >= u->phase_at && u->next_step < G_N_ELEMENTS (steps))
+        {
+          /* 先隔开、再劝解、稳情绪、等民警 */
+          if (can_answer)
+            {
+              g_string_truncate (self->body, 0);
+              g_string_append_printf (self->body, "{\"incident_id\":\"%s\",\"step\":\"%s\"}",
+                                      u->incident_id, steps[u->next_step]);
+              self->period.steps++;
+              self->total.steps++;
+              device_post (self, u->own, "/api/v1/device/procedure", TRUE, self->body, 200);
+            }
+          u->next_step++;
+          u->phase_at = now_us + rand_us (self, 10, 20);
+          if (u->next_step == G_N_ELEMENTS (steps))
+            u->phase = PHASE_HOLD;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    case PHASE_HOLD:
+    default:
+      if (now_us >= u->next_fix)
+        {
+          u->speed = 0;
+          report_position (self, u, now_us, TRUE);
+          u->next_fix = now_us + ON_SCENE_FIX_S * US;
+        }
+      return;
+    }
+}
+
+static void
+step_responders (JbSimulator *self,
+                 gint64       now_us)
+{
+  guint kept = 0;
+
+  /* Index-based: answers emit events that may list more responders. */
+  for (guint i = 0; i < self->responders->len; i++)
+    {
+      guint index = g_array_index (self->responders, guint, i);
+
+      step_response (self, index, now_us);
+    }
+
+  for (guint i = 0; i < self->responders->len; i++)
+    {
+      guint index = g_array_index (self->responders, guint, i);
+
+      if (unit_at (self, index)->phase != PHASE_NONE)
+        g_array_index (self->responders, guint, kept++) = index;
+      else
+        unit_at (self, index)->listed = FALSE;
+    }
+  g_array_set_size (self->responders, kept);
+}
+
+/* -------------------------------------------------------------- alarms */
+
+typedef struct
+{
+  JbIncidentType type;
+  guint          weight;
+  gint           priority;
+  const char    *descriptions[3];
+} AlarmKind;
+
+static const AlarmKind alarm_kinds[] = {
+  { JB_INCIDENT_TYPE_FIGHT, 28, 1,
+    { "包间内两伙客人发生冲突，已有人动手", "门口有人打架，有人受伤", "酒后斗殴，双方约五六人" } },
+  { JB_INCIDENT_TYPE_DISPUTE, 30, 2,
+    { "顾客与店员因消费金额发生纠纷", "两名顾客因排队问题发生争吵", "业主与物业因停车问题发生纠纷" } },
+  { JB_INCIDENT_TYPE_THEFT, 12, 2,
+    { "顾客反映手机被盗", "店内发现有人偷拿商品", "电动车电瓶被盗" } },
+  { JB_INCIDENT_TYPE_HARASSMENT, 12, 2,
+    { "有醉酒男子骚扰女顾客", "有人在店内滋事骚扰", "有人尾随骚扰学生" } },
+  { JB_INCIDENT_TYPE_SUSPICIOUS, 10, 3,
+    { "有可疑人员在门口长时间徘徊", "发现无人认领的可疑包裹", "有人多次试拉车门" } },
+  { JB_INCIDENT_TYPE_MEDICAL, 5, 1,
+    { "有老人晕倒，需要急救", "顾客突发疾病倒地", "有人摔伤流血" } },
+  { JB_INCIDENT_TYPE_FIRE, 3, 1,
+    { "后厨冒烟，疑似起火", "配电箱冒烟有焦味", "楼道内电动车起火" } },
+};
+
+static const char * const guard_reports[] = {
+  "巡逻发现有人在路边争吵，情绪激动", "巡逻发现可疑人员翻越围墙", "巡逻发现两人推搡，已上前劝阻",
+  "巡逻发现醉酒人员倒地", "巡逻发现有人撬电动车锁",
+};
+
+static int
+pick_talking (JbSimulator *self,
+              GArray      *candidates,
+              gint64       now_us)
+{
+  for (guint tries = 0; tries < 10 && candidates->len > 0; tries++)
+    {
+      guint i = g_array_index (candidates, guint, g_rand_int_range (self->rand, 0, candidates->len));
+
+      if (terminal_at (self, i)->silent_until <= now_us)
+        return i;
+    }
+  return -1;
+}
+
+static void
+raise_alarm (JbSimulator *self,
+             gint64       now_us)
+{
+  int terminal;
+
+  g_string_truncate (self->body, 0);
+
+  /* About one in five is a guard's report from the body camera. */
+  if (self->cameras->len > 0 && g_rand_double (self->rand) < 0.2 &&
+      (terminal = pick_talking (self, self->cameras, now_us)) >= 0 &&
+      terminal_at (self, terminal)->unit >= 0)
+    {
+      SimUnit *u = unit_at (self, terminal_at (self, terminal)->unit);
+
+      if (u->status == JB_UNIT_STATUS_OFF_DUTY || u->phase != PHASE_NONE)
+        return;
+      g_string_append_printf (self->body, "{\"type\":\"%s\",\"priority\":%d,\"description\":\"%s\",\"location\":{\"lat\":",
+                              g_rand_boolean (self->rand) ? "suspicious" : "dispute",
+                              g_rand_int_range (self->rand, 2, 4),
+                              guard_reports[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (guard_reports))]);
+      append_double (self->body, "%.7f", u->lat);
+      g_string_append (self->body, ",\"lon\":");
+      append_double (self->body, "%.7f", u->lon);
+      g_string_append (self->body, "}}");
+    }
+  else
+    {
+      guint total = 0, r;
+      const AlarmKind *kind = &alarm_kinds[0];
+
+      if ((terminal = pick_talking (self, self->buttons, now_us)) < 0)
+        return;
+      for (guint i = 0; i < G_N_ELEMENTS (alarm_kinds); i++)
+        total += alarm_kinds[i].weight;
+      r = g_rand_int_range (self->rand, 0, total);
+      for (guint i = 0; i < G_N_ELEMENTS (alarm_kinds); i++)
+        {
+          if (r < alarm_kinds[i].weight)
+            {
+              kind = &alarm_kinds[i];
+              break;
+            }
+          r -= alarm_kinds[i].weight;
+        }
+      g_string_append_printf (self->body, "{\"type\":\"%s\",\"priority\":%d,\"description\":\"%s\"}",
+                              jb_incident_type_to_string (kind->type), kind->priority,
+                              kind->descriptions[g_rand_int_range (self->rand, 0, 3)]);
+    }
+
+  self->period.alarms++;
+  self->total.alarms++;
+  device_post (self, terminal, "/api/v1/device/alarm", TRUE, self->body, 201);
+}
+
+static gint64
+next_alarm_delay_us (JbSimulator *self)
+{
+  double rate = self->options.alarms_per_min / 60.0;
+
+  /* Poisson arrivals: exponential gaps. */
+  return (gint64) (-log (1.0 - g_rand_double (self->rand)) / rate * US);
+}
+
+/* A few terminals go quiet for a while (long enough to be marked offline:
+ * 3 × 60 s) and come back. Gateways stay up. */
+static void
+silence_one (JbSimulator *self,
+             gint64       now_us)
+{
+  guint i = g_rand_int_range (self->rand, 0, self->terminals->len);
+  SimTerminal *t = terminal_at (self, i);
+
+  if (t->gateway || t->silent_until > now_us ||
+      (t->unit >= 0 && unit_at (self, t->unit)->phase != PHASE_NONE))
+    return;
+  t->silent_until = now_us + rand_us (self, 200, 420);
+}
+
+/* --------------------------------------------------------------- ticks */
+
+static void
+heartbeat (JbSimulator *self,
+           guint        index,
+           gint64       now_us)
+{
+  SimTerminal *t = terminal_at (self, index);
+
+  if (t->silent_until > now_us)
+    return;
+
+  self->period.heartbeats++;
+  self->total.heartbeats++;
+  if (t->kind == JB_TERMINAL_KIND_BODY_CAMERA || t->kind == JB_TERMINAL_KIND_POLICE_HANDSET)
+    {
+      /* Carried devices report their battery; it runs down over a shift. */
+      t->battery = MAX (5.0, t->battery - rand_range (self, 0, 0.4));
+      g_string_truncate (self->body, 0);
+      g_string_append_printf (self->body, "{\"battery\":%d}", (int) t->battery);
+      device_post (self, index, "/api/v1/device/heartbeat", FALSE, self->body, 200);
+    }
+  else
+    device_post (self, index, "/api/v1/device/heartbeat", FALSE, NULL, 200);
+}
+
+static void
+run_tick (JbSimulator *self,
+          gint64       tick,
+          gint64       now_us)
+{
+  GArray *moving = g_ptr_array_index (self->move_slots, tick % self->move_slots->len);
+  GArray *idle = g_ptr_array_index (self->idle_slots, tick % self->idle_slots->len);
+  GArray *beats = g_ptr_array_index (self->beat_slots, tick % self->beat_slots->len);
+
+  for (guint k = 0; k < moving->len; k++)
+    {
+      SimUnit *u = unit_at (self, g_array_index (moving, guint, k));
+
+      if (u->phase != PHASE_NONE || u->status == JB_UNIT_STATUS_OFF_DUTY)
+        continue;
+      advance_patrol (self, u, now_us);
+      report_position (self, u, now_us, FALSE);
+    }
+
+  for (guint k = 0; k < idle->len; k++)
+    {
+      SimUnit *u = unit_at (self, g_array_index (idle, guint, k));
+
+      if (u->phase != PHASE_NONE || u->status == JB_UNIT_STATUS_OFF_DUTY)
+        continue;
+      u->speed = 0;
+      report_position (self, u, now_us, FALSE);
+    }
+
+  for (guint k = 0; k < beats->len; k++)
+    heartbeat (self, g_array_index (beats, guint, k), now_us);
+}
+
+static void
+print_stats (JbSimulator *self,
+             gint64       now_us)
+{
+  double secs = (now_us - self->stats_at_us) / (double) US;
+  Counters *p = &self->period;
+  guint silent = 0;
+
+  for (guint i = 0; i < self->terminals->len; i++)
+    silent += terminal_at (self, i)->silent_until > now_us;
+
+  g_printerr ("jb-simulator: %.0f s: %" G_GUINT64_FORMAT " positions (%.1f/s) in %" G_GUINT64_FORMAT
+              " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms, %"
+              G_GUINT64_FORMAT " assignment answers, %" G_GUINT64_FORMAT " procedure steps, %"
+              G_GUINT64_FORMAT " unanswerable, %u responding, %u terminals silent, %" G_GUINT64_FORMAT
+              " errors; dispatch busy %.1f%% (%.2f ms/request)\n",
+              secs, p->positions, secs > 0 ? p->positions / secs : 0.0, p->batches, p->heartbeats,
+              p->alarms, p->answers, p->steps, p->unreachable, self->responders->len, silent, p->errors,
+              secs > 0 ? 100.0 * p->busy_us / (secs * US) : 0.0,
+              p->requests > 0 ? p->busy_us / 1000.0 / p->requests : 0.0);
+
+  memset (&self->period, 0, sizeof self->period);
+  self->errors_shown = 0;
+  self->stats_at_us = now_us;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  JbSimulator *self = user_data;
+  gint64 now_us = g_get_monotonic_time ();
+  gint64 target = (now_us - self->start_us) / (TICK_MS * 1000);
+
+  /* Catch up on late ticks (a busy server), but not without bound. */
+  if (target - self->ticks_done > MAX_CATCH_UP)
+    self->ticks_done = target - MAX_CATCH_UP;
+  while (self->ticks_done < target)
+    run_tick (self, ++self->ticks_done, now_us);
+
+  step_responders (self, now_us);
+
+  while (self->options.alarms_per_min > 0 && now_us >= self->next_alarm_us)
+    {
+      raise_alarm (self, now_us);
+      self->next_alarm_us += next_alarm_delay_us (self);
+    }
+
+  if (now_us >= self->next_silence_us)
+    {
+      silence_one (self, now_us);
+      self->next_silence_us = now_us + rand_us (self, 45, 120);
+    }
+
+  flush_batches (self);
+
+  if (now_us - self->stats_at_us >= STATS_PERIOD_S * US)
+    print_stats (self, now_us);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------- loading */
+
+static char *
+login (JbSimulator *self)
+{
+  static const char body[] = "{\"username\":\"wall\",\"password\":\"demo\"}";
+  g_autoptr(GBytes) answer = call (self, "POST", "/api/v1/session", NULL, "wall", FALSE,
+                                   body, strlen (body), 201);
+  g_autoptr(JsonNode) root = NULL;
+  const char *token = NULL;
+
+  if (answer == NULL ||
+      (root = jb_json_parse_object (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL)) == NULL ||
+      !jb_json_get_string (json_node_get_object (root), "token", TRUE, &token, NULL))
+    return NULL;
+  return g_strconcat ("Bearer ", token, NULL);
+}
+
+static int
+terminal_index_of (GHashTable *index,
+                   const char *id)
+{
+  return id != NULL ? GPOINTER_TO_INT (g_hash_table_lookup (index, id)) - 1 : -1;
+}
+
+static void
+load_stations (JbSimulator *self,
+               JsonArray   *stations)
+{
+  for (guint i = 0; i < json_array_get_length (stations); i++)
+    {
+      JsonObject *o = json_array_get_object_element (stations, i);
+      SimStation s = { 0 };
+      JsonObject *location = NULL;
+      const char *id = NULL;
+
+      if (o == NULL || !jb_json_get_string (o, "id", TRUE, &id, NULL))
+        continue;
+      s.id = g_strdup (id);
+      if (jb_json_get_object (o, "location", FALSE, &location, NULL) && location != NULL)
+        jb_json_get_lat_lon (location, &s.lat, &s.lon, NULL);
+      if (json_object_has_member (o, "jurisdiction"))
+        s.shape = jb_geo_shape_new_from_json (json_object_get_member (o, "jurisdiction"), NULL);
+      g_array_append_val (self->stations, s);
+    }
+}
+
+static void
+load_terminals (JbSimulator *self,
+                JsonArray   *terminals,
+                GHashTable  *index)
+{
+  for (guint i = 0; i < json_array_get_length (terminals); i++)
+    {
+      JsonObject *o = json_array_get_object_element (terminals, i);
+      SimTerminal t = { 0 };
+      const char *id = NULL, *kind = NULL;
+      g_autofree char *secret = NULL;
+      g_autofree char *credentials = NULL;
+      g_autofree char *encoded = NULL;
+
+      if (o == NULL || !jb_json_get_string (o, "id", TRUE, &id, NULL) ||
+          !jb_json_get_string (o, "kind", TRUE, &kind, NULL) ||
+          !jb_terminal_kind_from_string (kind, &t.kind))
+        continue;
+      jb_json_get_boolean (o, "gateway", FALSE, &t.gateway, NULL);
+      secret = jb_demo_terminal_secret (id);
+      credentials = g_strconcat (id, ":", secret, NULL);
+      encoded = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+      t.id = g_strdup (id);
+      t.auth = g_strconcat ("Basic ", encoded, NULL);
+      t.unit = -1;
+      t.battery = rand_range (self, 60, 100);
+      g_array_append_val (self->terminals, t);
+      g_hash_table_insert (index, t.id, GINT_TO_POINTER (self->terminals->len));
+
+      if (t.kind == JB_TERMINAL_KIND_ALARM_BUTTON)
+        {
+          guint k = self->terminals->len - 1;
+          g_array_append_val (self->buttons, k);
+        }
+      else if (t.kind == JB_TERMINAL_KIND_BODY_CAMERA)
+        {
+          guint k = self->terminals->len - 1;
+          g_array_append_val (self->cameras, k);
+        }
+    }
+}
+
+static guint
+station_index (JbSimulator *self,
+               const char  *id)
+{
+  for (guint i = 0; i < self->stations->len; i++)
+    if (g_strcmp0 (g_array_index (self->stations, SimStation, i).id, id) == 0)
+      return i;
+  return 0;
+}
+
+static void
+load_units (JbSimulator *self,
+            JsonArray   *units,
+            JsonArray   *terminals,
+            GHashTable  *terminal_index)
+{
+  g_autoptr(GHashTable) gateway_of_org = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 now_us = g_get_monotonic_time ();
+  guint n_move = self->move_slots->len, n_idle = self->idle_slots->len;
+
+  /* Which gateway relays for which organisation. */
+  for (guint i = 0; i < json_array_get_length (terminals); i++)
+    {
+      JsonObject *o = json_array_get_object_element (terminals, i);
+      const char *id = NULL, *org_id = NULL;
+      gboolean gateway = FALSE;
+
+      if (o != NULL && jb_json_get_string (o, "id", TRUE, &id, NULL) &&
+          jb_json_get_boolean (o, "gateway", FALSE, &gateway, NULL) && gateway &&
+          jb_json_get_string (o, "org_id", FALSE, &org_id, NULL) && org_id != NULL)
+        g_hash_table_insert (gateway_of_org, (gpointer) org_id, GINT_TO_POINTER (terminal_index_of (terminal_index, id) + 1));
+    }
+
+  for (guint i = 0; i < json_array_get_length (units); i++)
+    {
+      JsonObject *o = json_array_get_object_element (units, i);
+      JsonObject *position = NULL;
+      const char *id = NULL, *kind = NULL, *status = NULL, *station_id = NULL, *terminal_id = NULL;
+      const char *org_id = NULL;
+      SimUnit u = { 0 };
+      int own;
+      guint index;
+
+      if (o == NULL || !jb_json_get_string (o, "id", TRUE, &id, NULL) ||
+          !jb_json_get_string (o, "kind", TRUE, &kind, NULL) ||
+          !jb_json_get_string (o, "status", TRUE, &status, NULL) ||
+          !jb_unit_kind_from_string (kind, &u.kind) ||
+          !jb_unit_status_from_string (status, &u.status))
+        continue;
+      jb_json_get_string (o, "station_id", FALSE, &station_id, NULL);
+      jb_json_get_string (o, "terminal_id", FALSE, &terminal_id, NULL);
+      jb_json_get_string (o, "org_id", FALSE, &org_id, NULL);
+
+      u.id = g_strdup (id);
+      u.station = station_index (self, station_id);
+      u.own = -1;
+      u.gateway = -1;
+      own = terminal_index_of (terminal_index, terminal_id);
+      if (own >= 0 && !terminal_at (self, own)->gateway)
+        u.own = own;
+      else if (own >= 0)
+        u.gateway = own;
+      if (u.gateway < 0 && org_id != NULL)
+        u.gateway = GPOINTER_TO_INT (g_hash_table_lookup (gateway_of_org, org_id)) - 1;
+
+      if (jb_json_get_object (o, "position", FALSE, &position, NULL) && position != NULL &&
+          jb_json_get_lat_lon (position, &u.lat, &u.lon, NULL))
+        ;
+      else
+        {
+          SimStation *s = &g_array_index (self->stations, SimStation, u.station);
+
+          if (s->shape != NULL && !jb_geo_shape_is_empty (s->shape))
+            jb_geo_shape_random_point (s->shape, self->rand, &u.lat, &u.lon);
+          else
+            u.lat = s->lat, u.lon = s->lon;
+        }
+      u.home_lat = u.lat;
+      u.home_lon = u.lon;
+      u.advanced_at = now_us;
+      u.pause_until = now_us + rand_us (self, 0, 20);
+      switch (u.kind)
+        {
+        case JB_UNIT_KIND_PATROL_CAR:
+          u.cruise = rand_range (self, 7, 12);
+          break;
+        case JB_UNIT_KIND_OFFICER:
+          u.cruise = rand_range (self, 1.1, 1.6);
+          break;
+        case JB_UNIT_KIND_VOLUNTEER:
+          u.cruise = rand_range (self, 1.0, 1.4);
+          break;
+        case JB_UNIT_KIND_GUARD:
+        case JB_UNIT_KIND_N:
+        default:
+          u.cruise = rand_range (self, 0.8, 1.3);
+          break;
+        }
+      u.moving = g_rand_double (self->rand) < self->options.moving_fraction;
+
+      g_array_append_val (self->units, u);
+      index = self->units->len - 1;
+      g_hash_table_insert (self->unit_index, unit_at (self, index)->id, GUINT_TO_POINTER (index + 1));
+      if (u.own >= 0)
+        terminal_at (self, u.own)->unit = index;
+
+      if (u.own < 0 && u.gateway < 0)
+        continue;   /* no device at all: nothing to report through */
+      if (u.moving)
+        wheel_add (self->move_slots, g_rand_int_range (self->rand, 0, n_move), index);
+      else
+        wheel_add (self->idle_slots, g_rand_int_range (self->rand, 0, n_idle), index);
+    }
+}
+
+/* Units already on an incident when we start pick up where they are. */
+static void
+resume_responses (JbSimulator *self,
+                  JsonArray   *units)
+{
+  for (guint i = 0; i < json_array_get_length (units); i++)
+    note_unit (self, json_array_get_object_element (units, i));
+}
+
+static gboolean
+load_world (JbSimulator *self)
+{
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) terminal_index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  JsonObject *snapshot;
+  JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
+
+  if (self->bearer == NULL && (self->bearer = login (self)) == NULL)
+    {
+      g_printerr ("jb-simulator: cannot log in as the demo viewer \"wall\"; not starting\n");
+      return FALSE;
+    }
+
+  answer = call (self, "GET", "/api/v1/snapshot", self->bearer, "wall", FALSE, NULL, 0, 200);
+  if (answer == NULL)
+    return FALSE;
+  root = jb_json_parse_object (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), &error);
+  if (root == NULL)
+    {
+      g_printerr ("jb-simulator: the snapshot does not parse: %s\n", error->message);
+      return FALSE;
+    }
+  snapshot = json_node_get_object (root);
+  if (!jb_json_get_array (snapshot, "stations", TRUE, &stations, &error) ||
+      !jb_json_get_array (snapshot, "units", TRUE, &units, &error) ||
+      !jb_json_get_array (snapshot, "terminals", TRUE, &terminals, &error) ||
+      !jb_json_get_array (snapshot, "incidents", FALSE, &incidents, &error))
+    {
+      g_printerr ("jb-simulator: unexpected snapshot: %s\n", error->message);
+      return FALSE;
+    }
+
+  load_stations (self, stations);
+  if (self->stations->len == 0)
+    {
+      g_printerr ("jb-simulator: the snapshot has no stations (import the demo city first)\n");
+      return FALSE;
+    }
+  load_terminals (self, terminals, terminal_index);
+  load_units (self, units, terminals, terminal_index);
+
+  for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
+    note_incident (self, json_array_get_object_element (incidents, i));
+  resume_responses (self, units);
+
+  /* Heartbeats spread evenly over the period. */
+  for (guint i = 0; i < self->terminals->len; i++)
+    wheel_add (self->beat_slots, g_rand_int_range (self->rand, 0, self->beat_slots->len), i);
+
+  g_printerr ("jb-simulator: %u stations, %u units, %u terminals; moving %.0f%% at %.2f Hz, "
+              "%.1f alarms/min, heartbeat %.0f s\n",
+              self->stations->len, self->units->len, self->terminals->len,
+              self->options.moving_fraction * 100, self->options.rate_hz,
+              self->options.alarms_per_min, self->options.heartbeat_s);
+  return TRUE;
+}
+
+/* -------------------------------------------------------------- object */
 
 static void
 jb_simulator_dispose (GObject *object)
@@ -23,23 +1424,68 @@ jb_simulator_dispose (GObject *object)
   JbSimulator *self = (JbSimulator *)object;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->event_handler != 0 && self->dispatch != NULL)
+    g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_object (&self->dispatch);
+
   G_OBJECT_CLASS (jb_simulator_parent_class)->dispose (object);
+}
+
+static void
+jb_simulator_finalize (GObject *object)
+{
+  JbSimulator *self = (JbSimulator *)object;
+
+  g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->bearer, g_free);
+  g_clear_pointer (&self->units, g_array_unref);
+  g_clear_pointer (&self->terminals, g_array_unref);
+  g_clear_pointer (&self->stations, g_array_unref);
+  g_clear_pointer (&self->unit_index, g_hash_table_unref);
+  g_clear_pointer (&self->incidents, g_hash_table_unref);
+  g_clear_pointer (&self->responders, g_array_unref);
+  g_clear_pointer (&self->buttons, g_array_unref);
+  g_clear_pointer (&self->cameras, g_array_unref);
+  g_clear_pointer (&self->move_slots, g_ptr_array_unref);
+  g_clear_pointer (&self->idle_slots, g_ptr_array_unref);
+  g_clear_pointer (&self->beat_slots, g_ptr_array_unref);
+  if (self->body != NULL)
+    g_string_free (self->body, TRUE);
+
+  G_OBJECT_CLASS (jb_simulator_parent_class)->finalize (object);
 }
 
 static void
 jb_simulator_class_init (JbSimulatorClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = jb_simulator_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jb_simulator_dispose;
+  object_class->finalize = jb_simulator_finalize;
 }
 
 static void
 jb_simulator_init (JbSimulator *self)
 {
+  self->units = g_array_new (FALSE, TRUE, sizeof (SimUnit));
+  g_array_set_clear_func (self->units, sim_unit_clear);
+  self->terminals = g_array_new (FALSE, TRUE, sizeof (SimTerminal));
+  g_array_set_clear_func (self->terminals, sim_terminal_clear);
+  self->stations = g_array_new (FALSE, TRUE, sizeof (SimStation));
+  g_array_set_clear_func (self->stations, sim_station_clear);
+  self->unit_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->responders = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->buttons = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->cameras = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->body = g_string_sized_new (512);
 }
 
 void
 jb_simulator_options_init (JbSimulatorOptions *options)
 {
+  g_return_if_fail (options != NULL);
+
   options->seed = 20260113;
   options->rate_hz = 0.2;
   options->moving_fraction = 0.3;
@@ -51,25 +1497,88 @@ JbSimulator *
 jb_simulator_new (JbDispatch               *dispatch,
                   const JbSimulatorOptions *options)
 {
-  JbSimulator *self = g_object_new (JB_TYPE_SIMULATOR, NULL);
+  JbSimulator *self;
 
-  self->dispatch = dispatch;
+  g_return_val_if_fail (JB_IS_DISPATCH (dispatch), NULL);
+
+  self = g_object_new (JB_TYPE_SIMULATOR, NULL);
+  self->dispatch = g_object_ref (dispatch);
   if (options != NULL)
     self->options = *options;
   else
     jb_simulator_options_init (&self->options);
+
+  /* Keep the rates sane: at most one report per tick per unit. */
+  self->options.rate_hz = CLAMP (self->options.rate_hz, 0.001, (double) TICKS_PER_S);
+  self->options.moving_fraction = CLAMP (self->options.moving_fraction, 0.0, 1.0);
+  self->options.alarms_per_min = MAX (self->options.alarms_per_min, 0.0);
+  self->options.heartbeat_s = CLAMP (self->options.heartbeat_s, 1.0, 3600.0);
+
+  self->rand = g_rand_new_with_seed (self->options.seed);
+  self->move_slots = new_wheel (MAX (1, (guint) lround (TICKS_PER_S / self->options.rate_hz)));
+  self->idle_slots = new_wheel (IDLE_REPORT_S * TICKS_PER_S);
+  self->beat_slots = new_wheel (MAX (1, (guint) lround (self->options.heartbeat_s * TICKS_PER_S)));
   return self;
 }
 
 void
 jb_simulator_start (JbSimulator *self)
 {
+  gint64 now_us;
+
   g_return_if_fail (JB_IS_SIMULATOR (self));
+
+  if (self->tick_id != 0)
+    return;
+
+  if (self->event_handler == 0)
+    self->event_handler = g_signal_connect (self->dispatch, "event", G_CALLBACK (dispatch_event_cb), self);
+
+  if (!self->loaded)
+    {
+      if (!load_world (self))
+        return;
+      self->loaded = TRUE;
+    }
+
+  now_us = g_get_monotonic_time ();
+  self->run_id = g_get_real_time ();
+  self->start_us = now_us;
+  self->ticks_done = 0;
+  self->stats_at_us = now_us;
+  self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
+  self->next_silence_us = now_us + rand_us (self, 20, 60);
+  self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
 }
 
 void
 jb_simulator_stop (JbSimulator *self)
 {
   g_return_if_fail (JB_IS_SIMULATOR (self));
+
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  flush_batches (self);
+}
+
+void
+jb_simulator_get_stats (JbSimulator      *self,
+                        JbSimulatorStats *out_stats)
+{
+  gint64 now_us = g_get_monotonic_time ();
+
+  g_return_if_fail (JB_IS_SIMULATOR (self));
+  g_return_if_fail (out_stats != NULL);
+
+  out_stats->requests = self->total.requests;
+  out_stats->errors = self->total.errors;
+  out_stats->positions = self->total.positions;
+  out_stats->batches = self->total.batches;
+  out_stats->heartbeats = self->total.heartbeats;
+  out_stats->alarms = self->total.alarms;
+  out_stats->answers = self->total.answers;
+  out_stats->steps = self->total.steps;
+  out_stats->unreachable = self->total.unreachable;
+  out_stats->silent = 0;
+  for (guint i = 0; i < self->terminals->len; i++)
+    out_stats->silent += terminal_at (self, i)->silent_until > now_us;
 }

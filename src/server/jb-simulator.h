@@ -1,23 +1,51 @@
 /* jb-simulator.h — drives the demo city through the device API
  *
+ * The simulator plays every field device of the demo city: gateways post
+ * their organisation's positions in batches, body cameras and police
+ * handsets report for their own unit, terminals heartbeat, a few go silent
+ * for a while, alarm buttons raise one-click alarms, and assigned units
+ * answer (accepted, en_route, on_scene) and step through the guards'
+ * procedure 先隔开、再劝解、稳情绪、等民警. It goes through
+ * jb_dispatch_handle() with device credentials only (the demo secrets of
+ * jb_demo_terminal_secret()), exactly as real devices over HTTP would, and
+ * learns of assignments from the dispatch's "event" signal. It reads the
+ * world once at start, as the read-only demo user "wall".
+ *
+ * One GLib timeout (10 Hz) on the thread-default main context; no threads.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib-object.h>
 
-G_BEGIN_DECLS
+#include "jb-dispatch.h"
 
-typedef struct _JbDispatch JbDispatch;
+G_BEGIN_DECLS
 
 typedef struct
 {
   guint32 seed;
-  double  rate_hz;          /* position reports per unit per second for moving units */
-  double  moving_fraction;  /* share of units that move */
-  double  alarms_per_min;   /* new one-click alarms per minute */
-  double  heartbeat_s;      /* terminal heartbeat period */
+  double  rate_hz;          /* position reports per unit per second for moving units (default 0.2) */
+  double  moving_fraction;  /* share of units that move (default 0.3) */
+  double  alarms_per_min;   /* new one-click alarms per minute (default 0.5) */
+  double  heartbeat_s;      /* terminal heartbeat period (default 60) */
 } JbSimulatorOptions;
+
+/* What the simulator has sent since it started. */
+typedef struct
+{
+  guint64 requests;         /* calls of jb_dispatch_handle */
+  guint64 errors;           /* answers other than the expected 2xx */
+  guint64 positions;        /* position items sent (batched or single) */
+  guint64 batches;          /* POST /device/positions */
+  guint64 heartbeats;
+  guint64 alarms;           /* one-click alarms and guards' reports */
+  guint64 answers;          /* POST /device/assignment */
+  guint64 steps;            /* POST /device/procedure */
+  guint64 unreachable;      /* assignments of units without a device of their own */
+  guint   silent;           /* terminals silent right now */
+} JbSimulatorStats;
 
 #define JB_TYPE_SIMULATOR (jb_simulator_get_type ())
 G_DECLARE_FINAL_TYPE (JbSimulator, jb_simulator, JB, SIMULATOR, GObject)
@@ -25,7 +53,11 @@ G_DECLARE_FINAL_TYPE (JbSimulator, jb_simulator, JB, SIMULATOR, GObject)
 void         jb_simulator_options_init (JbSimulatorOptions       *options);
 JbSimulator *jb_simulator_new          (JbDispatch               *dispatch,
                                         const JbSimulatorOptions *options);
+/* Logs in, reads the snapshot and starts ticking; on failure it says why
+ * on stderr and does not start. */
 void         jb_simulator_start        (JbSimulator              *self);
 void         jb_simulator_stop         (JbSimulator              *self);
+void         jb_simulator_get_stats    (JbSimulator              *self,
+                                        JbSimulatorStats         *out_stats);
 
 G_END_DECLS
