@@ -41,7 +41,8 @@ JbRole             jb_client_get_role             (JbClient             *self);
 gboolean           jb_client_is_logged_in         (JbClient             *self);
 guint              jb_client_get_reconnect_count  (JbClient             *self);
 guint              jb_client_get_gap_count        (JbClient             *self);
-/* Monotonic µs of the last frame or pong, 0 before any. */
+/* Monotonic µs of the last event frame, 0 before any; notified at most
+ * once a second. */
 gint64             jb_client_get_last_event_time  (JbClient             *self);
 /* The last connection error's message (NULL when none): for the status bar. */
 const char        *jb_client_get_last_error       (JbClient             *self);
