@@ -1,0 +1,22 @@
+/* jb-jurisdiction-layer.h — police stations' jurisdictions and names
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <shumate/shumate.h>
+
+G_BEGIN_DECLS
+
+#define JB_TYPE_JURISDICTION_LAYER (jb_jurisdiction_layer_get_type ())
+
+G_DECLARE_FINAL_TYPE (JbJurisdictionLayer, jb_jurisdiction_layer, JB, JURISDICTION_LAYER, ShumateLayer)
+
+JbJurisdictionLayer *jb_jurisdiction_layer_new          (ShumateViewport     *viewport);
+
+/* Rebuilds from a model of JbStation. */
+void                 jb_jurisdiction_layer_set_stations (JbJurisdictionLayer *self,
+                                                         GListModel          *stations);
+guint                jb_jurisdiction_layer_get_n_rings  (JbJurisdictionLayer *self);
+
+G_END_DECLS

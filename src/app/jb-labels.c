@@ -1,0 +1,186 @@
+/* jb-labels.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-labels"
+
+#include <glib/gi18n.h>
+
+#include "jb-labels.h"
+
+const char *
+jb_unit_kind_get_label (JbUnitKind kind)
+{
+  switch (kind)
+    {
+    case JB_UNIT_KIND_OFFICER:    return _("Officer");
+    case JB_UNIT_KIND_PATROL_CAR: return _("Patrol car");
+    case JB_UNIT_KIND_GUARD:      return _("Security guard");
+    case JB_UNIT_KIND_VOLUNTEER:  return _("Volunteer");
+    case JB_UNIT_KIND_N:
+    default:                      return _("Unit");
+    }
+}
+
+const char *
+jb_unit_status_get_label (JbUnitStatus status)
+{
+  switch (status)
+    {
+    case JB_UNIT_STATUS_AVAILABLE: return _("Available");
+    case JB_UNIT_STATUS_ASSIGNED:  return _("Assigned");
+    case JB_UNIT_STATUS_EN_ROUTE:  return _("En route");
+    case JB_UNIT_STATUS_ON_SCENE:  return _("On scene");
+    case JB_UNIT_STATUS_BUSY:      return _("Busy");
+    case JB_UNIT_STATUS_OFF_DUTY:  return _("Off duty");
+    case JB_UNIT_STATUS_N:
+    default:                       return _("Unknown");
+    }
+}
+
+const char *
+jb_terminal_kind_get_label (JbTerminalKind kind)
+{
+  switch (kind)
+    {
+    case JB_TERMINAL_KIND_ALARM_BUTTON:   return _("Alarm button");
+    case JB_TERMINAL_KIND_BODY_CAMERA:    return _("Body camera");
+    case JB_TERMINAL_KIND_SENSOR:         return _("Sensor");
+    case JB_TERMINAL_KIND_POLICE_HANDSET: return _("Police handset");
+    case JB_TERMINAL_KIND_N:
+    default:                              return _("Terminal");
+    }
+}
+
+const char *
+jb_venue_kind_get_label (JbVenueKind kind)
+{
+  switch (kind)
+    {
+    case JB_VENUE_KIND_KTV:        return _("KTV");
+    case JB_VENUE_KIND_MALL:       return _("Shopping mall");
+    case JB_VENUE_KIND_SCHOOL:     return _("School");
+    case JB_VENUE_KIND_HOSPITAL:   return _("Hospital");
+    case JB_VENUE_KIND_BANK:       return _("Bank");
+    case JB_VENUE_KIND_ESTATE:     return _("Residential estate");
+    case JB_VENUE_KIND_MARKET:     return _("Market");
+    case JB_VENUE_KIND_HOTEL:      return _("Hotel");
+    case JB_VENUE_KIND_RESTAURANT: return _("Restaurant");
+    case JB_VENUE_KIND_OFFICE:     return _("Office building");
+    case JB_VENUE_KIND_STATION:    return _("Transport station");
+    case JB_VENUE_KIND_OTHER:
+    case JB_VENUE_KIND_N:
+    default:                       return _("Other venue");
+    }
+}
+
+const char *
+jb_incident_type_get_label (JbIncidentType type)
+{
+  switch (type)
+    {
+    case JB_INCIDENT_TYPE_FIGHT:      return _("Fight");
+    case JB_INCIDENT_TYPE_DISPUTE:    return _("Dispute");
+    case JB_INCIDENT_TYPE_THEFT:      return _("Theft");
+    case JB_INCIDENT_TYPE_ROBBERY:    return _("Robbery");
+    case JB_INCIDENT_TYPE_HARASSMENT: return _("Harassment");
+    case JB_INCIDENT_TYPE_SUSPICIOUS: return _("Suspicious activity");
+    case JB_INCIDENT_TYPE_FIRE:       return _("Fire");
+    case JB_INCIDENT_TYPE_MEDICAL:    return _("Medical emergency");
+    case JB_INCIDENT_TYPE_TRAFFIC:    return _("Traffic");
+    case JB_INCIDENT_TYPE_ALARM:      return _("One-click alarm");
+    case JB_INCIDENT_TYPE_OTHER:
+    case JB_INCIDENT_TYPE_N:
+    default:                          return _("Other");
+    }
+}
+
+const char *
+jb_incident_status_get_label (JbIncidentStatus status)
+{
+  switch (status)
+    {
+    case JB_INCIDENT_STATUS_NEW:          return _("New");
+    case JB_INCIDENT_STATUS_ACKNOWLEDGED: return _("Acknowledged");
+    case JB_INCIDENT_STATUS_DISPATCHED:   return _("Dispatched");
+    case JB_INCIDENT_STATUS_ON_SCENE:     return _("On scene");
+    case JB_INCIDENT_STATUS_RESOLVED:     return _("Resolved");
+    case JB_INCIDENT_STATUS_CLOSED:       return _("Closed");
+    case JB_INCIDENT_STATUS_N:
+    default:                              return _("Unknown");
+    }
+}
+
+const char *
+jb_incident_source_get_label (JbIncidentSource source)
+{
+  switch (source)
+    {
+    case JB_INCIDENT_SOURCE_TERMINAL: return _("Terminal");
+    case JB_INCIDENT_SOURCE_PHONE:    return _("Phone call");
+    case JB_INCIDENT_SOURCE_PATROL:   return _("Patrol");
+    case JB_INCIDENT_SOURCE_N:
+    default:                          return _("Unknown");
+    }
+}
+
+const char *
+jb_assignment_state_get_label (JbAssignmentState state)
+{
+  switch (state)
+    {
+    case JB_ASSIGNMENT_STATE_ASSIGNED: return _("Assigned");
+    case JB_ASSIGNMENT_STATE_ACCEPTED: return _("Accepted");
+    case JB_ASSIGNMENT_STATE_EN_ROUTE: return _("En route");
+    case JB_ASSIGNMENT_STATE_ON_SCENE: return _("On scene");
+    case JB_ASSIGNMENT_STATE_RELEASED: return _("Released");
+    case JB_ASSIGNMENT_STATE_DECLINED: return _("Declined");
+    case JB_ASSIGNMENT_STATE_N:
+    default:                           return _("Unknown");
+    }
+}
+
+const char *
+jb_role_get_label (JbRole role)
+{
+  switch (role)
+    {
+    case JB_ROLE_DISPATCHER:   return _("Dispatcher");
+    case JB_ROLE_DUTY_OFFICER: return _("Duty officer");
+    case JB_ROLE_VIEWER:       return _("Viewer");
+    case JB_ROLE_N:
+    default:                   return _("Unknown role");
+    }
+}
+
+char *
+jb_format_age (gint64 then_ms,
+               gint64 now_ms)
+{
+  gint64 s;
+
+  if (then_ms <= 0)
+    return g_strdup ("—");
+
+  s = MAX (0, (now_ms - then_ms) / 1000);
+  if (s < 60)
+    /* Translators: an age in seconds, e.g. "12 s" */
+    return g_strdup_printf (_("%d s"), (int) s);
+  if (s < 3600)
+    /* Translators: an age in minutes, e.g. "4 min" */
+    return g_strdup_printf (_("%d min"), (int) (s / 60));
+  /* Translators: an age in hours and minutes, e.g. "2 h 5 min" */
+  return g_strdup_printf (_("%d h %d min"), (int) (s / 3600), (int) (s % 3600 / 60));
+}
+
+char *
+jb_format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (ms <= 0)
+    return g_strdup ("—");
+
+  dt = g_date_time_new_from_unix_local (ms / 1000);
+  return g_date_time_format (dt, "%H:%M:%S");
+}

@@ -1,0 +1,29 @@
+/* jb-labels.h — words for the protocol's enumerations, as people read them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "jb-enums.h"
+
+G_BEGIN_DECLS
+
+const char *jb_unit_kind_get_label        (JbUnitKind       kind);
+const char *jb_unit_status_get_label      (JbUnitStatus     status);
+const char *jb_terminal_kind_get_label    (JbTerminalKind   kind);
+const char *jb_venue_kind_get_label       (JbVenueKind      kind);
+const char *jb_incident_type_get_label    (JbIncidentType   type);
+const char *jb_incident_status_get_label  (JbIncidentStatus status);
+const char *jb_incident_source_get_label  (JbIncidentSource source);
+const char *jb_assignment_state_get_label (JbAssignmentState state);
+const char *jb_role_get_label             (JbRole           role);
+
+/* "12 s", "4 min", "2 h 5 min": how long ago @then_ms was at @now_ms. */
+char       *jb_format_age                 (gint64           then_ms,
+                                           gint64           now_ms);
+/* "14:05:09" in local time, or "—" for 0. */
+char       *jb_format_time                (gint64           ms);
+
+G_END_DECLS

@@ -1,0 +1,956 @@
+/* jb-map-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-map-view"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "jb-labels.h"
+#include "jb-map-frame.h"
+#include "jb-map-view.h"
+
+#define DEFAULT_LAT  28.25
+#define DEFAULT_LON  112.99
+#define DEFAULT_ZOOM 12.0
+/* Where the tile template is empty: a source that is only a projection
+ * reference. No ShumateMapLayer uses it, so nothing is ever fetched. */
+#define NO_TILES_URL "http://127.0.0.1:9/{z}/{x}/{y}.png"
+
+struct _JbMapView
+{
+  GtkWidget            parent_instance;
+
+  /* Template widgets */
+  GtkOverlay          *overlay;
+  ShumateMap          *map;
+  ShumateScale        *scale;
+  GtkWidget           *follow_bar;
+  GtkLabel            *follow_label;
+
+  /* Borrowed: the map owns its layers */
+  JbJurisdictionLayer *jurisdictions;
+  JbTerminalLayer     *terminals;
+  JbUnitLayer         *units;
+  JbIncidentLayer     *incidents;
+  ShumateMapLayer     *tile_layer;
+
+  /* Owned references */
+  JbStore             *store;
+  ShumateMapSource    *reference;
+  GObject             *selected;
+  char                *followed;
+  char                *tile_url;
+  guint                staleness_id;
+  gboolean             centred;
+};
+
+G_DEFINE_FINAL_TYPE (JbMapView, jb_map_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SELECTED,
+  PROP_FOLLOWED,
+  PROP_TILE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static guint
+find_in_model (GListModel *model,
+               gpointer    item)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) other = g_list_model_get_item (model, i);
+
+      if (other == item)
+        return i;
+    }
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Points each layer's selection at the selected object's current index. */
+static void
+update_layer_selection (JbMapView *self)
+{
+  int unit = -1, terminal = -1, incident = -1;
+
+  if (self->store != NULL && self->selected != NULL)
+    {
+      guint pos = GTK_INVALID_LIST_POSITION;
+
+      if (JB_IS_UNIT (self->selected))
+        {
+          pos = jb_store_get_unit_index (self->store, jb_unit_get_id (JB_UNIT (self->selected)));
+          unit = pos == GTK_INVALID_LIST_POSITION ? -1 : (int) pos;
+        }
+      else if (JB_IS_TERMINAL (self->selected))
+        {
+          pos = find_in_model (jb_store_get_terminals (self->store), self->selected);
+          terminal = pos == GTK_INVALID_LIST_POSITION ? -1 : (int) pos;
+        }
+      else if (JB_IS_INCIDENT (self->selected))
+        {
+          pos = find_in_model (jb_store_get_incidents (self->store), self->selected);
+          incident = pos == GTK_INVALID_LIST_POSITION ? -1 : (int) pos;
+        }
+    }
+
+  jb_point_layer_set_selected (JB_POINT_LAYER (self->units), unit);
+  jb_point_layer_set_selected (JB_POINT_LAYER (self->terminals), terminal);
+  jb_point_layer_set_selected (JB_POINT_LAYER (self->incidents), incident);
+}
+
+static void
+reload_units (JbMapView *self)
+{
+  const JbUnitPoint *points;
+  guint n = 0;
+
+  points = jb_store_get_unit_points (self->store, &n);
+  jb_unit_layer_set_units (self->units, points, n);
+}
+
+static void
+centre_on_followed (JbMapView *self)
+{
+  JbUnit *unit;
+  JbPosition position;
+
+  if (self->followed == NULL || self->store == NULL)
+    return;
+
+  unit = jb_store_lookup_unit (self->store, self->followed);
+  if (unit != NULL && jb_unit_get_position (unit, &position))
+    shumate_location_set_location (SHUMATE_LOCATION (jb_map_view_get_viewport (self)),
+                                   position.lat, position.lon);
+}
+
+static void
+units_moved_cb (JbMapView *self)
+{
+  reload_units (self);
+  centre_on_followed (self);
+}
+
+static void
+units_changed_cb (JbMapView  *self,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GListModel *model)
+{
+  reload_units (self);
+  if (removed != added)
+    update_layer_selection (self);
+}
+
+static void
+terminals_changed_cb (JbMapView  *self,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GListModel *model)
+{
+  if (removed == 1 && added == 1)
+    {
+      jb_terminal_layer_update (self->terminals, model, position);
+      return;
+    }
+
+  jb_terminal_layer_set_terminals (self->terminals, model);
+  update_layer_selection (self);
+}
+
+static void
+incidents_changed_cb (JbMapView  *self,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GListModel *model)
+{
+  jb_incident_layer_set_incidents (self->incidents, model);
+  update_layer_selection (self);
+}
+
+static void
+stations_changed_cb (JbMapView  *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     GListModel *model)
+{
+  jb_jurisdiction_layer_set_stations (self->jurisdictions, model);
+}
+
+static double
+get_double_member (JsonObject *object,
+                   const char *name,
+                   double      fallback)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, name))
+    return fallback;
+
+  node = json_object_get_member (object, name);
+  if (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    return fallback;
+
+  return json_node_get_double (node);
+}
+
+static JsonObject *
+get_object_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, name))
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static void
+home_position (JbMapView *self,
+               double    *lat,
+               double    *lon,
+               double    *zoom)
+{
+  JsonObject *config = self->store ? jb_store_get_config (self->store) : NULL;
+  JsonObject *city = get_object_member (config, "city");
+  JsonObject *centre = get_object_member (city, "center");
+
+  *lat = get_double_member (centre, "lat", DEFAULT_LAT);
+  *lon = get_double_member (centre, "lon", DEFAULT_LON);
+  *zoom = get_double_member (city, "zoom", DEFAULT_ZOOM);
+}
+
+static void
+apply_config (JbMapView *self)
+{
+  JsonObject *config = jb_store_get_config (self->store);
+  JsonObject *freshness = get_object_member (config, "freshness");
+  double camera = get_double_member (freshness, "body_camera_s", 30);
+  double handset = get_double_member (freshness, "police_handset_s", 30);
+  double unit = get_double_member (freshness, "unit_s", 120);
+
+  /* Guards carry body cameras, police units handsets; volunteers report
+   * from phones at the general unit rate. */
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_GUARD, (guint) camera);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_OFFICER, (guint) handset);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_PATROL_CAR, (guint) handset);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_VOLUNTEER, (guint) unit);
+
+  if (!self->centred && config != NULL)
+    {
+      double lat, lon, zoom;
+
+      home_position (self, &lat, &lon, &zoom);
+      jb_map_view_go_to (self, lat, lon, zoom);
+      self->centred = TRUE;
+    }
+}
+
+static void
+store_changed_cb (JbMapView     *self,
+                  JbStoreChange  kind,
+                  const char    *id)
+{
+  if (kind == JB_STORE_CHANGE_CONFIG)
+    apply_config (self);
+}
+
+static void
+reload_all (JbMapView *self)
+{
+  jb_jurisdiction_layer_set_stations (self->jurisdictions, jb_store_get_stations (self->store));
+  jb_terminal_layer_set_terminals (self->terminals, jb_store_get_terminals (self->store));
+  jb_incident_layer_set_incidents (self->incidents, jb_store_get_incidents (self->store));
+  reload_units (self);
+  update_layer_selection (self);
+}
+
+static void
+snapshot_loaded_cb (JbMapView *self)
+{
+  apply_config (self);
+  reload_all (self);
+}
+
+static gboolean
+staleness_cb (gpointer user_data)
+{
+  JbMapView *self = user_data;
+
+  jb_unit_layer_update_staleness (self->units, g_get_real_time () / 1000);
+
+  return G_SOURCE_CONTINUE;
+}
+
+void
+jb_map_view_set_store (JbMapView *self,
+                       JbStore   *store)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+  g_return_if_fail (!store || JB_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->store, self);
+      g_signal_handlers_disconnect_by_data (jb_store_get_units (self->store), self);
+      g_signal_handlers_disconnect_by_data (jb_store_get_terminals (self->store), self);
+      g_signal_handlers_disconnect_by_data (jb_store_get_incidents (self->store), self);
+      g_signal_handlers_disconnect_by_data (jb_store_get_stations (self->store), self);
+    }
+
+  g_set_object (&self->store, store);
+
+  if (store != NULL)
+    {
+      g_signal_connect_object (store, "units-moved", G_CALLBACK (units_moved_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "snapshot-loaded", G_CALLBACK (snapshot_loaded_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (jb_store_get_units (store), "items-changed",
+                               G_CALLBACK (units_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (jb_store_get_terminals (store), "items-changed",
+                               G_CALLBACK (terminals_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (jb_store_get_incidents (store), "items-changed",
+                               G_CALLBACK (incidents_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (jb_store_get_stations (store), "items-changed",
+                               G_CALLBACK (stations_changed_cb), self, G_CONNECT_SWAPPED);
+
+      if (jb_store_has_snapshot (store))
+        snapshot_loaded_cb (self);
+      else
+        reload_all (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+JbStore *
+jb_map_view_get_store (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->store;
+}
+
+static void
+set_reference (JbMapView        *self,
+               ShumateMapSource *source)
+{
+  ShumateViewport *viewport = jb_map_view_get_viewport (self);
+
+  g_set_object (&self->reference, source);
+  shumate_viewport_set_reference_map_source (viewport, source);
+  /* The demo city needs no more than street level; keep the world view out
+   * of reach too: below zoom 8 the district is a dot. */
+  shumate_viewport_set_max_zoom_level (viewport, 19);
+  shumate_viewport_set_min_zoom_level (viewport, 8);
+}
+
+void
+jb_map_view_set_tile_url (JbMapView  *self,
+                          const char *url)
+{
+  g_autoptr(ShumateRasterRenderer) source = NULL;
+
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+
+  if (url != NULL && url[0] == '\0')
+    url = NULL;
+  if (g_strcmp0 (url, self->tile_url) == 0 && self->reference != NULL)
+    return;
+
+  g_free (self->tile_url);
+  self->tile_url = g_strdup (url);
+
+  if (self->tile_layer != NULL)
+    {
+      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->tile_layer));
+      self->tile_layer = NULL;
+    }
+
+  source = shumate_raster_renderer_new_full_from_url (url ? "jb-tiles" : "jb-none",
+                                                      url ? _("Map tiles") : _("No map tiles"),
+                                                      "", "", 0, 19, 256,
+                                                      SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                      url ? url : NO_TILES_URL);
+  set_reference (self, SHUMATE_MAP_SOURCE (source));
+
+  if (url != NULL)
+    {
+      self->tile_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (source), jb_map_view_get_viewport (self));
+      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
+                                       SHUMATE_LAYER (self->jurisdictions));
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILE_URL]);
+}
+
+GObject *
+jb_map_view_get_selected (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->selected;
+}
+
+void
+jb_map_view_select (JbMapView *self,
+                    GObject   *item)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+  g_return_if_fail (!item || G_IS_OBJECT (item));
+
+  if (!g_set_object (&self->selected, item))
+    return;
+
+  update_layer_selection (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+void
+jb_map_view_follow (JbMapView  *self,
+                    const char *unit_id)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+
+  if (g_strcmp0 (self->followed, unit_id) == 0)
+    return;
+
+  g_free (self->followed);
+  self->followed = g_strdup (unit_id);
+
+  if (unit_id != NULL && self->store != NULL)
+    {
+      JbUnit *unit = jb_store_lookup_unit (self->store, unit_id);
+      g_autofree char *text = NULL;
+
+      /* Translators: shown over the map while it keeps a unit centred */
+      text = g_strdup_printf (_("Following %s"), unit ? jb_unit_get_callsign (unit) : unit_id);
+      gtk_label_set_text (self->follow_label, text);
+      centre_on_followed (self);
+    }
+  gtk_widget_set_visible (self->follow_bar, unit_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.stop-following", unit_id != NULL);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWED]);
+}
+
+const char *
+jb_map_view_get_followed (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->followed;
+}
+
+void
+jb_map_view_go_to (JbMapView *self,
+                   double     lat,
+                   double     lon,
+                   double     zoom)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+
+  viewport = jb_map_view_get_viewport (self);
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
+}
+
+ShumateMap *
+jb_map_view_get_map (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->map;
+}
+
+ShumateViewport *
+jb_map_view_get_viewport (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return shumate_map_get_viewport (self->map);
+}
+
+JbUnitLayer *
+jb_map_view_get_unit_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->units;
+}
+
+JbTerminalLayer *
+jb_map_view_get_terminal_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->terminals;
+}
+
+JbIncidentLayer *
+jb_map_view_get_incident_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->incidents;
+}
+
+JbJurisdictionLayer *
+jb_map_view_get_jurisdiction_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->jurisdictions;
+}
+
+static GObject *
+pick_full (JbMapView *self,
+           double     x,
+           double     y,
+           JbMapPick *pick)
+{
+  JbPointLayer *layers[] = {
+    JB_POINT_LAYER (self->incidents),
+    JB_POINT_LAYER (self->units),
+    JB_POINT_LAYER (self->terminals),
+  };
+
+  if (self->store == NULL)
+    return NULL;
+
+  for (guint l = 0; l < G_N_ELEMENTS (layers); l++)
+    {
+      GListModel *model;
+
+      if (!jb_point_layer_pick (layers[l], x, y, pick))
+        continue;
+
+      if (layers[l] == JB_POINT_LAYER (self->incidents))
+        model = jb_store_get_incidents (self->store);
+      else if (layers[l] == JB_POINT_LAYER (self->units))
+        model = jb_store_get_units (self->store);
+      else
+        model = jb_store_get_terminals (self->store);
+
+      return g_list_model_get_item (model, (guint) pick->index);
+    }
+
+  return NULL;
+}
+
+GObject *
+jb_map_view_pick (JbMapView *self,
+                  double     x,
+                  double     y,
+                  guint     *cluster_count)
+{
+  JbMapPick pick = { 0 };
+  GObject *item;
+
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  item = pick_full (self, x, y, &pick);
+  if (cluster_count != NULL)
+    *cluster_count = item != NULL && pick.count > 1 ? pick.count : 0;
+
+  return item;
+}
+
+static void
+zoom_to_pick (JbMapView       *self,
+              const JbMapPick *pick)
+{
+  ShumateViewport *viewport = jb_map_view_get_viewport (self);
+  double zoom = shumate_viewport_get_zoom_level (viewport);
+  double span = MAX (pick->max_mx - pick->min_mx, pick->max_my - pick->min_my);
+  double width = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 1);
+  double target = zoom + 2;
+
+  /* Enough to spread the cluster over a third of the map, at least two
+   * levels, at most street level. */
+  if (span > 0)
+    target = MAX (target, log2 (width / 3.0 / (span * 256.0)));
+  target = MIN (target, 17.0);
+
+  shumate_map_go_to_full (self->map,
+                          jb_mercator_lat ((pick->min_my + pick->max_my) / 2),
+                          jb_mercator_lon ((pick->min_mx + pick->max_mx) / 2),
+                          target);
+}
+
+static void
+click_released_cb (JbMapView       *self,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   GtkGestureClick *gesture)
+{
+  g_autoptr(GObject) item = NULL;
+  JbMapPick pick = { 0 };
+
+  item = pick_full (self, x, y, &pick);
+
+  if (n_press == 1)
+    {
+      if (item != NULL && pick.count > 1)
+        zoom_to_pick (self, &pick);
+      else
+        {
+          jb_map_view_select (self, item);
+          if (item == NULL || !JB_IS_UNIT (item) ||
+              g_strcmp0 (self->followed, jb_unit_get_id (JB_UNIT (item))) != 0)
+            jb_map_view_follow (self, NULL);
+        }
+    }
+  else if (n_press == 2)
+    {
+      if (item != NULL && JB_IS_UNIT (item) && pick.count <= 1)
+        {
+          jb_map_view_select (self, item);
+          jb_map_view_follow (self, jb_unit_get_id (JB_UNIT (item)));
+        }
+      else if (item == NULL)
+        {
+          ShumateViewport *viewport = jb_map_view_get_viewport (self);
+          double lat, lon;
+
+          shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+          shumate_map_go_to_full (self->map, lat, lon, shumate_viewport_get_zoom_level (viewport) + 1);
+        }
+    }
+}
+
+static char *
+describe_unit (JbMapView *self,
+               JbUnit    *unit)
+{
+  JbPosition position;
+  g_autofree char *age = NULL;
+
+  if (jb_unit_get_position (unit, &position))
+    age = jb_format_age (position.time, g_get_real_time () / 1000);
+
+  /* Translators: a unit's map tooltip: callsign, name, kind, status,
+   * organisation, age of its last position fix */
+  return g_strdup_printf (_("%s  %s\n%s · %s\n%s\nLast fix %s ago"),
+                          jb_unit_get_callsign (unit),
+                          jb_unit_get_name (unit) ? jb_unit_get_name (unit) : "",
+                          jb_unit_kind_get_label (jb_unit_get_kind (unit)),
+                          jb_unit_status_get_label (jb_unit_get_status (unit)),
+                          jb_unit_get_org_name (unit) ? jb_unit_get_org_name (unit) : "",
+                          age ? age : "—");
+}
+
+static char *
+describe (JbMapView *self,
+          GObject   *item,
+          guint      cluster_count)
+{
+  if (cluster_count > 1)
+    {
+      const char *worst = "";
+
+      if (JB_IS_UNIT (item))
+        worst = jb_unit_status_get_label (jb_unit_get_status (JB_UNIT (item)));
+      else if (JB_IS_TERMINAL (item))
+        worst = jb_terminal_get_online (JB_TERMINAL (item)) ? _("Online") : _("Offline");
+      else if (JB_IS_INCIDENT (item))
+        worst = jb_incident_status_get_label (jb_incident_get_status (JB_INCIDENT (item)));
+
+      /* Translators: a cluster's tooltip: how many items, and the most
+       * pressing status among them; clicking zooms in */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u item here, most pressing: %s\nClick to zoom in",
+                                           "%u items here, most pressing: %s\nClick to zoom in", cluster_count),
+                              cluster_count, worst);
+    }
+
+  if (JB_IS_UNIT (item))
+    return describe_unit (self, JB_UNIT (item));
+
+  if (JB_IS_TERMINAL (item))
+    {
+      JbTerminal *terminal = JB_TERMINAL (item);
+
+      /* Translators: a terminal's map tooltip: name, kind, online state */
+      return g_strdup_printf (_("%s\n%s · %s"),
+                              jb_terminal_get_name (terminal),
+                              jb_terminal_kind_get_label (jb_terminal_get_kind (terminal)),
+                              jb_terminal_get_online (terminal) ? _("Online") : _("Offline"));
+    }
+
+  if (JB_IS_INCIDENT (item))
+    {
+      JbIncident *incident = JB_INCIDENT (item);
+      g_autofree char *age = jb_format_age (jb_incident_get_created_at (incident), g_get_real_time () / 1000);
+      const char *place = jb_incident_get_venue_name (incident);
+
+      if (place == NULL)
+        place = jb_incident_get_address (incident) ? jb_incident_get_address (incident) : "";
+
+      /* Translators: an incident's map tooltip: priority, type, number,
+       * place, status, age */
+      return g_strdup_printf (_("P%u %s  %s\n%s\n%s · %s ago"),
+                              jb_incident_get_priority (incident),
+                              jb_incident_type_get_label (jb_incident_get_incident_type (incident)),
+                              jb_incident_get_number (incident),
+                              place,
+                              jb_incident_status_get_label (jb_incident_get_status (incident)),
+                              age);
+    }
+
+  return NULL;
+}
+
+static gboolean
+query_tooltip_cb (JbMapView  *self,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_mode,
+                  GtkTooltip *tooltip,
+                  GtkWidget  *widget)
+{
+  g_autoptr(GObject) item = NULL;
+  g_autofree char *text = NULL;
+  guint cluster_count = 0;
+
+  if (keyboard_mode)
+    return FALSE;
+
+  item = jb_map_view_pick (self, x, y, &cluster_count);
+  if (item == NULL)
+    return FALSE;
+
+  text = describe (self, item, cluster_count);
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+zoom_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  shumate_map_zoom_in (JB_MAP_VIEW (widget)->map);
+}
+
+static void
+zoom_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  shumate_map_zoom_out (JB_MAP_VIEW (widget)->map);
+}
+
+static void
+home_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  JbMapView *self = JB_MAP_VIEW (widget);
+  double lat, lon, zoom;
+
+  home_position (self, &lat, &lon, &zoom);
+  jb_map_view_follow (self, NULL);
+  shumate_map_go_to_full (self->map, lat, lon, zoom);
+}
+
+static void
+stop_following_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  jb_map_view_follow (JB_MAP_VIEW (widget), NULL);
+}
+
+static void
+jb_map_view_dispose (GObject *object)
+{
+  JbMapView *self = (JbMapView *)object;
+
+  jb_map_view_set_store (self, NULL);
+  g_clear_handle_id (&self->staleness_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_MAP_VIEW);
+  g_clear_object (&self->selected);
+  g_clear_object (&self->reference);
+
+  G_OBJECT_CLASS (jb_map_view_parent_class)->dispose (object);
+}
+
+static void
+jb_map_view_finalize (GObject *object)
+{
+  JbMapView *self = (JbMapView *)object;
+
+  g_free (self->followed);
+  g_free (self->tile_url);
+
+  G_OBJECT_CLASS (jb_map_view_parent_class)->finalize (object);
+}
+
+static void
+jb_map_view_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  JbMapView *self = JB_MAP_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SELECTED:
+      g_value_set_object (value, self->selected);
+      break;
+    case PROP_FOLLOWED:
+      g_value_set_string (value, self->followed);
+      break;
+    case PROP_TILE_URL:
+      g_value_set_string (value, self->tile_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jb_map_view_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  JbMapView *self = JB_MAP_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      jb_map_view_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_SELECTED:
+      jb_map_view_select (self, g_value_get_object (value));
+      break;
+    case PROP_FOLLOWED:
+      jb_map_view_follow (self, g_value_get_string (value));
+      break;
+    case PROP_TILE_URL:
+      jb_map_view_set_tile_url (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jb_map_view_class_init (JbMapViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = jb_map_view_dispose;
+  object_class->finalize = jb_map_view_finalize;
+  object_class->get_property = jb_map_view_get_property;
+  object_class->set_property = jb_map_view_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, JB_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOWED] =
+    g_param_spec_string ("followed", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TILE_URL] =
+    g_param_spec_string ("tile-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SHUMATE_TYPE_MAP);
+  g_type_ensure (SHUMATE_TYPE_SCALE);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-map-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, JbMapView, overlay);
+  gtk_widget_class_bind_template_child (widget_class, JbMapView, map);
+  gtk_widget_class_bind_template_child (widget_class, JbMapView, scale);
+  gtk_widget_class_bind_template_child (widget_class, JbMapView, follow_bar);
+  gtk_widget_class_bind_template_child (widget_class, JbMapView, follow_label);
+  gtk_widget_class_bind_template_callback (widget_class, click_released_cb);
+  gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
+
+  gtk_widget_class_install_action (widget_class, "map.zoom-in", NULL, zoom_in_action);
+  gtk_widget_class_install_action (widget_class, "map.zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "map.home", NULL, home_action);
+  gtk_widget_class_install_action (widget_class, "map.stop-following", NULL, stop_following_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "map.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "map.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "map.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "map.home", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "map.stop-following", NULL);
+
+  gtk_widget_class_set_css_name (widget_class, "jb-map-view");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+jb_map_view_init (JbMapView *self)
+{
+  ShumateViewport *viewport;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  viewport = shumate_map_get_viewport (self->map);
+  shumate_map_set_zoom_on_double_click (self->map, FALSE);
+  shumate_scale_set_viewport (self->scale, viewport);
+
+  /* The reference source first: every layer converts through it. */
+  jb_map_view_set_tile_url (self, NULL);
+
+  self->jurisdictions = jb_jurisdiction_layer_new (viewport);
+  self->terminals = jb_terminal_layer_new (viewport);
+  self->units = jb_unit_layer_new (viewport);
+  self->incidents = jb_incident_layer_new (viewport);
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->jurisdictions));
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->terminals));
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->units));
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->incidents));
+
+  jb_map_view_go_to (self, DEFAULT_LAT, DEFAULT_LON, DEFAULT_ZOOM);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.stop-following", FALSE);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->map),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Live map"),
+                                  -1);
+
+  self->staleness_id = g_timeout_add_seconds (1, staleness_cb, self);
+}
+
+GtkWidget *
+jb_map_view_new (void)
+{
+  return g_object_new (JB_TYPE_MAP_VIEW, NULL);
+}

@@ -1,0 +1,62 @@
+/* jb-map-view.h — the live map: jurisdictions, terminals, units, incidents
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <shumate/shumate.h>
+
+#include "jb-incident-layer.h"
+#include "jb-jurisdiction-layer.h"
+#include "jb-store.h"
+#include "jb-terminal-layer.h"
+#include "jb-unit-layer.h"
+
+G_BEGIN_DECLS
+
+#define JB_TYPE_MAP_VIEW (jb_map_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (JbMapView, jb_map_view, JB, MAP_VIEW, GtkWidget)
+
+GtkWidget           *jb_map_view_new                  (void);
+
+void                 jb_map_view_set_store            (JbMapView   *self,
+                                                       JbStore     *store);
+JbStore             *jb_map_view_get_store            (JbMapView   *self);
+
+/* An XYZ tile URL template ("https://…/{z}/{x}/{y}.png"); NULL or "" for
+ * none: the neutral background stays and nothing is fetched. */
+void                 jb_map_view_set_tile_url         (JbMapView   *self,
+                                                       const char  *url);
+
+/* The selected JbUnit, JbTerminal or JbIncident, or NULL. */
+GObject             *jb_map_view_get_selected         (JbMapView   *self);
+void                 jb_map_view_select               (JbMapView   *self,
+                                                       GObject     *item);
+/* Keeps the map centred on a unit as it moves; NULL stops. */
+void                 jb_map_view_follow               (JbMapView   *self,
+                                                       const char  *unit_id);
+const char          *jb_map_view_get_followed         (JbMapView   *self);
+
+void                 jb_map_view_go_to                (JbMapView   *self,
+                                                       double       lat,
+                                                       double       lon,
+                                                       double       zoom);
+
+ShumateMap          *jb_map_view_get_map              (JbMapView   *self);
+ShumateViewport     *jb_map_view_get_viewport         (JbMapView   *self);
+JbUnitLayer         *jb_map_view_get_unit_layer       (JbMapView   *self);
+JbTerminalLayer     *jb_map_view_get_terminal_layer   (JbMapView   *self);
+JbIncidentLayer     *jb_map_view_get_incident_layer   (JbMapView   *self);
+JbJurisdictionLayer *jb_map_view_get_jurisdiction_layer (JbMapView *self);
+
+/* What is under (@x, @y) in the map's coordinates: the topmost item
+ * (incidents over units over terminals). Returns a new reference or NULL;
+ * *cluster_count is set when a cluster was hit (item is then its worst). */
+GObject             *jb_map_view_pick                 (JbMapView   *self,
+                                                       double       x,
+                                                       double       y,
+                                                       guint       *cluster_count);
+
+G_END_DECLS

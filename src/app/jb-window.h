@@ -1,0 +1,30 @@
+/* jb-window.h — the command-room window: queue, map, details, legend
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "jb-client.h"
+#include "jb-detail-pane.h"
+#include "jb-legend.h"
+#include "jb-map-view.h"
+
+G_BEGIN_DECLS
+
+#define JB_TYPE_WINDOW (jb_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (JbWindow, jb_window, JB, WINDOW, AdwApplicationWindow)
+
+JbWindow     *jb_window_new              (AdwApplication *application,
+                                          JbClient       *client);
+JbClient     *jb_window_get_client       (JbWindow       *self);
+JbMapView    *jb_window_get_map_view     (JbWindow       *self);
+JbDetailPane *jb_window_get_detail_pane  (JbWindow       *self);
+JbLegend     *jb_window_get_legend       (JbWindow       *self);
+GtkListView  *jb_window_get_queue        (JbWindow       *self);
+/* The connection text shown in the header ("LIVE", …), for tests. */
+const char   *jb_window_get_state_text   (JbWindow       *self);
+
+G_END_DECLS
