@@ -1,0 +1,406 @@
+/* jb-dispatch-devices.c — the device API: heartbeats, positions, alarms
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-dispatch"
+
+#include "jb-dispatch-private.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  const char        *unit_id;
+  JbStoragePosition  position;
+} PositionItem;
+
+static gboolean
+get_optional_measure (JsonObject  *object,
+                      const char  *member,
+                      double       max,
+                      double      *out,
+                      GError     **error)
+{
+  double value = NAN;
+
+  if (!jb_json_get_double (object, member, FALSE, &value, error))
+    return FALSE;
+  if (!isnan (value) && (value < 0 || value >= max))
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The field \"%s\" is out of range.", member);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+parse_position (JsonObject         *object,
+                gint64              now,
+                JbStoragePosition  *out,
+                GError            **error)
+{
+  out->time = now;
+  if (!jb_json_get_lat_lon (object, &out->lat, &out->lon, error) ||
+      !get_optional_measure (object, "heading", 360.0, &out->heading, error) ||
+      !get_optional_measure (object, "speed", INFINITY, &out->speed, error) ||
+      !get_optional_measure (object, "accuracy", INFINITY, &out->accuracy, error) ||
+      !jb_json_get_int (object, "time", FALSE, &out->time, error))
+    return FALSE;
+  if (out->time < 0)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The field \"time\" is out of range.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+append_number (GString *out,
+               double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    g_string_append (out, "null");
+  else
+    g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.7g", value));
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      if ((guchar) *p < 0x20)
+        g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_coordinate (GString *out,
+                   double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.7f", value));
+}
+
+/* Moves one unit and writes its flat unit.moved event. Stale fixes (older
+ * than the stored one) are skipped: returns FALSE in @out_moved. */
+static gboolean
+move_unit (JbRequest                *req,
+           const char               *unit_id,
+           gint64                    stored_time,
+           const JbStoragePosition  *position,
+           GString                  *scratch,
+           gboolean                 *out_moved,
+           GError                  **error)
+{
+  *out_moved = FALSE;
+  if (position->time < stored_time)
+    return TRUE;
+  if (!jb_storage_update_unit_position (req->self->storage, unit_id, position, req->now, error))
+    return FALSE;
+
+  g_string_truncate (scratch, 0);
+  g_string_append (scratch, "{\"id\":");
+  append_json_string (scratch, unit_id);
+  g_string_append (scratch, ",\"lat\":");
+  append_coordinate (scratch, position->lat);
+  g_string_append (scratch, ",\"lon\":");
+  append_coordinate (scratch, position->lon);
+  g_string_append (scratch, ",\"heading\":");
+  append_number (scratch, position->heading);
+  g_string_append (scratch, ",\"speed\":");
+  append_number (scratch, position->speed);
+  g_string_append (scratch, ",\"accuracy\":");
+  append_number (scratch, position->accuracy);
+  g_string_append_printf (scratch, ",\"time\":%" G_GINT64_FORMAT "}", position->time);
+  if (!_jb_dispatch_emit (req->self, "unit.moved", req->now, scratch->str, scratch->len, error))
+    return FALSE;
+  *out_moved = TRUE;
+  return TRUE;
+}
+
+gboolean
+_jb_route_heartbeat (JbRequest  *req,
+                     GError    **error)
+{
+  static const char * const allowed[] = { "battery", NULL };
+  g_autoptr(JsonObject) answer = json_object_new ();
+  double battery = 0;
+
+  if (!_jb_request_check_members (req, allowed, error) ||
+      !jb_json_get_double (req->body, "battery", FALSE, &battery, error))
+    return FALSE;
+  if (battery < 0 || battery > 100)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The battery is 0 to 100.");
+      return FALSE;
+    }
+  /* mark_seen() already noted the terminal alive; nothing to write. */
+  json_object_set_int_member (answer, "server_time", req->now);
+  _jb_request_answer (req, 200, answer);
+  return TRUE;
+}
+
+static const char *
+terminal_unit_id (JbRequest  *req,
+                  GError    **error)
+{
+  const char *unit_id = _jb_member_string (req->terminal, "unit_id");
+
+  if (unit_id == NULL)
+    g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal is not bound to a unit.");
+  return unit_id;
+}
+
+gboolean
+_jb_route_position (JbRequest  *req,
+                    GError    **error)
+{
+  static const char * const allowed[] = { "lat", "lon", "heading", "speed", "accuracy", "time", NULL };
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(JsonObject) answer = json_object_new ();
+  JbStoragePosition position;
+  const char *unit_id, *org_id;
+  gint64 stored_time;
+  gboolean moved;
+
+  if (!_jb_request_check_members (req, allowed, error) ||
+      !parse_position (req->body, req->now, &position, error) ||
+      (unit_id = terminal_unit_id (req, error)) == NULL)
+    return FALSE;
+  if (!jb_storage_peek_unit (req->self->storage, unit_id, &org_id, &stored_time))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal's unit does not exist.");
+      return FALSE;
+    }
+  if (!move_unit (req, unit_id, stored_time, &position, scratch, &moved, error))
+    return FALSE;
+  _jb_request_answer (req, 202, answer);
+  return TRUE;
+}
+
+static gboolean
+parse_position_item (JbRequest     *req,
+                     JsonNode      *node,
+                     PositionItem  *item,
+                     GError       **error)
+{
+  static const char * const allowed[] = {
+    "unit_id", "lat", "lon", "heading", "speed", "accuracy", "time", NULL,
+  };
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_TYPE, "An item must be an object.");
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+  item->unit_id = NULL;
+  return jb_json_check_members (object, allowed, error) &&
+         jb_json_get_string (object, "unit_id", TRUE, &item->unit_id, error) &&
+         parse_position (object, req->now, &item->position, error);
+}
+
+/* A gateway relays for every unit of its organisation; any other terminal
+ * only for its own unit. */
+static gboolean
+may_report_for (JbRequest   *req,
+                const char  *unit_id,
+                const char  *unit_org_id,
+                GError     **error)
+{
+  JsonNode *gateway = json_object_get_member (req->terminal, "gateway");
+  const char *org_id = _jb_member_string (req->terminal, "org_id");
+
+  if (g_strcmp0 (unit_id, _jb_member_string (req->terminal, "unit_id")) == 0)
+    return TRUE;
+  if (gateway != NULL && JSON_NODE_HOLDS_VALUE (gateway) && json_node_get_boolean (gateway) &&
+      org_id != NULL && g_strcmp0 (org_id, unit_org_id) == 0)
+    return TRUE;
+  g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN, "This terminal may not report for \"%s\".", unit_id);
+  return FALSE;
+}
+
+gboolean
+_jb_route_positions (JbRequest  *req,
+                     GError    **error)
+{
+  static const char * const allowed[] = { "items", NULL };
+  g_autoptr(GString) scratch = g_string_sized_new (256);
+  g_autoptr(GArray) items = NULL;
+  g_autoptr(JsonObject) answer = json_object_new ();
+  JsonArray *array = NULL;
+  guint n, accepted = 0;
+
+  if (!_jb_request_check_members (req, allowed, error) ||
+      !jb_json_get_array (req->body, "items", TRUE, &array, error))
+    return FALSE;
+
+  /* Validate everything first: a bad item rejects the whole batch. */
+  n = json_array_get_length (array);
+  items = g_array_sized_new (FALSE, TRUE, sizeof (PositionItem), n);
+  g_array_set_size (items, n);
+  for (guint i = 0; i < n; i++)
+    if (!parse_position_item (req, json_array_get_element (array, i),
+                              &g_array_index (items, PositionItem, i), error))
+      {
+        g_prefix_error (error, "items[%u]: ", i);
+        return FALSE;
+      }
+
+  for (guint i = 0; i < n; i++)
+    {
+      PositionItem *item = &g_array_index (items, PositionItem, i);
+      const char *org_id;
+      gint64 stored_time;
+      gboolean moved;
+
+      if (!jb_storage_peek_unit (req->self->storage, item->unit_id, &org_id, &stored_time))
+        {
+          g_set_error (error, JB_ERROR, JB_ERROR_NOT_FOUND, "items[%u]: there is no unit \"%s\".",
+                       i, item->unit_id);
+          return FALSE;
+        }
+      if (!may_report_for (req, item->unit_id, org_id, error) ||
+          !move_unit (req, item->unit_id, stored_time, &item->position, scratch, &moved, error))
+        return FALSE;
+      accepted += moved ? 1 : 0;
+    }
+  json_object_set_int_member (answer, "accepted", accepted);
+  _jb_request_answer (req, 202, answer);
+  return TRUE;
+}
+
+/* Where an alarm happened when the device does not say. */
+static gboolean
+default_alarm_location (JbRequest  *req,
+                        double     *out_lat,
+                        double     *out_lon)
+{
+  JsonObject *location = _jb_member_object (req->terminal, "location");
+  const char *unit_id = _jb_member_string (req->terminal, "unit_id");
+  g_autoptr(JsonObject) unit = NULL;
+
+  if (location == NULL && unit_id != NULL &&
+      (unit = jb_storage_get_unit (req->self->storage, unit_id)) != NULL)
+    location = _jb_member_object (unit, "position");
+  if (location == NULL)
+    return FALSE;
+  *out_lat = json_object_get_double_member_with_default (location, "lat", 0);
+  *out_lon = json_object_get_double_member_with_default (location, "lon", 0);
+  return TRUE;
+}
+
+gboolean
+_jb_route_alarm (JbRequest  *req,
+                 GError    **error)
+{
+  static const char * const allowed[] = { "type", "priority", "description", "location", NULL };
+  JbIncidentDraft draft = { .source = JB_INCIDENT_SOURCE_TERMINAL };
+  JbTerminalKind kind = JB_TERMINAL_KIND_ALARM_BUTTON;
+  g_autoptr(JsonObject) incident = NULL;
+  int type = JB_INCIDENT_TYPE_ALARM;
+  gboolean present;
+
+  jb_terminal_kind_from_string (_jb_member_string (req->terminal, "kind"), &kind);
+  draft.priority = kind == JB_TERMINAL_KIND_ALARM_BUTTON ? 1 : 2;
+  if (!_jb_request_check_members (req, allowed, error) ||
+      !jb_json_get_enum (req->body, "type", FALSE, JB_ENUM_PARSER (jb_incident_type_from_string), &type, error) ||
+      !jb_json_get_int (req->body, "priority", FALSE, &draft.priority, error) ||
+      !jb_json_get_string (req->body, "description", FALSE, &draft.description, error) ||
+      !_jb_get_location (req->body, FALSE, &present, &draft.lat, &draft.lon, error))
+    return FALSE;
+  if (draft.priority < 1 || draft.priority > 4)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The priority is 1 to 4.");
+      return FALSE;
+    }
+  if (draft.description != NULL && g_utf8_strlen (draft.description, -1) > 2000)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The description is at most 2000 characters.");
+      return FALSE;
+    }
+  if (!present && !default_alarm_location (req, &draft.lat, &draft.lon))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_MISSING_FIELD,
+                           "The field \"location\" is required: this terminal has no known position.");
+      return FALSE;
+    }
+  draft.type = (JbIncidentType) type;
+  draft.venue = _jb_member_object (req->terminal, "venue");
+  draft.address = _jb_member_string (draft.venue, "address");
+  draft.terminal_id = req->terminal_id;
+  draft.reported_by = _jb_member_string (req->terminal, "name");
+
+  if ((incident = _jb_incident_create (req, &draft, error)) == NULL)
+    return FALSE;
+  _jb_request_answer (req, 201, incident);
+  return TRUE;
+}
+
+gboolean
+_jb_route_procedure (JbRequest  *req,
+                     GError    **error)
+{
+  static const char * const allowed[] = { "incident_id", "step", NULL };
+  g_autoptr(JsonObject) incident = NULL;
+  const char *incident_id = NULL, *unit_id;
+  int step = 0;
+
+  if (!_jb_request_check_members (req, allowed, error) ||
+      !jb_json_get_string (req->body, "incident_id", TRUE, &incident_id, error) ||
+      !jb_json_get_enum (req->body, "step", TRUE, JB_ENUM_PARSER (jb_procedure_step_from_string), &step, error) ||
+      (unit_id = terminal_unit_id (req, error)) == NULL ||
+      (incident = _jb_incident_load (req, incident_id, error)) == NULL ||
+      !_jb_incident_add_procedure_step (req, incident, unit_id, (JbProcedureStep) step, error))
+    return FALSE;
+  _jb_request_answer (req, 200, incident);
+  return TRUE;
+}
+
+gboolean
+_jb_route_device_assignment (JbRequest  *req,
+                             GError    **error)
+{
+  static const char * const allowed[] = { "incident_id", "state", NULL };
+  g_autoptr(JsonObject) incident = NULL;
+  g_autoptr(JsonObject) unit = NULL;
+  const char *incident_id = NULL, *unit_id;
+  int state = 0;
+
+  if (!_jb_request_check_members (req, allowed, error) ||
+      !jb_json_get_string (req->body, "incident_id", TRUE, &incident_id, error) ||
+      !jb_json_get_enum (req->body, "state", TRUE, JB_ENUM_PARSER (jb_assignment_state_from_string), &state, error))
+    return FALSE;
+  if (state == JB_ASSIGNMENT_STATE_ASSIGNED || state == JB_ASSIGNMENT_STATE_RELEASED)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_VALUE,
+                           "A device reports accepted, declined, en_route or on_scene.");
+      return FALSE;
+    }
+  if ((unit_id = terminal_unit_id (req, error)) == NULL ||
+      (incident = _jb_incident_load (req, incident_id, error)) == NULL)
+    return FALSE;
+  if ((unit = jb_storage_get_unit (req->self->storage, unit_id)) == NULL)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal's unit does not exist.");
+      return FALSE;
+    }
+  if (!_jb_incident_set_assignment_state (req, incident, unit, (JbAssignmentState) state, error))
+    return FALSE;
+  _jb_request_answer (req, 200, incident);
+  return TRUE;
+}

@@ -1,0 +1,199 @@
+/* jb-dispatch-private.h — what the jb-dispatch-*.c files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "jb-dispatch.h"
+#include "jb-enums.h"
+#include "jb-error.h"
+#include "jb-json.h"
+#include "jb-jurisdiction.h"
+#include "jb-storage.h"
+
+G_BEGIN_DECLS
+
+#define JB_HASH_BYTES 32  /* BLAKE2b-256 for tokens, secrets and bodies */
+
+typedef struct
+{
+  gint64   last_seen;   /* in memory, flushed in batches */
+  gint64   flushed;     /* the value last written */
+  guint    interval_s;
+  gboolean online;
+} JbLiveness;
+
+typedef struct
+{
+  gint64  seq;
+  char   *frame;
+} JbPendingEvent;
+
+struct _JbDispatch
+{
+  GObject            parent_instance;
+
+  JbDispatchOptions  options;
+  JbStorage         *storage;
+  JbJurisdiction    *jurisdiction;
+  JsonObject        *city;
+  char              *incident_prefix;
+  gint64             seq;          /* last seq written, in the open transaction too */
+  GArray            *pending;      /* JbPendingEvent of the open transaction */
+  GHashTable        *liveness;     /* terminal id → JbLiveness */
+  guint              maintenance_id;
+  gint64             last_prune;
+};
+
+typedef struct
+{
+  JbDispatch  *self;
+  const char  *method;
+  const char  *path;
+  char       **parts;       /* path after /api/v1/, split on '/' */
+  guint        n_parts;
+  GHashTable  *query;
+  JsonObject  *body;        /* an empty object when there was no body */
+  gint64       now;
+
+  /* People */
+  JsonObject  *user;
+  JbRole       role;
+  const char  *username;
+  const char  *user_station_id;
+  guint8       token_hash[JB_HASH_BYTES];
+
+  /* Devices */
+  JsonObject  *terminal;
+  const char  *terminal_id;
+
+  /* The answer */
+  guint        status;
+  JsonNode    *answer;      /* NULL for an empty body */
+} JbRequest;
+
+typedef gboolean (*JbRouteHandler) (JbRequest  *req,
+                                    GError    **error);
+
+/* jb-dispatch.c */
+gint64      _jb_now_ms                     (void);
+gboolean    _jb_dispatch_emit              (JbDispatch  *self,
+                                            const char  *type,
+                                            gint64       time,
+                                            const char  *data,
+                                            gsize        data_len,
+                                            GError     **error);
+gboolean    _jb_dispatch_emit_object       (JbDispatch  *self,
+                                            const char  *type,
+                                            gint64       time,
+                                            const char  *member,
+                                            JsonObject  *object,
+                                            const char  *change,
+                                            GError     **error);
+JsonObject *_jb_dispatch_config            (JbDispatch  *self);
+void        _jb_dispatch_reload_stations   (JbDispatch  *self);
+void        _jb_dispatch_load_city         (JbDispatch  *self);
+void        _jb_dispatch_overlay_liveness  (JbDispatch  *self,
+                                            JsonObject  *terminal);
+void        _jb_dispatch_track_terminal    (JbDispatch  *self,
+                                            JsonObject  *terminal);
+
+void        _jb_request_answer             (JbRequest   *req,
+                                            guint        status,
+                                            JsonObject  *object);
+gboolean    _jb_request_check_members      (JbRequest   *req,
+                                            const char * const *allowed,
+                                            GError     **error);
+gboolean    _jb_request_require_commander  (JbRequest   *req,
+                                            GError     **error);
+gboolean    _jb_request_may_command        (JbRequest   *req,
+                                            const char  *station_id,
+                                            const char  *what,
+                                            GError     **error);
+const char *_jb_request_actor              (JbRequest   *req);
+
+/* jb-dispatch-reads.c */
+gboolean    _jb_route_login                (JbRequest *req, GError **error);
+gboolean    _jb_route_logout               (JbRequest *req, GError **error);
+gboolean    _jb_route_snapshot             (JbRequest *req, GError **error);
+gboolean    _jb_route_config               (JbRequest *req, GError **error);
+gboolean    _jb_route_health               (JbRequest *req, GError **error);
+gboolean    _jb_route_list_stations        (JbRequest *req, GError **error);
+gboolean    _jb_route_list_units           (JbRequest *req, GError **error);
+gboolean    _jb_route_list_terminals       (JbRequest *req, GError **error);
+gboolean    _jb_route_get_unit             (JbRequest *req, GError **error);
+gboolean    _jb_route_get_terminal         (JbRequest *req, GError **error);
+gboolean    _jb_route_list_incidents       (JbRequest *req, GError **error);
+gboolean    _jb_route_get_incident         (JbRequest *req, GError **error);
+
+/* jb-dispatch-incidents.c */
+gboolean    _jb_route_create_incident      (JbRequest *req, GError **error);
+gboolean    _jb_route_acknowledge          (JbRequest *req, GError **error);
+gboolean    _jb_route_assign               (JbRequest *req, GError **error);
+gboolean    _jb_route_unassign             (JbRequest *req, GError **error);
+gboolean    _jb_route_add_note             (JbRequest *req, GError **error);
+gboolean    _jb_route_resolve              (JbRequest *req, GError **error);
+gboolean    _jb_route_close                (JbRequest *req, GError **error);
+gboolean    _jb_route_unit_status          (JbRequest *req, GError **error);
+
+typedef struct
+{
+  JbIncidentType    type;
+  gint64            priority;
+  JbIncidentSource  source;
+  double            lat;
+  double            lon;
+  const char       *address;
+  const char       *description;
+  JsonObject       *venue;        /* nullable */
+  const char       *terminal_id;  /* nullable */
+  const char       *reported_by;
+} JbIncidentDraft;
+
+JsonObject *_jb_incident_create            (JbRequest              *req,
+                                            const JbIncidentDraft  *draft,
+                                            GError                **error);
+JsonObject *_jb_incident_load              (JbRequest   *req,
+                                            const char  *id,
+                                            GError     **error);
+gboolean    _jb_incident_set_assignment_state (JbRequest   *req,
+                                               JsonObject  *incident,
+                                               JsonObject  *unit,
+                                               JbAssignmentState state,
+                                               GError     **error);
+gboolean    _jb_incident_add_procedure_step (JbRequest   *req,
+                                             JsonObject  *incident,
+                                             const char  *unit_id,
+                                             JbProcedureStep step,
+                                             GError     **error);
+
+/* Reads a strict optional/required {"lat", "lon"} member "location". */
+gboolean    _jb_get_location               (JsonObject  *object,
+                                            gboolean     required,
+                                            gboolean    *out_present,
+                                            double      *out_lat,
+                                            double      *out_lon,
+                                            GError     **error);
+
+/* jb-dispatch-devices.c */
+gboolean    _jb_route_heartbeat            (JbRequest *req, GError **error);
+gboolean    _jb_route_position             (JbRequest *req, GError **error);
+gboolean    _jb_route_positions            (JbRequest *req, GError **error);
+gboolean    _jb_route_alarm                (JbRequest *req, GError **error);
+gboolean    _jb_route_procedure            (JbRequest *req, GError **error);
+gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);
+
+/* Reading validated members. */
+const char *_jb_member_string              (JsonObject *object,
+                                            const char *member);
+gint64      _jb_member_int                 (JsonObject *object,
+                                            const char *member,
+                                            gint64      fallback);
+JsonObject *_jb_member_object              (JsonObject *object,
+                                            const char *member);
+JsonArray  *_jb_member_array               (JsonObject *object,
+                                            const char *member);
+
+G_END_DECLS

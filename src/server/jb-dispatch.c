@@ -1,0 +1,1070 @@
+/* jb-dispatch.c — the object, routing, authentication, idempotency and events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-dispatch"
+
+#include "jb-dispatch-private.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define MAX_BODY_SIZE            (64 * 1024)
+#define MAX_POSITIONS_BODY_SIZE  (1024 * 1024)
+#define IDEMPOTENCY_KEEP_MS      (24 * 3600 * 1000LL)
+#define PRUNE_PERIOD_MS          (60 * 1000)
+
+typedef enum
+{
+  AUTH_NONE,
+  AUTH_PERSON,
+  AUTH_DEVICE,
+} AuthKind;
+
+typedef struct
+{
+  const char     *method;
+  const char     *pattern;  /* segments after /api/v1/; "*" matches one */
+  AuthKind        auth;
+  gboolean        writes;
+  gboolean        body_optional;  /* an empty body reads as {} */
+  JbRouteHandler  handler;
+} Route;
+
+static const Route routes[] = {
+  { "POST", "session", AUTH_NONE, TRUE, FALSE, _jb_route_login },
+  { "DELETE", "session", AUTH_PERSON, TRUE, TRUE, _jb_route_logout },
+  { "GET", "snapshot", AUTH_PERSON, FALSE, TRUE, _jb_route_snapshot },
+  { "GET", "config", AUTH_PERSON, FALSE, TRUE, _jb_route_config },
+  { "GET", "health", AUTH_NONE, FALSE, TRUE, _jb_route_health },
+  { "GET", "stations", AUTH_PERSON, FALSE, TRUE, _jb_route_list_stations },
+  { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
+  { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
+  { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },
+  { "GET", "terminals", AUTH_PERSON, FALSE, TRUE, _jb_route_list_terminals },
+  { "GET", "terminals/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_terminal },
+  { "GET", "incidents", AUTH_PERSON, FALSE, TRUE, _jb_route_list_incidents },
+  { "POST", "incidents", AUTH_PERSON, TRUE, FALSE, _jb_route_create_incident },
+  { "GET", "incidents/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_incident },
+  { "POST", "incidents/*/acknowledge", AUTH_PERSON, TRUE, TRUE, _jb_route_acknowledge },
+  { "POST", "incidents/*/assignments", AUTH_PERSON, TRUE, FALSE, _jb_route_assign },
+  { "DELETE", "incidents/*/assignments/*", AUTH_PERSON, TRUE, TRUE, _jb_route_unassign },
+  { "POST", "incidents/*/notes", AUTH_PERSON, TRUE, FALSE, _jb_route_add_note },
+  { "POST", "incidents/*/resolve", AUTH_PERSON, TRUE, FALSE, _jb_route_resolve },
+  { "POST", "incidents/*/close", AUTH_PERSON, TRUE, FALSE, _jb_route_close },
+  { "POST", "device/heartbeat", AUTH_DEVICE, TRUE, TRUE, _jb_route_heartbeat },
+  { "POST", "device/position", AUTH_DEVICE, TRUE, FALSE, _jb_route_position },
+  { "POST", "device/positions", AUTH_DEVICE, TRUE, FALSE, _jb_route_positions },
+  { "POST", "device/alarm", AUTH_DEVICE, TRUE, TRUE, _jb_route_alarm },
+  { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
+  { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
+};
+
+enum
+{
+  SIGNAL_EVENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
+
+static gboolean maintenance_cb (gpointer user_data);
+
+gint64
+_jb_now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+void
+jb_dispatch_options_init (JbDispatchOptions *options)
+{
+  options->target_guard_s = 60;
+  options->target_police_s = 180;
+  options->target_reinforce_s = 300;
+  options->event_retention = 1000000;
+  options->maintenance_ms = 5000;
+}
+
+static void
+pending_event_clear (gpointer data)
+{
+  g_free (((JbPendingEvent *) data)->frame);
+}
+
+static void
+jb_dispatch_dispose (GObject *object)
+{
+  JbDispatch *self = (JbDispatch *) object;
+
+  g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  if (self->storage != NULL)
+    jb_dispatch_flush (self);
+
+  G_OBJECT_CLASS (jb_dispatch_parent_class)->dispose (object);
+}
+
+static void
+jb_dispatch_finalize (GObject *object)
+{
+  JbDispatch *self = (JbDispatch *) object;
+
+  g_clear_pointer (&self->storage, jb_storage_free);
+  g_clear_pointer (&self->jurisdiction, jb_jurisdiction_free);
+  g_clear_pointer (&self->city, json_object_unref);
+  g_clear_pointer (&self->incident_prefix, g_free);
+  g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->liveness, g_hash_table_unref);
+
+  G_OBJECT_CLASS (jb_dispatch_parent_class)->finalize (object);
+}
+
+static void
+jb_dispatch_class_init (JbDispatchClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jb_dispatch_dispose;
+  object_class->finalize = jb_dispatch_finalize;
+
+  /**
+   * JbDispatch::event:
+   * @frame: the event as compact JSON text, exactly as streamed
+   * @seq: its sequence number
+   *
+   * Emitted after the commit, once per event, in seq order.
+   */
+  signals[SIGNAL_EVENT] =
+    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_INT64);
+}
+
+static void
+jb_dispatch_init (JbDispatch *self)
+{
+  self->pending = g_array_new (FALSE, FALSE, sizeof (JbPendingEvent));
+  g_array_set_clear_func (self->pending, pending_event_clear);
+  self->liveness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* Loading state */
+
+/* Incident numbers start with the district's initials (开福区 → KF). */
+static const char *
+district_prefix (const char *district)
+{
+  static const struct { const char *name; const char *prefix; } districts[] = {
+    { "开福", "KF" }, { "芙蓉", "FR" }, { "天心", "TX" }, { "岳麓", "YL" },
+    { "雨花", "YH" }, { "望城", "WC" }, { "长沙县", "CS" }, { "浏阳", "LY" },
+    { "宁乡", "NX" },
+  };
+
+  for (guint i = 0; district != NULL && i < G_N_ELEMENTS (districts); i++)
+    if (strstr (district, districts[i].name) != NULL)
+      return districts[i].prefix;
+  return "JB";
+}
+
+void
+_jb_dispatch_load_city (JbDispatch *self)
+{
+  g_autofree char *text = jb_storage_get_meta (self->storage, "city");
+  g_autoptr(JsonNode) node = NULL;
+
+  g_clear_pointer (&self->city, json_object_unref);
+  if (text != NULL)
+    node = jb_json_parse_object (text, -1, NULL);
+  if (node != NULL)
+    self->city = json_object_ref (json_node_get_object (node));
+  else
+    {
+      self->city = json_object_new ();
+      json_object_set_string_member (self->city, "name", "长沙市");
+      json_object_set_string_member (self->city, "district", "开福区");
+    }
+  g_free (self->incident_prefix);
+  self->incident_prefix = g_strdup (district_prefix (_jb_member_string (self->city, "district")));
+}
+
+void
+_jb_dispatch_reload_stations (JbDispatch *self)
+{
+  g_autoptr(GPtrArray) stations = jb_storage_list_stations (self->storage, NULL);
+
+  g_clear_pointer (&self->jurisdiction, jb_jurisdiction_free);
+  if (stations == NULL)
+    stations = g_ptr_array_new ();
+  self->jurisdiction = jb_jurisdiction_new (stations);
+}
+
+void
+_jb_dispatch_track_terminal (JbDispatch *self,
+                             JsonObject *terminal)
+{
+  JbLiveness *liveness = g_new0 (JbLiveness, 1);
+  JsonNode *online = json_object_get_member (terminal, "online");
+
+  liveness->last_seen = MAX (_jb_member_int (terminal, "last_seen_at", 0), 0);
+  liveness->flushed = liveness->last_seen;
+  liveness->interval_s = (guint) CLAMP (_jb_member_int (terminal, "heartbeat_interval_s", 60), 1, 86400);
+  liveness->online = online != NULL && JSON_NODE_HOLDS_VALUE (online) && json_node_get_boolean (online);
+  g_hash_table_replace (self->liveness, g_strdup (_jb_member_string (terminal, "id")), liveness);
+}
+
+static void
+load_liveness (JbDispatch *self)
+{
+  g_autoptr(GPtrArray) terminals = jb_storage_list_terminals (self->storage, NULL);
+
+  g_hash_table_remove_all (self->liveness);
+  for (guint i = 0; terminals != NULL && i < terminals->len; i++)
+    _jb_dispatch_track_terminal (self, g_ptr_array_index (terminals, i));
+}
+
+JbDispatch *
+jb_dispatch_new (const char               *db_path,
+                 const JbDispatchOptions  *options,
+                 GError                  **error)
+{
+  g_autoptr(JbDispatch) self = g_object_new (JB_TYPE_DISPATCH, NULL);
+  gint64 oldest;
+
+  if (sodium_init () < 0)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_INTERNAL, "libsodium cannot start.");
+      return NULL;
+    }
+  if (options != NULL)
+    self->options = *options;
+  else
+    jb_dispatch_options_init (&self->options);
+  self->options.event_retention = MAX (self->options.event_retention, 1);
+
+  self->storage = jb_storage_open (db_path, error);
+  if (self->storage == NULL)
+    return NULL;
+  jb_storage_get_event_bounds (self->storage, &oldest, &self->seq);
+  _jb_dispatch_load_city (self);
+  _jb_dispatch_reload_stations (self);
+  load_liveness (self);
+  if (self->options.maintenance_ms > 0)
+    self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
+  return g_steal_pointer (&self);
+}
+
+/* Events */
+
+gboolean
+_jb_dispatch_emit (JbDispatch  *self,
+                   const char  *type,
+                   gint64       time,
+                   const char  *data,
+                   gsize        data_len,
+                   GError     **error)
+{
+  JbPendingEvent pending;
+
+  g_assert (jb_storage_in_transaction (self->storage));
+  pending.seq = self->seq + 1;
+  if (!jb_storage_append_event (self->storage, pending.seq, type, time, data, data_len, error))
+    return FALSE;
+  self->seq = pending.seq;
+  pending.frame = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"time\":%"
+                                   G_GINT64_FORMAT ",\"data\":%.*s}",
+                                   pending.seq, type, time, (int) data_len, data);
+  g_array_append_val (self->pending, pending);
+  return TRUE;
+}
+
+gboolean
+_jb_dispatch_emit_object (JbDispatch  *self,
+                          const char  *type,
+                          gint64       time,
+                          const char  *member,
+                          JsonObject  *object,
+                          const char  *change,
+                          GError     **error)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  json_object_set_object_member (data, member, json_object_ref (object));
+  if (change != NULL)
+    json_object_set_string_member (data, "change", change);
+  node = json_node_init_object (json_node_alloc (), data);
+  text = jb_json_to_string (node, &len);
+  return _jb_dispatch_emit (self, type, time, text, len, error);
+}
+
+static gboolean
+begin_write (JbDispatch  *self,
+             gint64      *out_seq_before,
+             GError     **error)
+{
+  *out_seq_before = self->seq;
+  return jb_storage_begin_write (self->storage, error);
+}
+
+static void
+rollback (JbDispatch *self,
+          gint64      seq_before)
+{
+  jb_storage_rollback (self->storage);
+  self->seq = seq_before;
+  g_array_set_size (self->pending, 0);
+}
+
+/* Commits, then tells the world, in seq order. */
+static gboolean
+commit_and_broadcast (JbDispatch  *self,
+                      gint64       seq_before,
+                      GError     **error)
+{
+  g_autoptr(GArray) pending = NULL;
+
+  if (!jb_storage_commit (self->storage, error))
+    {
+      rollback (self, seq_before);
+      return FALSE;
+    }
+  pending = g_steal_pointer (&self->pending);
+  self->pending = g_array_new (FALSE, FALSE, sizeof (JbPendingEvent));
+  g_array_set_clear_func (self->pending, pending_event_clear);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      JbPendingEvent *event = &g_array_index (pending, JbPendingEvent, i);
+
+      g_signal_emit (self, signals[SIGNAL_EVENT], 0, event->frame, event->seq);
+    }
+  return TRUE;
+}
+
+/* Member readers for objects that were validated or written by us */
+
+const char *
+_jb_member_string (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+_jb_member_int (JsonObject *object,
+                const char *member,
+                gint64      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+JsonObject *
+_jb_member_object (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+JsonArray *
+_jb_member_array (JsonObject *object,
+                  const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+/* Requests */
+
+void
+_jb_request_answer (JbRequest  *req,
+                    guint       status,
+                    JsonObject *object)
+{
+  req->status = status;
+  g_clear_pointer (&req->answer, json_node_unref);
+  if (object != NULL)
+    req->answer = json_node_init_object (json_node_alloc (), object);
+}
+
+gboolean
+_jb_request_check_members (JbRequest          *req,
+                           const char * const *allowed,
+                           GError            **error)
+{
+  return jb_json_check_members (req->body, allowed, error);
+}
+
+gboolean
+_jb_request_require_commander (JbRequest  *req,
+                               GError    **error)
+{
+  if (req->user != NULL && req->role != JB_ROLE_VIEWER)
+    return TRUE;
+  g_set_error_literal (error, JB_ERROR, JB_ERROR_FORBIDDEN, "A viewer may not give commands.");
+  return FALSE;
+}
+
+gboolean
+_jb_request_may_command (JbRequest   *req,
+                         const char  *station_id,
+                         const char  *what,
+                         GError     **error)
+{
+  if (!_jb_request_require_commander (req, error))
+    return FALSE;
+  if (req->role == JB_ROLE_DISPATCHER)
+    return TRUE;
+  if (station_id != NULL && g_strcmp0 (station_id, req->user_station_id) == 0)
+    return TRUE;
+  g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN,
+               "This %s is outside your station's jurisdiction.", what);
+  return FALSE;
+}
+
+const char *
+_jb_request_actor (JbRequest *req)
+{
+  return req->terminal_id != NULL ? req->terminal_id : req->username;
+}
+
+static gboolean
+match_pattern (const char  *pattern,
+               char       **parts,
+               guint        n_parts)
+{
+  g_auto(GStrv) segments = g_strsplit (pattern, "/", -1);
+
+  if (g_strv_length (segments) != n_parts)
+    return FALSE;
+  for (guint i = 0; i < n_parts; i++)
+    if (strcmp (segments[i], "*") != 0 && strcmp (segments[i], parts[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static const Route *
+find_route (JbRequest  *req,
+            GError    **error)
+{
+  gboolean path_known = FALSE;
+
+  if (!g_str_has_prefix (req->path, "/api/v1/"))
+    goto not_found;
+  req->parts = g_strsplit (req->path + strlen ("/api/v1/"), "/", -1);
+  req->n_parts = g_strv_length (req->parts);
+  for (guint i = 0; i < req->n_parts; i++)
+    if (req->parts[i][0] == '\0')
+      goto not_found;
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!match_pattern (routes[i].pattern, req->parts, req->n_parts))
+        continue;
+      path_known = TRUE;
+      if (strcmp (routes[i].method, req->method) == 0)
+        return &routes[i];
+    }
+  if (path_known)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_METHOD_NOT_ALLOWED,
+                   "%s is not allowed on %s.", req->method, req->path);
+      return NULL;
+    }
+
+not_found:
+  g_set_error (error, JB_ERROR, JB_ERROR_NOT_FOUND, "There is no endpoint %s.", req->path);
+  return NULL;
+}
+
+/* Authentication */
+
+static void
+hash_text (const char *text,
+           gsize       len,
+           guint8      out[JB_HASH_BYTES])
+{
+  crypto_generichash (out, JB_HASH_BYTES, (const guint8 *) text, len, NULL, 0);
+}
+
+static gboolean
+unauthorized (GError     **error,
+              const char  *message)
+{
+  g_set_error_literal (error, JB_ERROR, JB_ERROR_UNAUTHORIZED, message);
+  return FALSE;
+}
+
+static gboolean
+authenticate_token (JbDispatch  *self,
+                    JbRequest   *req,
+                    const char  *token,
+                    GError     **error)
+{
+  g_autofree char *username = NULL;
+  const char *role;
+  int role_value;
+
+  if (token == NULL || *token == '\0' || strlen (token) > 256)
+    return unauthorized (error, "A valid session token is required.");
+  hash_text (token, strlen (token), req->token_hash);
+  username = jb_storage_lookup_session (self->storage, req->token_hash, JB_HASH_BYTES, req->now);
+  if (username == NULL)
+    return unauthorized (error, "The session token is unknown or has expired.");
+  req->user = jb_storage_get_user (self->storage, username, FALSE);
+  if (req->user == NULL)
+    return unauthorized (error, "The session's user no longer exists.");
+  role = _jb_member_string (req->user, "role");
+  if (!jb_role_from_string (role, (JbRole *) &role_value))
+    return unauthorized (error, "The session's user has no valid role.");
+  req->role = (JbRole) role_value;
+  req->username = _jb_member_string (req->user, "username");
+  req->user_station_id = _jb_member_string (req->user, "station_id");
+  return TRUE;
+}
+
+static gboolean
+authenticate_device (JbDispatch  *self,
+                     JbRequest   *req,
+                     const char  *credentials,
+                     GError     **error)
+{
+  g_autofree guchar *decoded = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  gsize len = 0;
+  const char *colon;
+  g_autofree char *id = NULL;
+  guint8 hash[JB_HASH_BYTES];
+
+  if (strlen (credentials) > 1024)
+    return unauthorized (error, "The device credentials are malformed.");
+  decoded = g_base64_decode (credentials, &len);
+  colon = decoded != NULL ? memchr (decoded, ':', len) : NULL;
+  if (colon == NULL)
+    return unauthorized (error, "The device credentials are malformed.");
+  id = g_strndup ((const char *) decoded, (gsize) (colon - (const char *) decoded));
+  stored = jb_storage_get_terminal_secret_hash (self->storage, id);
+  hash_text (colon + 1, len - (gsize) (colon + 1 - (const char *) decoded), hash);
+  if (stored == NULL || g_bytes_get_size (stored) != JB_HASH_BYTES ||
+      sodium_memcmp (hash, g_bytes_get_data (stored, NULL), JB_HASH_BYTES) != 0)
+    return unauthorized (error, "Unknown terminal or wrong secret.");
+  req->terminal = jb_storage_get_terminal (self->storage, id);
+  if (req->terminal == NULL)
+    return unauthorized (error, "Unknown terminal or wrong secret.");
+  req->terminal_id = _jb_member_string (req->terminal, "id");
+  return TRUE;
+}
+
+static gboolean
+authenticate (JbDispatch  *self,
+              JbRequest   *req,
+              AuthKind     kind,
+              const char  *authorization,
+              GError     **error)
+{
+  if (kind == AUTH_NONE)
+    return TRUE;
+  if (authorization == NULL)
+    return unauthorized (error, "This endpoint needs an Authorization header.");
+  if (kind == AUTH_PERSON)
+    {
+      if (g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+        return unauthorized (error, "This endpoint needs a Bearer session token.");
+      return authenticate_token (self, req, authorization + 7, error);
+    }
+  if (g_ascii_strncasecmp (authorization, "Basic ", 6) != 0)
+    return unauthorized (error, "This endpoint needs Basic device credentials.");
+  return authenticate_device (self, req, authorization + 6, error);
+}
+
+gboolean
+jb_dispatch_authenticate_stream (JbDispatch  *self,
+                                 const char  *authorization,
+                                 const char  *token,
+                                 GError     **error)
+{
+  JbRequest req = { .self = self, .now = _jb_now_ms () };
+  gboolean ok;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), FALSE);
+
+  if (authorization != NULL)
+    {
+      if (g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+        return unauthorized (error, "The event stream needs a Bearer session token.");
+      token = authorization + 7;
+    }
+  ok = authenticate_token (self, &req, token, error);
+  g_clear_pointer (&req.user, json_object_unref);
+  return ok;
+}
+
+/* Bodies */
+
+static gboolean
+parse_body (JbRequest  *req,
+            gboolean    optional,
+            GBytes     *body,
+            GError    **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  gsize len = body != NULL ? g_bytes_get_size (body) : 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, NULL) : NULL;
+
+  if (len == 0 && optional)
+    {
+      req->body = json_object_new ();
+      return TRUE;
+    }
+  if (!g_utf8_validate (data, (gssize) len, NULL))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_MALFORMED_JSON, "The body is not UTF-8.");
+      return FALSE;
+    }
+  root = jb_json_parse_object (data, (gssize) len, error);
+  if (root == NULL)
+    return FALSE;
+  req->body = json_object_ref (json_node_get_object (root));
+  return TRUE;
+}
+
+gsize
+jb_dispatch_get_max_body_size (const char *path)
+{
+  if (g_strcmp0 (path, "/api/v1/device/positions") == 0)
+    return MAX_POSITIONS_BODY_SIZE;
+  return MAX_BODY_SIZE;
+}
+
+/* Liveness: the first request after silence brings a terminal back. */
+
+static void
+mark_seen (JbDispatch  *self,
+           JbRequest   *req)
+{
+  JbLiveness *liveness = g_hash_table_lookup (self->liveness, req->terminal_id);
+  g_autoptr(GError) error = NULL;
+  gint64 seq_before;
+
+  if (liveness == NULL)
+    return;
+  liveness->last_seen = MAX (liveness->last_seen, req->now);
+  if (liveness->online)
+    return;
+
+  /* Its own small transaction: the terminal is back even if the request
+   * itself fails. */
+  if (!begin_write (self, &seq_before, &error))
+    goto failed;
+  if (!jb_storage_set_terminal_online (self->storage, req->terminal_id, TRUE, req->now, &error))
+    goto failed;
+  json_object_set_boolean_member (req->terminal, "online", TRUE);
+  json_object_set_int_member (req->terminal, "last_seen_at", req->now);
+  if (!_jb_dispatch_emit_object (self, "terminal.updated", req->now, "terminal", req->terminal,
+                                 NULL, &error))
+    goto failed;
+  if (!commit_and_broadcast (self, seq_before, &error))
+    goto failed;
+  liveness->online = TRUE;
+  liveness->flushed = req->now;
+  return;
+
+failed:
+  rollback (self, seq_before);
+  g_warning ("Cannot mark %s online: %s", req->terminal_id, error->message);
+}
+
+void
+_jb_dispatch_overlay_liveness (JbDispatch *self,
+                               JsonObject *terminal)
+{
+  JbLiveness *liveness = g_hash_table_lookup (self->liveness, _jb_member_string (terminal, "id"));
+
+  if (liveness == NULL)
+    return;
+  if (liveness->last_seen > _jb_member_int (terminal, "last_seen_at", 0))
+    json_object_set_int_member (terminal, "last_seen_at", liveness->last_seen);
+}
+
+/* Idempotency */
+
+static gboolean
+valid_idempotency_key (const char *key)
+{
+  gsize len = strlen (key);
+
+  if (len == 0 || len > 128)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (key[i] < 0x21 || key[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+principal_of (JbRequest *req)
+{
+  if (req->terminal_id != NULL)
+    return g_strconcat ("terminal:", req->terminal_id, NULL);
+  if (req->username != NULL)
+    return g_strconcat ("user:", req->username, NULL);
+  return NULL;
+}
+
+/* TRUE when a stored answer was found (and put in @out_text). */
+static gboolean
+find_replay (JbDispatch  *self,
+             JbRequest   *req,
+             const char  *key,
+             const guint8 body_hash[JB_HASH_BYTES],
+             char       **out_text,
+             GError     **error)
+{
+  g_autofree char *principal = principal_of (req);
+  JbStorageIdempotency record = { 0 };
+  gboolean same;
+
+  if (!jb_storage_lookup_idempotency (self->storage, principal, key, &record))
+    return FALSE;
+  same = g_strcmp0 (record.method, req->method) == 0 &&
+         g_strcmp0 (record.path, req->path) == 0 &&
+         g_bytes_get_size (record.body_hash) == JB_HASH_BYTES &&
+         memcmp (g_bytes_get_data (record.body_hash, NULL), body_hash, JB_HASH_BYTES) == 0;
+  if (same)
+    {
+      req->status = record.status;
+      *out_text = g_steal_pointer (&record.response);
+    }
+  else
+    g_set_error_literal (error, JB_ERROR, JB_ERROR_IDEMPOTENCY_KEY_REUSED,
+                         "This Idempotency-Key was used for a different request.");
+  jb_storage_idempotency_clear (&record);
+  return TRUE;
+}
+
+static char *
+answer_text (JbRequest *req)
+{
+  if (req->answer == NULL)
+    return g_strdup ("");
+  return jb_json_to_string (req->answer, NULL);
+}
+
+/* Runs a state-changing route in one transaction. Returns the answer text
+ * (NULL with @error set on failure). */
+static char *
+run_write_route (JbDispatch   *self,
+                 JbRequest    *req,
+                 const Route  *route,
+                 const char   *key,
+                 GBytes       *body,
+                 gboolean     *out_replayed,
+                 GError      **error)
+{
+  g_autofree char *principal = principal_of (req);
+  g_autofree char *text = NULL;
+  guint8 body_hash[JB_HASH_BYTES];
+  gint64 seq_before;
+  gboolean use_key = key != NULL && principal != NULL;
+
+  if (use_key)
+    hash_text (body != NULL ? g_bytes_get_data (body, NULL) : "",
+               body != NULL ? g_bytes_get_size (body) : 0, body_hash);
+  if (!begin_write (self, &seq_before, error))
+    return NULL;
+  if (use_key && find_replay (self, req, key, body_hash, &text, error))
+    {
+      rollback (self, seq_before);
+      *out_replayed = text != NULL;
+      return g_steal_pointer (&text);
+    }
+  if (!route->handler (req, error))
+    {
+      rollback (self, seq_before);
+      return NULL;
+    }
+  text = answer_text (req);
+  if (use_key && req->status < 300 &&
+      !jb_storage_save_idempotency (self->storage, principal, key, req->method, req->path,
+                                    body_hash, JB_HASH_BYTES, req->status, text, req->now, error))
+    {
+      rollback (self, seq_before);
+      return NULL;
+    }
+  if (!commit_and_broadcast (self, seq_before, error))
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+static char *
+run_route (JbDispatch   *self,
+           JbRequest    *req,
+           const Route  *route,
+           const char   *authorization,
+           const char   *key,
+           GBytes       *body,
+           gboolean     *out_replayed,
+           GError      **error)
+{
+  if (!authenticate (self, req, route->auth, authorization, error))
+    return NULL;
+  if (req->terminal_id != NULL)
+    mark_seen (self, req);
+  if (!route->writes)
+    {
+      if (!route->handler (req, error))
+        return NULL;
+      return answer_text (req);
+    }
+  if (key != NULL && !valid_idempotency_key (key))
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_BAD_REQUEST,
+                           "An Idempotency-Key is 1 to 128 printable ASCII characters.");
+      return NULL;
+    }
+  if (!parse_body (req, route->body_optional, body, error))
+    return NULL;
+  return run_write_route (self, req, route, key, body, out_replayed, error);
+}
+
+static void
+request_clear (JbRequest *req)
+{
+  g_clear_pointer (&req->parts, g_strfreev);
+  g_clear_pointer (&req->body, json_object_unref);
+  g_clear_pointer (&req->user, json_object_unref);
+  g_clear_pointer (&req->terminal, json_object_unref);
+  g_clear_pointer (&req->answer, json_node_unref);
+}
+
+GBytes *
+jb_dispatch_handle (JbDispatch  *self,
+                    const char  *method,
+                    const char  *path,
+                    GHashTable  *query,
+                    const char  *authorization,
+                    const char  *idempotency_key,
+                    GBytes      *body,
+                    guint       *out_status,
+                    GHashTable **out_headers)
+{
+  JbRequest req = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean replayed = FALSE;
+  const Route *route;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL && out_status != NULL, NULL);
+
+  req.self = self;
+  req.method = method;
+  req.path = path;
+  req.query = query;
+  req.now = _jb_now_ms ();
+  route = find_route (&req, &error);
+  if (route != NULL)
+    text = run_route (self, &req, route, authorization, idempotency_key, body, &replayed, &error);
+
+  if (out_headers != NULL)
+    *out_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (text == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, JB_ERROR, JB_ERROR_INTERNAL, "The request failed.");
+      if (error->domain != JB_ERROR)
+        {
+          g_warning ("%s %s: %s", method, path, error->message);
+          error->domain = JB_ERROR;
+          error->code = JB_ERROR_INTERNAL;
+        }
+      if (error->code == JB_ERROR_INTERNAL)
+        g_warning ("%s %s failed: %s", method, path, error->message);
+      *out_status = jb_error_code_http_status ((JbErrorCode) error->code);
+      text = jb_json_error_body (error);
+    }
+  else
+    {
+      *out_status = req.status != 0 ? req.status : 200;
+      if (replayed && out_headers != NULL)
+        g_hash_table_insert (*out_headers, g_strdup ("Idempotent-Replay"), g_strdup ("true"));
+    }
+  request_clear (&req);
+
+  if (*text == '\0')
+    return NULL;
+  {
+    gsize len = strlen (text);
+    return g_bytes_new_take (g_steal_pointer (&text), len);
+  }
+}
+
+/* Config */
+
+JsonObject *
+_jb_dispatch_config (JbDispatch *self)
+{
+  JsonObject *config = json_object_new ();
+  JsonObject *targets = json_object_new ();
+  JsonObject *freshness = json_object_new ();
+  JsonArray *types = json_array_new ();
+  JsonArray *dispositions = json_array_new ();
+
+  json_object_set_int_member (targets, "guard_s", self->options.target_guard_s);
+  json_object_set_int_member (targets, "police_s", self->options.target_police_s);
+  json_object_set_int_member (targets, "reinforce_s", self->options.target_reinforce_s);
+  json_object_set_object_member (config, "targets", targets);
+  json_object_set_int_member (freshness, "body_camera_s", 30);
+  json_object_set_int_member (freshness, "police_handset_s", 30);
+  json_object_set_int_member (freshness, "unit_s", 120);
+  json_object_set_object_member (config, "freshness", freshness);
+  json_object_set_object_member (config, "city", json_object_ref (self->city));
+  for (const char * const *n = jb_incident_type_names (); *n != NULL; n++)
+    json_array_add_string_element (types, *n);
+  json_object_set_array_member (config, "incident_types", types);
+  for (const char * const *n = jb_disposition_names (); *n != NULL; n++)
+    json_array_add_string_element (dispositions, *n);
+  json_object_set_array_member (config, "dispositions", dispositions);
+  return config;
+}
+
+/* Streams and maintenance */
+
+GPtrArray *
+jb_dispatch_read_events_since (JbDispatch  *self,
+                               gint64       since,
+                               guint        limit,
+                               gint64      *out_oldest,
+                               GError     **error)
+{
+  gint64 latest;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
+
+  if (out_oldest != NULL)
+    jb_storage_get_event_bounds (self->storage, out_oldest, &latest);
+  return jb_storage_read_events (self->storage, since, limit, error);
+}
+
+gint64
+jb_dispatch_get_latest_seq (JbDispatch *self)
+{
+  g_return_val_if_fail (JB_IS_DISPATCH (self), 0);
+  return self->seq;
+}
+
+static gboolean
+flush_last_seen (JbDispatch  *self,
+                 GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->liveness);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      JbLiveness *liveness = value;
+
+      if (liveness->last_seen <= liveness->flushed)
+        continue;
+      if (!jb_storage_set_terminal_last_seen (self->storage, key, liveness->last_seen, error))
+        return FALSE;
+      liveness->flushed = liveness->last_seen;
+    }
+  return TRUE;
+}
+
+static gboolean
+mark_silent_offline (JbDispatch  *self,
+                     gint64       now,
+                     GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->liveness);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      JbLiveness *liveness = value;
+      g_autoptr(JsonObject) terminal = NULL;
+
+      if (!liveness->online || now - liveness->last_seen <= 3000LL * liveness->interval_s)
+        continue;
+      if (!jb_storage_set_terminal_online (self->storage, key, FALSE, liveness->last_seen, error))
+        return FALSE;
+      terminal = jb_storage_get_terminal (self->storage, key);
+      if (terminal == NULL ||
+          !_jb_dispatch_emit_object (self, "terminal.updated", now, "terminal", terminal, NULL, error))
+        return FALSE;
+      liveness->online = FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+prune (JbDispatch  *self,
+       gint64       now,
+       GError     **error)
+{
+  if (now - self->last_prune < PRUNE_PERIOD_MS)
+    return TRUE;
+  self->last_prune = now;
+  return jb_storage_prune_events (self->storage, self->seq - self->options.event_retention + 1, error) &&
+         jb_storage_prune_idempotency (self->storage, now - IDEMPOTENCY_KEEP_MS, error) &&
+         jb_storage_prune_sessions (self->storage, now, error);
+}
+
+static void
+run_maintenance (JbDispatch *self,
+                 gboolean    check_liveness)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = _jb_now_ms ();
+  gint64 seq_before;
+
+  if (jb_storage_in_transaction (self->storage))
+    return;
+  if (!begin_write (self, &seq_before, &error) ||
+      !flush_last_seen (self, &error) ||
+      (check_liveness && !mark_silent_offline (self, now, &error)) ||
+      (check_liveness && !prune (self, now, &error)))
+    {
+      rollback (self, seq_before);
+      g_warning ("Maintenance failed: %s", error != NULL ? error->message : "?");
+      return;
+    }
+  if (!commit_and_broadcast (self, seq_before, &error))
+    g_warning ("Maintenance failed: %s", error->message);
+}
+
+static gboolean
+maintenance_cb (gpointer user_data)
+{
+  run_maintenance (JB_DISPATCH (user_data), TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+jb_dispatch_flush (JbDispatch *self)
+{
+  g_return_if_fail (JB_IS_DISPATCH (self));
+  run_maintenance (self, FALSE);
+}

@@ -1,0 +1,89 @@
+/* jb-dispatch.h — the command logic of jingbao-dispatchd, independent of HTTP
+ *
+ * Every API request goes through jb_dispatch_handle(): the HTTP layer and
+ * the simulator call the same code. Each state change is one SQLite
+ * transaction (state + events + idempotency record); only after the commit
+ * does the call return 2xx and emit ::event once per event, in seq order.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "jb-demo.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint  target_guard_s;       /* 1-3-5: guard on scene, default 60 */
+  guint  target_police_s;      /* police on scene, default 180 */
+  guint  target_reinforce_s;   /* reinforcement, default 300 */
+  gint64 event_retention;      /* events kept, default 1,000,000 */
+  guint  maintenance_ms;       /* liveness check and last-seen flush period, default 5000 */
+} JbDispatchOptions;
+
+void        jb_dispatch_options_init      (JbDispatchOptions       *options);
+
+#define JB_TYPE_DISPATCH (jb_dispatch_get_type ())
+G_DECLARE_FINAL_TYPE (JbDispatch, jb_dispatch, JB, DISPATCH, GObject)
+
+/* Opens (or creates) the database at @db_path; @options may be NULL. */
+JbDispatch *jb_dispatch_new               (const char              *db_path,
+                                           const JbDispatchOptions *options,
+                                           GError                 **error);
+
+/* The single entry point for every request of docs/protocol.md but the
+ * event stream. @path is the decoded path ("/api/v1/…"), @query may be
+ * NULL (string → string), @authorization is the Authorization header
+ * value or NULL, @body may be NULL. Returns the JSON answer body (NULL for
+ * 204), its status in @out_status and, when @out_headers is not NULL, a
+ * new table of extra response headers (string → string). Never fails:
+ * errors are answers. */
+GBytes     *jb_dispatch_handle            (JbDispatch              *self,
+                                           const char              *method,
+                                           const char              *path,
+                                           GHashTable              *query,
+                                           const char              *authorization,
+                                           const char              *idempotency_key,
+                                           GBytes                  *body,
+                                           guint                   *out_status,
+                                           GHashTable             **out_headers);
+
+/* The largest request body accepted for @path (the HTTP layer answers 413
+ * above it). */
+gsize       jb_dispatch_get_max_body_size (const char              *path);
+
+/* Checks credentials for the event stream: "Bearer TOKEN" in
+ * @authorization, or @token (the ?token= parameter). JB_ERROR_UNAUTHORIZED
+ * otherwise. */
+gboolean    jb_dispatch_authenticate_stream (JbDispatch            *self,
+                                             const char            *authorization,
+                                             const char            *token,
+                                             GError               **error);
+
+/* Up to @limit stored event frames (char *, compact JSON, exactly as
+ * broadcast) with seq > @since, in order; @out_oldest receives the oldest
+ * stored seq (0 when none). */
+GPtrArray  *jb_dispatch_read_events_since (JbDispatch              *self,
+                                           gint64                   since,
+                                           guint                    limit,
+                                           gint64                  *out_oldest,
+                                           GError                 **error);
+
+/* The seq of the last committed event (0 when none). */
+gint64      jb_dispatch_get_latest_seq    (JbDispatch              *self);
+
+/* Loads the demo city into an EMPTY database, in one transaction, with no
+ * events (clients load the snapshot). A database that already holds data
+ * is left as is (returns TRUE, logs a message). */
+gboolean    jb_dispatch_import_demo       (JbDispatch              *self,
+                                           JbDemoCity              *city,
+                                           GError                 **error);
+
+/* Writes the batched last-seen times now (also done periodically and on
+ * dispose). */
+void        jb_dispatch_flush             (JbDispatch              *self);
+
+G_END_DECLS

@@ -1,0 +1,286 @@
+/* jb-event-stream.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-event-stream"
+
+#include "jb-event-stream.h"
+
+#include <string.h>
+
+#include "jb-error.h"
+
+#define REPLAY_CHUNK          256
+#define REPLAY_HIGH_WATER     (1024 * 1024)
+#define SLOW_CONSUMER_LIMIT   (8 * 1024 * 1024)
+#define MAX_INCOMING_PAYLOAD  (64 * 1024)
+#define KEEPALIVE_S           15
+#define CLOSE_RESYNC          4000
+#define CLOSE_SLOW_CONSUMER   4001
+
+struct _JbEventStream
+{
+  GObject                  parent_instance;
+
+  JbDispatch              *dispatch;
+  SoupWebsocketConnection *connection;
+  JbCountingStream        *counter;
+  guint64                  queued;      /* bytes handed to the connection */
+  gint64                   last_sent;   /* seq of the last event sent */
+  gboolean                 live;
+  gboolean                 finished;
+  gulong                   event_handler;
+  guint                    replay_id;
+};
+
+enum
+{
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (JbEventStream, jb_event_stream, G_TYPE_OBJECT)
+
+static void schedule_replay (JbEventStream *self,
+                             guint          delay_ms);
+
+static guint64
+backlog (JbEventStream *self)
+{
+  guint64 written = jb_counting_stream_get_written (self->counter);
+
+  return self->queued > written ? self->queued - written : 0;
+}
+
+static gboolean
+is_open (JbEventStream *self)
+{
+  return !self->finished &&
+         soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static void
+send_frame (JbEventStream *self,
+            const char    *frame)
+{
+  gsize len = strlen (frame);
+
+  /* Server frames are unmasked: 2, 4 or 10 header bytes. */
+  self->queued += len + (len < 126 ? 2 : len < 65536 ? 4 : 10);
+  soup_websocket_connection_send_text (self->connection, frame);
+}
+
+static void
+close_with (JbEventStream *self,
+            gushort        code,
+            const char    *reason)
+{
+  if (is_open (self))
+    soup_websocket_connection_close (self->connection, code, reason);
+}
+
+static void
+finish (JbEventStream *self)
+{
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_handle_id (&self->replay_id, g_source_remove);
+  g_object_ref (self);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+  g_object_unref (self);
+}
+
+static void
+event_cb (JbDispatch    *dispatch,
+          const char    *frame,
+          gint64         seq,
+          JbEventStream *self)
+{
+  /* While replaying, the replay reads this event from the database. */
+  if (!self->live || seq <= self->last_sent || !is_open (self))
+    return;
+  if (backlog (self) > SLOW_CONSUMER_LIMIT)
+    {
+      g_message ("Closing a slow event stream client (%" G_GUINT64_FORMAT " bytes queued).", backlog (self));
+      close_with (self, CLOSE_SLOW_CONSUMER, "slow_consumer");
+      return;
+    }
+  send_frame (self, frame);
+  self->last_sent = seq;
+}
+
+static gint64
+frame_seq (const char *frame)
+{
+  /* Frames are ours and start with {"seq":N */
+  return g_ascii_strtoll (frame + strlen ("{\"seq\":"), NULL, 10);
+}
+
+static gboolean
+replay_cb (gpointer user_data)
+{
+  JbEventStream *self = user_data;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->replay_id = 0;
+  if (!is_open (self))
+    return G_SOURCE_REMOVE;
+  if (backlog (self) > REPLAY_HIGH_WATER)
+    {
+      schedule_replay (self, 20);
+      return G_SOURCE_REMOVE;
+    }
+  frames = jb_dispatch_read_events_since (self->dispatch, self->last_sent, REPLAY_CHUNK, NULL, &error);
+  if (frames == NULL)
+    {
+      g_warning ("Cannot replay events: %s", error->message);
+      close_with (self, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "internal");
+      return G_SOURCE_REMOVE;
+    }
+  for (guint i = 0; i < frames->len; i++)
+    {
+      send_frame (self, g_ptr_array_index (frames, i));
+      self->last_sent = frame_seq (g_ptr_array_index (frames, i));
+    }
+  /* Everything is on the main loop: nothing was committed between this
+   * read and now, so a short chunk means the replay caught up. */
+  if (frames->len < REPLAY_CHUNK)
+    self->live = TRUE;
+  else
+    schedule_replay (self, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_replay (JbEventStream *self,
+                 guint          delay_ms)
+{
+  if (self->replay_id != 0)
+    return;
+  if (delay_ms == 0)
+    self->replay_id = g_idle_add_full (G_PRIORITY_LOW, replay_cb, self, NULL);
+  else
+    self->replay_id = g_timeout_add (delay_ms, replay_cb, self);
+}
+
+static void
+send_resync (JbEventStream *self,
+             gint64         oldest,
+             gint64         latest)
+{
+  g_autofree char *frame =
+    g_strdup_printf ("{\"seq\":0,\"type\":\"resync_required\",\"time\":%" G_GINT64_FORMAT
+                     ",\"data\":{\"oldest_seq\":%" G_GINT64_FORMAT ",\"latest_seq\":%" G_GINT64_FORMAT "}}",
+                     g_get_real_time () / 1000, oldest, latest);
+
+  send_frame (self, frame);
+  close_with (self, CLOSE_RESYNC, "resync_required");
+}
+
+static void
+start (JbEventStream *self,
+       gint64         since)
+{
+  gint64 latest = jb_dispatch_get_latest_seq (self->dispatch);
+  gint64 oldest = 0;
+  g_autoptr(GPtrArray) none = NULL;
+
+  /* Subscribe before reading, so nothing committed later is missed. */
+  self->event_handler = g_signal_connect (self->dispatch, "event", G_CALLBACK (event_cb), self);
+  if (since < 0)
+    {
+      self->last_sent = latest;
+      self->live = TRUE;
+      return;
+    }
+  none = jb_dispatch_read_events_since (self->dispatch, G_MAXINT64, 1, &oldest, NULL);
+  if (since > latest || (oldest > 0 && since < oldest - 1) || (oldest == 0 && since < latest))
+    {
+      send_resync (self, oldest, latest);
+      return;
+    }
+  self->last_sent = since;
+  schedule_replay (self, 0);
+}
+
+static void
+closed_cb (SoupWebsocketConnection *connection,
+           JbEventStream           *self)
+{
+  finish (self);
+}
+
+static void
+message_cb (SoupWebsocketConnection *connection,
+            int                      type,
+            GBytes                  *message,
+            JbEventStream           *self)
+{
+  /* Clients send nothing but pings; anything else is ignored. */
+}
+
+static void
+jb_event_stream_dispose (GObject *object)
+{
+  JbEventStream *self = JB_EVENT_STREAM (object);
+
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_handle_id (&self->replay_id, g_source_remove);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->counter);
+  g_clear_object (&self->dispatch);
+
+  G_OBJECT_CLASS (jb_event_stream_parent_class)->dispose (object);
+}
+
+static void
+jb_event_stream_class_init (JbEventStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = jb_event_stream_dispose;
+
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+jb_event_stream_init (JbEventStream *self)
+{
+}
+
+JbEventStream *
+jb_event_stream_new (JbDispatch              *dispatch,
+                     SoupWebsocketConnection *connection,
+                     JbCountingStream        *counter,
+                     gint64                   since)
+{
+  JbEventStream *self = g_object_new (JB_TYPE_EVENT_STREAM, NULL);
+
+  self->dispatch = g_object_ref (dispatch);
+  self->connection = g_object_ref (connection);
+  self->counter = g_object_ref (counter);
+  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_INCOMING_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
+  g_signal_connect (connection, "closed", G_CALLBACK (closed_cb), self);
+  g_signal_connect (connection, "message", G_CALLBACK (message_cb), self);
+  start (self, since);
+  return self;
+}
+
+void
+jb_event_stream_close (JbEventStream *self)
+{
+  g_return_if_fail (JB_IS_EVENT_STREAM (self));
+
+  close_with (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "shutdown");
+  finish (self);
+}

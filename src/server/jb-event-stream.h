@@ -1,0 +1,30 @@
+/* jb-event-stream.h — one client of GET /api/v1/events
+ *
+ * Replays stored events after `since` in chunks (never more than about
+ * 1 MiB queued at once), then follows live events, with no gap and no
+ * duplicate between the two. Closes with 4000 when `since` is no longer
+ * kept, 4001 when more than 8 MiB wait for a slow client.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "jb-counting-stream.h"
+#include "jb-dispatch.h"
+
+G_BEGIN_DECLS
+
+#define JB_TYPE_EVENT_STREAM (jb_event_stream_get_type ())
+G_DECLARE_FINAL_TYPE (JbEventStream, jb_event_stream, JB, EVENT_STREAM, GObject)
+
+/* @since < 0: live events only. Emits ::finished once the connection is
+ * closed, whoever closed it. */
+JbEventStream *jb_event_stream_new   (JbDispatch              *dispatch,
+                                      SoupWebsocketConnection *connection,
+                                      JbCountingStream        *counter,
+                                      gint64                   since);
+void           jb_event_stream_close (JbEventStream           *self);
+
+G_END_DECLS

@@ -1,0 +1,1211 @@
+/* jb-storage.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-storage"
+
+#include "jb-storage.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "jb-error.h"
+#include "jb-json.h"
+
+struct _JbStorage
+{
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  char       *peek_org_id;  /* owned copy for jb_storage_peek_unit */
+};
+
+/* Each step runs once, in order, inside one transaction; user_version
+ * records how many have run. Append new steps, never edit old ones. */
+static const char * const migrations[] = {
+  /* 1: the first schema */
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE stations ("
+  "  id TEXT PRIMARY KEY,"
+  "  data TEXT NOT NULL);"
+  "CREATE TABLE units ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  callsign TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  org_id TEXT,"
+  "  org_name TEXT,"
+  "  station_id TEXT REFERENCES stations (id),"
+  "  status TEXT NOT NULL,"
+  "  terminal_id TEXT,"
+  "  incident_id TEXT,"
+  "  phone TEXT,"
+  "  lat REAL, lon REAL, heading REAL, speed REAL, accuracy REAL,"
+  "  pos_time INTEGER,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE INDEX units_station ON units (station_id);"
+  "CREATE TABLE terminals ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  venue TEXT,"
+  "  station_id TEXT REFERENCES stations (id),"
+  "  unit_id TEXT,"
+  "  org_id TEXT,"
+  "  lat REAL, lon REAL,"
+  "  online INTEGER NOT NULL,"
+  "  last_seen_at INTEGER,"
+  "  heartbeat_interval_s INTEGER NOT NULL,"
+  "  gateway INTEGER NOT NULL DEFAULT 0,"
+  "  secret_hash BLOB NOT NULL);"
+  "CREATE TABLE incidents ("
+  "  id TEXT PRIMARY KEY,"
+  "  number TEXT NOT NULL UNIQUE,"
+  "  status TEXT NOT NULL,"
+  "  station_id TEXT REFERENCES stations (id),"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  search TEXT NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX incidents_status ON incidents (status);"
+  "CREATE INDEX incidents_created ON incidents (created_at);"
+  "CREATE INDEX incidents_station ON incidents (station_id);"
+  "CREATE TABLE users ("
+  "  username TEXT PRIMARY KEY,"
+  "  password_hash TEXT NOT NULL,"
+  "  display_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL,"
+  "  station_id TEXT REFERENCES stations (id));"
+  "CREATE TABLE sessions ("
+  "  token_hash BLOB PRIMARY KEY,"
+  "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL);"
+  "CREATE INDEX sessions_expires ON sessions (expires_at);"
+  "CREATE TABLE events ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE TABLE idempotency ("
+  "  principal TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  method TEXT NOT NULL,"
+  "  path TEXT NOT NULL,"
+  "  body_hash BLOB NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  response TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (principal, key));"
+  "CREATE INDEX idempotency_created ON idempotency (created_at);",
+};
+
+static gboolean
+fail (JbStorage   *self,
+      GError     **error,
+      const char  *what)
+{
+  g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
+               "Database error while %s: %s", what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec (JbStorage   *self,
+      const char  *sql,
+      GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error: %s",
+                   message != NULL ? message : sqlite3_errmsg (self->db));
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Returns the cached statement for @sql, reset and with no bindings. */
+static sqlite3_stmt *
+prepare (JbStorage  *self,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      g_critical ("Cannot prepare \"%s\": %s", sql, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+/* Runs a statement that returns no rows. */
+static gboolean
+step_done (JbStorage    *self,
+           sqlite3_stmt *stmt,
+           const char   *what,
+           GError      **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, what);
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_double (sqlite3_stmt *stmt,
+             int           index,
+             double        value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_double (stmt, index, value);
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           index)
+{
+  return (const char *) sqlite3_column_text (stmt, index);
+}
+
+static void
+set_string_or_null (JsonObject   *object,
+                    const char   *member,
+                    sqlite3_stmt *stmt,
+                    int           index)
+{
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_string_member (object, member, column_text (stmt, index));
+}
+
+static void
+set_double_or_null (JsonObject   *object,
+                    const char   *member,
+                    sqlite3_stmt *stmt,
+                    int           index)
+{
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_double_member (object, member, sqlite3_column_double (stmt, index));
+}
+
+static void
+set_int_or_null (JsonObject   *object,
+                 const char   *member,
+                 sqlite3_stmt *stmt,
+                 int           index)
+{
+  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, index));
+}
+
+/* Parses a stored JSON object text; stored texts were written by us. */
+static JsonObject *
+parse_stored_object (const char *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL)
+    return NULL;
+  node = jb_json_parse_object (text, -1, &error);
+  if (node == NULL)
+    {
+      g_warning ("A stored object does not parse: %s", error->message);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+object_to_text (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return jb_json_to_string (node, NULL);
+}
+
+/* Member readers for objects JbDispatch already validated. */
+static const char *
+member_string (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static double
+member_double (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NAN;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  return NAN;
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *member,
+            gint64      fallback)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+/* Opening and migrating */
+
+static gboolean
+configure (JbStorage  *self,
+           GError    **error)
+{
+  sqlite3_busy_timeout (self->db, 5000);
+  return exec (self,
+               "PRAGMA journal_mode = WAL;"
+               "PRAGMA synchronous = FULL;"
+               "PRAGMA foreign_keys = ON;"
+               "PRAGMA temp_store = MEMORY;"
+               "PRAGMA cache_size = -65536;",
+               error);
+}
+
+static int
+get_user_version (JbStorage *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+static gboolean
+migrate (JbStorage  *self,
+         GError    **error)
+{
+  int version = get_user_version (self);
+  int target = (int) G_N_ELEMENTS (migrations);
+
+  if (version < 0)
+    return fail (self, error, "reading the schema version");
+  if (version > target)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
+                   "The database has schema version %d; this server knows up to %d.",
+                   version, target);
+      return FALSE;
+    }
+  if (version == target)
+    return TRUE;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (int i = version; i < target; i++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
+
+      g_debug ("Migrating the database to version %d", i + 1);
+      if (!exec (self, migrations[i], error) || !exec (self, set_version, error))
+        {
+          jb_storage_rollback (self);
+          return FALSE;
+        }
+    }
+  return exec (self, "COMMIT", error);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+JbStorage *
+jb_storage_open (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(JbStorage) self = g_new0 (JbStorage, 1);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            finalize_statement);
+  if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Cannot open the database %s: %s",
+                   path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+  if (!configure (self, error) || !migrate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+jb_storage_free (JbStorage *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_free (self->peek_org_id);
+  g_free (self);
+}
+
+/* Transactions */
+
+gboolean
+jb_storage_begin_write (JbStorage  *self,
+                        GError    **error)
+{
+  return step_done (self, prepare (self, "BEGIN IMMEDIATE"), "beginning a transaction", error);
+}
+
+gboolean
+jb_storage_begin_read (JbStorage  *self,
+                       GError    **error)
+{
+  return step_done (self, prepare (self, "BEGIN DEFERRED"), "beginning a transaction", error);
+}
+
+gboolean
+jb_storage_commit (JbStorage  *self,
+                   GError    **error)
+{
+  return step_done (self, prepare (self, "COMMIT"), "committing", error);
+}
+
+void
+jb_storage_rollback (JbStorage *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+jb_storage_in_transaction (JbStorage *self)
+{
+  return !sqlite3_get_autocommit (self->db);
+}
+
+/* meta */
+
+char *
+jb_storage_get_meta (JbStorage  *self,
+                     const char *key)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?");
+  char *value = NULL;
+
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+jb_storage_set_meta (JbStorage   *self,
+                     const char  *key,
+                     const char  *value,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, "writing a setting", error);
+}
+
+gint64
+jb_storage_next_counter (JbStorage   *self,
+                         const char  *key,
+                         GError     **error)
+{
+  g_autofree char *current = jb_storage_get_meta (self, key);
+  gint64 next = (current != NULL ? g_ascii_strtoll (current, NULL, 10) : 0) + 1;
+  char text[32];
+
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, next);
+  if (!jb_storage_set_meta (self, key, text, error))
+    return 0;
+  return next;
+}
+
+gboolean
+jb_storage_is_empty (JbStorage *self)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT (SELECT count(*) FROM stations) + (SELECT count(*) FROM units)"
+                                " + (SELECT count(*) FROM terminals) + (SELECT count(*) FROM users)");
+  gboolean empty = FALSE;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    empty = sqlite3_column_int64 (stmt, 0) == 0;
+  sqlite3_reset (stmt);
+  return empty;
+}
+
+/* Stations */
+
+gboolean
+jb_storage_insert_station (JbStorage   *self,
+                           JsonObject  *station,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO stations (id, data) VALUES (?, ?)");
+  g_autofree char *text = object_to_text (station);
+
+  bind_text (stmt, 1, member_string (station, "id"));
+  bind_text (stmt, 2, text);
+  return step_done (self, stmt, "inserting a station", error);
+}
+
+static GPtrArray *
+collect_objects (JbStorage     *self,
+                 sqlite3_stmt  *stmt,
+                 JsonObject  *(*row_to_object) (sqlite3_stmt *),
+                 const char    *what,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *object = row_to_object (stmt);
+
+      if (object != NULL)
+        g_ptr_array_add (items, object);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, what);
+      return NULL;
+    }
+  return g_steal_pointer (&items);
+}
+
+static JsonObject *
+data_row_to_object (sqlite3_stmt *stmt)
+{
+  return parse_stored_object (column_text (stmt, 0));
+}
+
+GPtrArray *
+jb_storage_list_stations (JbStorage  *self,
+                          GError    **error)
+{
+  return collect_objects (self, prepare (self, "SELECT data FROM stations ORDER BY id"),
+                          data_row_to_object, "reading stations", error);
+}
+
+static JsonObject *
+get_one (JbStorage    *self,
+         sqlite3_stmt *stmt,
+         const char   *id,
+         JsonObject *(*row_to_object) (sqlite3_stmt *))
+{
+  JsonObject *object = NULL;
+
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    object = row_to_object (stmt);
+  sqlite3_reset (stmt);
+  return object;
+}
+
+JsonObject *
+jb_storage_get_station (JbStorage  *self,
+                        const char *id)
+{
+  return get_one (self, prepare (self, "SELECT data FROM stations WHERE id = ?"), id,
+                  data_row_to_object);
+}
+
+/* Units */
+
+#define UNIT_COLUMNS                                                    \
+  "id, kind, callsign, name, org_id, org_name, station_id, status, "    \
+  "terminal_id, incident_id, phone, lat, lon, heading, speed, accuracy, " \
+  "pos_time, updated_at"
+
+static JsonObject *
+unit_row_to_object (sqlite3_stmt *stmt)
+{
+  JsonObject *unit = json_object_new ();
+  static const char * const text_members[] = {
+    "id", "kind", "callsign", "name", "org_id", "org_name", "station_id",
+    "status", "terminal_id", "incident_id", "phone",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_members); i++)
+    set_string_or_null (unit, text_members[i], stmt, (int) i);
+
+  if (sqlite3_column_type (stmt, 11) == SQLITE_NULL)
+    json_object_set_null_member (unit, "position");
+  else
+    {
+      JsonObject *position = json_object_new ();
+
+      set_double_or_null (position, "lat", stmt, 11);
+      set_double_or_null (position, "lon", stmt, 12);
+      set_double_or_null (position, "heading", stmt, 13);
+      set_double_or_null (position, "speed", stmt, 14);
+      set_double_or_null (position, "accuracy", stmt, 15);
+      set_int_or_null (position, "time", stmt, 16);
+      json_object_set_object_member (unit, "position", position);
+    }
+  json_object_set_int_member (unit, "updated_at", sqlite3_column_int64 (stmt, 17));
+  return unit;
+}
+
+gboolean
+jb_storage_insert_unit (JbStorage   *self,
+                        JsonObject  *unit,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO units (" UNIT_COLUMNS ") VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  static const char * const text_members[] = {
+    "id", "kind", "callsign", "name", "org_id", "org_name", "station_id",
+    "status", "terminal_id", "incident_id", "phone",
+  };
+  JsonObject *position = member_object (unit, "position");
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_members); i++)
+    bind_text (stmt, (int) i + 1, member_string (unit, text_members[i]));
+  if (position != NULL)
+    {
+      bind_double (stmt, 12, member_double (position, "lat"));
+      bind_double (stmt, 13, member_double (position, "lon"));
+      bind_double (stmt, 14, member_double (position, "heading"));
+      bind_double (stmt, 15, member_double (position, "speed"));
+      bind_double (stmt, 16, member_double (position, "accuracy"));
+      sqlite3_bind_int64 (stmt, 17, member_int (position, "time", 0));
+    }
+  sqlite3_bind_int64 (stmt, 18, member_int (unit, "updated_at", 0));
+  return step_done (self, stmt, "inserting a unit", error);
+}
+
+JsonObject *
+jb_storage_get_unit (JbStorage  *self,
+                     const char *id)
+{
+  return get_one (self, prepare (self, "SELECT " UNIT_COLUMNS " FROM units WHERE id = ?"), id,
+                  unit_row_to_object);
+}
+
+GPtrArray *
+jb_storage_list_units (JbStorage  *self,
+                       GError    **error)
+{
+  return collect_objects (self, prepare (self, "SELECT " UNIT_COLUMNS " FROM units ORDER BY id"),
+                          unit_row_to_object, "reading units", error);
+}
+
+gboolean
+jb_storage_update_unit_status (JbStorage   *self,
+                               const char  *id,
+                               const char  *status,
+                               const char  *incident_id,
+                               gint64       updated_at,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE units SET status = ?, incident_id = ?, updated_at = ? WHERE id = ?");
+
+  bind_text (stmt, 1, status);
+  bind_text (stmt, 2, incident_id);
+  sqlite3_bind_int64 (stmt, 3, updated_at);
+  bind_text (stmt, 4, id);
+  return step_done (self, stmt, "updating a unit", error);
+}
+
+gboolean
+jb_storage_peek_unit (JbStorage   *self,
+                      const char  *id,
+                      const char **out_org_id,
+                      gint64      *out_position_time)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT org_id, pos_time FROM units WHERE id = ?");
+  gboolean found = FALSE;
+
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = TRUE;
+      g_free (self->peek_org_id);
+      self->peek_org_id = g_strdup (column_text (stmt, 0));
+      *out_org_id = self->peek_org_id;
+      *out_position_time = sqlite3_column_type (stmt, 1) == SQLITE_NULL ? G_MININT64
+                                                                         : sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+gboolean
+jb_storage_update_unit_position (JbStorage               *self,
+                                 const char              *id,
+                                 const JbStoragePosition *position,
+                                 gint64                   updated_at,
+                                 GError                 **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE units SET lat = ?, lon = ?, heading = ?, speed = ?, accuracy = ?,"
+                                " pos_time = ?, updated_at = ? WHERE id = ?");
+
+  sqlite3_bind_double (stmt, 1, position->lat);
+  sqlite3_bind_double (stmt, 2, position->lon);
+  bind_double (stmt, 3, position->heading);
+  bind_double (stmt, 4, position->speed);
+  bind_double (stmt, 5, position->accuracy);
+  sqlite3_bind_int64 (stmt, 6, position->time);
+  sqlite3_bind_int64 (stmt, 7, updated_at);
+  bind_text (stmt, 8, id);
+  return step_done (self, stmt, "moving a unit", error);
+}
+
+/* Terminals */
+
+#define TERMINAL_COLUMNS                                                \
+  "id, kind, name, venue, station_id, unit_id, org_id, lat, lon, online, " \
+  "last_seen_at, heartbeat_interval_s, gateway"
+
+static JsonObject *
+terminal_row_to_object (sqlite3_stmt *stmt)
+{
+  JsonObject *terminal = json_object_new ();
+  JsonObject *venue = parse_stored_object (column_text (stmt, 3));
+
+  set_string_or_null (terminal, "id", stmt, 0);
+  set_string_or_null (terminal, "kind", stmt, 1);
+  set_string_or_null (terminal, "name", stmt, 2);
+  if (venue != NULL)
+    json_object_set_object_member (terminal, "venue", venue);
+  else
+    json_object_set_null_member (terminal, "venue");
+  set_string_or_null (terminal, "station_id", stmt, 4);
+  set_string_or_null (terminal, "unit_id", stmt, 5);
+  set_string_or_null (terminal, "org_id", stmt, 6);
+  if (sqlite3_column_type (stmt, 7) == SQLITE_NULL)
+    json_object_set_null_member (terminal, "location");
+  else
+    {
+      JsonObject *location = json_object_new ();
+
+      json_object_set_double_member (location, "lat", sqlite3_column_double (stmt, 7));
+      json_object_set_double_member (location, "lon", sqlite3_column_double (stmt, 8));
+      json_object_set_object_member (terminal, "location", location);
+    }
+  json_object_set_boolean_member (terminal, "online", sqlite3_column_int (stmt, 9) != 0);
+  set_int_or_null (terminal, "last_seen_at", stmt, 10);
+  json_object_set_int_member (terminal, "heartbeat_interval_s", sqlite3_column_int64 (stmt, 11));
+  json_object_set_boolean_member (terminal, "gateway", sqlite3_column_int (stmt, 12) != 0);
+  return terminal;
+}
+
+gboolean
+jb_storage_insert_terminal (JbStorage     *self,
+                            JsonObject    *terminal,
+                            const guint8  *secret_hash,
+                            gsize          secret_hash_len,
+                            GError       **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO terminals (" TERMINAL_COLUMNS ", secret_hash) VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  JsonObject *venue = member_object (terminal, "venue");
+  JsonObject *location = member_object (terminal, "location");
+  g_autofree char *venue_text = venue != NULL ? object_to_text (venue) : NULL;
+  JsonNode *online = json_object_get_member (terminal, "online");
+  JsonNode *gateway = json_object_get_member (terminal, "gateway");
+
+  bind_text (stmt, 1, member_string (terminal, "id"));
+  bind_text (stmt, 2, member_string (terminal, "kind"));
+  bind_text (stmt, 3, member_string (terminal, "name"));
+  bind_text (stmt, 4, venue_text);
+  bind_text (stmt, 5, member_string (terminal, "station_id"));
+  bind_text (stmt, 6, member_string (terminal, "unit_id"));
+  bind_text (stmt, 7, member_string (terminal, "org_id"));
+  if (location != NULL)
+    {
+      bind_double (stmt, 8, member_double (location, "lat"));
+      bind_double (stmt, 9, member_double (location, "lon"));
+    }
+  sqlite3_bind_int (stmt, 10, online != NULL && JSON_NODE_HOLDS_VALUE (online) &&
+                              json_node_get_value_type (online) == G_TYPE_BOOLEAN &&
+                              json_node_get_boolean (online));
+  if (member_int (terminal, "last_seen_at", -1) >= 0)
+    sqlite3_bind_int64 (stmt, 11, member_int (terminal, "last_seen_at", 0));
+  sqlite3_bind_int64 (stmt, 12, member_int (terminal, "heartbeat_interval_s", 60));
+  sqlite3_bind_int (stmt, 13, gateway != NULL && JSON_NODE_HOLDS_VALUE (gateway) &&
+                              json_node_get_value_type (gateway) == G_TYPE_BOOLEAN &&
+                              json_node_get_boolean (gateway));
+  sqlite3_bind_blob (stmt, 14, secret_hash, (int) secret_hash_len, SQLITE_TRANSIENT);
+  return step_done (self, stmt, "inserting a terminal", error);
+}
+
+JsonObject *
+jb_storage_get_terminal (JbStorage  *self,
+                         const char *id)
+{
+  return get_one (self, prepare (self, "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE id = ?"),
+                  id, terminal_row_to_object);
+}
+
+GPtrArray *
+jb_storage_list_terminals (JbStorage  *self,
+                           GError    **error)
+{
+  return collect_objects (self,
+                          prepare (self, "SELECT " TERMINAL_COLUMNS " FROM terminals ORDER BY id"),
+                          terminal_row_to_object, "reading terminals", error);
+}
+
+GBytes *
+jb_storage_get_terminal_secret_hash (JbStorage  *self,
+                                     const char *id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT secret_hash FROM terminals WHERE id = ?");
+  GBytes *hash = NULL;
+
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    hash = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+  sqlite3_reset (stmt);
+  return hash;
+}
+
+gboolean
+jb_storage_set_terminal_online (JbStorage   *self,
+                                const char  *id,
+                                gboolean     online,
+                                gint64       last_seen_at,
+                                GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE terminals SET online = ?, last_seen_at = max(coalesce(last_seen_at, 0), ?)"
+                                " WHERE id = ?");
+
+  sqlite3_bind_int (stmt, 1, online ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 2, last_seen_at);
+  bind_text (stmt, 3, id);
+  return step_done (self, stmt, "updating a terminal", error);
+}
+
+gboolean
+jb_storage_set_terminal_last_seen (JbStorage   *self,
+                                   const char  *id,
+                                   gint64       last_seen_at,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE terminals SET last_seen_at = ? WHERE id = ?"
+                                " AND coalesce(last_seen_at, 0) < ?");
+
+  sqlite3_bind_int64 (stmt, 1, last_seen_at);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, last_seen_at);
+  return step_done (self, stmt, "updating a terminal", error);
+}
+
+/* Users and sessions */
+
+gboolean
+jb_storage_insert_user (JbStorage   *self,
+                        const char  *username,
+                        const char  *password_hash,
+                        const char  *display_name,
+                        const char  *role,
+                        const char  *station_id,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO users (username, password_hash, display_name, role, station_id)"
+                                " VALUES (?, ?, ?, ?, ?)");
+
+  bind_text (stmt, 1, username);
+  bind_text (stmt, 2, password_hash);
+  bind_text (stmt, 3, display_name);
+  bind_text (stmt, 4, role);
+  bind_text (stmt, 5, station_id);
+  return step_done (self, stmt, "inserting a user", error);
+}
+
+JsonObject *
+jb_storage_get_user (JbStorage  *self,
+                     const char *username,
+                     gboolean    with_hash)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT username, display_name, role, station_id, password_hash"
+                                " FROM users WHERE username = ?");
+  JsonObject *user = NULL;
+
+  bind_text (stmt, 1, username);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      user = json_object_new ();
+      set_string_or_null (user, "username", stmt, 0);
+      set_string_or_null (user, "display_name", stmt, 1);
+      set_string_or_null (user, "role", stmt, 2);
+      set_string_or_null (user, "station_id", stmt, 3);
+      if (with_hash)
+        set_string_or_null (user, "password_hash", stmt, 4);
+    }
+  sqlite3_reset (stmt);
+  return user;
+}
+
+gboolean
+jb_storage_insert_session (JbStorage     *self,
+                           const guint8  *token_hash,
+                           gsize          token_hash_len,
+                           const char    *username,
+                           gint64         created_at,
+                           gint64         expires_at,
+                           GError       **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
+                                " VALUES (?, ?, ?, ?)");
+
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_TRANSIENT);
+  bind_text (stmt, 2, username);
+  sqlite3_bind_int64 (stmt, 3, created_at);
+  sqlite3_bind_int64 (stmt, 4, expires_at);
+  return step_done (self, stmt, "creating a session", error);
+}
+
+char *
+jb_storage_lookup_session (JbStorage    *self,
+                           const guint8 *token_hash,
+                           gsize         token_hash_len,
+                           gint64        now)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?");
+  char *username = NULL;
+
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    username = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return username;
+}
+
+gboolean
+jb_storage_delete_session (JbStorage     *self,
+                           const guint8  *token_hash,
+                           gsize          token_hash_len,
+                           GError       **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE token_hash = ?");
+
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_TRANSIENT);
+  return step_done (self, stmt, "deleting a session", error);
+}
+
+gboolean
+jb_storage_prune_sessions (JbStorage  *self,
+                           gint64      now,
+                           GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE expires_at <= ?");
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  return step_done (self, stmt, "pruning sessions", error);
+}
+
+/* Incidents */
+
+gboolean
+jb_storage_save_incident (JbStorage   *self,
+                          JsonObject  *incident,
+                          const char  *search_text,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT OR REPLACE INTO incidents"
+                                " (id, number, status, station_id, created_at, updated_at, search, data)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  g_autofree char *text = object_to_text (incident);
+
+  bind_text (stmt, 1, member_string (incident, "id"));
+  bind_text (stmt, 2, member_string (incident, "number"));
+  bind_text (stmt, 3, member_string (incident, "status"));
+  bind_text (stmt, 4, member_string (incident, "station_id"));
+  sqlite3_bind_int64 (stmt, 5, member_int (incident, "created_at", 0));
+  sqlite3_bind_int64 (stmt, 6, member_int (incident, "updated_at", 0));
+  bind_text (stmt, 7, search_text);
+  bind_text (stmt, 8, text);
+  return step_done (self, stmt, "saving an incident", error);
+}
+
+JsonObject *
+jb_storage_get_incident (JbStorage  *self,
+                         const char *id)
+{
+  return get_one (self, prepare (self, "SELECT data FROM incidents WHERE id = ?"), id,
+                  data_row_to_object);
+}
+
+/* Escapes LIKE's wildcards so @q matches literally. */
+static char *
+like_pattern (const char *q)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = q; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+GPtrArray *
+jb_storage_list_incidents (JbStorage                *self,
+                           JbStorageIncidentFilter   filter,
+                           const char               *q,
+                           gint64                    from,
+                           gint64                    to,
+                           guint                     limit,
+                           GError                  **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT data FROM incidents"
+                                " WHERE (?1 = 2 OR (?1 = 0 AND status != 'closed') OR (?1 = 1 AND status = 'closed'))"
+                                "   AND (?2 IS NULL OR search LIKE ?2 ESCAPE '\\')"
+                                "   AND created_at >= ?3 AND created_at <= ?4"
+                                " ORDER BY created_at DESC, id DESC LIMIT ?5");
+  g_autofree char *pattern = q != NULL && *q != '\0' ? like_pattern (q) : NULL;
+
+  sqlite3_bind_int (stmt, 1, (int) filter);
+  bind_text (stmt, 2, pattern);
+  sqlite3_bind_int64 (stmt, 3, from >= 0 ? from : G_MININT64);
+  sqlite3_bind_int64 (stmt, 4, to >= 0 ? to : G_MAXINT64);
+  sqlite3_bind_int64 (stmt, 5, limit);
+  return collect_objects (self, stmt, data_row_to_object, "reading incidents", error);
+}
+
+/* Events */
+
+gboolean
+jb_storage_append_event (JbStorage   *self,
+                         gint64       seq,
+                         const char  *type,
+                         gint64       time,
+                         const char  *data,
+                         gsize        data_len,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO events (seq, type, time, data) VALUES (?, ?, ?, ?)");
+
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, time);
+  sqlite3_bind_text (stmt, 4, data, (int) data_len, SQLITE_STATIC);
+  return step_done (self, stmt, "appending an event", error);
+}
+
+void
+jb_storage_get_event_bounds (JbStorage *self,
+                             gint64    *out_oldest,
+                             gint64    *out_latest)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM events");
+
+  *out_oldest = 0;
+  *out_latest = 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *out_oldest = sqlite3_column_int64 (stmt, 0);
+      *out_latest = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+}
+
+GPtrArray *
+jb_storage_read_events (JbStorage  *self,
+                        gint64      since,
+                        guint       limit,
+                        GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT seq, type, time, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (frames,
+                     g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"time\":%"
+                                      G_GINT64_FORMAT ",\"data\":%s}",
+                                      (gint64) sqlite3_column_int64 (stmt, 0), column_text (stmt, 1),
+                                      (gint64) sqlite3_column_int64 (stmt, 2), column_text (stmt, 3)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "reading events");
+      return NULL;
+    }
+  return g_steal_pointer (&frames);
+}
+
+gboolean
+jb_storage_prune_events (JbStorage  *self,
+                         gint64      oldest_kept,
+                         GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM events WHERE seq < ?");
+
+  sqlite3_bind_int64 (stmt, 1, oldest_kept);
+  return step_done (self, stmt, "pruning events", error);
+}
+
+/* Idempotency */
+
+void
+jb_storage_idempotency_clear (JbStorageIdempotency *record)
+{
+  g_clear_pointer (&record->method, g_free);
+  g_clear_pointer (&record->path, g_free);
+  g_clear_pointer (&record->body_hash, g_bytes_unref);
+  g_clear_pointer (&record->response, g_free);
+}
+
+gboolean
+jb_storage_lookup_idempotency (JbStorage            *self,
+                               const char           *principal,
+                               const char           *key,
+                               JbStorageIdempotency *out_record)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT method, path, body_hash, status, response FROM idempotency"
+                                " WHERE principal = ? AND key = ?");
+  gboolean found = FALSE;
+
+  bind_text (stmt, 1, principal);
+  bind_text (stmt, 2, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = TRUE;
+      out_record->method = g_strdup (column_text (stmt, 0));
+      out_record->path = g_strdup (column_text (stmt, 1));
+      out_record->body_hash = g_bytes_new (sqlite3_column_blob (stmt, 2),
+                                           (gsize) sqlite3_column_bytes (stmt, 2));
+      out_record->status = (guint) sqlite3_column_int (stmt, 3);
+      out_record->response = g_strdup (column_text (stmt, 4));
+    }
+  sqlite3_reset (stmt);
+  return found;
+}
+
+gboolean
+jb_storage_save_idempotency (JbStorage     *self,
+                             const char    *principal,
+                             const char    *key,
+                             const char    *method,
+                             const char    *path,
+                             const guint8  *body_hash,
+                             gsize          body_hash_len,
+                             guint          status,
+                             const char    *response,
+                             gint64         created_at,
+                             GError       **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT OR REPLACE INTO idempotency"
+                                " (principal, key, method, path, body_hash, status, response, created_at)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+
+  bind_text (stmt, 1, principal);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, method);
+  bind_text (stmt, 4, path);
+  sqlite3_bind_blob (stmt, 5, body_hash, (int) body_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 6, (int) status);
+  bind_text (stmt, 7, response != NULL ? response : "");
+  sqlite3_bind_int64 (stmt, 8, created_at);
+  return step_done (self, stmt, "saving an idempotency record", error);
+}
+
+gboolean
+jb_storage_prune_idempotency (JbStorage  *self,
+                              gint64      older_than,
+                              GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM idempotency WHERE created_at < ?");
+
+  sqlite3_bind_int64 (stmt, 1, older_than);
+  return step_done (self, stmt, "pruning idempotency records", error);
+}

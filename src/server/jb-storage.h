@@ -1,0 +1,233 @@
+/* jb-storage.h — every SQL statement of the server, behind one type
+ *
+ * JbStorage is the only place that knows the database is SQLite, so a
+ * PostgreSQL backend can later replace this file pair. It speaks in
+ * protocol objects (JsonObject) and plain values; it validates nothing
+ * (JbDispatch does), it only stores and reads.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _JbStorage JbStorage;
+
+/* Opens (creating when needed) the database and migrates its schema. */
+JbStorage  *jb_storage_open                (const char   *path,
+                                            GError      **error);
+void        jb_storage_free                (JbStorage    *self);
+
+/* Transactions. begin_write takes the write lock at once (IMMEDIATE);
+ * begin_read gives a consistent view for several SELECTs. */
+gboolean    jb_storage_begin_write         (JbStorage    *self,
+                                            GError      **error);
+gboolean    jb_storage_begin_read          (JbStorage    *self,
+                                            GError      **error);
+gboolean    jb_storage_commit              (JbStorage    *self,
+                                            GError      **error);
+void        jb_storage_rollback            (JbStorage    *self);
+gboolean    jb_storage_in_transaction      (JbStorage    *self);
+
+/* meta: small key → text settings and counters. */
+char       *jb_storage_get_meta            (JbStorage    *self,
+                                            const char   *key);
+gboolean    jb_storage_set_meta            (JbStorage    *self,
+                                            const char   *key,
+                                            const char   *value,
+                                            GError      **error);
+/* Increments the integer counter @key (absent counts as 0) and returns its
+ * new value, or 0 on error. */
+gint64      jb_storage_next_counter        (JbStorage    *self,
+                                            const char   *key,
+                                            GError      **error);
+
+/* TRUE when the database holds no station, unit, terminal nor user. */
+gboolean    jb_storage_is_empty            (JbStorage    *self);
+
+/* Stations: the protocol object is stored whole. */
+gboolean    jb_storage_insert_station      (JbStorage    *self,
+                                            JsonObject   *station,
+                                            GError      **error);
+GPtrArray  *jb_storage_list_stations       (JbStorage    *self,
+                                            GError      **error);
+JsonObject *jb_storage_get_station         (JbStorage    *self,
+                                            const char   *id);
+
+/* Units: relational columns, so a position update is one small UPDATE. */
+gboolean    jb_storage_insert_unit         (JbStorage    *self,
+                                            JsonObject   *unit,
+                                            GError      **error);
+JsonObject *jb_storage_get_unit            (JbStorage    *self,
+                                            const char   *id);
+GPtrArray  *jb_storage_list_units          (JbStorage    *self,
+                                            GError      **error);
+gboolean    jb_storage_update_unit_status  (JbStorage    *self,
+                                            const char   *id,
+                                            const char   *status,
+                                            const char   *incident_id,
+                                            gint64        updated_at,
+                                            GError      **error);
+
+typedef struct
+{
+  double  lat;
+  double  lon;
+  double  heading;   /* NAN when unknown */
+  double  speed;     /* NAN when unknown */
+  double  accuracy;  /* NAN when unknown */
+  gint64  time;
+} JbStoragePosition;
+
+/* The few columns the position flood needs, without building an object.
+ * Returns FALSE when there is no such unit. @out_org_id is owned by the
+ * storage and valid until the next call. */
+gboolean    jb_storage_peek_unit           (JbStorage    *self,
+                                            const char   *id,
+                                            const char  **out_org_id,
+                                            gint64       *out_position_time);
+gboolean    jb_storage_update_unit_position (JbStorage              *self,
+                                             const char             *id,
+                                             const JbStoragePosition *position,
+                                             gint64                  updated_at,
+                                             GError                **error);
+
+/* Terminals. @secret_hash is the BLAKE2b hash of the device secret. */
+gboolean    jb_storage_insert_terminal     (JbStorage    *self,
+                                            JsonObject   *terminal,
+                                            const guint8 *secret_hash,
+                                            gsize         secret_hash_len,
+                                            GError      **error);
+JsonObject *jb_storage_get_terminal        (JbStorage    *self,
+                                            const char   *id);
+GPtrArray  *jb_storage_list_terminals      (JbStorage    *self,
+                                            GError      **error);
+/* The stored secret hash (g_bytes), NULL when no such terminal. */
+GBytes     *jb_storage_get_terminal_secret_hash (JbStorage *self,
+                                                 const char *id);
+gboolean    jb_storage_set_terminal_online (JbStorage    *self,
+                                            const char   *id,
+                                            gboolean      online,
+                                            gint64        last_seen_at,
+                                            GError      **error);
+gboolean    jb_storage_set_terminal_last_seen (JbStorage  *self,
+                                               const char *id,
+                                               gint64      last_seen_at,
+                                               GError    **error);
+
+/* Users and sessions. */
+gboolean    jb_storage_insert_user         (JbStorage    *self,
+                                            const char   *username,
+                                            const char   *password_hash,
+                                            const char   *display_name,
+                                            const char   *role,
+                                            const char   *station_id,
+                                            GError      **error);
+/* The protocol user object, plus "password_hash" when @with_hash. */
+JsonObject *jb_storage_get_user            (JbStorage    *self,
+                                            const char   *username,
+                                            gboolean      with_hash);
+gboolean    jb_storage_insert_session      (JbStorage    *self,
+                                            const guint8 *token_hash,
+                                            gsize         token_hash_len,
+                                            const char   *username,
+                                            gint64        created_at,
+                                            gint64        expires_at,
+                                            GError      **error);
+/* The username of an unexpired session, or NULL. */
+char       *jb_storage_lookup_session      (JbStorage    *self,
+                                            const guint8 *token_hash,
+                                            gsize         token_hash_len,
+                                            gint64        now);
+gboolean    jb_storage_delete_session      (JbStorage    *self,
+                                            const guint8 *token_hash,
+                                            gsize         token_hash_len,
+                                            GError      **error);
+gboolean    jb_storage_prune_sessions      (JbStorage    *self,
+                                            gint64        now,
+                                            GError      **error);
+
+/* Incidents: the protocol object is stored whole, with the columns that
+ * are searched and sorted on beside it. */
+gboolean    jb_storage_save_incident       (JbStorage    *self,
+                                            JsonObject   *incident,
+                                            const char   *search_text,
+                                            GError      **error);
+JsonObject *jb_storage_get_incident        (JbStorage    *self,
+                                            const char   *id);
+
+typedef enum
+{
+  JB_STORAGE_INCIDENTS_OPEN,
+  JB_STORAGE_INCIDENTS_CLOSED,
+  JB_STORAGE_INCIDENTS_ALL,
+} JbStorageIncidentFilter;
+
+/* Newest first. @q (lower case, may be NULL) is matched as a substring of
+ * the search text; @from/@to bound created_at (inclusive; -1 for none). */
+GPtrArray  *jb_storage_list_incidents      (JbStorage               *self,
+                                            JbStorageIncidentFilter  filter,
+                                            const char              *q,
+                                            gint64                   from,
+                                            gint64                   to,
+                                            guint                    limit,
+                                            GError                 **error);
+
+/* Events. @data is the compact JSON text of the event's "data". */
+gboolean    jb_storage_append_event        (JbStorage    *self,
+                                            gint64        seq,
+                                            const char   *type,
+                                            gint64        time,
+                                            const char   *data,
+                                            gsize         data_len,
+                                            GError      **error);
+/* oldest and latest stored seq; both 0 when there are none. */
+void        jb_storage_get_event_bounds    (JbStorage    *self,
+                                            gint64       *out_oldest,
+                                            gint64       *out_latest);
+/* Up to @limit whole event frames (char *, compact JSON) with seq > @since,
+ * in order. */
+GPtrArray  *jb_storage_read_events         (JbStorage    *self,
+                                            gint64        since,
+                                            guint         limit,
+                                            GError      **error);
+/* Deletes events with seq < @oldest_kept. */
+gboolean    jb_storage_prune_events        (JbStorage    *self,
+                                            gint64        oldest_kept,
+                                            GError      **error);
+
+/* Idempotency records. lookup returns FALSE when there is none. */
+typedef struct
+{
+  char   *method;
+  char   *path;
+  GBytes *body_hash;
+  guint   status;
+  char   *response;
+} JbStorageIdempotency;
+
+void        jb_storage_idempotency_clear   (JbStorageIdempotency *record);
+gboolean    jb_storage_lookup_idempotency  (JbStorage            *self,
+                                            const char           *principal,
+                                            const char           *key,
+                                            JbStorageIdempotency *out_record);
+gboolean    jb_storage_save_idempotency    (JbStorage            *self,
+                                            const char           *principal,
+                                            const char           *key,
+                                            const char           *method,
+                                            const char           *path,
+                                            const guint8         *body_hash,
+                                            gsize                 body_hash_len,
+                                            guint                 status,
+                                            const char           *response,
+                                            gint64                created_at,
+                                            GError              **error);
+gboolean    jb_storage_prune_idempotency   (JbStorage            *self,
+                                            gint64                older_than,
+                                            GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbStorage, jb_storage_free)
+
+G_END_DECLS

@@ -1,0 +1,248 @@
+/* main.c — jingbao-dispatchd, the reference dispatch server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jingbao-dispatchd"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "jb-demo.h"
+#include "jb-dispatch.h"
+#include "jb-http.h"
+#include "jb-simulator.h"
+
+typedef struct
+{
+  char     *db_path;
+  char     *listen;
+  gboolean  demo;
+  gboolean  simulate;
+  gint      target_guard;
+  gint      target_police;
+  gint      target_reinforce;
+  gint64    event_retention;
+  gint      demo_guards;
+  gint      demo_extra_units;
+  double    sim_rate;
+  double    sim_alarms_per_min;
+  gint64    seed;
+  gboolean  version;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_clear_pointer (&options->db_path, g_free);
+  g_clear_pointer (&options->listen, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("jingbao-dispatchd: %s\n", message);
+  g_printerr ("Run 'jingbao-dispatchd --help' for the options.\n");
+  return 2;
+}
+
+static gboolean
+parse_options (Options   *options,
+               int       *argc,
+               char    ***argv,
+               GError   **error)
+{
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite database (created if missing)", "PATH" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &options->listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks one)", "HOST:PORT" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo, "Load the demo city into an empty database", NULL },
+    { "simulate", 0, 0, G_OPTION_ARG_NONE, &options->simulate, "Drive the demo city through the device API", NULL },
+    { "target-guard", 0, 0, G_OPTION_ARG_INT, &options->target_guard, "Guard on-scene target (default 60)", "S" },
+    { "target-police", 0, 0, G_OPTION_ARG_INT, &options->target_police, "Police on-scene target (default 180)", "S" },
+    { "target-reinforce", 0, 0, G_OPTION_ARG_INT, &options->target_reinforce, "Reinforcement target (default 300)", "S" },
+    { "event-retention", 0, 0, G_OPTION_ARG_INT64, &options->event_retention, "Events kept (default 1000000)", "N" },
+    { "demo-guards", 0, 0, G_OPTION_ARG_INT, &options->demo_guards, "Guards in the demo city (default 2000)", "N" },
+    { "demo-extra-units", 0, 0, G_OPTION_ARG_INT, &options->demo_extra_units, "Extra moving units for load tests (default 0)", "N" },
+    { "sim-rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_rate, "Position reports per moving unit per second", "HZ" },
+    { "sim-alarms-per-min", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_alarms_per_min, "Simulated one-click alarms per minute", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— the Jingbao dispatch server");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static gboolean
+split_listen (const char  *listen,
+              char       **out_host,
+              guint       *out_port)
+{
+  const char *colon = strrchr (listen, ':');
+  guint64 port;
+
+  if (colon == NULL || colon == listen ||
+      !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    return FALSE;
+  if (listen[0] == '[' && colon[-1] == ']')
+    *out_host = g_strndup (listen + 1, (gsize) (colon - listen - 2));
+  else
+    *out_host = g_strndup (listen, (gsize) (colon - listen));
+  *out_port = (guint) port;
+  return TRUE;
+}
+
+/* Checks ranges; returns an error message or NULL. */
+static const char *
+check_options (const Options *options)
+{
+  if (options->db_path == NULL)
+    return "--db PATH is required.";
+  if (options->target_guard < 0 || options->target_police < 0 || options->target_reinforce < 0)
+    return "Response targets are positive numbers of seconds.";
+  if (options->event_retention < 0)
+    return "--event-retention must be at least 1.";
+  if (options->demo_guards < 0 || options->demo_extra_units < 0)
+    return "--demo-guards and --demo-extra-units cannot be negative.";
+  if (options->sim_rate < 0 || options->sim_alarms_per_min < 0)
+    return "--sim-rate and --sim-alarms-per-min cannot be negative.";
+  if (options->seed < 0 || options->seed > G_MAXUINT32)
+    return "--seed is 0 to 4294967295.";
+  if (options->simulate && !options->demo)
+    return "--simulate drives the demo city: add --demo.";
+  return NULL;
+}
+
+static void
+fill_dispatch_options (const Options     *options,
+                       JbDispatchOptions *out)
+{
+  jb_dispatch_options_init (out);
+  if (options->target_guard > 0)
+    out->target_guard_s = (guint) options->target_guard;
+  if (options->target_police > 0)
+    out->target_police_s = (guint) options->target_police;
+  if (options->target_reinforce > 0)
+    out->target_reinforce_s = (guint) options->target_reinforce;
+  if (options->event_retention > 0)
+    out->event_retention = options->event_retention;
+}
+
+static gboolean
+import_demo (JbDispatch     *dispatch,
+             const Options  *options,
+             GError        **error)
+{
+  JbDemoOptions demo_options;
+  g_autoptr(JbDemoCity) city = NULL;
+
+  jb_demo_options_init (&demo_options);
+  if (options->seed > 0)
+    demo_options.seed = (guint32) options->seed;
+  if (options->demo_guards > 0)
+    demo_options.n_guards = (guint) options->demo_guards;
+  demo_options.n_extra_units = (guint) options->demo_extra_units;
+  city = jb_demo_city_new (&demo_options, error);
+  return city != NULL && jb_dispatch_import_demo (dispatch, city, error);
+}
+
+static JbSimulator *
+start_simulator (JbDispatch    *dispatch,
+                 const Options *options)
+{
+  JbSimulatorOptions sim_options;
+  JbSimulator *simulator;
+
+  jb_simulator_options_init (&sim_options);
+  if (options->seed > 0)
+    sim_options.seed = (guint32) options->seed;
+  if (options->sim_rate > 0)
+    sim_options.rate_hz = options->sim_rate;
+  if (options->sim_alarms_per_min > 0)
+    sim_options.alarms_per_min = options->sim_alarms_per_min;
+  simulator = jb_simulator_new (dispatch, &sim_options);
+  jb_simulator_start (simulator);
+  return simulator;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_message ("Shutting down.");
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(Options) options = { .target_guard = 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JbDispatch) dispatch = NULL;
+  g_autoptr(JbHttpServer) http = NULL;
+  g_autoptr(JbSimulator) simulator = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *url = NULL;
+  JbDispatchOptions dispatch_options;
+  const char *problem;
+  guint port;
+
+  setlocale (LC_ALL, "");
+
+  if (!parse_options (&options, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (options.version)
+    {
+      g_print ("jingbao-dispatchd %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if ((problem = check_options (&options)) != NULL)
+    return usage_error (problem);
+  if (!split_listen (options.listen != NULL ? options.listen : "127.0.0.1:8080", &host, &port))
+    return usage_error ("--listen takes HOST:PORT, for example 127.0.0.1:8080.");
+
+  fill_dispatch_options (&options, &dispatch_options);
+  dispatch = jb_dispatch_new (options.db_path, &dispatch_options, &error);
+  if (dispatch == NULL)
+    {
+      g_printerr ("jingbao-dispatchd: %s\n", error->message);
+      return 1;
+    }
+  if (options.demo && !import_demo (dispatch, &options, &error))
+    {
+      g_printerr ("jingbao-dispatchd: cannot load the demo city: %s\n", error->message);
+      return 1;
+    }
+
+  http = jb_http_server_new (dispatch);
+  if (!jb_http_server_listen (http, host, port, &error))
+    {
+      g_printerr ("jingbao-dispatchd: cannot listen on %s:%u: %s\n", host, port, error->message);
+      return 1;
+    }
+  if (options.simulate)
+    simulator = start_simulator (dispatch, &options);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+
+  url = jb_http_server_get_url (http);
+  g_print ("jingbao-dispatchd listening on %s\n", url);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  if (simulator != NULL)
+    jb_simulator_stop (simulator);
+  jb_http_server_shutdown (http);
+  jb_dispatch_flush (dispatch);
+  return 0;
+}
