@@ -105,7 +105,7 @@ set_state (JbClient          *self,
   if (self->state == state)
     return;
 
-  g_debug ("%s → %s",
+  g_debug ("%s -> %s",
            g_enum_get_value (g_type_class_peek (JB_TYPE_CONNECTION_STATE), self->state)->value_nick,
            g_enum_get_value (g_type_class_peek (JB_TYPE_CONNECTION_STATE), state)->value_nick);
   self->state = state;

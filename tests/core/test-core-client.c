@@ -1,0 +1,409 @@
+/* test-core-client.c — JbClient against the real jingbao-dispatchd
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "jb-core.h"
+#include "jb-test-server.h"
+
+#define WAIT_MS 30000
+
+static const char * const demo_args[] = { "--demo", "--demo-guards=300", NULL };
+
+/* Main loop helpers */
+
+typedef gboolean (*CheckFunc) (gpointer data);
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until @check is true; FALSE on timeout. */
+static gboolean
+wait_for (CheckFunc check,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  g_assert_true (wait_for (result_ready, slot, WAIT_MS));
+  return *slot;
+}
+
+typedef struct
+{
+  JbClient          *client;
+  JbConnectionState  state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *w = data;
+
+  return jb_client_get_state (w->client) == w->state;
+}
+
+static void
+wait_state (JbClient          *client,
+            JbConnectionState  state)
+{
+  StateWait w = { client, state };
+
+  if (!wait_for (state_reached, &w, WAIT_MS))
+    g_error ("The client did not reach state %d (it is %d; last error: %s)",
+             state, jb_client_get_state (client),
+             jb_client_get_last_error (client) ? jb_client_get_last_error (client) : "none");
+}
+
+static void
+login (JbClient   *client,
+       const char *username,
+       const char *password)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  jb_client_login_async (client, username, password, NULL, store_result_cb, &result);
+  g_assert_true (jb_client_login_finish (client, wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+static JbClient *
+live_client (JbTestServer *server)
+{
+  JbClient *client = jb_client_new (jb_test_server_get_url (server));
+
+  login (client, "dispatcher", "demo");
+  jb_client_start (client);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  return client;
+}
+
+static gint64
+server_seq (JbTestServer *server)
+{
+  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", NULL, NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return jb_test_json_int (health->body, "seq");
+}
+
+typedef struct
+{
+  JbStore *store;
+  gint64   seq;
+} SeqWait;
+
+static gboolean
+seq_reached (gpointer data)
+{
+  SeqWait *w = data;
+
+  return jb_store_get_seq (w->store) >= w->seq;
+}
+
+static void
+wait_seq (JbClient *client,
+          gint64    seq)
+{
+  SeqWait w = { jb_client_get_store (client), seq };
+
+  if (!wait_for (seq_reached, &w, WAIT_MS))
+    g_error ("The store stayed at seq %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+             jb_store_get_seq (w.store), seq);
+}
+
+static const char *
+create_incident_body (double lat)
+{
+  static char body[256];
+
+  g_snprintf (body, sizeof body,
+              "{\"type\": \"fight\", \"priority\": 2, \"location\": {\"lat\": %.4f, \"lon\": 112.99},"
+              " \"address\": \"开福区测试路1号\", \"description\": \"test\"}", lat);
+  return body;
+}
+
+/* Drops the client (its sessions close their connections) before the
+ * server is asked to exit cleanly. */
+static void
+finish (JbClient     **client,
+        JbTestServer  *server)
+{
+  if (*client != NULL)
+    {
+      jb_client_stop (*client);
+      g_assert_finalize_object (g_steal_pointer (client));
+    }
+  /* Let the closed sockets be noticed. */
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  jb_test_server_free (server);
+}
+
+/* Tests */
+
+static void
+test_login (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = jb_client_new (jb_test_server_get_url (server));
+  g_autoptr(GAsyncResult) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A wrong password: 401 with the server's own message. */
+  jb_client_login_async (client, "dispatcher", "wrong", NULL, store_result_cb, &bad);
+  g_assert_false (jb_client_login_finish (client, wait_result (&bad), &error));
+  g_assert_error (error, JB_ERROR, JB_ERROR_UNAUTHORIZED);
+  g_assert_cmpuint (strlen (error->message), >, 0);
+  g_assert_false (jb_client_is_logged_in (client));
+  g_assert_null (jb_client_get_user (client));
+  g_clear_error (&error);
+
+  login (client, "dispatcher", "demo");
+  g_assert_true (jb_client_is_logged_in (client));
+  g_assert_cmpstr (jb_client_get_username (client), ==, "dispatcher");
+  g_assert_cmpint (jb_client_get_role (client), ==, JB_ROLE_DISPATCHER);
+  g_assert_cmpstr (json_object_get_string_member (jb_client_get_user (client), "role"), ==, "dispatcher");
+  g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_OFFLINE);
+
+  g_clear_object (&bad);  /* holds the client */
+  finish (&client, server);
+}
+
+static void
+test_login_network_error (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autofree char *url = g_strdup (jb_test_server_get_url (server));
+  g_autoptr(JbClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Nobody listens there any more. */
+  jb_test_server_free (server);
+  client = jb_client_new (url);
+  jb_client_login_async (client, "dispatcher", "demo", NULL, store_result_cb, &result);
+  g_assert_false (jb_client_login_finish (client, wait_result (&result), &error));
+  g_assert_error (error, JB_ERROR, JB_ERROR_NETWORK);
+}
+
+static void
+test_live_snapshot (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = live_client (server);
+  g_autofree char *auth = jb_test_login (server, "dispatcher", "demo");
+  g_autoptr(JbTestResponse) snapshot = jb_test_request (server, "GET", "/api/v1/snapshot", auth, NULL, NULL);
+  JbStore *store = jb_client_get_store (client);
+  JsonObject *object;
+
+  g_assert_cmpuint (snapshot->status, ==, 200);
+  object = json_node_get_object (snapshot->body);
+
+  g_assert_true (jb_store_has_snapshot (store));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), ==,
+                    json_array_get_length (json_object_get_array_member (object, "units")));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_terminals (store)), ==,
+                    json_array_get_length (json_object_get_array_member (object, "terminals")));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_stations (store)), ==,
+                    json_array_get_length (json_object_get_array_member (object, "stations")));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_incidents (store)), ==,
+                    json_array_get_length (json_object_get_array_member (object, "incidents")));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), >, 300);
+  g_assert_cmpint (jb_store_get_seq (store), ==, json_object_get_int_member (object, "seq"));
+  g_assert_nonnull (jb_store_get_config (store));
+  g_assert_nonnull (jb_store_get_user (store));
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
+
+  jb_client_stop (client);
+  g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_OFFLINE);
+  finish (&client, server);
+}
+
+typedef struct
+{
+  JbStore    *store;
+  const char *id;
+} IncidentWait;
+
+static gboolean
+incident_known (gpointer data)
+{
+  IncidentWait *w = data;
+
+  return jb_store_lookup_incident (w->store, w->id) != NULL;
+}
+
+static void
+test_command (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = live_client (server);
+  JbStore *store = jb_client_get_store (client);
+  GListModel *pending = jb_client_get_pending_commands (client);
+  g_autoptr(JsonNode) body = json_from_string (create_incident_body (28.25), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JbCommand) command = NULL;
+  guint n_open = g_list_model_get_n_items (jb_store_get_incidents (store));
+  IncidentWait w = { store, NULL };
+
+  jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, store_result_cb, &result);
+  /* Pending until answered. */
+  g_assert_cmpuint (g_list_model_get_n_items (pending), ==, 1);
+  command = g_list_model_get_item (pending, 0);
+  g_assert_cmpstr (jb_command_get_method (command), ==, "POST");
+  g_assert_cmpuint (strlen (jb_command_get_idempotency_key (command)), ==, 36);
+
+  answer = jb_client_command_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  g_assert_cmpuint (g_list_model_get_n_items (pending), ==, 0);
+  g_assert_cmpint (jb_command_get_state (command), ==, JB_COMMAND_STATE_DONE);
+
+  /* The store learns of it through the event stream, never the answer. */
+  w.id = json_object_get_string_member (json_node_get_object (answer), "id");
+  g_assert_nonnull (w.id);
+  g_assert_true (wait_for (incident_known, &w, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_incidents (store)), ==, n_open + 1);
+  g_assert_cmpint (jb_incident_get_incident_type (jb_store_lookup_incident (store, w.id)), ==,
+                   JB_INCIDENT_TYPE_FIGHT);
+
+  /* Errors come back in JB_ERROR with the server's code. */
+  {
+    g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL, r3 = NULL;
+    g_autoptr(JsonNode) bad_body = json_from_string ("{\"type\": \"fight\", \"priority\": 9,"
+                                                     " \"location\": {\"lat\": 28.2, \"lon\": 112.9}}", NULL);
+    g_autoptr(JsonNode) n1 = NULL, n2 = NULL, n3 = NULL;
+    g_autofree char *ack = g_strdup_printf ("/api/v1/incidents/%s/acknowledge", w.id);
+
+    /* Queued together: answered in order. */
+    jb_client_command_async (client, "POST", "/api/v1/incidents/inc-nope/acknowledge", NULL, NULL,
+                             store_result_cb, &r1);
+    jb_client_command_async (client, "POST", "/api/v1/incidents", bad_body, NULL, store_result_cb, &r2);
+    jb_client_command_async (client, "POST", ack, NULL, NULL, store_result_cb, &r3);
+    g_assert_cmpuint (g_list_model_get_n_items (pending), ==, 3);
+
+    n1 = jb_client_command_finish (client, wait_result (&r1), &error);
+    g_assert_error (error, JB_ERROR, JB_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    n2 = jb_client_command_finish (client, wait_result (&r2), &error);
+    g_assert_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE);
+    g_clear_error (&error);
+    n3 = jb_client_command_finish (client, wait_result (&r3), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (n3), "status"), ==, "acknowledged");
+  }
+
+  wait_seq (client, server_seq (server));
+  g_assert_cmpint (jb_incident_get_status (jb_store_lookup_incident (store, w.id)), ==,
+                   JB_INCIDENT_STATUS_ACKNOWLEDGED);
+
+  /* A GET outside the queue. */
+  {
+    g_autoptr(GAsyncResult) r = NULL;
+    g_autoptr(JsonNode) list = NULL;
+
+    jb_client_get_json_async (client, "/api/v1/incidents?status=open", NULL, store_result_cb, &r);
+    list = jb_client_get_json_finish (client, wait_result (&r), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "items")),
+                      ==, n_open + 1);
+  }
+
+  g_clear_object (&result);  /* holds the client */
+  finish (&client, server);
+}
+
+static void
+test_reconnect (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = live_client (server);
+  JbStore *store = jb_client_get_store (client);
+  g_autoptr(JbUnit) held = g_object_ref (g_list_model_get_item (jb_store_get_units (store), 0));
+  guint n_units = g_list_model_get_n_items (jb_store_get_units (store));
+  guint reconnects = jb_client_get_reconnect_count (client);
+  IncidentWait w = { store, NULL };
+  g_autofree char *id = NULL;
+
+  g_object_unref (held);  /* get_item's reference; keep the g_object_ref one */
+
+  jb_test_server_kill (server, SIGKILL);
+  wait_state (client, JB_CONNECTION_STATE_RECONNECTING);
+  g_assert_cmpuint (jb_client_get_reconnect_count (client), >, reconnects);
+
+  jb_test_server_restart (server);
+
+  /* A change made as soon as the server is back, likely before the client
+   * is: it must come through the replay (since=seq), not be lost. */
+  {
+    g_autofree char *auth = jb_test_login (server, "dispatcher", "demo");
+    g_autoptr(JbTestResponse) created = jb_test_request (server, "POST", "/api/v1/incidents", auth,
+                                                         "test-reconnect-1", create_incident_body (28.26));
+
+    g_assert_cmpuint (created->status, ==, 201);
+    id = g_strdup (jb_test_json_string (created->body, "id"));
+  }
+
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  w.id = id;
+  g_assert_true (wait_for (incident_known, &w, WAIT_MS));
+  wait_seq (client, server_seq (server));
+  g_assert_cmpint (jb_store_get_seq (store), ==, server_seq (server));
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), ==, n_units);
+  /* Objects survive a reconnect. */
+  g_assert_true (jb_store_lookup_unit (store, jb_unit_get_id (held)) == held);
+
+  finish (&client, server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/client/login", test_login);
+  g_test_add_func ("/core/client/login-network-error", test_login_network_error);
+  g_test_add_func ("/core/client/live-snapshot", test_live_snapshot);
+  g_test_add_func ("/core/client/command", test_command);
+  g_test_add_func ("/core/client/reconnect", test_reconnect);
+
+  return g_test_run ();
+}
