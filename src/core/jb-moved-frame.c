@@ -194,6 +194,21 @@ scan_double (Scanner *s,
   if (!scan_number_token (s, &start, &len, &is_int) || len >= sizeof buf)
     return FALSE;
 
+  /* json-glib reads "28" as an integer, which then becomes a double: the
+   * same here (it matters for "-0", which is 0, not -0.0). */
+  if (is_int)
+    {
+      gboolean negative = *start == '-';
+      gint64 value = 0;
+
+      if (len - negative > 18)
+        return FALSE;
+      for (gsize i = negative; i < len; i++)
+        value = value * 10 + (start[i] - '0');
+      *out = (double) (negative ? -value : value);
+      return TRUE;
+    }
+
   if (fast_decimal (start, len, out))
     return TRUE;
 

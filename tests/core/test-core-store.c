@@ -634,6 +634,33 @@ test_fast_path_equals_json (void)
       g_assert_cmpmem (&frame.position.lon, sizeof (double), &pos.lon, sizeof (double));
     }
 
+  /* The server's own format (%.7f coordinates, %.7g for the rest) takes
+   * the exact fast decimal path: still bit for bit what json-glib reads. */
+  for (guint i = 0; i < 20000; i++)
+    {
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE], speed[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *text = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      JbMovedFrame frame;
+      JbPosition pos;
+
+      g_ascii_formatd (lat, sizeof lat, "%.7f", g_rand_double_range (rand, -90, 90));
+      g_ascii_formatd (lon, sizeof lon, "%.7f", g_rand_double_range (rand, -180, 180));
+      g_ascii_formatd (speed, sizeof speed, "%.7g",
+                       i % 3 == 0 ? g_rand_double_range (rand, 0, 1e-3) : g_rand_double_range (rand, 0, 1e6));
+      text = g_strdup_printf ("{\"seq\":11,\"type\":\"unit.moved\",\"time\":1,\"data\":{\"id\":\"u-00001\","
+                              "\"lat\":%s,\"lon\":%s,\"heading\":null,\"speed\":%s,\"accuracy\":%s,\"time\":2}}",
+                              lat, lon, speed, i % 2 ? "0.0000000" : "-0");
+      node = parse (text);
+      g_assert_true (_jb_moved_frame_scan (text, strlen (text), &frame));
+      g_assert_true (jb_position_from_json_object (json_object_get_object_member (json_node_get_object (node), "data"),
+                                                   "data", &pos, NULL));
+      g_assert_cmpmem (&frame.position.lat, sizeof (double), &pos.lat, sizeof (double));
+      g_assert_cmpmem (&frame.position.lon, sizeof (double), &pos.lon, sizeof (double));
+      g_assert_cmpmem (&frame.position.speed, sizeof (double), &pos.speed, sizeof (double));
+      g_assert_cmpmem (&frame.position.accuracy, sizeof (double), &pos.accuracy, sizeof (double));
+    }
+
   g_rand_free (rand);
 
   /* And through whole stores. */
