@@ -4,7 +4,7 @@
  */
 #define G_LOG_DOMAIN "jb-client"
 
-#include "jb-client.h"
+#include "jb-client-private.h"
 
 #include <libsoup/soup.h>
 #include <string.h>
@@ -19,14 +19,14 @@
  * pong timeout: the liveness check below is ours. */
 #define KEEPALIVE_INTERVAL_S    15
 #define LIVENESS_TIMEOUT_US     (45 * G_USEC_PER_SEC)
-#define LIVENESS_CHECK_S        5
+#define LIVENESS_CHECK_MS       5000
 /* Frames are at most 1 MiB by the protocol; libsoup's default limit
  * (128 KiB) would reset the connection on a big incident or snapshot-like
  * frame, so set ours deliberately, with room to spare. */
 #define MAX_INCOMING_PAYLOAD    (16 * 1024 * 1024)
 #define BACKOFF_MIN_MS          500
 #define BACKOFF_MAX_MS          10000
-#define COMMAND_MAX_ATTEMPTS    4
+#define COMMAND_MAX_ATTEMPTS    6  /* retries after 0.5, 1, 2, 4, 8 s */
 #define REST_TIMEOUT_S          30
 
 struct _JbClient
@@ -56,6 +56,7 @@ struct _JbClient
   gint64                   last_event_time;
   gint64                   last_heard_time;
   gint64                   last_event_notify;
+  gint64                   liveness_timeout_us;
   guint                    reconnect_count;
   guint                    gap_count;
   char                    *last_error;
@@ -518,7 +519,7 @@ static void
 lost_session (JbClient   *self,
               const char *message)
 {
-  g_warning ("The session was refused: %s", message);
+  g_message ("The session was refused: %s", message);
   teardown_stream (self);
   self->running = FALSE;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
@@ -624,10 +625,11 @@ liveness_check_cb (gpointer user_data)
 {
   JbClient *self = user_data;
 
-  if (g_get_monotonic_time () - self->last_heard_time > LIVENESS_TIMEOUT_US)
+  if (g_get_monotonic_time () - self->last_heard_time > self->liveness_timeout_us)
     {
       self->liveness_source = 0;
-      g_warning ("Nothing heard from the server for 45 s: reconnecting");
+      g_message ("Nothing heard from the server for %" G_GINT64_FORMAT " s: reconnecting",
+                 self->liveness_timeout_us / G_USEC_PER_SEC);
       schedule_reconnect (self, FALSE, "The server went silent");
       return G_SOURCE_REMOVE;
     }
@@ -671,7 +673,8 @@ stream_connected_cb (GObject      *object,
   g_signal_connect (ws, "error", G_CALLBACK (stream_error_cb), self);
 
   self->last_heard_time = g_get_monotonic_time ();
-  self->liveness_source = g_timeout_add_seconds (LIVENESS_CHECK_S, liveness_check_cb, self);
+  self->liveness_source = g_timeout_add (MIN (LIVENESS_CHECK_MS, self->liveness_timeout_us / 1000 / 4),
+                                         liveness_check_cb, self);
   self->backoff_attempt = 0;
   set_last_error (self, NULL);
   set_state (self, JB_CONNECTION_STATE_LIVE);
@@ -1194,9 +1197,20 @@ jb_client_class_init (JbClientClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
+void
+_jb_client_set_liveness_timeout (JbClient *self,
+                                 guint     timeout_ms)
+{
+  g_return_if_fail (JB_IS_CLIENT (self));
+  g_return_if_fail (timeout_ms >= 100);
+
+  self->liveness_timeout_us = (gint64) timeout_ms * 1000;
+}
+
 static void
 jb_client_init (JbClient *self)
 {
+  self->liveness_timeout_us = LIVENESS_TIMEOUT_US;
   self->store = jb_store_new ();
   self->role = JB_ROLE_N;
   self->pending = g_list_store_new (JB_TYPE_COMMAND);

@@ -1,0 +1,522 @@
+/* test-core-client-stream.c — JbClient's stream handling against a scripted
+ * fake server: gaps, resync_required, closes, silence, command retries.
+ *
+ * The real server never misbehaves on cue, so these cases get a small
+ * SoupServer on 127.0.0.1 that does exactly what each test says.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "jb-client-private.h"
+#include "jb-core.h"
+
+#define WAIT_MS 20000
+
+typedef struct
+{
+  SoupServer *server;
+  char       *url;
+  gint64      seq;             /* the seq of the next snapshot */
+  guint       n_snapshots;
+  gboolean    refuse_snapshot; /* answer 401 */
+  GPtrArray  *connections;     /* SoupWebsocketConnection */
+  GPtrArray  *sinces;          /* char *, the since= of each connection */
+  GPtrArray  *command_keys;    /* char *, Idempotency-Key of each POST */
+  guint       fail_commands;   /* drop this many POSTs without an answer */
+} FakeServer;
+
+static void
+set_json (SoupServerMessage *msg,
+          guint              status,
+          const char        *json)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+session_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  set_json (msg, 201, "{\"token\": \"0123abcd\", \"expires_at\": 1795400000000,"
+                      " \"user\": {\"username\": \"dispatcher\", \"display_name\": \"D\","
+                      " \"role\": \"dispatcher\", \"station_id\": null}}");
+}
+
+static void
+snapshot_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  g_autofree char *json = NULL;
+
+  if (fake->refuse_snapshot)
+    {
+      set_json (msg, 401, "{\"error\": {\"code\": \"unauthorized\", \"message\": \"The session expired.\"}}");
+      return;
+    }
+
+  fake->n_snapshots++;
+  json = g_strdup_printf ("{\"seq\": %" G_GINT64_FORMAT ", \"server_time\": 1795400000000,"
+                          " \"user\": {\"username\": \"dispatcher\", \"role\": \"dispatcher\"}, \"config\": {},"
+                          " \"stations\": [], \"terminals\": [], \"incidents\": [],"
+                          " \"units\": [{\"id\": \"u-1\", \"kind\": \"guard\", \"status\": \"available\"},"
+                          "             {\"id\": \"u-2\", \"kind\": \"officer\", \"status\": \"available\"}]}",
+                          fake->seq);
+  set_json (msg, 200, json);
+}
+
+static void
+incidents_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  const char *key = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                  "Idempotency-Key");
+
+  g_ptr_array_add (fake->command_keys, g_strdup (key ? key : "(none)"));
+  if (fake->fail_commands > 0)
+    {
+      /* No answer at all: as if the network dropped it. */
+      g_autoptr(GIOStream) stream = NULL;
+
+      fake->fail_commands--;
+      stream = soup_server_message_steal_connection (msg);
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+
+  set_json (msg, 201, "{\"id\": \"inc-1\"}");
+}
+
+static void
+events_cb (SoupServer              *server,
+           SoupServerMessage       *msg,
+           const char              *path,
+           SoupWebsocketConnection *connection,
+           gpointer                 user_data)
+{
+  FakeServer *fake = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (uri) ? g_uri_get_query (uri) : "",
+                                                     -1, "&", G_URI_PARAMS_NONE, NULL);
+  const char *since = params ? g_hash_table_lookup (params, "since") : NULL;
+
+  g_ptr_array_add (fake->sinces, g_strdup (since ? since : "(none)"));
+  g_ptr_array_add (fake->connections, g_object_ref (connection));
+}
+
+static FakeServer *
+fake_server_new (void)
+{
+  FakeServer *fake = g_new0 (FakeServer, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  fake->server = soup_server_new (NULL, NULL);
+  fake->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  fake->sinces = g_ptr_array_new_with_free_func (g_free);
+  fake->command_keys = g_ptr_array_new_with_free_func (g_free);
+  soup_server_add_handler (fake->server, "/api/v1/session", session_cb, fake, NULL);
+  soup_server_add_handler (fake->server, "/api/v1/snapshot", snapshot_cb, fake, NULL);
+  soup_server_add_handler (fake->server, "/api/v1/incidents", incidents_cb, fake, NULL);
+  soup_server_add_websocket_handler (fake->server, "/api/v1/events", NULL, NULL, events_cb, fake, NULL);
+
+  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fake->server);
+  fake->url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return fake;
+}
+
+static void
+fake_server_free (FakeServer *fake)
+{
+  for (guint i = 0; i < fake->connections->len; i++)
+    {
+      SoupWebsocketConnection *ws = g_ptr_array_index (fake->connections, i);
+
+      if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+    }
+  g_ptr_array_unref (fake->connections);
+  g_ptr_array_unref (fake->sinces);
+  g_ptr_array_unref (fake->command_keys);
+  soup_server_disconnect (fake->server);
+  g_object_unref (fake->server);
+  g_free (fake->url);
+  g_free (fake);
+}
+
+static SoupWebsocketConnection *
+fake_connection (FakeServer *fake,
+                 guint       i)
+{
+  return g_ptr_array_index (fake->connections, i);
+}
+
+static void
+fake_send (FakeServer *fake,
+           guint       connection,
+           const char *text)
+{
+  soup_websocket_connection_send_text (fake_connection (fake, connection), text);
+}
+
+static void
+fake_send_moved (FakeServer *fake,
+                 guint       connection,
+                 gint64      seq)
+{
+  g_autofree char *text = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"unit.moved\",\"time\":1,"
+                                           "\"data\":{\"id\":\"u-1\",\"lat\":28.2,\"lon\":112.9,"
+                                           "\"heading\":null,\"speed\":null,\"accuracy\":null,\"time\":%"
+                                           G_GINT64_FORMAT "}}", seq, seq);
+
+  fake_send (fake, connection, text);
+}
+
+/* Main loop helpers */
+
+typedef gboolean (*CheckFunc) (gpointer data);
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (CheckFunc check,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+  return !timed_out;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timed_out_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  FakeServer *fake;
+  guint       n;
+} CountWait;
+
+static gboolean
+n_connections_reached (gpointer data)
+{
+  CountWait *w = data;
+
+  return w->fake->connections->len >= w->n;
+}
+
+static void
+wait_connections (FakeServer *fake,
+                  guint       n)
+{
+  CountWait w = { fake, n };
+
+  if (!wait_for (n_connections_reached, &w, WAIT_MS))
+    g_error ("The client opened %u stream(s), expected %u", fake->connections->len, n);
+}
+
+typedef struct
+{
+  JbClient          *client;
+  JbConnectionState  state;
+  gint64             seq;
+} ClientWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  ClientWait *w = data;
+
+  return jb_client_get_state (w->client) == w->state;
+}
+
+static void
+wait_state (JbClient          *client,
+            JbConnectionState  state)
+{
+  ClientWait w = { client, state, 0 };
+
+  g_assert_true (wait_for (state_reached, &w, WAIT_MS));
+}
+
+static gboolean
+seq_reached (gpointer data)
+{
+  ClientWait *w = data;
+
+  return jb_store_get_seq (jb_client_get_store (w->client)) == w->seq;
+}
+
+static void
+wait_seq (JbClient *client,
+          gint64    seq)
+{
+  ClientWait w = { client, 0, seq };
+
+  if (!wait_for (seq_reached, &w, WAIT_MS))
+    g_error ("The store is at seq %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+             jb_store_get_seq (jb_client_get_store (client)), seq);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static JbClient *
+started_client (FakeServer *fake,
+                guint       liveness_ms)
+{
+  JbClient *client = jb_client_new (fake->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (liveness_ms > 0)
+    _jb_client_set_liveness_timeout (client, liveness_ms);
+
+  jb_client_login_async (client, "dispatcher", "demo", NULL, store_result_cb, &result);
+  g_assert_true (wait_for (result_ready, &result, WAIT_MS));
+  g_assert_true (jb_client_login_finish (client, result, &error));
+  g_assert_no_error (error);
+
+  jb_client_start (client);
+  return client;
+}
+
+static void
+drop_client (JbClient **client)
+{
+  jb_client_stop (*client);
+  g_assert_finalize_object (g_steal_pointer (client));
+}
+
+/* Tests */
+
+static void
+test_gap_resync_close (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(JbClient) client = NULL;
+  JbStore *store;
+
+  fake->seq = 10;
+  client = started_client (fake, 0);
+  store = jb_client_get_store (client);
+  wait_connections (fake, 1);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  g_assert_cmpuint (fake->n_snapshots, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 0), ==, "10");
+
+  /* 11 applies; 13 is a gap: reload the snapshot, reconnect from it. */
+  fake->seq = 20;
+  fake_send_moved (fake, 0, 11);
+  wait_seq (client, 11);
+  fake_send_moved (fake, 0, 13);
+  wait_connections (fake, 2);
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 1);
+  g_assert_cmpuint (fake->n_snapshots, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 1), ==, "20");
+  g_assert_cmpint (jb_store_get_seq (store), ==, 20);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+
+  /* resync_required, then close 4000: reload again. */
+  fake->seq = 30;
+  fake_send (fake, 1, "{\"seq\": 0, \"type\": \"resync_required\", \"data\": {\"oldest_seq\": 25, \"latest_seq\": 30}}");
+  soup_websocket_connection_close (fake_connection (fake, 1), 4000, "resync_required");
+  wait_connections (fake, 3);
+  g_assert_cmpuint (fake->n_snapshots, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 2), ==, "30");
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+
+  /* A plain close (server restarting, slow consumer…): resume from our
+   * seq, no snapshot needed. */
+  fake_send_moved (fake, 2, 31);
+  fake_send_moved (fake, 2, 32);
+  wait_seq (client, 32);
+  soup_websocket_connection_close (fake_connection (fake, 2), 4001, "slow_consumer");
+  wait_state (client, JB_CONNECTION_STATE_RECONNECTING);
+  wait_connections (fake, 4);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  g_assert_cmpuint (fake->n_snapshots, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 3), ==, "32");
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 1);
+  g_assert_cmpuint (jb_client_get_reconnect_count (client), >=, 3);
+
+  /* Replayed duplicates are ignored, the stream goes on. */
+  fake_send_moved (fake, 3, 31);
+  fake_send_moved (fake, 3, 33);
+  wait_seq (client, 33);
+  g_assert_cmpuint (fake->connections->len, ==, 4);
+
+  drop_client (&client);
+  fake_server_free (fake);
+}
+
+static void
+test_silence (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(JbClient) client = NULL;
+
+  fake->seq = 5;
+  client = started_client (fake, 1000);
+  wait_connections (fake, 1);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+
+  /* Frames keep it alive… */
+  for (guint i = 0; i < 8; i++)
+    {
+      fake_send_moved (fake, 0, 6 + i);
+      run_for (250);
+    }
+  g_assert_cmpuint (fake->connections->len, ==, 1);
+  g_assert_cmpint (jb_store_get_seq (jb_client_get_store (client)), ==, 13);
+
+  /* …silence does not: the client drops the stream and resumes from its
+   * seq (no gap, so no snapshot). */
+  wait_connections (fake, 2);
+  g_assert_cmpuint (fake->n_snapshots, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 1), ==, "13");
+  g_assert_nonnull (jb_client_get_last_error (client));
+
+  drop_client (&client);
+  fake_server_free (fake);
+}
+
+static void
+count_cb (JbClient *client,
+          guint    *count)
+{
+  (*count)++;
+}
+
+static void
+test_unauthorized (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(JbClient) client = NULL;
+  guint unauthorized = 0;
+
+  fake->refuse_snapshot = TRUE;
+  client = started_client (fake, 0);
+  /* No reply can arrive before the loop runs again: not too late. */
+  g_signal_connect (client, "unauthorized", G_CALLBACK (count_cb), &unauthorized);
+
+  wait_state (client, JB_CONNECTION_STATE_CONNECTING);
+  wait_state (client, JB_CONNECTION_STATE_OFFLINE);
+  g_assert_cmpuint (unauthorized, ==, 1);
+  g_assert_cmpuint (fake->connections->len, ==, 0);
+  g_assert_nonnull (strstr (jb_client_get_last_error (client), "expired"));
+
+  /* It stays stopped: no retry loop against a refused token. */
+  run_for (1500);
+  g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_OFFLINE);
+  g_assert_cmpuint (unauthorized, ==, 1);
+
+  drop_client (&client);
+  fake_server_free (fake);
+}
+
+static void
+test_command_retry_same_key (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(JbClient) client = started_client (fake, 0);
+  g_autoptr(JsonNode) body = json_from_string ("{\"type\": \"fight\"}", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JbCommand) command = NULL;
+  GListModel *pending = jb_client_get_pending_commands (client);
+
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+
+  fake->fail_commands = 2;
+  jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, store_result_cb, &result);
+  command = g_list_model_get_item (pending, 0);
+  g_assert_true (wait_for (result_ready, &result, WAIT_MS));
+  answer = jb_client_command_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "id"), ==, "inc-1");
+
+  /* Three tries, one key. */
+  g_assert_cmpuint (fake->command_keys->len, ==, 3);
+  g_assert_cmpuint (jb_command_get_attempts (command), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (g_ptr_array_index (fake->command_keys, i), ==, jb_command_get_idempotency_key (command));
+  g_assert_cmpuint (g_list_model_get_n_items (pending), ==, 0);
+
+  /* A second command gets a key of its own. */
+  {
+    g_autoptr(GAsyncResult) r = NULL;
+    g_autoptr(JsonNode) a = NULL;
+
+    jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, store_result_cb, &r);
+    g_assert_true (wait_for (result_ready, &r, WAIT_MS));
+    a = jb_client_command_finish (client, r, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (fake->command_keys->len, ==, 4);
+    g_assert_cmpstr (g_ptr_array_index (fake->command_keys, 3), !=, jb_command_get_idempotency_key (command));
+  }
+
+  g_clear_object (&result);
+  drop_client (&client);
+  fake_server_free (fake);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/client/stream/gap-resync-close", test_gap_resync_close);
+  g_test_add_func ("/core/client/stream/silence", test_silence);
+  g_test_add_func ("/core/client/stream/unauthorized", test_unauthorized);
+  g_test_add_func ("/core/client/stream/command-retry-same-key", test_command_retry_same_key);
+
+  return g_test_run ();
+}
