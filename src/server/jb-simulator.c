@@ -22,6 +22,7 @@
 #define TICK_MS            100
 #define TICKS_PER_S        (1000 / TICK_MS)
 #define MAX_CATCH_UP       50           /* ticks */
+#define TICK_BUDGET_US     50000        /* catch-up work per call */
 #define MAX_BATCH          1000         /* items per POST /device/positions */
 #define IDLE_REPORT_S      60           /* units that stand still still report */
 #define EN_ROUTE_FIX_S     2
@@ -90,11 +91,14 @@ typedef struct
 typedef struct
 {
   double lat, lon;
+  gint64 priority;
 } SimIncident;
 
 typedef struct
 {
   guint64 requests, errors, positions, batches, heartbeats, alarms, answers, steps, unreachable;
+  guint64 dropped;              /* ticks skipped: the server could not keep up */
+  guint64 behind;               /* most ticks waiting at the end of a call */
   gint64  busy_us;
 } Counters;
 
@@ -120,11 +124,13 @@ struct _JbSimulator
   GString            *body;
 
   JbSimulatorOptions  options;
+  double              time_scale;
   gboolean            loaded;
   guint               tick_id;
   gulong              event_handler;
   gint64              start_us;
   gint64              ticks_done;
+  gint64              beats_done;
   gint64              next_alarm_us;
   gint64              next_silence_us;
   gint64              stats_at_us;
@@ -206,12 +212,13 @@ rand_range (JbSimulator *self,
   return g_rand_double_range (self->rand, lo, hi);
 }
 
+/* A scripted delay. */
 static gint64
 rand_us (JbSimulator *self,
          double       lo_s,
          double       hi_s)
 {
-  return (gint64) (rand_range (self, lo_s, hi_s) * US);
+  return (gint64) (rand_range (self, lo_s, hi_s) * self->time_scale * US);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -537,7 +544,7 @@ advance_patrol (JbSimulator *self,
         {
           u->has_way = FALSE;
           u->speed = 0;
-          u->pause_until = now_us + (gint64) (pause_s (self, u) * US);
+          u->pause_until = now_us + (gint64) (pause_s (self, u) * self->time_scale * US);
           return;
         }
     }
@@ -567,6 +574,8 @@ note_incident (JbSimulator *self,
     return;
 
   info = g_new (SimIncident, 1);
+  info->priority = 2;
+  jb_json_get_int (incident, "priority", FALSE, &info->priority, NULL);
   if (!jb_json_get_lat_lon (location, &info->lat, &info->lon, NULL))
     {
       g_free (info);
@@ -600,6 +609,15 @@ incident_location (JbSimulator *self,
   *lat = info->lat;
   *lon = info->lon;
   return TRUE;
+}
+
+static gint64
+incident_priority (JbSimulator *self,
+                   const char  *incident_id)
+{
+  SimIncident *info = g_hash_table_lookup (self->incidents, incident_id);
+
+  return info != NULL ? info->priority : 2;
 }
 
 static void
@@ -788,9 +806,10 @@ step_response (JbSimulator *self,
     case PHASE_ASSIGNED:
       if (now_us < u->phase_at)
         return;
-      if (can_answer && g_rand_double (self->rand) < 0.02)
+      if (can_answer && incident_priority (self, u->incident_id) >= 3 &&
+          g_rand_double (self->rand) < 0.05)
         {
-          /* now and then a unit cannot go */
+          /* now and then a unit cannot go to a minor call */
           post_assignment_state (self, u, "declined");
           u->phase = PHASE_NONE;
           return;
@@ -1056,7 +1075,6 @@ run_tick (JbSimulator *self,
 {
   GArray *moving = g_ptr_array_index (self->move_slots, tick % self->move_slots->len);
   GArray *idle = g_ptr_array_index (self->idle_slots, tick % self->idle_slots->len);
-  GArray *beats = g_ptr_array_index (self->beat_slots, tick % self->beat_slots->len);
 
   for (guint k = 0; k < moving->len; k++)
     {
@@ -1077,9 +1095,6 @@ run_tick (JbSimulator *self,
       u->speed = 0;
       report_position (self, u, now_us, FALSE);
     }
-
-  for (guint k = 0; k < beats->len; k++)
-    heartbeat (self, g_array_index (beats, guint, k), now_us);
 }
 
 static void
@@ -1088,7 +1103,12 @@ print_stats (JbSimulator *self,
 {
   double secs = (now_us - self->stats_at_us) / (double) US;
   Counters *p = &self->period;
+  g_autofree char *lag = NULL;
   guint silent = 0;
+
+  if (p->dropped > 0 || p->behind > 1)
+    lag = g_strdup_printf ("; falling behind: up to %" G_GUINT64_FORMAT " ticks late, %" G_GUINT64_FORMAT
+                           " dropped", p->behind, p->dropped);
 
   for (guint i = 0; i < self->terminals->len; i++)
     silent += terminal_at (self, i)->silent_until > now_us;
@@ -1097,11 +1117,12 @@ print_stats (JbSimulator *self,
               " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms, %"
               G_GUINT64_FORMAT " assignment answers, %" G_GUINT64_FORMAT " procedure steps, %"
               G_GUINT64_FORMAT " unanswerable, %u responding, %u terminals silent, %" G_GUINT64_FORMAT
-              " errors; dispatch busy %.1f%% (%.2f ms/request)\n",
+              " errors; dispatch busy %.1f%% (%.2f ms/request)%s\n",
               secs, p->positions, secs > 0 ? p->positions / secs : 0.0, p->batches, p->heartbeats,
               p->alarms, p->answers, p->steps, p->unreachable, self->responders->len, silent, p->errors,
               secs > 0 ? 100.0 * p->busy_us / (secs * US) : 0.0,
-              p->requests > 0 ? p->busy_us / 1000.0 / p->requests : 0.0);
+              p->requests > 0 ? p->busy_us / 1000.0 / p->requests : 0.0,
+              lag != NULL ? lag : "");
 
   memset (&self->period, 0, sizeof self->period);
   self->errors_shown = 0;
@@ -1115,11 +1136,31 @@ tick_cb (gpointer user_data)
   gint64 now_us = g_get_monotonic_time ();
   gint64 target = (now_us - self->start_us) / (TICK_MS * 1000);
 
-  /* Catch up on late ticks (a busy server), but not without bound. */
+  /* Heartbeats are never dropped: a terminal that misses three is marked
+   * offline, which would be a lie. */
+  while (self->beats_done < target)
+    {
+      GArray *beats = g_ptr_array_index (self->beat_slots, ++self->beats_done % self->beat_slots->len);
+
+      for (guint k = 0; k < beats->len; k++)
+        heartbeat (self, g_array_index (beats, guint, k), now_us);
+    }
+
+  /* Late ticks (a busy server) are caught up, a few per call so the main
+   * loop (the HTTP server's too) keeps breathing; beyond MAX_CATCH_UP they
+   * are dropped and counted. */
   if (target - self->ticks_done > MAX_CATCH_UP)
-    self->ticks_done = target - MAX_CATCH_UP;
+    {
+      self->period.dropped += target - MAX_CATCH_UP - self->ticks_done;
+      self->ticks_done = target - MAX_CATCH_UP;
+    }
   while (self->ticks_done < target)
-    run_tick (self, ++self->ticks_done, now_us);
+    {
+      run_tick (self, ++self->ticks_done, now_us);
+      if (g_get_monotonic_time () - now_us > TICK_BUDGET_US)
+        break;
+    }
+  self->period.behind = MAX (self->period.behind, (guint64) (target - self->ticks_done));
 
   step_responders (self, now_us);
 
@@ -1137,6 +1178,7 @@ tick_cb (gpointer user_data)
 
   flush_batches (self);
 
+  now_us = g_get_monotonic_time ();
   if (now_us - self->stats_at_us >= STATS_PERIOD_S * US)
     print_stats (self, now_us);
 
@@ -1479,6 +1521,7 @@ jb_simulator_init (JbSimulator *self)
   self->buttons = g_array_new (FALSE, FALSE, sizeof (guint));
   self->cameras = g_array_new (FALSE, FALSE, sizeof (guint));
   self->body = g_string_sized_new (512);
+  self->time_scale = 1.0;
 }
 
 void
@@ -1541,10 +1584,13 @@ jb_simulator_start (JbSimulator *self)
       self->loaded = TRUE;
     }
 
+  /* The periodic line counts the ticks' work, not the loading. */
+  memset (&self->period, 0, sizeof self->period);
   now_us = g_get_monotonic_time ();
   self->run_id = g_get_real_time ();
   self->start_us = now_us;
   self->ticks_done = 0;
+  self->beats_done = 0;
   self->stats_at_us = now_us;
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
   self->next_silence_us = now_us + rand_us (self, 20, 60);
@@ -1581,4 +1627,14 @@ jb_simulator_get_stats (JbSimulator      *self,
   out_stats->silent = 0;
   for (guint i = 0; i < self->terminals->len; i++)
     out_stats->silent += terminal_at (self, i)->silent_until > now_us;
+}
+
+void
+jb_simulator_set_time_scale (JbSimulator *self,
+                             double       scale)
+{
+  g_return_if_fail (JB_IS_SIMULATOR (self));
+  g_return_if_fail (scale > 0);
+
+  self->time_scale = scale;
 }

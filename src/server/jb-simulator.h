@@ -59,5 +59,10 @@ void         jb_simulator_start        (JbSimulator              *self);
 void         jb_simulator_stop         (JbSimulator              *self);
 void         jb_simulator_get_stats    (JbSimulator              *self,
                                         JbSimulatorStats         *out_stats);
+/* Multiplies the scripted delays (answering, setting off, the procedure
+ * steps, pauses, silences) by @scale; 1 is realistic, tests use less.
+ * Movement, report rates and heartbeats keep real time. */
+void         jb_simulator_set_time_scale (JbSimulator            *self,
+                                          double                  scale);
 
 G_END_DECLS

@@ -1,0 +1,331 @@
+/* test-server-simulator.c — the simulator drives a real JbDispatch
+ *
+ * A dispatch on a temporary database with the demo city imported; the
+ * simulator runs for a few seconds of main loop; what it did is read back
+ * through jb_dispatch_handle as a dispatcher would.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "jb-demo.h"
+#include "jb-dispatch.h"
+#include "jb-json.h"
+#include "jb-simulator.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *db_path;
+  JbDispatch  *dispatch;
+  JbSimulator *simulator;
+  char        *dispatcher;
+  gint64       started_ms;
+} Fixture;
+
+static JsonNode *
+request (Fixture    *fixture,
+         const char *method,
+         const char *path,
+         GHashTable *query,
+         const char *auth,
+         const char *body,
+         guint       expected)
+{
+  g_autoptr(GBytes) request_body = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+  g_autoptr(GBytes) answer = NULL;
+  guint status = 0;
+  JsonNode *root;
+
+  answer = jb_dispatch_handle (fixture->dispatch, method, path, query, auth, NULL, request_body, &status, NULL);
+  if (status != expected)
+    g_error ("%s %s → %u, expected %u: %.*s", method, path, status, expected,
+             answer != NULL ? (int) g_bytes_get_size (answer) : 0,
+             answer != NULL ? (const char *) g_bytes_get_data (answer, NULL) : "");
+  root = jb_json_parse_object (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL);
+  g_assert_nonnull (root);
+  return root;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JbDemoCity) city = NULL;
+  g_autoptr(JsonNode) session = NULL;
+  JbDemoOptions options;
+
+  fixture->dir = g_dir_make_tmp ("jb-simulator-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "dispatch.db", NULL);
+  fixture->dispatch = jb_dispatch_new (fixture->db_path, NULL, &error);
+  g_assert_no_error (error);
+
+  jb_demo_options_init (&options);
+  city = jb_demo_city_new (&options, &error);
+  g_assert_no_error (error);
+  g_assert_true (jb_dispatch_import_demo (fixture->dispatch, city, &error));
+  g_assert_no_error (error);
+
+  session = request (fixture, "POST", "/api/v1/session", NULL, NULL,
+                     "{\"username\": \"dispatcher\", \"password\": \"demo\"}", 201);
+  fixture->dispatcher = g_strconcat ("Bearer ",
+                                     json_object_get_string_member (json_node_get_object (session), "token"),
+                                     NULL);
+  fixture->started_ms = g_get_real_time () / 1000;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  if (fixture->simulator != NULL)
+    {
+      jb_simulator_stop (fixture->simulator);
+      g_assert_finalize_object (fixture->simulator);
+    }
+  g_clear_pointer (&fixture->dispatcher, g_free);
+  g_assert_finalize_object (fixture->dispatch);
+  for (const char *suffix = ""; ; suffix = suffix[0] == '\0' ? "-wal" : "-shm")
+    {
+      g_autofree char *path = g_strconcat (fixture->db_path, suffix, NULL);
+
+      g_remove (path);
+      if (g_str_equal (suffix, "-shm"))
+        break;
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->db_path);
+  g_free (fixture->dir);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_drives_the_city (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GHashTable) open = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) units = NULL;
+  g_autoptr(JsonNode) terminals = NULL;
+  g_autoptr(JsonNode) incidents = NULL;
+  JbSimulatorOptions options;
+  JbSimulatorStats stats;
+  JsonArray *items;
+  guint moved = 0, seen = 0, n_units;
+  gint64 deadline;
+
+  jb_simulator_options_init (&options);
+  g_assert_cmpfloat (options.rate_hz, ==, 0.2);
+  g_assert_cmpfloat (options.moving_fraction, ==, 0.3);
+  options.rate_hz = 1.0;
+  options.moving_fraction = 1.0;
+  options.alarms_per_min = 120;
+  options.heartbeat_s = 5;
+  fixture->simulator = jb_simulator_new (fixture->dispatch, &options);
+  jb_simulator_start (fixture->simulator);
+
+  /* Every unit reports once a second: run until each had its turn (longer
+   * under slow sanitizer settings, where the dispatch takes its time). */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  do
+    {
+      run_for (500);
+      jb_simulator_get_stats (fixture->simulator, &stats);
+    }
+  while ((stats.positions < 2200 || stats.heartbeats < 350 || stats.alarms == 0) &&
+         g_get_monotonic_time () < deadline);
+  jb_simulator_stop (fixture->simulator);
+  jb_dispatch_flush (fixture->dispatch);
+
+  jb_simulator_get_stats (fixture->simulator, &stats);
+  g_test_message ("%" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " positions in %" G_GUINT64_FORMAT
+                  " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms",
+                  stats.requests, stats.positions, stats.batches, stats.heartbeats, stats.alarms);
+  g_assert_cmpuint (stats.errors, ==, 0);
+  g_assert_cmpuint (stats.positions, >=, 2200);
+  g_assert_cmpuint (stats.batches, >, 0);
+  g_assert_cmpuint (stats.heartbeats, >=, 350);
+  g_assert_cmpuint (stats.alarms, >, 0);
+
+  /* Read back as the dispatcher: the units moved … */
+  units = request (fixture, "GET", "/api/v1/units", NULL, fixture->dispatcher, NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (units), "items");
+  n_units = json_array_get_length (items);
+  for (guint i = 0; i < n_units; i++)
+    {
+      JsonObject *u = json_array_get_object_element (items, i);
+      JsonNode *position = json_object_get_member (u, "position");
+
+      if (position != NULL && JSON_NODE_HOLDS_OBJECT (position) &&
+          json_object_get_int_member (json_node_get_object (position), "time") >= fixture->started_ms)
+        moved++;
+    }
+  g_test_message ("%u of %u units have a fresh fix", moved, n_units);
+  g_assert_cmpuint (moved, >, n_units / 2);
+
+  /* … the terminals were heard … */
+  terminals = request (fixture, "GET", "/api/v1/terminals", NULL, fixture->dispatcher, NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (terminals), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *t = json_array_get_object_element (items, i);
+      JsonNode *last = json_object_get_member (t, "last_seen_at");
+
+      if (last != NULL && JSON_NODE_HOLDS_VALUE (last) && json_node_get_int (last) >= fixture->started_ms)
+        seen++;
+    }
+  g_test_message ("%u of %u terminals heard from", seen, json_array_get_length (items));
+  g_assert_cmpuint (seen, >, json_array_get_length (items) / 2);
+
+  /* … and the alarms became incidents from terminals. */
+  g_hash_table_insert (open, (gpointer) "status", (gpointer) "open");
+  incidents = request (fixture, "GET", "/api/v1/incidents", open, fixture->dispatcher, NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (incidents), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, stats.alarms);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *inc = json_array_get_object_element (items, i);
+
+      g_assert_cmpstr (json_object_get_string_member (inc, "source"), ==, "terminal");
+      g_assert_cmpstr (json_object_get_string_member (inc, "status"), ==, "new");
+    }
+}
+
+static const char *
+find_string_member (JsonArray  *items,
+                    const char *key,
+                    const char *value,
+                    const char *member)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (o, key), value) == 0)
+        return json_object_get_string_member (o, member);
+    }
+  return NULL;
+}
+
+static void
+test_answers_assignments (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  static const char * const steps[] = { "separate", "mediate", "calm", "wait_for_police" };
+  g_autoptr(JsonNode) terminals = NULL;
+  g_autoptr(JsonNode) unit = NULL;
+  g_autoptr(JsonNode) incident = NULL;
+  g_autoptr(JsonNode) assigned = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(JsonNode) final = NULL;
+  g_autofree char *unit_path = NULL;
+  g_autofree char *status_path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *assign_path = NULL;
+  g_autofree char *assign_body = NULL;
+  g_autofree char *incident_path = NULL;
+  JbSimulatorOptions options;
+  JbSimulatorStats stats;
+  JsonObject *position, *inc;
+  JsonArray *assignments, *procedure;
+  const char *unit_id, *incident_id;
+  gint64 deadline;
+
+  /* A guard with a body camera, made available. */
+  terminals = request (fixture, "GET", "/api/v1/terminals", NULL, fixture->dispatcher, NULL, 200);
+  unit_id = find_string_member (json_object_get_array_member (json_node_get_object (terminals), "items"),
+                                "kind", "body_camera", "unit_id");
+  g_assert_nonnull (unit_id);
+  status_path = g_strdup_printf ("/api/v1/units/%s/status", unit_id);
+  status = request (fixture, "POST", status_path, NULL, fixture->dispatcher, "{\"status\": \"available\"}", 200);
+
+  jb_simulator_options_init (&options);
+  options.alarms_per_min = 0;
+  fixture->simulator = jb_simulator_new (fixture->dispatch, &options);
+  jb_simulator_set_time_scale (fixture->simulator, 0.05);
+  jb_simulator_start (fixture->simulator);
+
+  /* A fight 15 m from the guard; the dispatcher sends the guard. */
+  unit_path = g_strdup_printf ("/api/v1/units/%s", unit_id);
+  unit = request (fixture, "GET", unit_path, NULL, fixture->dispatcher, NULL, 200);
+  position = json_object_get_object_member (json_node_get_object (unit), "position");
+  body = g_strdup_printf ("{\"type\": \"fight\", \"priority\": 1, \"location\": {\"lat\": %.7f, \"lon\": %.7f}}",
+                          json_object_get_double_member (position, "lat") + 0.000135,
+                          json_object_get_double_member (position, "lon"));
+  incident = request (fixture, "POST", "/api/v1/incidents", NULL, fixture->dispatcher, body, 201);
+  incident_id = json_object_get_string_member (json_node_get_object (incident), "id");
+  assign_path = g_strdup_printf ("/api/v1/incidents/%s/assignments", incident_id);
+  assign_body = g_strdup_printf ("{\"unit_id\": \"%s\"}", unit_id);
+  assigned = request (fixture, "POST", assign_path, NULL, fixture->dispatcher, assign_body, 201);
+
+  /* The guard accepts, runs there, reports on scene and steps through
+   * 先隔开、再劝解、稳情绪、等民警. */
+  incident_path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_clear_pointer (&final, json_node_unref);
+      final = request (fixture, "GET", incident_path, NULL, fixture->dispatcher, NULL, 200);
+      inc = json_node_get_object (final);
+      procedure = json_object_get_array_member (inc, "procedure");
+      if (json_array_get_length (procedure) == G_N_ELEMENTS (steps) ||
+          g_get_monotonic_time () > deadline)
+        break;
+      run_for (200);
+    }
+
+  assignments = json_object_get_array_member (inc, "assignments");
+  g_assert_cmpuint (json_array_get_length (assignments), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (assignments, 0), "state"),
+                   ==, "on_scene");
+  g_assert_cmpstr (json_object_get_string_member (inc, "status"), ==, "on_scene");
+  g_assert_false (json_node_is_null (json_object_get_member (inc, "first_guard_on_scene_at")));
+  g_assert_cmpuint (json_array_get_length (procedure), ==, G_N_ELEMENTS (steps));
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      JsonObject *step = json_array_get_object_element (procedure, i);
+
+      g_assert_cmpstr (json_object_get_string_member (step, "step"), ==, steps[i]);
+      g_assert_cmpstr (json_object_get_string_member (step, "unit_id"), ==, unit_id);
+    }
+
+  jb_simulator_get_stats (fixture->simulator, &stats);
+  g_assert_cmpuint (stats.errors, ==, 0);
+  g_assert_cmpuint (stats.answers, >=, 3);
+  g_assert_cmpuint (stats.steps, ==, 4);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/server/simulator/drives-the-city", Fixture, NULL,
+              fixture_set_up, test_drives_the_city, fixture_tear_down);
+  g_test_add ("/server/simulator/answers-assignments", Fixture, NULL,
+              fixture_set_up, test_answers_assignments, fixture_tear_down);
+
+  return g_test_run ();
+}
