@@ -21,8 +21,10 @@ struct _JbHttpServer
   GObject      parent_instance;
 
   JbDispatch  *dispatch;
-  SoupServer  *server;
-  GPtrArray   *streams;  /* JbEventStream */
+  SoupServer      *server;
+  GSocketService  *service;  /* accepts, then hands connections to the server */
+  GSocketAddress  *address;  /* where it listens */
+  GPtrArray       *streams;  /* JbEventStream */
 };
 
 G_DEFINE_FINAL_TYPE (JbHttpServer, jb_http_server, G_TYPE_OBJECT)
@@ -200,6 +202,8 @@ jb_http_server_dispose (GObject *object)
   JbHttpServer *self = JB_HTTP_SERVER (object);
 
   jb_http_server_shutdown (self);
+  g_clear_object (&self->service);
+  g_clear_object (&self->address);
   g_clear_object (&self->server);
   g_clear_object (&self->dispatch);
 
@@ -244,6 +248,25 @@ jb_http_server_new (JbDispatch *dispatch)
   return self;
 }
 
+/* Connections are accepted here and handed to SoupServer with
+ * soup_server_accept_iostream(): SoupServer's own listener in libsoup
+ * 3.2 leaks the GSocket of every connection. */
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           user_data)
+{
+  JbHttpServer *self = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
+    g_warning ("Cannot accept a connection: %s", error->message);
+  return TRUE;
+}
+
 gboolean
 jb_http_server_listen (JbHttpServer  *self,
                        const char    *host,
@@ -254,6 +277,7 @@ jb_http_server_listen (JbHttpServer  *self,
   g_autoptr(GSocketAddress) socket_address = NULL;
 
   g_return_val_if_fail (JB_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (self->service == NULL, FALSE);
 
   if (g_strcmp0 (host, "localhost") == 0)
     address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -265,25 +289,35 @@ jb_http_server_listen (JbHttpServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, (guint16) port);
-  return soup_server_listen (self->server, socket_address, 0, error);
+  self->service = g_socket_service_new ();
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), socket_address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &self->address, error))
+    {
+      g_clear_object (&self->service);
+      return FALSE;
+    }
+  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
+  g_socket_service_start (self->service);
+  return TRUE;
 }
 
 char *
 jb_http_server_get_url (JbHttpServer *self)
 {
-  GSList *uris = soup_server_get_uris (self->server);
-  char *url = NULL;
+  GInetSocketAddress *address;
+  g_autofree char *host = NULL;
+  gboolean v6;
 
-  if (uris != NULL)
-    {
-      GUri *uri = uris->data;
-      const char *host = g_uri_get_host (uri);
-      gboolean v6 = strchr (host, ':') != NULL;
+  g_return_val_if_fail (JB_IS_HTTP_SERVER (self), NULL);
 
-      url = g_strdup_printf ("http://%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", g_uri_get_port (uri));
-    }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return url;
+  if (self->address == NULL)
+    return NULL;
+  address = G_INET_SOCKET_ADDRESS (self->address);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+  v6 = strchr (host, ':') != NULL;
+  return g_strdup_printf ("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
+                          g_inet_socket_address_get_port (address));
 }
 
 void
@@ -297,6 +331,11 @@ jb_http_server_shutdown (JbHttpServer *self)
 
       jb_event_stream_close (stream);
       g_ptr_array_remove_fast (self->streams, stream);
+    }
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
     }
   if (self->server != NULL)
     soup_server_disconnect (self->server);
