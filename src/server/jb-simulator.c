@@ -77,8 +77,9 @@ typedef struct
   int             unit;         /* bound unit, or -1 */
   gint64          silent_until; /* µs; 0 when talking */
   double          battery;
-  GString        *batch;        /* gateways: this tick's items */
+  GString        *batch;        /* gateways: the items gathered */
   guint           batch_n;
+  gint64          flush_at;     /* µs: when the gateway sends them */
 } SimTerminal;
 
 typedef struct
@@ -354,12 +355,23 @@ flush_batch (JbSimulator *self,
   t->batch_n = 0;
 }
 
+/* A gateway sends what it gathered about once a second (the gateways
+ * staggered over the second), or as soon as it has MAX_BATCH items. */
 static void
-flush_batches (JbSimulator *self)
+flush_batches (JbSimulator *self,
+               gint64       now_us,
+               gboolean     all)
 {
   for (guint i = 0; i < self->terminals->len; i++)
-    if (terminal_at (self, i)->batch_n > 0)
-      flush_batch (self, i);
+    {
+      SimTerminal *t = terminal_at (self, i);
+
+      if (t->batch_n > 0 && (all || now_us >= t->flush_at))
+        {
+          flush_batch (self, i);
+          t->flush_at = MAX (t->flush_at + US, now_us);
+        }
+    }
 }
 
 /* Sends the unit's current fix: through its own device now and then (or
@@ -1176,7 +1188,7 @@ tick_cb (gpointer user_data)
       self->next_silence_us = now_us + rand_us (self, 45, 120);
     }
 
-  flush_batches (self);
+  flush_batches (self, now_us, FALSE);
 
   now_us = g_get_monotonic_time ();
   if (now_us - self->stats_at_us >= STATS_PERIOD_S * US)
@@ -1594,6 +1606,8 @@ jb_simulator_start (JbSimulator *self)
   self->stats_at_us = now_us;
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
   self->next_silence_us = now_us + rand_us (self, 20, 60);
+  for (guint i = 0; i < self->terminals->len; i++)
+    terminal_at (self, i)->flush_at = now_us + g_rand_int_range (self->rand, 0, US);
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
 }
 
@@ -1603,7 +1617,7 @@ jb_simulator_stop (JbSimulator *self)
   g_return_if_fail (JB_IS_SIMULATOR (self));
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  flush_batches (self);
+  flush_batches (self, 0, TRUE);
 }
 
 void
