@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #define START_TIMEOUT_S 60
 
@@ -68,11 +69,20 @@ iterate_until (gboolean *flag,
   return *flag;
 }
 
+/* Runs in the child: if the test dies (a failed assertion aborts it), the
+ * server goes too, instead of holding the test runner's pipes open forever. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 spawn (JbTestServer *self,
        const char   *listen)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
   LineWait wait = { NULL, FALSE };
@@ -87,8 +97,9 @@ spawn (JbTestServer *self,
     g_ptr_array_add (argv, self->extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
-  self->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   self->stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
