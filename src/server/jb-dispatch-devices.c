@@ -164,6 +164,34 @@ terminal_unit_id (JbRequest  *req,
   return unit_id;
 }
 
+/* The unit a request is about: the body's "unit_id" (a gateway relaying
+ * for a unit of its organisation) or else the terminal's own unit. */
+static gboolean may_report_for (JbRequest   *req,
+                                const char  *unit_id,
+                                const char  *unit_org_id,
+                                GError     **error);
+
+static const char *
+acting_unit_id (JbRequest  *req,
+                GError    **error)
+{
+  const char *unit_id = NULL, *org_id = NULL;
+  gint64 stored_time;
+
+  if (!jb_json_get_string (req->body, "unit_id", FALSE, &unit_id, error))
+    return NULL;
+  if (unit_id == NULL)
+    return terminal_unit_id (req, error);
+  if (!jb_storage_peek_unit (req->self->storage, unit_id, &org_id, &stored_time))
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_NOT_FOUND, "There is no unit \"%s\".", unit_id);
+      return NULL;
+    }
+  if (!may_report_for (req, unit_id, org_id, error))
+    return NULL;
+  return unit_id;
+}
+
 gboolean
 _jb_route_position (JbRequest  *req,
                     GError    **error)
@@ -355,7 +383,7 @@ gboolean
 _jb_route_procedure (JbRequest  *req,
                      GError    **error)
 {
-  static const char * const allowed[] = { "incident_id", "step", NULL };
+  static const char * const allowed[] = { "incident_id", "step", "unit_id", NULL };
   g_autoptr(JsonObject) incident = NULL;
   const char *incident_id = NULL, *unit_id;
   int step = 0;
@@ -363,7 +391,7 @@ _jb_route_procedure (JbRequest  *req,
   if (!_jb_request_check_members (req, allowed, error) ||
       !jb_json_get_string (req->body, "incident_id", TRUE, &incident_id, error) ||
       !jb_json_get_enum (req->body, "step", TRUE, JB_ENUM_PARSER (jb_procedure_step_from_string), &step, error) ||
-      (unit_id = terminal_unit_id (req, error)) == NULL ||
+      (unit_id = acting_unit_id (req, error)) == NULL ||
       (incident = _jb_incident_load (req, incident_id, error)) == NULL ||
       !_jb_incident_add_procedure_step (req, incident, unit_id, (JbProcedureStep) step, error))
     return FALSE;
@@ -375,7 +403,7 @@ gboolean
 _jb_route_device_assignment (JbRequest  *req,
                              GError    **error)
 {
-  static const char * const allowed[] = { "incident_id", "state", NULL };
+  static const char * const allowed[] = { "incident_id", "state", "unit_id", NULL };
   g_autoptr(JsonObject) incident = NULL;
   g_autoptr(JsonObject) unit = NULL;
   const char *incident_id = NULL, *unit_id;
@@ -391,7 +419,7 @@ _jb_route_device_assignment (JbRequest  *req,
                            "A device reports accepted, declined, en_route or on_scene.");
       return FALSE;
     }
-  if ((unit_id = terminal_unit_id (req, error)) == NULL ||
+  if ((unit_id = acting_unit_id (req, error)) == NULL ||
       (incident = _jb_incident_load (req, incident_id, error)) == NULL)
     return FALSE;
   if ((unit = jb_storage_get_unit (req->self->storage, unit_id)) == NULL)
