@@ -63,6 +63,7 @@ typedef struct
   gint64        phase_at;       /* µs: next action of the response */
   gint64        next_fix;       /* µs: next report while responding */
   double        scene_lat, scene_lon;
+  gboolean      scene_known;
   guint         next_step;
   gboolean      listed;         /* in self->responders */
   gboolean      warned;         /* said once that it cannot answer */
@@ -597,6 +598,21 @@ note_incident (JbSimulator *self,
 }
 
 static gboolean
+known_incident_location (JbSimulator *self,
+                         const char  *incident_id,
+                         double      *lat,
+                         double      *lon)
+{
+  SimIncident *info = g_hash_table_lookup (self->incidents, incident_id);
+
+  if (info == NULL)
+    return FALSE;
+  *lat = info->lat;
+  *lon = info->lon;
+  return TRUE;
+}
+
+static gboolean
 incident_location (JbSimulator *self,
                    const char  *incident_id,
                    double      *lat,
@@ -690,11 +706,9 @@ note_unit (JbSimulator *self,
 
       g_free (u->incident_id);
       u->incident_id = g_strdup (incident_id);
-      if (!incident_location (self, incident_id, &u->scene_lat, &u->scene_lon))
-        {
-          u->scene_lat = u->lat;
-          u->scene_lon = u->lon;
-        }
+      /* No requests from inside the signal: an unknown scene is looked up
+       * on the next tick. */
+      u->scene_known = known_incident_location (self, incident_id, &u->scene_lat, &u->scene_lon);
       u->next_step = 0;
       u->next_fix = now_us;
       /* Whoever is called switches the device on. */
@@ -808,6 +822,20 @@ step_response (JbSimulator *self,
       u->warned = TRUE;
       self->period.unreachable++;
       self->total.unreachable++;
+    }
+
+  if (u->phase != PHASE_NONE && !u->scene_known)
+    {
+      /* Missed the incident (created before we started?): ask, as a
+       * viewer may; failing that, the unit stays where it is. */
+      if (!incident_location (self, u->incident_id, &u->scene_lat, &u->scene_lon))
+        {
+          u->scene_lat = u->lat;
+          u->scene_lon = u->lon;
+        }
+      u->scene_known = TRUE;
+      if (u->phase == PHASE_NONE)
+        return;
     }
 
   switch (u->phase)
