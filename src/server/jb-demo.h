@@ -35,6 +35,15 @@ typedef struct
   JsonObject *city;       /* {"name","district","center":{"lat","lon"},"zoom"} */
 } JbDemoCity;
 
+/* Builds the city: 7 stations of 开福分局 whose jurisdictions cut 开福区's
+ * real boundary (Voronoi cells of their seats), ~150 venues with alarm
+ * buttons, n_guards guards of 9 security companies, ~100 雷锋义警,
+ * 15–20 officers and 4–6 patrol cars per station, 70 body cameras, 15
+ * sensors, one gateway per company and for the volunteers, a police
+ * handset per police unit, and the users dispatcher / qingshuitang / wall
+ * (password "demo"). @options may be NULL for the defaults. The same
+ * options give the same city (the rosters carry today's date, China
+ * time). Fails only if the bundled boundary cannot be read. */
 JbDemoCity *jb_demo_city_new        (const JbDemoOptions *options,
                                      GError             **error);
 void        jb_demo_city_free       (JbDemoCity          *city);
