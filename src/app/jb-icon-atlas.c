@@ -23,6 +23,7 @@ struct _JbIconAtlas
   GdkTexture *incidents[4][2];
   GdkTexture *headings[JB_HEADING_STEPS];
   GdkTexture *clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
+  GdkTexture *square_clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
   GdkTexture *pulses[JB_MAP_COLOUR_N];
   GdkTexture *selection;
   GdkTexture *digits[11];
@@ -475,6 +476,27 @@ draw_cluster (cairo_t       *cr,
 }
 
 static void
+draw_square_cluster (cairo_t       *cr,
+                     double         size,
+                     gconstpointer  data)
+{
+  const ClusterIcon *icon = data;
+  GdkRGBA ring;
+
+  jb_map_colour_get_rgba (icon->colour, &ring);
+
+  rounded_rect (cr, 1, 1, size - 2, size - 2, 6);
+  cairo_set_source_rgba (cr, 0.05, 0.05, 0.07, 0.85);
+  cairo_fill (cr);
+  rounded_rect (cr, 3.5, 3.5, size - 7, size - 7, 4);
+  cairo_set_source_rgba (cr, 0.14, 0.13, 0.18, 0.95);
+  cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, 3.5);
+  set_colour (cr, &ring, 1.0);
+  cairo_stroke (cr);
+}
+
+static void
 draw_selection (cairo_t       *cr,
                 double         size,
                 gconstpointer  data)
@@ -525,7 +547,10 @@ jb_icon_atlas_finalize (GObject *object)
   for (guint c = 0; c < JB_MAP_COLOUR_N; c++)
     {
       for (guint s = 0; s < JB_CLUSTER_N; s++)
-        g_clear_object (&self->clusters[c][s]);
+        {
+          g_clear_object (&self->clusters[c][s]);
+          g_clear_object (&self->square_clusters[c][s]);
+        }
       g_clear_object (&self->pulses[c]);
     }
   g_clear_object (&self->selection);
@@ -776,4 +801,38 @@ jb_icon_atlas_get_digit (JbIconAtlas *self,
 
   *width = self->digit_widths[i];
   return self->digits[i];
+}
+
+float
+jb_icon_atlas_square_cluster_size (JbClusterSize size)
+{
+  switch (size)
+    {
+    case JB_CLUSTER_SMALL:  return 28.0f;
+    case JB_CLUSTER_MEDIUM: return 34.0f;
+    case JB_CLUSTER_LARGE:
+    case JB_CLUSTER_N:
+    default:                return 44.0f;
+    }
+}
+
+GdkTexture *
+jb_icon_atlas_get_square_cluster (JbIconAtlas   *self,
+                                  JbMapColour    colour,
+                                  JbClusterSize  size)
+{
+  GdkTexture **slot;
+
+  colour = MIN (colour, JB_MAP_COLOUR_N - 1);
+  size = MIN (size, JB_CLUSTER_N - 1);
+  slot = &self->square_clusters[colour][size];
+
+  if G_UNLIKELY (*slot == NULL)
+    {
+      ClusterIcon icon = { colour, size };
+
+      *slot = draw_texture (self->scale, jb_icon_atlas_square_cluster_size (size), draw_square_cluster, &icon);
+    }
+
+  return *slot;
 }

@@ -76,6 +76,10 @@ GdkTexture    *jb_icon_atlas_get_cluster     (JbIconAtlas    *self,
                                               JbMapColour     colour,
                                               JbClusterSize   size);
 float          jb_icon_atlas_cluster_size    (JbClusterSize   size);
+GdkTexture    *jb_icon_atlas_get_square_cluster (JbIconAtlas *self,
+                                                JbMapColour  colour,
+                                                JbClusterSize size);
+float          jb_icon_atlas_square_cluster_size (JbClusterSize size);
 GdkTexture    *jb_icon_atlas_get_selection   (JbIconAtlas    *self);
 GdkTexture    *jb_icon_atlas_get_pulse       (JbIconAtlas    *self,
                                               JbMapColour     colour);

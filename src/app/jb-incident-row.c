@@ -169,9 +169,13 @@ static void
 jb_incident_row_dispose (GObject *object)
 {
   JbIncidentRow *self = (JbIncidentRow *)object;
+  GtkWidget *child;
 
   jb_incident_row_set_incident (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_INCIDENT_ROW);
+  /* The template's unnamed root box is not cleared by the template. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (jb_incident_row_parent_class)->dispose (object);
 }

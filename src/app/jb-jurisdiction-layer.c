@@ -36,6 +36,9 @@ struct _JbJurisdictionLayer
   /* Owned */
   GArray      *rings;     /* Ring */
   GArray      *stations;  /* Station */
+
+  gboolean     draw_areas;
+  gboolean     draw_names;
 };
 
 G_DEFINE_FINAL_TYPE (JbJurisdictionLayer, jb_jurisdiction_layer, SHUMATE_TYPE_LAYER)
@@ -124,11 +127,14 @@ jb_jurisdiction_layer_snapshot (GtkWidget   *widget,
   if (self->rings->len == 0 || !jb_map_frame_init (&frame, viewport, widget))
     return;
 
+  if (!self->draw_areas && !(self->draw_names && frame.zoom >= LABEL_MIN_ZOOM))
+    return;
+
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, frame.width, frame.height));
 
   /* Jurisdictions tile the district: one even-odd fill per station would
    * hide nothing, so fill lightly and outline clearly. */
-  for (guint r = 0; r < self->rings->len; r++)
+  for (guint r = 0; self->draw_areas && r < self->rings->len; r++)
     {
       const Ring *ring = &g_array_index (self->rings, Ring, r);
       const Station *station = &g_array_index (self->stations, Station, ring->station);
@@ -155,15 +161,18 @@ jb_jurisdiction_layer_snapshot (GtkWidget   *widget,
       cairo_close_path (cr);
     }
 
-  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-  cairo_set_source_rgba (cr, 0.45, 0.62, 0.95, 0.07);
-  cairo_fill_preserve (cr);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_width (cr, 2.0);
-  cairo_set_source_rgba (cr, 0.6, 0.75, 1.0, 0.75);
-  cairo_stroke (cr);
+  if (self->draw_areas)
+    {
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+      cairo_set_source_rgba (cr, 0.45, 0.62, 0.95, 0.07);
+      cairo_fill_preserve (cr);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_set_line_width (cr, 2.0);
+      cairo_set_source_rgba (cr, 0.6, 0.75, 1.0, 0.75);
+      cairo_stroke (cr);
+    }
 
-  if (frame.zoom >= LABEL_MIN_ZOOM)
+  if (self->draw_names && frame.zoom >= LABEL_MIN_ZOOM)
     {
       layout = pango_cairo_create_layout (cr);
       font = pango_font_description_from_string ("Sans Bold");
@@ -207,6 +216,8 @@ jb_jurisdiction_layer_init (JbJurisdictionLayer *self)
   self->stations = g_array_new (FALSE, TRUE, sizeof (Station));
   g_array_set_clear_func (self->stations, clear_station);
 
+  self->draw_areas = TRUE;
+  self->draw_names = TRUE;
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
 
@@ -314,4 +325,16 @@ jb_jurisdiction_layer_get_n_rings (JbJurisdictionLayer *self)
   g_return_val_if_fail (JB_IS_JURISDICTION_LAYER (self), 0);
 
   return self->rings->len;
+}
+
+void
+jb_jurisdiction_layer_set_parts (JbJurisdictionLayer *self,
+                                 gboolean             areas,
+                                 gboolean             names)
+{
+  g_return_if_fail (JB_IS_JURISDICTION_LAYER (self));
+
+  self->draw_areas = !!areas;
+  self->draw_names = !!names;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -19,4 +19,10 @@ void                 jb_jurisdiction_layer_set_stations (JbJurisdictionLayer *se
                                                          GListModel          *stations);
 guint                jb_jurisdiction_layer_get_n_rings  (JbJurisdictionLayer *self);
 
+/* What this layer draws: the areas and outlines (under everything) and/or
+ * the stations' names (over the units, so crowds do not hide them). */
+void                 jb_jurisdiction_layer_set_parts    (JbJurisdictionLayer *self,
+                                                         gboolean             areas,
+                                                         gboolean             names);
+
 G_END_DECLS

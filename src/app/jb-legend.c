@@ -263,7 +263,8 @@ jb_legend_set_unit_layer (JbLegend    *self,
 {
   g_return_if_fail (JB_IS_LEGEND (self));
 
-  self->unit_layer = layer;
+  /* The map owns the layer and may go first while the window closes. */
+  g_set_weak_pointer (&self->unit_layer, layer);
   jb_legend_update (self);
 }
 
@@ -271,11 +272,15 @@ static void
 jb_legend_dispose (GObject *object)
 {
   JbLegend *self = (JbLegend *)object;
+  GtkWidget *child;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   jb_legend_set_store (self, NULL);
-  self->unit_layer = NULL;
+  g_clear_weak_pointer (&self->unit_layer);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_LEGEND);
+  /* The template's unnamed root box is not cleared by the template. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (jb_legend_parent_class)->dispose (object);
 }

@@ -31,6 +31,7 @@ struct _JbMapView
 
   /* Borrowed: the map owns its layers */
   JbJurisdictionLayer *jurisdictions;
+  JbJurisdictionLayer *station_names;
   JbTerminalLayer     *terminals;
   JbUnitLayer         *units;
   JbIncidentLayer     *incidents;
@@ -188,6 +189,7 @@ stations_changed_cb (JbMapView  *self,
                      GListModel *model)
 {
   jb_jurisdiction_layer_set_stations (self->jurisdictions, model);
+  jb_jurisdiction_layer_set_stations (self->station_names, model);
 }
 
 static double
@@ -274,6 +276,7 @@ static void
 reload_all (JbMapView *self)
 {
   jb_jurisdiction_layer_set_stations (self->jurisdictions, jb_store_get_stations (self->store));
+  jb_jurisdiction_layer_set_stations (self->station_names, jb_store_get_stations (self->store));
   jb_terminal_layer_set_terminals (self->terminals, jb_store_get_terminals (self->store));
   jb_incident_layer_set_incidents (self->incidents, jb_store_get_incidents (self->store));
   reload_units (self);
@@ -926,6 +929,7 @@ jb_map_view_init (JbMapView *self)
   viewport = shumate_map_get_viewport (self->map);
   shumate_map_set_zoom_on_double_click (self->map, FALSE);
   shumate_scale_set_viewport (self->scale, viewport);
+  shumate_scale_set_unit (self->scale, SHUMATE_UNIT_METRIC);
 
   /* The reference source first: every layer converts through it. */
   jb_map_view_set_tile_url (self, NULL);
@@ -934,9 +938,13 @@ jb_map_view_init (JbMapView *self)
   self->terminals = jb_terminal_layer_new (viewport);
   self->units = jb_unit_layer_new (viewport);
   self->incidents = jb_incident_layer_new (viewport);
+  self->station_names = jb_jurisdiction_layer_new (viewport);
+  jb_jurisdiction_layer_set_parts (self->jurisdictions, TRUE, FALSE);
+  jb_jurisdiction_layer_set_parts (self->station_names, FALSE, TRUE);
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->jurisdictions));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->terminals));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->units));
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->station_names));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->incidents));
 
   jb_map_view_go_to (self, DEFAULT_LAT, DEFAULT_LON, DEFAULT_ZOOM);

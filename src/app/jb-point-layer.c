@@ -56,6 +56,7 @@ typedef struct
   Cell       *cells;
   guint       n_cells_alloc;
   guint       n_clusters;
+  guint       n_members;
 
   guint       tick_id;
   guint       n_pulsing;
@@ -272,6 +273,7 @@ draw_item (JbPointLayer      *self,
   item.count = 1;
   item.cell = 0;
   g_array_append_val (priv->drawn, item);
+  priv->n_members++;
 }
 
 static JbClusterSize
@@ -284,6 +286,19 @@ cluster_size_for (guint count)
   return JB_CLUSTER_LARGE;
 }
 
+static GdkTexture *
+jb_point_layer_real_get_cluster_icon (JbPointLayer     *self,
+                                      JbIconAtlas      *atlas,
+                                      const JbMapPoint *worst,
+                                      guint             count,
+                                      float            *size)
+{
+  JbClusterSize size_class = cluster_size_for (count);
+
+  *size = jb_icon_atlas_cluster_size (size_class);
+  return jb_icon_atlas_get_cluster (atlas, JB_POINT_LAYER_GET_CLASS (self)->get_colour (self, worst), size_class);
+}
+
 static void
 draw_clustered (JbPointLayer     *self,
                 Canvas           *canvas,
@@ -292,6 +307,7 @@ draw_clustered (JbPointLayer     *self,
 {
   JbPointLayerPrivate *priv = jb_point_layer_get_instance_private (self);
   JbPointLayerClass *klass = JB_POINT_LAYER_GET_CLASS (self);
+  double offset = klass->grid_offset * CELL_SIZE;
   double extent, left, top, world = frame->world;
   double min_wx, min_wy, max_wx, max_wy;
   gint64 gx0, gy0;
@@ -308,10 +324,10 @@ draw_clustered (JbPointLayer     *self,
   max_wx = frame->origin_x + frame->width + MARGIN + (extent > 0 ? (extent - frame->width) / 2 : 0);
   max_wy = frame->origin_y + frame->height + MARGIN + (extent > 0 ? (extent - frame->height) / 2 : 0);
 
-  gx0 = (gint64) floor (min_wx / CELL_SIZE);
-  gy0 = (gint64) floor (min_wy / CELL_SIZE);
-  gw = (guint) ((gint64) floor (max_wx / CELL_SIZE) - gx0 + 1);
-  gh = (guint) ((gint64) floor (max_wy / CELL_SIZE) - gy0 + 1);
+  gx0 = (gint64) floor ((min_wx + offset) / CELL_SIZE);
+  gy0 = (gint64) floor ((min_wy + offset) / CELL_SIZE);
+  gw = (guint) ((gint64) floor ((max_wx + offset) / CELL_SIZE) - gx0 + 1);
+  gh = (guint) ((gint64) floor ((max_wy + offset) / CELL_SIZE) - gy0 + 1);
   n_cells = gw * gh;
 
   if (n_cells > priv->n_cells_alloc)
@@ -337,8 +353,8 @@ draw_clustered (JbPointLayer     *self,
       if (wx < min_wx || wx > max_wx || wy < min_wy || wy > max_wy)
         continue;
 
-      cx = (gint64) floor (wx / CELL_SIZE) - gx0;
-      cy = (gint64) floor (wy / CELL_SIZE) - gy0;
+      cx = (gint64) floor ((wx + offset) / CELL_SIZE) - gx0;
+      cy = (gint64) floor ((wy + offset) / CELL_SIZE) - gy0;
       if (cx < 0 || cy < 0 || cx >= gw || cy >= gh)
         continue;
 
@@ -383,9 +399,8 @@ draw_clustered (JbPointLayer     *self,
         }
       else
         {
-          JbClusterSize size_class = cluster_size_for (cell->count);
-          float size = jb_icon_atlas_cluster_size (size_class);
-          JbMapColour colour = klass->get_colour (self, &priv->points[cell->worst]);
+          float size;
+          GdkTexture *bubble;
           DrawnItem item;
 
           jb_map_frame_project (frame,
@@ -394,7 +409,8 @@ draw_clustered (JbPointLayer     *self,
                                 &x, &y);
           x = floor (x + 0.5);
           y = floor (y + 0.5);
-          canvas_icon (canvas, jb_icon_atlas_get_cluster (canvas->atlas, colour, size_class), x, y, size, size);
+          bubble = klass->get_cluster_icon (self, canvas->atlas, &priv->points[cell->worst], cell->count, &size);
+          canvas_icon (canvas, bubble, x, y, size, size);
           canvas_count (canvas, cell->count, x, y);
 
           item.x = (float) x;
@@ -405,6 +421,7 @@ draw_clustered (JbPointLayer     *self,
           item.cell = c;
           g_array_append_val (priv->drawn, item);
           priv->n_clusters++;
+          priv->n_members += cell->count;
         }
     }
 }
@@ -474,6 +491,8 @@ draw_points (JbPointLayer     *self,
       !(priv->points[priv->selected].flags & JB_MAP_POINT_HIDDEN))
     {
       jb_map_frame_project (frame, priv->mx[priv->selected], priv->my[priv->selected], &x, &y);
+      if (x < -MARGIN || y < -MARGIN || x > frame->width + MARGIN || y > frame->height + MARGIN)
+        return;
       canvas_icon (canvas, jb_icon_atlas_get_selection (canvas->atlas), x, y,
                    JB_ICON_SELECTION_SIZE, JB_ICON_SELECTION_SIZE);
       draw_item (self, canvas, (guint) priv->selected, x, y, frame_time);
@@ -494,6 +513,7 @@ jb_point_layer_snapshot (GtkWidget   *widget,
 
   g_array_set_size (priv->drawn, 0);
   priv->n_clusters = 0;
+  priv->n_members = 0;
   priv->n_pulsing = 0;
 
   if (priv->n_points == 0 || !jb_map_frame_init (&frame, viewport, widget))
@@ -526,6 +546,8 @@ jb_point_layer_class_init (JbPointLayerClass *klass)
   object_class->finalize = jb_point_layer_finalize;
 
   widget_class->snapshot = jb_point_layer_snapshot;
+
+  klass->get_cluster_icon = jb_point_layer_real_get_cluster_icon;
 }
 
 static void
@@ -757,4 +779,15 @@ jb_point_layer_get_n_drawn_clusters (JbPointLayer *self)
 
   priv = jb_point_layer_get_instance_private (self);
   return priv->n_clusters;
+}
+
+guint
+jb_point_layer_get_n_drawn_members (JbPointLayer *self)
+{
+  JbPointLayerPrivate *priv;
+
+  g_return_val_if_fail (JB_IS_POINT_LAYER (self), 0);
+
+  priv = jb_point_layer_get_instance_private (self);
+  return priv->n_members;
 }

@@ -67,6 +67,17 @@ struct _JbPointLayerClass
                               const JbMapPoint *point);
   JbMapColour  (*get_colour) (JbPointLayer     *self,
                               const JbMapPoint *point);
+  /* The bubble of a cluster of @count whose worst member is @worst;
+   * default: a round bubble ringed in the worst member's colour. */
+  GdkTexture  *(*get_cluster_icon) (JbPointLayer     *self,
+                                    JbIconAtlas      *atlas,
+                                    const JbMapPoint *worst,
+                                    guint             count,
+                                    float            *size);
+
+  /* Shift of this layer's cluster grid, in cells: layers drawn over each
+   * other offset their grids so their clusters do not coincide. */
+  double         grid_offset;
 };
 
 /* Copies @points (index i stays item i, for the caller's model). */
@@ -106,5 +117,7 @@ gboolean          jb_point_layer_pick                (JbPointLayer     *self,
 /* What the last frame drew (for tests and the benchmark). */
 guint             jb_point_layer_get_n_drawn_items   (JbPointLayer     *self);
 guint             jb_point_layer_get_n_drawn_clusters (JbPointLayer    *self);
+/* Items represented: singles plus every cluster's members. */
+guint             jb_point_layer_get_n_drawn_members (JbPointLayer     *self);
 
 G_END_DECLS

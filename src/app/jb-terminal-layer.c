@@ -43,10 +43,28 @@ jb_terminal_layer_get_colour (JbPointLayer     *layer,
   return point->status != 0 ? JB_MAP_COLOUR_TEAL : JB_MAP_COLOUR_GREY;
 }
 
+static GdkTexture *
+jb_terminal_layer_get_cluster_icon (JbPointLayer     *layer,
+                                    JbIconAtlas      *atlas,
+                                    const JbMapPoint *worst,
+                                    guint             count,
+                                    float            *size)
+{
+  JbClusterSize size_class = count < 10 ? JB_CLUSTER_SMALL : count < 100 ? JB_CLUSTER_MEDIUM : JB_CLUSTER_LARGE;
+
+  /* Square and smaller than unit clusters: terminals are places, not
+   * people, and must not be mistaken for a crowd of units. */
+  *size = jb_icon_atlas_square_cluster_size (size_class);
+  return jb_icon_atlas_get_square_cluster (atlas, jb_terminal_layer_get_colour (layer, worst), size_class);
+}
+
 static void
 jb_terminal_layer_class_init (JbTerminalLayerClass *klass)
 {
   JbPointLayerClass *layer_class = JB_POINT_LAYER_CLASS (klass);
+
+  layer_class->get_cluster_icon = jb_terminal_layer_get_cluster_icon;
+  layer_class->grid_offset = 0.5;
 
   layer_class->get_icon = jb_terminal_layer_get_icon;
   layer_class->get_rank = jb_terminal_layer_get_rank;

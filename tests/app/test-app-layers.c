@@ -1,0 +1,209 @@
+/* test-app-layers.c — projection, clustering and picking of the map layers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <math.h>
+
+#include "jb-map-frame.h"
+#include "jb-unit-layer.h"
+
+typedef struct
+{
+  GtkWindow             *window;
+  ShumateMap            *map;
+  ShumateViewport       *viewport;
+  ShumateRasterRenderer *source;
+  JbUnitLayer           *layer;
+  JbUnitPoint           *points;
+  guint                  n_points;
+} Fixture;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  gint64 now = g_get_real_time () / 1000;
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_decorated (fixture->window, FALSE);
+  gtk_window_set_default_size (fixture->window, 800, 600);
+  fixture->map = shumate_map_new ();
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->map));
+  fixture->viewport = shumate_map_get_viewport (fixture->map);
+  fixture->source = shumate_raster_renderer_new_full_from_url ("test", "test", "", "", 0, 19, 256,
+                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                               "http://127.0.0.1:9/{z}/{x}/{y}.png");
+  shumate_viewport_set_reference_map_source (fixture->viewport, SHUMATE_MAP_SOURCE (fixture->source));
+  shumate_viewport_set_zoom_level (fixture->viewport, 12);
+  shumate_location_set_location (SHUMATE_LOCATION (fixture->viewport), 28.25, 112.99);
+
+  fixture->layer = jb_unit_layer_new (fixture->viewport);
+  shumate_map_add_layer (fixture->map, SHUMATE_LAYER (fixture->layer));
+
+  fixture->n_points = 500;
+  fixture->points = g_new0 (JbUnitPoint, fixture->n_points);
+  for (guint i = 0; i < fixture->n_points; i++)
+    {
+      JbUnitPoint *p = &fixture->points[i];
+
+      p->lat = 28.25 + g_rand_double_range (rand, -0.03, 0.03);
+      p->lon = 112.99 + g_rand_double_range (rand, -0.03, 0.03);
+      p->heading = NAN;
+      p->kind = (guint8) (i % JB_UNIT_KIND_N);
+      p->status = (guint8) (i % JB_UNIT_STATUS_N);
+      p->flags = JB_UNIT_POINT_HAS_POSITION;
+      p->time = now;
+    }
+  /* One without a position: never drawn. */
+  fixture->points[7].flags = 0;
+  fixture->points[7].lat = fixture->points[7].lon = NAN;
+
+  jb_unit_layer_set_units (fixture->layer, fixture->points, fixture->n_points);
+
+  gtk_window_present (fixture->window);
+  while (gtk_widget_get_width (GTK_WIDGET (fixture->map)) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  spin (100);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  spin (20);
+  g_clear_object (&fixture->source);
+  g_free (fixture->points);
+}
+
+static void
+test_projection (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const double zooms[] = { 9.5, 12, 14.3, 17 };
+  const double rotations[] = { 0, 0.7 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rotations); r++)
+    for (guint z = 0; z < G_N_ELEMENTS (zooms); z++)
+      {
+        JbMapFrame frame;
+
+        shumate_viewport_set_zoom_level (fixture->viewport, zooms[z]);
+        shumate_viewport_set_rotation (fixture->viewport, rotations[r]);
+        g_assert_true (jb_map_frame_init (&frame, fixture->viewport, GTK_WIDGET (fixture->layer)));
+
+        for (guint i = 0; i < 20; i++)
+          {
+            const JbUnitPoint *p = &fixture->points[i == 7 ? 8 : i];
+            double x, y, sx, sy, mx, my;
+
+            jb_map_frame_project (&frame, jb_mercator_x (p->lon), jb_mercator_y (p->lat), &x, &y);
+            shumate_viewport_location_to_widget_coords (fixture->viewport, GTK_WIDGET (fixture->layer),
+                                                        p->lat, p->lon, &sx, &sy);
+            g_assert_cmpfloat_with_epsilon (x, sx, 1e-6);
+            g_assert_cmpfloat_with_epsilon (y, sy, 1e-6);
+
+            jb_map_frame_unproject (&frame, x, y, &mx, &my);
+            g_assert_cmpfloat_with_epsilon (jb_mercator_lon (mx), p->lon, 1e-9);
+            g_assert_cmpfloat_with_epsilon (jb_mercator_lat (my), p->lat, 1e-9);
+          }
+      }
+}
+
+static void
+test_clusters (Fixture       *fixture,
+               gconstpointer  data)
+{
+  JbPointLayer *layer = JB_POINT_LAYER (fixture->layer);
+  double x, y;
+  JbMapPick pick;
+  guint visible = 0;
+
+  /* City zoom: everything is on screen, aggregated. */
+  shumate_viewport_set_zoom_level (fixture->viewport, 12);
+  spin (100);
+  g_assert_cmpuint (jb_point_layer_get_n_drawn_clusters (layer), >, 0);
+  g_assert_cmpuint (jb_point_layer_get_n_drawn_members (layer), ==, fixture->n_points - 1);
+  g_assert_cmpuint (jb_point_layer_get_n_drawn_items (layer), <, fixture->n_points / 4);
+
+  /* The selected unit is drawn alone, on top, and picked alone. */
+  jb_point_layer_set_selected (layer, 42);
+  spin (100);
+  g_assert_cmpuint (jb_point_layer_get_n_drawn_members (layer), ==, fixture->n_points - 1);
+  g_assert_true (jb_point_layer_get_widget_coords (layer, 42, &x, &y));
+  g_assert_true (jb_point_layer_pick (layer, x, y, &pick));
+  g_assert_cmpint (pick.index, ==, 42);
+  g_assert_cmpuint (pick.count, ==, 1);
+
+  /* A cluster reports how many it holds and their extent. */
+  for (double px = 0; px < 800 && pick.count < 2; px += 4)
+    for (double py = 0; py < 600 && pick.count < 2; py += 4)
+      if (!jb_point_layer_pick (layer, px, py, &pick))
+        pick.count = 0;
+  g_assert_cmpuint (pick.count, >=, 2);
+  g_assert_cmpfloat (pick.min_mx, <=, pick.max_mx);
+
+  /* Street level: no clusters, only what is on screen is drawn. */
+  shumate_viewport_set_zoom_level (fixture->viewport, 17);
+  spin (100);
+  g_assert_cmpuint (jb_point_layer_get_n_drawn_clusters (layer), ==, 0);
+  for (guint i = 0; i < fixture->n_points; i++)
+    if (jb_point_layer_get_widget_coords (layer, i, &x, &y) &&
+        x > -40 && y > -40 && x < 840 && y < 640)
+      visible++;
+  g_assert_cmpuint (jb_point_layer_get_n_drawn_items (layer), ==, visible);
+  g_assert_cmpuint (visible, <, fixture->n_points - 1);
+  g_assert_false (jb_point_layer_get_widget_coords (layer, 7, &x, &y));
+}
+
+static void
+test_staleness (Fixture       *fixture,
+                gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / 1000;
+  const JbMapPoint *points;
+  guint n;
+
+  g_assert_cmpuint (jb_unit_layer_get_n_stale (fixture->layer), ==, 0);
+
+  /* Guards (body cameras) go stale after 30 s, volunteers after 120 s. */
+  g_assert_true (jb_unit_layer_update_staleness (fixture->layer, now + 60 * 1000));
+  points = jb_point_layer_get_points (JB_POINT_LAYER (fixture->layer), &n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (points[i].flags & JB_MAP_POINT_HIDDEN)
+        continue;
+      g_assert_cmpint (!!(points[i].flags & JB_MAP_POINT_STALE), ==,
+                       points[i].kind != JB_UNIT_KIND_VOLUNTEER);
+    }
+  g_assert_true (jb_unit_layer_update_staleness (fixture->layer, now));
+  g_assert_cmpuint (jb_unit_layer_get_n_stale (fixture->layer), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  /* Criticals stay fatal; warnings are not: without a session bus GTK
+   * warns that it cannot reach portals, which is not ours to fix. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  adw_init ();
+
+  g_test_add ("/app/layers/projection", Fixture, NULL, fixture_set_up, test_projection, fixture_tear_down);
+  g_test_add ("/app/layers/clusters", Fixture, NULL, fixture_set_up, test_clusters, fixture_tear_down);
+  g_test_add ("/app/layers/staleness", Fixture, NULL, fixture_set_up, test_staleness, fixture_tear_down);
+
+  return g_test_run ();
+}
