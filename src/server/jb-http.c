@@ -250,7 +250,7 @@ jb_http_server_new (JbDispatch *dispatch)
 
 /* Connections are accepted here and handed to SoupServer with
  * soup_server_accept_iostream(): SoupServer's own listener in libsoup
- * 3.2 leaks the GSocket of every connection. */
+ * 3.2 leaks the GSocket of every connection it accepts. */
 static gboolean
 incoming_cb (GSocketService    *service,
              GSocketConnection *connection,
@@ -265,6 +265,25 @@ incoming_cb (GSocketService    *service,
   if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
     g_warning ("Cannot accept a connection: %s", error->message);
   return TRUE;
+}
+
+/* SoupServer 3.2 closes a connection after each response unless it has
+ * a listener of its own (request_finished() tests priv->listeners), so it
+ * gets one on a loopback port that nobody is told about. */
+static gboolean
+add_keepalive_listener (JbHttpServer  *self,
+                        GError       **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL ||
+      !g_socket_bind (socket, address, FALSE, error) ||
+      !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->server, socket, 0, error);
 }
 
 gboolean
@@ -299,7 +318,7 @@ jb_http_server_listen (JbHttpServer  *self,
     }
   g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
   g_socket_service_start (self->service);
-  return TRUE;
+  return add_keepalive_listener (self, error);
 }
 
 char *

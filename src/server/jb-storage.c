@@ -16,7 +16,7 @@
 struct _JbStorage
 {
   sqlite3    *db;
-  GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  GHashTable *statements;   /* SQL literal (by address) → sqlite3_stmt*, prepared once */
   char       *peek_org_id;  /* owned copy for jb_storage_peek_unit */
 };
 
@@ -387,7 +387,9 @@ jb_storage_open (const char  *path,
   g_autoptr(JbStorage) self = g_new0 (JbStorage, 1);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  /* Every SQL text is a literal, so its address identifies it: no need
+   * to hash a few hundred characters on each call. */
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             finalize_statement);
   if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK)
     {
