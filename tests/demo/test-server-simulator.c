@@ -8,6 +8,7 @@
  */
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 
 #include "jb-demo.h"
 #include "jb-dispatch.h"
@@ -320,6 +321,130 @@ test_answers_assignments (Fixture       *fixture,
   g_assert_cmpuint (stats.steps, ==, 4);
 }
 
+static JsonObject *
+get_object (Fixture    *fixture,
+            const char *prefix,
+            const char *id,
+            JsonNode  **holder)
+{
+  g_autofree char *path = g_strconcat (prefix, id, NULL);
+
+  g_clear_pointer (holder, json_node_unref);
+  *holder = request (fixture, "GET", path, NULL, fixture->dispatcher, NULL, 200);
+  return json_node_get_object (*holder);
+}
+
+/* Units assigned before the simulator starts are picked up; a guard whose
+ * only device is the company gateway cannot answer (protocol v1 has no way
+ * for a gateway to answer for a unit) but still runs to the scene. */
+static void
+test_resumes_and_gateway_units (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) terminals = NULL;
+  g_autoptr(JsonNode) units = NULL;
+  g_autoptr(JsonNode) incident = NULL;
+  g_autoptr(JsonNode) holder = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GHashTable) gateways = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *body = NULL;
+  g_autofree char *assign_path = NULL;
+  const char *camera_unit, *gateway_unit = NULL, *incident_id;
+  double lat0, lon0, start_distance = 0;
+  JsonArray *items;
+  JbSimulatorStats stats;
+  JbSimulatorOptions options;
+  gint64 deadline;
+  gboolean accepted = FALSE, closer = FALSE;
+
+  terminals = request (fixture, "GET", "/api/v1/terminals", NULL, fixture->dispatcher, NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (terminals), "items");
+  camera_unit = find_string_member (items, "kind", "body_camera", "unit_id");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *t = json_array_get_object_element (items, i);
+
+      if (json_object_get_boolean_member_with_default (t, "gateway", FALSE))
+        g_hash_table_add (gateways, (gpointer) json_object_get_string_member (t, "id"));
+    }
+  units = request (fixture, "GET", "/api/v1/units", NULL, fixture->dispatcher, NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (units), "items");
+  for (guint i = 0; i < json_array_get_length (items) && gateway_unit == NULL; i++)
+    {
+      JsonObject *u = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (u, "kind"), "guard") &&
+          g_str_equal (json_object_get_string_member (u, "status"), "available") &&
+          g_hash_table_contains (gateways, json_object_get_string_member (u, "terminal_id")))
+        gateway_unit = json_object_get_string_member (u, "id");
+    }
+  g_assert_nonnull (gateway_unit);
+
+  /* A dispute 300 m north of the gateway guard; both guards assigned. */
+  {
+    JsonObject *position = json_object_get_object_member (get_object (fixture, "/api/v1/units/", gateway_unit, &holder),
+                                                          "position");
+
+    lat0 = json_object_get_double_member (position, "lat");
+    lon0 = json_object_get_double_member (position, "lon");
+  }
+  body = g_strdup_printf ("{\"type\": \"dispute\", \"priority\": 2, \"location\": {\"lat\": %.7f, \"lon\": %.7f}}",
+                          lat0 + 0.0027, lon0);
+  incident = request (fixture, "POST", "/api/v1/incidents", NULL, fixture->dispatcher, body, 201);
+  incident_id = json_object_get_string_member (json_node_get_object (incident), "id");
+  assign_path = g_strdup_printf ("/api/v1/incidents/%s/assignments", incident_id);
+  {
+    g_autofree char *status_path = g_strdup_printf ("/api/v1/units/%s/status", camera_unit);
+    g_autofree char *a = g_strdup_printf ("{\"unit_id\": \"%s\"}", camera_unit);
+    g_autofree char *b = g_strdup_printf ("{\"unit_id\": \"%s\"}", gateway_unit);
+    g_autoptr(JsonNode) r1 = request (fixture, "POST", status_path, NULL, fixture->dispatcher, "{\"status\": \"available\"}", 200);
+    g_autoptr(JsonNode) r2 = request (fixture, "POST", assign_path, NULL, fixture->dispatcher, a, 201);
+    g_autoptr(JsonNode) r3 = request (fixture, "POST", assign_path, NULL, fixture->dispatcher, b, 201);
+  }
+
+  /* Only now does the simulator start. */
+  jb_simulator_options_init (&options);
+  options.alarms_per_min = 0;
+  options.rate_hz = 1.0;
+  fixture->simulator = jb_simulator_new (fixture->dispatch, &options);
+  jb_simulator_set_time_scale (fixture->simulator, 0.05);
+  jb_simulator_start (fixture->simulator);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!(accepted && closer) && g_get_monotonic_time () < deadline)
+    {
+      JsonObject *inc, *position;
+      JsonArray *assignments;
+      double d;
+
+      run_for (300);
+      inc = get_object (fixture, "/api/v1/incidents/", incident_id, &holder);
+      assignments = json_object_get_array_member (inc, "assignments");
+      for (guint i = 0; i < json_array_get_length (assignments); i++)
+        {
+          JsonObject *a = json_array_get_object_element (assignments, i);
+
+          if (g_str_equal (json_object_get_string_member (a, "unit_id"), camera_unit))
+            accepted = !g_str_equal (json_object_get_string_member (a, "state"), "assigned");
+          else
+            g_assert_cmpstr (json_object_get_string_member (a, "state"), ==, "assigned");
+        }
+
+      position = json_object_get_object_member (get_object (fixture, "/api/v1/units/", gateway_unit, &answer),
+                                                "position");
+      d = fabs (json_object_get_double_member (position, "lat") - (lat0 + 0.0027));
+      if (start_distance == 0)
+        start_distance = d;
+      closer = d < start_distance - 0.0002;   /* 20 m nearer */
+    }
+
+  g_assert_true (accepted);
+  g_assert_true (closer);
+  jb_simulator_get_stats (fixture->simulator, &stats);
+  g_assert_cmpuint (stats.unreachable, ==, 1);
+  g_assert_cmpuint (stats.errors, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,6 +456,9 @@ main (int   argc,
               fixture_set_up, test_drives_the_city, fixture_tear_down);
   g_test_add ("/server/simulator/answers-assignments", Fixture, NULL,
               fixture_set_up, test_answers_assignments, fixture_tear_down);
+
+  g_test_add ("/server/simulator/resumes-and-gateway-units", Fixture, NULL,
+              fixture_set_up, test_resumes_and_gateway_units, fixture_tear_down);
 
   return g_test_run ();
 }
