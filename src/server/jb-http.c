@@ -98,6 +98,16 @@ api_cb (SoupServer        *server,
                                       g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
 }
 
+static void
+default_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  answer_error (msg, JB_ERROR_NOT_FOUND, "Everything is under /api/v1/.");
+}
+
 /* The event stream */
 
 static void
@@ -242,6 +252,7 @@ jb_http_server_new (JbDispatch *dispatch)
 
   self->dispatch = g_object_ref (dispatch);
   self->server = soup_server_new ("server-header", "jingbao-dispatchd/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_handler (self->server, NULL, default_cb, self, NULL);
   soup_server_add_early_handler (self->server, "/api/v1", early_cb, self, NULL);
   soup_server_add_handler (self->server, "/api/v1", api_cb, self, NULL);
   soup_server_add_handler (self->server, "/api/v1/events", events_cb, self, NULL);

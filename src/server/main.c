@@ -103,15 +103,16 @@ check_options (const Options *options)
 {
   if (options->db_path == NULL)
     return "--db PATH is required.";
-  if (options->target_guard < 0 || options->target_police < 0 || options->target_reinforce < 0)
+  if (options->target_guard == 0 || options->target_police == 0 || options->target_reinforce == 0 ||
+      options->target_guard < -1 || options->target_police < -1 || options->target_reinforce < -1)
     return "Response targets are positive numbers of seconds.";
-  if (options->event_retention < 0)
+  if (options->event_retention == 0 || options->event_retention < -1)
     return "--event-retention must be at least 1.";
-  if (options->demo_guards < 0 || options->demo_extra_units < 0)
+  if (options->demo_guards < -1 || options->demo_extra_units < 0)
     return "--demo-guards and --demo-extra-units cannot be negative.";
   if (options->sim_rate < 0 || options->sim_alarms_per_min < 0)
     return "--sim-rate and --sim-alarms-per-min cannot be negative.";
-  if (options->seed < 0 || options->seed > G_MAXUINT32)
+  if (options->seed < -1 || options->seed > G_MAXUINT32)
     return "--seed is 0 to 4294967295.";
   if (options->simulate && !options->demo)
     return "--simulate drives the demo city: add --demo.";
@@ -142,9 +143,9 @@ import_demo (JbDispatch     *dispatch,
   g_autoptr(JbDemoCity) city = NULL;
 
   jb_demo_options_init (&demo_options);
-  if (options->seed > 0)
+  if (options->seed >= 0)
     demo_options.seed = (guint32) options->seed;
-  if (options->demo_guards > 0)
+  if (options->demo_guards >= 0)
     demo_options.n_guards = (guint) options->demo_guards;
   demo_options.n_extra_units = (guint) options->demo_extra_units;
   city = jb_demo_city_new (&demo_options, error);
@@ -159,7 +160,7 @@ start_simulator (JbDispatch    *dispatch,
   JbSimulator *simulator;
 
   jb_simulator_options_init (&sim_options);
-  if (options->seed > 0)
+  if (options->seed >= 0)
     sim_options.seed = (guint32) options->seed;
   if (options->sim_rate > 0)
     sim_options.rate_hz = options->sim_rate;
@@ -182,7 +183,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_auto(Options) options = { .target_guard = 0 };
+  /* -1: not given on the command line. */
+  g_auto(Options) options = {
+    .target_guard = -1, .target_police = -1, .target_reinforce = -1,
+    .event_retention = -1, .demo_guards = -1, .seed = -1,
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(JbDispatch) dispatch = NULL;
   g_autoptr(JbHttpServer) http = NULL;
