@@ -20,6 +20,7 @@ struct _JbApplication
   char           *server_url;
   char           *username;
   char           *password_file;
+  char           *view;      /* "LAT,LON,ZOOM" */
 
   /* Owned references */
   JbClient       *pending;   /* signing in */
@@ -89,6 +90,19 @@ open_window (JbApplication *self,
                      G_SETTINGS_BIND_GET);
   g_signal_connect_object (client, "unauthorized", G_CALLBACK (client_unauthorized_cb),
                            self, G_CONNECT_SWAPPED);
+  if (self->view != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (self->view, ",", 3);
+
+      if (g_strv_length (parts) == 3)
+        jb_map_view_set_fixed_view (jb_window_get_map_view (window),
+                                    g_ascii_strtod (parts[0], NULL),
+                                    g_ascii_strtod (parts[1], NULL),
+                                    g_ascii_strtod (parts[2], NULL));
+      else
+        g_printerr (_("--view wants LAT,LON,ZOOM, e.g. 28.2,112.99,15\n"));
+    }
+  gtk_window_maximize (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
 
   jb_client_start (client);
@@ -251,6 +265,11 @@ jb_application_handle_local_options (GApplication *application,
       g_free (self->username);
       self->username = g_strdup (value);
     }
+  if (g_variant_dict_lookup (options, "view", "&s", &value))
+    {
+      g_free (self->view);
+      self->view = g_strdup (value);
+    }
   if (g_variant_dict_lookup (options, "password-file", "^&ay", &value))
     {
       g_free (self->password_file);
@@ -330,6 +349,7 @@ jb_application_finalize (GObject *object)
   g_free (self->server_url);
   g_free (self->username);
   g_free (self->password_file);
+  g_free (self->view);
 
   G_OBJECT_CLASS (jb_application_parent_class)->finalize (object);
 }
@@ -362,6 +382,8 @@ jb_application_init (JbApplication *self)
       N_("Sign in as this user without asking (with --password-file)"), N_("NAME") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Read the password from this file, for unattended wall screens"), N_("FILE") },
+    { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Show this part of the map, for a wall screen that watches one area"), N_("LAT,LON,ZOOM") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };

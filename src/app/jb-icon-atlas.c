@@ -436,8 +436,8 @@ draw_heading (cairo_t       *cr,
   cairo_rotate (cr, angle);
   /* A chevron just outside the unit icon, pointing away from it. */
   cairo_move_to (cr, 0, -c + 1);
-  cairo_line_to (cr, 6, -c + 9);
-  cairo_line_to (cr, -6, -c + 9);
+  cairo_line_to (cr, 7, -c + 11);
+  cairo_line_to (cr, -7, -c + 11);
   cairo_close_path (cr);
   cairo_set_source_rgba (cr, 1, 1, 1, 1);
   cairo_fill_preserve (cr);

@@ -42,7 +42,7 @@ typedef enum
 
 /* Logical sizes, in pixels. */
 #define JB_ICON_UNIT_SIZE       30.0f
-#define JB_ICON_HEADING_SIZE    46.0f
+#define JB_ICON_HEADING_SIZE    50.0f
 #define JB_ICON_TERMINAL_SIZE   24.0f
 #define JB_ICON_INCIDENT_SIZE   36.0f
 #define JB_ICON_INCIDENT_P1     48.0f

@@ -45,6 +45,10 @@ struct _JbMapView
   char                *tile_url;
   guint                staleness_id;
   gboolean             centred;
+  gboolean             fixed_view;
+  double               fixed_lat;
+  double               fixed_lon;
+  double               fixed_zoom;
 };
 
 G_DEFINE_FINAL_TYPE (JbMapView, jb_map_view, GTK_TYPE_WIDGET)
@@ -223,6 +227,46 @@ get_object_member (JsonObject *object,
 }
 
 static void
+fit_stations (JbMapView *self,
+              double    *lat,
+              double    *lon,
+              double    *zoom)
+{
+  GListModel *stations = jb_store_get_stations (self->store);
+  double min_mx = G_MAXDOUBLE, min_my = G_MAXDOUBLE, max_mx = -G_MAXDOUBLE, max_my = -G_MAXDOUBLE;
+  double width = gtk_widget_get_width (GTK_WIDGET (self->map));
+  double height = gtk_widget_get_height (GTK_WIDGET (self->map));
+  guint n = g_list_model_get_n_items (stations);
+  gboolean any = FALSE;
+
+  if (width < 100 || height < 100)
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbStation) station = g_list_model_get_item (stations, i);
+      double a, b, c, d;
+
+      if (!jb_station_get_bounds (station, &a, &b, &c, &d))
+        continue;
+      min_mx = MIN (min_mx, jb_mercator_x (b));
+      max_mx = MAX (max_mx, jb_mercator_x (d));
+      min_my = MIN (min_my, jb_mercator_y (c));
+      max_my = MAX (max_my, jb_mercator_y (a));
+      any = TRUE;
+    }
+
+  if (!any || max_mx <= min_mx || max_my <= min_my)
+    return;
+
+  *lat = jb_mercator_lat ((min_my + max_my) / 2);
+  *lon = jb_mercator_lon ((min_mx + max_mx) / 2);
+  /* A 6 % margin all round; whole tenths keep the scale bar round. */
+  *zoom = log2 (MIN (width / ((max_mx - min_mx) * 256.0), height / ((max_my - min_my) * 256.0)) * 0.88);
+  *zoom = CLAMP (floor (*zoom * 10) / 10, 8.0, 16.0);
+}
+
+static void
 home_position (JbMapView *self,
                double    *lat,
                double    *lon,
@@ -232,9 +276,22 @@ home_position (JbMapView *self,
   JsonObject *city = get_object_member (config, "city");
   JsonObject *centre = get_object_member (city, "center");
 
+  if (self->fixed_view)
+    {
+      *lat = self->fixed_lat;
+      *lon = self->fixed_lon;
+      *zoom = self->fixed_zoom;
+      return;
+    }
+
   *lat = get_double_member (centre, "lat", DEFAULT_LAT);
   *lon = get_double_member (centre, "lon", DEFAULT_LON);
   *zoom = get_double_member (city, "zoom", DEFAULT_ZOOM);
+
+  /* Better than the configured centre: the jurisdictions, fitted to the
+   * map as it is now. */
+  if (self->store != NULL)
+    fit_stations (self, lat, lon, zoom);
 }
 
 static void
@@ -478,6 +535,22 @@ jb_map_view_go_to (JbMapView *self,
   shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
 }
 
+void
+jb_map_view_set_fixed_view (JbMapView *self,
+                            double     lat,
+                            double     lon,
+                            double     zoom)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+
+  self->fixed_view = TRUE;
+  self->fixed_lat = lat;
+  self->fixed_lon = lon;
+  self->fixed_zoom = zoom;
+  self->centred = TRUE;
+  jb_map_view_go_to (self, lat, lon, zoom);
+}
+
 ShumateMap *
 jb_map_view_get_map (JbMapView *self)
 {
@@ -627,20 +700,34 @@ click_released_cb (JbMapView       *self,
     }
   else if (n_press == 2)
     {
+      /* On empty map the map's own double-click zooms in. */
       if (item != NULL && JB_IS_UNIT (item) && pick.count <= 1)
         {
           jb_map_view_select (self, item);
           jb_map_view_follow (self, jb_unit_get_id (JB_UNIT (item)));
         }
-      else if (item == NULL)
-        {
-          ShumateViewport *viewport = jb_map_view_get_viewport (self);
-          double lat, lon;
-
-          shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
-          shumate_map_go_to_full (self->map, lat, lon, shumate_viewport_get_zoom_level (viewport) + 1);
-        }
     }
+}
+
+static void
+click_pressed_cb (JbMapView       *self,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  GtkGestureClick *gesture)
+{
+  g_autoptr(GObject) item = NULL;
+  JbMapPick pick = { 0 };
+
+  /* A double-click on an item is ours (select, follow): claim it before
+   * the map's own double-click zooms in (libshumate 1.0.3 zooms whatever
+   * zoom-on-double-click says). */
+  if (n_press < 2)
+    return;
+
+  item = pick_full (self, x, y, &pick);
+  if (item != NULL)
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 static char *
@@ -902,6 +989,7 @@ jb_map_view_class_init (JbMapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbMapView, scale);
   gtk_widget_class_bind_template_child (widget_class, JbMapView, follow_bar);
   gtk_widget_class_bind_template_child (widget_class, JbMapView, follow_label);
+  gtk_widget_class_bind_template_callback (widget_class, click_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, click_released_cb);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
 
@@ -927,7 +1015,6 @@ jb_map_view_init (JbMapView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   viewport = shumate_map_get_viewport (self->map);
-  shumate_map_set_zoom_on_double_click (self->map, FALSE);
   shumate_scale_set_viewport (self->scale, viewport);
   shumate_scale_set_unit (self->scale, SHUMATE_UNIT_METRIC);
 

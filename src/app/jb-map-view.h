@@ -44,6 +44,13 @@ void                 jb_map_view_go_to                (JbMapView   *self,
                                                        double       lon,
                                                        double       zoom);
 
+/* Goes there now and makes it the home view (instead of the city's
+ * centre from the server's config). */
+void                 jb_map_view_set_fixed_view       (JbMapView   *self,
+                                                       double       lat,
+                                                       double       lon,
+                                                       double       zoom);
+
 ShumateMap          *jb_map_view_get_map              (JbMapView   *self);
 ShumateViewport     *jb_map_view_get_viewport         (JbMapView   *self);
 JbUnitLayer         *jb_map_view_get_unit_layer       (JbMapView   *self);
