@@ -637,31 +637,55 @@ liveness_check_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* What the WebSocket connect callback needs; it holds the client weakly,
+ * as a teardown (or the client's end) may come first. */
+typedef struct
+{
+  GWeakRef     client;
+  SoupMessage *msg;
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_weak_ref_clear (&data->client);
+  g_clear_object (&data->msg);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectData, connect_data_free)
+
 static void
 stream_connected_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(SoupMessage) msg = user_data;
+  g_autoptr(ConnectData) data = user_data;
+  g_autoptr(JbClient) self = g_weak_ref_get (&data->client);
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *ws;
-  JbClient *self;
 
   ws = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->running)
+    {
+      /* Torn down meanwhile. */
+      if (ws != NULL)
+        {
+          soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+          g_object_unref (ws);
+        }
+      return;
+    }
+
   if (ws == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;  /* torn down: self may be gone */
-
-      self = g_object_get_data (G_OBJECT (msg), "jb-client");
-      if (soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
+      if (soup_message_get_status (data->msg) == SOUP_STATUS_UNAUTHORIZED)
         lost_session (self, "The server refused the session (401).");
       else
         schedule_reconnect (self, FALSE, error->message);
       return;
     }
 
-  self = g_object_get_data (G_OBJECT (msg), "jb-client");
   self->ws = ws;
   g_clear_object (&self->connect_cancellable);
 
@@ -685,6 +709,7 @@ open_stream (JbClient *self)
 {
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
+  ConnectData *data;
   SoupMessage *msg;
 
   path = g_strdup_printf ("/api/v1/events?since=%" G_GINT64_FORMAT, jb_store_get_seq (self->store));
@@ -694,11 +719,12 @@ open_stream (JbClient *self)
       return;
     }
 
-  /* The callback may run after a teardown (cancelled): it finds the client
-   * through the message, and only when not cancelled. */
-  g_object_set_data (G_OBJECT (msg), "jb-client", self);
+  data = g_new0 (ConnectData, 1);
+  g_weak_ref_init (&data->client, self);
+  data->msg = g_object_ref (msg);
   soup_session_websocket_connect_async (self->ws_session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        self->connect_cancellable, stream_connected_cb, msg);
+                                        self->connect_cancellable, stream_connected_cb, data);
+  g_object_unref (msg);
 }
 
 static void
