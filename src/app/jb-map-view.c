@@ -811,6 +811,23 @@ describe (JbMapView *self,
   return NULL;
 }
 
+char *
+jb_map_view_describe_at (JbMapView *self,
+                         double     x,
+                         double     y)
+{
+  g_autoptr(GObject) item = NULL;
+  guint cluster_count = 0;
+
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  item = jb_map_view_pick (self, x, y, &cluster_count);
+  if (item == NULL)
+    return NULL;
+
+  return describe (self, item, cluster_count);
+}
+
 static gboolean
 query_tooltip_cb (JbMapView  *self,
                   int         x,
@@ -819,18 +836,12 @@ query_tooltip_cb (JbMapView  *self,
                   GtkTooltip *tooltip,
                   GtkWidget  *widget)
 {
-  g_autoptr(GObject) item = NULL;
   g_autofree char *text = NULL;
-  guint cluster_count = 0;
 
   if (keyboard_mode)
     return FALSE;
 
-  item = jb_map_view_pick (self, x, y, &cluster_count);
-  if (item == NULL)
-    return FALSE;
-
-  text = describe (self, item, cluster_count);
+  text = jb_map_view_describe_at (self, x, y);
   if (text == NULL)
     return FALSE;
 

@@ -66,4 +66,9 @@ GObject             *jb_map_view_pick                 (JbMapView   *self,
                                                        double       y,
                                                        guint       *cluster_count);
 
+/* The hover text for (@x, @y), or NULL when nothing is there. */
+char                *jb_map_view_describe_at          (JbMapView   *self,
+                                                       double       x,
+                                                       double       y);
+
 G_END_DECLS

@@ -283,6 +283,7 @@ test_window_unit_moves (Fixture       *fixture,
   g_autofree char *auth = NULL;
   g_autofree char *body = NULL;
   g_autoptr(GObject) picked = NULL;
+  g_autofree char *tooltip = NULL;
   const char *terminal_id = NULL, *unit_id = NULL;
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
   PointAt at;
@@ -332,6 +333,9 @@ test_window_unit_moves (Fixture       *fixture,
   picked = jb_map_view_pick (map_view, x1, y1, NULL);
   g_assert_nonnull (picked);
   g_assert_true (JB_IS_UNIT (picked));
+  tooltip = jb_map_view_describe_at (map_view, x1, y1);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, jb_unit_get_callsign (JB_UNIT (picked))));
 
   /* Selecting it fills the detail pane. */
   jb_map_view_select (map_view, G_OBJECT (jb_store_lookup_unit (store, unit_id)));
