@@ -716,6 +716,95 @@ test_fast_path_odd_frames (void)
   assert_paths_agree ("", FALSE);
 }
 
+/* Whenever the scanner accepts a frame, json-glib must read the very same
+ * thing from it: the invariant that makes the fast path safe. Checked on
+ * random mutations of real frames (a small deterministic fuzzer). */
+static void
+assert_scan_matches_json (const char *text,
+                          gsize       len)
+{
+  JbMovedFrame frame;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object, *data;
+  JbPosition pos;
+  g_autofree char *id = NULL;
+  static const char * const known[] = { "id", "lat", "lon", "heading", "speed", "accuracy", "time", NULL };
+  static const char * const known_top[] = { "seq", "type", "time", "data", NULL };
+
+  if (!_jb_moved_frame_scan (text, len, &frame))
+    return;
+
+  node = jb_json_parse_object (text, (gssize) len, NULL);
+  if (node == NULL)
+    g_error ("The scanner accepted what json-glib rejects: %.*s", (int) len, text);
+  object = json_node_get_object (node);
+  g_assert_true (jb_json_check_members (object, known_top, NULL));
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "unit.moved");
+  g_assert_cmpint (json_object_get_int_member (object, "seq"), ==, frame.seq);
+  if (json_object_has_member (object, "time"))
+    g_assert_cmpint (json_object_get_int_member (object, "time"), ==, frame.time);
+  data = json_object_get_object_member (object, "data");
+  g_assert_true (jb_json_check_members (data, known, NULL));
+  id = g_strndup (frame.id, frame.id_len);
+  g_assert_cmpstr (json_object_get_string_member (data, "id"), ==, id);
+  g_assert_true (jb_position_from_json_object (data, "data", &pos, NULL));
+  g_assert_cmpmem (&frame.position, sizeof frame.position, &pos, sizeof pos);
+}
+
+static void
+test_fast_path_mutations (void)
+{
+  static const char alphabet[] = "{}[]\":,.-+eE0123456789 \n\\unlltrufase";
+  const char *seeds[] = {
+    "{\"seq\":12,\"type\":\"unit.moved\",\"time\":1795400000001,\"data\":{\"id\":\"u-01050\","
+    "\"lat\":28.3368258,\"lon\":112.8325654,\"heading\":87.51832,\"speed\":12.67576,"
+    "\"accuracy\":28.97184,\"time\":1795399999801}}",
+    "{\"seq\":7,\"type\":\"unit.moved\",\"data\":{\"id\":\"u-1\",\"lat\":-1e-3,\"lon\":0,"
+    "\"heading\":null,\"speed\":null,\"accuracy\":null,\"time\":0}}",
+  };
+  GRand *rand = g_rand_new_with_seed (42);
+  guint accepted = 0;
+
+  for (guint round = 0; round < 40000; round++)
+    {
+      const char *seed = seeds[round % G_N_ELEMENTS (seeds)];
+      g_autoptr(GString) text = g_string_new (seed);
+      guint n_mutations = g_rand_int_range (rand, 1, 4);
+      JbMovedFrame frame;
+
+      for (guint m = 0; m < n_mutations; m++)
+        {
+          guint at = g_rand_int_range (rand, 0, (gint32) text->len + 1);
+          char c = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:
+              g_string_insert_c (text, at, c);
+              break;
+            case 1:
+              if (at < text->len)
+                g_string_erase (text, at, 1);
+              break;
+            default:
+              if (at < text->len)
+                text->str[at] = c;
+              break;
+            }
+        }
+
+      if (_jb_moved_frame_scan (text->str, text->len, &frame))
+        accepted++;
+      assert_scan_matches_json (text->str, text->len);
+    }
+
+  /* Enough mutants survive (digits changed, whitespace added) for the
+   * check to mean something. */
+  g_test_message ("%u of 40000 mutants accepted by the scanner", accepted);
+  g_assert_cmpuint (accepted, >, 1000);
+  g_rand_free (rand);
+}
+
 /* The text need not be NUL-terminated: the scanner stops at len. */
 static void
 test_fast_path_bounded (void)
@@ -758,6 +847,7 @@ main (int   argc,
   g_test_add_func ("/core/store/fast-path-equals-json", test_fast_path_equals_json);
   g_test_add_func ("/core/store/fast-path-odd-frames", test_fast_path_odd_frames);
   g_test_add_func ("/core/store/fast-path-bounded", test_fast_path_bounded);
+  g_test_add_func ("/core/store/fast-path-mutations", test_fast_path_mutations);
 
   return g_test_run ();
 }
