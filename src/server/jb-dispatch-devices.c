@@ -99,6 +99,7 @@ append_coordinate (GString *out,
 static gboolean
 move_unit (JbRequest                *req,
            const char               *unit_id,
+           const char               *org_id,
            gint64                    stored_time,
            const JbStoragePosition  *position,
            GString                  *scratch,
@@ -108,7 +109,7 @@ move_unit (JbRequest                *req,
   *out_moved = FALSE;
   if (position->time < stored_time)
     return TRUE;
-  if (!jb_storage_update_unit_position (req->self->storage, unit_id, position, req->now, error))
+  if (!jb_storage_update_unit_position (req->self->storage, unit_id, org_id, position, req->now, error))
     return FALSE;
 
   g_string_truncate (scratch, 0);
@@ -213,7 +214,7 @@ _jb_route_position (JbRequest  *req,
       g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal's unit does not exist.");
       return FALSE;
     }
-  if (!move_unit (req, unit_id, stored_time, &position, scratch, &moved, error))
+  if (!move_unit (req, unit_id, org_id, stored_time, &position, scratch, &moved, error))
     return FALSE;
   _jb_request_answer (req, 202, answer);
   return TRUE;
@@ -303,7 +304,7 @@ _jb_route_positions (JbRequest  *req,
           return FALSE;
         }
       if (!may_report_for (req, item->unit_id, org_id, error) ||
-          !move_unit (req, item->unit_id, stored_time, &item->position, scratch, &moved, error))
+          !move_unit (req, item->unit_id, org_id, stored_time, &item->position, scratch, &moved, error))
         return FALSE;
       accepted += moved ? 1 : 0;
     }

@@ -100,6 +100,26 @@ static const char * const migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (principal, key));"
   "CREATE INDEX idempotency_created ON idempotency (created_at);",
+
+  /* 2: positions move out of units into a table clustered by
+   * organisation, so a gateway's batch rewrites a few adjacent pages
+   * instead of nearly every page of units. */
+  "CREATE TABLE positions ("
+  "  org_id TEXT NOT NULL,"
+  "  unit_id TEXT NOT NULL REFERENCES units (id),"
+  "  lat REAL NOT NULL, lon REAL NOT NULL, heading REAL, speed REAL, accuracy REAL,"
+  "  time INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (org_id, unit_id)) WITHOUT ROWID;"
+  "INSERT INTO positions"
+  "  SELECT coalesce (org_id, ''), id, lat, lon, heading, speed, accuracy, coalesce (pos_time, 0), updated_at"
+  "  FROM units WHERE lat IS NOT NULL AND lon IS NOT NULL;"
+  "ALTER TABLE units DROP COLUMN lat;"
+  "ALTER TABLE units DROP COLUMN lon;"
+  "ALTER TABLE units DROP COLUMN heading;"
+  "ALTER TABLE units DROP COLUMN speed;"
+  "ALTER TABLE units DROP COLUMN accuracy;"
+  "ALTER TABLE units DROP COLUMN pos_time;",
 };
 
 static gboolean
@@ -588,22 +608,29 @@ jb_storage_get_station (JbStorage  *self,
 
 /* Units */
 
-#define UNIT_COLUMNS                                                    \
+#define UNIT_TEXT_COLUMNS                                               \
   "id, kind, callsign, name, org_id, org_name, station_id, status, "    \
-  "terminal_id, incident_id, phone, lat, lon, heading, speed, accuracy, " \
-  "pos_time, updated_at"
+  "terminal_id, incident_id, phone"
+
+/* A unit with its position; the unit changed when either part did. */
+#define SELECT_UNIT                                                     \
+  "SELECT u.id, u.kind, u.callsign, u.name, u.org_id, u.org_name, u.station_id, u.status," \
+  " u.terminal_id, u.incident_id, u.phone, p.lat, p.lon, p.heading, p.speed, p.accuracy," \
+  " p.time, max (u.updated_at, coalesce (p.updated_at, 0))"            \
+  " FROM units u LEFT JOIN positions p ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id"
+
+static const char * const unit_text_members[] = {
+  "id", "kind", "callsign", "name", "org_id", "org_name", "station_id",
+  "status", "terminal_id", "incident_id", "phone",
+};
 
 static JsonObject *
 unit_row_to_object (sqlite3_stmt *stmt)
 {
   JsonObject *unit = json_object_new ();
-  static const char * const text_members[] = {
-    "id", "kind", "callsign", "name", "org_id", "org_name", "station_id",
-    "status", "terminal_id", "incident_id", "phone",
-  };
 
-  for (guint i = 0; i < G_N_ELEMENTS (text_members); i++)
-    set_string_or_null (unit, text_members[i], stmt, (int) i);
+  for (guint i = 0; i < G_N_ELEMENTS (unit_text_members); i++)
+    set_string_or_null (unit, unit_text_members[i], stmt, (int) i);
 
   if (sqlite3_column_type (stmt, 11) == SQLITE_NULL)
     json_object_set_null_member (unit, "position");
@@ -623,48 +650,58 @@ unit_row_to_object (sqlite3_stmt *stmt)
   return unit;
 }
 
+static JbStoragePosition
+position_from_object (JsonObject *position)
+{
+  JbStoragePosition p;
+
+  p.lat = member_double (position, "lat");
+  p.lon = member_double (position, "lon");
+  p.heading = member_double (position, "heading");
+  p.speed = member_double (position, "speed");
+  p.accuracy = member_double (position, "accuracy");
+  p.time = member_int (position, "time", 0);
+  return p;
+}
+
 gboolean
 jb_storage_insert_unit (JbStorage   *self,
                         JsonObject  *unit,
                         GError     **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO units (" UNIT_COLUMNS ") VALUES "
-                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  static const char * const text_members[] = {
-    "id", "kind", "callsign", "name", "org_id", "org_name", "station_id",
-    "status", "terminal_id", "incident_id", "phone",
-  };
+                                "INSERT INTO units (" UNIT_TEXT_COLUMNS ", updated_at) VALUES "
+                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   JsonObject *position = member_object (unit, "position");
+  gint64 updated_at = member_int (unit, "updated_at", 0);
+  JbStoragePosition p;
 
-  for (guint i = 0; i < G_N_ELEMENTS (text_members); i++)
-    bind_text (stmt, (int) i + 1, member_string (unit, text_members[i]));
-  if (position != NULL)
-    {
-      bind_double (stmt, 12, member_double (position, "lat"));
-      bind_double (stmt, 13, member_double (position, "lon"));
-      bind_double (stmt, 14, member_double (position, "heading"));
-      bind_double (stmt, 15, member_double (position, "speed"));
-      bind_double (stmt, 16, member_double (position, "accuracy"));
-      sqlite3_bind_int64 (stmt, 17, member_int (position, "time", 0));
-    }
-  sqlite3_bind_int64 (stmt, 18, member_int (unit, "updated_at", 0));
-  return step_done (self, stmt, "inserting a unit", error);
+  for (guint i = 0; i < G_N_ELEMENTS (unit_text_members); i++)
+    bind_text (stmt, (int) i + 1, member_string (unit, unit_text_members[i]));
+  sqlite3_bind_int64 (stmt, 12, updated_at);
+  if (!step_done (self, stmt, "inserting a unit", error))
+    return FALSE;
+  if (position == NULL)
+    return TRUE;
+  p = position_from_object (position);
+  if (isnan (p.lat) || isnan (p.lon))
+    return TRUE;
+  return jb_storage_update_unit_position (self, member_string (unit, "id"), member_string (unit, "org_id"),
+                                          &p, updated_at, error);
 }
 
 JsonObject *
 jb_storage_get_unit (JbStorage  *self,
                      const char *id)
 {
-  return get_one (self, prepare (self, "SELECT " UNIT_COLUMNS " FROM units WHERE id = ?"), id,
-                  unit_row_to_object);
+  return get_one (self, prepare (self, SELECT_UNIT " WHERE u.id = ?"), id, unit_row_to_object);
 }
 
 GPtrArray *
 jb_storage_list_units (JbStorage  *self,
                        GError    **error)
 {
-  return collect_objects (self, prepare (self, "SELECT " UNIT_COLUMNS " FROM units ORDER BY id"),
+  return collect_objects (self, prepare (self, SELECT_UNIT " ORDER BY u.id"),
                           unit_row_to_object, "reading units", error);
 }
 
@@ -692,7 +729,9 @@ jb_storage_peek_unit (JbStorage   *self,
                       const char **out_org_id,
                       gint64      *out_position_time)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT org_id, pos_time FROM units WHERE id = ?");
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT u.org_id, p.time FROM units u LEFT JOIN positions p"
+                                " ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id WHERE u.id = ?");
   gboolean found = FALSE;
 
   bind_text (stmt, 1, id);
@@ -712,22 +751,27 @@ jb_storage_peek_unit (JbStorage   *self,
 gboolean
 jb_storage_update_unit_position (JbStorage               *self,
                                  const char              *id,
+                                 const char              *org_id,
                                  const JbStoragePosition *position,
                                  gint64                   updated_at,
                                  GError                 **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE units SET lat = ?, lon = ?, heading = ?, speed = ?, accuracy = ?,"
-                                " pos_time = ?, updated_at = ? WHERE id = ?");
+                                "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
+                                " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
+                                " time = excluded.time, updated_at = excluded.updated_at");
 
-  sqlite3_bind_double (stmt, 1, position->lat);
-  sqlite3_bind_double (stmt, 2, position->lon);
-  bind_double (stmt, 3, position->heading);
-  bind_double (stmt, 4, position->speed);
-  bind_double (stmt, 5, position->accuracy);
-  sqlite3_bind_int64 (stmt, 6, position->time);
-  sqlite3_bind_int64 (stmt, 7, updated_at);
-  bind_text (stmt, 8, id);
+  bind_text (stmt, 1, org_id != NULL ? org_id : "");
+  bind_text (stmt, 2, id);
+  sqlite3_bind_double (stmt, 3, position->lat);
+  sqlite3_bind_double (stmt, 4, position->lon);
+  bind_double (stmt, 5, position->heading);
+  bind_double (stmt, 6, position->speed);
+  bind_double (stmt, 7, position->accuracy);
+  sqlite3_bind_int64 (stmt, 8, position->time);
+  sqlite3_bind_int64 (stmt, 9, updated_at);
   return step_done (self, stmt, "moving a unit", error);
 }
 

@@ -56,7 +56,8 @@ GPtrArray  *jb_storage_list_stations       (JbStorage    *self,
 JsonObject *jb_storage_get_station         (JbStorage    *self,
                                             const char   *id);
 
-/* Units: relational columns, so a position update is one small UPDATE. */
+/* Units: relational columns; positions live in their own table, so a
+ * position update is one small write. */
 gboolean    jb_storage_insert_unit         (JbStorage    *self,
                                             JsonObject   *unit,
                                             GError      **error);
@@ -88,8 +89,11 @@ gboolean    jb_storage_peek_unit           (JbStorage    *self,
                                             const char   *id,
                                             const char  **out_org_id,
                                             gint64       *out_position_time);
+/* @org_id is the unit's (from peek_unit): positions are kept by
+ * organisation. */
 gboolean    jb_storage_update_unit_position (JbStorage              *self,
                                              const char             *id,
+                                             const char             *org_id,
                                              const JbStoragePosition *position,
                                              gint64                  updated_at,
                                              GError                **error);
