@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "jb-dispatch"
 
 #include "jb-dispatch-private.h"
+#include "jb-json-text.h"
 
 #include <math.h>
 #include <string.h>
@@ -56,44 +57,6 @@ parse_position (JsonObject         *object,
   return TRUE;
 }
 
-static void
-append_number (GString *out,
-               double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "null");
-  else
-    g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.7g", value));
-}
-
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guint) (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_coordinate (GString *out,
-                   double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.7f", value));
-}
-
 /* Moves one unit and writes its flat unit.moved event. Stale fixes (older
  * than the stored one) are skipped: returns FALSE in @out_moved. */
 static gboolean
@@ -114,17 +77,17 @@ move_unit (JbRequest                *req,
 
   g_string_truncate (scratch, 0);
   g_string_append (scratch, "{\"id\":");
-  append_json_string (scratch, unit_id);
+  jb_json_text_append_string (scratch, unit_id);
   g_string_append (scratch, ",\"lat\":");
-  append_coordinate (scratch, position->lat);
+  jb_json_text_append_double (scratch, position->lat);
   g_string_append (scratch, ",\"lon\":");
-  append_coordinate (scratch, position->lon);
+  jb_json_text_append_double (scratch, position->lon);
   g_string_append (scratch, ",\"heading\":");
-  append_number (scratch, position->heading);
+  jb_json_text_append_double (scratch, position->heading);
   g_string_append (scratch, ",\"speed\":");
-  append_number (scratch, position->speed);
+  jb_json_text_append_double (scratch, position->speed);
   g_string_append (scratch, ",\"accuracy\":");
-  append_number (scratch, position->accuracy);
+  jb_json_text_append_double (scratch, position->accuracy);
   g_string_append_printf (scratch, ",\"time\":%" G_GINT64_FORMAT "}", position->time);
   if (!_jb_dispatch_emit (req->self, "unit.moved", req->now, scratch->str, scratch->len, error))
     return FALSE;

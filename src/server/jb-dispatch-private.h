@@ -72,6 +72,7 @@ typedef struct
   /* The answer */
   guint        status;
   JsonNode    *answer;      /* NULL for an empty body */
+  char        *answer_text; /* instead of @answer, for answers written as text */
 } JbRequest;
 
 typedef gboolean (*JbRouteHandler) (JbRequest  *req,

@@ -96,37 +96,72 @@ _jb_route_logout (JbRequest  *req,
   return TRUE;
 }
 
-/* Snapshot */
+/* Snapshot: written as text, the units straight from the database (see
+ * jb-json-text.h); the rest is small. */
+
+static void
+append_node (GString  *out,
+             JsonNode *node)
+{
+  g_autofree char *text = jb_json_to_string (node, NULL);
+
+  g_string_append (out, text);
+}
+
+static void
+append_object (GString    *out,
+               JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  append_node (out, node);
+}
+
+static void
+append_objects (GString   *out,
+                GPtrArray *objects)
+{
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), NULL);
+
+  json_node_take_array (node, array_of_objects (objects));
+  append_node (out, node);
+}
 
 static gboolean
-read_snapshot (JbRequest   *req,
-               JsonObject  *answer,
-               GError     **error)
+write_snapshot (JbRequest   *req,
+                GString     *out,
+                GError     **error)
 {
   JbStorage *storage = req->self->storage;
   g_autoptr(GPtrArray) stations = NULL;
-  g_autoptr(GPtrArray) units = NULL;
   g_autoptr(GPtrArray) terminals = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
+  g_autoptr(JsonObject) config = _jb_dispatch_config (req->self);
   gint64 oldest, latest;
 
   jb_storage_get_event_bounds (storage, &oldest, &latest);
   if ((stations = jb_storage_list_stations (storage, error)) == NULL ||
-      (units = jb_storage_list_units (storage, error)) == NULL ||
       (terminals = jb_storage_list_terminals (storage, error)) == NULL ||
       (incidents = jb_storage_list_incidents (storage, JB_STORAGE_INCIDENTS_OPEN, NULL, -1, -1,
                                               MAX_OPEN_INCIDENTS, error)) == NULL)
     return FALSE;
   overlay_terminals (req->self, terminals);
 
-  json_object_set_int_member (answer, "seq", latest);
-  json_object_set_int_member (answer, "server_time", _jb_now_ms ());
-  json_object_set_object_member (answer, "user", json_object_ref (req->user));
-  json_object_set_object_member (answer, "config", _jb_dispatch_config (req->self));
-  json_object_set_array_member (answer, "stations", array_of_objects (stations));
-  json_object_set_array_member (answer, "units", array_of_objects (units));
-  json_object_set_array_member (answer, "terminals", array_of_objects (terminals));
-  json_object_set_array_member (answer, "incidents", array_of_objects (incidents));
+  g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"server_time\":%" G_GINT64_FORMAT
+                          ",\"user\":", latest, _jb_now_ms ());
+  append_object (out, req->user);
+  g_string_append (out, ",\"config\":");
+  append_object (out, config);
+  g_string_append (out, ",\"stations\":");
+  append_objects (out, stations);
+  g_string_append (out, ",\"units\":");
+  if (!jb_storage_append_units_json (storage, out, error))
+    return FALSE;
+  g_string_append (out, ",\"terminals\":");
+  append_objects (out, terminals);
+  g_string_append (out, ",\"incidents\":");
+  append_objects (out, incidents);
+  g_string_append_c (out, '}');
   return TRUE;
 }
 
@@ -134,17 +169,18 @@ gboolean
 _jb_route_snapshot (JbRequest  *req,
                     GError    **error)
 {
-  g_autoptr(JsonObject) answer = json_object_new ();
+  g_autoptr(GString) out = g_string_sized_new (1024 * 1024);
   gboolean ok;
 
   /* One read transaction: the state and max(seq) agree. */
   if (!jb_storage_begin_read (req->self->storage, error))
     return FALSE;
-  ok = read_snapshot (req, answer, error);
+  ok = write_snapshot (req, out, error);
   jb_storage_rollback (req->self->storage);
   if (!ok)
     return FALSE;
-  _jb_request_answer (req, 200, answer);
+  req->status = 200;
+  req->answer_text = g_string_free (g_steal_pointer (&out), FALSE);
   return TRUE;
 }
 
@@ -189,11 +225,13 @@ gboolean
 _jb_route_list_units (JbRequest  *req,
                       GError    **error)
 {
-  g_autoptr(GPtrArray) units = jb_storage_list_units (req->self->storage, error);
+  g_autoptr(GString) out = g_string_new ("{\"items\":");
 
-  if (units == NULL)
+  if (!jb_storage_append_units_json (req->self->storage, out, error))
     return FALSE;
-  answer_items (req, units);
+  g_string_append_c (out, '}');
+  req->status = 200;
+  req->answer_text = g_string_free (g_steal_pointer (&out), FALSE);
   return TRUE;
 }
 

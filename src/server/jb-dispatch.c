@@ -763,6 +763,8 @@ find_replay (JbDispatch  *self,
 static char *
 answer_text (JbRequest *req)
 {
+  if (req->answer_text != NULL)
+    return g_strdup (req->answer_text);
   if (req->answer == NULL)
     return g_strdup ("");
   return jb_json_to_string (req->answer, NULL);
@@ -853,6 +855,7 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->user, json_object_unref);
   g_clear_pointer (&req->terminal, json_object_unref);
   g_clear_pointer (&req->answer, json_node_unref);
+  g_clear_pointer (&req->answer_text, g_free);
 }
 
 GBytes *

@@ -158,6 +158,17 @@ parse_since (GHashTable *query,
   return TRUE;
 }
 
+/* A refused upgrade ends the connection: WebSocket clients wait for that
+ * rather than reuse it. */
+static void
+refuse_upgrade (SoupServerMessage *msg,
+                JbErrorCode        code,
+                const char        *message)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  answer_error (msg, code, message);
+}
+
 static void
 events_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -172,12 +183,12 @@ events_cb (SoupServer        *server,
 
   if (g_strcmp0 (path, "/api/v1/events") != 0)
     {
-      answer_error (msg, JB_ERROR_NOT_FOUND, "There is no such endpoint.");
+      refuse_upgrade (msg, JB_ERROR_NOT_FOUND, "There is no such endpoint.");
       return;
     }
   if (g_strcmp0 (soup_server_message_get_method (msg), "GET") != 0)
     {
-      answer_error (msg, JB_ERROR_METHOD_NOT_ALLOWED, "The event stream is a GET.");
+      refuse_upgrade (msg, JB_ERROR_METHOD_NOT_ALLOWED, "The event stream is a GET.");
       return;
     }
   /* Authentication happens before the upgrade, so a bad token is a plain
@@ -185,17 +196,17 @@ events_cb (SoupServer        *server,
   if (!jb_dispatch_authenticate_stream (self->dispatch, soup_message_headers_get_one (headers, "Authorization"),
                                         query != NULL ? g_hash_table_lookup (query, "token") : NULL, &error))
     {
-      answer_error (msg, (JbErrorCode) error->code, error->message);
+      refuse_upgrade (msg, (JbErrorCode) error->code, error->message);
       return;
     }
   if (!parse_since (query, &since))
     {
-      answer_error (msg, JB_ERROR_INVALID_VALUE, "The parameter \"since\" must be a non-negative integer.");
+      refuse_upgrade (msg, JB_ERROR_INVALID_VALUE, "The parameter \"since\" must be a non-negative integer.");
       return;
     }
   if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
     {
-      answer_error (msg, JB_ERROR_BAD_REQUEST, "This endpoint needs a WebSocket upgrade.");
+      refuse_upgrade (msg, JB_ERROR_BAD_REQUEST, "This endpoint needs a WebSocket upgrade.");
       return;
     }
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))

@@ -12,6 +12,7 @@
 
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-json-text.h"
 
 struct _JbStorage
 {
@@ -703,6 +704,60 @@ jb_storage_list_units (JbStorage  *self,
 {
   return collect_objects (self, prepare (self, SELECT_UNIT " ORDER BY u.id"),
                           unit_row_to_object, "reading units", error);
+}
+
+static void
+append_unit_row (GString      *out,
+                 sqlite3_stmt *stmt)
+{
+  static const char * const position_members[] = { "lat", "lon", "heading", "speed", "accuracy" };
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < G_N_ELEMENTS (unit_text_members); i++)
+    {
+      g_string_append_printf (out, "%s\"%s\":", i > 0 ? "," : "", unit_text_members[i]);
+      jb_json_text_append_string (out, column_text (stmt, (int) i));
+    }
+  if (sqlite3_column_type (stmt, 11) == SQLITE_NULL)
+    g_string_append (out, ",\"position\":null");
+  else
+    {
+      g_string_append (out, ",\"position\":{");
+      for (guint i = 0; i < G_N_ELEMENTS (position_members); i++)
+        {
+          g_string_append_printf (out, "%s\"%s\":", i > 0 ? "," : "", position_members[i]);
+          if (sqlite3_column_type (stmt, 11 + (int) i) == SQLITE_NULL)
+            g_string_append (out, "null");
+          else
+            jb_json_text_append_double (out, sqlite3_column_double (stmt, 11 + (int) i));
+        }
+      g_string_append_printf (out, ",\"time\":%" G_GINT64_FORMAT "}", (gint64) sqlite3_column_int64 (stmt, 16));
+    }
+  g_string_append_printf (out, ",\"updated_at\":%" G_GINT64_FORMAT "}", (gint64) sqlite3_column_int64 (stmt, 17));
+}
+
+gboolean
+jb_storage_append_units_json (JbStorage  *self,
+                              GString    *out,
+                              GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self, SELECT_UNIT " ORDER BY u.id");
+  gboolean first = TRUE;
+  int rc;
+
+  g_string_append_c (out, '[');
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      append_unit_row (out, stmt);
+    }
+  sqlite3_reset (stmt);
+  g_string_append_c (out, ']');
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "reading units");
+  return TRUE;
 }
 
 gboolean

@@ -65,6 +65,11 @@ JsonObject *jb_storage_get_unit            (JbStorage    *self,
                                             const char   *id);
 GPtrArray  *jb_storage_list_units          (JbStorage    *self,
                                             GError      **error);
+/* Appends every unit as a JSON array (the same objects as list_units),
+ * written straight from the rows: the snapshot's largest part. */
+gboolean    jb_storage_append_units_json   (JbStorage    *self,
+                                            GString      *out,
+                                            GError      **error);
 gboolean    jb_storage_update_unit_status  (JbStorage    *self,
                                             const char   *id,
                                             const char   *status,
