@@ -168,9 +168,18 @@ save_png (GtkWidget  *widget,
   int height = gtk_widget_get_height (widget);
 
   g_assert_true (gtk_widget_get_mapped (widget));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+
+  /* The paintable holds the widget's last drawn frame; right after a
+   * change it may have none yet: give the frame clock a few ticks. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || attempt == 100)
+        break;
+      spin (50);
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
