@@ -28,6 +28,7 @@
 #define BACKOFF_MAX_MS          10000
 #define COMMAND_MAX_ATTEMPTS    6  /* retries after 0.5, 1, 2, 4, 8 s */
 #define REST_TIMEOUT_S          30
+#define PARSE_IN_THREAD_BYTES   (256 * 1024)
 
 struct _JbClient
 {
@@ -248,6 +249,44 @@ set_network_error (GError     **error,
                  "Cannot reach the server: %s", cause->message);
 }
 
+/* Big answers (a city's snapshot is megabytes) are parsed in a worker
+ * thread so the wall screen does not stall; the store still loads on the
+ * main thread. */
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &error))
+    g_task_return_new_error (task, JB_ERROR, JB_ERROR_PROTOCOL,
+                             "The server sent a body that is not JSON: %s", error->message);
+  else
+    g_task_return_pointer (task, json_node_ref (json_parser_get_root (parser)),
+                           (GDestroyNotify) json_node_unref);
+}
+
+static void
+parsed_in_thread_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JsonNode *node = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
 /* One REST request as a GTask returning a JsonNode (NULL for an empty
  * body). */
 static void
@@ -268,6 +307,18 @@ request_sent_cb (GObject      *object,
 
       set_network_error (&net_error, error);
       g_task_return_error (task, net_error);
+      return;
+    }
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)) &&
+      g_bytes_get_size (bytes) > PARSE_IN_THREAD_BYTES)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+      g_autoptr(GTask) parse = g_task_new (NULL, cancellable, parsed_in_thread_cb, g_steal_pointer (&task));
+
+      g_task_set_source_tag (parse, parse_in_thread);
+      g_task_set_task_data (parse, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+      g_task_run_in_thread (parse, parse_in_thread);
       return;
     }
 
