@@ -13,4 +13,9 @@ gboolean _jb_incident_update_from_json (JbIncident  *self,
                                         JsonNode    *node,
                                         GError     **error);
 
+/* Takes over @fresh's fields (as an update would, with notifications);
+ * @fresh is left empty and must only be unreffed. Ids must match. */
+void     _jb_incident_update_from_incident (JbIncident *self,
+                                            JbIncident *fresh);
+
 G_END_DECLS

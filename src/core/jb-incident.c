@@ -436,6 +436,17 @@ _jb_incident_update_from_json (JbIncident  *self,
   return TRUE;
 }
 
+void
+_jb_incident_update_from_incident (JbIncident *self,
+                                   JbIncident *fresh)
+{
+  g_return_if_fail (JB_IS_INCIDENT (self));
+  g_return_if_fail (JB_IS_INCIDENT (fresh));
+  g_return_if_fail (g_strcmp0 (self->d.id, fresh->d.id) == 0);
+
+  incident_apply_data (self, &fresh->d, TRUE);
+}
+
 JsonNode *
 jb_incident_to_json (JbIncident *self)
 {

@@ -13,4 +13,9 @@ gboolean _jb_station_update_from_json (JbStation   *self,
                                        JsonNode    *node,
                                        GError     **error);
 
+/* Takes over @fresh's fields (as an update would, with notifications);
+ * @fresh is left empty and must only be unreffed. Ids must match. */
+void     _jb_station_update_from_station (JbStation *self,
+                                          JbStation *fresh);
+
 G_END_DECLS

@@ -315,6 +315,17 @@ _jb_station_update_from_json (JbStation  *self,
   return TRUE;
 }
 
+void
+_jb_station_update_from_station (JbStation *self,
+                                 JbStation *fresh)
+{
+  g_return_if_fail (JB_IS_STATION (self));
+  g_return_if_fail (JB_IS_STATION (fresh));
+  g_return_if_fail (g_strcmp0 (self->d.id, fresh->d.id) == 0);
+
+  station_apply_data (self, &fresh->d, TRUE);
+}
+
 JsonNode *
 jb_station_to_json (JbStation *self)
 {

@@ -138,27 +138,23 @@ apply_move (JbStore          *self,
 /* Snapshot */
 
 /* Parses every item of @array with @new_from_json, so the whole snapshot
- * is validated before anything changes. *out_nodes gets the item nodes
- * (borrowed from @array), parallel to the result. */
+ * is validated before anything changes. */
 typedef gpointer (*NewFromJsonFunc) (JsonNode *node, GError **error);
-typedef gboolean (*UpdateFromJsonFunc) (gpointer self, JsonNode *node, GError **error);
+typedef void (*UpdateFromFreshFunc) (gpointer self, gpointer fresh);
 typedef const char *(*GetIdFunc) (gpointer self);
 
 static GPtrArray *
 parse_items (JsonArray        *array,
              const char       *what,
              NewFromJsonFunc   new_from_json,
-             GPtrArray       **out_nodes,
              GError          **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   guint n = json_array_get_length (array);
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      gpointer item = new_from_json (node, error);
+      gpointer item = new_from_json (json_array_get_element (array, i), error);
 
       if (item == NULL)
         {
@@ -166,37 +162,28 @@ parse_items (JsonArray        *array,
           return NULL;
         }
       g_ptr_array_add (items, item);
-      g_ptr_array_add (nodes, node);
     }
 
-  *out_nodes = g_steal_pointer (&nodes);
   return g_steal_pointer (&items);
 }
 
 /* Swaps in @fresh for the list's contents, keeping the old object for
- * every id that survives (updated in place from its node), so a view
+ * every id that survives (it takes over the fresh one's fields), so a view
  * holding one stays live. Rebuilds @by_id; the caller splices the list. */
 static void
-replace_items (GHashTable         *by_id,
-               GPtrArray          *fresh,
-               GPtrArray          *nodes,
-               UpdateFromJsonFunc  update,
-               GetIdFunc           get_id)
+replace_items (GHashTable          *by_id,
+               GPtrArray           *fresh,
+               UpdateFromFreshFunc  update,
+               GetIdFunc            get_id)
 {
   for (guint i = 0; i < fresh->len; i++)
     {
       gpointer item = g_ptr_array_index (fresh, i);
       gpointer old = g_hash_table_lookup (by_id, get_id (item));
-      g_autoptr(GError) error = NULL;
 
       if (old == NULL)
         continue;
-      /* Already validated: this cannot fail. */
-      if (!update (old, g_ptr_array_index (nodes, i), &error))
-        {
-          g_critical ("Updating %s failed after validation: %s", get_id (old), error->message);
-          continue;
-        }
+      update (old, item);
       g_ptr_array_index (fresh, i) = g_object_ref (old);
       g_object_unref (item);
     }
@@ -218,10 +205,10 @@ jb_store_load_snapshot (JbStore   *self,
   JsonObject *object;
   JsonObject *config = NULL, *user = NULL;
   JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
-  g_autoptr(GPtrArray) new_stations = NULL, station_nodes = NULL;
-  g_autoptr(GPtrArray) new_units = NULL, unit_nodes = NULL;
-  g_autoptr(GPtrArray) new_terminals = NULL, terminal_nodes = NULL;
-  g_autoptr(GPtrArray) new_incidents = NULL, incident_nodes = NULL;
+  g_autoptr(GPtrArray) new_stations = NULL;
+  g_autoptr(GPtrArray) new_units = NULL;
+  g_autoptr(GPtrArray) new_terminals = NULL;
+  g_autoptr(GPtrArray) new_incidents = NULL;
   gint64 seq = 0, server_time = 0;
   guint n_stations, n_units, n_terminals, n_incidents;
 
@@ -253,33 +240,26 @@ jb_store_load_snapshot (JbStore   *self,
       return FALSE;
     }
 
-  if (!(new_stations = parse_items (stations, "stations", (NewFromJsonFunc) jb_station_new_from_json,
-                                    &station_nodes, error)) ||
-      !(new_units = parse_items (units, "units", (NewFromJsonFunc) jb_unit_new_from_json,
-                                 &unit_nodes, error)) ||
-      !(new_terminals = parse_items (terminals, "terminals", (NewFromJsonFunc) jb_terminal_new_from_json,
-                                     &terminal_nodes, error)) ||
-      !(new_incidents = parse_items (incidents, "incidents", (NewFromJsonFunc) jb_incident_new_from_json,
-                                     &incident_nodes, error)))
+  if (!(new_stations = parse_items (stations, "stations", (NewFromJsonFunc) jb_station_new_from_json, error)) ||
+      !(new_units = parse_items (units, "units", (NewFromJsonFunc) jb_unit_new_from_json, error)) ||
+      !(new_terminals = parse_items (terminals, "terminals", (NewFromJsonFunc) jb_terminal_new_from_json, error)) ||
+      !(new_incidents = parse_items (incidents, "incidents", (NewFromJsonFunc) jb_incident_new_from_json, error)))
     return FALSE;
 
   /* Snapshots hold open incidents only; drop a closed one all the same. */
   for (guint i = new_incidents->len; i > 0; i--)
     if (!jb_incident_is_open (g_ptr_array_index (new_incidents, i - 1)))
-      {
-        g_ptr_array_remove_index (new_incidents, i - 1);
-        g_ptr_array_remove_index (incident_nodes, i - 1);
-      }
+      g_ptr_array_remove_index (new_incidents, i - 1);
 
   /* Everything is valid: now change state, then tell the world. */
-  replace_items (self->station_by_id, new_stations, station_nodes,
-                 (UpdateFromJsonFunc) _jb_station_update_from_json, (GetIdFunc) jb_station_get_id);
-  replace_items (self->unit_by_id, new_units, unit_nodes,
-                 (UpdateFromJsonFunc) _jb_unit_update_from_json, (GetIdFunc) jb_unit_get_id);
-  replace_items (self->terminal_by_id, new_terminals, terminal_nodes,
-                 (UpdateFromJsonFunc) _jb_terminal_update_from_json, (GetIdFunc) jb_terminal_get_id);
-  replace_items (self->incident_by_id, new_incidents, incident_nodes,
-                 (UpdateFromJsonFunc) _jb_incident_update_from_json, (GetIdFunc) jb_incident_get_id);
+  replace_items (self->station_by_id, new_stations,
+                 (UpdateFromFreshFunc) _jb_station_update_from_station, (GetIdFunc) jb_station_get_id);
+  replace_items (self->unit_by_id, new_units,
+                 (UpdateFromFreshFunc) _jb_unit_update_from_unit, (GetIdFunc) jb_unit_get_id);
+  replace_items (self->terminal_by_id, new_terminals,
+                 (UpdateFromFreshFunc) _jb_terminal_update_from_terminal, (GetIdFunc) jb_terminal_get_id);
+  replace_items (self->incident_by_id, new_incidents,
+                 (UpdateFromFreshFunc) _jb_incident_update_from_incident, (GetIdFunc) jb_incident_get_id);
 
   g_array_set_size (self->points, new_units->len);
   for (guint i = 0; i < new_units->len; i++)

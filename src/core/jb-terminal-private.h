@@ -13,4 +13,9 @@ gboolean _jb_terminal_update_from_json (JbTerminal  *self,
                                         JsonNode    *node,
                                         GError     **error);
 
+/* Takes over @fresh's fields (as an update would, with notifications);
+ * @fresh is left empty and must only be unreffed. Ids must match. */
+void     _jb_terminal_update_from_terminal (JbTerminal *self,
+                                            JbTerminal *fresh);
+
 G_END_DECLS

@@ -201,6 +201,17 @@ _jb_terminal_update_from_json (JbTerminal  *self,
   return TRUE;
 }
 
+void
+_jb_terminal_update_from_terminal (JbTerminal *self,
+                                   JbTerminal *fresh)
+{
+  g_return_if_fail (JB_IS_TERMINAL (self));
+  g_return_if_fail (JB_IS_TERMINAL (fresh));
+  g_return_if_fail (g_strcmp0 (self->d.id, fresh->d.id) == 0);
+
+  terminal_apply_data (self, &fresh->d, TRUE);
+}
+
 JsonNode *
 jb_terminal_to_json (JbTerminal *self)
 {

@@ -21,4 +21,9 @@ guint     _jb_unit_get_index        (JbUnit           *self);
 void      _jb_unit_set_index        (JbUnit           *self,
                                      guint             index);
 
+/* Takes over @fresh's fields (as an update would, with notifications);
+ * @fresh is left empty and must only be unreffed. Ids must match. */
+void     _jb_unit_update_from_unit (JbUnit *self,
+                                    JbUnit *fresh);
+
 G_END_DECLS

@@ -211,6 +211,17 @@ _jb_unit_update_from_json (JbUnit    *self,
   return TRUE;
 }
 
+void
+_jb_unit_update_from_unit (JbUnit *self,
+                           JbUnit *fresh)
+{
+  g_return_if_fail (JB_IS_UNIT (self));
+  g_return_if_fail (JB_IS_UNIT (fresh));
+  g_return_if_fail (g_strcmp0 (self->d.id, fresh->d.id) == 0);
+
+  unit_apply_data (self, &fresh->d, TRUE);
+}
+
 JsonNode *
 jb_unit_to_json (JbUnit *self)
 {
