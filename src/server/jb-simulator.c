@@ -774,16 +774,34 @@ dispatch_event_cb (JbDispatch  *dispatch,
 
 /* ------------------------------------------------------------ response */
 
+/* The unit answers through its own device, or else through its company's
+ * gateway, which names the unit it speaks for. */
+static int
+answering_terminal (SimUnit *u)
+{
+  return u->own >= 0 ? u->own : u->gateway;
+}
+
+static void
+append_answering_unit (GString *body,
+                       SimUnit *u)
+{
+  if (u->own < 0)
+    g_string_append_printf (body, ",\"unit_id\":\"%s\"", u->id);
+}
+
 static gboolean
 post_assignment_state (JbSimulator *self,
                        SimUnit     *u,
                        const char  *state)
 {
   g_string_truncate (self->body, 0);
-  g_string_append_printf (self->body, "{\"incident_id\":\"%s\",\"state\":\"%s\"}", u->incident_id, state);
+  g_string_append_printf (self->body, "{\"incident_id\":\"%s\",\"state\":\"%s\"", u->incident_id, state);
+  append_answering_unit (self->body, u);
+  g_string_append_c (self->body, '}');
   self->period.answers++;
   self->total.answers++;
-  return device_post (self, u->own, "/api/v1/device/assignment", TRUE, self->body, 200);
+  return device_post (self, answering_terminal (u), "/api/v1/device/assignment", TRUE, self->body, 200);
 }
 
 static double
@@ -812,13 +830,12 @@ step_response (JbSimulator *self,
 {
   static const char * const steps[] = { "separate", "mediate", "calm", "wait_for_police" };
   SimUnit *u = unit_at (self, index);
-  gboolean can_answer = u->own >= 0;
+  gboolean can_answer = answering_terminal (u) >= 0;
 
   if (!can_answer && u->phase == PHASE_ASSIGNED && !u->warned)
     {
-      /* Protocol v1 lets a device answer only for its own unit: a guard
-       * reached only through the company gateway cannot. It still runs
-       * to the scene (its positions go through the gateway). */
+      /* No device of its own and no gateway: nobody can answer for it.
+       * (The demo city has none such; another city might.) */
       u->warned = TRUE;
       self->period.unreachable++;
       self->total.unreachable++;
@@ -905,11 +922,13 @@ step_response (JbSimulator *self,
           if (can_answer)
             {
               g_string_truncate (self->body, 0);
-              g_string_append_printf (self->body, "{\"incident_id\":\"%s\",\"step\":\"%s\"}",
+              g_string_append_printf (self->body, "{\"incident_id\":\"%s\",\"step\":\"%s\"",
                                       u->incident_id, steps[u->next_step]);
+              append_answering_unit (self->body, u);
+              g_string_append_c (self->body, '}');
               self->period.steps++;
               self->total.steps++;
-              device_post (self, u->own, "/api/v1/device/procedure", TRUE, self->body, 200);
+              device_post (self, answering_terminal (u), "/api/v1/device/procedure", TRUE, self->body, 200);
             }
           u->next_step++;
           u->phase_at = now_us + rand_us (self, 10, 20);

@@ -4,7 +4,8 @@
  * their organisation's positions in batches, body cameras and police
  * handsets report for their own unit, terminals heartbeat, a few go silent
  * for a while, alarm buttons raise one-click alarms, and assigned units
- * answer (accepted, en_route, on_scene) and step through the guards'
+ * answer (accepted, en_route, on_scene; through their own device, or the
+ * company gateway naming the unit) and step through the guards'
  * procedure 先隔开、再劝解、稳情绪、等民警. It goes through
  * jb_dispatch_handle() with device credentials only (the demo secrets of
  * jb_demo_terminal_secret()), exactly as real devices over HTTP would, and
@@ -43,7 +44,7 @@ typedef struct
   guint64 alarms;           /* one-click alarms and guards' reports */
   guint64 answers;          /* POST /device/assignment */
   guint64 steps;            /* POST /device/procedure */
-  guint64 unreachable;      /* assignments of units without a device of their own */
+  guint64 unreachable;      /* assignments of units with neither a device nor a gateway */
   guint   silent;           /* terminals silent right now */
 } JbSimulatorStats;
 
