@@ -807,6 +807,49 @@ snapshot_loaded_cb (GObject      *object,
 }
 
 static void
+load_snapshot (JbClient *self)
+{
+  send_request (self, self->session, "GET", "/api/v1/snapshot", NULL, NULL,
+                self->connect_cancellable, snapshot_loaded_cb, NULL);
+}
+
+/* Resuming with since= only works if the server still has our past: a
+ * server whose database was replaced answers since= beyond its own seq
+ * with silence, and its new events would look like duplicates. */
+static void
+health_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  JbClient *self = JB_CLIENT (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = send_request_finish (self, result, &error);
+  gint64 seq = -1;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      schedule_reconnect (self, FALSE, error->message);
+      return;
+    }
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    (void) jb_json_get_int (json_node_get_object (node), "seq", FALSE, &seq, NULL);
+
+  if (seq >= 0 && seq < jb_store_get_seq (self->store))
+    {
+      g_message ("The server's seq (%" G_GINT64_FORMAT ") is behind ours (%" G_GINT64_FORMAT
+                 "): reloading", seq, jb_store_get_seq (self->store));
+      self->need_snapshot = TRUE;
+      load_snapshot (self);
+      return;
+    }
+
+  open_stream (self);
+}
+
+static void
 connect_stream (JbClient *self)
 {
   if (!self->running)
@@ -820,10 +863,10 @@ connect_stream (JbClient *self)
     set_state (self, JB_CONNECTION_STATE_CONNECTING);
 
   if (self->need_snapshot || !jb_store_has_snapshot (self->store))
-    send_request (self, self->session, "GET", "/api/v1/snapshot", NULL, NULL,
-                  self->connect_cancellable, snapshot_loaded_cb, NULL);
+    load_snapshot (self);
   else
-    open_stream (self);
+    send_request (self, self->session, "GET", "/api/v1/health", NULL, NULL,
+                  self->connect_cancellable, health_checked_cb, NULL);
 }
 
 void

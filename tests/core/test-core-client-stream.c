@@ -38,6 +38,7 @@ typedef struct
   GPtrArray  *sinces;          /* char *, the since= of each connection */
   GPtrArray  *command_keys;    /* char *, Idempotency-Key of each POST */
   guint       fail_commands;   /* drop this many POSTs without an answer */
+  gint64      health_seq;      /* the seq GET /api/v1/health reports */
 } FakeServer;
 
 static void
@@ -84,6 +85,20 @@ snapshot_cb (SoupServer        *server,
                           " \"units\": [{\"id\": \"u-1\", \"kind\": \"guard\", \"status\": \"available\"},"
                           "             {\"id\": \"u-2\", \"kind\": \"officer\", \"status\": \"available\"}]}",
                           fake->seq);
+  set_json (msg, 200, json);
+}
+
+static void
+health_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  FakeServer *fake = user_data;
+  g_autofree char *json = g_strdup_printf ("{\"status\": \"ok\", \"seq\": %" G_GINT64_FORMAT
+                                           ", \"version\": \"fake\"}", fake->health_seq);
+
   set_json (msg, 200, json);
 }
 
@@ -144,6 +159,8 @@ fake_server_new (void)
   soup_server_add_handler (fake->server, "/api/v1/session", session_cb, fake, NULL);
   soup_server_add_handler (fake->server, "/api/v1/snapshot", snapshot_cb, fake, NULL);
   soup_server_add_handler (fake->server, "/api/v1/incidents", incidents_cb, fake, NULL);
+  soup_server_add_handler (fake->server, "/api/v1/health", health_cb, fake, NULL);
+  fake->health_seq = G_MAXINT32;
   soup_server_add_websocket_handler (fake->server, "/api/v1/events", NULL, NULL, events_cb, fake, NULL);
 
   g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -403,6 +420,17 @@ test_gap_resync_close (void)
   fake_send_moved (fake, 3, 33);
   wait_seq (client, 33);
   g_assert_cmpuint (fake->connections->len, ==, 4);
+
+  /* A server that lost its past (database replaced) is behind us: resuming
+   * with since= would hear nothing, so the client reloads instead. */
+  fake->health_seq = 5;
+  fake->seq = 6;
+  soup_websocket_connection_close (fake_connection (fake, 3), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  wait_connections (fake, 5);
+  g_assert_cmpuint (fake->n_snapshots, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 4), ==, "6");
+  g_assert_cmpint (jb_store_get_seq (store), ==, 6);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
 
   drop_client (&client);
   fake_server_free (fake);
