@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "jb-map-frame.h"
+#include "jb-map-view.h"
 #include "jb-unit-layer.h"
 
 typedef struct
@@ -191,6 +192,42 @@ test_staleness (Fixture       *fixture,
   g_assert_cmpuint (jb_unit_layer_get_n_stale (fixture->layer), ==, 0);
 }
 
+static guint
+count_tile_layers (ShumateMap *map)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (map));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (SHUMATE_IS_MAP_LAYER (child))
+      n++;
+
+  return n;
+}
+
+static void
+test_tile_url (void)
+{
+  GtkWidget *view = g_object_ref_sink (jb_map_view_new ());
+  ShumateMap *map = jb_map_view_get_map (JB_MAP_VIEW (view));
+  ShumateViewport *viewport = jb_map_view_get_viewport (JB_MAP_VIEW (view));
+
+  /* No template: a projection reference, but no tile layer to fetch. */
+  g_assert_nonnull (shumate_viewport_get_reference_map_source (viewport));
+  g_assert_cmpuint (count_tile_layers (map), ==, 0);
+
+  jb_map_view_set_tile_url (JB_MAP_VIEW (view), "http://127.0.0.1:9/{z}/{x}/{y}.png");
+  g_assert_cmpuint (count_tile_layers (map), ==, 1);
+  g_assert_cmpstr (shumate_map_source_get_id (shumate_viewport_get_reference_map_source (viewport)), ==, "jb-tiles");
+
+  jb_map_view_set_tile_url (JB_MAP_VIEW (view), "");
+  g_assert_cmpuint (count_tile_layers (map), ==, 0);
+  g_assert_nonnull (shumate_viewport_get_reference_map_source (viewport));
+
+  g_object_unref (view);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +238,7 @@ main (int   argc,
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   adw_init ();
 
+  g_test_add_func ("/app/layers/tile-url", test_tile_url);
   g_test_add ("/app/layers/projection", Fixture, NULL, fixture_set_up, test_projection, fixture_tear_down);
   g_test_add ("/app/layers/clusters", Fixture, NULL, fixture_set_up, test_clusters, fixture_tear_down);
   g_test_add ("/app/layers/staleness", Fixture, NULL, fixture_set_up, test_staleness, fixture_tear_down);
