@@ -43,6 +43,7 @@ struct _JbStore
   guint        moved_idle_id;
   guint64      n_events;
   guint64      n_moves;
+  guint64      n_fast;
 };
 
 G_DEFINE_FINAL_TYPE (JbStore, jb_store, G_TYPE_OBJECT)
@@ -607,6 +608,7 @@ jb_store_apply_event_text (JbStore     *self,
           if (unit != NULL)
             {
               apply_move (self, unit, &frame.position);
+              self->n_fast++;
               self->seq = frame.seq;
               if (frame.time > 0)
                 self->server_time = frame.time;
@@ -751,6 +753,13 @@ jb_store_get_n_moves (JbStore *self)
 {
   g_return_val_if_fail (JB_IS_STORE (self), 0);
   return self->n_moves;
+}
+
+guint64
+jb_store_get_n_fast_path (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  return self->n_fast;
 }
 
 /* GObject */

@@ -121,6 +121,9 @@ const JbUnitPoint *jb_store_get_unit_points    (JbStore     *self,
 /* Counters, for the status bar and tests. */
 guint64            jb_store_get_n_events       (JbStore     *self);
 guint64            jb_store_get_n_moves        (JbStore     *self);
+/* How many frames the unit.moved scanner took (the rest went through
+ * json-glib): should be nearly all moves. */
+guint64            jb_store_get_n_fast_path    (JbStore     *self);
 
 /* Signals:
  *   ::units-moved ()  at most once per main-loop batch of unit.moved
