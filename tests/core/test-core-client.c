@@ -397,6 +397,71 @@ test_reconnect (void)
   finish (&client, server);
 }
 
+typedef struct
+{
+  JbStore *store;
+  guint64  n;
+} MovesWait;
+
+static gboolean
+moves_reached (gpointer data)
+{
+  MovesWait *w = data;
+
+  return jb_store_get_n_moves (w->store) >= w->n;
+}
+
+static void
+count_cb (JbStore *store,
+          guint   *count)
+{
+  (*count)++;
+}
+
+/* The simulator moves units through the device API: the server's own
+ * unit.moved frames must all take the scanner, never json-glib. */
+static void
+test_simulated_moves (void)
+{
+  static const char * const args[] = { "--demo", "--demo-guards=300", "--simulate", NULL };
+  JbTestServer *server = jb_test_server_start (args);
+  g_autoptr(JbClient) client = live_client (server);
+  JbStore *store = jb_client_get_store (client);
+  MovesWait w = { store, 300 };
+  guint batches = 0;
+
+  g_signal_connect (store, "units-moved", G_CALLBACK (count_cb), &batches);
+  g_assert_true (wait_for (moves_reached, &w, WAIT_MS * 2));
+
+  g_assert_cmpuint (jb_store_get_n_fast_path (store), ==, jb_store_get_n_moves (store));
+  g_assert_cmpuint (batches, >, 0);
+  g_assert_cmpuint (batches, <=, jb_store_get_n_moves (store));
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
+  g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_LIVE);
+  g_assert_cmpint (jb_store_get_seq (store), <=, server_seq (server));
+
+  /* The points array follows the units. */
+  {
+    guint n;
+    const JbUnitPoint *points = jb_store_get_unit_points (store, &n);
+
+    g_assert_cmpuint (n, ==, g_list_model_get_n_items (jb_store_get_units (store)));
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(JbUnit) unit = g_list_model_get_item (jb_store_get_units (store), i);
+        JbPosition pos;
+
+        if (jb_unit_get_position (unit, &pos))
+          {
+            g_assert_cmpfloat (points[i].lat, ==, pos.lat);
+            g_assert_cmpfloat (points[i].lon, ==, pos.lon);
+          }
+      }
+  }
+
+  finish (&client, server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -408,6 +473,7 @@ main (int   argc,
   g_test_add_func ("/core/client/live-snapshot", test_live_snapshot);
   g_test_add_func ("/core/client/command", test_command);
   g_test_add_func ("/core/client/reconnect", test_reconnect);
+  g_test_add_func ("/core/client/simulated-moves", test_simulated_moves);
 
   return g_test_run ();
 }
