@@ -52,6 +52,7 @@ struct _JbClient
   GCancellable            *connect_cancellable;
   SoupWebsocketConnection *ws;
   guint                    backoff_attempt;
+  gint64                   last_immediate_reconnect;
   guint                    reconnect_source;
   guint                    liveness_source;
   gint64                   last_event_time;
@@ -546,6 +547,18 @@ schedule_reconnect (JbClient   *self,
 
   if (reason != NULL)
     set_last_error (self, reason);
+
+  /* A reload at once is right for a rare gap; a server that keeps sending
+   * gaps must not make us reload snapshots in a tight loop. */
+  if (immediately)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (now - self->last_immediate_reconnect < 5 * G_USEC_PER_SEC)
+        immediately = FALSE;
+      else
+        self->last_immediate_reconnect = now;
+    }
 
   if (!immediately)
     {
