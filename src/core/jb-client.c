@@ -475,8 +475,9 @@ logout_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = send_request_finish (JB_CLIENT (object), result, &error);
+  JsonNode *node = send_request_finish (JB_CLIENT (object), result, &error);
 
+  g_clear_pointer (&node, json_node_unref);
   if (error != NULL)
     g_debug ("Logout: %s", error->message);
 }

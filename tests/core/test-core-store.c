@@ -272,6 +272,8 @@ test_snapshot_reload_keeps_objects (void)
   g_assert_true (jb_store_lookup_unit (store, "u-00003") == kept);
   g_assert_cmpint (jb_unit_get_status (kept), ==, JB_UNIT_STATUS_BUSY);
   g_assert_null (jb_store_lookup_unit (store, "u-00040"));
+  /* A view still holding a dropped unit keeps a valid (if stale) object. */
+  g_assert_cmpstr (jb_unit_get_id (dropped), ==, "u-00040");
   g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), ==, 5);
   jb_store_get_unit_points (store, &n_points);
   g_assert_cmpuint (n_points, ==, 5);
