@@ -22,6 +22,7 @@ struct _JbIconAtlas
   GdkTexture *terminals[JB_TERMINAL_KIND_N][2];
   GdkTexture *incidents[4][2];
   GdkTexture *headings[JB_HEADING_STEPS];
+  GdkTexture *moving_units[JB_UNIT_KIND_N][JB_UNIT_STATUS_N][JB_HEADING_STEPS];
   GdkTexture *clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
   GdkTexture *square_clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
   GdkTexture *pulses[JB_MAP_COLOUR_N];
@@ -448,6 +449,27 @@ draw_heading (cairo_t       *cr,
 
 typedef struct
 {
+  UnitIcon unit;
+  double   heading;
+} MovingUnitIcon;
+
+static void
+draw_moving_unit (cairo_t       *cr,
+                  double         size,
+                  gconstpointer  data)
+{
+  const MovingUnitIcon *icon = data;
+  double offset = (size - JB_ICON_UNIT_SIZE) / 2.0;
+
+  cairo_save (cr);
+  draw_heading (cr, size, &icon->heading);
+  cairo_restore (cr);
+  cairo_translate (cr, offset, offset);
+  draw_unit (cr, JB_ICON_UNIT_SIZE, &icon->unit);
+}
+
+typedef struct
+{
   JbMapColour   colour;
   JbClusterSize size;
 } ClusterIcon;
@@ -544,6 +566,10 @@ jb_icon_atlas_finalize (GObject *object)
       g_clear_object (&self->incidents[p][f]);
   for (guint i = 0; i < JB_HEADING_STEPS; i++)
     g_clear_object (&self->headings[i]);
+  for (guint k = 0; k < JB_UNIT_KIND_N; k++)
+    for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
+      for (guint h = 0; h < JB_HEADING_STEPS; h++)
+        g_clear_object (&self->moving_units[k][s][h]);
   for (guint c = 0; c < JB_MAP_COLOUR_N; c++)
     {
       for (guint s = 0; s < JB_CLUSTER_N; s++)
@@ -681,6 +707,34 @@ jb_icon_atlas_get_heading (JbIconAtlas *self,
     }
 
   return self->headings[step];
+}
+
+GdkTexture *
+jb_icon_atlas_get_moving_unit (JbIconAtlas  *self,
+                               JbUnitKind    kind,
+                               JbUnitStatus  status,
+                               double        heading_deg)
+{
+  GdkTexture **slot;
+  int step;
+
+  if (!isfinite (heading_deg))
+    return jb_icon_atlas_get_unit (self, kind, status, FALSE);
+
+  kind = MIN (kind, JB_UNIT_KIND_N - 1);
+  status = MIN (status, JB_UNIT_STATUS_N - 1);
+  step = (int) lround (heading_deg / (360.0 / JB_HEADING_STEPS));
+  step = ((step % JB_HEADING_STEPS) + JB_HEADING_STEPS) % JB_HEADING_STEPS;
+  slot = &self->moving_units[kind][status][step];
+
+  if G_UNLIKELY (*slot == NULL)
+    {
+      MovingUnitIcon icon = { { kind, status, FALSE }, step * (360.0 / JB_HEADING_STEPS) };
+
+      *slot = draw_texture (self->scale, JB_ICON_HEADING_SIZE, draw_moving_unit, &icon);
+    }
+
+  return *slot;
 }
 
 float

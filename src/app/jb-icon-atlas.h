@@ -69,6 +69,12 @@ GdkTexture    *jb_icon_atlas_get_terminal    (JbIconAtlas    *self,
 GdkTexture    *jb_icon_atlas_get_incident    (JbIconAtlas    *self,
                                               guint           priority,
                                               gboolean        acknowledged);
+/* A unit icon with its heading arrow in one texture (JB_ICON_HEADING_SIZE,
+ * the icon centred): one paint per moving unit instead of two. */
+GdkTexture    *jb_icon_atlas_get_moving_unit (JbIconAtlas    *self,
+                                              JbUnitKind      kind,
+                                              JbUnitStatus    status,
+                                              double          heading_deg);
 /* An arrow around a unit icon pointing at @heading_deg (16 steps). */
 GdkTexture    *jb_icon_atlas_get_heading     (JbIconAtlas    *self,
                                               double          heading_deg);

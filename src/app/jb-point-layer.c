@@ -256,19 +256,12 @@ draw_item (JbPointLayer      *self,
       priv->n_pulsing++;
     }
 
-  if ((point->flags & JB_MAP_POINT_HEADING) && isfinite (point->heading))
-    {
-      GdkTexture *arrow = jb_icon_atlas_get_heading (canvas->atlas, point->heading);
-
-      if (arrow != NULL)
-        canvas_icon (canvas, arrow, x, y, JB_ICON_HEADING_SIZE, JB_ICON_HEADING_SIZE);
-    }
-
   canvas_icon (canvas, icon, x, y, size, size);
 
   item.x = (float) x;
   item.y = (float) y;
-  item.radius = size / 2.0f + 3.0f;
+  /* A heading arrow is drawn around the icon, not part of its target. */
+  item.radius = ((point->flags & JB_MAP_POINT_HEADING) ? size - 16.0f : size) / 2.0f + 3.0f;
   item.index = (int) i;
   item.count = 1;
   item.cell = 0;

@@ -22,7 +22,8 @@ typedef enum
 {
   JB_MAP_POINT_HIDDEN  = 1 << 0,  /* no position: not drawn, not picked */
   JB_MAP_POINT_STALE   = 1 << 1,  /* dimmed */
-  JB_MAP_POINT_HEADING = 1 << 2,  /* draw the heading arrow */
+  JB_MAP_POINT_HEADING = 1 << 2,  /* moving: the icon includes a heading arrow
+                                   * 16 px wider than its target */
   JB_MAP_POINT_PULSE   = 1 << 3,  /* pulsing ring (unacknowledged) */
   JB_MAP_POINT_LARGE   = 1 << 4,  /* never clustered (priority 1) */
 } JbMapPointFlags;

@@ -30,6 +30,12 @@ jb_unit_layer_get_icon (JbPointLayer     *layer,
                         const JbMapPoint *point,
                         float            *size)
 {
+  if ((point->flags & JB_MAP_POINT_HEADING) && isfinite (point->heading))
+    {
+      *size = JB_ICON_HEADING_SIZE;
+      return jb_icon_atlas_get_moving_unit (atlas, point->kind, point->status, point->heading);
+    }
+
   *size = JB_ICON_UNIT_SIZE;
   return jb_icon_atlas_get_unit (atlas, point->kind, point->status,
                                  (point->flags & JB_MAP_POINT_STALE) != 0);
