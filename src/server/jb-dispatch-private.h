@@ -42,9 +42,11 @@ struct _JbDispatch
   char              *incident_prefix;
   gint64             seq;          /* last seq written, in the open transaction too */
   GArray            *pending;      /* JbPendingEvent of the open transaction */
+  GQueue             outbox;       /* JbPendingEvent* committed, not yet emitted */
+  gboolean           emitting;
   GHashTable        *liveness;     /* terminal id → JbLiveness */
   guint              maintenance_id;
-  gint64             last_prune;
+  gint64             started_at;   /* silence is counted from here at the earliest */
 };
 
 typedef struct

@@ -12,7 +12,6 @@
 #define MAX_BODY_SIZE            (64 * 1024)
 #define MAX_POSITIONS_BODY_SIZE  (1024 * 1024)
 #define IDEMPOTENCY_KEEP_MS      (24 * 3600 * 1000LL)
-#define PRUNE_PERIOD_MS          (60 * 1000)
 
 typedef enum
 {
@@ -116,6 +115,13 @@ jb_dispatch_finalize (GObject *object)
   g_clear_pointer (&self->city, json_object_unref);
   g_clear_pointer (&self->incident_prefix, g_free);
   g_clear_pointer (&self->pending, g_array_unref);
+  while (!g_queue_is_empty (&self->outbox))
+    {
+      JbPendingEvent *event = g_queue_pop_head (&self->outbox);
+
+      g_free (event->frame);
+      g_free (event);
+    }
   g_clear_pointer (&self->liveness, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_dispatch_parent_class)->finalize (object);
@@ -146,6 +152,7 @@ jb_dispatch_init (JbDispatch *self)
 {
   self->pending = g_array_new (FALSE, FALSE, sizeof (JbPendingEvent));
   g_array_set_clear_func (self->pending, pending_event_clear);
+  g_queue_init (&self->outbox);
   self->liveness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -241,6 +248,7 @@ jb_dispatch_new (const char               *db_path,
   else
     jb_dispatch_options_init (&self->options);
   self->options.event_retention = MAX (self->options.event_retention, 1);
+  self->started_at = _jb_now_ms ();
 
   self->storage = jb_storage_open (db_path, error);
   if (self->storage == NULL)
@@ -318,28 +326,49 @@ rollback (JbDispatch *self,
   g_array_set_size (self->pending, 0);
 }
 
+/* Emits committed events in seq order. A handler of ::event may itself
+ * call jb_dispatch_handle(): its events wait in the outbox until the
+ * earlier ones are out, so nobody sees seq N+2 before N+1. */
+static void
+drain_outbox (JbDispatch *self)
+{
+  if (self->emitting)
+    return;
+  self->emitting = TRUE;
+  while (!g_queue_is_empty (&self->outbox))
+    {
+      JbPendingEvent *event = g_queue_pop_head (&self->outbox);
+
+      g_signal_emit (self, signals[SIGNAL_EVENT], 0, event->frame, event->seq);
+      g_free (event->frame);
+      g_free (event);
+    }
+  self->emitting = FALSE;
+}
+
 /* Commits, then tells the world, in seq order. */
 static gboolean
 commit_and_broadcast (JbDispatch  *self,
                       gint64       seq_before,
                       GError     **error)
 {
-  g_autoptr(GArray) pending = NULL;
-
   if (!jb_storage_commit (self->storage, error))
     {
       rollback (self, seq_before);
       return FALSE;
     }
-  pending = g_steal_pointer (&self->pending);
-  self->pending = g_array_new (FALSE, FALSE, sizeof (JbPendingEvent));
-  g_array_set_clear_func (self->pending, pending_event_clear);
-  for (guint i = 0; i < pending->len; i++)
+  for (guint i = 0; i < self->pending->len; i++)
     {
-      JbPendingEvent *event = &g_array_index (pending, JbPendingEvent, i);
+      JbPendingEvent *event = g_new (JbPendingEvent, 1);
 
-      g_signal_emit (self, signals[SIGNAL_EVENT], 0, event->frame, event->seq);
+      *event = g_array_index (self->pending, JbPendingEvent, i);
+      g_queue_push_tail (&self->outbox, event);
     }
+  /* The frames moved to the outbox: drop the array's copies unfreed. */
+  g_array_set_clear_func (self->pending, NULL);
+  g_array_set_size (self->pending, 0);
+  g_array_set_clear_func (self->pending, pending_event_clear);
+  drain_outbox (self);
   return TRUE;
 }
 
@@ -1009,7 +1038,10 @@ mark_silent_offline (JbDispatch  *self,
       JbLiveness *liveness = value;
       g_autoptr(JsonObject) terminal = NULL;
 
-      if (!liveness->online || now - liveness->last_seen <= 3000LL * liveness->interval_s)
+      /* Nobody could be heard while the server was down: silence counts
+       * from its start at the earliest. */
+      if (!liveness->online ||
+          now - MAX (liveness->last_seen, self->started_at) <= 3000LL * liveness->interval_s)
         continue;
       if (!jb_storage_set_terminal_online (self->storage, key, FALSE, liveness->last_seen, error))
         return FALSE;
@@ -1022,14 +1054,13 @@ mark_silent_offline (JbDispatch  *self,
   return TRUE;
 }
 
+/* Each maintenance tick: the DELETEs walk indexes and cost nothing when
+ * there is nothing to delete. */
 static gboolean
 prune (JbDispatch  *self,
        gint64       now,
        GError     **error)
 {
-  if (now - self->last_prune < PRUNE_PERIOD_MS)
-    return TRUE;
-  self->last_prune = now;
   return jb_storage_prune_events (self->storage, self->seq - self->options.event_retention + 1, error) &&
          jb_storage_prune_idempotency (self->storage, now - IDEMPOTENCY_KEEP_MS, error) &&
          jb_storage_prune_sessions (self->storage, now, error);
