@@ -235,6 +235,7 @@ coords_changed_cb (JbNewIncidentDialog *self)
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->coords_row));
   g_clear_pointer (&self->venue_name, g_free);
+  set_error (self, NULL);
 
   if (text[0] == '\0')
     {

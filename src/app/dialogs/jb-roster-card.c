@@ -14,6 +14,7 @@ struct _JbRosterCard
   GtkWidget  parent_instance;
 
   /* Template widgets */
+  GtkWidget  *box;
   GtkLabel  *station_label;
   GtkLabel  *own_label;
   GtkLabel  *desk_label;
@@ -209,6 +210,7 @@ jb_roster_card_class_init (JbRosterCardClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/jingbao/Console/dialogs/jb-roster-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, JbRosterCard, box);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, station_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, own_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, desk_label);

@@ -14,6 +14,7 @@ struct _JbRosterPanel
   GtkWidget   parent_instance;
 
   /* Template widgets */
+  GtkWidget  *box;
   GtkLabel   *date_label;
   GtkStack   *stack;
   GtkFlowBox *flowbox;
@@ -137,6 +138,7 @@ jb_roster_panel_class_init (JbRosterPanelClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/jingbao/Console/dialogs/jb-roster-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, JbRosterPanel, box);
   gtk_widget_class_bind_template_child (widget_class, JbRosterPanel, date_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterPanel, stack);
   gtk_widget_class_bind_template_child (widget_class, JbRosterPanel, flowbox);
