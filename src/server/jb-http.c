@@ -8,6 +8,8 @@
 #include "jb-http.h"
 
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "jb-error.h"
 #include "jb-event-stream.h"
@@ -284,6 +286,9 @@ incoming_cb (GSocketService    *service,
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
   g_autoptr(GError) error = NULL;
 
+  /* Answers go out as headers then body: without this, the second write
+   * of a kept-alive connection waits for the peer's delayed ACK (40 ms). */
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
     g_warning ("Cannot accept a connection: %s", error->message);
   return TRUE;
