@@ -25,6 +25,7 @@ typedef struct
   char           *venue_phone;
   char           *station_id;
   char           *unit_id;
+  char           *org_id;
   gboolean        has_location;
   double          lat;
   double          lon;
@@ -68,6 +69,7 @@ terminal_data_clear (TerminalData *d)
   g_clear_pointer (&d->venue_phone, g_free);
   g_clear_pointer (&d->station_id, g_free);
   g_clear_pointer (&d->unit_id, g_free);
+  g_clear_pointer (&d->org_id, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TerminalData, terminal_data_clear)
@@ -92,6 +94,7 @@ terminal_data_parse (JsonNode      *node,
       !jb_json_get_object (object, "venue", FALSE, &venue, error) ||
       !_jb_codec_dup_string (object, "station_id", FALSE, &d->station_id, error) ||
       !_jb_codec_dup_string (object, "unit_id", FALSE, &d->unit_id, error) ||
+      !_jb_codec_dup_string (object, "org_id", FALSE, &d->org_id, error) ||
       !_jb_codec_get_location (object, "location", FALSE, &d->has_location, &d->lat, &d->lon, error) ||
       !jb_json_get_boolean (object, "online", FALSE, &d->online, error) ||
       !_jb_codec_get_time (object, "last_seen_at", &d->last_seen_at, error) ||
@@ -238,6 +241,7 @@ jb_terminal_to_json (JbTerminal *self)
     json_builder_add_null_value (builder);
   _jb_codec_add_string (builder, "station_id", self->d.station_id);
   _jb_codec_add_string (builder, "unit_id", self->d.unit_id);
+  _jb_codec_add_string (builder, "org_id", self->d.org_id);
   _jb_codec_add_location (builder, "location", self->d.has_location, self->d.lat, self->d.lon);
   json_builder_set_member_name (builder, "online");
   json_builder_add_boolean_value (builder, self->d.online);
@@ -354,6 +358,7 @@ STRING_GETTER (venue_contact)
 STRING_GETTER (venue_phone)
 STRING_GETTER (station_id)
 STRING_GETTER (unit_id)
+STRING_GETTER (org_id)
 
 gboolean
 jb_terminal_get_location (JbTerminal *self,

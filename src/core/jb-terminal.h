@@ -32,6 +32,9 @@ const char     *jb_terminal_get_venue_phone          (JbTerminal  *self);
 const char     *jb_terminal_get_station_id           (JbTerminal  *self);
 /* NULL for fixed terminals. */
 const char     *jb_terminal_get_unit_id              (JbTerminal  *self);
+/* The security company, volunteer team or station it belongs to; NULL
+ * when none. */
+const char     *jb_terminal_get_org_id               (JbTerminal  *self);
 /* FALSE when the terminal has no fixed location (mobile terminals). */
 gboolean        jb_terminal_get_location             (JbTerminal  *self,
                                                       double      *lat,

@@ -1,0 +1,421 @@
+/* jb-recommender.c — which available units to send to an incident
+ *
+ * One pass over the store's packed unit points (kind, status, position
+ * and fix time without touching a GObject), then a sort of the candidates
+ * (or, for a short list, a bounded insertion). docs/dispatch.md explains
+ * the numbers.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-recommender"
+
+#include "jb-recommender.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "jb-geo.h"
+#include "jb-json.h"
+#include "jb-model-list.h"
+
+/* Road travel against the straight line, in a city of blocks. */
+#define DETOUR_FACTOR           1.3
+#define SPEED_FOOT_MPS          1.6  /* guards and officers on foot */
+#define SPEED_VOLUNTEER_MPS     1.4
+#define SPEED_CAR_MPS           8.0  /* urban, lights and traffic */
+#define CAR_START_UP_S          30.0 /* to the car, engine, out of the yard */
+/* A guard of the venue's own company this close to the scene is posted
+ * there: the fix is approximate, the guard is a corridor away. */
+#define ON_SITE_RADIUS_M        150.0
+#define ON_SITE_ETA_S           15.0
+/* A unit of another station ranks as if this much slower: within it, the
+ * incident's own station goes first. */
+#define JURISDICTION_PENALTY_S  60.0
+#define DEFAULT_FRESHNESS_S     120
+
+typedef struct
+{
+  guint    index;        /* in the store's units */
+  double   distance_m;
+  double   eta_s;
+  double   key_s;        /* eta_s plus the jurisdiction penalty */
+  gboolean in_jurisdiction;
+  gboolean stale;
+  gboolean on_site;
+  JbUnit  *unit;         /* borrowed from the store while ranking */
+} Candidate;
+
+typedef struct
+{
+  double       lat;
+  double       lon;
+  const char  *station_id;     /* the incident's, may be NULL */
+  const char  *terminal_id;    /* the terminal that raised it, may be NULL */
+  const char  *venue_org_id;   /* the org of that terminal when it is a venue's */
+} Scene;
+
+void
+jb_recommend_options_init (JbRecommendOptions *options,
+                           JsonObject         *user)
+{
+  const char *role = NULL, *station_id = NULL;
+  JbRole role_value = JB_ROLE_VIEWER;
+
+  g_return_if_fail (options != NULL);
+
+  memset (options, 0, sizeof *options);
+  if (user == NULL)
+    return;
+
+  (void) jb_json_get_string (user, "role", FALSE, &role, NULL);
+  (void) jb_json_get_string (user, "station_id", FALSE, &station_id, NULL);
+  if (role != NULL && jb_role_from_string (role, &role_value) &&
+      role_value == JB_ROLE_DUTY_OFFICER && station_id != NULL)
+    options->scope_station_id = station_id;
+}
+
+double
+jb_recommender_estimate_eta_s (JbUnitKind kind,
+                               double     distance_m)
+{
+  double road_m = MAX (distance_m, 0.0) * DETOUR_FACTOR;
+
+  switch (kind)
+    {
+    case JB_UNIT_KIND_PATROL_CAR:
+      return CAR_START_UP_S + road_m / SPEED_CAR_MPS;
+    case JB_UNIT_KIND_VOLUNTEER:
+      return road_m / SPEED_VOLUNTEER_MPS;
+    case JB_UNIT_KIND_OFFICER:
+    case JB_UNIT_KIND_GUARD:
+    case JB_UNIT_KIND_N:
+    default:
+      return road_m / SPEED_FOOT_MPS;
+    }
+}
+
+static gint64
+freshness_ms (JbStore *store)
+{
+  JsonObject *config = jb_store_get_config (store);
+  JsonObject *freshness = NULL;
+  gint64 unit_s = DEFAULT_FRESHNESS_S, value = 0;
+
+  if (config != NULL &&
+      jb_json_get_object (config, "freshness", FALSE, &freshness, NULL) && freshness != NULL &&
+      jb_json_get_int (freshness, "unit_s", FALSE, &value, NULL) && value > 0)
+    unit_s = value;
+  return unit_s * 1000;
+}
+
+/* Total order: fresh before stale, then the ranking key, then distance,
+ * then callsign, then id (unique), so equal inputs always give the same
+ * list. */
+static int
+compare_candidates (const Candidate *a,
+                    const Candidate *b)
+{
+  int cmp;
+
+  if (a->stale != b->stale)
+    return a->stale ? 1 : -1;
+  if (a->key_s != b->key_s)
+    return a->key_s < b->key_s ? -1 : 1;
+  if (a->distance_m != b->distance_m)
+    return a->distance_m < b->distance_m ? -1 : 1;
+  if ((cmp = g_strcmp0 (jb_unit_get_callsign (a->unit), jb_unit_get_callsign (b->unit))) != 0)
+    return cmp;
+  return g_strcmp0 (jb_unit_get_id (a->unit), jb_unit_get_id (b->unit));
+}
+
+static int
+compare_candidates_cb (gconstpointer a,
+                       gconstpointer b)
+{
+  return compare_candidates (a, b);
+}
+
+static void
+clear_recommendation (gpointer data)
+{
+  JbRecommendation *r = data;
+
+  g_clear_object (&r->unit);
+}
+
+static GArray *
+new_result_array (guint reserve)
+{
+  GArray *array = g_array_sized_new (FALSE, TRUE, sizeof (JbRecommendation), reserve);
+
+  g_array_set_clear_func (array, clear_recommendation);
+  return array;
+}
+
+static void
+fill_recommendation (JbRecommendation *r,
+                     const Candidate  *c)
+{
+  r->unit = g_object_ref (c->unit);
+  r->distance_m = c->distance_m;
+  r->eta_s = c->eta_s;
+  r->in_jurisdiction = c->in_jurisdiction;
+  r->stale = c->stale;
+  r->on_site = c->on_site;
+}
+
+/* The station whose jurisdiction holds the point, as the server would
+ * compute it (first match); NULL outside every one. */
+static const char *
+station_at (JbStore *store,
+            double   lat,
+            double   lon)
+{
+  JbModelList *stations = JB_MODEL_LIST (jb_store_get_stations (store));
+  guint n = jb_model_list_get_n_items (stations);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JbStation *station = jb_model_list_peek (stations, i);
+
+      if (jb_station_contains (station, lat, lon))
+        return jb_station_get_id (station);
+    }
+  return NULL;
+}
+
+/* Inserts @c into the sorted @top (at most @limit long), dropping the
+ * last when full. */
+static void
+insert_bounded (GArray          *top,
+                guint            limit,
+                const Candidate *c)
+{
+  guint pos = top->len;
+
+  if (top->len == limit &&
+      compare_candidates (c, &g_array_index (top, Candidate, top->len - 1)) >= 0)
+    return;
+
+  while (pos > 0 && compare_candidates (c, &g_array_index (top, Candidate, pos - 1)) < 0)
+    pos--;
+  if (top->len == limit)
+    g_array_set_size (top, top->len - 1);
+  g_array_insert_val (top, pos, *c);
+}
+
+static GArray *
+rank (JbStore                  *store,
+      const Scene              *scene,
+      const JbRecommendOptions *options)
+{
+  JbModelList *units = JB_MODEL_LIST (jb_store_get_units (store));
+  const JbUnitPoint *points;
+  guint n_points;
+  guint kinds = options->kinds != 0 ? (guint) options->kinds : ~0u;
+  gint64 now_ms = options->now_ms != 0 ? options->now_ms : g_get_real_time () / 1000;
+  gint64 stale_before = now_ms - freshness_ms (store);
+  /* A short list is kept sorted as we go; a long one is sorted once. */
+  gboolean bounded = options->limit > 0 && options->limit <= 64;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  GArray *result;
+
+  points = jb_store_get_unit_points (store, &n_points);
+  for (guint i = 0; i < n_points; i++)
+    {
+      const JbUnitPoint *p = &points[i];
+      Candidate c;
+      const char *unit_station;
+
+      if (p->status != JB_UNIT_STATUS_AVAILABLE ||
+          (p->flags & JB_UNIT_POINT_HAS_POSITION) == 0 ||
+          (p->flags & JB_UNIT_POINT_ASSIGNED) != 0 ||
+          p->kind >= JB_UNIT_KIND_N ||
+          (kinds & (1u << p->kind)) == 0)
+        continue;
+
+      c.stale = p->time < stale_before;
+      if (c.stale && options->exclude_stale)
+        continue;
+
+      c.unit = jb_model_list_peek (units, i);
+      unit_station = jb_unit_get_station_id (c.unit);
+      if (options->scope_station_id != NULL &&
+          g_strcmp0 (unit_station, options->scope_station_id) != 0)
+        continue;
+
+      c.index = i;
+      c.distance_m = jb_geo_distance_m (p->lat, p->lon, scene->lat, scene->lon);
+      c.eta_s = jb_recommender_estimate_eta_s ((JbUnitKind) p->kind, c.distance_m);
+      c.in_jurisdiction = scene->station_id != NULL && g_strcmp0 (unit_station, scene->station_id) == 0;
+      c.on_site = FALSE;
+
+      if (scene->terminal_id != NULL &&
+          g_strcmp0 (jb_unit_get_terminal_id (c.unit), scene->terminal_id) == 0)
+        {
+          /* The unit whose own device raised the alarm is there. */
+          c.on_site = TRUE;
+          c.eta_s = 0.0;
+        }
+      else if (scene->venue_org_id != NULL && p->kind == JB_UNIT_KIND_GUARD &&
+               c.distance_m <= ON_SITE_RADIUS_M &&
+               g_strcmp0 (jb_unit_get_org_id (c.unit), scene->venue_org_id) == 0)
+        {
+          c.on_site = TRUE;
+          c.eta_s = MIN (c.eta_s, ON_SITE_ETA_S);
+        }
+
+      c.key_s = c.eta_s;
+      if (!c.in_jurisdiction && !c.on_site)
+        c.key_s += JURISDICTION_PENALTY_S;
+
+      if (bounded)
+        insert_bounded (candidates, options->limit, &c);
+      else
+        g_array_append_val (candidates, c);
+    }
+
+  if (!bounded)
+    {
+      g_array_sort (candidates, compare_candidates_cb);
+      if (options->limit > 0 && candidates->len > options->limit)
+        g_array_set_size (candidates, options->limit);
+    }
+
+  result = new_result_array (candidates->len);
+  g_array_set_size (result, candidates->len);
+  for (guint i = 0; i < candidates->len; i++)
+    fill_recommendation (&g_array_index (result, JbRecommendation, i),
+                         &g_array_index (candidates, Candidate, i));
+  return result;
+}
+
+static const JbRecommendOptions *
+default_options (const JbRecommendOptions *options,
+                 JbRecommendOptions       *storage)
+{
+  if (options != NULL)
+    return options;
+  memset (storage, 0, sizeof *storage);
+  return storage;
+}
+
+GArray *
+jb_recommender_rank_at (JbStore                  *store,
+                        double                    lat,
+                        double                    lon,
+                        const char               *station_id,
+                        const JbRecommendOptions *options)
+{
+  JbRecommendOptions defaults;
+  Scene scene = { lat, lon, station_id, NULL, NULL };
+
+  g_return_val_if_fail (JB_IS_STORE (store), NULL);
+
+  if (!isfinite (lat) || !isfinite (lon))
+    return new_result_array (0);
+  if (scene.station_id == NULL)
+    scene.station_id = station_at (store, lat, lon);
+  return rank (store, &scene, default_options (options, &defaults));
+}
+
+static gboolean
+scene_of_incident (JbStore    *store,
+                   JbIncident *incident,
+                   Scene      *scene)
+{
+  const char *terminal_id = jb_incident_get_terminal_id (incident);
+  JbTerminal *terminal;
+
+  memset (scene, 0, sizeof *scene);
+  if (!jb_incident_get_location (incident, &scene->lat, &scene->lon) ||
+      !isfinite (scene->lat) || !isfinite (scene->lon))
+    return FALSE;
+
+  scene->station_id = jb_incident_get_station_id (incident);
+  if (scene->station_id == NULL)
+    scene->station_id = station_at (store, scene->lat, scene->lon);
+
+  scene->terminal_id = terminal_id;
+  if (terminal_id != NULL && (terminal = jb_store_lookup_terminal (store, terminal_id)) != NULL &&
+      jb_terminal_has_venue (terminal))
+    scene->venue_org_id = jb_terminal_get_org_id (terminal);
+  return TRUE;
+}
+
+GArray *
+jb_recommender_rank (JbStore                  *store,
+                     JbIncident               *incident,
+                     const JbRecommendOptions *options)
+{
+  JbRecommendOptions defaults;
+  Scene scene;
+
+  g_return_val_if_fail (JB_IS_STORE (store), NULL);
+  g_return_val_if_fail (JB_IS_INCIDENT (incident), NULL);
+
+  if (!scene_of_incident (store, incident, &scene))
+    return new_result_array (0);
+  return rank (store, &scene, default_options (options, &defaults));
+}
+
+static void
+take_slot (JbRecommendation *slot,
+           GArray           *ranked,
+           guint             i)
+{
+  JbRecommendation *r = &g_array_index (ranked, JbRecommendation, i);
+
+  *slot = *r;
+  r->unit = NULL;  /* the slot owns the reference now */
+}
+
+gboolean
+jb_recommender_top_by_kind (JbStore                  *store,
+                            JbIncident               *incident,
+                            const JbRecommendOptions *options,
+                            JbRecommendationTop      *out)
+{
+  JbRecommendOptions opts;
+  Scene scene;
+  g_autoptr(GArray) guards = NULL;
+  g_autoptr(GArray) police = NULL;
+
+  g_return_val_if_fail (JB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (JB_IS_INCIDENT (incident), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (!scene_of_incident (store, incident, &scene))
+    return FALSE;
+
+  if (options != NULL)
+    opts = *options;
+  else
+    memset (&opts, 0, sizeof opts);
+  opts.kinds = JB_RECOMMEND_GUARDS | JB_RECOMMEND_VOLUNTEERS;
+  opts.limit = 1;
+  guards = rank (store, &scene, &opts);
+  opts.kinds = JB_RECOMMEND_POLICE;
+  opts.limit = 2;
+  police = rank (store, &scene, &opts);
+
+  if (guards->len > 0)
+    take_slot (&out->guard, guards, 0);
+  if (police->len > 0)
+    take_slot (&out->police, police, 0);
+  if (police->len > 1)
+    take_slot (&out->reinforce, police, 1);
+
+  return out->guard.unit != NULL || out->police.unit != NULL;
+}
+
+void
+jb_recommendation_top_clear (JbRecommendationTop *top)
+{
+  g_return_if_fail (top != NULL);
+
+  clear_recommendation (&top->guard);
+  clear_recommendation (&top->police);
+  clear_recommendation (&top->reinforce);
+}
