@@ -75,7 +75,7 @@ update_mode (JbCloseIncidentDialog *self)
   adw_window_title_set_title (self->window_title, resolve ? _("Resolve Incident") : _("Close Incident"));
   gtk_window_set_title (GTK_WINDOW (self), resolve ? _("Resolve Incident") : _("Close Incident"));
   gtk_label_set_text (self->pending_label, resolve ? _("Resolving…") : _("Closing…"));
-  if (gtk_check_button_get_active (self->resolve_check) != resolve)
+  if (!gtk_check_button_get_active (resolve ? self->resolve_check : self->close_check))
     gtk_check_button_set_active (resolve ? self->resolve_check : self->close_check, TRUE);
 }
 
@@ -95,19 +95,12 @@ mode_toggled_cb (JbCloseIncidentDialog *self)
 }
 
 static void
-show_incident (JbCloseIncidentDialog *self)
+show_incident (JbCloseIncidentDialog *self,
+               JbIncident            *incident)
 {
-  JbIncident *incident = lookup_incident (self);
   g_autofree char *heading = NULL;
   g_autofree char *subheading = NULL;
   const char *place;
-
-  if (incident == NULL)
-    {
-      gtk_label_set_text (self->heading_label, self->incident_id);
-      gtk_label_set_text (self->subheading_label, _("Not in the queue: it may be closed already."));
-      return;
-    }
 
   /* Translators: a heading: incident type · number */
   heading = g_strdup_printf (_("%s · %s"), jb_incident_type_get_label (jb_incident_get_incident_type (incident)),
@@ -122,16 +115,50 @@ show_incident (JbCloseIncidentDialog *self)
   gtk_label_set_text (self->heading_label, heading);
   gtk_label_set_text (self->subheading_label, subheading);
 
-  if (jb_incident_get_status (incident) == JB_INCIDENT_STATUS_RESOLVED)
+  if (jb_incident_get_status (incident) >= JB_INCIDENT_STATUS_RESOLVED)
     {
       int disposition = jb_incident_get_disposition (incident);
 
       gtk_widget_set_sensitive (GTK_WIDGET (self->resolve_row), FALSE);
-      adw_action_row_set_subtitle (self->resolve_row, _("Already resolved"));
+      adw_action_row_set_subtitle (self->resolve_row,
+                                   jb_incident_get_status (incident) == JB_INCIDENT_STATUS_CLOSED
+                                   ? _("Already closed") : _("Already resolved"));
       self->mode = JB_CLOSE_INCIDENT_MODE_CLOSE;
       if (disposition >= 0 && disposition < JB_DISPOSITION_N)
         adw_combo_row_set_selected (self->disposition_row, disposition);
+      update_mode (self);
     }
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(JbCloseIncidentDialog) self = _jb_weak_ref_steal (user_data);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JbIncident) incident = NULL;
+
+  answer = jb_client_get_json_finish (JB_CLIENT (object), result, NULL);
+  if (self == NULL || answer == NULL || lookup_incident (self) != NULL)
+    return;
+
+  incident = jb_incident_new_from_json (answer, NULL);
+  if (incident != NULL)
+    show_incident (self, incident);
+}
+
+/* An incident the store does not hold (closed ones leave it): say so, and
+ * ask the server what it is. */
+static void
+show_unknown_incident (JbCloseIncidentDialog *self)
+{
+  g_autofree char *escaped = g_uri_escape_string (self->incident_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s", escaped);
+
+  gtk_label_set_text (self->heading_label, self->incident_id);
+  gtk_label_set_text (self->subheading_label, _("Not in the queue: it may be closed already."));
+  jb_client_get_json_async (self->client, path, NULL, fetched_cb, _jb_weak_ref_new (self));
 }
 
 static void
@@ -386,8 +413,11 @@ jb_close_incident_dialog_new (JbClient            *client,
   self->client = g_object_ref (client);
   self->incident_id = g_strdup (incident_id);
   self->mode = mode;
-  show_incident (self);
   update_mode (self);
+  if (lookup_incident (self) != NULL)
+    show_incident (self, lookup_incident (self));
+  else
+    show_unknown_incident (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->disposition_row));
 
   return self;

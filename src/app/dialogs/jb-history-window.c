@@ -91,7 +91,17 @@ cell_text (JbIncident *incident,
     case COLUMN_CREATED:
       return _jb_format_date_time (jb_incident_get_created_at (incident));
     case COLUMN_CLOSED:
-      return _jb_format_date_time (jb_incident_get_closed_at (incident));
+      {
+        gint64 created = jb_incident_get_created_at (incident);
+        gint64 closed = jb_incident_get_closed_at (incident);
+        g_autofree char *created_text = _jb_format_date_time (created);
+        char *closed_text = _jb_format_date_time (closed);
+
+        /* Closed the day it was raised (most are): the time says it. */
+        if (closed > 0 && created > 0 && strncmp (created_text, closed_text, 11) == 0)
+          memmove (closed_text, closed_text + 11, strlen (closed_text + 11) + 1);
+        return closed_text;
+      }
     case COLUMN_DISPOSITION:
       {
         int disposition = jb_incident_get_disposition (incident);
@@ -114,7 +124,12 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Only the place may be cut short: numbers and times must be whole. */
+  if (GPOINTER_TO_UINT (data) == COLUMN_PLACE)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+    }
   gtk_widget_set_margin_start (label, 6);
   gtk_widget_set_margin_end (label, 6);
   gtk_list_item_set_child (item, label);
@@ -270,10 +285,10 @@ show_details (JbHistoryWindow *self,
   add_row (group, _("Description"), jb_incident_get_description (incident));
   if (disposition >= 0)
     add_row (group, _("Disposition"), _jb_disposition_get_label (disposition));
-  add_time_row (group, _("Created"), jb_incident_get_created_at (incident));
+  add_time_row (group, _("Created at"), jb_incident_get_created_at (incident));
   add_time_row (group, _("First guard on scene"), jb_incident_get_first_guard_on_scene_at (incident));
   add_time_row (group, _("First police on scene"), jb_incident_get_first_police_on_scene_at (incident));
-  add_time_row (group, _("Closed"), jb_incident_get_closed_at (incident));
+  add_time_row (group, _("Closed at"), jb_incident_get_closed_at (incident));
 
   n = jb_incident_get_n_timeline_entries (incident);
   if (n > 0)
@@ -721,8 +736,8 @@ jb_history_window_init (JbHistoryWindow *self)
   add_column (self, COLUMN_TYPE, _("Type"), FALSE);
   add_column (self, COLUMN_PRIORITY, _("Priority"), FALSE);
   add_column (self, COLUMN_PLACE, _("Venue / Address"), TRUE);
-  add_column (self, COLUMN_CREATED, _("Created"), FALSE);
-  add_column (self, COLUMN_CLOSED, _("Closed"), FALSE);
+  add_column (self, COLUMN_CREATED, _("Created at"), FALSE);
+  add_column (self, COLUMN_CLOSED, _("Closed at"), FALSE);
   add_column (self, COLUMN_DISPOSITION, _("Disposition"), FALSE);
 }
 
