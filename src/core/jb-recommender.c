@@ -50,7 +50,7 @@ typedef struct
   double       lat;
   double       lon;
   const char  *station_id;     /* the incident's, may be NULL */
-  const char  *terminal_id;    /* the terminal that raised it, may be NULL */
+  guint        reporter;       /* index of the unit whose terminal raised it, G_MAXUINT: none */
   const char  *venue_org_id;   /* the org of that terminal when it is a venue's */
 } Scene;
 
@@ -204,6 +204,47 @@ insert_bounded (GArray          *top,
   g_array_insert_val (top, pos, *c);
 }
 
+/* A quick lower bound of the great-circle distance (equirectangular at
+ * the scene's latitude, less 2 %), good within 50 km: beyond that it says
+ * nothing (0). */
+static double
+distance_lower_bound_m (double lat,
+                        double lon,
+                        double scene_lat,
+                        double scene_lon,
+                        double cos_scene_lat)
+{
+  double dy = (lat - scene_lat) * (G_PI / 180.0 * 6371008.8);
+  double dx = (lon - scene_lon) * (G_PI / 180.0 * 6371008.8) * cos_scene_lat;
+  double d = sqrt (dx * dx + dy * dy);
+
+  return d < 50000.0 ? 0.98 * d : 0.0;
+}
+
+/* Whether a unit @distance_m away could still enter a full short list
+ * whose last entry is @worst: its key can only grow from the bare ETA
+ * (less the on-site shortcut) by the jurisdiction handicap. */
+static gboolean
+may_enter (const Candidate *worst,
+           gboolean         stale,
+           guint            kind,
+           double           distance_m,
+           gboolean         reporter,
+           gboolean         venue)
+{
+  double eta;
+
+  if (stale != worst->stale)
+    return !stale;
+  if (reporter)
+    return TRUE;
+  eta = jb_recommender_estimate_eta_s ((JbUnitKind) kind, distance_m);
+  if (venue && kind == JB_UNIT_KIND_GUARD && distance_m <= ON_SITE_RADIUS_M)
+    eta = MIN (eta, ON_SITE_ETA_S);
+  /* Equal keys still order by distance and callsign: let them through. */
+  return eta <= worst->key_s;
+}
+
 static GArray *
 rank (JbStore                  *store,
       const Scene              *scene,
@@ -215,12 +256,17 @@ rank (JbStore                  *store,
   guint kinds = options->kinds != 0 ? (guint) options->kinds : ~0u;
   gint64 now_ms = options->now_ms != 0 ? options->now_ms : g_get_real_time () / 1000;
   gint64 stale_before = now_ms - freshness_ms (store);
-  /* A short list is kept sorted as we go; a long one is sorted once. */
+  double cos_scene_lat = cos (scene->lat * G_PI / 180.0);
+  /* A short list is kept sorted as we go, and most units are turned
+   * away by a cheap bound before their GObject is touched; a long list is
+   * sorted once. */
   gboolean bounded = options->limit > 0 && options->limit <= 64;
-  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  g_autoptr(GArray) candidates = NULL;
   GArray *result;
 
   points = jb_store_get_unit_points (store, &n_points);
+  candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), bounded ? options->limit : n_points);
+
   for (guint i = 0; i < n_points; i++)
     {
       const JbUnitPoint *p = &points[i];
@@ -238,6 +284,15 @@ rank (JbStore                  *store,
       if (c.stale && options->exclude_stale)
         continue;
 
+      if (bounded && candidates->len == options->limit)
+        {
+          const Candidate *worst = &g_array_index (candidates, Candidate, candidates->len - 1);
+          double bound = distance_lower_bound_m (p->lat, p->lon, scene->lat, scene->lon, cos_scene_lat);
+
+          if (!may_enter (worst, c.stale, p->kind, bound, i == scene->reporter, scene->venue_org_id != NULL))
+            continue;
+        }
+
       c.unit = jb_model_list_peek (units, i);
       unit_station = jb_unit_get_station_id (c.unit);
       if (options->scope_station_id != NULL &&
@@ -250,8 +305,7 @@ rank (JbStore                  *store,
       c.in_jurisdiction = scene->station_id != NULL && g_strcmp0 (unit_station, scene->station_id) == 0;
       c.on_site = FALSE;
 
-      if (scene->terminal_id != NULL &&
-          g_strcmp0 (jb_unit_get_terminal_id (c.unit), scene->terminal_id) == 0)
+      if (i == scene->reporter)
         {
           /* The unit whose own device raised the alarm is there. */
           c.on_site = TRUE;
@@ -308,7 +362,7 @@ jb_recommender_rank_at (JbStore                  *store,
                         const JbRecommendOptions *options)
 {
   JbRecommendOptions defaults;
-  Scene scene = { lat, lon, station_id, NULL, NULL };
+  Scene scene = { lat, lon, station_id, G_MAXUINT, NULL };
 
   g_return_val_if_fail (JB_IS_STORE (store), NULL);
 
@@ -325,9 +379,10 @@ scene_of_incident (JbStore    *store,
                    Scene      *scene)
 {
   const char *terminal_id = jb_incident_get_terminal_id (incident);
-  JbTerminal *terminal;
+  JbTerminal *terminal = NULL;
 
   memset (scene, 0, sizeof *scene);
+  scene->reporter = G_MAXUINT;
   if (!jb_incident_get_location (incident, &scene->lat, &scene->lon) ||
       !isfinite (scene->lat) || !isfinite (scene->lon))
     return FALSE;
@@ -336,10 +391,13 @@ scene_of_incident (JbStore    *store,
   if (scene->station_id == NULL)
     scene->station_id = station_at (store, scene->lat, scene->lon);
 
-  scene->terminal_id = terminal_id;
-  if (terminal_id != NULL && (terminal = jb_store_lookup_terminal (store, terminal_id)) != NULL &&
-      jb_terminal_has_venue (terminal))
+  if (terminal_id != NULL)
+    terminal = jb_store_lookup_terminal (store, terminal_id);
+  if (terminal != NULL && jb_terminal_has_venue (terminal))
     scene->venue_org_id = jb_terminal_get_org_id (terminal);
+  /* A mobile terminal (a guard's body camera) names its wearer. */
+  if (terminal != NULL && jb_terminal_get_unit_id (terminal) != NULL)
+    scene->reporter = jb_store_get_unit_index (store, jb_terminal_get_unit_id (terminal));
   return TRUE;
 }
 
