@@ -325,7 +325,6 @@ about_action (GSimpleAction *action,
                          "version", PACKAGE_VERSION,
                          "comments", _("The command room of police and private-security linkage: alarms, guards and patrols on one live map."),
                          "license-type", GTK_LICENSE_GPL_3_0,
-                         "website", "https://github.com/jingbao",
                          NULL);
 }
 

@@ -146,8 +146,10 @@ show_unit (JbDetailPane *self,
         {
           g_autofree char *text = NULL;
 
-          /* Translators: a unit's terminal: kind, online state */
-          text = g_strdup_printf (_("%s · %s"), jb_terminal_kind_get_label (jb_terminal_get_kind (terminal)),
+          /* Translators: a unit's terminal: its name (or kind), online state */
+          text = g_strdup_printf (_("%s · %s"),
+                                  jb_terminal_get_name (terminal) ? jb_terminal_get_name (terminal)
+                                                                  : jb_terminal_kind_get_label (jb_terminal_get_kind (terminal)),
                                   jb_terminal_get_online (terminal) ? _("Online") : _("Offline"));
           add_field (self, _("Terminal"), text);
         }

@@ -93,6 +93,7 @@ update (JbIncidentRow *self)
   if (place == NULL)
     place = jb_incident_get_address (self->incident);
   gtk_label_set_text (self->place_label, place ? place : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->place_label), place != NULL && place[0] != '\0');
   gtk_label_set_text (self->number_label, jb_incident_get_number (self->incident));
   gtk_label_set_text (self->status_label, jb_incident_status_get_label (status));
   update_age (self);
