@@ -13,4 +13,9 @@ G_BEGIN_DECLS
 void _jb_client_set_liveness_timeout (JbClient *self,
                                       guint     timeout_ms);
 
+/* How long CONFIRMED and FAILED commands stay in the pending list; 5 s by
+ * default. */
+void _jb_client_set_command_linger   (JbClient *self,
+                                      guint     linger_ms);
+
 G_END_DECLS

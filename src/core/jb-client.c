@@ -29,6 +29,9 @@
 #define COMMAND_MAX_ATTEMPTS    6  /* retries after 0.5, 1, 2, 4, 8 s */
 #define REST_TIMEOUT_S          30
 #define PARSE_IN_THREAD_BYTES   (256 * 1024)
+/* How long a CONFIRMED or FAILED command stays in the pending list, so
+ * the UI can show "done" or "failed". */
+#define COMMAND_LINGER_MS       5000
 
 struct _JbClient
 {
@@ -68,6 +71,17 @@ struct _JbClient
   GListStore              *pending;
   gboolean                 command_in_flight;
   guint                    command_retry_source;
+
+  /* Confirmation: ACCEPTED commands (owned references) waiting for the
+   * store to reach their seq; the health request that learns it. */
+  GPtrArray               *awaiting;
+  guint64                  accept_serial;
+  guint64                  watermark_serial;
+  gboolean                 watermark_in_flight;
+  guint                    watermark_retry_source;
+  guint                    watermark_failures;
+  guint                    linger_ms;
+  guint                    linger_source;
 };
 
 G_DEFINE_FINAL_TYPE (JbClient, jb_client, G_TYPE_OBJECT)
@@ -96,8 +110,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void connect_stream  (JbClient *self);
-static void process_queue   (JbClient *self);
+static void connect_stream       (JbClient *self);
+static void process_queue        (JbClient *self);
+static void check_confirmations  (JbClient *self);
 
 /* Helpers */
 
@@ -622,6 +637,10 @@ stream_message_cb (SoupWebsocketConnection *ws,
   switch (jb_store_apply_event_text (self->store, data, len, &error))
     {
     case JB_STORE_APPLY_OK:
+      if (self->awaiting->len > 0)
+        check_confirmations (self);
+      break;
+
     case JB_STORE_APPLY_DUPLICATE:
       break;
 
@@ -817,6 +836,7 @@ snapshot_loaded_cb (GObject      *object,
     }
 
   self->need_snapshot = FALSE;
+  check_confirmations (self);
   open_stream (self);
 }
 
@@ -929,6 +949,189 @@ command_retry_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Confirmation
+ *
+ * A 2xx answer means the change is committed and its events have seqs no
+ * greater than the server's latest seq at that moment. We ask for that seq
+ * (GET /api/v1/health: no server change needed) and call the command
+ * CONFIRMED once the store has applied events up to it, so the store shows
+ * the change whichever of the answer and the event came first. Comparing
+ * updated_at would not do: the server moves a unit's updated_at with every
+ * position fix, and two changes can share a millisecond. */
+
+static gboolean
+linger_cb (gpointer user_data)
+{
+  JbClient *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 linger_us = (gint64) self->linger_ms * 1000;
+  gint64 next = 0;
+
+  self->linger_source = 0;
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->pending)); i > 0; i--)
+    {
+      g_autoptr(JbCommand) command = g_list_model_get_item (G_LIST_MODEL (self->pending), i - 1);
+      gint64 expires;
+
+      if (jb_command_is_pending (command))
+        continue;
+      expires = jb_command_get_finished_at (command) + linger_us;
+      if (expires <= now)
+        g_list_store_remove (self->pending, i - 1);
+      else if (next == 0 || expires < next)
+        next = expires;
+    }
+
+  if (next != 0)
+    self->linger_source = g_timeout_add ((guint) ((next - now) / 1000 + 1), linger_cb, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A command just became CONFIRMED or FAILED: drop it from the pending
+ * list after a while. */
+static void
+schedule_linger (JbClient *self)
+{
+  if (self->linger_source == 0)
+    self->linger_source = g_timeout_add (self->linger_ms, linger_cb, self);
+}
+
+static void
+check_confirmations (JbClient *self)
+{
+  gint64 seq = jb_store_get_seq (self->store);
+
+  if (!jb_store_has_snapshot (self->store))
+    return;
+
+  for (guint i = 0; i < self->awaiting->len;)
+    {
+      JbCommand *command = g_ptr_array_index (self->awaiting, i);
+      gint64 want = _jb_command_get_confirm_seq (command);
+
+      if (want < 0 || seq < want)
+        {
+          i++;
+          continue;
+        }
+
+      /* Out of the list before anyone hears of it: a handler may queue
+       * more. */
+      command = g_ptr_array_steal_index (self->awaiting, i);
+      _jb_command_confirm (command);
+      schedule_linger (self);
+      g_object_unref (command);
+    }
+}
+
+static void request_watermark (JbClient *self);
+
+static gboolean
+watermark_retry_cb (gpointer user_data)
+{
+  JbClient *self = user_data;
+
+  self->watermark_retry_source = 0;
+  request_watermark (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The health request holds the client weakly: a client dropped meanwhile
+ * (its session aborts the request) has nothing left to confirm. */
+typedef struct
+{
+  GWeakRef     client;
+  SoupMessage *msg;
+} WatermarkData;
+
+static void
+watermark_data_free (WatermarkData *data)
+{
+  g_weak_ref_clear (&data->client);
+  g_clear_object (&data->msg);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WatermarkData, watermark_data_free)
+
+static void
+watermark_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(WatermarkData) data = user_data;
+  g_autoptr(JbClient) self = g_weak_ref_get (&data->client);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 seq = -1;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (self == NULL)
+    return;
+
+  self->watermark_in_flight = FALSE;
+  if (bytes != NULL)
+    node = parse_answer (data->msg, bytes, &error);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    (void) jb_json_get_int (json_node_get_object (node), "seq", FALSE, &seq, NULL);
+  if (seq < 0)
+    {
+      /* The server is out of reach: so is its event. Ask again later. */
+      guint delay_ms = MIN (BACKOFF_MIN_MS << MIN (self->watermark_failures, 5), BACKOFF_MAX_MS);
+
+      g_debug ("No seq to confirm commands by (%s); asking again in %u ms",
+               error != NULL ? error->message : "no seq in the answer", delay_ms);
+      self->watermark_failures++;
+      self->watermark_retry_source = g_timeout_add (delay_ms, watermark_retry_cb, self);
+      return;
+    }
+
+  self->watermark_failures = 0;
+  for (guint i = 0; i < self->awaiting->len; i++)
+    {
+      JbCommand *command = g_ptr_array_index (self->awaiting, i);
+
+      /* Only answers that came before this request was sent. */
+      if (_jb_command_get_confirm_seq (command) < 0 &&
+          _jb_command_get_accept_serial (command) <= self->watermark_serial)
+        _jb_command_set_confirm_seq (command, seq);
+    }
+
+  check_confirmations (self);
+  request_watermark (self);
+}
+
+static void
+request_watermark (JbClient *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean needed = FALSE;
+  WatermarkData *data;
+  SoupMessage *msg;
+
+  if (self->watermark_in_flight || self->watermark_retry_source != 0)
+    return;
+
+  for (guint i = 0; i < self->awaiting->len && !needed; i++)
+    needed = _jb_command_get_confirm_seq (g_ptr_array_index (self->awaiting, i)) < 0;
+  if (!needed)
+    return;
+
+  if (!(msg = new_message (self, "GET", "/api/v1/health", NULL, &error)))
+    {
+      g_warning ("Cannot ask the server's seq: %s", error->message);
+      return;
+    }
+
+  self->watermark_in_flight = TRUE;
+  self->watermark_serial = self->accept_serial;
+  data = g_new0 (WatermarkData, 1);
+  g_weak_ref_init (&data->client, self);
+  data->msg = msg;
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, watermark_cb, data);
+}
+
 static void
 finish_head_command (JbClient *self,
                      JsonNode *node,
@@ -936,18 +1139,19 @@ finish_head_command (JbClient *self,
 {
   g_autoptr(GTask) task = g_queue_pop_head (&self->commands);
   JbCommand *command = g_task_get_task_data (task);
-  guint position;
 
   if (error != NULL)
     {
-      _jb_command_set_error_message (command, error->message);
-      _jb_command_set_state (command, JB_COMMAND_STATE_FAILED);
+      _jb_command_fail (command, error);
+      schedule_linger (self);
     }
   else
-    _jb_command_set_state (command, JB_COMMAND_STATE_DONE);
-
-  if (g_list_store_find (self->pending, command, &position))
-    g_list_store_remove (self->pending, position);
+    {
+      _jb_command_set_accept_serial (command, ++self->accept_serial);
+      g_ptr_array_add (self->awaiting, g_object_ref (command));
+      _jb_command_accept (command, node);
+      request_watermark (self);
+    }
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1025,21 +1229,17 @@ process_queue (JbClient *self)
                 g_task_get_cancellable (task), command_sent_cb, NULL);
 }
 
-void
-jb_client_command_async (JbClient            *self,
-                         const char          *method,
-                         const char          *path,
-                         JsonNode            *body,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+static JbCommand *
+queue_command (JbClient            *self,
+               const char          *method,
+               const char          *path,
+               JsonNode            *body,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
   GTask *task;
   JbCommand *command;
-
-  g_return_if_fail (JB_IS_CLIENT (self));
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (path != NULL && path[0] == '/');
 
   command = jb_command_new (method, path, body);
   task = g_task_new (self, cancellable, callback, user_data);
@@ -1049,6 +1249,283 @@ jb_client_command_async (JbClient            *self,
   g_queue_push_tail (&self->commands, task);
   g_list_store_append (self->pending, command);
   process_queue (self);
+  return command;
+}
+
+void
+jb_client_command_async (JbClient            *self,
+                         const char          *method,
+                         const char          *path,
+                         JsonNode            *body,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (JB_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  queue_command (self, method, path, body, cancellable, callback, user_data);
+}
+
+/* The dispatch commands: the client formats paths and bodies so the UI
+ * never does. */
+
+/* "/api/v1/COLLECTION/ID/ACTION[/ID2]", the ids escaped. */
+static char *
+command_path (const char *collection,
+              const char *id,
+              const char *action,
+              const char *id2)
+{
+  g_autofree char *a = g_uri_escape_string (id, NULL, FALSE);
+  g_autofree char *b = id2 != NULL ? g_uri_escape_string (id2, NULL, FALSE) : NULL;
+
+  return g_strconcat ("/api/v1/", collection, "/", a, "/", action, b != NULL ? "/" : NULL, b, NULL);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *member,
+                   const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+JbCommand *
+jb_client_command_acknowledge (JbClient            *self,
+                               const char          *incident_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  path = command_path ("incidents", incident_id, "acknowledge", NULL);
+  return queue_command (self, "POST", path, NULL, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_assign (JbClient            *self,
+                          const char          *incident_id,
+                          const char          *unit_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (unit_id != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "unit_id", unit_id);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  path = command_path ("incidents", incident_id, "assignments", NULL);
+  return queue_command (self, "POST", path, body, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_unassign (JbClient            *self,
+                            const char          *incident_id,
+                            const char          *unit_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (unit_id != NULL, NULL);
+
+  path = command_path ("incidents", incident_id, "assignments", unit_id);
+  return queue_command (self, "DELETE", path, NULL, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_add_note (JbClient            *self,
+                            const char          *incident_id,
+                            const char          *text,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "text", text);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  path = command_path ("incidents", incident_id, "notes", NULL);
+  return queue_command (self, "POST", path, body, cancellable, callback, user_data);
+}
+
+static JsonNode *
+disposition_body (int         disposition,
+                  const char *note)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  if (disposition >= 0)
+    add_string_member (builder, "disposition", jb_disposition_to_string ((JbDisposition) disposition));
+  /* An empty note is no note. */
+  if (note != NULL && *note != '\0')
+    add_string_member (builder, "note", note);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JbCommand *
+jb_client_command_resolve (JbClient            *self,
+                           const char          *incident_id,
+                           JbDisposition        disposition,
+                           const char          *note,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail ((guint) disposition < JB_DISPOSITION_N, NULL);
+
+  body = disposition_body (disposition, note);
+  path = command_path ("incidents", incident_id, "resolve", NULL);
+  return queue_command (self, "POST", path, body, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_close (JbClient            *self,
+                         const char          *incident_id,
+                         int                  disposition,
+                         const char          *note,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (disposition >= -1 && disposition < JB_DISPOSITION_N, NULL);
+
+  body = disposition_body (disposition, note);
+  path = command_path ("incidents", incident_id, "close", NULL);
+  return queue_command (self, "POST", path, body, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_set_unit_status (JbClient            *self,
+                                   const char          *unit_id,
+                                   JbUnitStatus         status,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (unit_id != NULL, NULL);
+  g_return_val_if_fail ((guint) status < JB_UNIT_STATUS_N, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "status", jb_unit_status_to_string (status));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  path = command_path ("units", unit_id, "status", NULL);
+  return queue_command (self, "POST", path, body, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_create_incident (JbClient            *self,
+                                   JbIncidentType       type,
+                                   guint                priority,
+                                   double               lat,
+                                   double               lon,
+                                   const char          *address,
+                                   const char          *description,
+                                   const char          *venue_name,
+                                   JbIncidentSource     source,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail ((guint) type < JB_INCIDENT_TYPE_N, NULL);
+  g_return_val_if_fail (source == JB_INCIDENT_SOURCE_PHONE || source == JB_INCIDENT_SOURCE_PATROL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "type", jb_incident_type_to_string (type));
+  json_builder_set_member_name (builder, "priority");
+  json_builder_add_int_value (builder, priority);
+  json_builder_set_member_name (builder, "location");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "lat");
+  json_builder_add_double_value (builder, lat);
+  json_builder_set_member_name (builder, "lon");
+  json_builder_add_double_value (builder, lon);
+  json_builder_end_object (builder);
+  if (address != NULL && *address != '\0')
+    add_string_member (builder, "address", address);
+  if (description != NULL && *description != '\0')
+    add_string_member (builder, "description", description);
+  if (venue_name != NULL && *venue_name != '\0')
+    add_string_member (builder, "venue_name", venue_name);
+  add_string_member (builder, "source", jb_incident_source_to_string (source));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  return queue_command (self, "POST", "/api/v1/incidents", body, cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_lookup_pending_command (JbClient   *self,
+                                  const char *id)
+{
+  GListModel *pending;
+
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+
+  if (id == NULL)
+    return NULL;
+
+  pending = G_LIST_MODEL (self->pending);
+  for (guint i = g_list_model_get_n_items (pending); i > 0; i--)
+    {
+      g_autoptr(JbCommand) command = g_list_model_get_item (pending, i - 1);
+
+      if (jb_command_is_pending (command) &&
+          (g_strcmp0 (jb_command_get_target_id (command), id) == 0 ||
+           g_strcmp0 (jb_command_get_unit_id (command), id) == 0))
+        return command;  /* the list still holds it */
+    }
+  return NULL;
 }
 
 JsonNode *
@@ -1210,6 +1687,10 @@ jb_client_dispose (GObject *object)
 
   jb_client_stop (self);
   g_clear_handle_id (&self->command_retry_source, g_source_remove);
+  g_clear_handle_id (&self->watermark_retry_source, g_source_remove);
+  g_clear_handle_id (&self->linger_source, g_source_remove);
+  if (self->awaiting != NULL)
+    g_ptr_array_set_size (self->awaiting, 0);
   /* Queued tasks hold a reference on us, so the queue is empty here. */
   g_warn_if_fail (g_queue_is_empty (&self->commands));
   if (self->pending != NULL)
@@ -1232,6 +1713,7 @@ jb_client_finalize (GObject *object)
   g_clear_object (&self->ws_session);
   g_clear_object (&self->store);
   g_clear_object (&self->pending);
+  g_clear_pointer (&self->awaiting, g_ptr_array_unref);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->user, json_object_unref);
@@ -1332,6 +1814,15 @@ jb_client_class_init (JbClientClass *klass)
 }
 
 void
+_jb_client_set_command_linger (JbClient *self,
+                               guint     linger_ms)
+{
+  g_return_if_fail (JB_IS_CLIENT (self));
+
+  self->linger_ms = linger_ms;
+}
+
+void
 _jb_client_set_liveness_timeout (JbClient *self,
                                  guint     timeout_ms)
 {
@@ -1348,6 +1839,8 @@ jb_client_init (JbClient *self)
   self->store = jb_store_new ();
   self->role = JB_ROLE_N;
   self->pending = g_list_store_new (JB_TYPE_COMMAND);
+  self->awaiting = g_ptr_array_new_with_free_func (g_object_unref);
+  self->linger_ms = COMMAND_LINGER_MS;
   g_queue_init (&self->commands);
   self->session = soup_session_new_with_options ("timeout", REST_TIMEOUT_S,
                                                  "user-agent", "jingbao/" PACKAGE_VERSION " ",

@@ -70,20 +70,93 @@ void               jb_client_stop                 (JbClient             *self);
  * "/api/v1/incidents"). Commands go one at a time in FIFO order, each with
  * its own Idempotency-Key; network failures are retried with the same key.
  * Non-2xx → a JB_ERROR with the server's code and message. The result is
- * the answer's JSON (NULL for an empty body, e.g. 204). The store changes
- * by the resulting event, never by this answer. */
+ * the answer's JSON (NULL for an empty body, e.g. 204) and comes at the
+ * 2xx (the command is then ACCEPTED). The store changes by the resulting
+ * event, never by this answer: the command becomes CONFIRMED when the
+ * store has applied the server's events up to the server's seq at the
+ * time of the answer (the client asks GET /api/v1/health for it), which
+ * needs the event stream (jb_client_start()). Watch JbCommand:state. */
 void               jb_client_command_async        (JbClient             *self,
                                                    const char           *method,
                                                    const char           *path,
                                                    JsonNode             *body,
                                                    GCancellable         *cancellable,
-                                                   GAsyncReadyCallback   callback,
+                                                   GAsyncReadyCallback  callback,
                                                    gpointer              user_data);
 JsonNode          *jb_client_command_finish       (JbClient             *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
-/* GListModel of JbCommand: queued or in flight (removed once answered). */
+/* GListModel of JbCommand: queued, in flight or ACCEPTED, and CONFIRMED or
+ * FAILED ones for 5 s more (so the UI can show "done" or "failed"). */
 GListModel        *jb_client_get_pending_commands (JbClient             *self);
+/* The newest still-pending command (not CONFIRMED nor FAILED) whose target
+ * or unit is @id (an incident or unit id), NULL when none; borrowed. */
+JbCommand         *jb_client_lookup_pending_command (JbClient           *self,
+                                                     const char         *id);
+
+/* The dispatch commands, through the same queue: each builds the path and
+ * body, and finishes with jb_client_command_finish(). They return the
+ * queued command, borrowed (the pending list holds it until it has been
+ * CONFIRMED or FAILED for a while; take a reference to keep it longer). */
+JbCommand *jb_client_command_acknowledge     (JbClient            *self,
+                                              const char          *incident_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JbCommand *jb_client_command_assign          (JbClient            *self,
+                                              const char          *incident_id,
+                                              const char          *unit_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JbCommand *jb_client_command_unassign        (JbClient            *self,
+                                              const char          *incident_id,
+                                              const char          *unit_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JbCommand *jb_client_command_add_note        (JbClient            *self,
+                                              const char          *incident_id,
+                                              const char          *text,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* @note may be NULL or empty (no note). */
+JbCommand *jb_client_command_resolve         (JbClient            *self,
+                                              const char          *incident_id,
+                                              JbDisposition        disposition,
+                                              const char          *note,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* @disposition: a JbDisposition, or -1 for none (allowed once resolved). */
+JbCommand *jb_client_command_close           (JbClient            *self,
+                                              const char          *incident_id,
+                                              int                  disposition,
+                                              const char          *note,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JbCommand *jb_client_command_set_unit_status (JbClient            *self,
+                                              const char          *unit_id,
+                                              JbUnitStatus         status,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* @source: PHONE or PATROL. Empty or NULL strings are left out. The
+ * command's target id becomes the new incident's id once ACCEPTED. */
+JbCommand *jb_client_command_create_incident (JbClient            *self,
+                                              JbIncidentType       type,
+                                              guint                priority,
+                                              double               lat,
+                                              double               lon,
+                                              const char          *address,
+                                              const char          *description,
+                                              const char          *venue_name,
+                                              JbIncidentSource     source,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 
 /* GET @path (with query, e.g. "/api/v1/incidents?status=closed&q=KTV"),
  * outside the command queue. */

@@ -6,7 +6,10 @@
 
 #include "jb-command-private.h"
 
+#include <string.h>
+
 #include "jb-enum-types.h"
+#include "jb-json.h"
 
 struct _JbCommand
 {
@@ -20,6 +23,14 @@ struct _JbCommand
   guint           attempts;
   gint64          queued_at;
   char           *error_message;
+  GError         *error;
+  JsonNode       *answer;
+  gint64          finished_at;
+  JbCommandTarget target_kind;
+  char           *target_id;
+  char           *unit_id;
+  guint64         accept_serial;
+  gint64          confirm_seq;
 };
 
 G_DEFINE_FINAL_TYPE (JbCommand, jb_command, G_TYPE_OBJECT)
@@ -32,10 +43,69 @@ enum {
   PROP_STATE,
   PROP_ATTEMPTS,
   PROP_ERROR_MESSAGE,
+  PROP_TARGET_ID,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The path's segments after /api/v1, unescaped, without the query. */
+static char **
+path_segments (const char *path)
+{
+  g_autofree char *bare = g_strndup (path, strcspn (path, "?#"));
+  g_auto(GStrv) parts = g_strsplit (bare, "/", -1);
+  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  guint skip = 0;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *segment;
+
+      if (parts[i][0] == '\0')
+        continue;
+      /* "api", "v1" */
+      if (out->len == 0 && skip < 2 && g_str_equal (parts[i], skip == 0 ? "api" : "v1"))
+        {
+          skip++;
+          continue;
+        }
+      segment = g_uri_unescape_string (parts[i], NULL);
+      g_ptr_array_add (out, segment != NULL ? segment : g_strdup (parts[i]));
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+parse_target (JbCommand *self)
+{
+  g_auto(GStrv) seg = path_segments (self->path);
+  guint n = g_strv_length (seg);
+
+  if (n >= 1 && g_str_equal (seg[0], "incidents"))
+    {
+      self->target_kind = JB_COMMAND_TARGET_INCIDENT;
+      if (n >= 2)
+        self->target_id = g_strdup (seg[1]);
+      if (n >= 3 && g_str_equal (seg[2], "assignments"))
+        {
+          const char *unit_id = NULL;
+
+          if (n >= 4)
+            self->unit_id = g_strdup (seg[3]);
+          else if (self->body != NULL && JSON_NODE_HOLDS_OBJECT (self->body) &&
+                   jb_json_get_string (json_node_get_object (self->body), "unit_id", FALSE, &unit_id, NULL))
+            self->unit_id = g_strdup (unit_id);
+        }
+    }
+  else if (n >= 2 && g_str_equal (seg[0], "units"))
+    {
+      self->target_kind = JB_COMMAND_TARGET_UNIT;
+      self->target_id = g_strdup (seg[1]);
+      self->unit_id = g_strdup (seg[1]);
+    }
+}
 
 JbCommand *
 jb_command_new (const char *method,
@@ -53,6 +123,8 @@ jb_command_new (const char *method,
   self->body = body != NULL ? json_node_ref (body) : NULL;
   self->idempotency_key = g_uuid_string_random ();
   self->queued_at = g_get_monotonic_time ();
+  self->confirm_seq = -1;
+  parse_target (self);
   return self;
 }
 
@@ -66,6 +138,10 @@ jb_command_finalize (GObject *object)
   g_clear_pointer (&self->body, json_node_unref);
   g_clear_pointer (&self->idempotency_key, g_free);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->answer, json_node_unref);
+  g_clear_pointer (&self->target_id, g_free);
+  g_clear_pointer (&self->unit_id, g_free);
 
   G_OBJECT_CLASS (jb_command_parent_class)->finalize (object);
 }
@@ -86,6 +162,7 @@ jb_command_get_property (GObject    *object,
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_ATTEMPTS: g_value_set_uint (value, self->attempts); break;
     case PROP_ERROR_MESSAGE: g_value_set_string (value, self->error_message); break;
+    case PROP_TARGET_ID: g_value_set_string (value, self->target_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -106,6 +183,7 @@ jb_command_class_init (JbCommandClass *klass)
                                               JB_COMMAND_STATE_QUEUED, flags);
   properties[PROP_ATTEMPTS] = g_param_spec_uint ("attempts", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, flags);
+  properties[PROP_TARGET_ID] = g_param_spec_string ("target-id", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -197,4 +275,124 @@ _jb_command_set_error_message (JbCommand  *self,
   g_free (self->error_message);
   self->error_message = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+const GError *
+jb_command_get_error (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), NULL);
+  return self->error;
+}
+
+gboolean
+jb_command_is_pending (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), FALSE);
+  return self->state != JB_COMMAND_STATE_CONFIRMED && self->state != JB_COMMAND_STATE_FAILED;
+}
+
+gint64
+jb_command_get_finished_at (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), 0);
+  return self->finished_at;
+}
+
+JsonNode *
+jb_command_get_answer (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), NULL);
+  return self->answer;
+}
+
+JbCommandTarget
+jb_command_get_target_kind (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), JB_COMMAND_TARGET_NONE);
+  return self->target_kind;
+}
+
+const char *
+jb_command_get_target_id (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), NULL);
+  return self->target_id;
+}
+
+const char *
+jb_command_get_unit_id (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), NULL);
+  return self->unit_id;
+}
+
+void
+_jb_command_fail (JbCommand    *self,
+                  const GError *error)
+{
+  g_return_if_fail (error != NULL);
+
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
+  self->finished_at = g_get_monotonic_time ();
+  _jb_command_set_error_message (self, error->message);
+  _jb_command_set_state (self, JB_COMMAND_STATE_FAILED);
+}
+
+void
+_jb_command_accept (JbCommand *self,
+                    JsonNode  *answer)
+{
+  g_clear_pointer (&self->answer, json_node_unref);
+  if (answer != NULL)
+    self->answer = json_node_ref (answer);
+
+  /* A new incident: from now on it has an id. */
+  if (self->target_id == NULL && self->target_kind != JB_COMMAND_TARGET_NONE &&
+      answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      const char *id = NULL;
+
+      if (jb_json_get_string (json_node_get_object (answer), "id", FALSE, &id, NULL) && id != NULL)
+        {
+          self->target_id = g_strdup (id);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TARGET_ID]);
+        }
+    }
+
+  _jb_command_set_error_message (self, NULL);
+  _jb_command_set_state (self, JB_COMMAND_STATE_ACCEPTED);
+}
+
+void
+_jb_command_confirm (JbCommand *self)
+{
+  self->finished_at = g_get_monotonic_time ();
+  _jb_command_set_state (self, JB_COMMAND_STATE_CONFIRMED);
+}
+
+guint64
+_jb_command_get_accept_serial (JbCommand *self)
+{
+  return self->accept_serial;
+}
+
+void
+_jb_command_set_accept_serial (JbCommand *self,
+                               guint64    serial)
+{
+  self->accept_serial = serial;
+}
+
+gint64
+_jb_command_get_confirm_seq (JbCommand *self)
+{
+  return self->confirm_seq;
+}
+
+void
+_jb_command_set_confirm_seq (JbCommand *self,
+                             gint64     seq)
+{
+  self->confirm_seq = seq;
 }

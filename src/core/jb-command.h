@@ -8,14 +8,30 @@
 
 G_BEGIN_DECLS
 
+/* QUEUED → SENDING (→ RETRYING → SENDING …) → ACCEPTED → CONFIRMED, or
+ * FAILED from any state before ACCEPTED. A command is pending until it is
+ * CONFIRMED or FAILED (jb_command_is_pending()). */
 typedef enum
 {
-  JB_COMMAND_STATE_QUEUED,    /* waiting for the ones before it */
-  JB_COMMAND_STATE_SENDING,   /* on the wire */
-  JB_COMMAND_STATE_RETRYING,  /* network failure: will resend, same key */
-  JB_COMMAND_STATE_DONE,      /* 2xx */
-  JB_COMMAND_STATE_FAILED,    /* error answer, or out of retries */
+  JB_COMMAND_STATE_QUEUED,     /* waiting for the ones before it */
+  JB_COMMAND_STATE_SENDING,    /* sent, on the wire */
+  JB_COMMAND_STATE_RETRYING,   /* network failure: will resend, same key */
+  JB_COMMAND_STATE_ACCEPTED,   /* 2xx: done on the server, its event not yet applied */
+  JB_COMMAND_STATE_FAILED,     /* error answer, or out of retries (see get_error) */
+  JB_COMMAND_STATE_CONFIRMED,  /* the store has applied the server's event(s) */
 } JbCommandState;
+
+/* Earlier names. */
+#define JB_COMMAND_STATE_DONE JB_COMMAND_STATE_ACCEPTED
+#define JB_COMMAND_STATE_SENT JB_COMMAND_STATE_SENDING
+
+/* What a command is about, from its path. */
+typedef enum
+{
+  JB_COMMAND_TARGET_NONE,
+  JB_COMMAND_TARGET_INCIDENT,  /* /api/v1/incidents[/{id}/…] */
+  JB_COMMAND_TARGET_UNIT,      /* /api/v1/units/{id}/… */
+} JbCommandTarget;
 
 #define JB_TYPE_COMMAND (jb_command_get_type ())
 
@@ -35,7 +51,29 @@ JbCommandState  jb_command_get_state           (JbCommand   *self);
 guint           jb_command_get_attempts        (JbCommand   *self);
 /* Monotonic µs when queued. */
 gint64          jb_command_get_queued_at       (JbCommand   *self);
-/* The last error's message, NULL when none. */
+/* The last error's message, NULL when none (also set while RETRYING). */
 const char     *jb_command_get_error_message   (JbCommand   *self);
+
+/* FAILED: the error (JB_ERROR with the server's code, JB_ERROR_NETWORK
+ * when out of retries, G_IO_ERROR_CANCELLED); NULL in any other state. */
+const GError   *jb_command_get_error           (JbCommand   *self);
+/* Neither CONFIRMED nor FAILED: the UI shows it as pending. */
+gboolean        jb_command_is_pending          (JbCommand   *self);
+/* Monotonic µs when it became CONFIRMED or FAILED, 0 before. */
+gint64          jb_command_get_finished_at     (JbCommand   *self);
+/* The 2xx answer's JSON (borrowed; NULL before ACCEPTED or for an empty
+ * answer). */
+JsonNode       *jb_command_get_answer          (JbCommand   *self);
+
+JbCommandTarget jb_command_get_target_kind     (JbCommand   *self);
+/* The incident or unit id of the path ("/api/v1/incidents/ID/assign…",
+ * "/api/v1/units/ID/status"). Creating an incident has none until the
+ * server accepted it; then it is the new incident's id ("target-id" is
+ * notified). NULL when none. */
+const char     *jb_command_get_target_id       (JbCommand   *self);
+/* The unit a command concerns besides its target: the unit of an
+ * assignment (body "unit_id" or the path's last segment) or the target of
+ * a unit command; NULL when none. */
+const char     *jb_command_get_unit_id         (JbCommand   *self);
 
 G_END_DECLS
