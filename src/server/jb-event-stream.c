@@ -61,15 +61,21 @@ is_open (JbEventStream *self)
          soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN;
 }
 
-static void
+/* A send can fail the connection on the spot (peer gone): every send
+ * checks the state again. Returns FALSE when the stream is closed. */
+static gboolean
 send_frame (JbEventStream *self,
             const char    *frame)
 {
   gsize len = strlen (frame);
 
+  if (!is_open (self))
+    return FALSE;
+
   /* Server frames are unmasked: 2, 4 or 10 header bytes. */
   self->queued += len + (len < 126 ? 2 : len < 65536 ? 4 : 10);
   soup_websocket_connection_send_text (self->connection, frame);
+  return TRUE;
 }
 
 static void
@@ -109,8 +115,8 @@ event_cb (JbDispatch    *dispatch,
       close_with (self, CLOSE_SLOW_CONSUMER, "slow_consumer");
       return;
     }
-  send_frame (self, frame);
-  self->last_sent = seq;
+  if (send_frame (self, frame))
+    self->last_sent = seq;
 }
 
 static gint64
@@ -144,7 +150,8 @@ replay_cb (gpointer user_data)
     }
   for (guint i = 0; i < frames->len; i++)
     {
-      send_frame (self, g_ptr_array_index (frames, i));
+      if (!send_frame (self, g_ptr_array_index (frames, i)))
+        return G_SOURCE_REMOVE;
       self->last_sent = frame_seq (g_ptr_array_index (frames, i));
     }
   /* Everything is on the main loop: nothing was committed between this
