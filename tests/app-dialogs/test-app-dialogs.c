@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <math.h>
 
 #include "jb-client.h"
@@ -754,17 +756,306 @@ test_roster (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Accessible names: every control in every widget, filled as in use. */
+
+static const GtkAccessibleRole control_roles[] = {
+  GTK_ACCESSIBLE_ROLE_BUTTON,
+  GTK_ACCESSIBLE_ROLE_CHECKBOX,
+  GTK_ACCESSIBLE_ROLE_RADIO,
+  GTK_ACCESSIBLE_ROLE_SWITCH,
+  GTK_ACCESSIBLE_ROLE_TEXT_BOX,
+  GTK_ACCESSIBLE_ROLE_SEARCH_BOX,
+  GTK_ACCESSIBLE_ROLE_SPIN_BUTTON,
+  GTK_ACCESSIBLE_ROLE_COMBO_BOX,
+  GTK_ACCESSIBLE_ROLE_LIST,
+  GTK_ACCESSIBLE_ROLE_GRID,
+  GTK_ACCESSIBLE_ROLE_TREE_GRID,
+  GTK_ACCESSIBLE_ROLE_GROUP,
+  GTK_ACCESSIBLE_ROLE_IMG,
+};
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget));
+
+  /* Plain boxes are groups too: only our cards are groups that matter. */
+  if (role == GTK_ACCESSIBLE_ROLE_GROUP)
+    return JB_IS_ROSTER_CARD (widget);
+
+  for (guint i = 0; i < G_N_ELEMENTS (control_roles); i++)
+    if (role == control_roles[i])
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+shows_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (accessible);
+
+  return gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+         (role != GTK_ACCESSIBLE_ROLE_IMG && role != GTK_ACCESSIBLE_ROLE_LIST &&
+          role != GTK_ACCESSIBLE_ROLE_GRID && role != GTK_ACCESSIBLE_ROLE_TREE_GRID &&
+          role != GTK_ACCESSIBLE_ROLE_GROUP && shows_text (widget));
+}
+
+static void
+check_tree (GtkWidget *widget,
+            GString   *unnamed,
+            guint     *n_checked,
+            gboolean   in_row)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+
+  /* An icon inside a row or a button decorates what it says. */
+  if (in_row && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_IMG)
+    return;
+
+  if (is_control (widget))
+    {
+      (*n_checked)++;
+      if (!has_name (widget))
+        g_string_append_printf (unnamed, " %s(in %s)", G_OBJECT_TYPE_NAME (widget),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+    }
+
+  /* The inner parts of a menu button, a drop-down, a combo row or a
+   * column view (its list, the selected value) are named by it. */
+  if (GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || ADW_IS_COMBO_ROW (widget) ||
+      GTK_IS_COLUMN_VIEW (widget))
+    return;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_tree (child, unnamed, n_checked,
+                in_row || GTK_IS_LIST_BOX_ROW (widget) || GTK_IS_BUTTON (widget) ||
+                GTK_IS_FLOW_BOX_CHILD (widget) || GTK_IS_COLUMN_VIEW (widget));
+}
+
+static void
+assert_all_named (GtkWidget  *widget,
+                  guint       min_checked)
+{
+  g_autoptr(GString) unnamed = g_string_new (NULL);
+  guint n_checked = 0;
+
+  check_tree (widget, unnamed, &n_checked, FALSE);
+  g_test_message ("%s: checked %u controls", G_OBJECT_TYPE_NAME (widget), n_checked);
+  g_assert_cmpuint (n_checked, >=, min_checked);
+  g_assert_cmpstr (unnamed->str, ==, "");
+}
+
+static void
+test_accessible (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *closed_id = create_incident (fixture,
+                                                "{\"type\": \"fire\", \"priority\": 1, "
+                                                "\"location\": {\"lat\": 28.2089, \"lon\": 112.9807}, "
+                                                "\"venue_name\": \"欢唱KTV\"}");
+  g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s/close", closed_id);
+  g_autofree char *open_id = create_incident (fixture,
+                                              "{\"type\": \"fight\", \"priority\": 2, "
+                                              "\"location\": {\"lat\": 28.2050, \"lon\": 112.9870}}");
+  g_autoptr(JbTestResponse) response = NULL;
+  g_autofree char *id = NULL;
+  JbNewIncidentDialog *dialog;
+  JbCloseIncidentDialog *close_dialog;
+  JbHistoryWindow *history;
+  GtkWidget *window;
+
+  response = jb_test_request (fixture->server, "POST", path, fixture->bearer, NULL,
+                              "{\"disposition\": \"false_alarm\"}");
+  g_assert_cmpuint (response->status, ==, 200);
+  wait_in_store (fixture, open_id);
+
+  dialog = open_new_incident_dialog (fixture, &id);
+  jb_new_incident_dialog_search_place (dialog, "KTV");
+  jb_new_incident_dialog_set_coordinates_text (dialog, "1, 2, 3");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
+  spin (200);
+  assert_all_named (GTK_WIDGET (dialog), 10);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  close_dialog = jb_close_incident_dialog_new (fixture->client, open_id, JB_CLOSE_INCIDENT_MODE_RESOLVE);
+  gtk_window_present (GTK_WINDOW (close_dialog));
+  spin (200);
+  assert_all_named (GTK_WIDGET (close_dialog), 5);
+  gtk_window_destroy (GTK_WINDOW (close_dialog));
+
+  history = jb_history_window_new (fixture->client);
+  gtk_window_present (GTK_WINDOW (history));
+  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_history_window_get_results (history)), ==, 1);
+  spin (200);
+  assert_all_named (GTK_WIDGET (history), 6);
+  gtk_window_destroy (GTK_WINDOW (history));
+
+  window = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), "roster");
+  gtk_window_set_child (GTK_WINDOW (window), jb_roster_panel_new (fixture->client));
+  gtk_window_present (GTK_WINDOW (window));
+  spin (200);
+  assert_all_named (window, 7);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The same widgets in Chinese, for a person to look at (run with
+ * JB_TEST_LANGUAGE=zh_CN: the lead's po/zh_CN.po plus this folder's
+ * fragment, compiled at start-up). Asserts only that each is drawn. */
+
+static void
+test_zh_screens (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *closed_id = create_incident (fixture,
+                                                "{\"type\": \"harassment\", \"priority\": 2, "
+                                                "\"location\": {\"lat\": 28.2089, \"lon\": 112.9807}, "
+                                                "\"venue_name\": \"欢唱KTV\", \"address\": \"开福区清水塘路69号\", "
+                                                "\"description\": \"包厢内有人骚扰服务员\"}");
+  g_autofree char *open_id = create_incident (fixture,
+                                              "{\"type\": \"fight\", \"priority\": 1, "
+                                              "\"location\": {\"lat\": 28.2050, \"lon\": 112.9870}, "
+                                              "\"venue_name\": \"和平里小区\", \"address\": \"开福区清水塘路12号\"}");
+  g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s/close", closed_id);
+  g_autoptr(JbTestResponse) response = NULL;
+  g_autofree char *id = NULL;
+  JbNewIncidentDialog *dialog;
+  JbCloseIncidentDialog *close_dialog;
+  JbHistoryWindow *history;
+  GtkWidget *window;
+
+  response = jb_test_request (fixture->server, "POST", path, fixture->bearer, NULL,
+                              "{\"disposition\": \"resolved_on_scene\", \"note\": \"保安已劝离\"}");
+  g_assert_cmpuint (response->status, ==, 200);
+  wait_in_store (fixture, open_id);
+
+  dialog = open_new_incident_dialog (fixture, &id);
+  jb_new_incident_dialog_search_place (dialog, "欢唱");
+  jb_new_incident_dialog_set_incident_type (dialog, JB_INCIDENT_TYPE_FIGHT);
+  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-zh_CN.png");
+  jb_new_incident_dialog_set_coordinates_text (dialog, "112.9870, 28.2301");
+  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-bad-coordinates-zh_CN.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  if (jb_client_get_role (fixture->client) == JB_ROLE_DUTY_OFFICER)
+    {
+      dialog = open_new_incident_dialog (fixture, &id);
+      jb_new_incident_dialog_set_location (dialog, 28.348, 113.001);
+      gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
+      g_assert_true (wait_for (not_pending_new, dialog, 20));
+      g_assert_nonnull (jb_new_incident_dialog_get_error (dialog));
+      g_test_message ("403 reads: %s", jb_new_incident_dialog_get_error (dialog));
+      save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-403-zh_CN.png");
+      gtk_window_destroy (GTK_WINDOW (dialog));
+
+      window = gtk_window_new ();
+      gtk_window_set_child (GTK_WINDOW (window), jb_roster_panel_new (fixture->client));
+      gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
+      gtk_window_present (GTK_WINDOW (window));
+      save_png (window, "test-app-dialogs-roster-zh_CN.png");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  close_dialog = jb_close_incident_dialog_new (fixture->client, open_id, JB_CLOSE_INCIDENT_MODE_RESOLVE);
+  gtk_window_present (GTK_WINDOW (close_dialog));
+  jb_close_incident_dialog_set_disposition (close_dialog, JB_DISPOSITION_ARRESTED);
+  save_png (GTK_WIDGET (close_dialog), "test-app-dialogs-resolve-zh_CN.png");
+  gtk_window_destroy (GTK_WINDOW (close_dialog));
+
+  history = jb_history_window_new (fixture->client);
+  gtk_window_set_default_size (GTK_WINDOW (history), 1600, 900);
+  gtk_window_present (GTK_WINDOW (history));
+  g_assert_true (wait_for (history_idle, history, 20));
+  jb_history_window_select (history, 0);
+  save_png (GTK_WIDGET (history), "test-app-dialogs-history-zh_CN.png");
+  gtk_window_destroy (GTK_WINDOW (history));
+}
+
+/* Compiles po/zh_CN.po plus the dialogs' fragment into a temporary
+ * locale directory; FALSE when gettext's tools are missing. */
+static gboolean
+prepare_zh_catalog (void)
+{
+  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
+  g_autofree char *main_po = g_build_filename (srcdir, "..", "..", "po", "zh_CN.po", NULL);
+  g_autofree char *fragment = g_build_filename (srcdir, "..", "..", "src", "app", "dialogs", "zh_CN-dialogs.po", NULL);
+  g_autofree char *root = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "locale", NULL);
+  g_autofree char *dir = g_build_filename (root, "zh_CN", "LC_MESSAGES", NULL);
+  g_autofree char *merged = g_build_filename (root, "zh_CN.po", NULL);
+  g_autofree char *mo = g_build_filename (dir, GETTEXT_PACKAGE ".mo", NULL);
+  const char *msgcat[] = { "msgcat", "--use-first", "-o", merged, main_po, fragment, NULL };
+  const char *msgfmt[] = { "msgfmt", "-o", mo, merged, NULL };
+  int status = 0;
+
+  g_mkdir_with_parents (dir, 0755);
+  if (!g_spawn_sync (NULL, (char **) msgcat, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL) ||
+      !g_spawn_sync (NULL, (char **) msgfmt, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    return FALSE;
+
+  bindtextdomain (GETTEXT_PACKAGE, root);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* As main.c does: _() and the templates use the default domain. */
+  textdomain (GETTEXT_PACKAGE);
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LANGUAGE", "C", TRUE);
+  gboolean zh = g_strcmp0 (g_getenv ("JB_TEST_LANGUAGE"), "zh_CN") == 0;
+
+  g_setenv ("LANGUAGE", zh ? "zh_CN" : "C", TRUE);
+  if (zh)
+    g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init() asks for en_US.UTF-8, which may not exist: then the
+   * locale is "C", in which gettext ignores LANGUAGE. */
+  setlocale (LC_ALL, "C.UTF-8");
   /* Criticals stay fatal; warnings are not: without a session bus GTK
    * warns that it cannot reach portals, which is not ours to fix. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   adw_init ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_PREFER_DARK);
+
+  if (zh)
+    {
+      if (!prepare_zh_catalog ())
+        {
+          g_test_message ("msgcat/msgfmt not found: no Chinese screenshots");
+          return 77;
+        }
+      g_test_add ("/app-dialogs/zh_CN/dispatcher", Fixture, NULL,
+                  fixture_set_up, test_zh_screens, fixture_tear_down);
+      g_test_add ("/app-dialogs/zh_CN/duty-officer", Fixture, "qingshuitang",
+                  fixture_set_up, test_zh_screens, fixture_tear_down);
+      return g_test_run ();
+    }
 
   g_test_add ("/app-dialogs/new-incident/coordinates", Fixture, NULL,
               fixture_set_up, test_new_incident_coordinates, fixture_tear_down);
@@ -780,6 +1071,8 @@ main (int   argc,
               fixture_set_up, test_history, fixture_tear_down);
   g_test_add ("/app-dialogs/roster", Fixture, "qingshuitang",
               fixture_set_up, test_roster, fixture_tear_down);
+  g_test_add ("/app-dialogs/accessible", Fixture, NULL,
+              fixture_set_up, test_accessible, fixture_tear_down);
 
   return g_test_run ();
 }
