@@ -550,7 +550,7 @@ authenticate_token (JbDispatch  *self,
 {
   g_autofree char *username = NULL;
   const char *role;
-  int role_value;
+  JbRole role_value;
 
   if (token == NULL || *token == '\0' || strlen (token) > 256)
     return unauthorized (error, "A valid session token is required.");
@@ -562,9 +562,9 @@ authenticate_token (JbDispatch  *self,
   if (req->user == NULL)
     return unauthorized (error, "The session's user no longer exists.");
   role = _jb_member_string (req->user, "role");
-  if (!jb_role_from_string (role, (JbRole *) &role_value))
+  if (!jb_role_from_string (role, &role_value))
     return unauthorized (error, "The session's user has no valid role.");
-  req->role = (JbRole) role_value;
+  req->role = role_value;
   req->username = _jb_member_string (req->user, "username");
   req->user_station_id = _jb_member_string (req->user, "station_id");
   return TRUE;
@@ -887,6 +887,27 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->answer_text, g_free);
 }
 
+/* The JSON error body for @error (never NULL; anything but a JB_ERROR is
+ * an internal error and logged). */
+static char *
+error_answer (const char  *method,
+              const char  *path,
+              GError     **error,
+              guint       *out_status)
+{
+  if (*error == NULL)
+    g_set_error_literal (error, JB_ERROR, JB_ERROR_INTERNAL, "The request failed.");
+  if ((*error)->domain != JB_ERROR)
+    {
+      (*error)->domain = JB_ERROR;
+      (*error)->code = JB_ERROR_INTERNAL;
+    }
+  if ((*error)->code == JB_ERROR_INTERNAL)
+    g_warning ("%s %s failed: %s", method, path, (*error)->message);
+  *out_status = jb_error_code_http_status ((JbErrorCode) (*error)->code);
+  return jb_json_error_body (*error);
+}
+
 GBytes *
 jb_dispatch_handle (JbDispatch  *self,
                     const char  *method,
@@ -903,6 +924,7 @@ jb_dispatch_handle (JbDispatch  *self,
   g_autofree char *text = NULL;
   gboolean replayed = FALSE;
   const Route *route;
+  gsize len;
 
   g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
   g_return_val_if_fail (method != NULL && path != NULL && out_status != NULL, NULL);
@@ -919,20 +941,7 @@ jb_dispatch_handle (JbDispatch  *self,
   if (out_headers != NULL)
     *out_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (text == NULL)
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, JB_ERROR, JB_ERROR_INTERNAL, "The request failed.");
-      if (error->domain != JB_ERROR)
-        {
-          g_warning ("%s %s: %s", method, path, error->message);
-          error->domain = JB_ERROR;
-          error->code = JB_ERROR_INTERNAL;
-        }
-      if (error->code == JB_ERROR_INTERNAL)
-        g_warning ("%s %s failed: %s", method, path, error->message);
-      *out_status = jb_error_code_http_status ((JbErrorCode) error->code);
-      text = jb_json_error_body (error);
-    }
+    text = error_answer (method, path, &error, out_status);
   else
     {
       *out_status = req.status != 0 ? req.status : 200;
@@ -943,10 +952,8 @@ jb_dispatch_handle (JbDispatch  *self,
 
   if (*text == '\0')
     return NULL;
-  {
-    gsize len = strlen (text);
-    return g_bytes_new_take (g_steal_pointer (&text), len);
-  }
+  len = strlen (text);
+  return g_bytes_new_take (g_steal_pointer (&text), len);
 }
 
 /* Config */
