@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jb-core.h"
+#include "jb-client-private.h"
 #include "jb-test-server.h"
 
 #define WAIT_MS 30000
@@ -401,6 +402,360 @@ test_reconnect (void)
   finish (&client, server);
 }
 
+/* Command confirmation */
+
+static gboolean
+command_finished (gpointer data)
+{
+  return !jb_command_is_pending (data);
+}
+
+static gboolean
+command_accepted (gpointer data)
+{
+  return jb_command_get_state (data) == JB_COMMAND_STATE_ACCEPTED || command_finished (data);
+}
+
+/* Waits until @command is CONFIRMED (fails on FAILED, with its error). */
+static void
+wait_confirmed (JbCommand *command)
+{
+  g_assert_true (wait_for (command_finished, command, WAIT_MS));
+  if (jb_command_get_state (command) != JB_COMMAND_STATE_CONFIRMED)
+    g_error ("%s %s: %s", jb_command_get_method (command), jb_command_get_path (command),
+             jb_command_get_error_message (command) ? jb_command_get_error_message (command) : "not confirmed");
+}
+
+static gboolean
+dropped_from (GListModel *model,
+              JbCommand  *command)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(JbCommand) item = g_list_model_get_item (model, i);
+
+      if (item == command)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GListModel *pending;
+  JbCommand  *command;
+} DropWait;
+
+static gboolean
+command_dropped (gpointer data)
+{
+  DropWait *w = data;
+
+  return dropped_from (w->pending, w->command);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+run_for (guint ms)
+{
+  wait_for (never, NULL, ms);
+}
+
+/* What the store looked like at each state change of a command. */
+typedef struct
+{
+  JbStore *store;
+  GArray  *states;    /* JbCommandState */
+  GArray  *seqs;      /* the store's seq then */
+  GArray  *statuses;  /* the target incident's status then, -1 when unknown */
+} Recorder;
+
+static void
+recorder_init (Recorder *r,
+               JbStore  *store)
+{
+  r->store = store;
+  r->states = g_array_new (FALSE, FALSE, sizeof (int));
+  r->seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  r->statuses = g_array_new (FALSE, FALSE, sizeof (int));
+}
+
+static void
+recorder_clear (Recorder *r)
+{
+  g_array_unref (r->states);
+  g_array_unref (r->seqs);
+  g_array_unref (r->statuses);
+}
+
+static void
+state_notified_cb (JbCommand  *command,
+                   GParamSpec *pspec,
+                   Recorder   *r)
+{
+  int state = jb_command_get_state (command);
+  gint64 seq = jb_store_get_seq (r->store);
+  JbIncident *incident = jb_store_lookup_incident (r->store, jb_command_get_target_id (command));
+  int status = incident != NULL ? (int) jb_incident_get_status (incident) : -1;
+
+  g_array_append_val (r->states, state);
+  g_array_append_val (r->seqs, seq);
+  g_array_append_val (r->statuses, status);
+}
+
+static int
+recorded (GArray *array,
+          guint   i)
+{
+  g_assert_cmpuint (i, <, array->len);
+  return g_array_index (array, int, i);
+}
+
+/* A command is CONFIRMED only once the store shows its change: recorded at
+ * each state change, and with the event stream held back (the client
+ * stopped) until it is let through. */
+static void
+test_command_confirmation (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = live_client (server);
+  JbStore *store = jb_client_get_store (client);
+  GListModel *pending = jb_client_get_pending_commands (client);
+  g_autoptr(JbCommand) create = NULL;
+  g_autoptr(JbCommand) ack = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *id = NULL;
+  Recorder r;
+
+  _jb_client_set_command_linger (client, 300);
+  recorder_init (&r, store);
+
+  /* Create: SENDING, ACCEPTED, CONFIRMED; at CONFIRMED the incident is in
+   * the store. */
+  create = g_object_ref (jb_client_command_create_incident (client, JB_INCIDENT_TYPE_FIGHT, 2, 28.25, 112.99,
+                                                            "开福区测试路2号", "confirm me", NULL,
+                                                            JB_INCIDENT_SOURCE_PHONE, NULL,
+                                                            store_result_cb, &result));
+  g_signal_connect (create, "notify::state", G_CALLBACK (state_notified_cb), &r);
+  /* The queue was empty: it went out at once. */
+  g_assert_cmpint (jb_command_get_state (create), ==, JB_COMMAND_STATE_SENDING);
+  g_assert_true (jb_command_is_pending (create));
+  g_assert_true (jb_client_lookup_pending_command (client, NULL) == NULL);
+  answer = jb_client_command_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  id = g_strdup (json_object_get_string_member (json_node_get_object (answer), "id"));
+  g_assert_cmpstr (jb_command_get_target_id (create), ==, id);
+  g_assert_true (jb_command_get_answer (create) == answer);
+  wait_confirmed (create);
+
+  g_assert_cmpuint (r.states->len, ==, 2);
+  g_assert_cmpint (recorded (r.states, 0), ==, JB_COMMAND_STATE_ACCEPTED);
+  g_assert_cmpint (recorded (r.states, 1), ==, JB_COMMAND_STATE_CONFIRMED);
+  g_assert_cmpint (recorded (r.statuses, 1), ==, JB_INCIDENT_STATUS_NEW);
+  g_assert_cmpint (g_array_index (r.seqs, gint64, 1), >=, g_array_index (r.seqs, gint64, 0));
+  g_signal_handlers_disconnect_by_data (create, &r);
+  g_clear_object (&result);
+  g_clear_pointer (&answer, json_node_unref);
+
+  /* Finished commands linger in the list, then leave it. */
+  {
+    DropWait w = { pending, create };
+
+    g_assert_false (dropped_from (pending, create));
+    g_assert_true (wait_for (command_dropped, &w, WAIT_MS));
+  }
+
+  /* Hold the event stream: the answer comes, the event does not. */
+  jb_client_stop (client);
+  g_array_set_size (r.states, 0);
+  g_array_set_size (r.statuses, 0);
+  g_array_set_size (r.seqs, 0);
+  ack = g_object_ref (jb_client_command_acknowledge (client, id, NULL, store_result_cb, &result));
+  g_signal_connect (ack, "notify::state", G_CALLBACK (state_notified_cb), &r);
+  g_assert_true (jb_client_lookup_pending_command (client, id) == ack);
+  answer = jb_client_command_finish (client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "status"), ==, "acknowledged");
+  g_assert_true (wait_for (command_accepted, ack, WAIT_MS));
+  run_for (500);
+  g_assert_cmpint (jb_command_get_state (ack), ==, JB_COMMAND_STATE_ACCEPTED);
+  g_assert_cmpint (jb_incident_get_status (jb_store_lookup_incident (store, id)), ==, JB_INCIDENT_STATUS_NEW);
+  g_assert_true (jb_client_lookup_pending_command (client, id) == ack);
+
+  /* Let it through. */
+  jb_client_start (client);
+  wait_confirmed (ack);
+  g_assert_cmpuint (r.states->len, ==, 2);
+  g_assert_cmpint (recorded (r.states, 0), ==, JB_COMMAND_STATE_ACCEPTED);
+  g_assert_cmpint (recorded (r.statuses, 0), ==, JB_INCIDENT_STATUS_NEW);
+  g_assert_cmpint (recorded (r.states, 1), ==, JB_COMMAND_STATE_CONFIRMED);
+  g_assert_cmpint (recorded (r.statuses, 1), ==, JB_INCIDENT_STATUS_ACKNOWLEDGED);
+  g_assert_cmpint (g_array_index (r.seqs, gint64, 1), >, g_array_index (r.seqs, gint64, 0));
+  g_assert_null (jb_client_lookup_pending_command (client, id));
+  g_signal_handlers_disconnect_by_data (ack, &r);
+  g_clear_object (&result);
+  g_clear_pointer (&answer, json_node_unref);
+
+  /* 409: FAILED with the server's code, listed for a while too. */
+  {
+    g_autoptr(JbCommand) again = g_object_ref (jb_client_command_acknowledge (client, id, NULL,
+                                                                              store_result_cb, &result));
+    DropWait w = { pending, again };
+
+    answer = jb_client_command_finish (client, wait_result (&result), &error);
+    g_assert_error (error, JB_ERROR, JB_ERROR_CONFLICT);
+    g_assert_null (answer);
+    g_assert_cmpint (jb_command_get_state (again), ==, JB_COMMAND_STATE_FAILED);
+    g_assert_error ((GError *) jb_command_get_error (again), JB_ERROR, JB_ERROR_CONFLICT);
+    g_assert_cmpstr (jb_command_get_error_message (again), ==, error->message);
+    g_assert_null (jb_client_lookup_pending_command (client, id));
+    g_assert_false (dropped_from (pending, again));
+    g_assert_true (wait_for (command_dropped, &w, WAIT_MS));
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
+
+  /* 403: a duty officer commanding another station's unit. */
+  {
+    g_autoptr(JbClient) duty = jb_client_new (jb_test_server_get_url (server));
+    g_autoptr(JbCommand) forbidden = NULL;
+    const char *unit_id = NULL;
+
+    for (guint i = 0; unit_id == NULL; i++)
+      {
+        JbUnit *unit = jb_model_list_peek (JB_MODEL_LIST (jb_store_get_units (store)), i);
+
+        g_assert_nonnull (unit);
+        if (g_strcmp0 (jb_unit_get_station_id (unit), "st-qingshuitang") != 0 &&
+            jb_unit_get_status (unit) == JB_UNIT_STATUS_AVAILABLE)
+          unit_id = jb_unit_get_id (unit);
+      }
+
+    login (duty, "qingshuitang", "demo");
+    forbidden = g_object_ref (jb_client_command_set_unit_status (duty, unit_id, JB_UNIT_STATUS_BUSY, NULL,
+                                                                 store_result_cb, &result));
+    g_assert_cmpstr (jb_command_get_target_id (forbidden), ==, unit_id);
+    answer = jb_client_command_finish (duty, wait_result (&result), &error);
+    g_assert_error (error, JB_ERROR, JB_ERROR_FORBIDDEN);
+    g_assert_cmpint (jb_command_get_state (forbidden), ==, JB_COMMAND_STATE_FAILED);
+    g_assert_error ((GError *) jb_command_get_error (forbidden), JB_ERROR, JB_ERROR_FORBIDDEN);
+    g_clear_error (&error);
+    g_clear_object (&result);
+    g_assert_finalize_object (g_steal_pointer (&duty));
+  }
+
+  recorder_clear (&r);
+  finish (&client, server);
+}
+
+/* Every wrapper builds a request the real server takes, and the store
+ * follows; the recommender picks the units. */
+static void
+test_dispatch_commands (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = live_client (server);
+  JbStore *store = jb_client_get_store (client);
+  g_autoptr(JbCommand) create = NULL;
+  g_autoptr(GArray) ranked = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *u1 = NULL;
+  g_autofree char *u2 = NULL;
+  JbRecommendOptions options;
+  JbIncident *incident;
+
+  create = g_object_ref (jb_client_command_create_incident (client, JB_INCIDENT_TYPE_DISPUTE, 3, 28.2050, 112.9870,
+                                                            "开福区清水塘路1号", "phone report", "清水塘茶馆",
+                                                            JB_INCIDENT_SOURCE_PATROL, NULL, NULL, NULL));
+  wait_confirmed (create);
+  id = g_strdup (jb_command_get_target_id (create));
+  incident = jb_store_lookup_incident (store, id);
+  g_assert_nonnull (incident);
+  g_assert_cmpint (jb_incident_get_source (incident), ==, JB_INCIDENT_SOURCE_PATROL);
+  g_assert_cmpint (jb_incident_get_priority (incident), ==, 3);
+  g_assert_cmpstr (jb_incident_get_venue_name (incident), ==, "清水塘茶馆");
+  g_assert_cmpstr (jb_incident_get_address (incident), ==, "开福区清水塘路1号");
+  g_assert_cmpstr (jb_incident_get_station_id (incident), ==, "st-qingshuitang");
+
+  /* The two best police units, assigned back to back. */
+  jb_recommend_options_init (&options, jb_client_get_user (client));
+  options.kinds = JB_RECOMMEND_POLICE;
+  options.limit = 2;
+  ranked = jb_recommender_rank (store, incident, &options);
+  g_assert_cmpuint (ranked->len, ==, 2);
+  u1 = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 0).unit));
+  u2 = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 1).unit));
+  {
+    g_autoptr(JbCommand) a1 = g_object_ref (jb_client_command_assign (client, id, u1, NULL, NULL, NULL));
+    g_autoptr(JbCommand) a2 = g_object_ref (jb_client_command_assign (client, id, u2, NULL, NULL, NULL));
+
+    g_assert_cmpstr (jb_command_get_unit_id (a1), ==, u1);
+    g_assert_true (jb_client_lookup_pending_command (client, u2) == a2);
+    g_assert_true (jb_client_lookup_pending_command (client, id) == a2);  /* the newest */
+    wait_confirmed (a1);
+    wait_confirmed (a2);
+  }
+  g_assert_cmpuint (jb_incident_get_n_assignments (incident), ==, 2);
+  g_assert_cmpint (jb_incident_get_status (incident), ==, JB_INCIDENT_STATUS_DISPATCHED);
+  g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u1)), ==, JB_UNIT_STATUS_ASSIGNED);
+  g_assert_cmpstr (jb_unit_get_incident_id (jb_store_lookup_unit (store, u2)), ==, id);
+
+  /* Note, status, unassign. */
+  {
+    g_autoptr(JbCommand) note = g_object_ref (jb_client_command_add_note (client, id, "两人争执，已隔开", NULL, NULL, NULL));
+    g_autoptr(JbCommand) en_route = g_object_ref (jb_client_command_set_unit_status (client, u1, JB_UNIT_STATUS_EN_ROUTE,
+                                                                                     NULL, NULL, NULL));
+    g_autoptr(JbCommand) unassign = g_object_ref (jb_client_command_unassign (client, id, u2, NULL, NULL, NULL));
+
+    g_assert_cmpint (jb_command_get_target_kind (en_route), ==, JB_COMMAND_TARGET_UNIT);
+    g_assert_cmpstr (jb_command_get_unit_id (unassign), ==, u2);
+    wait_confirmed (note);
+    wait_confirmed (en_route);
+    wait_confirmed (unassign);
+  }
+  g_assert_cmpuint (jb_incident_get_n_notes (incident), ==, 1);
+  g_assert_cmpstr (jb_incident_get_note (incident, 0)->text, ==, "两人争执，已隔开");
+  g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u1)), ==, JB_UNIT_STATUS_EN_ROUTE);
+  g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u2)), ==, JB_UNIT_STATUS_AVAILABLE);
+  g_assert_cmpint (jb_incident_find_assignment (incident, u2)->state, ==, JB_ASSIGNMENT_STATE_RELEASED);
+
+  /* A free unit's own status. */
+  {
+    g_autoptr(JbCommand) busy = g_object_ref (jb_client_command_set_unit_status (client, u2, JB_UNIT_STATUS_BUSY,
+                                                                                 NULL, NULL, NULL));
+
+    wait_confirmed (busy);
+    g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u2)), ==, JB_UNIT_STATUS_BUSY);
+  }
+
+  /* Resolve with a note, close without a disposition: it leaves the store
+   * and its unit is free again. */
+  {
+    g_autoptr(JbCommand) resolve = g_object_ref (jb_client_command_resolve (client, id, JB_DISPOSITION_MEDIATED,
+                                                                            "调解完毕", NULL, NULL, NULL));
+    g_autoptr(JbCommand) close = NULL;
+
+    wait_confirmed (resolve);
+    g_assert_cmpint (jb_incident_get_status (incident), ==, JB_INCIDENT_STATUS_RESOLVED);
+    g_assert_cmpint (jb_incident_get_disposition (incident), ==, JB_DISPOSITION_MEDIATED);
+    g_assert_cmpuint (jb_incident_get_n_notes (incident), ==, 2);
+
+    close = g_object_ref (jb_client_command_close (client, id, -1, "", NULL, NULL, NULL));
+    wait_confirmed (close);
+    g_assert_null (jb_store_lookup_incident (store, id));
+    g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u1)), ==, JB_UNIT_STATUS_AVAILABLE);
+  }
+
+  finish (&client, server);
+}
+
 typedef struct
 {
   JbStore *store;
@@ -476,6 +831,8 @@ main (int   argc,
   g_test_add_func ("/core/client/login-network-error", test_login_network_error);
   g_test_add_func ("/core/client/live-snapshot", test_live_snapshot);
   g_test_add_func ("/core/client/command", test_command);
+  g_test_add_func ("/core/client/command-confirmation", test_command_confirmation);
+  g_test_add_func ("/core/client/dispatch-commands", test_dispatch_commands);
   g_test_add_func ("/core/client/reconnect", test_reconnect);
   g_test_add_func ("/core/client/simulated-moves", test_simulated_moves);
 
