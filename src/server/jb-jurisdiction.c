@@ -1,8 +1,7 @@
 /* jb-jurisdiction.c
  *
- * A plain even-odd ray test over each ring; at a city's scale treating
- * degrees as planar coordinates is exact enough for a boundary drawn at
- * metre precision.
+ * The geometry is core's JbGeoShape (GeoJSON Polygon and MultiPolygon,
+ * holes included).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,17 +15,11 @@
 
 typedef struct
 {
-  GArray *points;  /* double pairs: lon, lat */
-} Ring;
-
-typedef struct
-{
-  char    *id;
-  double   lat;
-  double   lon;
-  gboolean has_location;
-  GArray  *rings;  /* Ring; holes count through the even-odd rule */
-  double   min_lon, max_lon, min_lat, max_lat;
+  char       *id;
+  double      lat;
+  double      lon;
+  gboolean    has_location;
+  JbGeoShape *shape;  /* NULL when the station has no usable jurisdiction */
 } Area;
 
 struct _JbJurisdiction
@@ -40,100 +33,7 @@ area_clear (gpointer data)
   Area *area = data;
 
   g_free (area->id);
-  for (guint i = 0; i < area->rings->len; i++)
-    g_array_unref (g_array_index (area->rings, Ring, i).points);
-  g_array_unref (area->rings);
-}
-
-static gboolean
-read_pair (JsonNode *node,
-           double   *out_lon,
-           double   *out_lat)
-{
-  JsonArray *pair;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  pair = json_node_get_array (node);
-  if (json_array_get_length (pair) < 2)
-    return FALSE;
-  for (guint i = 0; i < 2; i++)
-    {
-      JsonNode *n = json_array_get_element (pair, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (n) ||
-          (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
-        return FALSE;
-    }
-  *out_lon = json_array_get_double_element (pair, 0);
-  *out_lat = json_array_get_double_element (pair, 1);
-  return TRUE;
-}
-
-static void
-add_ring (Area     *area,
-          JsonNode *node)
-{
-  JsonArray *coords;
-  Ring ring;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  coords = json_node_get_array (node);
-  ring.points = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint i = 0; i < json_array_get_length (coords); i++)
-    {
-      double lon, lat;
-
-      if (!read_pair (json_array_get_element (coords, i), &lon, &lat))
-        continue;
-      g_array_append_val (ring.points, lon);
-      g_array_append_val (ring.points, lat);
-      area->min_lon = MIN (area->min_lon, lon);
-      area->max_lon = MAX (area->max_lon, lon);
-      area->min_lat = MIN (area->min_lat, lat);
-      area->max_lat = MAX (area->max_lat, lat);
-    }
-  if (ring.points->len >= 6)
-    g_array_append_val (area->rings, ring);
-  else
-    g_array_unref (ring.points);
-}
-
-static void
-add_polygon (Area     *area,
-             JsonNode *node)
-{
-  JsonArray *rings;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  rings = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (rings); i++)
-    add_ring (area, json_array_get_element (rings, i));
-}
-
-static void
-read_geometry (Area       *area,
-               JsonObject *geometry)
-{
-  const char *type;
-  JsonNode *coordinates;
-
-  if (geometry == NULL || !json_object_has_member (geometry, "type"))
-    return;
-  type = json_object_get_string_member_with_default (geometry, "type", "");
-  coordinates = json_object_get_member (geometry, "coordinates");
-  if (g_strcmp0 (type, "Polygon") == 0)
-    add_polygon (area, coordinates);
-  else if (g_strcmp0 (type, "MultiPolygon") == 0 && coordinates != NULL &&
-           JSON_NODE_HOLDS_ARRAY (coordinates))
-    {
-      JsonArray *polygons = json_node_get_array (coordinates);
-
-      for (guint i = 0; i < json_array_get_length (polygons); i++)
-        add_polygon (area, json_array_get_element (polygons, i));
-    }
+  g_clear_pointer (&area->shape, jb_geo_shape_unref);
 }
 
 static JsonObject *
@@ -143,6 +43,22 @@ object_member (JsonObject *object,
   JsonNode *node = json_object_get_member (object, member);
 
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JbGeoShape *
+read_shape (JsonObject *station,
+            const char *id)
+{
+  JsonNode *geometry = json_object_get_member (station, "jurisdiction");
+  g_autoptr(GError) error = NULL;
+  JbGeoShape *shape;
+
+  if (geometry == NULL || JSON_NODE_HOLDS_NULL (geometry))
+    return NULL;
+  shape = jb_geo_shape_new_from_json (geometry, &error);
+  if (shape == NULL)
+    g_warning ("The jurisdiction of %s is unusable: %s", id, error->message);
+  return shape;
 }
 
 JbJurisdiction *
@@ -159,16 +75,13 @@ jb_jurisdiction_new (GPtrArray *stations)
       Area area = { 0 };
 
       area.id = g_strdup (json_object_get_string_member_with_default (station, "id", ""));
-      area.rings = g_array_new (FALSE, FALSE, sizeof (Ring));
-      area.min_lon = area.min_lat = INFINITY;
-      area.max_lon = area.max_lat = -INFINITY;
       if (location != NULL)
         {
           area.lat = json_object_get_double_member_with_default (location, "lat", 0);
           area.lon = json_object_get_double_member_with_default (location, "lon", 0);
           area.has_location = TRUE;
         }
-      read_geometry (&area, object_member (station, "jurisdiction"));
+      area.shape = read_shape (station, area.id);
       g_array_append_val (self->areas, area);
     }
   return self;
@@ -183,57 +96,14 @@ jb_jurisdiction_free (JbJurisdiction *self)
   g_free (self);
 }
 
-static gboolean
-ring_contains (const Ring *ring,
-               double      lon,
-               double      lat)
-{
-  const double *p = (const double *) (gpointer) ring->points->data;
-  guint n = ring->points->len / 2;
-  gboolean inside = FALSE;
-
-  for (guint i = 0, j = n - 1; i < n; j = i++)
-    {
-      double xi = p[2 * i], yi = p[2 * i + 1];
-      double xj = p[2 * j], yj = p[2 * j + 1];
-
-      if ((yi > lat) != (yj > lat) &&
-          lon < (xj - xi) * (lat - yi) / (yj - yi) + xi)
-        inside = !inside;
-    }
-  return inside;
-}
-
-static gboolean
-area_contains (const Area *area,
-               double      lon,
-               double      lat)
-{
-  gboolean inside = FALSE;
-
-  if (lon < area->min_lon || lon > area->max_lon || lat < area->min_lat || lat > area->max_lat)
-    return FALSE;
-  for (guint i = 0; i < area->rings->len; i++)
-    if (ring_contains (&g_array_index (area->rings, Ring, i), lon, lat))
-      inside = !inside;
-  return inside;
-}
-
-const char *
-jb_jurisdiction_find_station (JbJurisdiction *self,
-                              double          lat,
-                              double          lon)
+static const char *
+nearest_station (JbJurisdiction *self,
+                 double          lat,
+                 double          lon)
 {
   const char *nearest = NULL;
   double best = INFINITY;
 
-  for (guint i = 0; i < self->areas->len; i++)
-    {
-      const Area *area = &g_array_index (self->areas, Area, i);
-
-      if (area_contains (area, lon, lat))
-        return area->id;
-    }
   for (guint i = 0; i < self->areas->len; i++)
     {
       const Area *area = &g_array_index (self->areas, Area, i);
@@ -249,4 +119,19 @@ jb_jurisdiction_find_station (JbJurisdiction *self,
         }
     }
   return nearest;
+}
+
+const char *
+jb_jurisdiction_find_station (JbJurisdiction *self,
+                              double          lat,
+                              double          lon)
+{
+  for (guint i = 0; i < self->areas->len; i++)
+    {
+      const Area *area = &g_array_index (self->areas, Area, i);
+
+      if (area->shape != NULL && jb_geo_shape_contains (area->shape, lat, lon))
+        return area->id;
+    }
+  return nearest_station (self, lat, lon);
 }
