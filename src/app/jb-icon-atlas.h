@@ -46,7 +46,7 @@ typedef enum
 #define JB_ICON_TERMINAL_SIZE   24.0f
 #define JB_ICON_INCIDENT_SIZE   36.0f
 #define JB_ICON_INCIDENT_P1     48.0f
-#define JB_ICON_SELECTION_SIZE  54.0f
+#define JB_ICON_SELECTION_SIZE  52.0f
 #define JB_ICON_PULSE_SIZE      64.0f
 #define JB_ICON_DIGIT_HEIGHT    18.0f
 #define JB_HEADING_STEPS        16

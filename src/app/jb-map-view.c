@@ -17,6 +17,8 @@
 /* Where the tile template is empty: a source that is only a projection
  * reference. No ShumateMapLayer uses it, so nothing is ever fetched. */
 #define NO_TILES_URL "http://127.0.0.1:9/{z}/{x}/{y}.png"
+/* Animated moves: short, a dispatcher is waiting for them. */
+#define GO_TO_MS     600
 
 struct _JbMapView
 {
@@ -551,6 +553,20 @@ jb_map_view_set_fixed_view (JbMapView *self,
   jb_map_view_go_to (self, lat, lon, zoom);
 }
 
+void
+jb_map_view_show (JbMapView *self,
+                  double     lat,
+                  double     lon)
+{
+  ShumateViewport *viewport;
+
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+
+  viewport = jb_map_view_get_viewport (self);
+  shumate_map_go_to_full_with_duration (self->map, lat, lon,
+                                        shumate_viewport_get_zoom_level (viewport), GO_TO_MS);
+}
+
 ShumateMap *
 jb_map_view_get_map (JbMapView *self)
 {
@@ -668,10 +684,10 @@ zoom_to_pick (JbMapView       *self,
     target = MAX (target, log2 (width / 3.0 / (span * 256.0)));
   target = MIN (target, 17.0);
 
-  shumate_map_go_to_full (self->map,
-                          jb_mercator_lat ((pick->min_my + pick->max_my) / 2),
-                          jb_mercator_lon ((pick->min_mx + pick->max_mx) / 2),
-                          target);
+  shumate_map_go_to_full_with_duration (self->map,
+                                        jb_mercator_lat ((pick->min_my + pick->max_my) / 2),
+                                        jb_mercator_lon ((pick->min_mx + pick->max_mx) / 2),
+                                        target, GO_TO_MS);
 }
 
 static void
@@ -875,7 +891,7 @@ home_action (GtkWidget  *widget,
 
   home_position (self, &lat, &lon, &zoom);
   jb_map_view_follow (self, NULL);
-  shumate_map_go_to_full (self->map, lat, lon, zoom);
+  shumate_map_go_to_full_with_duration (self->map, lat, lon, zoom, GO_TO_MS);
 }
 
 static void

@@ -44,6 +44,11 @@ void                 jb_map_view_go_to                (JbMapView   *self,
                                                        double       lon,
                                                        double       zoom);
 
+/* Brings (@lat, @lon) to the centre with a short animation, same zoom. */
+void                 jb_map_view_show                 (JbMapView   *self,
+                                                       double       lat,
+                                                       double       lon);
+
 /* Goes there now and makes it the home view (instead of the city's
  * centre from the server's config). */
 void                 jb_map_view_set_fixed_view       (JbMapView   *self,

@@ -486,8 +486,21 @@ draw_points (JbPointLayer     *self,
       jb_map_frame_project (frame, priv->mx[priv->selected], priv->my[priv->selected], &x, &y);
       if (x < -MARGIN || y < -MARGIN || x > frame->width + MARGIN || y > frame->height + MARGIN)
         return;
-      canvas_icon (canvas, jb_icon_atlas_get_selection (canvas->atlas), x, y,
-                   JB_ICON_SELECTION_SIZE, JB_ICON_SELECTION_SIZE);
+      JbPointLayerClass *klass = JB_POINT_LAYER_GET_CLASS (self);
+      const JbMapPoint *point = &priv->points[priv->selected];
+      float size = 24.0f;
+
+      /* The ring sits just outside the icon, whatever its size. */
+      klass->get_icon (self, canvas->atlas, point, &size);
+      if (point->flags & JB_MAP_POINT_HEADING)
+        size -= 16.0f;
+      size += 22.0f;
+      if (G_APPROX_VALUE (size, JB_ICON_SELECTION_SIZE, 0.5f))
+        canvas_icon (canvas, jb_icon_atlas_get_selection (canvas->atlas), x, y,
+                     JB_ICON_SELECTION_SIZE, JB_ICON_SELECTION_SIZE);
+      else
+        canvas_icon_scaled (canvas, jb_icon_atlas_get_selection (canvas->atlas), x, y,
+                            JB_ICON_SELECTION_SIZE, size / JB_ICON_SELECTION_SIZE, 1.0f);
       draw_item (self, canvas, (guint) priv->selected, x, y, frame_time);
     }
 }

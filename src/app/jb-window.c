@@ -232,7 +232,7 @@ queue_selection_changed_cb (JbWindow *self)
   self->syncing_selection = FALSE;
 
   if (jb_incident_get_location (incident, &lat, &lon))
-    shumate_map_go_to (jb_map_view_get_map (self->map_view), lat, lon);
+    jb_map_view_show (self->map_view, lat, lon);
 }
 
 static void
