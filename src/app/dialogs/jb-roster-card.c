@@ -20,6 +20,7 @@ struct _JbRosterCard
   GtkLabel  *desk_label;
   GtkLabel  *role_label;
   GtkLabel  *leader_label;
+  GtkLabel  *rank_label;
   GtkLabel  *leader_phone_label;
   GtkLabel  *officers_title;
   GtkGrid   *officers_grid;
@@ -112,15 +113,12 @@ jb_roster_card_set_station (JbRosterCard *self,
   leader_name = get_string (leader, "name");
   leader_phone = get_string (leader, "phone");
   rank = get_string (leader, "rank");
-  if (rank != NULL)
-    {
-      /* Translators: the leader on duty's heading, with their rank, e.g. "Leader on duty · 所长" */
-      g_autofree char *role = g_strdup_printf (_("Leader on duty · %s"), rank);
-
-      gtk_label_set_text (self->role_label, role);
-    }
-  else
-    gtk_label_set_text (self->role_label, _("Leader on duty"));
+  /* The rank beside the name, unless it only repeats the heading
+   * (a "带班领导" has no other rank to show). */
+  if (rank != NULL && g_strcmp0 (rank, gtk_label_get_text (self->role_label)) == 0)
+    rank = NULL;
+  gtk_label_set_text (self->rank_label, rank ? rank : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->rank_label), rank != NULL);
   gtk_label_set_text (self->leader_label, leader_name ? leader_name : "—");
   gtk_label_set_text (self->leader_phone_label, leader_phone ? leader_phone : "");
 
@@ -216,6 +214,7 @@ jb_roster_card_class_init (JbRosterCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, desk_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, role_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, leader_label);
+  gtk_widget_class_bind_template_child (widget_class, JbRosterCard, rank_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, leader_phone_label);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, officers_title);
   gtk_widget_class_bind_template_child (widget_class, JbRosterCard, officers_grid);
