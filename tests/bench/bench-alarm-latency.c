@@ -26,9 +26,12 @@
  * alarm starts from a map with nothing of ours pulsing) plus ~200 ms and
  * a random 0–33 ms (not in step with the 60 Hz frame clock).
  *
- * Then the same alarms are timed with the stock alternative: a plain
- * libsoup WebSocket reader on /api/v1/events that parses every frame with
- * json-glib (no store, no UI; the window and client are gone by then).
+ * The same number of alarms, from the same buttons, is timed with the
+ * stock alternative: a plain libsoup WebSocket reader on /api/v1/events
+ * that parses every frame with json-glib (no store, no UI). The two take
+ * turns in blocks of ten alarms (client, reader, client, …) so that both
+ * meet the same load from whatever else runs on the machine; during the
+ * reader's turn the client is stopped and the window hidden.
  *
  * It runs once on a quiet server (--demo only: nothing else sends events)
  * and, unless --no-simulate, once more with --simulate (2,000+ guards
@@ -60,10 +63,7 @@
 #define JITTER_MS        33
 #define SAMPLE_TIMEOUT_S 15
 #define SETTLE_MS        3000
-/* The server's first maintenance pass (5 s after start) marks every demo
- * terminal that has not reported offline: ~400 events at once. Start
- * timing after it. */
-#define SERVER_WARM_MS   8000
+#define BLOCK            10    /* alarms per turn of the client or the reader */
 #define EXIT_SKIP        77
 
 /* One alarm. The device thread writes t_post … answered under
@@ -495,7 +495,6 @@ read_loadavg (void)
 typedef struct
 {
   JbTestServer *server;
-  gint64        server_started;
   Device       *device;
   char         *bearer;
   GArray       *buttons;   /* Button, the ones used, in firing order */
@@ -574,15 +573,17 @@ acknowledge (Bench  *bench,
     g_printerr ("acknowledging %s: HTTP %u\n", id, response->status);
 }
 
-/* Fires the alarms of one phase, one at a time. */
+/* Fires alarms @first … @first + @count - 1 of a phase, one at a time. */
 static guint
 fire_alarms (Bench      *bench,
              Sample     *samples,
-             const char *phase)
+             const char *phase,
+             guint       first,
+             guint       count)
 {
   guint n_missing = 0;
 
-  for (guint i = 0; i < bench->n_alarms; i++)
+  for (guint i = first; i < first + count; i++)
     {
       Sample *sample = &samples[i];
       gint64 next;
@@ -800,8 +801,25 @@ open_client (Bench *bench)
   bench->layer = jb_map_view_get_incident_layer (jb_window_get_map_view (bench->window));
   /* First frames, the home view's fit, icon atlases: not ours to time. */
   spin_ms (SETTLE_MS);
-  while (g_get_monotonic_time () - bench->server_started < SERVER_WARM_MS * 1000)
-    spin_ms (100);
+}
+
+/* The client stopped and the window hidden: nothing of the UI runs. */
+static void
+pause_client (Bench *bench)
+{
+  jb_client_stop (bench->client);
+  gtk_widget_set_visible (GTK_WIDGET (bench->window), FALSE);
+  spin_ms (100);
+}
+
+static void
+resume_client (Bench *bench)
+{
+  gtk_window_present (GTK_WINDOW (bench->window));
+  jb_client_start (bench->client);
+  if (!wait_for (client_is_live, bench, 60000))
+    g_error ("the client did not go live again within 60 s");
+  spin_ms (SETTLE_MS / 3);
 }
 
 static void
@@ -942,7 +960,7 @@ open_plain_reader (Bench *bench)
   /* Frames are at most 1 MiB (docs/protocol.md); libsoup's default is 128 KiB. */
   soup_websocket_connection_set_max_incoming_payload_size (bench->ws, 2 * 1024 * 1024);
   g_signal_connect (bench->ws, "message", G_CALLBACK (ws_message_cb), bench);
-  spin_ms (SETTLE_MS);
+  spin_ms (SETTLE_MS / 6);
 }
 
 static void
@@ -978,17 +996,16 @@ run (const char * const *server_args,
   g_autofree char *load_before = NULL, *load_after = NULL;
   g_autofree char *args_text = g_strjoinv (" ", (char **) server_args);
   Stats client_store, plain_store;
-  guint client_missing, plain_missing, n_pulsing, n_open;
+  guint client_missing = 0, plain_missing = 0, n_pulsing, n_open;
   GskRenderer *renderer;
-  guint64 n_events;
-  double client_seconds, client_cpu, plain_seconds, plain_cpu;
+  guint64 n_events = 0;
+  double client_seconds = 0, client_cpu = 0, plain_seconds = 0, plain_cpu = 0;
 
   bench.run_name = run_name;
   bench.n_alarms = n_alarms;
   bench.spacing_ms = spacing_ms;
   bench.verbose = verbose;
   bench.rand = g_rand_new_with_seed (seed);
-  bench.server_started = g_get_monotonic_time ();
   bench.server = jb_test_server_start (server_args);
   bench.bearer = jb_test_login (bench.server, "dispatcher", "demo");
   bench.buttons = list_alarm_buttons (bench.server, bench.bearer);
@@ -1021,47 +1038,65 @@ run (const char * const *server_args,
           g_list_model_get_n_items (jb_store_get_units (jb_client_get_store (bench.client))));
   fflush (stdout);
 
-  /* 1. The real client and window. */
-  {
-    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
-    struct rusage usage_before, usage_after;
-    gint64 started;
-    gulong before = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &bench);
-    gulong after = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &bench);
-    guint64 events_before = jb_store_get_n_events (jb_client_get_store (bench.client));
-
-    client_samples = g_new0 (Sample, n_alarms);
-    bench.want_drawn = TRUE;
-    bench.counting = TRUE;
-    getrusage (RUSAGE_SELF, &usage_before);
-    started = g_get_monotonic_time ();
-    client_missing = fire_alarms (&bench, client_samples, "client");
-    client_seconds = (g_get_monotonic_time () - started) / 1e6;
-    getrusage (RUSAGE_SELF, &usage_after);
-    client_cpu = cpu_seconds (&usage_after) - cpu_seconds (&usage_before);
-    bench.counting = FALSE;
-    g_signal_handler_disconnect (clock, before);
-    g_signal_handler_disconnect (clock, after);
-    n_events = jb_store_get_n_events (jb_client_get_store (bench.client)) - events_before;
-  }
-  close_client (&bench);
-
-  /* 2. The stock alternative on the same server and buttons. */
-  open_plain_reader (&bench);
+  /* Blocks of alarms taken in turn by the real client and window and by
+   * the stock reader, so that both meet the same load from whatever else
+   * runs on the machine. While the reader runs, the client is stopped and
+   * the window hidden. */
+  client_samples = g_new0 (Sample, n_alarms);
   plain_samples = g_new0 (Sample, n_alarms);
-  bench.want_drawn = FALSE;
-  {
-    struct rusage usage_before, usage_after;
-    gint64 started;
+  for (guint done_client = 0, done_plain = 0; done_client < n_alarms || done_plain < n_alarms; )
+    {
+      struct rusage usage_before, usage_after;
+      gboolean client_turn = done_client <= done_plain && done_client < n_alarms;
+      guint count = MIN (BLOCK, n_alarms - (client_turn ? done_client : done_plain));
+      gint64 started;
+      double cpu;
 
-    getrusage (RUSAGE_SELF, &usage_before);
-    started = g_get_monotonic_time ();
-    plain_missing = fire_alarms (&bench, plain_samples, "plain");
-    plain_seconds = (g_get_monotonic_time () - started) / 1e6;
-    getrusage (RUSAGE_SELF, &usage_after);
-    plain_cpu = cpu_seconds (&usage_after) - cpu_seconds (&usage_before);
-  }
-  close_plain_reader (&bench);
+      if (client_turn)
+        {
+          GdkFrameClock *clock;
+          gulong before, after;
+          guint64 events_before;
+
+          if (done_client > 0)
+            resume_client (&bench);
+          clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
+          before = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &bench);
+          after = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &bench);
+          events_before = jb_store_get_n_events (jb_client_get_store (bench.client));
+
+          bench.want_drawn = TRUE;
+          bench.counting = TRUE;
+          getrusage (RUSAGE_SELF, &usage_before);
+          started = g_get_monotonic_time ();
+          client_missing += fire_alarms (&bench, client_samples, "client", done_client, count);
+          client_seconds += (g_get_monotonic_time () - started) / 1e6;
+          getrusage (RUSAGE_SELF, &usage_after);
+          client_cpu += cpu_seconds (&usage_after) - cpu_seconds (&usage_before);
+          bench.counting = FALSE;
+
+          g_signal_handler_disconnect (clock, before);
+          g_signal_handler_disconnect (clock, after);
+          n_events += jb_store_get_n_events (jb_client_get_store (bench.client)) - events_before;
+          pause_client (&bench);
+          done_client += count;
+        }
+      else
+        {
+          open_plain_reader (&bench);
+          bench.want_drawn = FALSE;
+          getrusage (RUSAGE_SELF, &usage_before);
+          started = g_get_monotonic_time ();
+          plain_missing += fire_alarms (&bench, plain_samples, "plain", done_plain, count);
+          plain_seconds += (g_get_monotonic_time () - started) / 1e6;
+          getrusage (RUSAGE_SELF, &usage_after);
+          cpu = cpu_seconds (&usage_after) - cpu_seconds (&usage_before);
+          plain_cpu += cpu;
+          close_plain_reader (&bench);
+          done_plain += count;
+        }
+    }
+  close_client (&bench);
   load_after = read_loadavg ();
 
   print_header ();
