@@ -538,6 +538,42 @@ test_close_incident_forbidden (Fixture       *fixture,
   g_assert_cmpstr (jb_test_json_string (incident, "status"), ==, "new");
 }
 
+static void
+test_viewer (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *open_id = create_incident (fixture,
+                                              "{\"type\": \"fight\", \"priority\": 2, "
+                                              "\"location\": {\"lat\": 28.2050, \"lon\": 112.9870}}");
+  g_autofree char *id = NULL;
+  g_autoptr(JsonNode) incident = NULL;
+  JbNewIncidentDialog *dialog;
+  JbCloseIncidentDialog *close_dialog;
+
+  g_assert_cmpint (jb_client_get_role (fixture->client), ==, JB_ROLE_VIEWER);
+  wait_in_store (fixture, open_id);
+
+  /* A viewer is told at once and nothing is sent. */
+  dialog = open_new_incident_dialog (fixture, &id);
+  g_assert_nonnull (strstr (jb_new_incident_dialog_get_error (dialog), "only watch"));
+  jb_new_incident_dialog_set_location (dialog, 28.2045, 112.9861);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
+  g_assert_false (jb_new_incident_dialog_get_pending (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  close_dialog = jb_close_incident_dialog_new (fixture->client, open_id, JB_CLOSE_INCIDENT_MODE_CLOSE);
+  gtk_window_present (GTK_WINDOW (close_dialog));
+  g_assert_nonnull (strstr (jb_close_incident_dialog_get_error (close_dialog), "only watch"));
+  gtk_widget_activate_action (GTK_WIDGET (close_dialog), "close-incident.submit", NULL);
+  g_assert_false (jb_close_incident_dialog_get_pending (close_dialog));
+  gtk_window_destroy (GTK_WINDOW (close_dialog));
+
+  spin (300);
+  g_assert_cmpuint (count_incidents (fixture, "status=all"), ==, 1);
+  incident = get_incident (fixture, open_id);
+  g_assert_cmpstr (jb_test_json_string (incident, "status"), ==, "new");
+}
+
 /* History */
 
 static gboolean
@@ -1067,6 +1103,8 @@ main (int   argc,
               fixture_set_up, test_close_incident, fixture_tear_down);
   g_test_add ("/app-dialogs/close-incident/forbidden", Fixture, "qingshuitang",
               fixture_set_up, test_close_incident_forbidden, fixture_tear_down);
+  g_test_add ("/app-dialogs/viewer", Fixture, "wall",
+              fixture_set_up, test_viewer, fixture_tear_down);
   g_test_add ("/app-dialogs/history", Fixture, NULL,
               fixture_set_up, test_history, fixture_tear_down);
   g_test_add ("/app-dialogs/roster", Fixture, "qingshuitang",

@@ -420,6 +420,12 @@ jb_close_incident_dialog_new (JbClient            *client,
     show_unknown_incident (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->disposition_row));
 
+  if (jb_client_get_role (client) == JB_ROLE_VIEWER)
+    {
+      set_error (self, _("This account can only watch: it cannot resolve or close incidents."));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "close-incident.submit", FALSE);
+    }
+
   return self;
 }
 

@@ -7,7 +7,8 @@
  * ::done and closes. Errors are shown in words: 409 (already resolved or
  * closed by someone else), 403 (another station's incident, or a viewer).
  * An incident that is already resolved can only be closed (its
- * disposition is preselected).
+ * disposition is preselected). A viewer gets the send button disabled and a
+ * sentence saying why.
  *
  * Keys: Enter in the note or Ctrl+Enter sends; Escape cancels; Alt+R and
  * Alt+L pick Resolve or Close (mnemonics).

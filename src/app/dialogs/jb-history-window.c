@@ -94,13 +94,19 @@ cell_text (JbIncident *incident,
       {
         gint64 created = jb_incident_get_created_at (incident);
         gint64 closed = jb_incident_get_closed_at (incident);
-        g_autofree char *created_text = _jb_format_date_time (created);
-        char *closed_text = _jb_format_date_time (closed);
+        g_autoptr(GDateTime) created_dt = NULL;
+        g_autoptr(GDateTime) closed_dt = NULL;
+
+        if (closed <= 0 || created <= 0)
+          return _jb_format_date_time (closed);
 
         /* Closed the day it was raised (most are): the time says it. */
-        if (closed > 0 && created > 0 && strncmp (created_text, closed_text, 11) == 0)
-          memmove (closed_text, closed_text + 11, strlen (closed_text + 11) + 1);
-        return closed_text;
+        created_dt = g_date_time_new_from_unix_local (created / 1000);
+        closed_dt = g_date_time_new_from_unix_local (closed / 1000);
+        if (g_date_time_get_year (created_dt) == g_date_time_get_year (closed_dt) &&
+            g_date_time_get_day_of_year (created_dt) == g_date_time_get_day_of_year (closed_dt))
+          return g_date_time_format (closed_dt, "%H:%M");
+        return _jb_format_date_time (closed);
       }
     case COLUMN_DISPOSITION:
       {

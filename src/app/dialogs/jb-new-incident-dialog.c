@@ -761,6 +761,14 @@ jb_new_incident_dialog_new (JbClient *client)
   self->client = g_object_ref (client);
   gtk_widget_grab_focus (GTK_WIDGET (self->place_row));
 
+  /* The window offers no such action to a viewer; should one get here,
+   * say why nothing can be sent rather than wait for a 403. */
+  if (jb_client_get_role (client) == JB_ROLE_VIEWER)
+    {
+      set_error (self, _("This account can only watch: it cannot create incidents."));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-incident.create", FALSE);
+    }
+
   return self;
 }
 

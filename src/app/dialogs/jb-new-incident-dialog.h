@@ -7,7 +7,10 @@
  * dialog shows the command pending (spinner, form insensitive) until the
  * server answered and its incident.created event reached the store, then
  * emits ::created and closes. An error answer is shown in words in the
- * dialog (a duty officer's 403 explains the jurisdiction rule).
+ * dialog (a duty officer's 403 explains the jurisdiction rule). Closing the
+ * dialog while it waits does not withdraw the report: the queue may have
+ * sent it already, and the incident then appears in the queue as usual.
+ * A viewer gets the dialog with Create disabled and a sentence saying why.
  *
  * Keys: Enter in a text field or Ctrl+Enter creates; Escape cancels;
  * Alt+1 … Alt+4 set the priority; Ctrl+L goes to the coordinates, Ctrl+F
