@@ -21,7 +21,6 @@ struct _JbIconAtlas
   GdkTexture *units[JB_UNIT_KIND_N][JB_UNIT_STATUS_N][2];
   GdkTexture *terminals[JB_TERMINAL_KIND_N][2];
   GdkTexture *incidents[4][2];
-  GdkTexture *headings[JB_HEADING_STEPS];
   GdkTexture *moving_units[JB_UNIT_KIND_N][JB_UNIT_STATUS_N][JB_HEADING_STEPS];
   GdkTexture *clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
   GdkTexture *square_clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
@@ -564,8 +563,6 @@ jb_icon_atlas_finalize (GObject *object)
   for (guint p = 0; p < 4; p++)
     for (guint f = 0; f < 2; f++)
       g_clear_object (&self->incidents[p][f]);
-  for (guint i = 0; i < JB_HEADING_STEPS; i++)
-    g_clear_object (&self->headings[i]);
   for (guint k = 0; k < JB_UNIT_KIND_N; k++)
     for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
       for (guint h = 0; h < JB_HEADING_STEPS; h++)
@@ -685,28 +682,6 @@ jb_icon_atlas_get_incident (JbIconAtlas *self,
     }
 
   return *slot;
-}
-
-GdkTexture *
-jb_icon_atlas_get_heading (JbIconAtlas *self,
-                           double       heading_deg)
-{
-  int step;
-
-  if (!isfinite (heading_deg))
-    return NULL;
-
-  step = (int) lround (heading_deg / (360.0 / JB_HEADING_STEPS));
-  step = ((step % JB_HEADING_STEPS) + JB_HEADING_STEPS) % JB_HEADING_STEPS;
-
-  if G_UNLIKELY (self->headings[step] == NULL)
-    {
-      double angle = step * (360.0 / JB_HEADING_STEPS);
-
-      self->headings[step] = draw_texture (self->scale, JB_ICON_HEADING_SIZE, draw_heading, &angle);
-    }
-
-  return self->headings[step];
 }
 
 GdkTexture *

@@ -75,9 +75,6 @@ GdkTexture    *jb_icon_atlas_get_moving_unit (JbIconAtlas    *self,
                                               JbUnitKind      kind,
                                               JbUnitStatus    status,
                                               double          heading_deg);
-/* An arrow around a unit icon pointing at @heading_deg (16 steps). */
-GdkTexture    *jb_icon_atlas_get_heading     (JbIconAtlas    *self,
-                                              double          heading_deg);
 GdkTexture    *jb_icon_atlas_get_cluster     (JbIconAtlas    *self,
                                               JbMapColour     colour,
                                               JbClusterSize   size);

@@ -46,6 +46,8 @@ struct _JbMapView
   char                *followed;
   char                *tile_url;
   guint                staleness_id;
+  double               press_x;
+  double               press_y;
   gboolean             centred;
   gboolean             fixed_view;
   double               fixed_lat;
@@ -699,6 +701,12 @@ click_released_cb (JbMapView       *self,
 {
   g_autoptr(GObject) item = NULL;
   JbMapPick pick = { 0 };
+  double dx = x - self->press_x;
+  double dy = y - self->press_y;
+
+  /* The end of a drag (a pan) is not a click. */
+  if (dx * dx + dy * dy > 8 * 8)
+    return;
 
   item = pick_full (self, x, y, &pick);
 
@@ -735,6 +743,9 @@ click_pressed_cb (JbMapView       *self,
   g_autoptr(GObject) item = NULL;
   JbMapPick pick = { 0 };
 
+  self->press_x = x;
+  self->press_y = y;
+
   /* A double-click on an item is ours (select, follow): claim it before
    * the map's own double-click zooms in (libshumate 1.0.3 zooms whatever
    * zoom-on-double-click says). */
@@ -744,6 +755,17 @@ click_pressed_cb (JbMapView       *self,
   item = pick_full (self, x, y, &pick);
   if (item != NULL)
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+drag_update_cb (JbMapView      *self,
+                double          offset_x,
+                double          offset_y,
+                GtkGestureDrag *gesture)
+{
+  /* Panning away by hand ends following; the map's own drag still pans. */
+  if (self->followed != NULL && offset_x * offset_x + offset_y * offset_y > 12 * 12)
+    jb_map_view_follow (self, NULL);
 }
 
 static char *
@@ -1017,6 +1039,7 @@ jb_map_view_class_init (JbMapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbMapView, follow_bar);
   gtk_widget_class_bind_template_child (widget_class, JbMapView, follow_label);
   gtk_widget_class_bind_template_callback (widget_class, click_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, drag_update_cb);
   gtk_widget_class_bind_template_callback (widget_class, click_released_cb);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
 
