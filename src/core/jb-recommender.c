@@ -33,16 +33,18 @@
 #define JURISDICTION_PENALTY_S  60.0
 #define DEFAULT_FRESHNESS_S     120
 
+/* Added to the key of a stale unit: after every fresh one. */
+#define STALE_OFFSET_S          1e12
+
 typedef struct
 {
-  guint    index;        /* in the store's units */
+  double   order;        /* eta_s, plus the jurisdiction handicap, plus STALE_OFFSET_S when stale */
   double   distance_m;
   double   eta_s;
-  double   key_s;        /* eta_s plus the jurisdiction penalty */
-  gboolean in_jurisdiction;
-  gboolean stale;
-  gboolean on_site;
   JbUnit  *unit;         /* borrowed from the store while ranking */
+  guint8   in_jurisdiction;
+  guint8   stale;
+  guint8   on_site;
 } Candidate;
 
 typedef struct
@@ -108,19 +110,17 @@ freshness_ms (JbStore *store)
   return unit_s * 1000;
 }
 
-/* Total order: fresh before stale, then the ranking key, then distance,
- * then callsign, then id (unique), so equal inputs always give the same
- * list. */
+/* Total order: fresh before stale and the ranking key (both in .order),
+ * then distance, then callsign, then id (unique), so equal inputs always
+ * give the same list. */
 static int
 compare_candidates (const Candidate *a,
                     const Candidate *b)
 {
   int cmp;
 
-  if (a->stale != b->stale)
-    return a->stale ? 1 : -1;
-  if (a->key_s != b->key_s)
-    return a->key_s < b->key_s ? -1 : 1;
+  if (a->order != b->order)
+    return a->order < b->order ? -1 : 1;
   if (a->distance_m != b->distance_m)
     return a->distance_m < b->distance_m ? -1 : 1;
   if ((cmp = g_strcmp0 (jb_unit_get_callsign (a->unit), jb_unit_get_callsign (b->unit))) != 0)
@@ -234,15 +234,13 @@ may_enter (const Candidate *worst,
 {
   double eta;
 
-  if (stale != worst->stale)
-    return !stale;
   if (reporter)
     return TRUE;
   eta = jb_recommender_estimate_eta_s ((JbUnitKind) kind, distance_m);
   if (venue && kind == JB_UNIT_KIND_GUARD && distance_m <= ON_SITE_RADIUS_M)
     eta = MIN (eta, ON_SITE_ETA_S);
   /* Equal keys still order by distance and callsign: let them through. */
-  return eta <= worst->key_s;
+  return eta + (stale ? STALE_OFFSET_S : 0.0) <= worst->order;
 }
 
 static GArray *
@@ -264,8 +262,13 @@ rank (JbStore                  *store,
   g_autoptr(GArray) candidates = NULL;
   GArray *result;
 
+  /* Units keep their station id interned: compare pointers. */
+  const char *scene_station = g_intern_string (scene->station_id);
+  const char *scope_station = g_intern_string (options->scope_station_id);
+
   points = jb_store_get_unit_points (store, &n_points);
-  candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate), bounded ? options->limit : n_points);
+  candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate),
+                                  bounded ? options->limit : MIN (n_points, 4096));
 
   for (guint i = 0; i < n_points; i++)
     {
@@ -295,14 +298,12 @@ rank (JbStore                  *store,
 
       c.unit = jb_model_list_peek (units, i);
       unit_station = jb_unit_get_station_id (c.unit);
-      if (options->scope_station_id != NULL &&
-          g_strcmp0 (unit_station, options->scope_station_id) != 0)
+      if (scope_station != NULL && unit_station != scope_station)
         continue;
 
-      c.index = i;
       c.distance_m = jb_geo_distance_m (p->lat, p->lon, scene->lat, scene->lon);
       c.eta_s = jb_recommender_estimate_eta_s ((JbUnitKind) p->kind, c.distance_m);
-      c.in_jurisdiction = scene->station_id != NULL && g_strcmp0 (unit_station, scene->station_id) == 0;
+      c.in_jurisdiction = scene_station != NULL && unit_station == scene_station;
       c.on_site = FALSE;
 
       if (i == scene->reporter)
@@ -319,9 +320,11 @@ rank (JbStore                  *store,
           c.eta_s = MIN (c.eta_s, ON_SITE_ETA_S);
         }
 
-      c.key_s = c.eta_s;
+      c.order = c.eta_s;
       if (!c.in_jurisdiction && !c.on_site)
-        c.key_s += JURISDICTION_PENALTY_S;
+        c.order += JURISDICTION_PENALTY_S;
+      if (c.stale)
+        c.order += STALE_OFFSET_S;
 
       if (bounded)
         insert_bounded (candidates, options->limit, &c);

@@ -24,7 +24,7 @@ typedef struct
   char         *name;
   char         *org_id;
   char         *org_name;
-  char         *station_id;
+  const char   *station_id;  /* interned (a city has a few dozen): compared by pointer */
   char         *terminal_id;
   char         *incident_id;
   char         *phone;
@@ -70,7 +70,7 @@ unit_data_clear (UnitData *d)
   g_clear_pointer (&d->name, g_free);
   g_clear_pointer (&d->org_id, g_free);
   g_clear_pointer (&d->org_name, g_free);
-  g_clear_pointer (&d->station_id, g_free);
+  d->station_id = NULL;
   g_clear_pointer (&d->terminal_id, g_free);
   g_clear_pointer (&d->incident_id, g_free);
   g_clear_pointer (&d->phone, g_free);
@@ -100,7 +100,7 @@ unit_data_parse (JsonNode  *node,
       !_jb_codec_dup_string (object, "name", FALSE, &d->name, error) ||
       !_jb_codec_dup_string (object, "org_id", FALSE, &d->org_id, error) ||
       !_jb_codec_dup_string (object, "org_name", FALSE, &d->org_name, error) ||
-      !_jb_codec_dup_string (object, "station_id", FALSE, &d->station_id, error) ||
+      !jb_json_get_string (object, "station_id", FALSE, &d->station_id, error) ||
       !_jb_codec_dup_string (object, "terminal_id", FALSE, &d->terminal_id, error) ||
       !_jb_codec_dup_string (object, "incident_id", FALSE, &d->incident_id, error) ||
       !_jb_codec_dup_string (object, "phone", FALSE, &d->phone, error) ||
@@ -110,6 +110,7 @@ unit_data_parse (JsonNode  *node,
 
   d->kind = kind;
   d->status = status;
+  d->station_id = g_intern_string (d->station_id);
   if (position != NULL)
     {
       if (!jb_position_from_json_object (position, "position", &d->position, error))

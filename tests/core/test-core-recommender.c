@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "jb-core.h"
 
@@ -469,6 +470,17 @@ test_top_by_kind (void)
   jb_recommendation_top_clear (&top);
 }
 
+/* CPU time of this thread, µs: steadier than the wall clock on a busy
+ * machine. */
+static gint64
+thread_time_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* The whole city at load-test size: a figure for the log, not a timed
  * assertion (sanitizers and busy machines vary). */
 static void
@@ -508,13 +520,13 @@ test_bench_20000 (void)
       JbRecommendationTop top;
       gint64 t0, t1, t2, t3;
 
-      t0 = g_get_monotonic_time ();
+      t0 = thread_time_us ();
       {
         g_autoptr(GArray) r = jb_recommender_rank (store, incident, &top10);
 
         g_assert_cmpuint (r->len, ==, 10);
       }
-      t1 = g_get_monotonic_time ();
+      t1 = thread_time_us ();
       {
         g_autoptr(GArray) r = jb_recommender_rank (store, incident, &all);
 
@@ -527,10 +539,10 @@ test_bench_20000 (void)
             g_assert_true (a->stale <= b->stale);
           }
       }
-      t2 = g_get_monotonic_time ();
+      t2 = thread_time_us ();
       jb_recommender_top_by_kind (store, incident, &all, &top);
       jb_recommendation_top_clear (&top);
-      t3 = g_get_monotonic_time ();
+      t3 = thread_time_us ();
 
       best_top10 = MIN (best_top10, (t1 - t0) / 1000.0);
       best_all = MIN (best_all, (t2 - t1) / 1000.0);
@@ -564,8 +576,8 @@ test_bench_20000 (void)
                            g_array_index (all, JbRecommendation, i).unit);
         }
   }
-  g_test_message ("recommender over %u units (%u available): top 10 in %.2f ms, all sorted in %.2f ms,"
-                  " top by kind in %.2f ms (best of 5)", n, n_all, best_top10, best_all, best_top);
+  g_test_message ("recommender over %u units (%u available), thread CPU time, best of 5: top 10 in %.2f ms,"
+                  " all sorted in %.2f ms, top by kind in %.2f ms", n, n_all, best_top10, best_all, best_top);
   g_printerr ("# recommender over %u units: top 10 %.2f ms, all %u sorted %.2f ms, top by kind %.2f ms\n",
               n, best_top10, n_all, best_all, best_top);
 }
