@@ -741,6 +741,57 @@ jb_store_get_unit_points (JbStore *self,
   return (const JbUnitPoint *) (gpointer) self->points->data;
 }
 
+static guint
+count_units (JbStore      *self,
+             gboolean      by_station,
+             const char   *station_id,
+             JbUnitKind    kind,
+             JbUnitStatus  status)
+{
+  /* Units keep their station id interned. */
+  const char *station = g_intern_string (station_id);
+  guint count = 0;
+
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      const JbUnitPoint *p = &g_array_index (self->points, JbUnitPoint, i);
+
+      if ((kind != JB_UNIT_KIND_N && p->kind != kind) ||
+          (status != JB_UNIT_STATUS_N && p->status != status))
+        continue;
+      if (by_station &&
+          jb_unit_get_station_id (jb_model_list_peek (self->units, i)) != station)
+        continue;
+      count++;
+    }
+  return count;
+}
+
+guint
+jb_store_count_units (JbStore      *self,
+                      JbUnitKind    kind,
+                      JbUnitStatus  status)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  g_return_val_if_fail (kind <= JB_UNIT_KIND_N, 0);
+  g_return_val_if_fail (status <= JB_UNIT_STATUS_N, 0);
+
+  return count_units (self, FALSE, NULL, kind, status);
+}
+
+guint
+jb_store_count_station_units (JbStore      *self,
+                              const char   *station_id,
+                              JbUnitKind    kind,
+                              JbUnitStatus  status)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+  g_return_val_if_fail (kind <= JB_UNIT_KIND_N, 0);
+  g_return_val_if_fail (status <= JB_UNIT_STATUS_N, 0);
+
+  return count_units (self, TRUE, station_id, kind, status);
+}
+
 guint64
 jb_store_get_n_events (JbStore *self)
 {

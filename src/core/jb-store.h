@@ -118,6 +118,18 @@ guint              jb_store_get_unit_index     (JbStore     *self,
 const JbUnitPoint *jb_store_get_unit_points    (JbStore     *self,
                                                 guint       *n);
 
+/* How many units are of @kind and in @status; JB_UNIT_KIND_N and
+ * JB_UNIT_STATUS_N mean any. One pass over the packed points. */
+guint              jb_store_count_units        (JbStore      *self,
+                                                JbUnitKind    kind,
+                                                JbUnitStatus  status);
+/* The same among the units of one station (@station_id NULL: units of no
+ * station). */
+guint              jb_store_count_station_units (JbStore     *self,
+                                                 const char  *station_id,
+                                                 JbUnitKind   kind,
+                                                 JbUnitStatus status);
+
 /* Counters, for the status bar and tests. */
 guint64            jb_store_get_n_events       (JbStore     *self);
 guint64            jb_store_get_n_moves        (JbStore     *self);

@@ -470,6 +470,47 @@ test_top_by_kind (void)
   jb_recommendation_top_clear (&top);
 }
 
+/* The store's counters (here for this file's snapshot builder). */
+static void
+test_count_units (void)
+{
+  static const UnitSpec units[] = {
+    { "u-1", "guard" },
+    { "u-2", "guard", .status = "busy" },
+    { "u-3", "officer", .station = "st-b" },
+    { "u-4", "patrol_car", .status = "en_route", .incident = "inc-x" },
+    { "u-5", "volunteer", .station = "st-b", .status = "off_duty", .no_position = TRUE },
+    { "u-6", "guard", .station = "st-b" },
+  };
+  g_autoptr(JbStore) store = store_new (units, G_N_ELEMENTS (units));
+
+  g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_N, JB_UNIT_STATUS_N), ==, 6);
+  g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_GUARD, JB_UNIT_STATUS_N), ==, 3);
+  g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_N, JB_UNIT_STATUS_AVAILABLE), ==, 3);
+  g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_GUARD, JB_UNIT_STATUS_AVAILABLE), ==, 2);
+  g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_PATROL_CAR, JB_UNIT_STATUS_EN_ROUTE), ==, 1);
+  g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_VOLUNTEER, JB_UNIT_STATUS_AVAILABLE), ==, 0);
+
+  g_assert_cmpuint (jb_store_count_station_units (store, "st-b", JB_UNIT_KIND_N, JB_UNIT_STATUS_N), ==, 3);
+  g_assert_cmpuint (jb_store_count_station_units (store, "st-b", JB_UNIT_KIND_N, JB_UNIT_STATUS_AVAILABLE), ==, 2);
+  g_assert_cmpuint (jb_store_count_station_units (store, "st-a", JB_UNIT_KIND_GUARD, JB_UNIT_STATUS_N), ==, 2);
+  g_assert_cmpuint (jb_store_count_station_units (store, "st-none", JB_UNIT_KIND_N, JB_UNIT_STATUS_N), ==, 0);
+  g_assert_cmpuint (jb_store_count_station_units (store, NULL, JB_UNIT_KIND_N, JB_UNIT_STATUS_N), ==, 0);
+
+  /* Counts follow events. */
+  {
+    g_autoptr(GError) error = NULL;
+    const char *event = "{\"seq\": 2, \"type\": \"unit.updated\", \"time\": 1, \"data\": {\"unit\":"
+                        " {\"id\": \"u-1\", \"kind\": \"guard\", \"status\": \"busy\", \"station_id\": \"st-b\","
+                        " \"position\": null, \"updated_at\": 2}}}";
+
+    g_assert_cmpint (jb_store_apply_event_text (store, event, strlen (event), &error), ==, JB_STORE_APPLY_OK);
+    g_assert_no_error (error);
+    g_assert_cmpuint (jb_store_count_units (store, JB_UNIT_KIND_GUARD, JB_UNIT_STATUS_BUSY), ==, 2);
+    g_assert_cmpuint (jb_store_count_station_units (store, "st-b", JB_UNIT_KIND_GUARD, JB_UNIT_STATUS_N), ==, 2);
+  }
+}
+
 /* CPU time of this thread, µs: steadier than the wall clock on a busy
  * machine. */
 static gint64
@@ -596,6 +637,7 @@ main (int   argc,
   g_test_add_func ("/core/recommender/on-site", test_on_site);
   g_test_add_func ("/core/recommender/top-by-kind", test_top_by_kind);
   g_test_add_func ("/core/recommender/bench-20000", test_bench_20000);
+  g_test_add_func ("/core/store/count-units", test_count_units);
 
   return g_test_run ();
 }
