@@ -188,6 +188,9 @@ step_done (JbStorage    *self,
   return TRUE;
 }
 
+/* Bound values are not copied (SQLITE_STATIC): every caller steps the
+ * statement before the value goes away, and prepare() clears bindings
+ * before the next use. */
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,
@@ -196,7 +199,7 @@ bind_text (sqlite3_stmt *stmt,
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
   else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
 static void
@@ -906,7 +909,7 @@ jb_storage_insert_terminal (JbStorage     *self,
   sqlite3_bind_int (stmt, 13, gateway != NULL && JSON_NODE_HOLDS_VALUE (gateway) &&
                               json_node_get_value_type (gateway) == G_TYPE_BOOLEAN &&
                               json_node_get_boolean (gateway));
-  sqlite3_bind_blob (stmt, 14, secret_hash, (int) secret_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 14, secret_hash, (int) secret_hash_len, SQLITE_STATIC);
   return step_done (self, stmt, "inserting a terminal", error);
 }
 
@@ -1035,7 +1038,7 @@ jb_storage_insert_session (JbStorage     *self,
                                 "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
                                 " VALUES (?, ?, ?, ?)");
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
   bind_text (stmt, 2, username);
   sqlite3_bind_int64 (stmt, 3, created_at);
   sqlite3_bind_int64 (stmt, 4, expires_at);
@@ -1052,7 +1055,7 @@ jb_storage_lookup_session (JbStorage    *self,
                                 "SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?");
   char *username = NULL;
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, now);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     username = g_strdup (column_text (stmt, 0));
@@ -1068,7 +1071,7 @@ jb_storage_delete_session (JbStorage     *self,
 {
   sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE token_hash = ?");
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
   return step_done (self, stmt, "deleting a session", error);
 }
 
@@ -1293,7 +1296,7 @@ jb_storage_save_idempotency (JbStorage     *self,
   bind_text (stmt, 2, key);
   bind_text (stmt, 3, method);
   bind_text (stmt, 4, path);
-  sqlite3_bind_blob (stmt, 5, body_hash, (int) body_hash_len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 5, body_hash, (int) body_hash_len, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 6, (int) status);
   bind_text (stmt, 7, response != NULL ? response : "");
   sqlite3_bind_int64 (stmt, 8, created_at);
