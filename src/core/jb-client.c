@@ -105,6 +105,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   UNAUTHORIZED,
+  COMMAND_CHANGED,
   N_SIGNALS
 };
 
@@ -1075,7 +1076,7 @@ watermark_cb (GObject      *object,
     node = parse_answer (data->msg, bytes, &error);
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     (void) jb_json_get_int (json_node_get_object (node), "seq", FALSE, &seq, NULL);
-  if (seq < 0)
+  if (seq < 0 && self->awaiting->len > 0)
     {
       /* The server is out of reach: so is its event. Ask again later. */
       guint delay_ms = MIN (BACKOFF_MIN_MS << MIN (self->watermark_failures, 5), BACKOFF_MAX_MS);
@@ -1086,6 +1087,8 @@ watermark_cb (GObject      *object,
       self->watermark_retry_source = g_timeout_add (delay_ms, watermark_retry_cb, self);
       return;
     }
+  if (seq < 0)
+    return;
 
   self->watermark_failures = 0;
   for (guint i = 0; i < self->awaiting->len; i++)
@@ -1229,6 +1232,14 @@ process_queue (JbClient *self)
                 g_task_get_cancellable (task), command_sent_cb, NULL);
 }
 
+static void
+command_state_notified_cb (JbCommand  *command,
+                           GParamSpec *pspec,
+                           JbClient   *self)
+{
+  g_signal_emit (self, signals[COMMAND_CHANGED], 0, command);
+}
+
 static JbCommand *
 queue_command (JbClient            *self,
                const char          *method,
@@ -1245,6 +1256,7 @@ queue_command (JbClient            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jb_client_command_async);
   g_task_set_task_data (task, command, g_object_unref);
+  g_signal_connect_object (command, "notify::state", G_CALLBACK (command_state_notified_cb), self, 0);
 
   g_queue_push_tail (&self->commands, task);
   g_list_store_append (self->pending, command);
@@ -1811,6 +1823,17 @@ jb_client_class_init (JbClientClass *klass)
   signals[UNAUTHORIZED] =
     g_signal_new ("unauthorized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbClient::command-changed:
+   * @command: the JbCommand
+   *
+   * A queued command changed state (sent, accepted, confirmed, failed …):
+   * one place for views that mark incidents and units as pending.
+   */
+  signals[COMMAND_CHANGED] =
+    g_signal_new ("command-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JB_TYPE_COMMAND);
 }
 
 void

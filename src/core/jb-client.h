@@ -87,7 +87,8 @@ JsonNode          *jb_client_command_finish       (JbClient             *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 /* GListModel of JbCommand: queued, in flight or ACCEPTED, and CONFIRMED or
- * FAILED ones for 5 s more (so the UI can show "done" or "failed"). */
+ * FAILED ones for 5 s more (so the UI can show "done" or "failed"). Each
+ * state change is JbCommand::notify::state and JbClient::command-changed. */
 GListModel        *jb_client_get_pending_commands (JbClient             *self);
 /* The newest still-pending command (not CONFIRMED nor FAILED) whose target
  * or unit is @id (an incident or unit id), NULL when none; borrowed. */

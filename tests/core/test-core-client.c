@@ -466,6 +466,15 @@ run_for (guint ms)
   wait_for (never, NULL, ms);
 }
 
+static void
+command_changed_cb (JbClient  *client,
+                    JbCommand *command,
+                    guint     *count)
+{
+  g_assert_true (JB_IS_COMMAND (command));
+  (*count)++;
+}
+
 /* What the store looked like at each state change of a command. */
 typedef struct
 {
@@ -532,10 +541,12 @@ test_command_confirmation (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *id = NULL;
+  guint n_changed = 0;
   Recorder r;
 
   _jb_client_set_command_linger (client, 300);
   recorder_init (&r, store);
+  g_signal_connect (client, "command-changed", G_CALLBACK (command_changed_cb), &n_changed);
 
   /* Create: SENDING, ACCEPTED, CONFIRMED; at CONFIRMED the incident is in
    * the store. */
@@ -559,6 +570,8 @@ test_command_confirmation (void)
   g_assert_cmpint (recorded (r.states, 0), ==, JB_COMMAND_STATE_ACCEPTED);
   g_assert_cmpint (recorded (r.states, 1), ==, JB_COMMAND_STATE_CONFIRMED);
   g_assert_cmpint (recorded (r.statuses, 1), ==, JB_INCIDENT_STATUS_NEW);
+  /* The client told of every change, SENDING included. */
+  g_assert_cmpuint (n_changed, ==, 3);
   g_assert_cmpint (g_array_index (r.seqs, gint64, 1), >=, g_array_index (r.seqs, gint64, 0));
   g_signal_handlers_disconnect_by_data (create, &r);
   g_clear_object (&result);
@@ -651,6 +664,7 @@ test_command_confirmation (void)
     g_assert_finalize_object (g_steal_pointer (&duty));
   }
 
+  g_signal_handlers_disconnect_by_data (client, &n_changed);
   recorder_clear (&r);
   finish (&client, server);
 }
