@@ -32,6 +32,7 @@
  * incident's own station goes first. */
 #define JURISDICTION_PENALTY_S  60.0
 #define DEFAULT_FRESHNESS_S     120
+#define EARTH_RADIUS_M          6371008.8  /* as jb-geo.c */
 
 /* Added to the key of a stale unit: after every fresh one. */
 #define STALE_OFFSET_S          1e12
@@ -214,8 +215,8 @@ distance_lower_bound_m (double lat,
                         double scene_lon,
                         double cos_scene_lat)
 {
-  double dy = (lat - scene_lat) * (G_PI / 180.0 * 6371008.8);
-  double dx = (lon - scene_lon) * (G_PI / 180.0 * 6371008.8) * cos_scene_lat;
+  double dy = (lat - scene_lat) * (G_PI / 180.0 * EARTH_RADIUS_M);
+  double dx = (lon - scene_lon) * (G_PI / 180.0 * EARTH_RADIUS_M) * cos_scene_lat;
   double d = sqrt (dx * dx + dy * dy);
 
   return d < 50000.0 ? 0.98 * d : 0.0;
@@ -259,12 +260,11 @@ rank (JbStore                  *store,
    * away by a cheap bound before their GObject is touched; a long list is
    * sorted once. */
   gboolean bounded = options->limit > 0 && options->limit <= 64;
-  g_autoptr(GArray) candidates = NULL;
-  GArray *result;
-
   /* Units keep their station id interned: compare pointers. */
   const char *scene_station = g_intern_string (scene->station_id);
   const char *scope_station = g_intern_string (options->scope_station_id);
+  g_autoptr(GArray) candidates = NULL;
+  GArray *result;
 
   points = jb_store_get_unit_points (store, &n_points);
   candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate),
