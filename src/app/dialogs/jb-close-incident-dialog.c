@@ -37,6 +37,7 @@ struct _JbCloseIncidentDialog
   JbClient            *client;
   char                *incident_id;
   gulong               store_changed_id;
+  gulong               live_changed_id;
   guint                event_timeout_id;
 
   JbCloseIncidentMode  mode;
@@ -128,6 +129,25 @@ show_incident (JbCloseIncidentDialog *self,
         adw_combo_row_set_selected (self->disposition_row, disposition);
       update_mode (self);
     }
+}
+
+/* Someone else may act on the incident while the dialog is open: keep
+ * the heading (status) true. */
+static void
+incident_changed_cb (JbCloseIncidentDialog *self,
+                     JbStoreChange          kind,
+                     const char            *id)
+{
+  JbIncident *incident;
+
+  if (kind != JB_STORE_CHANGE_INCIDENT || g_strcmp0 (id, self->incident_id) != 0 || self->pending)
+    return;
+
+  incident = lookup_incident (self);
+  if (incident != NULL)
+    show_incident (self, incident);
+  else
+    gtk_label_set_text (self->subheading_label, _("Not in the queue: it may be closed already."));
 }
 
 static void
@@ -337,7 +357,10 @@ jb_close_incident_dialog_dispose (GObject *object)
   JbCloseIncidentDialog *self = (JbCloseIncidentDialog *)object;
 
   if (self->client != NULL)
-    g_clear_signal_handler (&self->store_changed_id, jb_client_get_store (self->client));
+    {
+      g_clear_signal_handler (&self->store_changed_id, jb_client_get_store (self->client));
+      g_clear_signal_handler (&self->live_changed_id, jb_client_get_store (self->client));
+    }
   g_clear_handle_id (&self->event_timeout_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_CLOSE_INCIDENT_DIALOG);
@@ -418,6 +441,8 @@ jb_close_incident_dialog_new (JbClient            *client,
     show_incident (self, lookup_incident (self));
   else
     show_unknown_incident (self);
+  self->live_changed_id = g_signal_connect_object (jb_client_get_store (client), "changed",
+                                                   G_CALLBACK (incident_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_grab_focus (GTK_WIDGET (self->disposition_row));
 
   if (jb_client_get_role (client) == JB_ROLE_VIEWER)
