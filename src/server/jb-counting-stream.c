@@ -110,13 +110,33 @@ jb_counting_output_init (JbCountingOutput *self)
 
 /* The GIOStream: the base's input as is, our counting output. */
 
+#define LINGER_S 30
+
 struct _JbCountingStream
 {
   GIOStream         parent_instance;
 
   GIOStream        *base;
+  GSocket          *socket;  /* nullable */
   JbCountingOutput *output;
 };
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         timeout_id;
+  guint8        buffer[4096];
+} Linger;
+
+static void
+linger_free (gpointer data)
+{
+  Linger *linger = data;
+
+  g_clear_handle_id (&linger->timeout_id, g_source_remove);
+  g_clear_object (&linger->cancellable);
+  g_free (linger);
+}
 
 G_DEFINE_FINAL_TYPE (JbCountingStream, jb_counting_stream, G_TYPE_IO_STREAM)
 
@@ -154,6 +174,36 @@ base_closed_cb (GObject      *source,
     g_task_return_error (task, error);
 }
 
+static gboolean
+linger_timeout_cb (gpointer user_data)
+{
+  Linger *linger = user_data;
+
+  linger->timeout_id = 0;
+  g_cancellable_cancel (linger->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  JbCountingStream *self = g_task_get_source_object (task);
+  Linger *linger = g_task_get_task_data (task);
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (source), linger->buffer, sizeof linger->buffer,
+                                 G_PRIORITY_LOW, linger->cancellable, drained_cb, task);
+      return;
+    }
+  /* End of input, an error or the timeout: now the close is clean. */
+  g_io_stream_close_async (self->base, G_PRIORITY_DEFAULT, NULL, base_closed_cb, task);
+}
+
 /* Closing the base stream from the main thread: the default would run
  * close_fn in a worker thread on a stream the main loop still polls. */
 static void
@@ -163,10 +213,23 @@ jb_counting_stream_close_async (GIOStream           *stream,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  JbCountingStream *self = JB_COUNTING_STREAM (stream);
   GTask *task = g_task_new (stream, cancellable, callback, user_data);
+  Linger *linger;
 
-  g_io_stream_close_async (JB_COUNTING_STREAM (stream)->base, io_priority, cancellable,
-                           base_closed_cb, task);
+  if (self->socket == NULL || g_socket_is_closed (self->socket) ||
+      !g_socket_shutdown (self->socket, FALSE, TRUE, NULL))
+    {
+      g_io_stream_close_async (self->base, io_priority, cancellable, base_closed_cb, task);
+      return;
+    }
+  linger = g_new0 (Linger, 1);
+  linger->cancellable = g_cancellable_new ();
+  linger->timeout_id = g_timeout_add_seconds (LINGER_S, linger_timeout_cb, linger);
+  g_task_set_task_data (task, linger, linger_free);
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->base), linger->buffer,
+                             sizeof linger->buffer, G_PRIORITY_LOW, linger->cancellable,
+                             drained_cb, task);
 }
 
 static gboolean
@@ -183,6 +246,7 @@ jb_counting_stream_finalize (GObject *object)
   JbCountingStream *self = JB_COUNTING_STREAM (object);
 
   g_clear_object (&self->output);
+  g_clear_object (&self->socket);
   g_clear_object (&self->base);
 
   G_OBJECT_CLASS (jb_counting_stream_parent_class)->finalize (object);
@@ -208,11 +272,13 @@ jb_counting_stream_init (JbCountingStream *self)
 }
 
 JbCountingStream *
-jb_counting_stream_new (GIOStream *base)
+jb_counting_stream_new (GIOStream *base,
+                        GSocket   *socket)
 {
   JbCountingStream *self = g_object_new (JB_TYPE_COUNTING_STREAM, NULL);
 
   self->base = g_object_ref (base);
+  self->socket = socket != NULL ? g_object_ref (socket) : NULL;
   self->output = g_object_new (JB_TYPE_COUNTING_OUTPUT,
                                "base-stream", g_io_stream_get_output_stream (base),
                                "close-base-stream", FALSE,

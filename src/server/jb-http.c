@@ -126,14 +126,16 @@ upgraded_cb (SoupServerMessage *msg,
   g_autoptr(GIOStream) stolen = NULL;
   g_autoptr(JbCountingStream) counter = NULL;
   g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autoptr(GSocket) socket = NULL;
   JbEventStream *stream;
   gint64 since = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "jb-since")) - 1;
 
   g_signal_handlers_disconnect_by_func (msg, upgraded_cb, self);
+  g_set_object (&socket, soup_server_message_get_socket (msg));
   stolen = soup_server_message_steal_connection (msg);
   if (stolen == NULL)
     return;
-  counter = jb_counting_stream_new (stolen);
+  counter = jb_counting_stream_new (stolen, socket);
   connection = g_object_new (SOUP_TYPE_WEBSOCKET_CONNECTION,
                              "io-stream", counter,
                              "uri", soup_server_message_get_uri (msg),
