@@ -429,7 +429,7 @@ test_on_site (void)
   /* A phone report has no venue: nobody is on site. */
   for (guint i = 0; i < phone->len; i++)
     g_assert_false (g_array_index (phone, JbRecommendation, i).on_site);
-  g_assert_cmpstr (jb_unit_get_id (g_array_index (phone, JbRecommendation, 0).unit), ==, "u-officer");
+  g_assert_cmpstr (phone_ids, ==, "u-officer u-cam u-other-org u-venue u-venue-b u-same-org-far");
 }
 
 static void
