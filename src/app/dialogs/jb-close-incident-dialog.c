@@ -42,6 +42,8 @@ struct _JbCloseIncidentDialog
 
   JbCloseIncidentMode  mode;
   gboolean             pending;
+  gboolean             disposition_chosen;   /* by the person: keep it */
+  gboolean             setting_disposition;
 };
 
 G_DEFINE_FINAL_TYPE (JbCloseIncidentDialog, jb_close_incident_dialog, ADW_TYPE_WINDOW)
@@ -125,8 +127,12 @@ show_incident (JbCloseIncidentDialog *self,
                                    jb_incident_get_status (incident) == JB_INCIDENT_STATUS_CLOSED
                                    ? _("Already closed") : _("Already resolved"));
       self->mode = JB_CLOSE_INCIDENT_MODE_CLOSE;
-      if (disposition >= 0 && disposition < JB_DISPOSITION_N)
-        adw_combo_row_set_selected (self->disposition_row, disposition);
+      if (disposition >= 0 && disposition < JB_DISPOSITION_N && !self->disposition_chosen)
+        {
+          self->setting_disposition = TRUE;
+          adw_combo_row_set_selected (self->disposition_row, disposition);
+          self->setting_disposition = FALSE;
+        }
       update_mode (self);
     }
 }
@@ -346,6 +352,13 @@ submit_action (GtkWidget  *widget,
 }
 
 static void
+disposition_changed_cb (JbCloseIncidentDialog *self)
+{
+  if (!self->setting_disposition)
+    self->disposition_chosen = TRUE;
+}
+
+static void
 entry_activated_cb (JbCloseIncidentDialog *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "close-incident.submit", NULL);
@@ -402,6 +415,7 @@ jb_close_incident_dialog_class_init (JbCloseIncidentDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbCloseIncidentDialog, pending_label);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, disposition_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "close-incident.submit", NULL, submit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -419,7 +433,9 @@ jb_close_incident_dialog_init (JbCloseIncidentDialog *self)
 
   for (guint i = 0; i < JB_DISPOSITION_N; i++)
     gtk_string_list_append (dispositions, _jb_disposition_get_label (i));
+  self->setting_disposition = TRUE;
   adw_combo_row_set_model (self->disposition_row, G_LIST_MODEL (dispositions));
+  self->setting_disposition = FALSE;
 }
 
 JbCloseIncidentDialog *

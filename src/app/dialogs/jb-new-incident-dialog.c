@@ -417,6 +417,16 @@ match_activated_cb (JbNewIncidentDialog *self,
     }
 }
 
+/* Priority 1 must stand out before it is sent, as it will in the queue. */
+static void
+priority_changed_cb (JbNewIncidentDialog *self)
+{
+  if (adw_combo_row_get_selected (self->priority_row) == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->priority_row), "jb-priority-urgent");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->priority_row), "jb-priority-urgent");
+}
+
 static void
 entry_activated_cb (JbNewIncidentDialog *self)
 {
@@ -701,6 +711,7 @@ jb_new_incident_dialog_class_init (JbNewIncidentDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, place_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, match_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, priority_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "new-incident.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "new-incident.priority", "u", priority_action);
