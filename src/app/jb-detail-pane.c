@@ -7,10 +7,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "jb-detail-pane.h"
 #include "jb-icon-atlas.h"
 #include "jb-labels.h"
+#include "jb-targets.h"
 
 struct _JbDetailPane
 {
@@ -23,11 +25,30 @@ struct _JbDetailPane
   GtkLabel   *subtitle_label;
   GtkLabel   *status_label;
   GtkListBox *fields;
+  GtkWidget  *pending_box;
+  GtkLabel   *pending_label;
+  GtkWidget  *targets_box;
+  GtkLabel   *target_guard;
+  GtkLabel   *target_police;
+  GtkLabel   *target_reinforce;
+  GtkWidget  *assignments_section;
+  GtkListBox *assignments;
+  GtkWidget  *recommend_section;
+  JbRecommendList *recommend_list;
+  GtkWidget  *procedure_section;
+  GtkListBox *procedure;
+  GtkWidget  *timeline_section;
+  GtkListBox *timeline;
+  GtkWidget  *notes_section;
+  GtkListBox *notes;
+  GtkEntry   *note_entry;
 
   /* Owned references */
   JbStore    *store;
+  JbClient   *client;
   GObject    *item;
   guint       tick_id;
+  gboolean    can_command;
 };
 
 G_DEFINE_FINAL_TYPE (JbDetailPane, jb_detail_pane, GTK_TYPE_WIDGET)
@@ -228,14 +249,178 @@ show_terminal (JbDetailPane *self,
 }
 
 static void
-show_incident (JbDetailPane *self,
-               JbIncident   *incident,
-               gint64        now_ms)
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static GtkWidget *
+text_row (const char *title,
+          const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : "");
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (row, "property");
+  return row;
+}
+
+static const char *
+unit_callsign (JbDetailPane *self,
+               const char   *unit_id)
+{
+  JbUnit *unit = (self->store && unit_id) ? jb_store_lookup_unit (self->store, unit_id) : NULL;
+
+  return unit ? jb_unit_get_callsign (unit) : unit_id;
+}
+
+/* What a pending command is doing, in words. */
+static const char *
+describe_pending (JbCommand *command)
+{
+  const char *path = jb_command_get_path (command);
+
+  if (g_str_has_suffix (path, "/acknowledge"))
+    return _("Acknowledging, awaiting confirmation");
+  if (g_str_has_suffix (path, "/notes"))
+    return _("Adding the note, awaiting confirmation");
+  if (g_str_has_suffix (path, "/resolve"))
+    return _("Resolving, awaiting confirmation");
+  if (g_str_has_suffix (path, "/close"))
+    return _("Closing, awaiting confirmation");
+  if (strstr (path, "/assignments") != NULL && g_strcmp0 (jb_command_get_method (command), "DELETE") == 0)
+    return _("Unassigning, awaiting confirmation");
+  if (strstr (path, "/assign") != NULL)
+    return _("Assigning, awaiting confirmation");
+  if (g_str_has_suffix (path, "/status"))
+    return _("Changing the status, awaiting confirmation");
+  return _("Awaiting confirmation");
+}
+
+static void
+update_pending (JbDetailPane *self)
+{
+  JbCommand *command = NULL;
+  const char *id = NULL;
+
+  if (self->item != NULL && JB_IS_INCIDENT (self->item))
+    id = jb_incident_get_id (JB_INCIDENT (self->item));
+  else if (self->item != NULL && JB_IS_UNIT (self->item))
+    id = jb_unit_get_id (JB_UNIT (self->item));
+
+  if (self->client != NULL && id != NULL)
+    command = jb_client_lookup_pending_command (self->client, id);
+
+  gtk_widget_set_visible (self->pending_box, command != NULL);
+  gtk_label_set_text (self->pending_label, command ? describe_pending (command) : "");
+}
+
+static void
+set_target_label (GtkLabel       *label,
+                  const char     *what,
+                  guint           limit_s,
+                  const JbTarget *target)
+{
+  static const char *classes[] = { "met", "pending", "overdue", "dim" };
+  g_autofree char *limit = jb_format_duration ((gint64) limit_s * 1000);
+  g_autofree char *title = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *text = NULL;
+  const char *css;
+
+  /* Translators: a 1-3-5 target's heading: who, and the limit (m:ss) */
+  title = g_strdup_printf (_("%s ≤ %s"), what, limit);
+
+  switch (target->state)
+    {
+    case JB_TARGET_STATE_MET:
+      {
+        g_autofree char *at = jb_format_duration (target->elapsed_ms);
+
+        /* Translators: a target met, at m:ss after the alarm */
+        state = g_strdup_printf (_("met at %s"), at);
+        css = "met";
+      }
+      break;
+    case JB_TARGET_STATE_MET_LATE:
+      {
+        g_autofree char *at = jb_format_duration (target->elapsed_ms);
+
+        /* Translators: a target met after its limit, at m:ss */
+        state = g_strdup_printf (_("late, met at %s"), at);
+        css = "overdue";
+      }
+      break;
+    case JB_TARGET_STATE_PENDING:
+      {
+        g_autofree char *left = jb_format_duration (target->remaining_ms);
+
+        /* Translators: time left for a target, m:ss */
+        state = g_strdup_printf (_("%s left"), left);
+        css = "pending";
+      }
+      break;
+    case JB_TARGET_STATE_OVERDUE:
+      {
+        g_autofree char *over = jb_format_duration (target->overdue_ms);
+
+        /* Translators: a target missed, by m:ss so far; loud */
+        state = g_strdup_printf (_("OVERDUE +%s"), over);
+        css = "overdue";
+      }
+      break;
+    case JB_TARGET_STATE_NOT_NEEDED:
+    default:
+      state = g_strdup (_("not needed"));
+      css = "dim";
+      break;
+    }
+
+  text = g_strdup_printf ("%s\n%s", title, state);
+  gtk_label_set_text (label, text);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (label), css);
+}
+
+static void
+update_targets (JbDetailPane *self,
+                JbIncident   *incident,
+                gint64        now_ms)
+{
+  JbTargetLimits limits;
+  JbTargets targets;
+
+  jb_target_limits_init_default (&limits);
+  if (self->store != NULL)
+    jb_target_limits_from_config (jb_store_get_config (self->store), &limits);
+  jb_targets_evaluate (incident, &limits, self->store, now_ms, &targets);
+
+  set_target_label (self->target_guard, _("Guard"), limits.guard_s, &targets.targets[JB_TARGET_GUARD]);
+  set_target_label (self->target_police, _("Police"), limits.police_s, &targets.targets[JB_TARGET_POLICE]);
+  set_target_label (self->target_reinforce, _("Reinforcement"), limits.reinforce_s, &targets.targets[JB_TARGET_REINFORCE]);
+}
+
+static void
+show_incident_fields (JbDetailPane *self,
+                      JbIncident   *incident,
+                      gint64        now_ms)
 {
   JbIconAtlas *atlas = jb_icon_atlas_get_for_scale (gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   JbIncidentStatus status = jb_incident_get_status (incident);
   guint priority = CLAMP (jb_incident_get_priority (incident), 1, 4);
+  const char *terminal_id = jb_incident_get_terminal_id (incident);
+  JbTerminal *terminal = NULL;
   g_autofree char *subtitle = NULL;
+
+  if (terminal_id != NULL && self->store != NULL)
+    terminal = jb_store_lookup_terminal (self->store, terminal_id);
 
   gtk_image_set_from_paintable (self->icon,
                                 GDK_PAINTABLE (jb_icon_atlas_get_incident (atlas, priority,
@@ -250,59 +435,276 @@ show_incident (JbDetailPane *self,
 
   add_field (self, _("Venue"), jb_incident_get_venue_name (incident));
   add_field (self, _("Address"), jb_incident_get_address (incident));
+  if (terminal != NULL && jb_terminal_has_venue (terminal))
+    {
+      add_field (self, _("Contact"), jb_terminal_get_venue_contact (terminal));
+      add_field (self, _("Phone"), jb_terminal_get_venue_phone (terminal));
+    }
   add_field (self, _("Station"), station_name (self, jb_incident_get_station_id (incident)));
-  add_field (self, _("Source"), jb_incident_source_get_label (jb_incident_get_source (incident)));
+  if (terminal != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: the terminal that raised an incident: name · kind */
+      text = g_strdup_printf (_("%s · %s"),
+                              jb_terminal_get_name (terminal) ? jb_terminal_get_name (terminal) : terminal_id,
+                              jb_terminal_kind_get_label (jb_terminal_get_kind (terminal)));
+      add_field (self, _("Source terminal"), text);
+    }
+  else
+    add_field (self, _("Source"), jb_incident_source_get_label (jb_incident_get_source (incident)));
   add_field (self, _("Reported by"), jb_incident_get_reported_by (incident));
   add_field (self, _("Description"), jb_incident_get_description (incident));
   add_time_field (self, _("Reported"), jb_incident_get_created_at (incident), now_ms);
-  add_time_field (self, _("Acknowledged"), jb_incident_get_acknowledged_at (incident), now_ms);
   add_field (self, _("Acknowledged by"), jb_incident_get_acknowledged_by (incident));
-  add_time_field (self, _("Dispatched"), jb_incident_get_dispatched_at (incident), now_ms);
-  add_time_field (self, _("First guard on scene"), jb_incident_get_first_guard_on_scene_at (incident), now_ms);
-  add_time_field (self, _("First police on scene"), jb_incident_get_first_police_on_scene_at (incident), now_ms);
+  if (jb_incident_get_disposition (incident) >= 0)
+    add_field (self, _("Disposition"), jb_disposition_get_label (jb_incident_get_disposition (incident)));
 
-  for (guint i = 0; i < jb_incident_get_n_assignments (incident); i++)
+  update_targets (self, incident, now_ms);
+}
+
+static GtkWidget *
+create_assignment_row (JbDetailPane       *self,
+                       JbIncident         *incident,
+                       const JbAssignment *assignment)
+{
+  JbUnit *unit = self->store ? jb_store_lookup_unit (self->store, assignment->unit_id) : NULL;
+  gboolean active = assignment->state != JB_ASSIGNMENT_STATE_RELEASED &&
+                    assignment->state != JB_ASSIGNMENT_STATE_DECLINED;
+  g_autoptr(GString) times = g_string_new (NULL);
+  g_autofree char *title = NULL;
+  JbCommand *pending = NULL;
+  GtkWidget *row;
+  struct { gint64 at; const char *what; } steps[] = {
+    /* Translators: assignment times, short: "assigned 14:05:09" */
+    { assignment->assigned_at, N_("assigned") },
+    { assignment->accepted_at, N_("accepted") },
+    { assignment->en_route_at, N_("en route") },
+    { assignment->on_scene_at, N_("on scene") },
+    { assignment->released_at, N_("released") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
-      const JbAssignment *assignment = jb_incident_get_assignment (incident, i);
-      JbUnit *unit = self->store ? jb_store_lookup_unit (self->store, assignment->unit_id) : NULL;
-      g_autofree char *text = NULL;
+      g_autofree char *time = NULL;
 
-      /* Translators: an assignment: unit callsign, its state */
-      text = g_strdup_printf (_("%s · %s"), unit ? jb_unit_get_callsign (unit) : assignment->unit_id,
-                              jb_assignment_state_get_label (assignment->state));
-      add_field (self, _("Assigned unit"), text);
+      if (steps[i].at <= 0)
+        continue;
+      time = jb_format_time (steps[i].at);
+      if (times->len > 0)
+        g_string_append (times, " · ");
+      g_string_append_printf (times, "%s %s", _(steps[i].what), time);
     }
 
-  if (jb_incident_get_n_notes (incident) > 0)
-    {
-      const JbNote *note = jb_incident_get_note (incident, jb_incident_get_n_notes (incident) - 1);
+  /* Translators: an assigned unit: callsign · kind · assignment state */
+  title = g_strdup_printf (_("%s · %s · %s"),
+                           unit ? jb_unit_get_callsign (unit) : assignment->unit_id,
+                           unit ? jb_unit_kind_get_label (jb_unit_get_kind (unit)) : "",
+                           jb_assignment_state_get_label (assignment->state));
+  row = text_row (title, times->str);
+  g_object_set_data_full (G_OBJECT (row), "unit-id", g_strdup (assignment->unit_id), g_free);
+  if (!active)
+    gtk_widget_add_css_class (row, "dim-label");
 
-      add_field (self, _("Latest note"), note->text);
+  if (self->client != NULL)
+    pending = jb_client_lookup_pending_command (self->client, assignment->unit_id);
+  if (pending != NULL)
+    {
+      GtkWidget *spinner = gtk_spinner_new ();
+      GtkWidget *label = gtk_label_new (_("Pending"));
+
+      gtk_spinner_start (GTK_SPINNER (spinner));
+      gtk_widget_add_css_class (label, "jb-pending");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
     }
+
+  if (active && self->can_command)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("list-remove-symbolic");
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Unassign (Shift+Delete)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Unassign"), -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.unassign");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", assignment->unit_id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
 }
 
 static void
-refresh (JbDetailPane *self)
+show_incident_lists (JbDetailPane *self,
+                     JbIncident   *incident)
 {
-  gint64 now_ms = g_get_real_time () / 1000;
-  GtkWidget *child;
+  g_autofree char *selected_unit = NULL;
+  gboolean had_focus = FALSE;
+  GtkListBoxRow *selected;
+  GtkRoot *root;
+  guint n;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->fields))) != NULL)
-    gtk_list_box_remove (self->fields, child);
+  /* Rebuilding must not lose the dispatcher's place. */
+  selected = gtk_list_box_get_selected_row (self->assignments);
+  if (selected != NULL)
+    selected_unit = g_strdup (g_object_get_data (G_OBJECT (selected), "unit-id"));
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (root != NULL && gtk_root_get_focus (root) != NULL)
+    had_focus = gtk_widget_is_ancestor (gtk_root_get_focus (root), GTK_WIDGET (self->assignments));
+
+  clear_list (self->assignments);
+  n = jb_incident_get_n_assignments (incident);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row = create_assignment_row (self, incident, jb_incident_get_assignment (incident, i));
+
+      gtk_list_box_append (self->assignments, row);
+      if (selected_unit != NULL &&
+          g_strcmp0 (g_object_get_data (G_OBJECT (row), "unit-id"), selected_unit) == 0)
+        {
+          gtk_list_box_select_row (self->assignments, GTK_LIST_BOX_ROW (row));
+          if (had_focus)
+            gtk_widget_grab_focus (row);
+        }
+    }
+  if (n == 0)
+    {
+      GtkWidget *row = text_row (_("No unit assigned yet"), NULL);
+
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_can_focus (row, FALSE);
+      gtk_list_box_append (self->assignments, row);
+    }
+
+  /* The guard procedure, one row per guard: every step reached and when. */
+  clear_list (self->procedure);
+  {
+    g_autoptr(GPtrArray) units = g_ptr_array_new ();
+
+    for (guint i = 0; i < jb_incident_get_n_procedure_steps (incident); i++)
+      {
+        const JbProcedureEntry *entry = jb_incident_get_procedure_step (incident, i);
+        gboolean seen = FALSE;
+
+        for (guint j = 0; j < units->len; j++)
+          seen |= g_strcmp0 (units->pdata[j], entry->unit_id) == 0;
+        if (!seen)
+          g_ptr_array_add (units, entry->unit_id);
+      }
+
+    for (guint j = 0; j < units->len; j++)
+      {
+        g_autoptr(GString) steps = g_string_new (NULL);
+        g_autofree char *title = NULL;
+        JbProcedureStep reached = JB_PROCEDURE_STEP_SEPARATE;
+
+        for (guint i = 0; i < jb_incident_get_n_procedure_steps (incident); i++)
+          {
+            const JbProcedureEntry *entry = jb_incident_get_procedure_step (incident, i);
+            g_autofree char *time = NULL;
+
+            if (g_strcmp0 (entry->unit_id, units->pdata[j]) != 0)
+              continue;
+            time = jb_format_time (entry->at);
+            if (steps->len > 0)
+              g_string_append (steps, " → ");
+            g_string_append_printf (steps, "%s %s", jb_procedure_step_get_label (entry->step), time);
+            reached = MAX (reached, entry->step);
+          }
+        /* Translators: a guard in the procedure: callsign, step reached (n of 4) */
+        title = g_strdup_printf (_("%s · step %u of 4: %s"), unit_callsign (self, units->pdata[j]),
+                                 (guint) reached + 1, jb_procedure_step_get_label (reached));
+        gtk_list_box_append (self->procedure, text_row (title, steps->str));
+      }
+    if (units->len == 0)
+      gtk_list_box_append (self->procedure,
+                           text_row (_("No guard has reported a step yet"),
+                                     /* Translators: the four steps of the guard procedure */
+                                     _("Separate → Mediate → Calm → Wait for police")));
+  }
+
+  clear_list (self->timeline);
+  for (guint i = 0; i < jb_incident_get_n_timeline_entries (incident); i++)
+    {
+      const JbTimelineEntry *entry = jb_incident_get_timeline_entry (incident, i);
+      g_autofree char *time = jb_format_time (entry->time);
+      g_autofree char *title = NULL;
+
+      /* Translators: a timeline entry: time, new status */
+      title = g_strdup_printf (_("%s  %s"), time, jb_incident_status_get_label (entry->status));
+      gtk_list_box_append (self->timeline, text_row (title, entry->by));
+    }
+
+  clear_list (self->notes);
+  for (guint i = 0; i < jb_incident_get_n_notes (incident); i++)
+    {
+      const JbNote *note = jb_incident_get_note (incident, i);
+      g_autofree char *time = jb_format_time (note->at);
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: who wrote a note, and when */
+      subtitle = g_strdup_printf (_("%s · %s"), note->by ? note->by : "", time);
+      gtk_list_box_append (self->notes, text_row (note->text, subtitle));
+    }
+  if (jb_incident_get_n_notes (incident) == 0)
+    gtk_list_box_append (self->notes, text_row (_("No notes"), NULL));
+
+  jb_recommend_list_set_incident (self->recommend_list, incident);
+}
+
+static void
+set_incident_sections_visible (JbDetailPane *self,
+                               gboolean      visible)
+{
+  gtk_widget_set_visible (self->targets_box, visible);
+  gtk_widget_set_visible (self->assignments_section, visible);
+  gtk_widget_set_visible (self->recommend_section, visible && self->can_command);
+  gtk_widget_set_visible (self->procedure_section, visible);
+  gtk_widget_set_visible (self->timeline_section, visible);
+  gtk_widget_set_visible (self->notes_section, visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_entry), visible && self->can_command);
+}
+
+static void
+refresh_fields (JbDetailPane *self,
+                gint64        now_ms)
+{
+  clear_list (self->fields);
 
   if (self->item == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      gtk_label_set_text (self->title_label, "");
-      return;
-    }
+    return;
 
   if (JB_IS_UNIT (self->item))
     show_unit (self, JB_UNIT (self->item), now_ms);
   else if (JB_IS_TERMINAL (self->item))
     show_terminal (self, JB_TERMINAL (self->item), now_ms);
   else if (JB_IS_INCIDENT (self->item))
-    show_incident (self, JB_INCIDENT (self->item), now_ms);
+    show_incident_fields (self, JB_INCIDENT (self->item), now_ms);
+}
+
+static void
+refresh (JbDetailPane *self)
+{
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  refresh_fields (self, now_ms);
+  update_pending (self);
+
+  if (self->item == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_label_set_text (self->title_label, "");
+      jb_recommend_list_set_incident (self->recommend_list, NULL);
+      return;
+    }
+
+  set_incident_sections_visible (self, JB_IS_INCIDENT (self->item));
+  if (JB_IS_INCIDENT (self->item))
+    show_incident_lists (self, JB_INCIDENT (self->item));
+  else
+    jb_recommend_list_set_incident (self->recommend_list, NULL);
 
   gtk_stack_set_visible_child_name (self->stack, "details");
 }
@@ -318,11 +720,49 @@ tick_cb (gpointer user_data)
 {
   JbDetailPane *self = user_data;
 
-  /* Ages and positions move without notifications: redo each second. */
+  /* Ages, countdowns and positions move without notifications: the
+   * fields and targets are redone each second; the lists (which hold the
+   * keyboard focus) only when the item changes. */
   if (self->item != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    refresh (self);
+    refresh_fields (self, g_get_real_time () / 1000);
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+command_state_cb (JbDetailPane *self)
+{
+  update_pending (self);
+  if (self->item != NULL && JB_IS_INCIDENT (self->item))
+    show_incident_lists (self, JB_INCIDENT (self->item));
+}
+
+static void
+pending_changed_cb (JbDetailPane *self,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    GListModel   *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(JbCommand) command = g_list_model_get_item (model, i);
+
+      g_signal_connect_object (command, "notify::state", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
+    }
+  command_state_cb (self);
+}
+
+static void
+store_changed_cb (JbDetailPane  *self,
+                  JbStoreChange  kind,
+                  const char    *id)
+{
+  /* A store reload can replace the item; assignments name units whose
+   * state shows here. */
+  if (self->item != NULL && JB_IS_INCIDENT (self->item) && kind == JB_STORE_CHANGE_UNIT &&
+      id != NULL && jb_incident_find_assignment (JB_INCIDENT (self->item), id) != NULL)
+    show_incident_lists (self, JB_INCIDENT (self->item));
 }
 
 void
@@ -333,6 +773,149 @@ jb_detail_pane_set_store (JbDetailPane *self,
 
   g_set_object (&self->store, store);
   refresh (self);
+}
+
+void
+jb_detail_pane_set_client (JbDetailPane *self,
+                           JbClient     *client)
+{
+  g_return_if_fail (JB_IS_DETAIL_PANE (self));
+  g_return_if_fail (self->client == NULL);
+
+  if (client == NULL)
+    return;
+
+  self->client = g_object_ref (client);
+  g_set_object (&self->store, jb_client_get_store (client));
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (jb_client_get_pending_commands (client), "items-changed",
+                           G_CALLBACK (pending_changed_cb), self, G_CONNECT_SWAPPED);
+  jb_recommend_list_set_client (self->recommend_list, client);
+  refresh (self);
+}
+
+void
+jb_detail_pane_set_can_command (JbDetailPane *self,
+                                gboolean      can_command)
+{
+  g_return_if_fail (JB_IS_DETAIL_PANE (self));
+
+  self->can_command = !!can_command;
+  refresh (self);
+}
+
+JbRecommendList *
+jb_detail_pane_get_recommend_list (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return self->recommend_list;
+}
+
+const char *
+jb_detail_pane_get_selected_unit_id (JbDetailPane *self)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  if (self->item != NULL && JB_IS_UNIT (self->item))
+    return jb_unit_get_id (JB_UNIT (self->item));
+
+  row = gtk_list_box_get_selected_row (self->assignments);
+  if (row == NULL)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->assignments)))
+        row = GTK_LIST_BOX_ROW (GTK_IS_LIST_BOX_ROW (focus) ? focus
+                                : gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW));
+    }
+  if (row == NULL)
+    {
+      /* With a single active assignment there is nothing to choose. */
+      const char *only = NULL;
+      guint n_active = 0;
+
+      if (self->item == NULL || !JB_IS_INCIDENT (self->item))
+        return NULL;
+      for (guint i = 0; i < jb_incident_get_n_assignments (JB_INCIDENT (self->item)); i++)
+        {
+          const JbAssignment *a = jb_incident_get_assignment (JB_INCIDENT (self->item), i);
+
+          if (a->state != JB_ASSIGNMENT_STATE_RELEASED && a->state != JB_ASSIGNMENT_STATE_DECLINED)
+            {
+              only = a->unit_id;
+              n_active++;
+            }
+        }
+      return n_active == 1 ? only : NULL;
+    }
+
+  return g_object_get_data (G_OBJECT (row), "unit-id");
+}
+
+void
+jb_detail_pane_focus_note (JbDetailPane *self)
+{
+  g_return_if_fail (JB_IS_DETAIL_PANE (self));
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->note_entry)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->note_entry));
+}
+
+void
+jb_detail_pane_focus_assignments (JbDetailPane *self)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (JB_IS_DETAIL_PANE (self));
+
+  row = gtk_list_box_get_selected_row (self->assignments);
+  if (row == NULL)
+    row = gtk_list_box_get_row_at_index (self->assignments, 0);
+  if (row != NULL)
+    {
+      gtk_list_box_select_row (self->assignments, row);
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+}
+
+const char *
+jb_detail_pane_get_target_text (JbDetailPane *self,
+                                guint         target)
+{
+  GtkLabel *labels[] = { self->target_guard, self->target_police, self->target_reinforce };
+
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+  g_return_val_if_fail (target < G_N_ELEMENTS (labels), NULL);
+
+  return gtk_label_get_text (labels[target]);
+}
+
+const char *
+jb_detail_pane_get_pending_text (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return gtk_widget_get_visible (self->pending_box) ? gtk_label_get_text (self->pending_label) : NULL;
+}
+
+static void
+note_activated_cb (JbDetailPane *self,
+                   GtkEntry     *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (stripped[0] == '\0')
+    return;
+
+  /* The window's action sends it; the note shows once the server's event
+   * arrives (pending meanwhile, beside the status). */
+  if (gtk_widget_activate_action (GTK_WIDGET (self), "win.add-note", "s", stripped))
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
 void
@@ -348,6 +931,7 @@ jb_detail_pane_set_item (JbDetailPane *self,
     g_signal_handlers_disconnect_by_func (self->item, item_notify_cb, self);
 
   g_set_object (&self->item, item);
+  gtk_list_box_unselect_all (self->assignments);
 
   if (item != NULL)
     g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self, G_CONNECT_SWAPPED);
@@ -381,6 +965,7 @@ jb_detail_pane_dispose (GObject *object)
   jb_detail_pane_set_item (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_DETAIL_PANE);
   g_clear_object (&self->store);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (jb_detail_pane_parent_class)->dispose (object);
 }
@@ -436,6 +1021,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (JB_TYPE_RECOMMEND_LIST);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "jb-detail-pane");
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-detail-pane.ui");
@@ -445,12 +1031,31 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, status_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, fields);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_box);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, targets_box);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, target_guard);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, target_police);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, target_reinforce);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, assignments_section);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, assignments);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, recommend_section);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, recommend_list);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, procedure_section);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, procedure);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, timeline_section);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, timeline);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, notes_section);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, notes);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, note_entry);
+  gtk_widget_class_bind_template_callback (widget_class, note_activated_cb);
 }
 
 static void
 jb_detail_pane_init (JbDetailPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->can_command = TRUE;
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
 }
 

@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "jb-client.h"
+#include "jb-recommend-list.h"
 #include "jb-store.h"
 
 G_BEGIN_DECLS
@@ -22,6 +24,26 @@ void       jb_detail_pane_set_store (JbDetailPane *self,
 void       jb_detail_pane_set_item  (JbDetailPane *self,
                                      GObject      *item);
 GObject   *jb_detail_pane_get_item  (JbDetailPane *self);
+/* Sets the store too; shows commands pending and feeds the
+ * recommendations. */
+void       jb_detail_pane_set_client (JbDetailPane *self,
+                                      JbClient     *client);
+/* FALSE (a viewer): no note entry, no unassign buttons, no
+ * recommendations. */
+void       jb_detail_pane_set_can_command (JbDetailPane *self,
+                                           gboolean      can_command);
+JbRecommendList *jb_detail_pane_get_recommend_list (JbDetailPane *self);
+/* The unit of the selected (or focused) assignment row; the only active
+ * assignment's unit when none is selected; the unit itself when a unit is
+ * shown; NULL otherwise. */
+const char *jb_detail_pane_get_selected_unit_id (JbDetailPane *self);
+void       jb_detail_pane_focus_note        (JbDetailPane *self);
+void       jb_detail_pane_focus_assignments (JbDetailPane *self);
+/* For tests: a target's text (JbTargetKind), the pending text (NULL when
+ * nothing is pending). */
+const char *jb_detail_pane_get_target_text  (JbDetailPane *self,
+                                             guint         target);
+const char *jb_detail_pane_get_pending_text (JbDetailPane *self);
 /* The title shown (for tests). */
 const char *jb_detail_pane_get_title (JbDetailPane *self);
 

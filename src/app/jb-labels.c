@@ -4,8 +4,10 @@
  */
 #define G_LOG_DOMAIN "jb-labels"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "jb-error.h"
 #include "jb-labels.h"
 
 const char *
@@ -183,4 +185,81 @@ jb_format_time (gint64 ms)
 
   dt = g_date_time_new_from_unix_local (ms / 1000);
   return g_date_time_format (dt, "%H:%M:%S");
+}
+
+const char *
+jb_procedure_step_get_label (JbProcedureStep step)
+{
+  switch (step)
+    {
+    /* Translators: the guard procedure: separate the parties */
+    case JB_PROCEDURE_STEP_SEPARATE:        return _("Separate");
+    /* Translators: the guard procedure: mediate */
+    case JB_PROCEDURE_STEP_MEDIATE:         return _("Mediate");
+    /* Translators: the guard procedure: calm the situation */
+    case JB_PROCEDURE_STEP_CALM:            return _("Calm");
+    /* Translators: the guard procedure: wait for the police */
+    case JB_PROCEDURE_STEP_WAIT_FOR_POLICE: return _("Wait for police");
+    case JB_PROCEDURE_STEP_N:
+    default:                                return _("Unknown step");
+    }
+}
+
+const char *
+jb_disposition_get_label (JbDisposition disposition)
+{
+  switch (disposition)
+    {
+    case JB_DISPOSITION_RESOLVED_ON_SCENE: return _("Resolved on scene");
+    case JB_DISPOSITION_MEDIATED:          return _("Mediated");
+    case JB_DISPOSITION_REFERRED:          return _("Referred");
+    case JB_DISPOSITION_ARRESTED:          return _("Arrested");
+    case JB_DISPOSITION_FALSE_ALARM:       return _("False alarm");
+    case JB_DISPOSITION_DUPLICATE:         return _("Duplicate");
+    case JB_DISPOSITION_NO_ACTION:         return _("No action needed");
+    case JB_DISPOSITION_OTHER:             return _("Other");
+    case JB_DISPOSITION_N:
+    default:                               return _("Unknown disposition");
+    }
+}
+
+char *
+jb_format_duration (gint64 ms)
+{
+  gint64 s = MAX (0, ms) / 1000;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s % 3600 / 60), (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+char *
+jb_describe_command_error (const GError *error,
+                           gboolean      viewer)
+{
+  if (error == NULL)
+    return g_strdup (_("The command failed."));
+
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_FORBIDDEN))
+    {
+      if (viewer)
+        return g_strdup (_("This account is read-only: it cannot change anything."));
+      return g_strdup (_("You can only command your own station's incidents and units."));
+    }
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_CONFLICT))
+    /* Translators: %s is the server's reason */
+    return g_strdup_printf (_("Someone else changed it first: %s"), error->message);
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_NOT_FOUND))
+    return g_strdup (_("The server no longer knows this incident or unit."));
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_NETWORK))
+    /* Translators: %s is the system's reason */
+    return g_strdup_printf (_("The server could not be reached; the command was not carried out (%s)."),
+                            error->message);
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_UNAUTHORIZED))
+    return g_strdup (_("The session has expired. Sign in again."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_strdup (_("The command was cancelled."));
+
+  /* Translators: %s is the server's reason */
+  return g_strdup_printf (_("The server refused the command: %s"), error->message);
 }

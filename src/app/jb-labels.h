@@ -19,6 +19,17 @@ const char *jb_incident_status_get_label  (JbIncidentStatus status);
 const char *jb_incident_source_get_label  (JbIncidentSource source);
 const char *jb_assignment_state_get_label (JbAssignmentState state);
 const char *jb_role_get_label             (JbRole           role);
+const char *jb_procedure_step_get_label   (JbProcedureStep  step);
+const char *jb_disposition_get_label      (JbDisposition    disposition);
+
+/* "2:05" (minutes:seconds) for a duration in ms; negative is clamped to 0. */
+char       *jb_format_duration            (gint64           ms);
+/* A failed command's error as a sentence for the person at the console:
+ * a 403 explains the station rule (or the read-only role), a 409 says
+ * someone else changed it first, a network failure says so; otherwise the
+ * server's own message. */
+char       *jb_describe_command_error     (const GError    *error,
+                                           gboolean         viewer);
 
 /* "12 s", "4 min", "2 h 5 min": how long ago @then_ms was at @now_ms. */
 char       *jb_format_age                 (gint64           then_ms,

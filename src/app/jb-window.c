@@ -5,41 +5,20 @@
 #define G_LOG_DOMAIN "jb-window"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "jb-incident-row.h"
+#include "jb-roster-panel.h"
+#include "jb-window-private.h"
 #include "jb-labels.h"
 #include "jb-window.h"
-
-struct _JbWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* Template widgets */
-  AdwWindowTitle      *title;
-  GtkLabel            *state_label;
-  GtkLabel            *age_label;
-  GtkWidget           *state_box;
-  GtkLabel            *clock_label;
-  GtkLabel            *user_label;
-  GtkLabel            *queue_title;
-  GtkListView         *queue;
-  GtkStack            *queue_stack;
-  JbMapView           *map_view;
-  JbDetailPane        *detail_pane;
-  JbLegend            *legend;
-
-  /* Owned references */
-  JbClient            *client;
-  GtkSingleSelection  *selection;
-  guint                tick_id;
-  gboolean             syncing_selection;
-};
 
 G_DEFINE_FINAL_TYPE (JbWindow, jb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
   PROP_CLIENT,
+  PROP_OWN_STATION,
   N_PROPS
 };
 
@@ -220,6 +199,8 @@ queue_selection_changed_cb (JbWindow *self)
   JbIncident *incident;
   double lat, lon;
 
+  _jb_window_update_actions (self);
+
   if (self->syncing_selection)
     return;
 
@@ -241,6 +222,7 @@ map_selection_changed_cb (JbWindow *self)
   GObject *item = jb_map_view_get_selected (self->map_view);
 
   jb_detail_pane_set_item (self->detail_pane, item);
+  _jb_window_update_actions (self);
 
   if (self->syncing_selection)
     return;
@@ -274,6 +256,97 @@ client_notify_cb (JbWindow *self)
   update_user (self);
 }
 
+static const char *
+user_station_id (JbWindow *self)
+{
+  JsonObject *user = self->client ? jb_client_get_user (self->client) : NULL;
+
+  if (user == NULL || jb_client_get_role (self->client) != JB_ROLE_DUTY_OFFICER ||
+      !json_object_has_member (user, "station_id") ||
+      !JSON_NODE_HOLDS_VALUE (json_object_get_member (user, "station_id")))
+    return NULL;
+  return json_object_get_string_member (user, "station_id");
+}
+
+static gboolean
+contains_casefold (const char *haystack,
+                   const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+static gboolean
+filter_incident (gpointer item,
+                 gpointer user_data)
+{
+  JbWindow *self = user_data;
+  JbIncident *incident = item;
+  const char *station = user_station_id (self);
+  const char *text = self->search_entry ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL;
+
+  if (self->own_station && station != NULL &&
+      g_strcmp0 (jb_incident_get_station_id (incident), station) != 0)
+    return FALSE;
+
+  if (text != NULL && text[0] != '\0')
+    {
+      g_autofree char *needle = g_utf8_casefold (text, -1);
+
+      return contains_casefold (jb_incident_get_number (incident), needle) ||
+             contains_casefold (jb_incident_type_get_label (jb_incident_get_incident_type (incident)), needle) ||
+             contains_casefold (jb_incident_get_venue_name (incident), needle) ||
+             contains_casefold (jb_incident_get_address (incident), needle) ||
+             contains_casefold (jb_incident_get_description (incident), needle);
+    }
+
+  return TRUE;
+}
+
+static void
+search_changed_cb (JbWindow *self)
+{
+  if (self->filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+search_activated_cb (JbWindow *self)
+{
+  /* Enter in the search goes to the first match. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      gtk_widget_grab_focus (GTK_WIDGET (self->queue));
+    }
+}
+
+static void
+search_stopped_cb (JbWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->queue));
+}
+
+static void
+set_own_station (JbWindow *self,
+                 gboolean  own_station)
+{
+  own_station = !!own_station;
+  if (self->own_station == own_station)
+    return;
+
+  self->own_station = own_station;
+  search_changed_cb (self);
+  jb_recommend_list_set_own_station_only (jb_detail_pane_get_recommend_list (self->detail_pane), own_station);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_STATION]);
+}
+
 static void
 store_changed_cb (JbWindow      *self,
                   JbStoreChange  kind,
@@ -281,6 +354,8 @@ store_changed_cb (JbWindow      *self,
 {
   if (kind == JB_STORE_CHANGE_CONFIG)
     update_title (self);
+  if (kind == JB_STORE_CHANGE_INCIDENT)
+    _jb_window_update_actions (self);
 }
 
 static void
@@ -304,7 +379,9 @@ set_client (JbWindow *self,
 
   sorter = gtk_custom_sorter_new (compare_incidents, NULL, NULL);
   sorted = gtk_sort_list_model_new (g_object_ref (jb_store_get_incidents (store)), GTK_SORTER (sorter));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  self->filter = gtk_custom_filter_new (filter_incident, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted), GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -315,7 +392,21 @@ set_client (JbWindow *self,
   gtk_list_view_set_model (self->queue, GTK_SELECTION_MODEL (self->selection));
 
   jb_map_view_set_store (self->map_view, store);
-  jb_detail_pane_set_store (self->detail_pane, store);
+  jb_detail_pane_set_client (self->detail_pane, client);
+  jb_detail_pane_set_can_command (self->detail_pane, _jb_window_can_command (self));
+
+  self->roster_panel = jb_roster_panel_new (client);
+  gtk_widget_set_vexpand (self->roster_panel, TRUE);
+  gtk_box_append (self->roster_box, self->roster_panel);
+
+  /* Loud until acknowledged: sound and desktop notification. */
+  self->bell = jb_alarm_bell_new (client, GTK_WINDOW (self));
+
+  /* A duty officer sees its own station first; the toggle shows all. */
+  gtk_widget_set_visible (self->own_station_button, user_station_id (self) != NULL);
+  set_own_station (self, user_station_id (self) != NULL);
+  gtk_widget_set_visible (self->command_bar, _jb_window_can_command (self));
+  gtk_widget_set_visible (self->new_incident_button, _jb_window_can_command (self));
   jb_legend_set_store (self->legend, store);
   jb_legend_set_unit_layer (self->legend, jb_map_view_get_unit_layer (self->map_view));
 
@@ -323,6 +414,7 @@ set_client (JbWindow *self,
   update_title (self);
   update_user (self);
   update_state (self);
+  _jb_window_update_actions (self);
 }
 
 JbClient *
@@ -366,21 +458,99 @@ jb_window_get_queue (JbWindow *self)
 }
 
 const char *
+jb_window_get_last_message (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return self->last_message;
+}
+
+void
+jb_window_select_incident (JbWindow   *self,
+                           const char *incident_id)
+{
+  g_return_if_fail (JB_IS_WINDOW (self));
+
+  _jb_window_select_incident_id (self, incident_id);
+}
+
+void
+_jb_window_select_incident_id (JbWindow   *self,
+                               const char *incident_id)
+{
+  GListModel *model;
+  guint n;
+
+  if (self->selection == NULL)
+    return;
+
+  model = G_LIST_MODEL (self->selection);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbIncident) incident = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (jb_incident_get_id (incident), incident_id) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (self->queue), "list.scroll-to-item", "u", i);
+          return;
+        }
+    }
+
+  /* Not in the (filtered) queue: the map and details can still show it. */
+  if (incident_id != NULL && self->client != NULL)
+    {
+      JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (self->client), incident_id);
+
+      if (incident != NULL)
+        jb_map_view_select (self->map_view, G_OBJECT (incident));
+    }
+  else
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+JbIncident *
+_jb_window_get_selected_incident (JbWindow *self)
+{
+  GObject *item = jb_map_view_get_selected (self->map_view);
+
+  if (item != NULL && JB_IS_INCIDENT (item))
+    return JB_INCIDENT (item);
+  if (self->selection != NULL)
+    return gtk_single_selection_get_selected_item (self->selection);
+  return NULL;
+}
+
+gboolean
+_jb_window_can_command (JbWindow *self)
+{
+  if (self->client == NULL || !jb_client_is_logged_in (self->client))
+    return FALSE;
+  return jb_client_get_role (self->client) != JB_ROLE_VIEWER;
+}
+
+void
+_jb_window_show_message (JbWindow   *self,
+                         const char *text)
+{
+  AdwToast *toast;
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (text);
+
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
 jb_window_get_state_text (JbWindow *self)
 {
   g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
 
   return gtk_label_get_text (self->state_label);
-}
-
-static void
-clear_selection_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
-{
-  JbWindow *self = JB_WINDOW (widget);
-
-  jb_map_view_select (self->map_view, NULL);
 }
 
 static void
@@ -391,6 +561,16 @@ jb_window_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_WINDOW);
   g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->bell);
+  if (self->history != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->history), (gpointer *) &self->history);
+      gtk_window_destroy (self->history);
+      self->history = NULL;
+    }
+  g_clear_pointer (&self->last_message, g_free);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (jb_window_parent_class)->dispose (object);
@@ -408,6 +588,9 @@ jb_window_get_property (GObject    *object,
     {
     case PROP_CLIENT:
       g_value_set_object (value, self->client);
+      break;
+    case PROP_OWN_STATION:
+      g_value_set_boolean (value, self->own_station);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -427,6 +610,9 @@ jb_window_set_property (GObject      *object,
     case PROP_CLIENT:
       set_client (self, g_value_get_object (value));
       break;
+    case PROP_OWN_STATION:
+      set_own_station (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -445,6 +631,10 @@ jb_window_class_init (JbWindowClass *klass)
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, JB_TYPE_CLIENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* A duty officer's queue and recommendations: own station only. */
+  properties[PROP_OWN_STATION] =
+    g_param_spec_boolean ("own-station", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JB_TYPE_MAP_VIEW);
@@ -453,7 +643,16 @@ jb_window_class_init (JbWindowClass *klass)
   g_type_ensure (JB_TYPE_INCIDENT_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, title);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, own_station_button);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, new_incident_button);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, command_bar);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, status_button);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, roster_box);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, age_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, state_box);
@@ -466,8 +665,11 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, legend);
   gtk_widget_class_bind_template_callback (widget_class, map_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
+  _jb_window_class_install_actions (widget_class);
 }
 
 static void
@@ -492,6 +694,7 @@ jb_window_init (JbWindow *self)
 {
   load_style (GTK_WIDGET (self));
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   update_clock (self);
   update_state (self);

@@ -26,5 +26,11 @@ JbLegend     *jb_window_get_legend       (JbWindow       *self);
 GtkListView  *jb_window_get_queue        (JbWindow       *self);
 /* The connection text shown in the header ("LIVE", …), for tests. */
 const char   *jb_window_get_state_text   (JbWindow       *self);
+/* The last message shown in a toast (a failed command in words), NULL
+ * when none yet; for tests. */
+const char   *jb_window_get_last_message (JbWindow       *self);
+/* Selects an incident in the queue (NULL: none). */
+void          jb_window_select_incident  (JbWindow       *self,
+                                          const char     *incident_id);
 
 G_END_DECLS

@@ -1,0 +1,65 @@
+/* jb-window-private.h — what jb-window.c and jb-window-actions.c share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "jb-alarm-bell.h"
+#include "jb-window.h"
+
+G_BEGIN_DECLS
+
+struct _JbWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay     *toast_overlay;
+  AdwWindowTitle      *title;
+  GtkLabel            *state_label;
+  GtkLabel            *age_label;
+  GtkWidget           *state_box;
+  GtkLabel            *clock_label;
+  GtkLabel            *user_label;
+  GtkLabel            *queue_title;
+  GtkListView         *queue;
+  GtkStack            *queue_stack;
+  GtkSearchBar        *search_bar;
+  GtkSearchEntry      *search_entry;
+  GtkWidget           *own_station_button;
+  GtkWidget           *new_incident_button;
+  GtkWidget           *command_bar;
+  GtkMenuButton       *status_button;
+  GtkStack            *side_stack;
+  GtkBox              *roster_box;
+  JbMapView           *map_view;
+  JbDetailPane        *detail_pane;
+  JbLegend            *legend;
+
+  /* Owned references */
+  JbClient            *client;
+  JbAlarmBell         *bell;
+  GtkSingleSelection  *selection;
+  GtkFilterListModel  *filtered;
+  GtkCustomFilter     *filter;
+  GtkWidget           *roster_panel;
+  GtkWindow           *history;        /* weak */
+  char                *last_message;
+  guint                tick_id;
+  gboolean             syncing_selection;
+  gboolean             own_station;
+};
+
+void        _jb_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Enables and disables the actions for the role and the selection. */
+void        _jb_window_update_actions        (JbWindow       *self);
+/* The selected incident (queue or map), borrowed, or NULL. */
+JbIncident *_jb_window_get_selected_incident (JbWindow       *self);
+void        _jb_window_show_message          (JbWindow       *self,
+                                              const char     *text);
+void        _jb_window_select_incident_id    (JbWindow       *self,
+                                              const char     *incident_id);
+/* TRUE unless the signed-in role is viewer (or nobody is signed in). */
+gboolean    _jb_window_can_command           (JbWindow       *self);
+
+G_END_DECLS
