@@ -21,6 +21,7 @@ struct _JbIconAtlas
   GdkTexture *units[JB_UNIT_KIND_N][JB_UNIT_STATUS_N][2];
   GdkTexture *terminals[JB_TERMINAL_KIND_N][2];
   GdkTexture *incidents[4][2];
+  GdkTexture *overdue_incidents[4][2];
   GdkTexture *moving_units[JB_UNIT_KIND_N][JB_UNIT_STATUS_N][JB_HEADING_STEPS];
   GdkTexture *clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
   GdkTexture *square_clusters[JB_MAP_COLOUR_N][JB_CLUSTER_N];
@@ -387,6 +388,7 @@ typedef struct
 {
   guint    priority;
   gboolean acknowledged;
+  gboolean overdue;
 } IncidentIcon;
 
 static void
@@ -400,7 +402,21 @@ draw_incident (cairo_t       *cr,
   GdkRGBA fill, ink;
   char digit[2] = { (char) ('0' + icon->priority), 0 };
 
-  jb_map_colour_get_rgba (jb_incident_priority_get_colour (icon->priority), &fill);
+  jb_map_colour_get_rgba (icon->overdue ? JB_MAP_COLOUR_RED : jb_incident_priority_get_colour (icon->priority),
+                          &fill);
+
+  if (icon->overdue)
+    {
+      /* A red halo behind a smaller triangle: late shows from across the
+       * room, by shape as well as by colour. */
+      cairo_arc (cr, c, c, size / 2.0 - 1.0, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 1.0, 0.23, 0.23, 0.45);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 2.0);
+      cairo_set_source_rgba (cr, 1.0, 0.23, 0.23, 1.0);
+      cairo_stroke (cr);
+      r = size / 2.0 - 6.5;
+    }
 
   /* A warning triangle with rounded corners, the priority inside. */
   cairo_move_to (cr, c, c - r);
@@ -413,7 +429,7 @@ draw_incident (cairo_t       *cr,
   cairo_set_line_width (cr, 4.0);
   cairo_set_source_rgba (cr, 0.05, 0.05, 0.07, 0.95);
   cairo_stroke_preserve (cr);
-  cairo_set_line_width (cr, icon->acknowledged ? 1.5 : 2.5);
+  cairo_set_line_width (cr, icon->overdue ? 3.0 : icon->acknowledged ? 1.5 : 2.5);
   cairo_set_source_rgba (cr, 1, 1, 1, 1);
   cairo_stroke (cr);
 
@@ -562,7 +578,10 @@ jb_icon_atlas_finalize (GObject *object)
       g_clear_object (&self->terminals[k][f]);
   for (guint p = 0; p < 4; p++)
     for (guint f = 0; f < 2; f++)
-      g_clear_object (&self->incidents[p][f]);
+      {
+        g_clear_object (&self->incidents[p][f]);
+        g_clear_object (&self->overdue_incidents[p][f]);
+      }
   for (guint k = 0; k < JB_UNIT_KIND_N; k++)
     for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
       for (guint h = 0; h < JB_HEADING_STEPS; h++)
@@ -674,7 +693,29 @@ jb_icon_atlas_get_incident (JbIconAtlas *self,
 
   if G_UNLIKELY (*slot == NULL)
     {
-      IncidentIcon icon = { priority, !!acknowledged };
+      IncidentIcon icon = { priority, !!acknowledged, FALSE };
+
+      *slot = draw_texture (self->scale,
+                            priority == 1 ? JB_ICON_INCIDENT_P1 : JB_ICON_INCIDENT_SIZE,
+                            draw_incident, &icon);
+    }
+
+  return *slot;
+}
+
+GdkTexture *
+jb_icon_atlas_get_overdue_incident (JbIconAtlas *self,
+                                    guint        priority,
+                                    gboolean     acknowledged)
+{
+  GdkTexture **slot;
+
+  priority = CLAMP (priority, 1, 4);
+  slot = &self->overdue_incidents[priority - 1][!!acknowledged];
+
+  if G_UNLIKELY (*slot == NULL)
+    {
+      IncidentIcon icon = { priority, !!acknowledged, TRUE };
 
       *slot = draw_texture (self->scale,
                             priority == 1 ? JB_ICON_INCIDENT_P1 : JB_ICON_INCIDENT_SIZE,

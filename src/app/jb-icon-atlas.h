@@ -69,6 +69,11 @@ GdkTexture    *jb_icon_atlas_get_terminal    (JbIconAtlas    *self,
 GdkTexture    *jb_icon_atlas_get_incident    (JbIconAtlas    *self,
                                               guint           priority,
                                               gboolean        acknowledged);
+/* An incident that missed a 1-3-5 target: red whatever its priority,
+ * with a red halo and a thick white rim (same size as the plain icon). */
+GdkTexture    *jb_icon_atlas_get_overdue_incident (JbIconAtlas *self,
+                                                   guint        priority,
+                                                   gboolean     acknowledged);
 /* A unit icon with its heading arrow in one texture (JB_ICON_HEADING_SIZE,
  * the icon centred): one paint per moving unit instead of two. */
 GdkTexture    *jb_icon_atlas_get_moving_unit (JbIconAtlas    *self,

@@ -8,6 +8,11 @@
 
 #include "jb-incident-row.h"
 #include "jb-labels.h"
+#include "jb-targets.h"
+
+/* Fast while a countdown runs, slow when only ages move. */
+#define TICK_FAST_S 1
+#define TICK_SLOW_S 15
 
 struct _JbIncidentRow
 {
@@ -20,9 +25,19 @@ struct _JbIncidentRow
   GtkLabel   *place_label;
   GtkLabel   *number_label;
   GtkLabel   *status_label;
+  GtkLabel   *pending_label;
+  GtkWidget  *targets_box;
+  GtkLabel   *guard_label;
+  GtkLabel   *police_label;
+  GtkLabel   *reinforce_label;
 
   /* Owned references */
   JbIncident *incident;
+  JbClient   *client;
+  JbCommand  *watched;    /* the pending command shown, to see it finish */
+  gboolean    client_from_root;
+  gboolean    overdue;
+  gboolean    counting;   /* a target is pending: the countdown moves */
 };
 
 G_DEFINE_FINAL_TYPE (JbIncidentRow, jb_incident_row, GTK_TYPE_WIDGET)
@@ -30,34 +45,299 @@ G_DEFINE_FINAL_TYPE (JbIncidentRow, jb_incident_row, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_INCIDENT,
+  PROP_CLIENT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-/* Every visible row's age moves with one shared one-second timer. */
+/* Every visible row's clock moves with one shared timer: each second while
+ * some row counts a target down, otherwise every 15 s for the ages. */
 static GList *live_rows;
 static guint  ticker_id;
+static guint  ticker_s;
+
+static const char *css =
+  "jb-incident-row.overdue {"
+  "  background-color: #a51d2d;"
+  "  border-left-color: #ff3b3b;"
+  "  box-shadow: inset 0 0 0 3px #ff3b3b;"
+  "  color: white;"
+  "}"
+  "jb-incident-row.overdue .jb-incident-age { color: #ffd5d5; }"
+  ".jb-target {"
+  "  font-size: 15px;"
+  "  font-weight: bold;"
+  "  padding: 1px 8px;"
+  "  border-radius: 6px;"
+  "  background-color: alpha(currentColor, 0.12);"
+  "}"
+  ".jb-target.met { background-color: #26a269; color: white; }"
+  ".jb-target.met-late { background-color: #e5a50a; color: black; }"
+  ".jb-target.pending { background-color: alpha(currentColor, 0.16); }"
+  ".jb-target.overdue { background-color: #ff3b3b; color: white; box-shadow: 0 0 0 2px white; }"
+  ".jb-target.not-needed { opacity: 0.55; }"
+  ".jb-pending-command {"
+  "  font-size: 14px;"
+  "  font-weight: bold;"
+  "  padding: 1px 10px;"
+  "  border-radius: 999px;"
+  "  background-color: #1c71d8;"
+  "  color: white;"
+  "}"
+  ".jb-pending-command.failed { background-color: #e01b24; }";
 
 static void
-update_age (JbIncidentRow *self)
+load_style (void)
+{
+  static gboolean loaded;
+  GtkCssProvider *provider;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (loaded || display == NULL)
+    return;
+
+  /* The row's own looks, kept with the row; the window's stylesheet has
+   * the rest. */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, css, -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_unref (provider);
+  loaded = TRUE;
+}
+
+static void ensure_ticker (guint seconds);
+
+static char *
+format_clock (gint64   ms,
+              gboolean round_up)
+{
+  gint64 s = round_up ? (ms + 999) / 1000 : ms / 1000;
+
+  s = MAX (s, 0);
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+static void
+show_target (JbIncidentRow  *self,
+             GtkLabel       *label,
+             const char     *prefix,
+             const char     *name,
+             const JbTarget *target)
+{
+  static const char *classes[] = { "met", "not-needed", "met-late", "pending", "overdue" };
+  g_autofree char *clock = NULL;
+  g_autofree char *limit = format_clock (target->limit_ms, FALSE);
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), classes[i]);
+  if ((guint) target->state < G_N_ELEMENTS (classes))
+    gtk_widget_add_css_class (GTK_WIDGET (label), classes[target->state]);
+
+  switch (target->state)
+    {
+    case JB_TARGET_STATE_MET:
+      clock = format_clock (target->elapsed_ms, FALSE);
+      text = g_strdup_printf ("%s ✓%s", prefix, clock);
+      /* Translators: a 1-3-5 target's tooltip: the target (e.g. "Guard on
+       * scene within 1:00"), then when it was met, counted from the alarm */
+      tooltip = g_strdup_printf (_("%s: met at %s"), name, clock);
+      break;
+    case JB_TARGET_STATE_MET_LATE:
+      clock = format_clock (target->overdue_ms, FALSE);
+      text = g_strdup_printf ("%s ✓+%s", prefix, clock);
+      /* Translators: a 1-3-5 target's tooltip: met, but this much late */
+      tooltip = g_strdup_printf (_("%s: met %s late"), name, clock);
+      break;
+    case JB_TARGET_STATE_PENDING:
+      clock = format_clock (target->remaining_ms, TRUE);
+      text = g_strdup_printf ("%s %s", prefix, clock);
+      /* Translators: a 1-3-5 target's tooltip: time left to meet it */
+      tooltip = g_strdup_printf (_("%s: %s left"), name, clock);
+      break;
+    case JB_TARGET_STATE_OVERDUE:
+      clock = format_clock (target->overdue_ms, FALSE);
+      text = g_strdup_printf ("%s +%s", prefix, clock);
+      /* Translators: a 1-3-5 target's tooltip: missed, late by this much so far */
+      tooltip = g_strdup_printf (_("%s: overdue by %s"), name, clock);
+      break;
+    case JB_TARGET_STATE_NOT_NEEDED:
+    default:
+      text = g_strdup_printf ("%s —", prefix);
+      /* Translators: a 1-3-5 target's tooltip: the incident ended first */
+      tooltip = g_strdup_printf (_("%s: not needed"), name);
+      break;
+    }
+
+  gtk_label_set_text (label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+}
+
+static void
+update_clock (JbIncidentRow *self)
 {
   g_autofree char *age = NULL;
+  g_autofree char *guard = NULL;
+  g_autofree char *police = NULL;
+  g_autofree char *reinforce = NULL;
+  JbStore *store;
+  JbTargetLimits limits;
+  JbTargets targets;
+  gint64 now_ms = g_get_real_time () / 1000;
+  gboolean overdue;
 
   if (self->incident == NULL)
     return;
 
-  age = jb_format_age (jb_incident_get_created_at (self->incident), g_get_real_time () / 1000);
+  age = jb_format_age (jb_incident_get_created_at (self->incident), now_ms);
   gtk_label_set_text (self->age_label, age);
+
+  store = self->client ? jb_client_get_store (self->client) : NULL;
+  jb_target_limits_init_default (&limits);
+  if (store != NULL)
+    jb_target_limits_from_config (jb_store_get_config (store), &limits);
+  jb_targets_evaluate (self->incident, &limits, store, now_ms, &targets);
+
+  guard = format_clock ((gint64) limits.guard_s * 1000, FALSE);
+  police = format_clock ((gint64) limits.police_s * 1000, FALSE);
+  reinforce = format_clock ((gint64) limits.reinforce_s * 1000, FALSE);
+  {
+    /* Translators: the 1-3-5 targets in full, for tooltips; %s is the limit (m:ss) */
+    g_autofree char *guard_name = g_strdup_printf (_("Guard on scene within %s"), guard);
+    g_autofree char *police_name = g_strdup_printf (_("Police on scene within %s"), police);
+    g_autofree char *reinforce_name = g_strdup_printf (_("Reinforcement on scene within %s"), reinforce);
+
+    /* Translators: the short tags of the 1-3-5 targets on a queue row:
+     * security guard (保), police (警), reinforcement (援) */
+    show_target (self, self->guard_label, C_("target", "Sec"), guard_name, &targets.targets[JB_TARGET_GUARD]);
+    show_target (self, self->police_label, C_("target", "Pol"), police_name, &targets.targets[JB_TARGET_POLICE]);
+    show_target (self, self->reinforce_label, C_("target", "Rnf"), reinforce_name,
+                 &targets.targets[JB_TARGET_REINFORCE]);
+  }
+  gtk_widget_set_visible (self->targets_box, TRUE);
+
+  overdue = targets.worst == JB_TARGET_STATE_OVERDUE;
+  if (overdue != self->overdue)
+    {
+      self->overdue = overdue;
+      if (overdue)
+        gtk_widget_add_css_class (GTK_WIDGET (self), "overdue");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self), "overdue");
+    }
+
+  self->counting = !targets.frozen &&
+                   (targets.targets[JB_TARGET_GUARD].state == JB_TARGET_STATE_PENDING ||
+                    targets.targets[JB_TARGET_POLICE].state == JB_TARGET_STATE_PENDING ||
+                    targets.targets[JB_TARGET_REINFORCE].state == JB_TARGET_STATE_PENDING ||
+                    targets.targets[JB_TARGET_GUARD].state == JB_TARGET_STATE_OVERDUE ||
+                    targets.targets[JB_TARGET_POLICE].state == JB_TARGET_STATE_OVERDUE ||
+                    targets.targets[JB_TARGET_REINFORCE].state == JB_TARGET_STATE_OVERDUE);
+  if (self->counting && ticker_id != 0 && ticker_s != TICK_FAST_S)
+    ensure_ticker (TICK_FAST_S);
 }
 
 static gboolean
 tick_cb (gpointer user_data)
 {
+  gboolean counting = FALSE;
+
   for (GList *l = live_rows; l != NULL; l = l->next)
-    update_age (l->data);
+    {
+      JbIncidentRow *row = l->data;
+
+      update_clock (row);
+      counting |= row->counting;
+    }
+
+  if (!counting && ticker_s != TICK_SLOW_S)
+    {
+      ticker_id = 0;
+      ensure_ticker (TICK_SLOW_S);
+      return G_SOURCE_REMOVE;
+    }
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+ensure_ticker (guint seconds)
+{
+  if (ticker_id != 0 && ticker_s == seconds)
+    return;
+
+  g_clear_handle_id (&ticker_id, g_source_remove);
+  ticker_s = seconds;
+  ticker_id = g_timeout_add_seconds (seconds, tick_cb, NULL);
+}
+
+static void
+watched_state_cb (JbIncidentRow *self);
+
+static void
+update_pending (JbIncidentRow *self)
+{
+  JbCommand *command = NULL;
+  const char *text = NULL;
+
+  if (self->client != NULL && self->incident != NULL)
+    command = jb_client_lookup_pending_command (self->client, jb_incident_get_id (self->incident));
+
+  if (command != self->watched)
+    {
+      if (self->watched != NULL)
+        g_signal_handlers_disconnect_by_func (self->watched, watched_state_cb, self);
+      g_set_object (&self->watched, command);
+      if (command != NULL)
+        g_signal_connect_object (command, "notify::state", G_CALLBACK (watched_state_cb),
+                                 self, G_CONNECT_SWAPPED);
+    }
+
+  if (command != NULL)
+    {
+      switch (jb_command_get_state (command))
+        {
+        case JB_COMMAND_STATE_RETRYING:
+          /* Translators: a queue row's marker: a command is being resent */
+          text = _("Retrying…");
+          break;
+        case JB_COMMAND_STATE_ACCEPTED:
+          /* Translators: a queue row's marker: the server accepted a
+           * command, its event has not arrived yet */
+          text = _("Confirming…");
+          break;
+        case JB_COMMAND_STATE_QUEUED:
+        case JB_COMMAND_STATE_SENDING:
+          /* Translators: a queue row's marker: a command is on its way */
+          text = _("Sending…");
+          break;
+        case JB_COMMAND_STATE_FAILED:
+        case JB_COMMAND_STATE_CONFIRMED:
+        default:
+          break;
+        }
+    }
+
+  gtk_label_set_text (self->pending_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_label), text != NULL);
+}
+
+static void
+watched_state_cb (JbIncidentRow *self)
+{
+  update_pending (self);
+}
+
+static void
+pending_changed_cb (JbIncidentRow *self)
+{
+  update_pending (self);
 }
 
 static void
@@ -75,7 +355,14 @@ update (JbIncidentRow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self), "new");
 
   if (self->incident == NULL)
-    return;
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "overdue");
+      self->overdue = FALSE;
+      self->counting = FALSE;
+      gtk_widget_set_visible (self->targets_box, FALSE);
+      update_pending (self);
+      return;
+    }
 
   p = CLAMP (jb_incident_get_priority (self->incident), 1, 4);
   status = jb_incident_get_status (self->incident);
@@ -96,7 +383,8 @@ update (JbIncidentRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->place_label), place != NULL && place[0] != '\0');
   gtk_label_set_text (self->number_label, jb_incident_get_number (self->incident));
   gtk_label_set_text (self->status_label, jb_incident_status_get_label (status));
-  update_age (self);
+  update_clock (self);
+  update_pending (self);
 
   /* Translators: what a screen reader says for a queue row: priority,
    * type, place, status */
@@ -105,6 +393,15 @@ update (JbIncidentRow *self)
                                 jb_incident_type_get_label (jb_incident_get_incident_type (self->incident)),
                                 place ? place : "",
                                 jb_incident_status_get_label (status));
+  if (self->overdue)
+    {
+      /* Translators: appended to a queue row's screen reader text when a
+       * 1-3-5 target is overdue */
+      g_autofree char *tmp = g_strdup_printf (_("%s, overdue"), accessible);
+
+      g_free (accessible);
+      accessible = g_steal_pointer (&tmp);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
@@ -146,14 +443,109 @@ jb_incident_row_set_incident (JbIncidentRow *self,
 }
 
 static void
+set_client (JbIncidentRow *self,
+            JbClient      *client)
+{
+  if (self->client == client)
+    return;
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_func (jb_client_get_pending_commands (self->client),
+                                          pending_changed_cb, self);
+
+  g_set_object (&self->client, client);
+
+  if (client != NULL)
+    g_signal_connect_object (jb_client_get_pending_commands (client), "items-changed",
+                             G_CALLBACK (pending_changed_cb), self, G_CONNECT_SWAPPED);
+
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+void
+jb_incident_row_set_client (JbIncidentRow *self,
+                            JbClient      *client)
+{
+  g_return_if_fail (JB_IS_INCIDENT_ROW (self));
+  g_return_if_fail (!client || JB_IS_CLIENT (client));
+
+  self->client_from_root = FALSE;
+  set_client (self, client);
+}
+
+JbClient *
+jb_incident_row_get_client (JbIncidentRow *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT_ROW (self), NULL);
+
+  return self->client;
+}
+
+gboolean
+jb_incident_row_is_overdue (JbIncidentRow *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT_ROW (self), FALSE);
+
+  return self->overdue;
+}
+
+gboolean
+jb_incident_row_is_pending (JbIncidentRow *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT_ROW (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->pending_label));
+}
+
+char *
+jb_incident_row_get_targets_text (JbIncidentRow *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT_ROW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->targets_box))
+    return NULL;
+
+  return g_strdup_printf ("%s  %s  %s",
+                          gtk_label_get_text (self->guard_label),
+                          gtk_label_get_text (self->police_label),
+                          gtk_label_get_text (self->reinforce_label));
+}
+
+static void
+jb_incident_row_root (GtkWidget *widget)
+{
+  JbIncidentRow *self = JB_INCIDENT_ROW (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (jb_incident_row_parent_class)->root (widget);
+
+  /* Rows come from a list item factory that knows no client: the window
+   * that shows them does. */
+  root = gtk_widget_get_root (widget);
+  if ((self->client == NULL || self->client_from_root) && root != NULL)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (root), "client");
+
+      if (pspec != NULL && g_type_is_a (pspec->value_type, JB_TYPE_CLIENT) && (pspec->flags & G_PARAM_READABLE))
+        {
+          g_autoptr(JbClient) client = NULL;
+
+          g_object_get (root, "client", &client, NULL);
+          self->client_from_root = TRUE;
+          set_client (self, client);
+        }
+    }
+}
+
+static void
 jb_incident_row_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (jb_incident_row_parent_class)->map (widget);
 
   live_rows = g_list_prepend (live_rows, widget);
-  if (ticker_id == 0)
-    ticker_id = g_timeout_add_seconds (1, tick_cb, NULL);
-  update_age (JB_INCIDENT_ROW (widget));
+  update_clock (JB_INCIDENT_ROW (widget));
+  ensure_ticker (JB_INCIDENT_ROW (widget)->counting || ticker_s == TICK_FAST_S ? TICK_FAST_S : TICK_SLOW_S);
 }
 
 static void
@@ -173,6 +565,13 @@ jb_incident_row_dispose (GObject *object)
   GtkWidget *child;
 
   jb_incident_row_set_incident (self, NULL);
+  if (self->watched != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched, watched_state_cb, self);
+  g_clear_object (&self->watched);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_func (jb_client_get_pending_commands (self->client),
+                                          pending_changed_cb, self);
+  g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_INCIDENT_ROW);
   /* The template's unnamed root box is not cleared by the template. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -194,6 +593,9 @@ jb_incident_row_get_property (GObject    *object,
     case PROP_INCIDENT:
       g_value_set_object (value, self->incident);
       break;
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -212,6 +614,9 @@ jb_incident_row_set_property (GObject      *object,
     case PROP_INCIDENT:
       jb_incident_row_set_incident (self, g_value_get_object (value));
       break;
+    case PROP_CLIENT:
+      jb_incident_row_set_client (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -227,11 +632,15 @@ jb_incident_row_class_init (JbIncidentRowClass *klass)
   object_class->get_property = jb_incident_row_get_property;
   object_class->set_property = jb_incident_row_set_property;
 
+  widget_class->root = jb_incident_row_root;
   widget_class->map = jb_incident_row_map;
   widget_class->unmap = jb_incident_row_unmap;
 
   properties[PROP_INCIDENT] =
     g_param_spec_object ("incident", NULL, NULL, JB_TYPE_INCIDENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, JB_TYPE_CLIENT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -244,11 +653,17 @@ jb_incident_row_class_init (JbIncidentRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, place_label);
   gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, number_label);
   gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, targets_box);
+  gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, guard_label);
+  gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, police_label);
+  gtk_widget_class_bind_template_child (widget_class, JbIncidentRow, reinforce_label);
 }
 
 static void
 jb_incident_row_init (JbIncidentRow *self)
 {
+  load_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 

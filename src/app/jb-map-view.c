@@ -37,6 +37,7 @@ struct _JbMapView
   JbTerminalLayer     *terminals;
   JbUnitLayer         *units;
   JbIncidentLayer     *incidents;
+  JbAssignmentLayer   *assignments;
   ShumateMapLayer     *tile_layer;
 
   /* Owned references */
@@ -44,6 +45,13 @@ struct _JbMapView
   ShumateMapSource    *reference;
   GObject             *selected;
   char                *followed;
+  /* Following a unit that was on its way: ends when it is on scene. */
+  gboolean             follow_until_scene;
+  /* Framing an incident and its units on their way (jb_map_view_follow_incident_units). */
+  char                *framed_incident;
+  gboolean             has_clicked;
+  double               clicked_lat;
+  double               clicked_lon;
   char                *tile_url;
   guint                staleness_id;
   double               press_x;
@@ -56,6 +64,13 @@ struct _JbMapView
 };
 
 G_DEFINE_FINAL_TYPE (JbMapView, jb_map_view, GTK_TYPE_WIDGET)
+
+enum {
+  LOCATION_CLICKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -142,11 +157,32 @@ centre_on_followed (JbMapView *self)
                                    position.lat, position.lon);
 }
 
+static gboolean frame_incident_units (JbMapView *self,
+                                      gboolean   only_if_outside);
+
 static void
 units_moved_cb (JbMapView *self)
 {
   reload_units (self);
   centre_on_followed (self);
+  if (self->framed_incident != NULL)
+    frame_incident_units (self, TRUE);
+}
+
+/* A unit followed on its way is followed until it arrives; the map then
+ * stays on the scene. */
+static void
+check_followed_arrived (JbMapView *self)
+{
+  JbUnit *unit;
+
+  if (self->followed == NULL || !self->follow_until_scene || self->store == NULL)
+    return;
+
+  unit = jb_store_lookup_unit (self->store, self->followed);
+  if (unit == NULL || jb_unit_get_status (unit) == JB_UNIT_STATUS_ON_SCENE ||
+      jb_unit_get_status (unit) == JB_UNIT_STATUS_AVAILABLE)
+    jb_map_view_follow (self, NULL);
 }
 
 static void
@@ -330,7 +366,18 @@ store_changed_cb (JbMapView     *self,
                   const char    *id)
 {
   if (kind == JB_STORE_CHANGE_CONFIG)
-    apply_config (self);
+    {
+      apply_config (self);
+      /* The 1-3-5 limits come with the config. */
+      jb_incident_layer_update_targets (self->incidents, g_get_real_time () / 1000);
+    }
+  else if (kind == JB_STORE_CHANGE_UNIT && g_strcmp0 (id, self->followed) == 0)
+    check_followed_arrived (self);
+  else if (kind == JB_STORE_CHANGE_INCIDENT && g_strcmp0 (id, self->framed_incident) == 0)
+    {
+      if (!frame_incident_units (self, TRUE))
+        jb_map_view_follow_incident_units (self, NULL);
+    }
 }
 
 static void
@@ -381,6 +428,8 @@ jb_map_view_set_store (JbMapView *self,
     }
 
   g_set_object (&self->store, store);
+  jb_assignment_layer_set_store (self->assignments, store);
+  jb_incident_layer_set_store (self->incidents, store);
 
   if (store != NULL)
     {
@@ -499,19 +548,30 @@ jb_map_view_follow (JbMapView  *self,
 
   g_free (self->followed);
   self->followed = g_strdup (unit_id);
+  self->follow_until_scene = FALSE;
+  if (unit_id != NULL)
+    g_clear_pointer (&self->framed_incident, g_free);
 
   if (unit_id != NULL && self->store != NULL)
     {
       JbUnit *unit = jb_store_lookup_unit (self->store, unit_id);
       g_autofree char *text = NULL;
 
+      if (unit != NULL)
+        {
+          JbUnitStatus status = jb_unit_get_status (unit);
+
+          self->follow_until_scene = status == JB_UNIT_STATUS_EN_ROUTE || status == JB_UNIT_STATUS_ASSIGNED;
+        }
+
       /* Translators: shown over the map while it keeps a unit centred */
       text = g_strdup_printf (_("Following %s"), unit ? jb_unit_get_callsign (unit) : unit_id);
       gtk_label_set_text (self->follow_label, text);
       centre_on_followed (self);
     }
-  gtk_widget_set_visible (self->follow_bar, unit_id != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.stop-following", unit_id != NULL);
+  gtk_widget_set_visible (self->follow_bar, unit_id != NULL || self->framed_incident != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.stop-following",
+                                 unit_id != NULL || self->framed_incident != NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWED]);
 }
@@ -617,6 +677,171 @@ jb_map_view_get_jurisdiction_layer (JbMapView *self)
   return self->jurisdictions;
 }
 
+JbAssignmentLayer *
+jb_map_view_get_assignment_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->assignments;
+}
+
+gboolean
+jb_map_view_get_clicked_location (JbMapView *self,
+                                  double    *lat,
+                                  double    *lon)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), FALSE);
+
+  if (!self->has_clicked)
+    return FALSE;
+
+  if (lat != NULL)
+    *lat = self->clicked_lat;
+  if (lon != NULL)
+    *lon = self->clicked_lon;
+  return TRUE;
+}
+
+/* Fits the scene of the framed incident and its units on their way
+ * (assigned, accepted, en route). With @only_if_outside, moves only when
+ * one of them left the inner part of the view, so the map does not creep
+ * with every fix. FALSE when there is nothing left to frame: no scene, or
+ * no unit on its way. */
+static gboolean
+frame_incident_units (JbMapView *self,
+                      gboolean   only_if_outside)
+{
+  JbIncident *incident;
+  JbMapFrame frame;
+  double lat, lon, zoom;
+  double min_mx, max_mx, min_my, max_my;
+  double width = gtk_widget_get_width (GTK_WIDGET (self->map));
+  double height = gtk_widget_get_height (GTK_WIDGET (self->map));
+  gboolean outside = FALSE, have_frame;
+  guint n_units = 0;
+
+  if (self->store == NULL || self->framed_incident == NULL)
+    return FALSE;
+
+  incident = jb_store_lookup_incident (self->store, self->framed_incident);
+  if (incident == NULL || !jb_incident_get_location (incident, &lat, &lon))
+    return FALSE;
+
+  have_frame = jb_map_frame_init (&frame, jb_map_view_get_viewport (self), GTK_WIDGET (self->map));
+  min_mx = max_mx = jb_mercator_x (lon);
+  min_my = max_my = jb_mercator_y (lat);
+
+  for (guint i = 0; i < jb_incident_get_n_assignments (incident); i++)
+    {
+      const JbAssignment *assignment = jb_incident_get_assignment (incident, i);
+      JbUnit *unit;
+      JbPosition position;
+      double mx, my, x, y;
+
+      if (assignment->state != JB_ASSIGNMENT_STATE_ASSIGNED &&
+          assignment->state != JB_ASSIGNMENT_STATE_ACCEPTED &&
+          assignment->state != JB_ASSIGNMENT_STATE_EN_ROUTE)
+        continue;
+
+      unit = jb_store_lookup_unit (self->store, assignment->unit_id);
+      if (unit == NULL || !jb_unit_get_position (unit, &position))
+        continue;
+
+      mx = jb_mercator_x (position.lon);
+      my = jb_mercator_y (position.lat);
+      min_mx = MIN (min_mx, mx);
+      max_mx = MAX (max_mx, mx);
+      min_my = MIN (min_my, my);
+      max_my = MAX (max_my, my);
+      n_units++;
+
+      if (have_frame)
+        {
+          jb_map_frame_project (&frame, mx, my, &x, &y);
+          if (x < width * 0.1 || x > width * 0.9 || y < height * 0.1 || y > height * 0.9)
+            outside = TRUE;
+        }
+    }
+
+  if (n_units == 0)
+    return FALSE;
+  if (only_if_outside && have_frame && !outside)
+    return TRUE;
+
+  /* A fifth of margin all round; no closer than street level, no further
+   * than the district. */
+  zoom = 17.0;
+  if (width > 50 && height > 50 && (max_mx > min_mx || max_my > min_my))
+    zoom = log2 (MIN (width / MAX ((max_mx - min_mx) * 256.0, 1e-12),
+                      height / MAX ((max_my - min_my) * 256.0, 1e-12)) * 0.6);
+  zoom = CLAMP (zoom, 11.0, 17.0);
+
+  shumate_map_go_to_full_with_duration (self->map,
+                                        jb_mercator_lat ((min_my + max_my) / 2),
+                                        jb_mercator_lon ((min_mx + max_mx) / 2),
+                                        zoom, only_if_outside ? GO_TO_MS / 2 : GO_TO_MS);
+  return TRUE;
+}
+
+gboolean
+jb_map_view_follow_incident_units (JbMapView  *self,
+                                   const char *incident_id)
+{
+  g_autofree char *text = NULL;
+  JbIncident *incident = NULL;
+
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), FALSE);
+
+  if (incident_id == NULL)
+    {
+      if (self->framed_incident == NULL)
+        return FALSE;
+      g_clear_pointer (&self->framed_incident, g_free);
+      if (self->followed == NULL)
+        {
+          gtk_widget_set_visible (self->follow_bar, FALSE);
+          gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.stop-following", FALSE);
+        }
+      return FALSE;
+    }
+
+  if (self->store != NULL)
+    incident = jb_store_lookup_incident (self->store, incident_id);
+  if (incident == NULL)
+    return FALSE;
+
+  jb_map_view_follow (self, NULL);
+  g_free (self->framed_incident);
+  self->framed_incident = g_strdup (incident_id);
+
+  if (!frame_incident_units (self, FALSE))
+    {
+      double lat, lon;
+
+      /* Nobody on the way: just the scene. */
+      g_clear_pointer (&self->framed_incident, g_free);
+      if (jb_incident_get_location (incident, &lat, &lon))
+        jb_map_view_show (self, lat, lon);
+      return FALSE;
+    }
+
+  /* Translators: shown over the map while it keeps an incident and the
+   * units on their way to it in view; %s is the incident's number */
+  text = g_strdup_printf (_("Following units to %s"), jb_incident_get_number (incident));
+  gtk_label_set_text (self->follow_label, text);
+  gtk_widget_set_visible (self->follow_bar, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "map.stop-following", TRUE);
+  return TRUE;
+}
+
+const char *
+jb_map_view_get_followed_incident (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->framed_incident;
+}
+
 static GObject *
 pick_full (JbMapView *self,
            double     x,
@@ -712,6 +937,19 @@ click_released_cb (JbMapView       *self,
 
   if (n_press == 1)
     {
+      ShumateViewport *viewport = jb_map_view_get_viewport (self);
+      double lat, lon;
+
+      /* Where a phone report may be: the window prefills a new incident. */
+      if (shumate_viewport_get_reference_map_source (viewport) != NULL)
+        {
+          shumate_viewport_widget_coords_to_location (viewport, GTK_WIDGET (self->map), x, y, &lat, &lon);
+          self->has_clicked = TRUE;
+          self->clicked_lat = lat;
+          self->clicked_lon = lon;
+          g_signal_emit (self, signals[LOCATION_CLICKED], 0, lat, lon);
+        }
+
       if (item != NULL && pick.count > 1)
         zoom_to_pick (self, &pick);
       else
@@ -764,8 +1002,12 @@ drag_update_cb (JbMapView      *self,
                 GtkGestureDrag *gesture)
 {
   /* Panning away by hand ends following; the map's own drag still pans. */
-  if (self->followed != NULL && offset_x * offset_x + offset_y * offset_y > 12 * 12)
-    jb_map_view_follow (self, NULL);
+  if ((self->followed != NULL || self->framed_incident != NULL) &&
+      offset_x * offset_x + offset_y * offset_y > 12 * 12)
+    {
+      jb_map_view_follow (self, NULL);
+      jb_map_view_follow_incident_units (self, NULL);
+    }
 }
 
 static char *
@@ -922,6 +1164,7 @@ stop_following_action (GtkWidget  *widget,
                        GVariant   *param)
 {
   jb_map_view_follow (JB_MAP_VIEW (widget), NULL);
+  jb_map_view_follow_incident_units (JB_MAP_VIEW (widget), NULL);
 }
 
 static void
@@ -944,6 +1187,7 @@ jb_map_view_finalize (GObject *object)
   JbMapView *self = (JbMapView *)object;
 
   g_free (self->followed);
+  g_free (self->framed_incident);
   g_free (self->tile_url);
 
   G_OBJECT_CLASS (jb_map_view_parent_class)->finalize (object);
@@ -1028,6 +1272,15 @@ jb_map_view_class_init (JbMapViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * JbMapView::location-clicked:
+   * A single click (not a drag) on the map at (lat, lon), on an item or
+   * not; jb_map_view_get_clicked_location() keeps the last one.
+   */
+  signals[LOCATION_CLICKED] =
+    g_signal_new ("location-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
   g_type_ensure (SHUMATE_TYPE_MAP);
   g_type_ensure (SHUMATE_TYPE_SCALE);
 
@@ -1075,10 +1328,13 @@ jb_map_view_init (JbMapView *self)
   self->terminals = jb_terminal_layer_new (viewport);
   self->units = jb_unit_layer_new (viewport);
   self->incidents = jb_incident_layer_new (viewport);
+  self->assignments = jb_assignment_layer_new (viewport);
   self->station_names = jb_jurisdiction_layer_new (viewport);
   jb_jurisdiction_layer_set_parts (self->jurisdictions, TRUE, FALSE);
   jb_jurisdiction_layer_set_parts (self->station_names, FALSE, TRUE);
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->jurisdictions));
+  /* Lines under every icon: they lead the eye from a unit to its scene. */
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->assignments));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->terminals));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->units));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->station_names));

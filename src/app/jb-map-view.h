@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include <shumate/shumate.h>
 
+#include "jb-assignment-layer.h"
 #include "jb-incident-layer.h"
 #include "jb-jurisdiction-layer.h"
 #include "jb-store.h"
@@ -62,6 +63,24 @@ JbUnitLayer         *jb_map_view_get_unit_layer       (JbMapView   *self);
 JbTerminalLayer     *jb_map_view_get_terminal_layer   (JbMapView   *self);
 JbIncidentLayer     *jb_map_view_get_incident_layer   (JbMapView   *self);
 JbJurisdictionLayer *jb_map_view_get_jurisdiction_layer (JbMapView *self);
+JbAssignmentLayer   *jb_map_view_get_assignment_layer (JbMapView   *self);
+
+/* Frames incident @incident_id's scene and its units on their way
+ * (assigned, accepted, en route) and keeps them in view as they move,
+ * until none is left on its way, the user pans, or another follow starts;
+ * NULL stops. FALSE when there was nobody on the way: the map then only
+ * brings the scene to the centre. A following unit that was on its way
+ * (jb_map_view_follow) is followed until it is on scene. */
+gboolean             jb_map_view_follow_incident_units (JbMapView  *self,
+                                                        const char *incident_id);
+const char          *jb_map_view_get_followed_incident (JbMapView  *self);
+
+/* Where the last single click on the map was (on an item or not), to
+ * prefill a new incident; FALSE before any click. Also signalled as
+ * ::location-clicked (double lat, double lon). */
+gboolean             jb_map_view_get_clicked_location (JbMapView   *self,
+                                                       double      *lat,
+                                                       double      *lon);
 
 /* What is under (@x, @y) in the map's coordinates: the topmost item
  * (incidents over units over terminals). Returns a new reference or NULL;

@@ -338,7 +338,7 @@ draw_clustered (JbPointLayer     *self,
       Cell *cell;
       guint rank;
 
-      if ((point->flags & (JB_MAP_POINT_HIDDEN | JB_MAP_POINT_LARGE)) || (int) i == priv->selected)
+      if ((point->flags & (JB_MAP_POINT_HIDDEN | JB_MAP_POINT_LARGE | JB_MAP_POINT_ALERT)) || (int) i == priv->selected)
         continue;
 
       wx = priv->mx[i] * world;
@@ -452,10 +452,11 @@ draw_points (JbPointLayer     *self,
     {
       draw_clustered (self, canvas, frame, frame_time);
 
-      /* Large items (priority 1) are never folded away. */
+      /* Large and alerting items (priority 1, overdue) are never folded
+       * away. */
       for (guint i = 0; i < priv->n_points; i++)
         {
-          if (!(priv->points[i].flags & JB_MAP_POINT_LARGE) ||
+          if (!(priv->points[i].flags & (JB_MAP_POINT_LARGE | JB_MAP_POINT_ALERT)) ||
               (priv->points[i].flags & JB_MAP_POINT_HIDDEN) ||
               (int) i == priv->selected)
             continue;

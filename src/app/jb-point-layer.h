@@ -26,6 +26,8 @@ typedef enum
                                    * 16 px wider than its target */
   JB_MAP_POINT_PULSE   = 1 << 3,  /* pulsing ring (unacknowledged) */
   JB_MAP_POINT_LARGE   = 1 << 4,  /* never clustered (priority 1) */
+  JB_MAP_POINT_ALERT   = 1 << 5,  /* the subclass's alarm look (an overdue
+                                   * incident): never clustered either */
 } JbMapPointFlags;
 
 typedef struct

@@ -1,0 +1,631 @@
+/* test-app-alarm.c — alarm intake, 1-3-5 looks and assignments on the map,
+ * against the real server
+ *
+ * Starts jingbao-dispatchd --demo on a free port, signs in as the demo
+ * dispatcher and opens the window in this process. An alarm POSTed through
+ * the device API makes the alarm bell ring (and repeat), asks for a desktop
+ * notification when its window is not the active one, and stops once the
+ * incident is acknowledged through the core client; the queue row shows a
+ * pending marker until the server's event confirms the acknowledgement.
+ * With --target-guard 2 the guard target expires in 2 s: the row and the
+ * map icon turn overdue. Assigned units draw one line each to the scene;
+ * releasing one removes its line; a unit followed on its way is followed
+ * until it is on scene. Saves PNGs in the build directory.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <math.h>
+
+#include "jb-alarm-bell.h"
+#include "jb-client.h"
+#include "jb-demo.h"
+#include "jb-incident-row.h"
+#include "jb-recommender.h"
+#include "jb-test-server.h"
+#include "jb-window.h"
+
+typedef struct
+{
+  JbTestServer *server;
+  JbClient     *client;
+  JbWindow     *window;
+  char         *bearer;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop until @check returns TRUE or @seconds pass. */
+static gboolean
+wait_for (gboolean (*check) (gpointer data),
+          gpointer  data,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return check (data);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Login;
+
+static void
+login_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Login *login = user_data;
+
+  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
+  login->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Login *) data)->done;
+}
+
+static gboolean
+is_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
+         jb_store_has_snapshot (jb_client_get_store (fixture->client));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *default_args[] = { "--demo", NULL };
+  const char * const *args = data ? data : default_args;
+  Login login = { 0 };
+
+  fixture->server = jb_test_server_start (args);
+  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
+  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
+
+  jb_client_login_async (fixture->client, "dispatcher", "demo", NULL, login_cb, &login);
+  g_assert_true (wait_for (is_done, &login, 30));
+  g_assert_no_error (login.error);
+  g_assert_true (login.ok);
+
+  fixture->window = jb_window_new (NULL, fixture->client);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1600, 900);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  jb_client_start (fixture->client);
+
+  g_assert_true (wait_for (is_live, fixture, 60));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  jb_client_stop (fixture->client);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin (50);
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->bearer, g_free);
+  jb_test_server_free (fixture->server);
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || attempt == 100)
+        break;
+      spin (50);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* POSTs an alarm from the first alarm button (priority 1 by default) and
+ * returns the new incident's id. */
+static char *
+raise_alarm (Fixture    *fixture,
+             const char *body)
+{
+  g_autoptr(JbTestResponse) snapshot = NULL;
+  g_autoptr(JbTestResponse) response = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *auth = NULL;
+  JsonArray *terminals;
+  const char *terminal_id = NULL;
+
+  snapshot = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->bearer, NULL, NULL);
+  g_assert_cmpuint (snapshot->status, ==, 200);
+  terminals = json_object_get_array_member (json_node_get_object (snapshot->body), "terminals");
+
+  for (guint i = 0; i < json_array_get_length (terminals) && terminal_id == NULL; i++)
+    {
+      JsonObject *terminal = json_array_get_object_element (terminals, i);
+
+      if (g_strcmp0 (json_object_get_string_member (terminal, "kind"), "alarm_button") == 0)
+        terminal_id = json_object_get_string_member (terminal, "id");
+    }
+  g_assert_nonnull (terminal_id);
+
+  secret = jb_demo_terminal_secret (terminal_id);
+  auth = jb_test_device_auth (terminal_id, secret);
+  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, body ? body : "{}");
+  g_assert_cmpuint (response->status, ==, 201);
+
+  return g_strdup (jb_test_json_string (response->body, "id"));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *id;
+} Lookup;
+
+static gboolean
+store_has_incident (gpointer data)
+{
+  Lookup *lookup = data;
+
+  return jb_store_lookup_incident (jb_client_get_store (lookup->fixture->client), lookup->id) != NULL;
+}
+
+static JbIncidentRow *
+find_row (GtkWidget  *widget,
+          const char *incident_id)
+{
+  if (JB_IS_INCIDENT_ROW (widget))
+    {
+      JbIncident *incident = jb_incident_row_get_incident (JB_INCIDENT_ROW (widget));
+
+      if (incident != NULL && g_strcmp0 (jb_incident_get_id (incident), incident_id) == 0)
+        return JB_INCIDENT_ROW (widget);
+      return NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      JbIncidentRow *row = find_row (child, incident_id);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+static guint
+incident_index (Fixture    *fixture,
+                const char *incident_id)
+{
+  GListModel *incidents = jb_store_get_incidents (jb_client_get_store (fixture->client));
+
+  for (guint i = 0; i < g_list_model_get_n_items (incidents); i++)
+    {
+      g_autoptr(JbIncident) incident = g_list_model_get_item (incidents, i);
+
+      if (g_strcmp0 (jb_incident_get_id (incident), incident_id) == 0)
+        return i;
+    }
+
+  return G_MAXUINT;
+}
+
+/* Commands ------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Command;
+
+static void
+command_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Command *command = user_data;
+  g_autoptr(JsonNode) answer = jb_client_command_finish (JB_CLIENT (object), result, &command->error);
+
+  command->done = TRUE;
+}
+
+static gboolean
+command_done (gpointer data)
+{
+  return ((Command *) data)->done;
+}
+
+static gboolean
+command_confirmed (gpointer data)
+{
+  return jb_command_get_state (JB_COMMAND (data)) == JB_COMMAND_STATE_CONFIRMED;
+}
+
+static void
+finish_command (JbCommand *command,
+                Command   *state)
+{
+  g_autoptr(JbCommand) held = g_object_ref (command);
+
+  g_assert_true (wait_for (command_done, state, 30));
+  g_assert_no_error (state->error);
+  g_assert_true (wait_for (command_confirmed, held, 30));
+}
+
+/* The bell --------------------------------------------------------------- */
+
+typedef struct
+{
+  JbAlarmBell *bell;
+  guint        n;
+} BellCount;
+
+static gboolean
+bell_ringing_is (gpointer data)
+{
+  BellCount *count = data;
+
+  return jb_alarm_bell_get_n_ringing (count->bell) == count->n;
+}
+
+static gboolean
+bell_played_at_least (gpointer data)
+{
+  BellCount *count = data;
+
+  return jb_alarm_bell_get_n_played (count->bell) >= count->n;
+}
+
+static void
+rang_cb (JbAlarmBell *bell,
+         guint        n_ringing,
+         gboolean     urgent,
+         gpointer     user_data)
+{
+  gboolean *saw_urgent = user_data;
+
+  *saw_urgent |= urgent;
+}
+
+static gboolean
+row_not_pending (gpointer data)
+{
+  return !jb_incident_row_is_pending (JB_INCIDENT_ROW (data));
+}
+
+static void
+test_alarm_bell (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(JbAlarmBell) bell = NULL;
+  g_autoptr(JbAlarmBell) away = NULL;
+  GtkWidget *other;
+  g_autofree char *id = NULL;
+  gboolean saw_urgent = FALSE;
+  gboolean active;
+  JbIncidentRow *row;
+  JbCommand *command;
+  Command state = { 0 };
+  BellCount count;
+  Lookup lookup;
+  guint played;
+
+  bell = jb_alarm_bell_new (fixture->client, GTK_WINDOW (fixture->window));
+  jb_alarm_bell_set_repeat_interval (bell, 1000);
+  g_signal_connect (bell, "rang", G_CALLBACK (rang_cb), &saw_urgent);
+  /* A bell whose window is never shown, so never active: it must ask for
+   * desktop notifications. */
+  other = gtk_window_new ();
+  away = jb_alarm_bell_new (fixture->client, GTK_WINDOW (other));
+  jb_alarm_bell_set_muted (away, TRUE);
+  g_assert_cmpuint (jb_alarm_bell_get_n_ringing (bell), ==, 0);
+  g_assert_cmpuint (jb_alarm_bell_get_n_played (bell), ==, 0);
+
+  id = raise_alarm (fixture, NULL);
+  lookup.fixture = fixture;
+  lookup.id = id;
+  g_assert_true (wait_for (store_has_incident, &lookup, 20));
+
+  count.bell = bell;
+  count.n = 1;
+  g_assert_true (wait_for (bell_ringing_is, &count, 5));
+  g_assert_true (wait_for (bell_played_at_least, &count, 5));
+  /* A one-click alarm is priority 1: the urgent pattern. */
+  g_assert_true (saw_urgent);
+
+  /* Loud until acknowledged: it repeats. */
+  count.n = 3;
+  g_assert_true (wait_for (bell_played_at_least, &count, 10));
+
+  /* Notifications: one for the incident where the window is not active. */
+  g_assert_cmpuint (jb_alarm_bell_get_n_ringing (away), ==, 1);
+  g_assert_cmpuint (jb_alarm_bell_get_n_notifications (away), ==, 1);
+  g_assert_cmpuint (jb_alarm_bell_get_n_shown_notifications (away), ==, 1);
+  g_assert_cmpuint (jb_alarm_bell_get_n_played (away), >=, 1);
+  active = gtk_window_is_active (GTK_WINDOW (fixture->window));
+  g_test_message ("main window active: %d, sound fell back to beep: %d", active,
+                  jb_alarm_bell_get_beep_fallback (bell));
+  if (active)
+    g_assert_cmpuint (jb_alarm_bell_get_n_notifications (bell), ==, 0);
+
+  /* The queue row of the new incident. */
+  spin (300);
+  row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
+  g_assert_nonnull (row);
+  g_assert_false (jb_incident_row_is_pending (row));
+  save_png (GTK_WIDGET (fixture->window), "test-app-alarm-ringing.png");
+
+  /* Acknowledge through the core client: pending on the row until the
+   * server's event confirms it, and the bell falls silent. */
+  command = jb_client_command_acknowledge (fixture->client, id, NULL, command_cb, &state);
+  g_assert_true (jb_incident_row_is_pending (row));
+  finish_command (command, &state);
+  g_assert_true (wait_for (row_not_pending, row, 10));
+
+  count.n = 0;
+  g_assert_true (wait_for (bell_ringing_is, &count, 10));
+  count.bell = away;
+  g_assert_true (wait_for (bell_ringing_is, &count, 10));
+  g_assert_cmpuint (jb_alarm_bell_get_n_shown_notifications (away), ==, 0);
+
+  played = jb_alarm_bell_get_n_played (bell);
+  spin (2500);
+  g_assert_cmpuint (jb_alarm_bell_get_n_played (bell), ==, played);
+
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
+static void
+test_alarm_sound (void)
+{
+  g_autoptr(GBytes) normal = jb_alarm_bell_get_sound (FALSE);
+  g_autoptr(GBytes) urgent = jb_alarm_bell_get_sound (TRUE);
+  gsize size = 0;
+  const guint8 *wav = g_bytes_get_data (normal, &size);
+
+  /* A RIFF/WAVE file of about a second, 16-bit mono. */
+  g_assert_cmpuint (size, >, 44 + 22050);
+  g_assert_cmpmem (wav, 4, "RIFF", 4);
+  g_assert_cmpmem (wav + 8, 4, "WAVE", 4);
+  g_assert_cmpuint (wav[22], ==, 1);
+  g_assert_cmpuint (wav[34], ==, 16);
+  g_assert_false (g_bytes_equal (normal, urgent));
+}
+
+/* Overdue ---------------------------------------------------------------- */
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *id;
+} Overdue;
+
+static gboolean
+shows_overdue (gpointer data)
+{
+  Overdue *overdue = data;
+  JbMapView *map_view = jb_window_get_map_view (overdue->fixture->window);
+  JbIncidentRow *row = find_row (GTK_WIDGET (jb_window_get_queue (overdue->fixture->window)), overdue->id);
+  guint index = incident_index (overdue->fixture, overdue->id);
+
+  return row != NULL && jb_incident_row_is_overdue (row) &&
+         index != G_MAXUINT && jb_incident_layer_is_overdue (jb_map_view_get_incident_layer (map_view), index);
+}
+
+static void
+test_alarm_overdue (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  JbMapView *map_view = jb_window_get_map_view (fixture->window);
+  g_autofree char *id = raise_alarm (fixture, NULL);
+  g_autofree char *text = NULL;
+  JbIncidentRow *row;
+  JbIncident *incident;
+  Overdue overdue = { fixture, id };
+  Lookup lookup = { fixture, id };
+  double lat, lon;
+
+  g_assert_true (wait_for (store_has_incident, &lookup, 20));
+  spin (300);
+
+  /* At first every target is pending. */
+  row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
+  g_assert_nonnull (row);
+  if (!jb_incident_row_is_overdue (row))
+    g_assert_false (jb_incident_layer_is_overdue (jb_map_view_get_incident_layer (map_view),
+                                                  incident_index (fixture, id)));
+
+  /* The guard target is 2 s here: both turn overdue on their own. */
+  g_assert_true (wait_for (shows_overdue, &overdue, 15));
+  g_assert_cmpuint (jb_incident_layer_get_n_overdue (jb_map_view_get_incident_layer (map_view)), >=, 1);
+
+  row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
+  text = jb_incident_row_get_targets_text (row);
+  g_test_message ("targets: %s", text);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "+"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "overdue"));
+
+  incident = jb_store_lookup_incident (jb_client_get_store (fixture->client), id);
+  g_assert_true (jb_incident_get_location (incident, &lat, &lon));
+  jb_map_view_go_to (map_view, lat, lon, 15);
+  spin (1200);
+  save_png (GTK_WIDGET (fixture->window), "test-app-alarm-overdue.png");
+}
+
+/* Assignments ----------------------------------------------------------- */
+
+typedef struct
+{
+  JbAssignmentLayer *layer;
+  guint              n;
+  JbAssignmentState  state;
+} Lines;
+
+static gboolean
+has_lines (gpointer data)
+{
+  Lines *lines = data;
+
+  if (jb_assignment_layer_get_n_lines (lines->layer) != lines->n)
+    return FALSE;
+
+  return lines->n == 0 || jb_assignment_layer_count_lines (lines->layer, lines->state) >= 1;
+}
+
+static gboolean
+not_following (gpointer data)
+{
+  return jb_map_view_get_followed (JB_MAP_VIEW (data)) == NULL;
+}
+
+static void
+test_alarm_assignments (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  JbMapView *map_view = jb_window_get_map_view (fixture->window);
+  JbStore *store = jb_client_get_store (fixture->client);
+  JbAssignmentLayer *layer = jb_map_view_get_assignment_layer (map_view);
+  g_autofree char *id = raise_alarm (fixture, NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(GArray) ranked = NULL;
+  JbRecommendOptions options = { 0 };
+  Lookup lookup = { fixture, id };
+  Lines lines = { layer, 0, JB_ASSIGNMENT_STATE_ASSIGNED };
+  JbIncident *incident;
+  Command state = { 0 };
+  JbCommand *command;
+
+  g_assert_true (wait_for (store_has_incident, &lookup, 20));
+  g_assert_cmpuint (jb_assignment_layer_get_n_lines (layer), ==, 0);
+  incident = jb_store_lookup_incident (store, id);
+
+  /* The two best units (without the simulator every fix is old). */
+  options.limit = 2;
+  ranked = jb_recommender_rank (store, incident, &options);
+  g_assert_cmpuint (ranked->len, ==, 2);
+  first = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 0).unit));
+  second = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 1).unit));
+
+  command = jb_client_command_assign (fixture->client, id, first, NULL, command_cb, &state);
+  finish_command (command, &state);
+  lines.n = 1;
+  g_assert_true (wait_for (has_lines, &lines, 10));
+
+  state = (Command) { 0 };
+  command = jb_client_command_assign (fixture->client, id, second, NULL, command_cb, &state);
+  finish_command (command, &state);
+  lines.n = 2;
+  g_assert_true (wait_for (has_lines, &lines, 10));
+
+  /* Releasing one removes its line. */
+  state = (Command) { 0 };
+  command = jb_client_command_unassign (fixture->client, id, second, NULL, command_cb, &state);
+  finish_command (command, &state);
+  lines.n = 1;
+  g_assert_true (wait_for (has_lines, &lines, 10));
+
+  /* On its way: the line turns en route, and the map frames the scene and
+   * the unit. */
+  state = (Command) { 0 };
+  command = jb_client_command_set_unit_status (fixture->client, first, JB_UNIT_STATUS_EN_ROUTE,
+                                               NULL, command_cb, &state);
+  finish_command (command, &state);
+  lines.state = JB_ASSIGNMENT_STATE_EN_ROUTE;
+  g_assert_true (wait_for (has_lines, &lines, 10));
+
+  g_assert_true (jb_map_view_follow_incident_units (map_view, id));
+  g_assert_cmpstr (jb_map_view_get_followed_incident (map_view), ==, id);
+  spin (1500);
+  save_png (GTK_WIDGET (fixture->window), "test-app-alarm-assigned.png");
+
+  /* Following the unit on its way lasts until it is on scene. */
+  jb_map_view_follow (map_view, first);
+  g_assert_null (jb_map_view_get_followed_incident (map_view));
+  g_assert_cmpstr (jb_map_view_get_followed (map_view), ==, first);
+
+  state = (Command) { 0 };
+  command = jb_client_command_set_unit_status (fixture->client, first, JB_UNIT_STATUS_ON_SCENE,
+                                               NULL, command_cb, &state);
+  finish_command (command, &state);
+  g_assert_true (wait_for (not_following, map_view, 10));
+  lines.n = 0;
+  g_assert_true (wait_for (has_lines, &lines, 10));
+
+  /* No click yet. */
+  g_assert_false (jb_map_view_get_clicked_location (map_view, NULL, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *overdue_args[] = { "--demo", "--target-guard", "2", NULL };
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  /* Criticals stay fatal; warnings are not: without a session bus GTK
+   * warns that it cannot reach portals, which is not ours to fix. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_PREFER_DARK);
+
+  g_test_add_func ("/app-alarm/sound", test_alarm_sound);
+  g_test_add ("/app-alarm/bell", Fixture, NULL, fixture_set_up, test_alarm_bell, fixture_tear_down);
+  g_test_add ("/app-alarm/overdue", Fixture, overdue_args, fixture_set_up, test_alarm_overdue, fixture_tear_down);
+  g_test_add ("/app-alarm/assignments", Fixture, NULL, fixture_set_up, test_alarm_assignments, fixture_tear_down);
+
+  return g_test_run ();
+}
