@@ -1,0 +1,490 @@
+/* test-app-dispatch.c — from alarm to units assigned, through the window's
+ * own actions, against the real server
+ *
+ * Raises an alarm through the device API, checks that it tops the queue,
+ * acknowledges it and assigns the top recommendation and recommendation 2
+ * through the window's actions (what the keys trigger), then unassigns
+ * one, and checks the server's state after each step. A duty officer
+ * commanding another station's incident reads the 403 in words; a viewer
+ * gets no command actions and no command buttons. Saves
+ * test-app-dispatch-*.png in the build directory for a person to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <string.h>
+
+#include "jb-client.h"
+#include "jb-demo.h"
+#include "jb-test-server.h"
+#include "jb-window-private.h"
+
+typedef struct
+{
+  JbTestServer *server;
+  JbClient     *client;
+  JbWindow     *window;
+  char         *bearer;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean (*check) (gpointer data),
+          gpointer  data,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return check (data);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Login;
+
+static void
+login_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Login *login = user_data;
+
+  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
+  login->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Login *) data)->done;
+}
+
+static gboolean
+is_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
+         jb_store_has_snapshot (jb_client_get_store (fixture->client));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *args[] = { "--demo", NULL };
+  const char *username = data;
+  Login login = { 0 };
+
+  fixture->server = jb_test_server_start (args);
+  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
+  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
+
+  jb_client_login_async (fixture->client, username, "demo", NULL, login_cb, &login);
+  g_assert_true (wait_for (is_done, &login, 30));
+  g_assert_no_error (login.error);
+  g_assert_true (login.ok);
+
+  fixture->window = jb_window_new (NULL, fixture->client);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  jb_client_start (fixture->client);
+
+  g_assert_true (wait_for (is_live, fixture, 60));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  jb_client_stop (fixture->client);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin (50);
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->bearer, g_free);
+  jb_test_server_free (fixture->server);
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  spin (300);
+  for (guint attempt = 0; ; attempt++)
+    {
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL || attempt == 100)
+        break;
+      spin (50);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* An alarm button's id: of @station_id when @same, of another station
+ * when not (NULL: any). */
+static char *
+find_alarm_button (Fixture    *fixture,
+                   const char *station_id,
+                   gboolean    same)
+{
+  g_autoptr(JbTestResponse) response = NULL;
+  JsonArray *terminals;
+
+  response = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->bearer, NULL, NULL);
+  g_assert_cmpuint (response->status, ==, 200);
+  terminals = json_object_get_array_member (json_node_get_object (response->body), "terminals");
+  for (guint i = 0; i < json_array_get_length (terminals); i++)
+    {
+      JsonObject *terminal = json_array_get_object_element (terminals, i);
+      const char *station = json_object_get_string_member_with_default (terminal, "station_id", NULL);
+
+      if (g_strcmp0 (json_object_get_string_member (terminal, "kind"), "alarm_button") != 0)
+        continue;
+      if (station_id == NULL || (g_strcmp0 (station, station_id) == 0) == same)
+        return g_strdup (json_object_get_string_member (terminal, "id"));
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static char *
+raise_alarm (Fixture    *fixture,
+             const char *terminal_id)
+{
+  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
+  g_autofree char *auth = jb_test_device_auth (terminal_id, secret);
+  g_autoptr(JbTestResponse) response = NULL;
+
+  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
+  g_assert_cmpuint (response->status, ==, 201);
+  return g_strdup (jb_test_json_string (response->body, "id"));
+}
+
+static JsonNode *
+server_get (Fixture    *fixture,
+            const char *path)
+{
+  g_autoptr(JbTestResponse) response = NULL;
+
+  response = jb_test_request (fixture->server, "GET", path, fixture->bearer, NULL, NULL);
+  g_assert_cmpuint (response->status, ==, 200);
+  return json_node_ref (response->body);
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *incident_id;
+  const char *unit_id;
+  int         status;
+  int         state;
+} Wait;
+
+static gboolean
+incident_in_store (gpointer data)
+{
+  Wait *w = data;
+
+  return jb_store_lookup_incident (jb_client_get_store (w->fixture->client), w->incident_id) != NULL;
+}
+
+static gboolean
+queue_top_is (gpointer data)
+{
+  Wait *w = data;
+  GListModel *model = G_LIST_MODEL (w->fixture->window->selection);
+  g_autoptr(JbIncident) top = NULL;
+
+  if (g_list_model_get_n_items (model) == 0)
+    return FALSE;
+  top = g_list_model_get_item (model, 0);
+  return g_strcmp0 (jb_incident_get_id (top), w->incident_id) == 0;
+}
+
+static gboolean
+incident_has_status (gpointer data)
+{
+  Wait *w = data;
+  JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (w->fixture->client), w->incident_id);
+
+  return incident != NULL && (int) jb_incident_get_status (incident) == w->status;
+}
+
+static gboolean
+assignment_in_state (gpointer data)
+{
+  Wait *w = data;
+  JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (w->fixture->client), w->incident_id);
+  const JbAssignment *assignment = incident ? jb_incident_find_assignment (incident, w->unit_id) : NULL;
+
+  return assignment != NULL && (int) assignment->state == w->state;
+}
+
+static gboolean
+recommendations_ready (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_recommend_list_get_n_items (jb_detail_pane_get_recommend_list (fixture->window->detail_pane)) >= 2;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *pending = jb_client_get_pending_commands (fixture->client);
+
+  for (guint i = 0; i < g_list_model_get_n_items (pending); i++)
+    {
+      g_autoptr(JbCommand) command = g_list_model_get_item (pending, i);
+
+      if (jb_command_is_pending (command))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+has_message (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_window_get_last_message (fixture->window) != NULL;
+}
+
+static void
+test_dispatch_alarm_to_assigned (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *terminal_id = find_alarm_button (fixture, NULL, TRUE);
+  g_autofree char *incident_id = NULL;
+  g_autofree char *first_unit = NULL;
+  g_autofree char *second_unit = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) incident_json = NULL;
+  g_autoptr(JsonNode) unit_json = NULL;
+  g_autoptr(JsonNode) released_json = NULL;
+  g_autoptr(JsonNode) unit2_json = NULL;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  JbDetailPane *pane = fixture->window->detail_pane;
+  Wait w = { fixture };
+
+  /* 1. The alarm tops the queue. */
+  incident_id = raise_alarm (fixture, terminal_id);
+  w.incident_id = incident_id;
+  g_assert_true (wait_for (incident_in_store, &w, 10));
+  g_assert_true (wait_for (queue_top_is, &w, 5));
+
+  /* J selects the first incident of the queue. */
+  g_assert_true (gtk_widget_activate_action (window, "win.next-incident", NULL));
+  g_assert_true (_jb_window_get_selected_incident (fixture->window) ==
+                 jb_store_lookup_incident (jb_client_get_store (fixture->client), incident_id));
+  g_assert_cmpstr (jb_detail_pane_get_target_text (pane, 0), !=, "");
+  g_assert_nonnull (strstr (jb_detail_pane_get_target_text (pane, 0), "left"));
+  save_png (window, "test-app-dispatch-1-alarm.png");
+
+  /* 2. Acknowledge (Ctrl+K): pending at once, then confirmed. */
+  g_assert_true (gtk_widget_activate_action (window, "win.acknowledge", NULL));
+  g_assert_nonnull (jb_detail_pane_get_pending_text (pane));
+  save_png (window, "test-app-dispatch-2-acknowledge-pending.png");
+  w.status = JB_INCIDENT_STATUS_ACKNOWLEDGED;
+  g_assert_true (wait_for (incident_has_status, &w, 10));
+  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
+  incident_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (incident_json, "status"), ==, "acknowledged");
+  g_assert_cmpstr (jb_test_json_string (incident_json, "acknowledged_by"), ==, "dispatcher");
+  g_clear_pointer (&incident_json, json_node_unref);
+
+  /* 3. Assign the top recommendation (A), then number 2. */
+  g_assert_true (wait_for (recommendations_ready, fixture, 10));
+  first_unit = g_strdup (jb_unit_get_id (jb_recommend_list_get_unit (jb_detail_pane_get_recommend_list (pane), 0)));
+  second_unit = g_strdup (jb_unit_get_id (jb_recommend_list_get_unit (jb_detail_pane_get_recommend_list (pane), 1)));
+  g_assert_true (gtk_widget_activate_action (window, "win.assign-recommended", NULL));
+  save_png (window, "test-app-dispatch-3-assign-pending.png");
+  w.unit_id = first_unit;
+  w.state = JB_ASSIGNMENT_STATE_ASSIGNED;
+  g_assert_true (wait_for (assignment_in_state, &w, 10));
+  g_assert_true (wait_for (nothing_pending, fixture, 10));
+
+  /* The second unit is still available: 1 is now the former number 2. */
+  g_assert_true (wait_for (recommendations_ready, fixture, 10));
+  g_assert_true (gtk_widget_activate_action (window, "win.assign-number", "i", 1));
+  w.unit_id = second_unit;
+  g_assert_true (wait_for (assignment_in_state, &w, 10));
+  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  save_png (window, "test-app-dispatch-4-assigned.png");
+
+  incident_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (incident_json, "status"), ==, "dispatched");
+  g_assert_cmpstr (jb_test_json_string (incident_json, "assignments.0.unit_id"), ==, first_unit);
+  g_assert_cmpstr (jb_test_json_string (incident_json, "assignments.0.state"), ==, "assigned");
+  g_assert_cmpstr (jb_test_json_string (incident_json, "assignments.1.unit_id"), ==, second_unit);
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/units/%s", first_unit);
+  unit_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (unit_json, "status"), ==, "assigned");
+  g_assert_cmpstr (jb_test_json_string (unit_json, "incident_id"), ==, incident_id);
+
+  /* 4. Unassign the second unit (Shift+Delete on its row). */
+  g_assert_true (gtk_widget_activate_action (window, "win.unassign", "s", second_unit));
+  w.state = JB_ASSIGNMENT_STATE_RELEASED;
+  g_assert_true (wait_for (assignment_in_state, &w, 10));
+  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/units/%s", second_unit);
+  unit2_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (unit2_json, "status"), ==, "available");
+
+  /* 5. A note from the keyboard. */
+  g_assert_true (gtk_widget_activate_action (window, "win.add-note", "s", "Guard at the door, crowd calm"));
+  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
+  released_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (released_json, "notes.0.text"), ==, "Guard at the door, crowd calm");
+  save_png (window, "test-app-dispatch-5-note.png");
+
+  /* Nothing failed on the way. */
+  g_assert_null (jb_window_get_last_message (fixture->window));
+}
+
+static void
+test_dispatch_forbidden (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  JsonObject *user = jb_client_get_user (fixture->client);
+  const char *station = json_object_get_string_member (user, "station_id");
+  g_autofree char *terminal_id = find_alarm_button (fixture, station, FALSE);
+  g_autofree char *incident_id = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) incident_json = NULL;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  Wait w = { fixture };
+
+  /* The duty officer's queue shows its own station by default. */
+  g_assert_true (fixture->window->own_station);
+
+  incident_id = raise_alarm (fixture, terminal_id);
+  w.incident_id = incident_id;
+  g_assert_true (wait_for (incident_in_store, &w, 10));
+  spin (200);
+  /* Filtered out of the queue (another station's)… */
+  g_assert_false (queue_top_is (&w));
+  /* …but all stations are a toggle away. */
+  g_assert_true (gtk_widget_activate_action (window, "win.own-station", NULL));
+  g_assert_false (fixture->window->own_station);
+  g_assert_true (wait_for (queue_top_is, &w, 5));
+
+  jb_window_select_incident (fixture->window, incident_id);
+  g_assert_true (gtk_widget_activate_action (window, "win.acknowledge", NULL));
+  g_assert_true (wait_for (has_message, fixture, 10));
+  g_assert_cmpstr (jb_window_get_last_message (fixture->window), ==,
+                   "You can only command your own station's incidents and units.");
+  save_png (window, "test-app-dispatch-6-forbidden.png");
+
+  path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
+  incident_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (incident_json, "status"), ==, "new");
+}
+
+static void
+test_dispatch_viewer (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *terminal_id = find_alarm_button (fixture, NULL, TRUE);
+  g_autofree char *incident_id = NULL;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GListModel *pending = jb_client_get_pending_commands (fixture->client);
+  Wait w = { fixture };
+
+  incident_id = raise_alarm (fixture, terminal_id);
+  w.incident_id = incident_id;
+  g_assert_true (wait_for (incident_in_store, &w, 10));
+  g_assert_true (wait_for (queue_top_is, &w, 5));
+  g_assert_true (gtk_widget_activate_action (window, "win.next-incident", NULL));
+  g_assert_nonnull (_jb_window_get_selected_incident (fixture->window));
+
+  /* No controls that change state… */
+  g_assert_false (gtk_widget_get_visible (fixture->window->command_bar));
+  g_assert_false (gtk_widget_get_visible (fixture->window->new_incident_button));
+
+  /* …and the actions are disabled: nothing is queued. */
+  gtk_widget_activate_action (window, "win.acknowledge", NULL);
+  gtk_widget_activate_action (window, "win.assign-recommended", NULL);
+  gtk_widget_activate_action (window, "win.add-note", "s", "x");
+  g_assert_cmpuint (g_list_model_get_n_items (pending), ==, 0);
+
+  /* Reading is still fine. */
+  g_assert_true (gtk_widget_activate_action (window, "win.roster", NULL));
+  save_png (window, "test-app-dispatch-7-viewer.png");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("LANGUAGE", "C", TRUE);
+  /* The alarm bell's sound is not what this test is about, and GTK 4.8's
+   * GStreamer backend is fragile without a sound device. */
+  g_setenv ("GTK_MEDIA", "none", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  /* Criticals stay fatal; warnings are not (no session bus for portals). */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_PREFER_DARK);
+
+  g_test_add ("/app/dispatch/alarm-to-assigned", Fixture, "dispatcher",
+              fixture_set_up, test_dispatch_alarm_to_assigned, fixture_tear_down);
+  g_test_add ("/app/dispatch/duty-officer-forbidden", Fixture, "qingshuitang",
+              fixture_set_up, test_dispatch_forbidden, fixture_tear_down);
+  g_test_add ("/app/dispatch/viewer", Fixture, "wall",
+              fixture_set_up, test_dispatch_viewer, fixture_tear_down);
+
+  return g_test_run ();
+}
