@@ -398,6 +398,7 @@ jb_application_new (void)
 {
   JbApplication *self;
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *shortcuts_accels[] = { "<Control>question", "F1", NULL };
 
   self = g_object_new (JB_TYPE_APPLICATION,
                        "application-id", APP_ID,
@@ -405,6 +406,10 @@ jb_application_new (void)
                        "resource-base-path", "/io/github/jingbao/Console",
                        NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  /* The window's own keys are its class bindings (jb-window-actions.c);
+   * the shortcuts window is also an application accelerator so that GTK
+   * lists it where it looks for Ctrl+?. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-shortcuts", shortcuts_accels);
 
   return self;
 }
