@@ -274,7 +274,7 @@ describe_error (JbCloseIncidentDialog *self,
   else
     conflict = _("This incident is already closed. Nothing was changed.");
 
-  return _jb_describe_command_error (error, forbidden, conflict);
+  return _jb_describe_command_error (self->client, error, forbidden, conflict);
 }
 
 static void
@@ -432,7 +432,7 @@ jb_close_incident_dialog_init (JbCloseIncidentDialog *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "jb-dialog");
 
   for (guint i = 0; i < JB_DISPOSITION_N; i++)
-    gtk_string_list_append (dispositions, _jb_disposition_get_label (i));
+    gtk_string_list_append (dispositions, jb_disposition_get_label (i));
   self->setting_disposition = TRUE;
   adw_combo_row_set_model (self->disposition_row, G_LIST_MODEL (dispositions));
   self->setting_disposition = FALSE;

@@ -9,6 +9,7 @@
 #include "jb-dialogs-private.h"
 #include "jb-dialogs-resources.h"
 #include "jb-error.h"
+#include "jb-labels.h"
 
 void
 _jb_dialogs_ensure_style (void)
@@ -32,38 +33,6 @@ _jb_dialogs_ensure_style (void)
   styled_display = display;
 }
 
-const char *
-_jb_disposition_get_label (JbDisposition disposition)
-{
-  switch (disposition)
-    {
-    case JB_DISPOSITION_RESOLVED_ON_SCENE: return _("Resolved on scene");
-    case JB_DISPOSITION_MEDIATED:          return _("Mediated");
-    case JB_DISPOSITION_REFERRED:          return _("Referred to another agency");
-    case JB_DISPOSITION_ARRESTED:          return _("Suspect detained");
-    case JB_DISPOSITION_FALSE_ALARM:       return _("False alarm");
-    case JB_DISPOSITION_DUPLICATE:         return _("Duplicate report");
-    case JB_DISPOSITION_NO_ACTION:         return _("No action needed");
-    case JB_DISPOSITION_OTHER:
-    case JB_DISPOSITION_N:
-    default:                               return _("Other outcome");
-    }
-}
-
-const char *
-_jb_procedure_step_get_label (JbProcedureStep step)
-{
-  switch (step)
-    {
-    case JB_PROCEDURE_STEP_SEPARATE:        return _("Separated the parties");
-    case JB_PROCEDURE_STEP_MEDIATE:         return _("Talked the parties down");
-    case JB_PROCEDURE_STEP_CALM:            return _("Calmed emotions");
-    case JB_PROCEDURE_STEP_WAIT_FOR_POLICE: return _("Waiting for police");
-    case JB_PROCEDURE_STEP_N:
-    default:                                return _("Unknown step");
-    }
-}
-
 char *
 _jb_format_date_time (gint64 ms)
 {
@@ -77,55 +46,17 @@ _jb_format_date_time (gint64 ms)
 }
 
 char *
-_jb_describe_command_error (const GError *error,
+_jb_describe_command_error (JbClient     *client,
+                            const GError *error,
                             const char   *forbidden,
                             const char   *conflict)
 {
-  const char *message = error->message;
+  if (forbidden != NULL && g_error_matches (error, JB_ERROR, JB_ERROR_FORBIDDEN))
+    return g_strdup (forbidden);
+  if (conflict != NULL && g_error_matches (error, JB_ERROR, JB_ERROR_CONFLICT))
+    return g_strdup (conflict);
 
-  if (error->domain != JB_ERROR)
-    return g_strdup_printf (_("The command failed: %s"), message);
-
-  switch ((JbErrorCode) error->code)
-    {
-    case JB_ERROR_FORBIDDEN:
-      if (forbidden != NULL)
-        return g_strdup (forbidden);
-      return g_strdup_printf (_("Your account is not allowed to do this (%s)."), message);
-
-    case JB_ERROR_CONFLICT:
-      if (conflict != NULL)
-        return g_strdup (conflict);
-      return g_strdup_printf (_("This is no longer possible: the incident changed meanwhile (%s)."), message);
-
-    case JB_ERROR_NOT_FOUND:
-      return g_strdup (_("The server does not know this incident any more."));
-
-    case JB_ERROR_UNAUTHORIZED:
-      return g_strdup (_("Your session has ended. Sign in again, then repeat this."));
-
-    case JB_ERROR_NETWORK:
-      return g_strdup_printf (_("The server cannot be reached (%s). Nothing was changed."), message);
-
-    case JB_ERROR_MALFORMED_JSON:
-    case JB_ERROR_NOT_AN_OBJECT:
-    case JB_ERROR_MISSING_FIELD:
-    case JB_ERROR_INVALID_TYPE:
-    case JB_ERROR_INVALID_VALUE:
-    case JB_ERROR_UNKNOWN_FIELD:
-    case JB_ERROR_OUT_OF_RANGE:
-    case JB_ERROR_BAD_REQUEST:
-    case JB_ERROR_PAYLOAD_TOO_LARGE:
-      return g_strdup_printf (_("The server refused the input: %s"), message);
-
-    case JB_ERROR_IDEMPOTENCY_KEY_REUSED:
-    case JB_ERROR_METHOD_NOT_ALLOWED:
-    case JB_ERROR_INTERNAL:
-    case JB_ERROR_PROTOCOL:
-    case JB_ERROR_N:
-    default:
-      return g_strdup_printf (_("The server could not do this: %s. Nothing was changed."), message);
-    }
+  return jb_describe_command_error (error, jb_client_get_role (client) == JB_ROLE_VIEWER);
 }
 
 const char *

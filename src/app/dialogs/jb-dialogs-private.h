@@ -15,20 +15,15 @@ G_BEGIN_DECLS
  * class_init calls it (it also pulls the resource into the link). */
 void        _jb_dialogs_ensure_style         (void);
 
-/* JbDisposition and JbProcedureStep in words: jb-labels.h has no
- * function for these yet. */
-const char *_jb_disposition_get_label        (JbDisposition    disposition);
-const char *_jb_procedure_step_get_label     (JbProcedureStep  step);
-
 /* "2026-11-23 14:05" in local time, "—" for 0. */
 char       *_jb_format_date_time             (gint64           ms);
 
-/* A command's error as a sentence for the person at the console.
- * @forbidden and @conflict are the sentences for 403 and 409 in this
- * context (may be NULL: the server's own message is used). Every other
- * code has a generic sentence; the server's message is added when it
- * says more. */
-char       *_jb_describe_command_error       (const GError    *error,
+/* A command's error as a sentence for the person at the console:
+ * @forbidden and @conflict are this context's sentences for 403 and 409
+ * (NULL: the general one); everything else as jb_describe_command_error()
+ * says it. */
+char       *_jb_describe_command_error       (JbClient        *client,
+                                              const GError    *error,
                                               const char      *forbidden,
                                               const char      *conflict);
 

@@ -114,7 +114,7 @@ cell_text (JbIncident *incident,
 
         if (disposition < 0)
           return g_strdup (jb_incident_status_get_label (jb_incident_get_status (incident)));
-        return g_strdup (_jb_disposition_get_label (disposition));
+        return g_strdup (jb_disposition_get_label (disposition));
       }
     case N_COLUMNS:
     default:
@@ -290,7 +290,7 @@ show_details (JbHistoryWindow *self,
   add_row (group, _("Reported by"), jb_incident_get_reported_by (incident));
   add_row (group, _("Description"), jb_incident_get_description (incident));
   if (disposition >= 0)
-    add_row (group, _("Disposition"), _jb_disposition_get_label (disposition));
+    add_row (group, _("Disposition"), jb_disposition_get_label (disposition));
   add_time_row (group, _("Created at"), jb_incident_get_created_at (incident));
   add_time_row (group, _("First guard on scene"), jb_incident_get_first_guard_on_scene_at (incident));
   add_time_row (group, _("First police on scene"), jb_incident_get_first_police_on_scene_at (incident));
@@ -345,7 +345,7 @@ show_details (JbHistoryWindow *self,
 
           /* Translators: a procedure step: time · unit */
           text = g_strdup_printf (_("%s · %s"), time, unit_name (self, step->unit_id));
-          add_row (group, _jb_procedure_step_get_label (step->step), text);
+          add_row (group, jb_procedure_step_get_label (step->step), text);
         }
     }
 

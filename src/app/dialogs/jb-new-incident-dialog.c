@@ -473,7 +473,7 @@ describe_error (JbNewIncidentDialog *self,
         forbidden = g_strdup (_("This account can only watch: it cannot create incidents."));
     }
 
-  return _jb_describe_command_error (error, forbidden, NULL);
+  return _jb_describe_command_error (self->client, error, forbidden, NULL);
 }
 
 static void
