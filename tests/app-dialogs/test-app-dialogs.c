@@ -12,8 +12,12 @@
  *   - the history window finds a closed incident by number, venue, type
  *     and date range, shows "no results", and reads its record;
  *   - the roster panel shows every station's leader on duty, the duty
- *     officer's own station first, and follows a station.updated event.
- * Saves a PNG of each widget in the build directory for a person to look at.
+ *     officer's own station first, and follows a station.updated event;
+ *   - a viewer is told at once that it can only watch, and nothing is sent;
+ *   - every control of every widget, filled as in use, has an accessible name.
+ * Saves a PNG of each widget in the build directory for a person to look at;
+ * with JB_TEST_LANGUAGE=zh_CN (the test-app-dialogs-zh_CN test) the same
+ * widgets in Chinese, *-zh_CN.png.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
