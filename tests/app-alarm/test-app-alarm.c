@@ -121,7 +121,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_true (login.ok);
 
   fixture->window = jb_window_new (NULL, fixture->client);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1600, 900);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
   gtk_window_present (GTK_WINDOW (fixture->window));
   jb_client_start (fixture->client);
 
@@ -589,6 +589,14 @@ test_alarm_assignments (Fixture       *fixture,
   g_assert_true (jb_map_view_follow_incident_units (map_view, id));
   g_assert_cmpstr (jb_map_view_get_followed_incident (map_view), ==, id);
   spin (1500);
+  {
+    JbIncidentRow *row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
+    g_autofree char *text = row ? jb_incident_row_get_targets_text (row) : NULL;
+
+    g_assert_nonnull (text);
+    g_test_message ("targets: %s (created %" G_GINT64_FORMAT ", now %" G_GINT64_FORMAT ")", text,
+                    jb_incident_get_created_at (incident), g_get_real_time () / 1000);
+  }
   save_png (GTK_WIDGET (fixture->window), "test-app-alarm-assigned.png");
 
   /* Following the unit on its way lasts until it is on scene. */
