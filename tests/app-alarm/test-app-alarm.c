@@ -384,6 +384,20 @@ test_alarm_bell (Fixture       *fixture,
   /* A one-click alarm is priority 1: the urgent pattern. */
   g_assert_true (saw_urgent);
 
+  /* A console that signs in while the incident is unacknowledged rings
+   * for it too, once (not again for the same incident). */
+  {
+    g_autoptr(JbAlarmBell) late = jb_alarm_bell_new (fixture->client, NULL);
+    BellCount late_count = { late, 1 };
+
+    jb_alarm_bell_set_muted (late, TRUE);
+    jb_alarm_bell_set_repeat_interval (late, 60000);
+    g_assert_cmpuint (jb_alarm_bell_get_n_ringing (late), ==, 1);
+    g_assert_true (wait_for (bell_played_at_least, &late_count, 5));
+    spin (300);
+    g_assert_cmpuint (jb_alarm_bell_get_n_played (late), ==, 1);
+  }
+
   /* Loud until acknowledged: it repeats. */
   count.n = 3;
   g_assert_true (wait_for (bell_played_at_least, &count, 10));
