@@ -445,10 +445,15 @@ show_incident_fields (JbDetailPane *self,
     {
       g_autofree char *text = NULL;
 
-      /* Translators: the terminal that raised an incident: name · kind */
-      text = g_strdup_printf (_("%s · %s"),
-                              jb_terminal_get_name (terminal) ? jb_terminal_get_name (terminal) : terminal_id,
-                              jb_terminal_kind_get_label (jb_terminal_get_kind (terminal)));
+      const char *name = jb_terminal_get_name (terminal);
+      const char *kind = jb_terminal_kind_get_label (jb_terminal_get_kind (terminal));
+
+      /* Demo names already end with the kind ("… 一键报警"): not twice. */
+      if (name != NULL && g_str_has_suffix (name, kind))
+        text = g_strdup (name);
+      else
+        /* Translators: the terminal that raised an incident: name · kind */
+        text = g_strdup_printf (_("%s · %s"), name ? name : terminal_id, kind);
       add_field (self, _("Source terminal"), text);
     }
   else

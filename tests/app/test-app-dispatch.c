@@ -290,6 +290,12 @@ nothing_pending (gpointer data)
 }
 
 static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data)) && gtk_widget_get_width (GTK_WIDGET (data)) > 0;
+}
+
+static gboolean
 has_message (gpointer data)
 {
   Fixture *fixture = data;
@@ -370,6 +376,15 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   unit_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (unit_json, "status"), ==, "assigned");
   g_assert_cmpstr (jb_test_json_string (unit_json, "incident_id"), ==, incident_id);
+
+  /* The unit status menu's action: the first unit is on its way. */
+  g_assert_true (gtk_widget_activate_action (window, "win.focus-assignments", NULL));
+  g_assert_cmpstr (jb_detail_pane_get_selected_unit_id (pane), ==, first_unit);
+  g_assert_true (gtk_widget_activate_action (window, "win.set-unit-status", "s", "en_route"));
+  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_clear_pointer (&unit_json, json_node_unref);
+  unit_json = server_get (fixture, path);
+  g_assert_cmpstr (jb_test_json_string (unit_json, "status"), ==, "en_route");
 
   /* 4. Unassign the second unit (Shift+Delete on its row). */
   g_assert_true (gtk_widget_activate_action (window, "win.unassign", "s", second_unit));
@@ -463,6 +478,26 @@ test_dispatch_viewer (Fixture       *fixture,
   /* Reading is still fine. */
   g_assert_true (gtk_widget_activate_action (window, "win.roster", NULL));
   save_png (window, "test-app-dispatch-7-viewer.png");
+
+  /* The shortcuts window comes from its builder file. */
+  g_assert_true (gtk_widget_activate_action (window, "win.show-shortcuts", NULL));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *shortcuts = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+          shortcuts = toplevel;
+      }
+    g_assert_nonnull (shortcuts);
+    g_assert_true (wait_for (is_mapped, shortcuts, 10));
+    spin (500);
+    save_png (GTK_WIDGET (shortcuts), "test-app-dispatch-8-shortcuts.png");
+    gtk_window_destroy (shortcuts);
+  }
 }
 
 int
