@@ -775,6 +775,40 @@ client_is_live (gpointer data)
          gtk_widget_get_mapped (GTK_WIDGET (bench->window));
 }
 
+typedef struct
+{
+  JbStore *store;
+  gint64   seq;
+} CaughtUp;
+
+static gboolean
+store_has_seq (gpointer data)
+{
+  CaughtUp *caught_up = data;
+
+  return jb_store_get_seq (caught_up->store) >= caught_up->seq;
+}
+
+/* Live, and the stream has replayed what happened while it was stopped:
+ * an alarm must not queue behind a backlog. */
+static void
+wait_client_caught_up (Bench *bench)
+{
+  g_autoptr(JbTestResponse) health = NULL;
+  CaughtUp caught_up;
+
+  if (!wait_for (client_is_live, bench, 60000))
+    g_error ("the client did not go live within 60 s");
+
+  health = jb_test_request (bench->server, "GET", "/api/v1/health", NULL, NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  caught_up.store = jb_client_get_store (bench->client);
+  caught_up.seq = jb_test_json_int (health->body, "seq");
+  if (!wait_for (store_has_seq, &caught_up, 120000))
+    g_error ("the client did not catch up with seq %" G_GINT64_FORMAT " within 120 s (at %" G_GINT64_FORMAT ")",
+             caught_up.seq, jb_store_get_seq (caught_up.store));
+}
+
 static void
 open_client (Bench *bench)
 {
@@ -795,8 +829,7 @@ open_client (Bench *bench)
   gtk_window_set_default_size (GTK_WINDOW (bench->window), WIDTH, HEIGHT);
   gtk_window_present (GTK_WINDOW (bench->window));
   jb_client_start (bench->client);
-  if (!wait_for (client_is_live, bench, 60000))
-    g_error ("the client did not go live within 60 s");
+  wait_client_caught_up (bench);
 
   bench->layer = jb_map_view_get_incident_layer (jb_window_get_map_view (bench->window));
   /* First frames, the home view's fit, icon atlases: not ours to time. */
@@ -817,8 +850,7 @@ resume_client (Bench *bench)
 {
   gtk_window_present (GTK_WINDOW (bench->window));
   jb_client_start (bench->client);
-  if (!wait_for (client_is_live, bench, 60000))
-    g_error ("the client did not go live again within 60 s");
+  wait_client_caught_up (bench);
   spin_ms (SETTLE_MS / 3);
 }
 
