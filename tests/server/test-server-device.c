@@ -19,7 +19,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  const char *args[] = { "--demo", NULL };
+  const char *args[] = { "--demo", "--demo-guards", "300", NULL };
   g_autoptr(JbTestResponse) response = NULL;
 
   fixture->server = jb_test_server_start (args);

@@ -23,7 +23,7 @@ first_station_seat (JsonNode *snapshot,
 static void
 test_kill_after_ack (void)
 {
-  const char *args[] = { "--demo", NULL };
+  const char *args[] = { "--demo", "--demo-guards", "300", NULL };
   JbTestServer *server = jb_test_server_start (args);
   g_autofree char *auth = jb_test_login (server, "dispatcher", "demo");
   g_autoptr(JbTestResponse) snapshot = jb_test_request (server, "GET", "/api/v1/snapshot", auth, NULL, NULL);
