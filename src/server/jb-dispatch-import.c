@@ -23,6 +23,9 @@ import_stations (JbDispatch  *self,
   return TRUE;
 }
 
+/* The demo city dates its fixes and "last seen" times at midnight, so that
+ * a seed always gives the same city; a fresh database takes them as of the
+ * import, or a new demo would show every unit stale until it reports. */
 static gboolean
 import_units (JbDispatch  *self,
               GPtrArray   *units,
@@ -32,9 +35,11 @@ import_units (JbDispatch  *self,
   for (guint i = 0; units != NULL && i < units->len; i++)
     {
       JsonObject *unit = g_ptr_array_index (units, i);
+      JsonObject *position = _jb_member_object (unit, "position");
 
-      if (_jb_member_int (unit, "updated_at", -1) < 0)
-        json_object_set_int_member (unit, "updated_at", now);
+      json_object_set_int_member (unit, "updated_at", now);
+      if (position != NULL && json_object_has_member (position, "time"))
+        json_object_set_int_member (position, "time", now);
       if (_jb_member_string (unit, "status") == NULL)
         json_object_set_string_member (unit, "status", "available");
       if (!jb_storage_insert_unit (self->storage, unit, error))
@@ -64,6 +69,7 @@ fill_terminal_org (JbDispatch *self,
 static gboolean
 import_terminals (JbDispatch  *self,
                   GPtrArray   *terminals,
+                  gint64       now,
                   GError     **error)
 {
   for (guint i = 0; terminals != NULL && i < terminals->len; i++)
@@ -81,6 +87,8 @@ import_terminals (JbDispatch  *self,
       if (json_object_has_member (terminal, "secret"))
         json_object_remove_member (terminal, "secret");
       fill_terminal_org (self, terminal);
+      if (_jb_member_int (terminal, "last_seen_at", -1) >= 0)
+        json_object_set_int_member (terminal, "last_seen_at", now);
       if (!jb_storage_insert_terminal (self->storage, terminal, hash, sizeof hash, error))
         return FALSE;
     }
@@ -136,6 +144,7 @@ jb_dispatch_import_demo (JbDispatch  *self,
                          GError     **error)
 {
   g_autoptr(GPtrArray) terminals = NULL;
+  gint64 now = _jb_now_ms ();
 
   g_return_val_if_fail (JB_IS_DISPATCH (self), FALSE);
   g_return_val_if_fail (city != NULL, FALSE);
@@ -149,8 +158,8 @@ jb_dispatch_import_demo (JbDispatch  *self,
     return FALSE;
   if (!import_city (self, city->city, error) ||
       !import_stations (self, city->stations, error) ||
-      !import_units (self, city->units, _jb_now_ms (), error) ||
-      !import_terminals (self, city->terminals, error) ||
+      !import_units (self, city->units, now, error) ||
+      !import_terminals (self, city->terminals, now, error) ||
       !import_users (self, city->users, error) ||
       !jb_storage_commit (self->storage, error))
     {

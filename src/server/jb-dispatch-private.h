@@ -180,6 +180,9 @@ gboolean    _jb_get_location               (JsonObject  *object,
                                             double      *out_lon,
                                             GError     **error);
 
+/* jb-dispatch-stations.c */
+gboolean    _jb_route_station_roster       (JbRequest *req, GError **error);
+
 /* jb-dispatch-devices.c */
 gboolean    _jb_route_heartbeat            (JbRequest *req, GError **error);
 gboolean    _jb_route_position             (JbRequest *req, GError **error);

@@ -37,6 +37,7 @@ static const Route routes[] = {
   { "GET", "config", AUTH_PERSON, FALSE, TRUE, _jb_route_config },
   { "GET", "health", AUTH_NONE, FALSE, TRUE, _jb_route_health },
   { "GET", "stations", AUTH_PERSON, FALSE, TRUE, _jb_route_list_stations },
+  { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
   { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
   { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
   { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },

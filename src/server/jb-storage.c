@@ -547,6 +547,19 @@ jb_storage_insert_station (JbStorage   *self,
   return step_done (self, stmt, "inserting a station", error);
 }
 
+gboolean
+jb_storage_update_station (JbStorage   *self,
+                           JsonObject  *station,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "UPDATE stations SET data = ? WHERE id = ?");
+  g_autofree char *text = object_to_text (station);
+
+  bind_text (stmt, 1, text);
+  bind_text (stmt, 2, member_string (station, "id"));
+  return step_done (self, stmt, "updating a station", error);
+}
+
 static GPtrArray *
 collect_objects (JbStorage     *self,
                  sqlite3_stmt  *stmt,

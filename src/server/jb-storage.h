@@ -51,6 +51,9 @@ gboolean    jb_storage_is_empty            (JbStorage    *self);
 gboolean    jb_storage_insert_station      (JbStorage    *self,
                                             JsonObject   *station,
                                             GError      **error);
+gboolean    jb_storage_update_station      (JbStorage    *self,
+                                            JsonObject   *station,
+                                            GError      **error);
 GPtrArray  *jb_storage_list_stations       (JbStorage    *self,
                                             GError      **error);
 JsonObject *jb_storage_get_station         (JbStorage    *self,

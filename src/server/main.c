@@ -28,6 +28,8 @@ typedef struct
   gint      demo_extra_units;
   double    sim_rate;
   double    sim_alarms_per_min;
+  double    sim_moving_fraction;
+  double    sim_heartbeat;
   gint64    seed;
   gboolean  version;
 } Options;
@@ -68,6 +70,8 @@ parse_options (Options   *options,
     { "demo-extra-units", 0, 0, G_OPTION_ARG_INT, &options->demo_extra_units, "Extra moving units for load tests (default 0)", "N" },
     { "sim-rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_rate, "Position reports per moving unit per second", "HZ" },
     { "sim-alarms-per-min", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_alarms_per_min, "Simulated one-click alarms per minute", "X" },
+    { "sim-moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_moving_fraction, "Share of the units that move, 0 to 1 (default 0.3)", "X" },
+    { "sim-heartbeat", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_heartbeat, "Simulated terminals' heartbeat period in seconds, 1 to 3600 (default 60)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
@@ -112,6 +116,11 @@ check_options (const Options *options)
     return "--demo-guards and --demo-extra-units cannot be negative.";
   if (options->sim_rate < 0 || options->sim_alarms_per_min < 0)
     return "--sim-rate and --sim-alarms-per-min cannot be negative.";
+  if (options->sim_moving_fraction != -1 &&
+      !(options->sim_moving_fraction >= 0 && options->sim_moving_fraction <= 1))
+    return "--sim-moving-fraction is 0 to 1.";
+  if (options->sim_heartbeat != -1 && !(options->sim_heartbeat >= 1 && options->sim_heartbeat <= 3600))
+    return "--sim-heartbeat is 1 to 3600 seconds.";
   if (options->seed < -1 || options->seed > G_MAXUINT32)
     return "--seed is 0 to 4294967295.";
   if (options->simulate && !options->demo)
@@ -166,6 +175,10 @@ start_simulator (JbDispatch    *dispatch,
     sim_options.rate_hz = options->sim_rate;
   if (options->sim_alarms_per_min > 0)
     sim_options.alarms_per_min = options->sim_alarms_per_min;
+  if (options->sim_moving_fraction >= 0)
+    sim_options.moving_fraction = options->sim_moving_fraction;
+  if (options->sim_heartbeat > 0)
+    sim_options.heartbeat_s = options->sim_heartbeat;
   simulator = jb_simulator_new (dispatch, &sim_options);
   jb_simulator_start (simulator);
   return simulator;
@@ -187,6 +200,7 @@ main (int    argc,
   g_auto(Options) options = {
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
     .event_retention = -1, .demo_guards = -1, .seed = -1,
+    .sim_moving_fraction = -1, .sim_heartbeat = -1,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JbDispatch) dispatch = NULL;
