@@ -41,6 +41,7 @@ struct _JbStore
   GArray      *points;  /* JbUnitPoint, index i ↔ units item i */
 
   guint        moved_idle_id;
+  gint64       moved_batch_start;  /* monotonic µs of the batch's first move */
   guint64      n_events;
   guint64      n_moves;
   guint64      n_fast;
@@ -105,6 +106,10 @@ move_unit_point (JbUnitPoint      *point,
 
 /* units-moved batching */
 
+/* Longest a batch may wait for its idle: a stream that never lets the main
+ * loop go idle (an overloaded client) must not freeze the map. */
+#define MOVED_BATCH_MAX_AGE_US (100 * 1000)
+
 static gboolean
 emit_units_moved_cb (gpointer user_data)
 {
@@ -119,8 +124,16 @@ static void
 schedule_units_moved (JbStore *self)
 {
   if (self->moved_idle_id == 0)
-    self->moved_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10,
-                                           emit_units_moved_cb, self, NULL);
+    {
+      self->moved_batch_start = g_get_monotonic_time ();
+      self->moved_idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10,
+                                             emit_units_moved_cb, self, NULL);
+    }
+  else if (g_get_monotonic_time () - self->moved_batch_start > MOVED_BATCH_MAX_AGE_US)
+    {
+      g_clear_handle_id (&self->moved_idle_id, g_source_remove);
+      g_signal_emit (self, signals[UNITS_MOVED], 0);
+    }
 }
 
 static void
