@@ -1082,7 +1082,6 @@ run (const char * const *server_args,
       gboolean client_turn = done_client <= done_plain && done_client < n_alarms;
       guint count = MIN (BLOCK, n_alarms - (client_turn ? done_client : done_plain));
       gint64 started;
-      double cpu;
 
       if (client_turn)
         {
@@ -1122,8 +1121,7 @@ run (const char * const *server_args,
           plain_missing += fire_alarms (&bench, plain_samples, "plain", done_plain, count);
           plain_seconds += (g_get_monotonic_time () - started) / 1e6;
           getrusage (RUSAGE_SELF, &usage_after);
-          cpu = cpu_seconds (&usage_after) - cpu_seconds (&usage_before);
-          plain_cpu += cpu;
+          plain_cpu += cpu_seconds (&usage_after) - cpu_seconds (&usage_before);
           close_plain_reader (&bench);
           done_plain += count;
         }
