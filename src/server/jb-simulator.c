@@ -88,6 +88,9 @@ typedef struct
   char       *id;
   JbGeoShape *shape;            /* NULL when the server sent none */
   double      lat, lon;
+  JsonObject *roster;           /* as last written; NULL when the server sent none */
+  GPtrArray  *pool;             /* JsonObject* {name, phone, unit_id}: the station's officers */
+  guint       next_officer;     /* where the next shift starts in @pool */
 } SimStation;
 
 typedef struct
@@ -99,6 +102,7 @@ typedef struct
 typedef struct
 {
   guint64 requests, errors, positions, batches, heartbeats, alarms, answers, steps, unreachable;
+  guint64 rosters;              /* shift changes written */
   guint64 dropped;              /* ticks skipped: the server could not keep up */
   guint64 behind;               /* most ticks waiting at the end of a call */
   gint64  busy_us;
@@ -112,6 +116,7 @@ struct _JbSimulator
   JbDispatch         *dispatch;
   GRand              *rand;
   char               *bearer;
+  char               *roster_bearer; /* the demo dispatcher: shift changes only */
   GArray             *units;        /* SimUnit */
   GArray             *terminals;    /* SimTerminal */
   GArray             *stations;     /* SimStation */
@@ -135,6 +140,8 @@ struct _JbSimulator
   gint64              beats_done;
   gint64              next_alarm_us;
   gint64              next_silence_us;
+  gint64              next_shift_us;
+  guint               next_shift_station;
   gint64              stats_at_us;
   gint64              run_id;
   guint64             key_counter;
@@ -172,6 +179,8 @@ sim_station_clear (gpointer data)
 
   g_clear_pointer (&s->id, g_free);
   g_clear_pointer (&s->shape, jb_geo_shape_unref);
+  g_clear_pointer (&s->roster, json_object_unref);
+  g_clear_pointer (&s->pool, g_ptr_array_unref);
 }
 
 static GPtrArray *
@@ -1101,6 +1110,57 @@ silence_one (JbSimulator *self,
   t->silent_until = now_us + rand_us (self, 200, 420);
 }
 
+/* A shift change: one station's duty officers hand over to the next ones
+ * of its officers, through PUT /stations/{id}/roster as the demo
+ * dispatcher (a roster is a person's command, not a device's report). The
+ * leader and the desk phone stay. */
+static void
+change_shift (JbSimulator *self)
+{
+  SimStation *s = &g_array_index (self->stations, SimStation, self->next_shift_station++ % self->stations->len);
+  g_autoptr(JsonObject) roster = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 3600);
+  g_autoptr(GDateTime) today = g_date_time_new_now (china);
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *officers, *current;
+  guint n;
+  gsize len;
+
+  if (self->roster_bearer == NULL || s->roster == NULL || s->pool == NULL || s->pool->len == 0 ||
+      !json_object_has_member (s->roster, "leader") || !json_object_has_member (s->roster, "phone"))
+    return;
+  current = json_object_has_member (s->roster, "officers")
+              ? json_object_get_array_member (s->roster, "officers") : NULL;
+  n = current != NULL ? json_array_get_length (current) : 0;
+  n = CLAMP (n, 1, MIN (5, s->pool->len));
+
+  roster = json_object_new ();
+  json_object_set_string_member (roster, "date", date);
+  json_object_set_member (roster, "leader", json_node_copy (json_object_get_member (s->roster, "leader")));
+  officers = json_array_new ();
+  for (guint k = 0; k < n; k++)
+    json_array_add_object_element (officers,
+                                   json_object_ref (g_ptr_array_index (s->pool, (s->next_officer + k) % s->pool->len)));
+  json_object_set_array_member (roster, "officers", officers);
+  json_object_set_member (roster, "phone", json_node_copy (json_object_get_member (s->roster, "phone")));
+
+  node = json_node_init_object (json_node_alloc (), roster);
+  text = jb_json_to_string (node, &len);
+  path = g_strdup_printf ("/api/v1/stations/%s/roster", s->id);
+  answer = call (self, "PUT", path, self->roster_bearer, "dispatcher", TRUE, text, len, 200);
+  if (answer == NULL)
+    return;
+  s->next_officer = (s->next_officer + n) % s->pool->len;
+  g_clear_pointer (&s->roster, json_object_unref);
+  s->roster = json_object_ref (roster);
+  self->period.rosters++;
+  self->total.rosters++;
+}
+
 /* --------------------------------------------------------------- ticks */
 
 static void
@@ -1235,6 +1295,12 @@ tick_cb (gpointer user_data)
       self->next_silence_us = now_us + rand_us (self, 45, 120);
     }
 
+  if (now_us >= self->next_shift_us)
+    {
+      change_shift (self);
+      self->next_shift_us = now_us + rand_us (self, 180, 300);
+    }
+
   flush_batches (self, now_us, FALSE);
 
   now_us = g_get_monotonic_time ();
@@ -1247,10 +1313,11 @@ tick_cb (gpointer user_data)
 /* ------------------------------------------------------------- loading */
 
 static char *
-login (JbSimulator *self)
+login (JbSimulator *self,
+       const char  *username)
 {
-  static const char body[] = "{\"username\":\"wall\",\"password\":\"demo\"}";
-  g_autoptr(GBytes) answer = call (self, "POST", "/api/v1/session", NULL, "wall", FALSE,
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"demo\"}", username);
+  g_autoptr(GBytes) answer = call (self, "POST", "/api/v1/session", NULL, username, FALSE,
                                    body, strlen (body), 201);
   g_autoptr(JsonNode) root = NULL;
   const char *token = NULL;
@@ -1277,7 +1344,7 @@ load_stations (JbSimulator *self,
     {
       JsonObject *o = json_array_get_object_element (stations, i);
       SimStation s = { 0 };
-      JsonObject *location = NULL;
+      JsonObject *location = NULL, *roster = NULL;
       const char *id = NULL;
 
       if (o == NULL || !jb_json_get_string (o, "id", TRUE, &id, NULL))
@@ -1287,7 +1354,53 @@ load_stations (JbSimulator *self,
         jb_json_get_lat_lon (location, &s.lat, &s.lon, NULL);
       if (json_object_has_member (o, "jurisdiction"))
         s.shape = jb_geo_shape_new_from_json (json_object_get_member (o, "jurisdiction"), NULL);
+      if (jb_json_get_object (o, "roster", FALSE, &roster, NULL) && roster != NULL)
+        s.roster = json_object_ref (roster);
+      s.pool = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
       g_array_append_val (self->stations, s);
+    }
+}
+
+/* Every officer of a station may be on duty in a later shift; the first
+ * shift change starts after the officers on today's roster. */
+static void
+load_roster_pools (JbSimulator *self,
+                   JsonArray   *units)
+{
+  for (guint i = 0; i < json_array_get_length (units); i++)
+    {
+      JsonObject *o = json_array_get_object_element (units, i);
+      const char *id = NULL, *kind = NULL, *name = NULL, *phone = NULL, *station_id = NULL;
+      JsonObject *officer;
+
+      if (o == NULL || !jb_json_get_string (o, "id", TRUE, &id, NULL) ||
+          !jb_json_get_string (o, "kind", TRUE, &kind, NULL) || g_strcmp0 (kind, "officer") != 0 ||
+          !jb_json_get_string (o, "name", TRUE, &name, NULL) ||
+          !jb_json_get_string (o, "phone", TRUE, &phone, NULL) ||
+          !jb_json_get_string (o, "station_id", TRUE, &station_id, NULL))
+        continue;
+      for (guint k = 0; k < self->stations->len; k++)
+        {
+          SimStation *s = &g_array_index (self->stations, SimStation, k);
+
+          if (g_strcmp0 (s->id, station_id) != 0)
+            continue;
+          officer = json_object_new ();
+          json_object_set_string_member (officer, "name", name);
+          json_object_set_string_member (officer, "phone", phone);
+          json_object_set_string_member (officer, "unit_id", id);
+          g_ptr_array_add (s->pool, officer);
+          break;
+        }
+    }
+  for (guint k = 0; k < self->stations->len; k++)
+    {
+      SimStation *s = &g_array_index (self->stations, SimStation, k);
+      JsonArray *current = s->roster != NULL && json_object_has_member (s->roster, "officers")
+                             ? json_object_get_array_member (s->roster, "officers") : NULL;
+
+      if (current != NULL && s->pool->len > 0)
+        s->next_officer = json_array_get_length (current) % s->pool->len;
     }
 }
 
@@ -1467,11 +1580,13 @@ load_world (JbSimulator *self)
   JsonObject *snapshot;
   JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
 
-  if (self->bearer == NULL && (self->bearer = login (self)) == NULL)
+  if (self->bearer == NULL && (self->bearer = login (self, "wall")) == NULL)
     {
       g_printerr ("jb-simulator: cannot log in as the demo viewer \"wall\"; not starting\n");
       return FALSE;
     }
+  if (self->roster_bearer == NULL && (self->roster_bearer = login (self, "dispatcher")) == NULL)
+    g_printerr ("jb-simulator: cannot log in as the demo \"dispatcher\"; no shift changes\n");
 
   answer = call (self, "GET", "/api/v1/snapshot", self->bearer, "wall", FALSE, NULL, 0, 200);
   if (answer == NULL)
@@ -1500,6 +1615,7 @@ load_world (JbSimulator *self)
     }
   load_terminals (self, terminals, terminal_index);
   load_units (self, units, terminals, terminal_index);
+  load_roster_pools (self, units);
 
   for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
     note_incident (self, json_array_get_object_element (incidents, i));
@@ -1539,6 +1655,7 @@ jb_simulator_finalize (GObject *object)
 
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->bearer, g_free);
+  g_clear_pointer (&self->roster_bearer, g_free);
   g_clear_pointer (&self->units, g_array_unref);
   g_clear_pointer (&self->terminals, g_array_unref);
   g_clear_pointer (&self->stations, g_array_unref);
@@ -1653,6 +1770,7 @@ jb_simulator_start (JbSimulator *self)
   self->stats_at_us = now_us;
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
   self->next_silence_us = now_us + rand_us (self, 20, 60);
+  self->next_shift_us = now_us + rand_us (self, 180, 300);
   for (guint i = 0; i < self->terminals->len; i++)
     terminal_at (self, i)->flush_at = now_us + g_rand_int_range (self->rand, 0, US);
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
@@ -1685,6 +1803,7 @@ jb_simulator_get_stats (JbSimulator      *self,
   out_stats->answers = self->total.answers;
   out_stats->steps = self->total.steps;
   out_stats->unreachable = self->total.unreachable;
+  out_stats->rosters = self->total.rosters;
   out_stats->silent = 0;
   for (guint i = 0; i < self->terminals->len; i++)
     out_stats->silent += terminal_at (self, i)->silent_until > now_us;

@@ -10,7 +10,9 @@
  * jb_dispatch_handle() with device credentials only (the demo secrets of
  * jb_demo_terminal_secret()), exactly as real devices over HTTP would, and
  * learns of assignments from the dispatch's "event" signal. It reads the
- * world once at start, as the read-only demo user "wall".
+ * world once at start, as the read-only demo user "wall". The one thing no
+ * device does, a shift change (every 3–5 minutes one station's duty
+ * officers hand over), it does as the demo user "dispatcher" would.
  *
  * One GLib timeout (10 Hz) on the thread-default main context; no threads.
  *
@@ -45,6 +47,7 @@ typedef struct
   guint64 answers;          /* POST /device/assignment */
   guint64 steps;            /* POST /device/procedure */
   guint64 unreachable;      /* assignments of units with neither a device nor a gateway */
+  guint64 rosters;          /* shift changes: PUT /stations/{id}/roster as the demo dispatcher */
   guint   silent;           /* terminals silent right now */
 } JbSimulatorStats;
 
