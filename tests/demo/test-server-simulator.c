@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
+#include <string.h>
 
 #include "jb-demo.h"
 #include "jb-dispatch.h"
@@ -448,6 +449,99 @@ test_resumes_and_gateway_answers (Fixture       *fixture,
   g_assert_cmpuint (stats.errors, ==, 0);
 }
 
+static void
+station_event_cb (JbDispatch *dispatch,
+                  const char *frame,
+                  gint64      seq,
+                  gpointer    user_data)
+{
+  GPtrArray *frames = user_data;
+
+  if (strstr (frame, "\"type\":\"station.updated\"") != NULL)
+    g_ptr_array_add (frames, g_strdup (frame));
+}
+
+/* A shift change: one station's duty officers hand over to others of its
+ * officers, as the demo dispatcher, with a station.updated event. */
+static void
+test_changes_shift (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonNode) before = request (fixture, "GET", "/api/v1/stations", NULL, fixture->dispatcher, NULL, 200);
+  g_autoptr(JsonNode) event = NULL;
+  g_autoptr(JsonNode) units = NULL;
+  JbSimulatorOptions options;
+  JbSimulatorStats stats;
+  JsonObject *station, *roster, *old_roster = NULL;
+  JsonArray *officers, *old_officers, *stations;
+  const char *station_id;
+  gulong handler;
+  gint64 deadline;
+
+  handler = g_signal_connect (fixture->dispatch, "event", G_CALLBACK (station_event_cb), frames);
+  jb_simulator_options_init (&options);
+  options.alarms_per_min = 0;
+  fixture->simulator = jb_simulator_new (fixture->dispatch, &options);
+  /* Shift changes come every 3–5 minutes scaled: every 2–3 s here. */
+  jb_simulator_set_time_scale (fixture->simulator, 0.01);
+  jb_simulator_start (fixture->simulator);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (frames->len == 0 && g_get_monotonic_time () < deadline)
+    run_for (200);
+  g_clear_signal_handler (&handler, fixture->dispatch);
+
+  jb_simulator_get_stats (fixture->simulator, &stats);
+  g_assert_cmpuint (stats.errors, ==, 0);
+  g_assert_cmpuint (stats.rosters, >=, 1);
+  g_assert_cmpuint (frames->len, >=, 1);
+
+  event = jb_json_parse_object (g_ptr_array_index (frames, 0), -1, NULL);
+  g_assert_nonnull (event);
+  station = json_object_get_object_member (json_object_get_object_member (json_node_get_object (event), "data"),
+                                           "station");
+  station_id = json_object_get_string_member (station, "id");
+  roster = json_object_get_object_member (station, "roster");
+  officers = json_object_get_array_member (roster, "officers");
+  g_assert_cmpuint (json_array_get_length (officers), >=, 1);
+
+  stations = json_object_get_array_member (json_node_get_object (before), "items");
+  for (guint i = 0; i < json_array_get_length (stations); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (stations, i), "id"),
+                   station_id) == 0)
+      old_roster = json_object_get_object_member (json_array_get_object_element (stations, i), "roster");
+  g_assert_nonnull (old_roster);
+  old_officers = json_object_get_array_member (old_roster, "officers");
+
+  /* The leader and desk stay; the officers are the station's own, and
+   * not the same list as before. */
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (roster, "leader"), "name"), ==,
+                   json_object_get_string_member (json_object_get_object_member (old_roster, "leader"), "name"));
+  g_assert_cmpstr (json_object_get_string_member (roster, "phone"), ==,
+                   json_object_get_string_member (old_roster, "phone"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (officers, 0), "unit_id"), !=,
+                   json_object_get_string_member (json_array_get_object_element (old_officers, 0), "unit_id"));
+  units = request (fixture, "GET", "/api/v1/units", NULL, fixture->dispatcher, NULL, 200);
+  for (guint i = 0; i < json_array_get_length (officers); i++)
+    {
+      const char *unit_id = json_object_get_string_member (json_array_get_object_element (officers, i), "unit_id");
+      JsonArray *items = json_object_get_array_member (json_node_get_object (units), "items");
+      gboolean found = FALSE;
+
+      for (guint k = 0; k < json_array_get_length (items) && !found; k++)
+        {
+          JsonObject *u = json_array_get_object_element (items, k);
+
+          if (g_strcmp0 (json_object_get_string_member (u, "id"), unit_id) != 0)
+            continue;
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (u, "kind"), ==, "officer");
+          g_assert_cmpstr (json_object_get_string_member (u, "station_id"), ==, station_id);
+        }
+      g_assert_true (found);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -462,6 +556,8 @@ main (int   argc,
 
   g_test_add ("/server/simulator/resumes-and-gateway-answers", Fixture, NULL,
               fixture_set_up, test_resumes_and_gateway_answers, fixture_tear_down);
+  g_test_add ("/server/simulator/changes-shift", Fixture, NULL,
+              fixture_set_up, test_changes_shift, fixture_tear_down);
 
   return g_test_run ();
 }
