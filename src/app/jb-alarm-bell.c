@@ -478,9 +478,11 @@ refresh (JbAlarmBell *self)
     }
 
   /* One sound for a burst of arrivals (a snapshot, several alarms in one
-   * batch of events). */
+   * batch of events). At default priority, not idle: while the map pulses
+   * the new incident, redraws (above idle priority) may never leave the
+   * main loop idle on a slow machine. */
   if (arrived && self->ring_idle_id == 0)
-    self->ring_idle_id = g_idle_add (ring_idle_cb, self);
+    self->ring_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, ring_idle_cb, self, NULL);
 }
 
 static void
