@@ -323,8 +323,8 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   /* 1. The alarm tops the queue. */
   incident_id = raise_alarm (fixture, terminal_id);
   w.incident_id = incident_id;
-  g_assert_true (wait_for (incident_in_store, &w, 10));
-  g_assert_true (wait_for (queue_top_is, &w, 5));
+  g_assert_true (wait_for (incident_in_store, &w, 60));
+  g_assert_true (wait_for (queue_top_is, &w, 60));
 
   /* J selects the first incident of the queue. */
   g_assert_true (gtk_widget_activate_action (window, "win.next-incident", NULL));
@@ -339,8 +339,8 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   g_assert_nonnull (jb_detail_pane_get_pending_text (pane));
   save_png (window, "test-app-dispatch-2-acknowledge-pending.png");
   w.status = JB_INCIDENT_STATUS_ACKNOWLEDGED;
-  g_assert_true (wait_for (incident_has_status, &w, 10));
-  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_assert_true (wait_for (incident_has_status, &w, 60));
+  g_assert_true (wait_for (nothing_pending, fixture, 60));
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
   incident_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (incident_json, "status"), ==, "acknowledged");
@@ -348,22 +348,22 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   g_clear_pointer (&incident_json, json_node_unref);
 
   /* 3. Assign the top recommendation (A), then number 2. */
-  g_assert_true (wait_for (recommendations_ready, fixture, 10));
+  g_assert_true (wait_for (recommendations_ready, fixture, 60));
   first_unit = g_strdup (jb_unit_get_id (jb_recommend_list_get_unit (jb_detail_pane_get_recommend_list (pane), 0)));
   second_unit = g_strdup (jb_unit_get_id (jb_recommend_list_get_unit (jb_detail_pane_get_recommend_list (pane), 1)));
   g_assert_true (gtk_widget_activate_action (window, "win.assign-recommended", NULL));
   save_png (window, "test-app-dispatch-3-assign-pending.png");
   w.unit_id = first_unit;
   w.state = JB_ASSIGNMENT_STATE_ASSIGNED;
-  g_assert_true (wait_for (assignment_in_state, &w, 10));
-  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_assert_true (wait_for (assignment_in_state, &w, 60));
+  g_assert_true (wait_for (nothing_pending, fixture, 60));
 
   /* The second unit is still available: 1 is now the former number 2. */
-  g_assert_true (wait_for (recommendations_ready, fixture, 10));
+  g_assert_true (wait_for (recommendations_ready, fixture, 60));
   g_assert_true (gtk_widget_activate_action (window, "win.assign-number", "i", 1));
   w.unit_id = second_unit;
-  g_assert_true (wait_for (assignment_in_state, &w, 10));
-  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_assert_true (wait_for (assignment_in_state, &w, 60));
+  g_assert_true (wait_for (nothing_pending, fixture, 60));
   save_png (window, "test-app-dispatch-4-assigned.png");
 
   incident_json = server_get (fixture, path);
@@ -381,7 +381,7 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (window, "win.focus-assignments", NULL));
   g_assert_cmpstr (jb_detail_pane_get_selected_unit_id (pane), ==, first_unit);
   g_assert_true (gtk_widget_activate_action (window, "win.set-unit-status", "s", "en_route"));
-  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_assert_true (wait_for (nothing_pending, fixture, 60));
   g_clear_pointer (&unit_json, json_node_unref);
   unit_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (unit_json, "status"), ==, "en_route");
@@ -389,8 +389,8 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   /* 4. Unassign the second unit (Shift+Delete on its row). */
   g_assert_true (gtk_widget_activate_action (window, "win.unassign", "s", second_unit));
   w.state = JB_ASSIGNMENT_STATE_RELEASED;
-  g_assert_true (wait_for (assignment_in_state, &w, 10));
-  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_assert_true (wait_for (assignment_in_state, &w, 60));
+  g_assert_true (wait_for (nothing_pending, fixture, 60));
   g_free (path);
   path = g_strdup_printf ("/api/v1/units/%s", second_unit);
   unit2_json = server_get (fixture, path);
@@ -398,7 +398,7 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
 
   /* 5. A note from the keyboard. */
   g_assert_true (gtk_widget_activate_action (window, "win.add-note", "s", "Guard at the door, crowd calm"));
-  g_assert_true (wait_for (nothing_pending, fixture, 10));
+  g_assert_true (wait_for (nothing_pending, fixture, 60));
   g_free (path);
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
   released_json = server_get (fixture, path);
@@ -427,18 +427,18 @@ test_dispatch_forbidden (Fixture       *fixture,
 
   incident_id = raise_alarm (fixture, terminal_id);
   w.incident_id = incident_id;
-  g_assert_true (wait_for (incident_in_store, &w, 10));
+  g_assert_true (wait_for (incident_in_store, &w, 60));
   spin (200);
   /* Filtered out of the queue (another station's)… */
   g_assert_false (queue_top_is (&w));
   /* …but all stations are a toggle away. */
   g_assert_true (gtk_widget_activate_action (window, "win.own-station", NULL));
   g_assert_false (fixture->window->own_station);
-  g_assert_true (wait_for (queue_top_is, &w, 5));
+  g_assert_true (wait_for (queue_top_is, &w, 60));
 
   jb_window_select_incident (fixture->window, incident_id);
   g_assert_true (gtk_widget_activate_action (window, "win.acknowledge", NULL));
-  g_assert_true (wait_for (has_message, fixture, 10));
+  g_assert_true (wait_for (has_message, fixture, 60));
   g_assert_cmpstr (jb_window_get_last_message (fixture->window), ==,
                    "You can only command your own station's incidents and units.");
   save_png (window, "test-app-dispatch-6-forbidden.png");
@@ -460,8 +460,8 @@ test_dispatch_viewer (Fixture       *fixture,
 
   incident_id = raise_alarm (fixture, terminal_id);
   w.incident_id = incident_id;
-  g_assert_true (wait_for (incident_in_store, &w, 10));
-  g_assert_true (wait_for (queue_top_is, &w, 5));
+  g_assert_true (wait_for (incident_in_store, &w, 60));
+  g_assert_true (wait_for (queue_top_is, &w, 60));
   g_assert_true (gtk_widget_activate_action (window, "win.next-incident", NULL));
   g_assert_nonnull (_jb_window_get_selected_incident (fixture->window));
 
@@ -493,7 +493,7 @@ test_dispatch_viewer (Fixture       *fixture,
           shortcuts = toplevel;
       }
     g_assert_nonnull (shortcuts);
-    g_assert_true (wait_for (is_mapped, shortcuts, 10));
+    g_assert_true (wait_for (is_mapped, shortcuts, 60));
     spin (500);
     save_png (GTK_WIDGET (shortcuts), "test-app-dispatch-8-shortcuts.png");
     gtk_window_destroy (shortcuts);
