@@ -236,6 +236,6 @@ _jb_route_station_roster (JbRequest  *req,
       !_jb_dispatch_emit_object (req->self, "station.updated", req->now, "station", station, NULL,
                                  error))
     return FALSE;
-  _jb_request_answer (req, 200, g_steal_pointer (&station));
+  _jb_request_answer (req, 200, station);
   return TRUE;
 }
