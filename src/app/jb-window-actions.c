@@ -412,8 +412,11 @@ new_incident_action (GtkWidget  *widget,
 {
   JbWindow *self = JB_WINDOW (widget);
   JbNewIncidentDialog *dialog = jb_new_incident_dialog_new (self->client);
+  double lat, lon;
 
-  /* The map view has no public "last clicked point" yet: no prefill. */
+  /* A phone report is usually placed by clicking the map first. */
+  if (jb_map_view_get_clicked_location (self->map_view, &lat, &lon))
+    jb_new_incident_dialog_set_location (dialog, lat, lon);
   g_signal_connect_object (dialog, "created", G_CALLBACK (incident_created_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
