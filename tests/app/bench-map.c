@@ -279,6 +279,9 @@ measure_ours (Bench        *bench,
       /* What the last frame (after a move) drew. */
       out[z].drawn = jb_point_layer_get_n_drawn_items (JB_POINT_LAYER (layer));
       out[z].clusters = jb_point_layer_get_n_drawn_clusters (JB_POINT_LAYER (layer));
+      /* A fast frame that drew nothing would be a broken layer, not a result. */
+      g_assert_cmpuint (out[z].drawn, >, 0);
+      g_assert_cmpuint (out[z].clusters, <=, out[z].drawn);
     }
 
   shumate_map_remove_layer (bench->map, SHUMATE_LAYER (layer));
