@@ -217,9 +217,9 @@ get_with_range (Fixture    *fixture,
   g_assert_no_error (error);
   response = g_new0 (JbTestResponse, 1);
   response->status = soup_message_get_status (msg);
-  response->text = g_malloc (g_bytes_get_size (body) + 1);
-  memcpy (response->text, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  response->text[g_bytes_get_size (body)] = '\0';
+  response->text = g_malloc0 (g_bytes_get_size (body) + 1);
+  if (g_bytes_get_size (body) > 0)
+    memcpy (response->text, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   /* The length of a binary body, kept where a test can read it. */
   length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (body));
