@@ -642,7 +642,8 @@ thumbnail_thread (GTask        *task,
 {
   Thumbnail *thumbnail = task_data;
   g_autofree char *description = NULL;
-  g_autofree char *partial = g_strconcat (thumbnail->target, ".tmp", NULL);
+  /* Its own name: two requests may make the same thumbnail at once. */
+  g_autofree char *partial = g_strdup_printf ("%s.%08x.tmp", thumbnail->target, g_random_int ());
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) src = NULL;
   g_autoptr(GstElement) sink = NULL;
