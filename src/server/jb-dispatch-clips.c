@@ -918,9 +918,13 @@ jb_dispatch_clip_open (JbDispatch  *self,
   g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
 
   if (!_jb_dispatch_authenticate_person (self, &req, authorization, error) ||
-      (clip = load_clip (&req, clip_id, error)) == NULL ||
-      !require_verified (clip, error))
+      (clip = load_clip (&req, clip_id, error)) == NULL)
     goto out;
+  if (!require_verified (clip, error))
+    {
+      g_clear_pointer (&clip, json_object_unref);
+      goto out;
+    }
   if (audit_view)
     {
       if (!_jb_dispatch_begin_write (self, &seq_before, error))

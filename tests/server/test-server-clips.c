@@ -378,6 +378,27 @@ test_upload_resume (Fixture       *fixture,
   g_assert_cmpstr (jb_test_json_string (progress, "data.incident_id"), ==, fixture->incident_id);
   g_assert_cmpint (jb_test_json_int (progress, "data.received"), ==, (gint64) first);
 
+  /* Half a clip is never served, thumbnailed or pushed. */
+  {
+    g_autofree char *content_url = g_strconcat ("/api/v1/clips/", id, "/content", NULL);
+    g_autofree char *thumbnail_url = g_strconcat ("/api/v1/clips/", id, "/thumbnail", NULL);
+    g_autofree char *push_url = g_strconcat ("/api/v1/clips/", id, "/push", NULL);
+    g_autofree char *clip_url = g_strconcat ("/api/v1/clips/", id, NULL);
+    g_autoptr(JbTestResponse) content = get_with_range (fixture, content_url, fixture->dispatcher, NULL);
+    g_autoptr(JbTestResponse) thumbnail = get_with_range (fixture, thumbnail_url, fixture->dispatcher, NULL);
+    g_autoptr(JbTestResponse) push = jb_test_request (fixture->server, "POST", push_url, fixture->dispatcher,
+                                                      NULL, "{}");
+    g_autoptr(JbTestResponse) clip = jb_test_request (fixture->server, "GET", clip_url, fixture->dispatcher,
+                                                      NULL, NULL);
+
+    g_assert_cmpuint (content->status, ==, 409);
+    g_assert_cmpuint (thumbnail->status, ==, 409);
+    g_assert_cmpuint (push->status, ==, 409);
+    g_assert_cmpuint (clip->status, ==, 200);
+    g_assert_cmpstr (jb_test_json_string (clip->body, "state"), ==, "uploading");
+    g_assert_cmpint (jb_test_json_int (clip->body, "received"), ==, (gint64) first);
+  }
+
   /* Wrong offset: 409 with what the server holds. */
   wrong = jb_test_clip_put (fixture->server, fixture->camera_auth, url, clip_bytes, 0, first, size);
   g_assert_cmpuint (wrong->status, ==, 409);
@@ -513,6 +534,19 @@ test_refusals (Fixture       *fixture,
   g_assert_cmpuint (person->status, ==, 404);
 
   assert_nothing_on_disk (fixture);
+
+  /* A retried create with its Idempotency-Key is the same upload. */
+  {
+    g_autoptr(JbTestResponse) first = jb_test_request (fixture->server, "POST", "/api/v1/device/clips",
+                                                       fixture->camera_auth, "clip-key-1", body);
+    g_autoptr(JbTestResponse) again = jb_test_request (fixture->server, "POST", "/api/v1/device/clips",
+                                                       fixture->camera_auth, "clip-key-1", body);
+
+    g_assert_cmpuint (first->status, ==, 201);
+    g_assert_cmpuint (again->status, ==, 201);
+    g_assert_cmpstr (jb_test_json_string (first->body, "id"), ==, jb_test_json_string (again->body, "id"));
+    g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Idempotent-Replay"), ==, "true");
+  }
 }
 
 static void
