@@ -690,7 +690,7 @@ test_audit_and_push (Fixture       *fixture,
 }
 
 static const char * const sweep_args[] = {
-  "--clip-retention-days", "0", "--clip-sweep-interval", "1", "--clip-abandon-after", "2", NULL
+  "--clip-retention-days", "0", "--clip-sweep-interval", "1", "--clip-abandon-after", "5", NULL
 };
 
 static void
