@@ -869,8 +869,9 @@ jb_client_class_init (JbClientClass *klass)
    * JbClient::command-changed:
    * @command: the JbCommand
    *
-   * A queued command changed state (sent, accepted, confirmed, failed …):
-   * the one signal views follow to mark incidents and units as pending.
+   * A command changed state (sent, accepted, confirmed, failed …), or
+   * joined the queue and has to wait (QUEUED): the one signal views
+   * follow to mark incidents and units as pending.
    */
   signals[COMMAND_CHANGED] =
     g_signal_new ("command-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -109,7 +109,8 @@ JsonNode          *jb_client_command_finish       (JbClient             *self,
                                                    GError              **error);
 /* GListModel of JbCommand: queued, in flight or ACCEPTED, and CONFIRMED or
  * FAILED ones for 5 s more (so the UI can show "done" or "failed"). Each
- * state change is JbClient::command-changed: the one signal views follow. */
+ * state change (and a wait in the queue) is JbClient::command-changed: the
+ * one signal views follow. */
 GListModel        *jb_client_get_pending_commands (JbClient             *self);
 /* The newest still-pending command (not CONFIRMED nor FAILED) whose target
  * or unit is @id (an incident or unit id), NULL when none; borrowed. */

@@ -392,6 +392,10 @@ jb_command_queue_push (JbCommandQueue      *self,
   g_queue_push_tail (&self->commands, task);
   g_list_store_append (self->pending, command);
   process_queue (self);
+  /* Waiting behind another: views must see it pending now, not when it
+   * goes out. One that went out at once was told of by SENDING. */
+  if (jb_command_get_state (command) == JB_COMMAND_STATE_QUEUED)
+    g_signal_emit (self, signals[COMMAND_CHANGED], 0, command);
   return command;
 }
 
@@ -549,8 +553,9 @@ jb_command_queue_class_init (JbCommandQueueClass *klass)
    * JbCommandQueue::command-changed:
    * @command: the JbCommand
    *
-   * A queued command changed state (sent, accepted, confirmed, failed …):
-   * the one signal views follow to mark incidents and units as pending.
+   * A command changed state (sent, accepted, confirmed, failed …), or
+   * joined the queue and has to wait (QUEUED): the one signal views
+   * follow to mark incidents and units as pending.
    */
   signals[COMMAND_CHANGED] =
     g_signal_new ("command-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
