@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 
 #include "jb-demo.h"
@@ -432,6 +433,34 @@ test_upload_resume (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture, "partial"), ==, 0);
 }
 
+/* A kill -9 between chunks loses nothing the server acknowledged. */
+static void
+test_upload_survives_restart (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  gsize size = g_bytes_get_size (clip_bytes);
+  gsize first = size / 3;
+  g_autofree char *id = NULL;
+  g_autofree char *url = create_clip (fixture, size, clip_sha256, "video/webm", &id);
+  g_autoptr(JbTestResponse) put1 = NULL;
+  g_autoptr(JbTestResponse) last = NULL;
+  gint64 held;
+
+  put1 = jb_test_clip_put (fixture->server, fixture->camera_auth, url, clip_bytes, 0, first, size);
+  g_assert_cmpuint (put1->status, ==, 200);
+  jb_test_server_kill (fixture->server, SIGKILL);
+  jb_test_server_restart (fixture->server);
+
+  held = head_offset (fixture, url);
+  g_assert_cmpint (held, ==, (gint64) first);
+  /* The running hash died with the process: the server reads the file. */
+  last = jb_test_clip_put (fixture->server, fixture->camera_auth, url, clip_bytes, (gsize) held, size, size);
+  g_assert_cmpuint (last->status, ==, 201);
+  g_assert_cmpstr (jb_test_json_string (last->body, "clip.sha256"), ==, clip_sha256);
+  g_assert_cmpuint (count_files (fixture, "clips"), ==, 1);
+  g_assert_cmpuint (count_files (fixture, "partial"), ==, 0);
+}
+
 static void
 assert_refused_at_end (Fixture    *fixture,
                        JbTestEvents *events,
@@ -820,6 +849,8 @@ main (int    argc,
 
   g_test_add ("/server/clips/upload-whole", Fixture, NULL, fixture_set_up, test_upload_whole, fixture_tear_down);
   g_test_add ("/server/clips/upload-resume", Fixture, NULL, fixture_set_up, test_upload_resume, fixture_tear_down);
+  g_test_add ("/server/clips/upload-restart", Fixture, NULL, fixture_set_up, test_upload_survives_restart,
+              fixture_tear_down);
   g_test_add ("/server/clips/refusals", Fixture, NULL, fixture_set_up, test_refusals, fixture_tear_down);
   g_test_add ("/server/clips/range-thumbnail", Fixture, NULL, fixture_set_up, test_range_and_thumbnail,
               fixture_tear_down);
