@@ -39,6 +39,7 @@ struct _JbDispatch
   JbStorage         *storage;
   JbJurisdiction    *jurisdiction;
   JsonObject        *city;
+  JsonObject        *basemap;      /* config.basemap, NULL without --tiles */
   char              *incident_prefix;
   gint64             seq;          /* last seq written, in the open transaction too */
   GArray            *pending;      /* JbPendingEvent of the open transaction */
