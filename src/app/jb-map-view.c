@@ -10,6 +10,7 @@
 #include "jb-labels.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
+#include "jb-tile-source.h"
 
 #define DEFAULT_LAT  28.25
 #define DEFAULT_LON  112.99
@@ -39,6 +40,8 @@ struct _JbMapView
   JbIncidentLayer     *incidents;
   JbAssignmentLayer   *assignments;
   ShumateMapLayer     *tile_layer;
+  ShumateLicense      *license;
+  GtkLabel            *no_basemap_label;
 
   /* Owned references */
   JbStore             *store;
@@ -53,6 +56,11 @@ struct _JbMapView
   double               clicked_lat;
   double               clicked_lon;
   char                *tile_url;
+  JbClient            *client;
+  JbTileFetcher       *tile_fetcher;
+  JbBasemap           *basemap;       /* the server's, as drawn now */
+  char                *basemap_state; /* what update_basemap() last set up */
+  ShumateMapSource    *tile_source;   /* what the tile layer draws */
   guint                staleness_id;
   double               press_x;
   double               press_y;
@@ -82,6 +90,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_basemap (JbMapView *self);
 
 static guint
 find_in_model (GListModel *model,
@@ -338,6 +348,8 @@ static void
 apply_config (JbMapView *self)
 {
   JsonObject *config = jb_store_get_config (self->store);
+
+  update_basemap (self);
   JsonObject *freshness = get_object_member (config, "freshness");
   double camera = get_double_member (freshness, "body_camera_s", 30);
   double handset = get_double_member (freshness, "police_handset_s", 30);
@@ -476,12 +488,112 @@ set_reference (JbMapView        *self,
   shumate_viewport_set_min_zoom_level (viewport, 8);
 }
 
+/* Which tiles the map draws: the settings' XYZ source when one is named
+ * (an intranet PGIS server, say), else the dispatch server's basemap when
+ * its config has a raster one, else none, said on the map. */
+static void
+update_basemap (JbMapView *self)
+{
+  ShumateViewport *viewport = jb_map_view_get_viewport (self);
+  JsonObject *config = self->store != NULL ? jb_store_get_config (self->store) : NULL;
+  g_autoptr(JbBasemap) basemap = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShumateMapSource) source = NULL;
+  const char *missing = NULL;
+  guint max_zoom = 19;
+
+  g_autofree char *state = NULL;
+  gboolean use_server;
+
+  basemap = jb_basemap_new_from_config (config, &error);
+  if (error != NULL)
+    g_warning ("Ignoring the server's basemap: %s", error->message);
+  use_server = self->tile_url == NULL && basemap != NULL && self->tile_fetcher != NULL &&
+               jb_basemap_is_raster (basemap);
+
+  /* Nothing changed: keep the layer and the tiles it has drawn. */
+  if (self->tile_url != NULL)
+    state = g_strconcat ("url ", self->tile_url, NULL);
+  else if (use_server)
+    state = g_strdup_printf ("server %p %s %s %s %u %u %u", (void *) self->tile_fetcher, basemap->version,
+                             basemap->name, basemap->attribution, basemap->minzoom, basemap->maxzoom,
+                             basemap->tile_size);
+  else
+    state = g_strdup_printf ("none %d %d", config != NULL, basemap != NULL);
+  if (self->reference != NULL && g_strcmp0 (state, self->basemap_state) == 0)
+    return;
+  g_free (self->basemap_state);
+  self->basemap_state = g_strdup (state);
+
+  if (self->tile_layer != NULL)
+    {
+      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->tile_layer));
+      self->tile_layer = NULL;
+    }
+  if (self->tile_source != NULL)
+    shumate_license_remove_map_source (self->license, self->tile_source);
+  g_clear_object (&self->tile_source);
+  g_clear_pointer (&self->basemap, jb_basemap_free);
+
+  if (self->tile_url != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (self->tile_url, G_URI_FLAGS_PARSE_RELAXED, NULL);
+      g_autofree char *credit = g_strdup_printf (_("Map tiles: %s"),
+                                                 uri != NULL && g_uri_get_host (uri) != NULL ?
+                                                 g_uri_get_host (uri) : self->tile_url);
+
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url ("jb-tiles", _("Map tiles"),
+                                                                               credit, "", 0, 19, 256,
+                                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                               self->tile_url));
+    }
+  else if (use_server)
+    {
+      g_autoptr(JbTileSource) data = jb_tile_source_new (self->tile_fetcher,
+                                                         jb_client_get_server_url (self->client), basemap);
+      g_autofree char *id = g_strdup_printf ("jb-server-%s", basemap->version);
+
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id, basemap->name, basemap->attribution, "",
+                                                                     basemap->minzoom, basemap->maxzoom,
+                                                                     basemap->tile_size,
+                                                                     SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                     SHUMATE_DATA_SOURCE (data)));
+      /* Past the tile set's deepest level there would be nothing to draw. */
+      max_zoom = MAX (basemap->maxzoom, 10);
+      self->basemap = g_steal_pointer (&basemap);
+    }
+  else if (config != NULL)
+    missing = basemap != NULL ? _("No basemap: the server's map tiles are vector tiles, which this client cannot draw")
+                              : _("No basemap: the dispatch server has no map tiles");
+
+  if (source != NULL)
+    {
+      set_reference (self, source);
+      self->tile_layer = shumate_map_layer_new (source, viewport);
+      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
+                                       SHUMATE_LAYER (self->jurisdictions));
+      self->tile_source = g_steal_pointer (&source);
+      shumate_license_append_map_source (self->license, self->tile_source);
+    }
+  else
+    {
+      /* Still a projection reference: no layer uses it, nothing is fetched. */
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url ("jb-none", _("No map tiles"),
+                                                                               "", "", 0, 19, 256,
+                                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                               NO_TILES_URL));
+      set_reference (self, source);
+    }
+  shumate_viewport_set_max_zoom_level (viewport, max_zoom);
+  gtk_widget_set_visible (GTK_WIDGET (self->license), self->tile_source != NULL);
+  gtk_label_set_label (self->no_basemap_label, missing != NULL ? missing : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->no_basemap_label), missing != NULL);
+}
+
 void
 jb_map_view_set_tile_url (JbMapView  *self,
                           const char *url)
 {
-  g_autoptr(ShumateRasterRenderer) source = NULL;
-
   g_return_if_fail (JB_IS_MAP_VIEW (self));
 
   if (url != NULL && url[0] == '\0')
@@ -491,28 +603,31 @@ jb_map_view_set_tile_url (JbMapView  *self,
 
   g_free (self->tile_url);
   self->tile_url = g_strdup (url);
-
-  if (self->tile_layer != NULL)
-    {
-      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->tile_layer));
-      self->tile_layer = NULL;
-    }
-
-  source = shumate_raster_renderer_new_full_from_url (url ? "jb-tiles" : "jb-none",
-                                                      url ? _("Map tiles") : _("No map tiles"),
-                                                      "", "", 0, 19, 256,
-                                                      SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                      url ? url : NO_TILES_URL);
-  set_reference (self, SHUMATE_MAP_SOURCE (source));
-
-  if (url != NULL)
-    {
-      self->tile_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (source), jb_map_view_get_viewport (self));
-      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
-                                       SHUMATE_LAYER (self->jurisdictions));
-    }
-
+  update_basemap (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILE_URL]);
+}
+
+void
+jb_map_view_set_client (JbMapView *self,
+                        JbClient  *client)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+  g_return_if_fail (client == NULL || JB_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+  g_set_object (&self->client, client);
+  g_clear_object (&self->tile_fetcher);
+  if (client != NULL)
+    self->tile_fetcher = jb_tile_fetcher_new (client);
+  update_basemap (self);
+}
+
+gboolean
+jb_map_view_has_basemap (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), FALSE);
+  return self->tile_layer != NULL;
 }
 
 GObject *
@@ -1177,6 +1292,9 @@ jb_map_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_MAP_VIEW);
   g_clear_object (&self->selected);
   g_clear_object (&self->reference);
+  g_clear_object (&self->tile_source);
+  g_clear_object (&self->tile_fetcher);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (jb_map_view_parent_class)->dispose (object);
 }
@@ -1189,6 +1307,8 @@ jb_map_view_finalize (GObject *object)
   g_free (self->followed);
   g_free (self->framed_incident);
   g_free (self->tile_url);
+  g_clear_pointer (&self->basemap, jb_basemap_free);
+  g_free (self->basemap_state);
 
   G_OBJECT_CLASS (jb_map_view_parent_class)->finalize (object);
 }
@@ -1321,8 +1441,26 @@ jb_map_view_init (JbMapView *self)
   shumate_scale_set_viewport (self->scale, viewport);
   shumate_scale_set_unit (self->scale, SHUMATE_UNIT_METRIC);
 
+  /* The basemap's credit, bottom right; its absence, said at the top. */
+  self->license = shumate_license_new ();
+  gtk_widget_set_halign (GTK_WIDGET (self->license), GTK_ALIGN_END);
+  gtk_widget_set_valign (GTK_WIDGET (self->license), GTK_ALIGN_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->license), "jb-map-license");
+  gtk_widget_set_visible (GTK_WIDGET (self->license), FALSE);
+  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (self->license));
+  self->no_basemap_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_halign (GTK_WIDGET (self->no_basemap_label), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self->no_basemap_label), GTK_ALIGN_START);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->no_basemap_label), 16);
+  gtk_label_set_wrap (self->no_basemap_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->no_basemap_label), "osd");
+  gtk_widget_add_css_class (GTK_WIDGET (self->no_basemap_label), "jb-no-basemap");
+  gtk_widget_set_can_target (GTK_WIDGET (self->no_basemap_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->no_basemap_label), FALSE);
+  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (self->no_basemap_label));
+
   /* The reference source first: every layer converts through it. */
-  jb_map_view_set_tile_url (self, NULL);
+  update_basemap (self);
 
   self->jurisdictions = jb_jurisdiction_layer_new (viewport);
   self->terminals = jb_terminal_layer_new (viewport);

@@ -1845,6 +1845,16 @@ _jb_client_set_command_linger (JbClient *self,
   self->linger_ms = linger_ms;
 }
 
+SoupMessage *
+_jb_client_new_message (JbClient    *self,
+                        const char  *method,
+                        const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  return new_message (self, method, path, NULL, error);
+}
+
 void
 _jb_client_set_liveness_timeout (JbClient *self,
                                  guint     timeout_ms)

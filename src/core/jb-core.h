@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "jb-basemap.h"
 #include "jb-client.h"
 #include "jb-command.h"
 #include "jb-enum-types.h"
@@ -19,4 +20,5 @@
 #include "jb-store.h"
 #include "jb-targets.h"
 #include "jb-terminal.h"
+#include "jb-tile-fetcher.h"
 #include "jb-unit.h"
