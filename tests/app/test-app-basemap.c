@@ -1,0 +1,418 @@
+/* test-app-basemap.c — the client draws the dispatch server's basemap
+ *
+ * Writes a small MBTiles file whose tiles are half magenta, half spring
+ * green (colours nothing else on the map uses), starts the real
+ * jingbao-dispatchd with --tiles on it, opens the window signed in and
+ * checks the map widget's pixels, the attribution, the disk cache, and
+ * the "no basemap" state of a server without tiles. Saves
+ * test-app-basemap.png for a person to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "jb-client.h"
+#include "jb-test-mbtiles.h"
+#include "jb-test-server.h"
+#include "jb-window.h"
+
+/* The demo city (开福区) and around, at the zoom levels a 1920×1080
+ * window shows it. */
+#define WEST   112.80
+#define EAST   113.15
+#define SOUTH  28.10
+#define NORTH  28.45
+#define MINZOOM 9
+#define MAXZOOM 13
+
+typedef struct
+{
+  JbTestServer *server;
+  JbClient     *client;
+  JbWindow     *window;
+  char         *dir;
+  char         *mbtiles;
+} Fixture;
+
+static char *cache_dir;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean (*check) (gpointer data),
+          gpointer  data,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return check (data);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A 256×256 PNG: left half magenta, right half spring green. */
+static GBytes *
+make_tile_png (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 256, 256);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GBytes) pixels = NULL;
+  GdkTexture *texture;
+  GBytes *bytes;
+
+  cairo_set_source_rgb (cr, 1, 0, 1);
+  cairo_rectangle (cr, 0, 0, 128, 256);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0, 1, 0.5);
+  cairo_rectangle (cr, 128, 0, 128, 256);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  pixels = g_bytes_new (cairo_image_surface_get_data (surface),
+                        (gsize) cairo_image_surface_get_stride (surface) * 256);
+  texture = gdk_memory_texture_new (256, 256, GDK_MEMORY_DEFAULT, pixels,
+                                    (gsize) cairo_image_surface_get_stride (surface));
+  bytes = gdk_texture_save_to_png_bytes (texture);
+  g_object_unref (texture);
+  cairo_surface_destroy (surface);
+  return bytes;
+}
+
+static int
+lon_to_x (double lon, int z)
+{
+  return (int) floor ((lon + 180.0) / 360.0 * (1 << z));
+}
+
+static int
+lat_to_y (double lat, int z)
+{
+  double rad = lat * G_PI / 180.0;
+
+  return (int) floor ((1.0 - log (tan (rad) + 1.0 / cos (rad)) / G_PI) / 2.0 * (1 << z));
+}
+
+static void
+write_mbtiles (const char *path)
+{
+  static const char * const metadata[] = {
+    "name", "Test basemap", "attribution", "<a href=\"https://example.org\">© Test tiles</a>",
+    "format", "png", "minzoom", "9", "maxzoom", "13", "bounds", "112.80,28.10,113.15,28.45", NULL,
+  };
+  g_autoptr(GBytes) png = make_tile_png ();
+  g_autoptr(GArray) tiles = g_array_new (FALSE, FALSE, sizeof (JbTestTile));
+
+  for (int z = MINZOOM; z <= MAXZOOM; z++)
+    for (int x = lon_to_x (WEST, z); x <= lon_to_x (EAST, z); x++)
+      for (int y = lat_to_y (NORTH, z); y <= lat_to_y (SOUTH, z); y++)
+        {
+          JbTestTile tile = { (guint) z, (guint) x, (guint) y, g_bytes_get_data (png, NULL), g_bytes_get_size (png) };
+
+          g_array_append_val (tiles, tile);
+        }
+  jb_test_mbtiles_write (path, metadata, (JbTestTile *) tiles->data, tiles->len);
+}
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Login;
+
+static void
+login_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Login *login = user_data;
+
+  jb_client_login_finish (JB_CLIENT (object), result, &login->error);
+  login->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Login *) data)->done;
+}
+
+static gboolean
+is_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
+         jb_store_has_snapshot (jb_client_get_store (fixture->client));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  gboolean with_tiles = GPOINTER_TO_INT (data);
+  const char *args[] = { "--demo", "--demo-guards", "50", with_tiles ? "--tiles" : NULL, NULL, NULL };
+  g_autoptr(GError) error = NULL;
+  Login login = { 0 };
+
+  fixture->dir = g_dir_make_tmp ("jb-basemap-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->mbtiles = g_build_filename (fixture->dir, "test.mbtiles", NULL);
+  if (with_tiles)
+    {
+      write_mbtiles (fixture->mbtiles);
+      args[4] = fixture->mbtiles;
+    }
+  fixture->server = jb_test_server_start (args);
+  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
+  jb_client_login_async (fixture->client, "dispatcher", "demo", NULL, login_cb, &login);
+  g_assert_true (wait_for (is_done, &login, 30));
+  g_assert_no_error (login.error);
+
+  fixture->window = jb_window_new (NULL, fixture->client);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  jb_client_start (fixture->client);
+  g_assert_true (wait_for (is_live, fixture, 60));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  jb_client_stop (fixture->client);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin (50);
+  g_clear_object (&fixture->client);
+  jb_test_server_free (fixture->server);
+  g_remove (fixture->mbtiles);
+  g_rmdir (fixture->dir);
+  g_free (fixture->mbtiles);
+  g_free (fixture->dir);
+}
+
+/* The widget's last frame as a texture. */
+static GdkTexture *
+grab (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GskRenderNode *node = NULL;
+  GdkTexture *texture;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        spin (50);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  return texture;
+}
+
+typedef struct
+{
+  GtkWidget *map;
+  guint      magenta;
+  guint      green;
+} Pixels;
+
+/* Counts the tile's two colours in the map widget (overlays such as the
+ * jurisdictions' light fill shift them a little). */
+static gboolean
+tile_colours_drawn (gpointer data)
+{
+  Pixels *pixels = data;
+  g_autoptr(GdkTexture) texture = grab (pixels->map);
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint8 *buffer = g_malloc ((gsize) width * height * 4);
+
+  gdk_texture_download (texture, buffer, (gsize) width * 4);
+  pixels->magenta = pixels->green = 0;
+  for (int i = 0; i < width * height; i++)
+    {
+      /* Cairo's ARGB32 in memory: B, G, R, A. */
+      guint8 b = buffer[4 * i], g = buffer[4 * i + 1], r = buffer[4 * i + 2];
+
+      if (r > 200 && g < 60 && b > 200)
+        pixels->magenta++;
+      else if (r < 60 && g > 200 && b > 90 && b < 170)
+        pixels->green++;
+    }
+  /* Several tiles' worth of each half. */
+  return pixels->magenta > 4 * 128 * 256 && pixels->green > 4 * 128 * 256;
+}
+
+static void
+collect_labels (GtkWidget  *widget,
+                GString    *out,
+                const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) &&
+          (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
+        g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (child)));
+      collect_labels (child, out, css_class);
+    }
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_png (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+      if ((g_str_has_suffix (name, ".png") && g_file_test (path, G_FILE_TEST_IS_REGULAR)) ||
+          (g_file_test (path, G_FILE_TEST_IS_DIR) && has_png (path)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_server_tiles (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  JbMapView *map_view = jb_window_get_map_view (fixture->window);
+  Pixels pixels = { .map = GTK_WIDGET (jb_map_view_get_map (map_view)) };
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GString) credit = g_string_new (NULL);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  GtkWidget *license;
+
+  g_assert_true (jb_map_view_has_basemap (map_view));
+  /* A view that the test tile set covers. */
+  jb_map_view_set_fixed_view (map_view, 28.25, 112.98, 12.0);
+  g_assert_true (wait_for (tile_colours_drawn, &pixels, 60));
+  g_test_message ("magenta %u, green %u pixels", pixels.magenta, pixels.green);
+
+  /* The credit, as text: the MBTiles field's HTML is gone. */
+  license = find_type (GTK_WIDGET (map_view), SHUMATE_TYPE_LICENSE);
+  g_assert_nonnull (license);
+  g_assert_true (gtk_widget_get_mapped (license));
+  collect_labels (license, credit, NULL);
+  g_assert_nonnull (strstr (credit->str, "© Test tiles"));
+  g_assert_null (strstr (credit->str, "<a"));
+  collect_labels (GTK_WIDGET (map_view), missing, "jb-no-basemap");
+  g_assert_cmpstr (missing->str, ==, "");
+
+  /* libshumate's file cache holds what was drawn. */
+  g_assert_true (has_png (cache_dir));
+
+  shot = grab (GTK_WIDGET (map_view));
+  path = g_test_build_filename (G_TEST_BUILT, "test-app-basemap.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (shot, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_no_basemap (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  JbMapView *map_view = jb_window_get_map_view (fixture->window);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  GtkWidget *license;
+
+  g_assert_false (jb_map_view_has_basemap (map_view));
+  spin (200);
+  collect_labels (GTK_WIDGET (map_view), missing, "jb-no-basemap");
+  g_assert_nonnull (strstr (missing->str, "No basemap"));
+  license = find_type (GTK_WIDGET (map_view), SHUMATE_TYPE_LICENSE);
+  g_assert_false (license != NULL && gtk_widget_get_mapped (license));
+
+  /* A tile URL in the settings (an intranet PGIS server) is drawn
+   * instead; nothing is said missing then. */
+  jb_map_view_set_tile_url (map_view, "http://127.0.0.1:9/{z}/{x}/{y}.png");
+  g_assert_true (jb_map_view_has_basemap (map_view));
+  spin (200);
+  g_string_truncate (missing, 0);
+  collect_labels (GTK_WIDGET (map_view), missing, "jb-no-basemap");
+  g_assert_cmpstr (missing->str, ==, "");
+  jb_map_view_set_tile_url (map_view, NULL);
+  g_assert_false (jb_map_view_has_basemap (map_view));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* Before anything asks GLib for the cache directory. */
+  cache_dir = g_dir_make_tmp ("jb-basemap-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_PREFER_DARK);
+
+  g_test_add ("/app/basemap/server-tiles", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+              test_server_tiles, fixture_tear_down);
+  g_test_add ("/app/basemap/none", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
+              test_no_basemap, fixture_tear_down);
+
+  status = g_test_run ();
+  if (status == 0)
+    {
+      g_autofree char *quoted = g_shell_quote (cache_dir);
+      g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
+
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+  g_free (cache_dir);
+  return status;
+}
