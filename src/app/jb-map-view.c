@@ -10,6 +10,7 @@
 #include "jb-labels.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
+#include "jb-tile-layer.h"
 #include "jb-tile-source.h"
 
 #define DEFAULT_LAT  28.25
@@ -39,7 +40,7 @@ struct _JbMapView
   JbUnitLayer         *units;
   JbIncidentLayer     *incidents;
   JbAssignmentLayer   *assignments;
-  ShumateMapLayer     *tile_layer;
+  JbTileLayer         *tile_layer;
   ShumateLicense      *license;
   GtkLabel            *no_basemap_label;
 
@@ -499,9 +500,8 @@ update_basemap (JbMapView *self)
   g_autoptr(JbBasemap) basemap = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ShumateMapSource) source = NULL;
+  g_autoptr(ShumateDataSource) data = NULL;
   const char *missing = NULL;
-  guint max_zoom = 19;
-
   g_autofree char *state = NULL;
   gboolean use_server;
 
@@ -524,6 +524,7 @@ update_basemap (JbMapView *self)
     return;
   g_free (self->basemap_state);
   self->basemap_state = g_strdup (state);
+  g_debug ("Basemap: %s", state);
 
   if (self->tile_layer != NULL)
     {
@@ -542,49 +543,50 @@ update_basemap (JbMapView *self)
                                                  uri != NULL && g_uri_get_host (uri) != NULL ?
                                                  g_uri_get_host (uri) : self->tile_url);
 
+      /* Another server: libshumate's downloader, with its own disk cache
+       * and without our token. */
+      data = SHUMATE_DATA_SOURCE (shumate_tile_downloader_new (self->tile_url));
       source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url ("jb-tiles", _("Map tiles"),
                                                                                credit, "", 0, 19, 256,
                                                                                SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                                               self->tile_url));
+                                                                               NO_TILES_URL));
+      self->tile_layer = jb_tile_layer_new (viewport, data, 0, 19, 256, -180, -85.0511, 180, 85.0511);
     }
   else if (use_server)
     {
-      g_autoptr(JbTileSource) data = jb_tile_source_new (self->tile_fetcher,
-                                                         jb_client_get_server_url (self->client), basemap);
       g_autofree char *id = g_strdup_printf ("jb-server-%s", basemap->version);
 
-      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full (id, basemap->name, basemap->attribution, "",
-                                                                     basemap->minzoom, basemap->maxzoom,
-                                                                     basemap->tile_size,
-                                                                     SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                                     SHUMATE_DATA_SOURCE (data)));
-      /* Past the tile set's deepest level there would be nothing to draw. */
-      max_zoom = MAX (basemap->maxzoom, 10);
+      data = SHUMATE_DATA_SOURCE (jb_tile_source_new (self->tile_fetcher,
+                                                      jb_client_get_server_url (self->client), basemap));
+      /* The projection and the credit; the layer fetches through @data. */
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url (id, basemap->name, basemap->attribution,
+                                                                               "", 0, 19, 256,
+                                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                               NO_TILES_URL));
+      self->tile_layer = jb_tile_layer_new (viewport, data, basemap->minzoom, basemap->maxzoom, basemap->tile_size,
+                                            basemap->west, basemap->south, basemap->east, basemap->north);
       self->basemap = g_steal_pointer (&basemap);
-    }
-  else if (config != NULL)
-    missing = basemap != NULL ? _("No basemap: the server's map tiles are vector tiles, which this client cannot draw")
-                              : _("No basemap: the dispatch server has no map tiles");
-
-  if (source != NULL)
-    {
-      set_reference (self, source);
-      self->tile_layer = shumate_map_layer_new (source, viewport);
-      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
-                                       SHUMATE_LAYER (self->jurisdictions));
-      self->tile_source = g_steal_pointer (&source);
-      shumate_license_append_map_source (self->license, self->tile_source);
     }
   else
     {
+      if (config != NULL)
+        missing = basemap != NULL ? _("No basemap: the server's map tiles are vector tiles, which this client cannot draw")
+                                  : _("No basemap: the dispatch server has no map tiles");
       /* Still a projection reference: no layer uses it, nothing is fetched. */
       source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url ("jb-none", _("No map tiles"),
                                                                                "", "", 0, 19, 256,
                                                                                SHUMATE_MAP_PROJECTION_MERCATOR,
                                                                                NO_TILES_URL));
-      set_reference (self, source);
     }
-  shumate_viewport_set_max_zoom_level (viewport, max_zoom);
+
+  set_reference (self, source);
+  if (self->tile_layer != NULL)
+    {
+      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
+                                       SHUMATE_LAYER (self->jurisdictions));
+      self->tile_source = g_steal_pointer (&source);
+      shumate_license_append_map_source (self->license, self->tile_source);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->license), self->tile_source != NULL);
   gtk_label_set_label (self->no_basemap_label, missing != NULL ? missing : "");
   gtk_widget_set_visible (GTK_WIDGET (self->no_basemap_label), missing != NULL);

@@ -68,6 +68,7 @@ fetched_cb (GObject      *object,
 
   if (!jb_tile_fetcher_fetch_finish (JB_TILE_FETCHER (object), result, &outcome, &bytes, &etag, &error))
     {
+      g_debug ("Tile %d/%d/%d: %s", request->z, request->x, request->y, error->message);
       /* Offline or refused: a cached tile is better than none. */
       if (request->cached != NULL)
         g_task_return_pointer (task, g_bytes_ref (request->cached), (GDestroyNotify) g_bytes_unref);

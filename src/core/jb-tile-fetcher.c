@@ -201,7 +201,9 @@ jb_tile_fetcher_fetch_async (JbTileFetcher       *self,
   soup_message_headers_replace (headers, "Accept", "image/*");
   if (etag != NULL)
     soup_message_headers_replace (headers, "If-None-Match", etag);
-  soup_session_send_and_read_async (self->session, fetch->msg, G_PRIORITY_LOW, cancellable,
+  /* Not below the default: while the map animates and events stream in,
+   * a lower priority never runs. */
+  soup_session_send_and_read_async (self->session, fetch->msg, G_PRIORITY_DEFAULT, cancellable,
                                     sent_cb, g_steal_pointer (&task));
 }
 
