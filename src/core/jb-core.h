@@ -11,6 +11,7 @@
 #include "jb-enums.h"
 #include "jb-error.h"
 #include "jb-geo.h"
+#include "jb-geo-index.h"
 #include "jb-incident.h"
 #include "jb-json.h"
 #include "jb-model-list.h"
