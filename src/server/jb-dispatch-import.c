@@ -161,6 +161,7 @@ jb_dispatch_import_demo (JbDispatch  *self,
       !import_units (self, city->units, now, error) ||
       !import_terminals (self, city->terminals, now, error) ||
       !import_users (self, city->users, error) ||
+      !_jb_dispatch_import_demo_grids (self, city, error) ||
       !jb_storage_commit (self->storage, error))
     {
       jb_storage_rollback (self->storage);

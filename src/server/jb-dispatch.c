@@ -38,6 +38,8 @@ static const Route routes[] = {
   { "GET", "health", AUTH_NONE, FALSE, TRUE, _jb_route_health },
   { "GET", "stations", AUTH_PERSON, FALSE, TRUE, _jb_route_list_stations },
   { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
+  { "GET", "grids", AUTH_PERSON, FALSE, TRUE, _jb_route_list_grids },
+  { "PUT", "grids/*/members", AUTH_PERSON, TRUE, FALSE, _jb_route_grid_members },
   { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
   { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
   { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },

@@ -349,7 +349,8 @@ test_pbf (void)
   fixture.mbtiles = g_build_filename (fixture.dir, "vector.mbtiles", NULL);
   jb_test_mbtiles_write (fixture.mbtiles, pbf_metadata, tiles, G_N_ELEMENTS (tiles));
   args[4] = fixture.mbtiles;
-  fixture_set_up (&fixture, args);
+  fixture.server = jb_test_server_start (args);
+  fixture.token = jb_test_login (fixture.server, "dispatcher", "demo");
 
   config = jb_test_request (fixture.server, "GET", "/api/v1/config", fixture.token, NULL, NULL);
   g_assert_cmpstr (jb_test_json_string (config->body, "basemap.format"), ==, "pbf");
