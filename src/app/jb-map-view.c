@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "jb-grid-layer.h"
 #include "jb-labels.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
@@ -36,6 +37,7 @@ struct _JbMapView
   /* Borrowed: the map owns its layers */
   JbJurisdictionLayer *jurisdictions;
   JbJurisdictionLayer *station_names;
+  JbGridLayer         *grids;
   JbTerminalLayer     *terminals;
   JbUnitLayer         *units;
   JbIncidentLayer     *incidents;
@@ -66,6 +68,7 @@ struct _JbMapView
   double               press_x;
   double               press_y;
   gboolean             centred;
+  gboolean             basemap_hidden;
   gboolean             fixed_view;
   double               fixed_lat;
   double               fixed_lon;
@@ -441,6 +444,7 @@ jb_map_view_set_store (JbMapView *self,
     }
 
   g_set_object (&self->store, store);
+  jb_grid_layer_set_grids (self->grids, store != NULL ? jb_store_get_grids (store) : NULL);
   jb_assignment_layer_set_store (self->assignments, store);
   jb_incident_layer_set_store (self->incidents, store);
 
@@ -582,6 +586,7 @@ update_basemap (JbMapView *self)
   set_reference (self, source);
   if (self->tile_layer != NULL)
     {
+      gtk_widget_set_visible (GTK_WIDGET (self->tile_layer), !self->basemap_hidden);
       shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
                                        SHUMATE_LAYER (self->jurisdictions));
       self->tile_source = g_steal_pointer (&source);
@@ -609,6 +614,20 @@ jb_map_view_set_tile_url (JbMapView  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILE_URL]);
 }
 
+/* A duty officer sees its own jurisdiction highlighted. */
+static void
+client_notify_cb (JbMapView *self)
+{
+  JsonObject *user = self->client != NULL ? jb_client_get_user (self->client) : NULL;
+  const char *station_id = NULL;
+
+  if (user != NULL && jb_client_get_role (self->client) == JB_ROLE_DUTY_OFFICER &&
+      json_object_has_member (user, "station_id") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (user, "station_id")))
+    station_id = json_object_get_string_member (user, "station_id");
+  jb_jurisdiction_layer_set_highlight (self->jurisdictions, station_id);
+}
+
 void
 jb_map_view_set_client (JbMapView *self,
                         JbClient  *client)
@@ -618,8 +637,13 @@ jb_map_view_set_client (JbMapView *self,
 
   if (self->client == client)
     return;
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
   g_set_object (&self->client, client);
   g_clear_object (&self->tile_fetcher);
+  if (client != NULL)
+    g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
+  client_notify_cb (self);
   if (client != NULL)
     self->tile_fetcher = jb_tile_fetcher_new (client);
   update_basemap (self);
@@ -784,6 +808,13 @@ jb_map_view_get_incident_layer (JbMapView *self)
   g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
 
   return self->incidents;
+}
+
+JbGridLayer *
+jb_map_view_get_grid_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+  return self->grids;
 }
 
 JbJurisdictionLayer *
@@ -1285,6 +1316,44 @@ stop_following_action (GtkWidget  *widget,
 }
 
 static void
+toggle_layer (GtkWidget *layer)
+{
+  gtk_widget_set_visible (layer, !gtk_widget_get_visible (layer));
+}
+
+static void
+toggle_basemap_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  JbMapView *self = JB_MAP_VIEW (widget);
+
+  self->basemap_hidden = !self->basemap_hidden;
+  if (self->tile_layer != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->tile_layer), !self->basemap_hidden);
+}
+
+static void
+toggle_jurisdictions_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  JbMapView *self = JB_MAP_VIEW (widget);
+
+  toggle_layer (GTK_WIDGET (self->jurisdictions));
+  gtk_widget_set_visible (GTK_WIDGET (self->station_names),
+                          gtk_widget_get_visible (GTK_WIDGET (self->jurisdictions)));
+}
+
+static void
+toggle_grids_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  toggle_layer (GTK_WIDGET (JB_MAP_VIEW (widget)->grids));
+}
+
+static void
 jb_map_view_dispose (GObject *object)
 {
   JbMapView *self = (JbMapView *)object;
@@ -1422,6 +1491,9 @@ jb_map_view_class_init (JbMapViewClass *klass)
   gtk_widget_class_install_action (widget_class, "map.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "map.home", NULL, home_action);
   gtk_widget_class_install_action (widget_class, "map.stop-following", NULL, stop_following_action);
+  gtk_widget_class_install_action (widget_class, "map.toggle-basemap", NULL, toggle_basemap_action);
+  gtk_widget_class_install_action (widget_class, "map.toggle-jurisdictions", NULL, toggle_jurisdictions_action);
+  gtk_widget_class_install_action (widget_class, "map.toggle-grids", NULL, toggle_grids_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "map.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "map.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "map.zoom-out", NULL);
@@ -1461,6 +1533,24 @@ jb_map_view_init (JbMapView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->no_basemap_label), FALSE);
   gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (self->no_basemap_label));
 
+  /* One key per layer, wherever the focus is in the window (text entries
+   * take their letters first). */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    static const struct { guint key; const char *action; } keys[] = {
+      { GDK_KEY_b, "map.toggle-basemap" },
+      { GDK_KEY_d, "map.toggle-jurisdictions" },
+      { GDK_KEY_g, "map.toggle-grids" },
+    };
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                            gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                              gtk_named_action_new (keys[i].action)));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
+
   /* The reference source first: every layer converts through it. */
   update_basemap (self);
 
@@ -1473,6 +1563,8 @@ jb_map_view_init (JbMapView *self)
   jb_jurisdiction_layer_set_parts (self->jurisdictions, TRUE, FALSE);
   jb_jurisdiction_layer_set_parts (self->station_names, FALSE, TRUE);
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->jurisdictions));
+  self->grids = jb_grid_layer_new (viewport);
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->grids));
   /* Lines under every icon: they lead the eye from a unit to its scene. */
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->assignments));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->terminals));

@@ -8,6 +8,7 @@
 #include <shumate/shumate.h>
 
 #include "jb-assignment-layer.h"
+#include "jb-grid-layer.h"
 #include "jb-incident-layer.h"
 #include "jb-jurisdiction-layer.h"
 #include "jb-client.h"
@@ -70,6 +71,7 @@ JbUnitLayer         *jb_map_view_get_unit_layer       (JbMapView   *self);
 JbTerminalLayer     *jb_map_view_get_terminal_layer   (JbMapView   *self);
 JbIncidentLayer     *jb_map_view_get_incident_layer   (JbMapView   *self);
 JbJurisdictionLayer *jb_map_view_get_jurisdiction_layer (JbMapView *self);
+JbGridLayer         *jb_map_view_get_grid_layer       (JbMapView   *self);
 JbAssignmentLayer   *jb_map_view_get_assignment_layer (JbMapView   *self);
 
 /* Frames incident @incident_id's scene and its units on their way

@@ -12,6 +12,7 @@
 #include "jb-error.h"
 #include "jb-geo.h"
 #include "jb-geo-index.h"
+#include "jb-grid-set.h"
 #include "jb-incident.h"
 #include "jb-json.h"
 #include "jb-model-list.h"

@@ -426,6 +426,24 @@ test_no_basemap (Fixture       *fixture,
   g_assert_cmpstr (missing->str, ==, "");
   jb_map_view_set_tile_url (map_view, NULL);
   g_assert_false (jb_map_view_has_basemap (map_view));
+
+  /* The demo's grids are on the map; G hides and shows them, D the
+   * jurisdictions; a dispatcher has no jurisdiction of its own. */
+  {
+    GtkWidget *grids = GTK_WIDGET (jb_map_view_get_grid_layer (map_view));
+    GtkWidget *jurisdictions = GTK_WIDGET (jb_map_view_get_jurisdiction_layer (map_view));
+
+    g_assert_cmpuint (jb_grid_layer_get_n_rings (JB_GRID_LAYER (grids)), >=, 28);
+    g_assert_true (gtk_widget_get_visible (grids));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (map_view), "map.toggle-grids", NULL));
+    g_assert_false (gtk_widget_get_visible (grids));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (map_view), "map.toggle-grids", NULL));
+    g_assert_true (gtk_widget_get_visible (grids));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (map_view), "map.toggle-jurisdictions", NULL));
+    g_assert_false (gtk_widget_get_visible (jurisdictions));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (map_view), "map.toggle-jurisdictions", NULL));
+    g_assert_null (jb_jurisdiction_layer_get_highlight (JB_JURISDICTION_LAYER (jurisdictions)));
+  }
 }
 
 int

@@ -4,8 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <math.h>
+#include <string.h>
+
+#include "jb-error.h"
 
 #include "jb-geo-index.h"
+#include "jb-grid-set.h"
 
 static JbGeoShape *
 parse_shape (const char *json)
@@ -184,6 +188,60 @@ test_agrees_with_plain_test (void)
     }
 }
 
+/* Grids from a snapshot, one replaced by a grid.updated event. */
+static void
+test_grid_set (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JbGridSet) set = jb_grid_set_new ();
+  g_autoptr(GError) error = NULL;
+  const JbGrid *grid;
+  guint n_changed = 0;
+
+  g_signal_connect_swapped (set, "changed", G_CALLBACK (g_atomic_int_inc), &n_changed);
+  json_parser_load_from_data (parser,
+    "[{\"id\": \"g-1\", \"name\": \"一号网格\", \"station_id\": \"st-a\", \"demo\": true,"
+    "  \"area\": {\"type\": \"Polygon\", \"coordinates\": [[[0, 0], [1, 0], [1, 1], [0, 1]]]},"
+    "  \"members\": {\"officer\": \"u-1\", \"auxiliary\": null, \"volunteers\": [\"u-7\", \"u-8\"]}},"
+    " {\"id\": \"g-2\", \"name\": \"二号网格\", \"station_id\": \"st-a\","
+    "  \"area\": {\"type\": \"Polygon\", \"coordinates\": [[[1, 0], [2, 0], [2, 1], [1, 1]]]},"
+    "  \"members\": {\"officer\": null, \"auxiliary\": null, \"volunteers\": []}}]", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (jb_grid_set_load (set, json_node_get_array (json_parser_get_root (parser)), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (jb_grid_set_get_n_grids (set), ==, 2);
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  grid = jb_grid_set_lookup (set, 0.5, 0.5);
+  g_assert_nonnull (grid);
+  g_assert_cmpstr (grid->name, ==, "一号网格");
+  g_assert_true (grid->demo);
+  g_assert_cmpstr (grid->officer, ==, "u-1");
+  g_assert_null (grid->auxiliary);
+  g_assert_cmpuint (g_strv_length (grid->volunteers), ==, 2);
+  g_assert_cmpstr (jb_grid_set_lookup (set, 0.5, 1.5)->id, ==, "g-2");
+  g_assert_null (jb_grid_set_lookup (set, 5, 5));
+
+  /* A grid.updated: new members, and the lookup sees the change. */
+  json_parser_load_from_data (parser,
+    "{\"id\": \"g-2\", \"name\": \"二号网格\", \"station_id\": \"st-a\","
+    " \"area\": {\"type\": \"Polygon\", \"coordinates\": [[[1, 0], [3, 0], [3, 1], [1, 1]]]},"
+    " \"members\": {\"officer\": \"u-2\", \"auxiliary\": \"u-3\", \"volunteers\": []}}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (jb_grid_set_apply (set, json_node_get_object (json_parser_get_root (parser)), &error));
+  g_assert_cmpuint (jb_grid_set_get_n_grids (set), ==, 2);
+  g_assert_cmpuint (n_changed, ==, 2);
+  g_assert_cmpstr (jb_grid_set_lookup (set, 0.5, 2.5)->auxiliary, ==, "u-3");
+
+  /* A malformed grid fails the load and names it; the set is kept. */
+  json_parser_load_from_data (parser, "[{\"id\": \"g-3\", \"name\": \"x\", \"station_id\": \"s\"}]", -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (jb_grid_set_load (set, json_node_get_array (json_parser_get_root (parser)), &error));
+  g_assert_error (error, JB_ERROR, JB_ERROR_MISSING_FIELD);
+  g_assert_nonnull (strstr (error->message, "grids[0]"));
+  g_assert_cmpuint (jb_grid_set_get_n_grids (set), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -196,6 +254,7 @@ main (int    argc,
   g_test_add_func ("/core/geo-index/order", test_order);
   g_test_add_func ("/core/geo-index/empty", test_empty);
   g_test_add_func ("/core/geo-index/agrees-with-plain-test", test_agrees_with_plain_test);
+  g_test_add_func ("/core/grid-set/snapshot-and-event", test_grid_set);
 
   return g_test_run ();
 }
