@@ -16,6 +16,8 @@
 #include "jb-client.h"
 #include "jb-test-mbtiles.h"
 #include "jb-test-server.h"
+#include "jb-detail-pane.h"
+#include "jb-grid-set.h"
 #include "jb-window.h"
 
 /* The demo city (开福区) and around, at the zoom levels a 1920×1080
@@ -203,7 +205,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  gboolean with_tiles = GPOINTER_TO_INT (data);
+  /* 1: with tiles; 2: no tiles, signed in as 清水塘's duty officer. */
+  gboolean with_tiles = GPOINTER_TO_INT (data) == 1;
+  const char *username = GPOINTER_TO_INT (data) == 2 ? "qingshuitang" : "dispatcher";
   /* The simulator as in the demo: events streaming in, incidents pulsing. */
   const char *args[] = { "--demo", "--demo-guards", "50", "--simulate", "--sim-alarms-per-min", "20",
                          with_tiles ? "--tiles" : NULL, NULL, NULL };
@@ -220,7 +224,7 @@ fixture_set_up (Fixture       *fixture,
     }
   fixture->server = jb_test_server_start (args);
   fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-  jb_client_login_async (fixture->client, "dispatcher", "demo", NULL, login_cb, &login);
+  jb_client_login_async (fixture->client, username, "demo", NULL, login_cb, &login);
   g_assert_true (wait_for (is_done, &login, 30));
   g_assert_no_error (login.error);
 
@@ -446,6 +450,68 @@ test_no_basemap (Fixture       *fixture,
   }
 }
 
+typedef struct
+{
+  JbStore    *store;
+  const char *id;
+} IncidentIn;
+
+static gboolean
+incident_in_store (gpointer data)
+{
+  IncidentIn *in = data;
+
+  return jb_store_lookup_incident (in->store, in->id) != NULL;
+}
+
+/* An incident inside a demo grid: its detail names the grid and its
+ * people. */
+static void
+test_incident_grid (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  JbStore *store = jb_client_get_store (fixture->client);
+  JbGridSet *grids = jb_store_get_grids (store);
+  JbDetailPane *pane = jb_window_get_detail_pane (fixture->window);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (9);
+  g_autofree char *bearer = jb_test_login (fixture->server, "dispatcher", "demo");
+  g_autofree char *body = NULL;
+  g_autoptr(JbTestResponse) created = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  const JbGrid *grid;
+  IncidentIn in = { store, NULL };
+  double lat, lon;
+
+  g_assert_cmpuint (jb_grid_set_get_n_grids (grids), >=, 28);
+  grid = jb_grid_set_get_grid (grids, 3);
+  jb_geo_shape_random_point (grid->area, rand, &lat, &lon);
+  g_assert_true (jb_grid_set_lookup (grids, lat, lon) == grid);
+
+  body = g_strdup_printf ("{\"type\": \"dispute\", \"priority\": 2, \"location\": {\"lat\": %.7f, \"lon\": %.7f}}",
+                          lat, lon);
+  created = jb_test_request (fixture->server, "POST", "/api/v1/incidents", bearer, "grid-incident", body);
+  g_assert_cmpuint (created->status, ==, 201);
+  in.id = jb_test_json_string (created->body, "id");
+  g_assert_true (wait_for (incident_in_store, &in, 30));
+
+  jb_map_view_select (jb_window_get_map_view (fixture->window),
+                      G_OBJECT (jb_store_lookup_incident (store, in.id)));
+  spin (100);
+  collect_labels (GTK_WIDGET (pane), text, NULL);
+  g_assert_nonnull (strstr (text->str, grid->name));
+  g_assert_nonnull (strstr (text->str, "Grid officer"));
+  g_assert_nonnull (strstr (text->str, "Auxiliary officer"));
+}
+
+static void
+test_own_jurisdiction (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  JbJurisdictionLayer *layer = jb_map_view_get_jurisdiction_layer (jb_window_get_map_view (fixture->window));
+
+  g_assert_cmpstr (jb_jurisdiction_layer_get_highlight (layer), ==, "st-qingshuitang");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +526,10 @@ main (int   argc,
               test_server_tiles, fixture_tear_down);
   g_test_add ("/app/basemap/none", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
               test_no_basemap, fixture_tear_down);
+  g_test_add ("/app/grids/own-jurisdiction", Fixture, GINT_TO_POINTER (2), fixture_set_up,
+              test_own_jurisdiction, fixture_tear_down);
+  g_test_add ("/app/grids/incident-detail", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
+              test_incident_grid, fixture_tear_down);
 
   return g_test_run ();
 }
