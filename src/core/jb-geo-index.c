@@ -11,7 +11,7 @@
 /* About this many edges per band on average, whatever the shape's size. */
 #define EDGES_PER_BAND  4
 #define MAX_BANDS       4096
-#define GRID            128
+#define GRID            256
 /* cell_solid: the cell holds no edge of the shapes that matter there. */
 #define CELL_MIXED      (-2)
 

@@ -1,11 +1,15 @@
 /* test-app-basemap.c — the client draws the dispatch server's basemap
+ * and its grids
  *
  * Writes a small MBTiles file whose tiles are half magenta, half spring
  * green (colours nothing else on the map uses), starts the real
- * jingbao-dispatchd with --tiles on it, opens the window signed in and
- * checks the map widget's pixels, the attribution, the disk cache, and
- * the "no basemap" state of a server without tiles. Saves
- * test-app-basemap.png for a person to look at.
+ * jingbao-dispatchd with --tiles on it (and the simulator, as the demo
+ * runs), opens the window signed in and checks the map widget's pixels,
+ * also past the set's deepest level, the attribution, the disk cache, and
+ * the "no basemap" state of a server without tiles. Then the demo's grids:
+ * drawn and toggled, an incident's detail naming its grid and people, a
+ * duty officer's own jurisdiction highlighted. Saves test-app-basemap.png
+ * for a person to look at.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
