@@ -4,8 +4,6 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
-
 #include "jb-client.h"
 
 G_BEGIN_DECLS
@@ -19,12 +17,5 @@ void _jb_client_set_liveness_timeout (JbClient *self,
  * default. */
 void _jb_client_set_command_linger   (JbClient *self,
                                       guint     linger_ms);
-
-/* A request to @path ("/api/v1/…") on the client's server with its token
- * (Accept: application/json), for core code that sends it itself. */
-SoupMessage *_jb_client_new_message (JbClient    *self,
-                                     const char  *method,
-                                     const char  *path,
-                                     GError     **error);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 
 #include <libsoup/soup.h>
 
-#include "jb-client-private.h"
+#include "jb-session.h"
 #include "jb-error.h"
 #include "jb-json.h"
 
@@ -182,7 +182,7 @@ jb_tile_fetcher_fetch_async (JbTileFetcher       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jb_tile_fetcher_fetch_async);
   client = g_weak_ref_get (&self->client);
-  if (client == NULL || !jb_client_is_logged_in (client))
+  if (client == NULL || !jb_session_is_logged_in (jb_client_get_session (client)))
     {
       g_task_return_new_error (task, JB_ERROR, JB_ERROR_UNAUTHORIZED, "Not signed in: no map tiles.");
       return;
@@ -191,7 +191,7 @@ jb_tile_fetcher_fetch_async (JbTileFetcher       *self,
   path = g_strdup_printf ("/api/v1/tiles/%u/%u/%u", z, x, y);
   fetch = g_new0 (Fetch, 1);
   g_task_set_task_data (task, fetch, fetch_free);
-  fetch->msg = _jb_client_new_message (client, "GET", path, &error);
+  fetch->msg = jb_session_new_message (jb_client_get_session (client), "GET", path, NULL, &error);
   if (fetch->msg == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

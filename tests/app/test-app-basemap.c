@@ -19,6 +19,7 @@
 
 #include "jb-client.h"
 #include "jb-test-mbtiles.h"
+#include "jb-test-client.h"
 #include "jb-test-server.h"
 #include "jb-detail-pane.h"
 #include "jb-grid-set.h"
@@ -76,38 +77,6 @@ remove_tree (const char *path)
         g_remove (child);
     }
   g_rmdir (path);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 /* A 256×256 PNG: left half magenta, right half spring green. */
@@ -173,38 +142,6 @@ write_mbtiles (const char *path)
   jb_test_mbtiles_write (path, metadata, (JbTestTile *) tiles->data, tiles->len);
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
-static gboolean
-is_live (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_has_snapshot (jb_client_get_store (fixture->client));
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -216,7 +153,6 @@ fixture_set_up (Fixture       *fixture,
   const char *args[] = { "--demo", "--demo-guards", "50", "--simulate", "--sim-alarms-per-min", "20",
                          with_tiles ? "--tiles" : NULL, NULL, NULL };
   g_autoptr(GError) error = NULL;
-  Login login = { 0 };
 
   fixture->dir = g_dir_make_tmp ("jb-basemap-XXXXXX", &error);
   g_assert_no_error (error);
@@ -227,16 +163,12 @@ fixture_set_up (Fixture       *fixture,
       args[7] = fixture->mbtiles;
     }
   fixture->server = jb_test_server_start (args);
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-  jb_client_login_async (fixture->client, username, "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 30));
-  g_assert_no_error (login.error);
+  fixture->client = jb_test_client_new_signed_in (fixture->server, username, "demo");
 
   fixture->window = jb_window_new (NULL, fixture->client);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  jb_client_start (fixture->client);
-  g_assert_true (wait_for (is_live, fixture, 60));
+  jb_test_client_start_live (fixture->client, 2 * JB_TEST_WAIT_MS);
 }
 
 static void
@@ -245,7 +177,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   jb_client_stop (fixture->client);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (50);
+  jb_test_spin (50);
   g_clear_object (&fixture->client);
   jb_test_server_free (fixture->server);
   g_remove (fixture->mbtiles);
@@ -271,7 +203,7 @@ grab (GtkWidget *widget)
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       node = gtk_snapshot_free_to_node (snapshot);
       if (node == NULL)
-        spin (50);
+        jb_test_spin (50);
     }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
@@ -379,12 +311,12 @@ test_server_tiles (Fixture       *fixture,
   g_assert_true (jb_map_view_has_basemap (map_view));
   /* A view that the test tile set covers. */
   jb_map_view_set_fixed_view (map_view, 28.25, 112.98, 12.0);
-  g_assert_true (wait_for (tile_colours_drawn, &pixels, 60));
+  g_assert_true (jb_test_wait_for (tile_colours_drawn, &pixels, 60 * 1000));
   g_test_message ("magenta %u, green %u pixels", pixels.magenta, pixels.green);
 
   /* Past the set's deepest level (13) its tiles are drawn enlarged. */
   jb_map_view_go_to (map_view, 28.25, 112.98, 15.5);
-  g_assert_true (wait_for (tile_colours_drawn, &pixels, 60));
+  g_assert_true (jb_test_wait_for (tile_colours_drawn, &pixels, 60 * 1000));
   jb_map_view_go_to (map_view, 28.25, 112.98, 12.0);
 
   /* The credit, as text: the MBTiles field's HTML is gone. */
@@ -418,7 +350,7 @@ test_no_basemap (Fixture       *fixture,
   GtkWidget *license;
 
   g_assert_false (jb_map_view_has_basemap (map_view));
-  spin (200);
+  jb_test_spin (200);
   collect_labels (GTK_WIDGET (map_view), missing, "jb-no-basemap");
   g_assert_nonnull (strstr (missing->str, "No basemap"));
   license = find_type (GTK_WIDGET (map_view), SHUMATE_TYPE_LICENSE);
@@ -428,7 +360,7 @@ test_no_basemap (Fixture       *fixture,
    * instead; nothing is said missing then. */
   jb_map_view_set_tile_url (map_view, "http://127.0.0.1:9/{z}/{x}/{y}.png");
   g_assert_true (jb_map_view_has_basemap (map_view));
-  spin (200);
+  jb_test_spin (200);
   g_string_truncate (missing, 0);
   collect_labels (GTK_WIDGET (map_view), missing, "jb-no-basemap");
   g_assert_cmpstr (missing->str, ==, "");
@@ -496,11 +428,11 @@ test_incident_grid (Fixture       *fixture,
   created = jb_test_request (fixture->server, "POST", "/api/v1/incidents", bearer, "grid-incident", body);
   g_assert_cmpuint (created->status, ==, 201);
   in.id = jb_test_json_string (created->body, "id");
-  g_assert_true (wait_for (incident_in_store, &in, 30));
+  g_assert_true (jb_test_wait_for (incident_in_store, &in, 30 * 1000));
 
   jb_map_view_select (jb_window_get_map_view (fixture->window),
                       G_OBJECT (jb_store_lookup_incident (store, in.id)));
-  spin (100);
+  jb_test_spin (100);
   collect_labels (GTK_WIDGET (pane), text, NULL);
   g_assert_nonnull (strstr (text->str, grid->name));
   g_assert_nonnull (strstr (text->str, "Grid officer"));
