@@ -9,6 +9,78 @@
 #include <math.h>
 #include <string.h>
 
+/* json-glib reads an integer literal outside the int64 range by wrapping it
+ * (-1000000000000000000000000000000 becomes 1) and cuts a string at an
+ * escaped NUL: the raw text is checked for both before it is parsed. */
+
+static gboolean
+integer_fits (const char *digits,
+              gsize       n_digits,
+              gboolean    negative)
+{
+  const char *limit = negative ? "9223372036854775808" : "9223372036854775807";
+
+  if (n_digits != 19)
+    return n_digits < 19;
+  return memcmp (digits, limit, 19) <= 0;
+}
+
+gboolean
+jb_json_check_text (const char  *data,
+                    gsize        length,
+                    GError     **error)
+{
+  gsize i = 0;
+
+  while (i < length)
+    {
+      char c = data[i];
+
+      if (c == '"')
+        {
+          for (i++; i < length && data[i] != '"'; i++)
+            {
+              if (data[i] != '\\')
+                continue;
+              if (i + 5 < length && data[i + 1] == 'u' &&
+                  data[i + 2] == '0' && data[i + 3] == '0' && data[i + 4] == '0' && data[i + 5] == '0')
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_VALUE,
+                                       "Text may not contain the NUL character (\\u0000).");
+                  return FALSE;
+                }
+              i++;  /* skips the escaped character, \" included */
+            }
+          i++;
+        }
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          gboolean negative = c == '-';
+          gsize start = negative ? i + 1 : i;
+          gsize end = start;
+          gboolean integer;
+
+          while (end < length && g_ascii_isdigit (data[end]))
+            end++;
+          integer = end >= length || (data[end] != '.' && data[end] != 'e' && data[end] != 'E');
+          while (start + 1 < end && data[start] == '0')
+            start++;
+          if (integer && !integer_fits (data + start, end - start, negative))
+            {
+              g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                                   "An integer is outside the 64-bit range.");
+              return FALSE;
+            }
+          i = end;
+          while (i < length && (g_ascii_isdigit (data[i]) || strchr (".eE+-", data[i]) != NULL))
+            i++;
+        }
+      else
+        i++;
+    }
+  return TRUE;
+}
+
 JsonNode *
 jb_json_parse_object (const char  *data,
                       gssize       length,
@@ -24,6 +96,8 @@ jb_json_parse_object (const char  *data,
       return NULL;
     }
 
+  if (!jb_json_check_text (data, length < 0 ? strlen (data) : (gsize) length, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, JB_ERROR, JB_ERROR_MALFORMED_JSON,

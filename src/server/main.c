@@ -8,6 +8,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <sys/resource.h>
 
 #include "jb-demo.h"
 #include "jb-dispatch.h"
@@ -32,6 +34,16 @@ typedef struct
   double    sim_heartbeat;
   gint64    seed;
   gboolean  version;
+  gint      login_threads;
+  gint      login_max_failures;
+  gint      login_max_failures_address;
+  gint      login_lockout;
+  gint      login_delay_ms;
+  gint      idle_timeout;
+  gint      request_timeout;
+  gint      max_connections_per_address;
+  char     *tls_cert;
+  char     *tls_key;
 } Options;
 
 static void
@@ -39,6 +51,8 @@ options_clear (Options *options)
 {
   g_clear_pointer (&options->db_path, g_free);
   g_clear_pointer (&options->listen, g_free);
+  g_clear_pointer (&options->tls_cert, g_free);
+  g_clear_pointer (&options->tls_key, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -73,6 +87,16 @@ parse_options (Options   *options,
     { "sim-moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_moving_fraction, "Share of the units that move, 0 to 1 (default 0.3)", "X" },
     { "sim-heartbeat", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_heartbeat, "Simulated terminals' heartbeat period in seconds, 1 to 3600 (default 60)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_cert, "Serve HTTPS with this PEM certificate (chain)", "PATH" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key, "The PEM private key of --tls-cert", "PATH" },
+    { "login-threads", 0, 0, G_OPTION_ARG_INT, &options->login_threads, "Password-check worker threads, 1 to 64 (default 2)", "N" },
+    { "login-max-failures", 0, 0, G_OPTION_ARG_INT, &options->login_max_failures, "Failed logins per account before a lockout (default 10; 0: never)", "N" },
+    { "login-max-failures-address", 0, 0, G_OPTION_ARG_INT, &options->login_max_failures_address, "Failed logins per client address before a lockout (default 30; 0: never)", "N" },
+    { "login-lockout", 0, 0, G_OPTION_ARG_INT, &options->login_lockout, "Lockout after too many failed logins, 1 to 3600 s (default 60)", "S" },
+    { "login-delay-ms", 0, 0, G_OPTION_ARG_INT, &options->login_delay_ms, "Delay of the first slowed failed login, doubling up to 2 s (default 250; 0: none)", "MS" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout, "Close a connection that waits this long for its peer, 1 to 3600 s (default 30)", "S" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &options->request_timeout, "A request must arrive whole within this, 1 to 3600 s (default 20)", "S" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &options->max_connections_per_address, "Open connections per client address (default 256; 0: no bound)", "N" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -125,6 +149,18 @@ check_options (const Options *options)
     return "--seed is 0 to 4294967295.";
   if (options->simulate && !options->demo)
     return "--simulate drives the demo city: add --demo.";
+  if ((options->tls_cert == NULL) != (options->tls_key == NULL))
+    return "--tls-cert and --tls-key go together.";
+  /* --login-threads 0 hashes on the main loop: for benchmarks only. */
+  if (options->login_threads < -1 || options->login_threads > 64)
+    return "--login-threads is 1 to 64.";
+  if (options->login_max_failures < -1 || options->login_max_failures_address < -1 ||
+      options->login_delay_ms < -1 || options->max_connections_per_address < -1)
+    return "Login and connection limits cannot be negative.";
+  if (options->login_lockout == 0 || options->login_lockout < -1 || options->login_lockout > 3600 ||
+      options->idle_timeout == 0 || options->idle_timeout < -1 || options->idle_timeout > 3600 ||
+      options->request_timeout == 0 || options->request_timeout < -1 || options->request_timeout > 3600)
+    return "--login-lockout, --idle-timeout and --request-timeout are 1 to 3600 seconds.";
   return NULL;
 }
 
@@ -141,6 +177,43 @@ fill_dispatch_options (const Options     *options,
     out->target_reinforce_s = (guint) options->target_reinforce;
   if (options->event_retention > 0)
     out->event_retention = options->event_retention;
+  if (options->login_threads >= 0)
+    out->login_threads = (guint) options->login_threads;
+  if (options->login_max_failures >= 0)
+    out->login_max_failures = (guint) options->login_max_failures;
+  if (options->login_max_failures_address >= 0)
+    out->login_max_failures_address = (guint) options->login_max_failures_address;
+  if (options->login_lockout > 0)
+    out->login_lockout_s = (guint) options->login_lockout;
+  if (options->login_delay_ms >= 0)
+    out->login_delay_ms = (guint) options->login_delay_ms;
+}
+
+static void
+fill_http_limits (const Options *options,
+                  JbHttpLimits  *out)
+{
+  jb_http_limits_init (out);
+  if (options->idle_timeout > 0)
+    out->idle_timeout_s = (guint) options->idle_timeout;
+  if (options->request_timeout > 0)
+    out->request_timeout_s = (guint) options->request_timeout;
+  if (options->max_connections_per_address >= 0)
+    out->max_connections_per_address = (guint) options->max_connections_per_address;
+}
+
+/* Every connection is a descriptor: the soft limit (often 1024) would
+ * refuse a reconnect storm long before the machine could not serve it. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_message ("Cannot raise the descriptor limit: %s", g_strerror (errno));
 }
 
 static gboolean
@@ -201,6 +274,9 @@ main (int    argc,
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
     .event_retention = -1, .demo_guards = -1, .seed = -1,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
+    .login_threads = -1, .login_max_failures = -1, .login_max_failures_address = -1,
+    .login_lockout = -1, .login_delay_ms = -1, .idle_timeout = -1, .request_timeout = -1,
+    .max_connections_per_address = -1,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JbDispatch) dispatch = NULL;
@@ -210,6 +286,8 @@ main (int    argc,
   g_autofree char *host = NULL;
   g_autofree char *url = NULL;
   JbDispatchOptions dispatch_options;
+  JbHttpLimits limits;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   const char *problem;
   guint port;
 
@@ -227,6 +305,13 @@ main (int    argc,
   if (!split_listen (options.listen != NULL ? options.listen : "127.0.0.1:8080", &host, &port))
     return usage_error ("--listen takes HOST:PORT, for example 127.0.0.1:8080.");
 
+  if (options.tls_cert != NULL &&
+      (certificate = g_tls_certificate_new_from_files (options.tls_cert, options.tls_key, &error)) == NULL)
+    {
+      g_printerr ("jingbao-dispatchd: cannot load the TLS certificate: %s\n", error->message);
+      return 1;
+    }
+  raise_descriptor_limit ();
   fill_dispatch_options (&options, &dispatch_options);
   dispatch = jb_dispatch_new (options.db_path, &dispatch_options, &error);
   if (dispatch == NULL)
@@ -241,6 +326,10 @@ main (int    argc,
     }
 
   http = jb_http_server_new (dispatch);
+  fill_http_limits (&options, &limits);
+  jb_http_server_set_limits (http, &limits);
+  if (certificate != NULL)
+    jb_http_server_set_tls_certificate (http, certificate);
   if (!jb_http_server_listen (http, host, port, &error))
     {
       g_printerr ("jingbao-dispatchd: cannot listen on %s:%u: %s\n", host, port, error->message);
