@@ -335,8 +335,12 @@ finish_job_cb (gpointer user_data)
 
   failures = count_failure (self, "u:", job->username, self->options.login_max_failures, now);
   if (job->peer != NULL)
-    failures = MAX (failures, count_failure (self, "a:", job->peer,
-                                             self->options.login_max_failures_address, now));
+    {
+      guint address_failures = count_failure (self, "a:", job->peer,
+                                              self->options.login_max_failures_address, now);
+
+      failures = MAX (failures, address_failures);
+    }
   delay = failure_delay_ms (self, failures);
   error = g_error_new_literal (JB_ERROR, JB_ERROR_UNAUTHORIZED, "Wrong username or password.");
   if (delay == 0)
