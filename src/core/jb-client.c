@@ -1870,4 +1870,20 @@ jb_client_init (JbClient *self)
                                                  NULL);
   self->ws_session = soup_session_new_with_options ("user-agent", "jingbao/" PACKAGE_VERSION " ",
                                                     NULL);
+  /* https servers are verified against the system's CAs, or only against
+   * the PEM file in JINGBAO_CA_FILE (a police intranet runs its own CA). */
+  if (g_getenv ("JINGBAO_CA_FILE") != NULL && *g_getenv ("JINGBAO_CA_FILE") != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GTlsDatabase) ca = g_tls_file_database_new (g_getenv ("JINGBAO_CA_FILE"), &error);
+
+      /* Unreadable: the system's CAs stay, which fails closed. */
+      if (ca == NULL)
+        g_warning ("Cannot read JINGBAO_CA_FILE: %s", error->message);
+      else
+        {
+          soup_session_set_tls_database (self->session, ca);
+          soup_session_set_tls_database (self->ws_session, ca);
+        }
+    }
 }

@@ -436,6 +436,7 @@ typedef struct
   GSocketAddress *remote;         /* the key */
   char           *peer;
   gint64          request_since;  /* monotonic µs the current request began; 0: none */
+  gint64          idle_since;     /* monotonic µs the last answer went out; 0: busy */
   gboolean        upgraded;
   gboolean        cut;
 } Conn;
@@ -508,6 +509,7 @@ connection_socket_upgraded (JbHttpServer      *self,
     return NULL;
   conn->upgraded = TRUE;
   conn->request_since = 0;
+  conn->idle_since = 0;
   g_socket_set_timeout (conn->socket, 0);
   return conn->socket;
 }
@@ -520,9 +522,24 @@ request_started_cb (SoupServer        *server,
   Conn *conn = conn_of (self, msg);
 
   if (conn != NULL && !conn->upgraded)
-    conn->request_since = g_get_monotonic_time ();
+    {
+      conn->request_since = g_get_monotonic_time ();
+      conn->idle_since = 0;
+    }
 }
 
+static void
+request_read_done (JbHttpServer      *self,
+                   SoupServerMessage *msg)
+{
+  Conn *conn = conn_of (self, msg);
+
+  if (conn != NULL)
+    conn->request_since = 0;
+}
+
+/* Between requests a kept-alive connection waits for the next one's first
+ * byte with no deadline of SoupServer's: this is its idle time. */
 static void
 request_done_cb (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -531,7 +548,10 @@ request_done_cb (SoupServer        *server,
   Conn *conn = conn_of (self, msg);
 
   if (conn != NULL)
-    conn->request_since = 0;
+    {
+      conn->request_since = 0;
+      conn->idle_since = conn->upgraded ? 0 : g_get_monotonic_time ();
+    }
 }
 
 /* SoupServer answers some bad requests itself (a path with %00, or one
@@ -544,7 +564,7 @@ request_read_cb (SoupServer        *server,
   guint status = soup_server_message_get_status (msg);
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
 
-  request_done_cb (server, msg, self);
+  request_read_done (self, msg);
   if (status >= 400 && (body == NULL || body->length == 0))
     answer_error (msg, status == 400 ? JB_ERROR_BAD_REQUEST :
                        status == 404 ? JB_ERROR_NOT_FOUND : JB_ERROR_INTERNAL,
@@ -552,14 +572,15 @@ request_read_cb (SoupServer        *server,
 }
 
 /* Cuts connections whose request is not in whole after the deadline
- * (slow drip-feeding, or nothing at all after connecting). Idle kept-alive
- * connections end through the socket timeout. */
+ * (slow drip-feeding, or nothing at all after connecting) and kept-alive
+ * ones idle for too long. */
 static gboolean
 sweep_cb (gpointer user_data)
 {
   JbHttpServer *self = user_data;
   gint64 now = g_get_monotonic_time ();
   gint64 limit = (gint64) self->limits.request_timeout_s * G_USEC_PER_SEC;
+  gint64 idle = (gint64) self->limits.idle_timeout_s * G_USEC_PER_SEC;
   GHashTableIter iter;
   gpointer value;
 
@@ -568,7 +589,10 @@ sweep_cb (gpointer user_data)
     {
       Conn *conn = value;
 
-      if (conn->upgraded || conn->cut || conn->request_since == 0 || now - conn->request_since <= limit)
+      if (conn->upgraded || conn->cut)
+        continue;
+      if (!(conn->request_since != 0 && now - conn->request_since > limit) &&
+          !(conn->idle_since != 0 && now - conn->idle_since > idle))
         continue;
       /* Shut down, not closed: SoupServer still owns the socket and ends
        * the connection when its read fails. */
