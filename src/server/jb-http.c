@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "jb-error.h"
 #include "jb-event-stream.h"
@@ -180,7 +181,7 @@ login_done_cb (GObject      *source,
   g_signal_handlers_disconnect_by_func (pending->msg, login_msg_finished_cb, pending);
   if (!pending->gone)
     {
-      soup_server_message_set_status (pending->msg, status, NULL);
+      soup_server_message_set_status (pending->msg, status, status == 429 ? "Too Many Requests" : NULL);
       g_hash_table_foreach (headers, add_header_cb, soup_server_message_get_response_headers (pending->msg));
       if (answer != NULL)
         soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_COPY,
@@ -436,7 +437,9 @@ typedef struct
   GSocketAddress *remote;         /* the key */
   char           *peer;
   gint64          request_since;  /* monotonic µs the current request began; 0: none */
-  gint64          idle_since;     /* monotonic µs the last answer went out; 0: busy */
+  GSocketAddress *local;
+  SoupServerMessage *last_msg;    /* the answered one, until the connection is taken back */
+  guint           rearm_id;
   gboolean        upgraded;
   gboolean        cut;
 } Conn;
@@ -444,7 +447,10 @@ typedef struct
 static void
 conn_free (Conn *conn)
 {
+  g_clear_handle_id (&conn->rearm_id, g_source_remove);
+  g_clear_object (&conn->last_msg);
   g_clear_object (&conn->remote);
+  g_clear_object (&conn->local);
   g_free (conn->peer);
   g_free (conn);
 }
@@ -509,7 +515,6 @@ connection_socket_upgraded (JbHttpServer      *self,
     return NULL;
   conn->upgraded = TRUE;
   conn->request_since = 0;
-  conn->idle_since = 0;
   g_socket_set_timeout (conn->socket, 0);
   return conn->socket;
 }
@@ -524,7 +529,6 @@ request_started_cb (SoupServer        *server,
   if (conn != NULL && !conn->upgraded)
     {
       conn->request_since = g_get_monotonic_time ();
-      conn->idle_since = 0;
     }
 }
 
@@ -538,20 +542,69 @@ request_read_done (JbHttpServer      *self,
     conn->request_since = 0;
 }
 
-/* Between requests a kept-alive connection waits for the next one's first
- * byte with no deadline of SoupServer's: this is its idle time. */
+/* Between requests SoupServer 3.2 waits for the next one on a kept-alive
+ * connection with a message that has no completion callback yet: when the
+ * peer closes the connection then, or never sends, SoupServer never lets
+ * go of it (nor of its descriptor). So after each answer the connection
+ * is taken back (soup_server_message_steal_connection, from an idle of
+ * high priority: before SoupServer can read from it again) and handed in
+ * again as a new one, whose first message is watched like any other. */
+
+static gboolean
+keeps_alive (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  if (soup_message_headers_header_contains (request, "Connection", "close") ||
+      soup_message_headers_header_contains (response, "Connection", "close"))
+    return FALSE;
+  if (soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0)
+    return soup_message_headers_header_contains (request, "Connection", "Keep-Alive");
+  return soup_server_message_get_http_version (msg) == SOUP_HTTP_1_1;
+}
+
+static gboolean
+rearm_cb (gpointer user_data)
+{
+  Conn *conn = user_data;
+  g_autoptr(SoupServerMessage) msg = g_steal_pointer (&conn->last_msg);
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conn->rearm_id = 0;
+  if (conn->self == NULL || g_socket_is_closed (conn->socket))
+    return G_SOURCE_REMOVE;
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return G_SOURCE_REMOVE;
+  if (!soup_server_accept_iostream (conn->self->server, stream, conn->local, conn->remote, &error))
+    log_limited (conn->self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
 static void
-request_done_cb (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 JbHttpServer      *self)
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     JbHttpServer      *self)
 {
   Conn *conn = conn_of (self, msg);
 
-  if (conn != NULL)
-    {
-      conn->request_since = 0;
-      conn->idle_since = conn->upgraded ? 0 : g_get_monotonic_time ();
-    }
+  if (conn == NULL)
+    return;
+  conn->request_since = 0;
+  if (conn->upgraded || conn->rearm_id != 0 || !keeps_alive (msg))
+    return;
+  g_set_object (&conn->last_msg, msg);
+  conn->rearm_id = g_idle_add_full (G_PRIORITY_HIGH, rearm_cb, conn, NULL);
+}
+
+static void
+request_aborted_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    JbHttpServer      *self)
+{
+  request_read_done (self, msg);
 }
 
 /* SoupServer answers some bad requests itself (a path with %00, or one
@@ -571,16 +624,15 @@ request_read_cb (SoupServer        *server,
                   status == 400 ? "The request line or its path is not valid." : "The request failed.");
 }
 
-/* Cuts connections whose request is not in whole after the deadline
- * (slow drip-feeding, or nothing at all after connecting) and kept-alive
- * ones idle for too long. */
+/* Cuts connections whose request is not in whole within the deadline from
+ * their start or their previous answer: silent, idle kept-alive and
+ * drip-fed ones alike. */
 static gboolean
 sweep_cb (gpointer user_data)
 {
   JbHttpServer *self = user_data;
   gint64 now = g_get_monotonic_time ();
   gint64 limit = (gint64) self->limits.request_timeout_s * G_USEC_PER_SEC;
-  gint64 idle = (gint64) self->limits.idle_timeout_s * G_USEC_PER_SEC;
   GHashTableIter iter;
   gpointer value;
 
@@ -589,10 +641,7 @@ sweep_cb (gpointer user_data)
     {
       Conn *conn = value;
 
-      if (conn->upgraded || conn->cut)
-        continue;
-      if (!(conn->request_since != 0 && now - conn->request_since > limit) &&
-          !(conn->idle_since != 0 && now - conn->idle_since > idle))
+      if (conn->upgraded || conn->cut || conn->request_since == 0 || now - conn->request_since <= limit)
         continue;
       /* Shut down, not closed: SoupServer still owns the socket and ends
        * the connection when its read fails. */
@@ -668,6 +717,7 @@ admit (JbHttpServer *self,
   conn->self = self;
   conn->socket = socket;
   conn->remote = g_object_ref (remote);
+  conn->local = g_object_ref (local);
   conn->peer = g_strdup (peer);
   g_hash_table_insert (self->conns, conn->remote, conn);
   peer_count_add (self, peer, +1);
@@ -929,8 +979,8 @@ jb_http_server_new (JbDispatch *dispatch)
   soup_server_add_handler (self->server, "/api/v1/events", events_cb, self, NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->server, "request-read", G_CALLBACK (request_read_cb), self);
-  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_done_cb), self);
-  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_done_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_aborted_cb), self);
   return self;
 }
 
