@@ -14,15 +14,20 @@
 
 #include "jb-dispatch-private.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define SESSION_LIFETIME_MS   (12 * 3600 * 1000LL)
 #define FAILURE_WINDOW_MS     (15 * 60 * 1000LL)  /* failures older than this are forgotten */
 #define SLOW_AFTER            3                   /* failures answered at full speed */
 #define MAX_DELAY_MS          2000
 #define MAX_RECORDS           100000              /* bound on the failure table */
-#define MAX_WAITING_FACTOR    16                  /* queued checks per worker before 503 */
+#define MAX_WAITING_FACTOR    32                  /* checks waiting per worker before 503 */
+#define WORKER_NICE           10
 
 typedef struct
 {
@@ -361,10 +366,26 @@ verify_job (LoginJob *job)
   g_main_context_invoke (g_task_get_context (job->task), finish_job_cb, job);
 }
 
+/* Hashing yields to the main loop: a worker runs at a lower priority
+ * (Linux sets nice per thread), so a flood of logins slows logins, not
+ * dispatchers and devices. */
+static void
+lower_priority (void)
+{
+  static GPrivate done;
+
+  if (g_private_get (&done) != NULL)
+    return;
+  g_private_set (&done, GINT_TO_POINTER (1));
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WORKER_NICE) != 0)
+    g_debug ("Cannot lower a login worker's priority: %s", g_strerror (errno));
+}
+
 static void
 worker_cb (gpointer data,
            gpointer user_data)
 {
+  lower_priority ();
   if (data == (gpointer) &dummy_hash)
     dummy_hash ();
   else

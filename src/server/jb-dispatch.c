@@ -88,7 +88,9 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->target_reinforce_s = 300;
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
-  options->login_threads = 2;
+  /* Half the cores, at least one, at most four: the rest serve everyone
+   * else while logins pour in. */
+  options->login_threads = CLAMP (g_get_num_processors () / 2, 1, 4);
   options->login_max_failures = 10;
   options->login_max_failures_address = 30;
   options->login_lockout_s = 60;

@@ -22,7 +22,7 @@ typedef struct
   guint  target_reinforce_s;   /* reinforcement, default 300 */
   gint64 event_retention;      /* events kept, default 1,000,000 */
   guint  maintenance_ms;       /* liveness check and last-seen flush period, default 5000 */
-  guint  login_threads;        /* password-check workers, default 2; 0: on the main loop */
+  guint  login_threads;        /* password-check workers, default half the cores (1 to 4); 0: on the main loop */
   guint  login_max_failures;   /* per account before a lockout, default 10 (0: never) */
   guint  login_max_failures_address; /* per client address, default 30 (0: never) */
   guint  login_lockout_s;      /* lockout length, default 60 */
