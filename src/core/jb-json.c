@@ -56,6 +56,7 @@ jb_json_check_text (const char  *data,
       else if (c == '-' || g_ascii_isdigit (c))
         {
           gboolean negative = c == '-';
+          gsize token = i;
           gsize start = negative ? i + 1 : i;
           gsize end = start;
           gboolean integer;
@@ -72,8 +73,27 @@ jb_json_check_text (const char  *data,
               return FALSE;
             }
           i = end;
-          while (i < length && (g_ascii_isdigit (data[i]) || strchr (".eE+-", data[i]) != NULL))
+          while (i < length && data[i] != '\0' && (g_ascii_isdigit (data[i]) || strchr (".eE+-", data[i]) != NULL))
             i++;
+          /* 1e400 would be read as infinity, which no JSON can carry. */
+          if (!integer)
+            {
+              char number[128];
+
+              if (i - token >= sizeof number)
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "A number is too long.");
+                  return FALSE;
+                }
+              memcpy (number, data + token, i - token);
+              number[i - token] = '\0';
+              if (!isfinite (g_ascii_strtod (number, NULL)))
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                                       "A number is outside the range of a double.");
+                  return FALSE;
+                }
+            }
         }
       else
         i++;
@@ -364,14 +384,68 @@ jb_json_get_lat_lon (JsonObject  *object,
   return TRUE;
 }
 
+/* json-glib 1.6 writes a double whose shortest form has an exponent and
+ * no point with ".0" appended: 1e+17 becomes "1e+17.0", 1e-300 "1e-300.0",
+ * which is not JSON (found by fuzz-json). Drops that ".0" in place. */
+static gsize
+repair_exponents (char  *text,
+                  gsize  len)
+{
+  gsize in = 0, out = 0;
+  gboolean in_string = FALSE;
+
+  while (in < len)
+    {
+      char c = text[in];
+
+      if (in_string)
+        {
+          text[out++] = text[in++];
+          if (c == '\\' && in < len)
+            text[out++] = text[in++];
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if ((c == 'e' || c == 'E') && out > 0 && g_ascii_isdigit (text[out - 1]))
+        {
+          gsize end = in + 1;
+
+          if (end < len && (text[end] == '+' || text[end] == '-'))
+            end++;
+          while (end < len && g_ascii_isdigit (text[end]))
+            end++;
+          if (end + 1 < len && text[end] == '.' && text[end + 1] == '0' &&
+              (end + 2 >= len || !g_ascii_isdigit (text[end + 2])))
+            {
+              memmove (text + out, text + in, end - in);
+              out += end - in;
+              in = end + 2;
+              continue;
+            }
+        }
+      text[out++] = text[in++];
+    }
+  text[out] = '\0';
+  return out;
+}
+
 char *
 jb_json_to_string (JsonNode *node,
                    gsize    *out_length)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *text;
 
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, out_length);
+  text = json_generator_to_data (generator, &len);
+  len = repair_exponents (text, len);
+  if (out_length != NULL)
+    *out_length = len;
+  return text;
 }
 
 char *
@@ -379,6 +453,7 @@ jb_json_error_body (const GError *error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *message = g_utf8_make_valid (error->message, -1);
   const char *code = "internal";
 
   if (error->domain == JB_ERROR)
@@ -390,7 +465,9 @@ jb_json_error_body (const GError *error)
   json_builder_set_member_name (builder, "code");
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, error->message);
+  /* json-glib's parse errors quote the input, cut anywhere: a message is
+   * made valid UTF-8 (found by fuzz-dispatch). */
+  json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 

@@ -337,6 +337,62 @@ test_position_times (void)
   jb_test_server_free (server);
 }
 
+/* Found by fuzzing (the regression-* files of tests/fuzz/corpus): json-glib wrote
+ * doubles like 1e-300 as "1e-300.0" and infinity as "inf.0", and cut its
+ * parse error messages inside a UTF-8 character: every answer and every
+ * snapshot must stay JSON. */
+static void
+test_fuzz_regressions (void)
+{
+  JbTestServer *server = jb_test_server_start (small_city);
+  g_autofree char *dispatcher = jb_test_login (server, "dispatcher", "demo");
+  g_autofree char *secret = jb_demo_terminal_secret ("t-ph-0001");
+  g_autofree char *device = jb_test_device_auth ("t-ph-0001", secret);
+  g_autofree char *broken = NULL;
+  gsize broken_len = 0;
+  g_autofree char *corpus = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "fuzz", "corpus", "fuzz-dispatch",
+                                              "regression-error-message-utf8", NULL);
+
+  {
+    g_autoptr(JbTestResponse) response =
+      jb_test_request (server, "POST", "/api/v1/incidents", dispatcher, NULL,
+                       "{\"type\": \"fight\", \"priority\": 2, \"location\": {\"lat\": 1e-300, \"lon\": 112.98}}");
+
+    g_assert_cmpuint (response->status, ==, 201);
+    g_assert_nonnull (response->body);
+  }
+  {
+    g_autoptr(JbTestResponse) response =
+      jb_test_request (server, "POST", "/api/v1/device/position", device, NULL,
+                       "{\"lat\": 28.2, \"lon\": 112.98, \"speed\": 1e20, \"accuracy\": 1e17}");
+
+    g_assert_cmpuint (response->status, ==, 202);
+  }
+  {
+    g_autoptr(JbTestResponse) response =
+      jb_test_request (server, "POST", "/api/v1/device/position", device, NULL,
+                       "{\"lat\": 28.2, \"lon\": 112.98, \"speed\": 1e400}");
+
+    assert_error (response, 400, "out_of_range");
+  }
+  {
+    g_autoptr(JbTestResponse) snapshot = jb_test_request (server, "GET", "/api/v1/snapshot", dispatcher, NULL, NULL);
+
+    g_assert_cmpuint (snapshot->status, ==, 200);
+    g_assert_nonnull (snapshot->body);
+  }
+  g_assert_true (g_file_get_contents (corpus, &broken, &broken_len, NULL));
+  {
+    /* The corpus file: endpoint byte, caller byte, then the body. */
+    g_autoptr(JbTestResponse) response = jb_test_request_bytes (server, "POST", "/api/v1/incidents", dispatcher,
+                                                                NULL, broken + 2, broken_len - 2);
+
+    assert_error (response, 400, "malformed_json");
+    g_assert_true (g_utf8_validate (response->text, -1, NULL));
+  }
+  jb_test_server_free (server);
+}
+
 /* Bad lengths and paths get the documented error form. */
 static void
 assert_raw_error (const char *response,
@@ -491,6 +547,7 @@ main (int    argc,
   g_test_add_func ("/server/hardening/login-off-main-loop", test_login_off_main_loop);
   g_test_add_func ("/server/hardening/strict-numbers-and-text", test_strict_numbers_and_text);
   g_test_add_func ("/server/hardening/position-times", test_position_times);
+  g_test_add_func ("/server/hardening/fuzz-regressions", test_fuzz_regressions);
   g_test_add_func ("/server/hardening/bad-lengths-and-paths", test_bad_lengths_and_paths);
   g_test_add_func ("/server/hardening/bodies-refused-early", test_bodies_refused_early);
 
