@@ -550,7 +550,21 @@ test_tls (void)
   run (tmpdir, "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
                "-out server.pem -days 2 -extfile ext.cnf 2>/dev/null");
 
-  server = jb_test_server_start (args);
+  /* Under AddressSanitizer, LeakSanitizer's own tracer crashes (SIGSEGV
+   * in StopTheWorld) when this server, having served TLS, exits: the
+   * leak check is off for it alone, the other checks stay. */
+  {
+    g_autofree char *saved = g_strdup (g_getenv ("ASAN_OPTIONS"));
+    g_autofree char *options = g_strconcat (saved != NULL ? saved : "", saved != NULL ? ":" : "",
+                                            "detect_leaks=0", NULL);
+
+    g_setenv ("ASAN_OPTIONS", options, TRUE);
+    server = jb_test_server_start (args);
+    if (saved != NULL)
+      g_setenv ("ASAN_OPTIONS", saved, TRUE);
+    else
+      g_unsetenv ("ASAN_OPTIONS");
+  }
   g_assert_true (g_str_has_prefix (jb_test_server_get_url (server), "https://127.0.0.1:"));
   health_url = g_strconcat (jb_test_server_get_url (server), "/api/v1/health", NULL);
 
