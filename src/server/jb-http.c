@@ -17,6 +17,7 @@
 #include "jb-error.h"
 #include "jb-event-stream.h"
 #include "jb-json.h"
+#include "jb-tiles.h"
 
 #define ACCEPT_BATCH          64     /* connections accepted per wake-up */
 #define ACCEPT_PAUSE_MS       250    /* after an accept error (out of descriptors) */
@@ -43,6 +44,7 @@ struct _JbHttpServer
   GHashTable      *per_peer;  /* address text → open connections */
   guint            sweep_id;
   GHashTable      *log_marks; /* message key → LogMark */
+  JbTiles         *tiles;    /* NULL without a basemap */
 };
 
 G_DEFINE_FINAL_TYPE (JbHttpServer, jb_http_server, G_TYPE_OBJECT)
@@ -898,6 +900,29 @@ refuse_early (JbHttpServer      *self,
   return TRUE;
 }
 
+static void
+tiles_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  JbHttpServer *self = user_data;
+
+  jb_tiles_serve (self->tiles, self->dispatch, msg, path);
+}
+
+void
+jb_http_server_set_tiles (JbHttpServer *self,
+                          JbTiles      *tiles)
+{
+  g_return_if_fail (JB_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->tiles == NULL);
+
+  self->tiles = g_object_ref (tiles);
+  soup_server_add_handler (self->server, "/api/v1/tiles", tiles_cb, self, NULL);
+}
+
 /* The object */
 
 void
@@ -921,6 +946,7 @@ jb_http_server_dispose (GObject *object)
   g_clear_object (&self->server);
   g_clear_object (&self->dispatch);
   g_clear_object (&self->tls_certificate);
+  g_clear_object (&self->tiles);
 
   G_OBJECT_CLASS (jb_http_server_parent_class)->dispose (object);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jb-dispatch.h"
+#include "jb-tiles.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ void          jb_http_server_set_limits (JbHttpServer       *self,
 /* Serves HTTPS with @certificate (which holds its private key). */
 void          jb_http_server_set_tls_certificate (JbHttpServer    *self,
                                                   GTlsCertificate *certificate);
+/* Serves @tiles at /api/v1/tiles/ (once, before listening). */
+void          jb_http_server_set_tiles (JbHttpServer *self,
+                                        JbTiles      *tiles);
 /* Listens on @host (an IP address or "localhost") and @port (0: any free
  * port). */
 gboolean      jb_http_server_listen   (JbHttpServer  *self,

@@ -20,6 +20,7 @@ typedef struct
 {
   char     *db_path;
   char     *listen;
+  char     *tiles;
   gboolean  demo;
   gboolean  simulate;
   gint      target_guard;
@@ -53,6 +54,7 @@ options_clear (Options *options)
   g_clear_pointer (&options->listen, g_free);
   g_clear_pointer (&options->tls_cert, g_free);
   g_clear_pointer (&options->tls_key, g_free);
+  g_clear_pointer (&options->tiles, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -97,6 +99,7 @@ parse_options (Options   *options,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout, "Close a connection that waits this long for its peer, 1 to 3600 s (default 30)", "S" },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &options->request_timeout, "A request must arrive whole within this, 1 to 3600 s (default 20)", "S" },
     { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &options->max_connections_per_address, "Open connections per client address (default 256; 0: no bound)", "N" },
+    { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &options->tiles, "Serve the basemap tiles of this MBTiles file", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -282,6 +285,7 @@ main (int    argc,
   g_autoptr(JbDispatch) dispatch = NULL;
   g_autoptr(JbHttpServer) http = NULL;
   g_autoptr(JbSimulator) simulator = NULL;
+  g_autoptr(JbTiles) tiles = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *host = NULL;
   g_autofree char *url = NULL;
@@ -312,6 +316,12 @@ main (int    argc,
       return 1;
     }
   raise_descriptor_limit ();
+  if (options.tiles != NULL && (tiles = jb_tiles_open (options.tiles, &error)) == NULL)
+    {
+      g_printerr ("jingbao-dispatchd: --tiles: %s\n", error->message);
+      return 1;
+    }
+
   fill_dispatch_options (&options, &dispatch_options);
   dispatch = jb_dispatch_new (options.db_path, &dispatch_options, &error);
   if (dispatch == NULL)
@@ -330,6 +340,11 @@ main (int    argc,
   jb_http_server_set_limits (http, &limits);
   if (certificate != NULL)
     jb_http_server_set_tls_certificate (http, certificate);
+  if (tiles != NULL)
+    {
+      jb_dispatch_set_basemap (dispatch, jb_tiles_get_metadata (tiles));
+      jb_http_server_set_tiles (http, tiles);
+    }
   if (!jb_http_server_listen (http, host, port, &error))
     {
       g_printerr ("jingbao-dispatchd: cannot listen on %s:%u: %s\n", host, port, error->message);

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 typedef struct
 {
   const char *method;
-  const char *path;  /* %I incident, %U its unit, %F a free unit, %S a station, %T a terminal */
+  const char *path;  /* %I incident, %U its unit, %F a free unit, %S a station, %T a terminal, %G a grid */
 } Endpoint;
 
 /* POST /session is left out: each valid-looking login costs an Argon2id
@@ -41,6 +41,7 @@ static const Endpoint endpoints[] = {
   { "POST", "/api/v1/device/assignment" },
   { "GET", "/api/v1/incidents/%I" },
   { "GET", "/api/v1/units/%F" },
+  { "PUT", "/api/v1/grids/%G/members" },
 };
 
 static const guint statuses[] = { 200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 413, 422 };
@@ -56,6 +57,7 @@ fill (FuzzWorld  *world,
   g_string_replace (out, "%F", world->free_unit, 0);
   g_string_replace (out, "%S", world->station, 0);
   g_string_replace (out, "%T", world->terminal, 0);
+  g_string_replace (out, "%G", world->grid, 0);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 

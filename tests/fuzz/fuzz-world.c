@@ -129,6 +129,14 @@ fuzz_world_get (void)
     }
   world->station = g_strdup (json_object_get_string_member (
     json_array_get_object_element (json_object_get_array_member (json_node_get_object (snapshot), "stations"), 0), "id"));
+  {
+    JsonArray *grids = json_object_get_array_member (json_node_get_object (snapshot), "grids");
+
+    if (grids != NULL && json_array_get_length (grids) > 0)
+      world->grid = g_strdup (json_object_get_string_member (json_array_get_object_element (grids, 0), "id"));
+    else
+      world->grid = g_strdup ("g-none");
+  }
   terminals = json_object_get_array_member (json_node_get_object (snapshot), "terminals");
   for (guint i = 0; i < json_array_get_length (terminals); i++)
     {

@@ -22,6 +22,7 @@ typedef struct
   char       *free_unit;
   char       *station;
   char       *terminal;
+  char       *grid;
 } FuzzWorld;
 
 /* Made once per process; removed at exit. */
