@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     return 0;
   if (snapshot == NULL)
     {
-      static const char * const lists[] = { "stations", "units", "terminals", "incidents" };
+      static const char * const lists[] = { "stations", "grids", "units", "terminals", "incidents" };
 
       snapshot = fuzz_world_snapshot (fuzz_world_get ());
       /* Frames of the corpus count from seq 1. */
@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         {
           JsonArray *items = json_object_get_array_member (json_node_get_object (snapshot), lists[l]);
 
-          while (json_array_get_length (items) > 8)
+          while (items != NULL && json_array_get_length (items) > 8)
             json_array_remove_element (items, json_array_get_length (items) - 1);
         }
     }
