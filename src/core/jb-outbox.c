@@ -229,7 +229,7 @@ jb_outbox_path_for (const char *dir,
   g_return_val_if_fail (server_url != NULL && username != NULL, NULL);
 
   /* A user name never leaves the directory. */
-  g_strcanon (user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", '_');
+  g_strcanon (user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", '_');
   hash[16] = '\0';
   name = g_strdup_printf ("outbox-%s-%s.db", hash, user);
   if (dir != NULL)
@@ -303,6 +303,8 @@ jb_outbox_load (JbOutbox  *self,
       g_autoptr(JsonNode) body = NULL;
       g_autoptr(GError) local_error = NULL;
       int state = sqlite3_column_int (stmt, 5);
+
+      rc = SQLITE_OK;
 
       if (body_text != NULL && (body = json_from_string (body_text, &local_error)) == NULL)
         {
