@@ -146,6 +146,12 @@ jb_test_server_start (const char * const *extra_args)
 }
 
 const char *
+jb_test_server_get_pid (JbTestServer *self)
+{
+  return g_subprocess_get_identifier (self->process);
+}
+
+const char *
 jb_test_server_get_url (JbTestServer *self)
 {
   return self->url;
