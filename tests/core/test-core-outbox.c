@@ -234,6 +234,93 @@ test_conflict (void)
   jb_client_stop (client);
 }
 
+/* The server's rules for late commands, by hand: a release older than a
+ * new assignment by someone else, a command older than the 24 hours of
+ * the idempotency keys. */
+static void
+test_conflict_rules (void)
+{
+  g_autoptr(JbTestServer) server = jb_test_server_start (demo_args);
+  g_autofree char *auth = jb_test_login (server, "dispatcher", "demo");
+  g_autofree char *other = jb_test_login (server, "qingshuitang", "demo");
+  g_autoptr(JbTestResponse) station = jb_test_request (server, "GET", "/api/v1/stations", auth, NULL, NULL);
+  g_autoptr(JbTestResponse) units = jb_test_request (server, "GET", "/api/v1/units", auth, NULL, NULL);
+  g_autoptr(JbTestResponse) answer = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *incident_id = NULL;
+  g_autofree char *assign_path = NULL;
+  g_autofree char *release_path = NULL;
+  g_autofree char *note_path = NULL;
+  const char *unit_id = NULL;
+  JsonArray *items;
+  double lat = 0, lon = 0;
+  gint64 now = g_get_real_time () / 1000;
+
+  items = json_node_get_array (jb_test_json_get (station->body, "items"));
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (o, "id"), "st-qingshuitang"))
+        {
+          lat = json_object_get_double_member (json_object_get_object_member (o, "location"), "lat");
+          lon = json_object_get_double_member (json_object_get_object_member (o, "location"), "lon");
+        }
+    }
+  items = json_node_get_array (jb_test_json_get (units->body, "items"));
+  for (guint i = 0; i < json_array_get_length (items) && unit_id == NULL; i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "station_id", NULL), "st-qingshuitang") == 0 &&
+          g_str_equal (json_object_get_string_member (o, "status"), "available"))
+        unit_id = json_object_get_string_member (o, "id");
+    }
+  g_assert_nonnull (unit_id);
+
+  body = g_strdup_printf ("{\"type\": \"fight\", \"priority\": 2, \"location\": {\"lat\": %.6f, \"lon\": %.6f}}", lat, lon);
+  answer = jb_test_request (server, "POST", "/api/v1/incidents", other, NULL, body);
+  g_assert_cmpuint (answer->status, ==, 201);
+  incident_id = g_strdup (jb_test_json_string (answer->body, "id"));
+  assign_path = g_strconcat ("/api/v1/incidents/", incident_id, "/assignments", NULL);
+  release_path = g_strconcat (assign_path, "/", unit_id, NULL);
+  note_path = g_strconcat ("/api/v1/incidents/", incident_id, "/notes", NULL);
+
+  /* The station assigns the unit now; a release given a minute ago by the
+   * dispatcher meant an older assignment. */
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"unit_id\": \"%s\"}", unit_id);
+  g_clear_pointer (&answer, jb_test_response_free);
+  answer = jb_test_request (server, "POST", assign_path, other, NULL, body);
+  g_assert_cmpuint (answer->status, ==, 201);
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"issued_at\": %" G_GINT64_FORMAT "}", now - 60000);
+  g_clear_pointer (&answer, jb_test_response_free);
+  answer = jb_test_request (server, "DELETE", release_path, auth, NULL, body);
+  g_assert_cmpuint (answer->status, ==, 409);
+  g_assert_nonnull (strstr (jb_test_json_string (answer->body, "error.message"), "assigned again"));
+  /* Given after the assignment: released. */
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"issued_at\": %" G_GINT64_FORMAT "}", g_get_real_time () / 1000);
+  g_clear_pointer (&answer, jb_test_response_free);
+  answer = jb_test_request (server, "DELETE", release_path, auth, NULL, body);
+  g_assert_cmpuint (answer->status, ==, 200);
+
+  /* Older than the keys are kept: refused, nothing added. */
+  g_clear_pointer (&body, g_free);
+  body = g_strdup_printf ("{\"text\": \"too late\", \"issued_at\": %" G_GINT64_FORMAT "}",
+                          now - (gint64) 25 * 3600 * 1000);
+  g_clear_pointer (&answer, jb_test_response_free);
+  answer = jb_test_request (server, "POST", note_path, auth, NULL, body);
+  g_assert_cmpuint (answer->status, ==, 409);
+  g_assert_cmpuint (jb_test_count_notes (server, auth, incident_id, "too late"), ==, 0);
+  /* A wrong type is bad input, in the documented form. */
+  g_clear_pointer (&answer, jb_test_response_free);
+  answer = jb_test_request (server, "POST", note_path, auth, NULL, "{\"text\": \"x\", \"issued_at\": \"now\"}");
+  g_assert_cmpuint (answer->status, ==, 400);
+  g_assert_nonnull (jb_test_json_string (answer->body, "error.code"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,5 +329,6 @@ main (int   argc,
   g_test_add_func ("/core/outbox/journal", test_journal);
   g_test_add_func ("/core/outbox/offline-then-back", test_offline_then_back);
   g_test_add_func ("/core/outbox/conflict", test_conflict);
+  g_test_add_func ("/core/outbox/conflict-rules", test_conflict_rules);
   return g_test_run ();
 }
