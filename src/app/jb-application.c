@@ -10,6 +10,7 @@
 #include "jb-client.h"
 #include "jb-error.h"
 #include "jb-login-dialog.h"
+#include "jb-wall-session.h"
 #include "jb-window.h"
 
 struct _JbApplication
@@ -21,11 +22,13 @@ struct _JbApplication
   char           *username;
   char           *password_file;
   char           *view;      /* "LAT,LON,ZOOM" */
+  gboolean        wall;
 
   /* Owned references */
   JbClient       *pending;   /* signing in */
   JbLoginDialog  *dialog;
   GSettings      *settings;  /* NULL when the schema is not installed */
+  JbWallSession  *wall_session;
 };
 
 G_DEFINE_FINAL_TYPE (JbApplication, jb_application, ADW_TYPE_APPLICATION)
@@ -52,6 +55,25 @@ jb_application_describe_login_error (const GError *error,
 
   /* Translators: %s is the server's or system's reason */
   return g_strdup_printf (_("Signing in failed: %s"), error->message);
+}
+
+#define RESOURCE_BASE "/io/github/jingbao/Console"
+
+void
+jb_application_ensure_style (void)
+{
+  static GtkCssProvider *provider;
+  GApplication *application = g_application_get_default ();
+
+  /* AdwApplication loads RESOURCE_BASE/style.css itself at startup. */
+  if (provider != NULL || ADW_IS_APPLICATION (application))
+    return;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static GSettings *
@@ -217,8 +239,23 @@ jb_application_activate (GApplication *application)
       return;
     }
 
-  if (self->pending != NULL)
+  if (self->pending != NULL || self->wall_session != NULL)
     return;
+
+  if (self->wall || (self->settings != NULL && g_settings_get_boolean (self->settings, "wall-mode")))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* No dialog, ever: sign-in problems show in the wall's corner. */
+      self->wall_session = jb_wall_session_new (GTK_APPLICATION (self), self->settings, self->server_url,
+                                                self->username, self->password_file, self->view);
+      if (!jb_wall_session_start (self->wall_session, &error))
+        {
+          g_printerr ("jingbao: %s\n", error->message);
+          g_clear_object (&self->wall_session);
+        }
+      return;
+    }
 
   if (self->username != NULL && self->password_file != NULL)
     {
@@ -265,6 +302,8 @@ jb_application_handle_local_options (GApplication *application,
       g_free (self->username);
       self->username = g_strdup (value);
     }
+  if (g_variant_dict_contains (options, "wall"))
+    self->wall = TRUE;
   if (g_variant_dict_lookup (options, "view", "&s", &value))
     {
       g_free (self->view);
@@ -304,6 +343,18 @@ jb_application_startup (GApplication *application)
 }
 
 static void
+jb_application_shutdown (GApplication *application)
+{
+  JbApplication *self = JB_APPLICATION (application);
+
+  /* The wall writes where it was, for the next start. */
+  if (self->wall_session != NULL)
+    jb_wall_session_stop (self->wall_session);
+
+  G_APPLICATION_CLASS (jb_application_parent_class)->shutdown (application);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -333,6 +384,9 @@ jb_application_dispose (GObject *object)
 {
   JbApplication *self = (JbApplication *)object;
 
+  if (self->wall_session != NULL)
+    jb_wall_session_stop (self->wall_session);
+  g_clear_object (&self->wall_session);
   g_clear_object (&self->pending);
   g_clear_object (&self->dialog);
   g_clear_object (&self->settings);
@@ -364,6 +418,7 @@ jb_application_class_init (JbApplicationClass *klass)
 
   app_class->activate = jb_application_activate;
   app_class->startup = jb_application_startup;
+  app_class->shutdown = jb_application_shutdown;
   app_class->handle_local_options = jb_application_handle_local_options;
 }
 
@@ -383,6 +438,8 @@ jb_application_init (JbApplication *self)
       N_("Read the password from this file, for unattended wall screens"), N_("FILE") },
     { "view", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Show this part of the map, for a wall screen that watches one area"), N_("LAT,LON,ZOOM") },
+    { "wall", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Run as an unattended wall screen: fullscreen on every monitor, signed in from the keyring or --password-file"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };
@@ -403,7 +460,7 @@ jb_application_new (void)
   self = g_object_new (JB_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/io/github/jingbao/Console",
+                       "resource-base-path", RESOURCE_BASE,
                        NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   /* The window's own keys are its class bindings (jb-window-actions.c);

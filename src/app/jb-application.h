@@ -20,4 +20,10 @@ JbApplication *jb_application_new (void);
 char          *jb_application_describe_login_error (const GError *error,
                                                     const char   *server_url);
 
+/* The application's style sheet (the resource style.css) on the default
+ * display. The application loads it by itself (AdwApplication does for
+ * the resource base path); windows call this for when they are made
+ * without it, as the tests do. Once per process. */
+void           jb_application_ensure_style         (void);
+
 G_END_DECLS
