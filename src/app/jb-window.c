@@ -686,6 +686,14 @@ jb_window_init (JbWindow *self)
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
 }
 
+JbAlarmBell *
+jb_window_get_alarm_bell (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return self->bell;
+}
+
 JbWindow *
 jb_window_new (AdwApplication *application,
                JbClient       *client)
