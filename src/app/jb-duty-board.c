@@ -32,7 +32,7 @@ struct _JbDutyBoard
 G_DEFINE_FINAL_TYPE (JbDutyBoard, jb_duty_board, GTK_TYPE_WIDGET)
 
 #define MAX_OFFICERS 4
-#define MAX_PARTNERS 3
+#define MAX_PARTNERS 2
 
 static const char *
 get_string (JsonObject *object,
@@ -169,8 +169,11 @@ make_card (JbDutyBoard *self,
 
   add_line (card, jb_station_get_name (station), "jb-wall-heading");
 
-  /* Translators: the duty board's leader line: 带班领导 name phone */
-  leader_text = g_strdup_printf (_("Leader on duty %s %s"),
+  /* Headings on lines of their own: a narrow card at wall type size
+   * keeps the names and numbers, not the words around them. */
+  /* Translators: heading of the leader on duty (带班领导) on the duty board */
+  add_line (card, _("Leader on duty"), "jb-duty-section");
+  leader_text = g_strdup_printf ("%s %s",
                                  get_string (leader, "name") ? get_string (leader, "name") : "—",
                                  get_string (leader, "phone") ? get_string (leader, "phone") : "");
   add_line (card, leader_text, "jb-duty-leader");
@@ -207,11 +210,12 @@ make_card (JbDutyBoard *self,
       Partner *partner = g_ptr_array_index (partners, i);
       g_autofree char *line = NULL;
 
-      /* Translators: a linkage partner on the duty board: organisation,
-       * how many of its people are on duty, a contact's name and phone */
-      line = g_strdup_printf (_("%s · %u on duty · %s"), partner->name, partner->on_duty,
+      add_line (card, partner->name, NULL);
+      /* Translators: under a linkage partner on the duty board: how many
+       * of its people are on duty, a contact's name and phone */
+      line = g_strdup_printf (_("%u on duty · %s"), partner->on_duty,
                               partner->contact ? partner->contact : "—");
-      add_line (card, line, NULL);
+      add_line (card, line, "dim-label");
     }
   if (partners->len == 0)
     add_line (card, _("No linkage partners"), "dim-label");
@@ -225,7 +229,7 @@ make_card (JbDutyBoard *self,
 }
 
 /* How many cards fit, from the board's size and its type size: a card
- * is about 16 characters wide and 10 lines tall. */
+ * is about 16 characters wide and 13 lines tall. */
 static void
 fit_cards (JbDutyBoard *self)
 {
@@ -258,7 +262,7 @@ fit_cards (JbDutyBoard *self)
       return;
     }
   self->columns = CLAMP ((guint) (width / (16 * px)), 1, 4);
-  rows = CLAMP ((guint) (height / (10 * 1.25 * px)), 1, 4);
+  rows = CLAMP ((guint) (height / (13 * 1.25 * px)), 1, 4);
   self->fit = self->columns * rows;
 }
 

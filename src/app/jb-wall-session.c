@@ -6,7 +6,13 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#ifdef HAVE_LIBSYSTEMD
 #include <systemd/sd-daemon.h>
+#else
+/* Built without libsystemd (a Flatpak): nothing to tell, no watchdog. */
+static int sd_notify (int unset, const char *state) { return 0; }
+static int sd_watchdog_enabled (int unset, guint64 *usec) { return 0; }
+#endif
 
 #include "jb-application.h"
 #include "jb-credentials.h"

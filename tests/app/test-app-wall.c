@@ -463,7 +463,7 @@ test_wall_duty_board (Fixture       *fixture,
                          " \"officers\": [{\"name\": \"龙海\", \"phone\": \"13900002222\"}], \"phone\": \"0731-84440110\"}");
   g_assert_cmpuint (put->status, ==, 200);
 
-  board.needle = "欧阳明 13900001111";
+  board.needle = "\n欧阳明 13900001111\n";
   g_assert_true (wait_for (board_shows, &board, 60));
   board.needle = "龙海 13900002222";
   g_assert_true (board_shows (&board));
