@@ -25,6 +25,7 @@ struct _JbWallLayout
   GPtrArray       *panes;          /* GtkWidget, owned, in pane_spec order */
   GPtrArray       *windows;        /* JbWallWindow per slot, owned */
   GPtrArray       *slot_monitors;  /* GdkMonitor per slot in use, owned */
+  GPtrArray       *used_monitors;  /* every GdkMonitor a window was put on, owned */
   GtkBox          *video_slot;
   char            *message;
   double           distance_m;
@@ -190,6 +191,10 @@ jb_wall_layout_relayout (JbWallLayout *self)
                                       jb_wall_min_text_px (self->distance_m, geometry.height,
                                                            gdk_monitor_get_height_mm (monitor)));
       g_ptr_array_add (self->slot_monitors, g_object_ref (monitor));
+      /* A window keeps pointing at the monitor it was fullscreened on:
+       * one that goes away must outlive the windows. */
+      if (!g_ptr_array_find (self->used_monitors, monitor, NULL))
+        g_ptr_array_add (self->used_monitors, g_object_ref (monitor));
       /* The monitor's size also as the window's own: a window that grew
        * with more panes on a bigger monitor does not keep that size. */
       gtk_window_set_default_size (GTK_WINDOW (window), geometry.width, geometry.height);
@@ -202,6 +207,7 @@ jb_wall_layout_relayout (JbWallLayout *self)
       JbWallWindow *window = g_ptr_array_index (self->windows, slot);
 
       jb_wall_window_set_panes (window, NULL, 0);
+      gtk_window_unfullscreen (GTK_WINDOW (window));
       gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
     }
 
@@ -413,6 +419,7 @@ jb_wall_layout_dispose (GObject *object)
     jb_wall_layout_close (self);
   g_clear_pointer (&self->windows, g_ptr_array_unref);
   g_clear_pointer (&self->slot_monitors, g_ptr_array_unref);
+  g_clear_pointer (&self->used_monitors, g_ptr_array_unref);
   g_clear_pointer (&self->panes, g_ptr_array_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->application);
@@ -492,6 +499,7 @@ jb_wall_layout_init (JbWallLayout *self)
   self->panes = g_ptr_array_new_with_free_func (g_object_unref);
   self->windows = g_ptr_array_new_with_free_func (g_object_unref);
   self->slot_monitors = g_ptr_array_new_with_free_func (g_object_unref);
+  self->used_monitors = g_ptr_array_new_with_free_func (g_object_unref);
   self->distance_m = JB_WALL_DEFAULT_DISTANCE_M;
 }
 

@@ -21,6 +21,9 @@ mkdir -p "$dir/home" "$dir/run"
 chmod 700 "$dir/run"
 
 export JB_KEYRING_DIR="$dir"
+# No accessibility bus: one started on the private session bus would
+# leave its address on the X display for the tests that come after.
+export GTK_A11Y=none
 dbus-run-session -- env HOME="$dir/home" XDG_DATA_HOME="$dir/home/.local/share" \
   XDG_RUNTIME_DIR="$dir/run" bash -c '
     # A throwaway password on stdin creates the login keyring unlocked (an
