@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jb-labels.h"
+#include "jb-point-layer.h"
 #include "jb-wall-map.h"
 
 struct _JbWallMap
@@ -26,6 +27,8 @@ struct _JbWallMap
 };
 
 G_DEFINE_FINAL_TYPE (JbWallMap, jb_wall_map, GTK_TYPE_WIDGET)
+
+#define JB_WALL_UNIT_REDRAW_MS 500
 
 /* The newest new (unacknowledged) priority-1 incident, borrowed. */
 static JbIncident *
@@ -253,6 +256,10 @@ jb_wall_map_init (JbWallMap *self)
   self->map_view = JB_MAP_VIEW (jb_map_view_new ());
   gtk_overlay_set_child (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->map_view));
   hide_controls (GTK_WIDGET (self->map_view));
+  /* Nobody follows a unit on the wall: units move in half-second steps
+   * (each reports once a second), not at every batch of reports. */
+  jb_point_layer_set_redraw_interval (JB_POINT_LAYER (jb_map_view_get_unit_layer (self->map_view)),
+                                      JB_WALL_UNIT_REDRAW_MS);
 
   self->caption = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_halign (GTK_WIDGET (self->caption), GTK_ALIGN_START);
