@@ -15,6 +15,7 @@
 #include "jb-preferences-window.h"
 #include "jb-test-server.h"
 #include "jb-wall-session.h"
+#include "jb-window.h"
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -36,6 +37,23 @@ wait_for (gboolean (*check) (gpointer data),
   if (!timed_out)
     g_source_remove (id);
   return check (data);
+}
+
+/* One application per process: a second one with the same id cannot
+ * export itself on the session bus. */
+static JbApplication *
+shared_app (void)
+{
+  static JbApplication *app;
+  g_autoptr(GError) error = NULL;
+
+  if (app == NULL)
+    {
+      app = jb_application_new ();
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+    }
+  return app;
 }
 
 static GSettings *
@@ -230,6 +248,102 @@ test_keyring (void)
   jb_test_server_free (server);
 }
 
+typedef struct
+{
+  const char *url;
+} Connected;
+
+/* The one console window there is, on @url and live. */
+static gboolean
+console_on (gpointer data)
+{
+  Connected *connected = data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (g_application_get_default ()));
+  JbWindow *found = NULL;
+  guint n = 0;
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (JB_IS_WINDOW (l->data))
+      {
+        found = l->data;
+        n++;
+      }
+  return n == 1 &&
+         g_strcmp0 (jb_client_get_server_url (jb_window_get_client (found)), connected->url) == 0 &&
+         jb_client_get_state (jb_window_get_client (found)) == JB_CONNECTION_STATE_LIVE;
+}
+
+static void
+store_password (const char *server,
+                const char *user,
+                const char *password)
+{
+  Call call = { 0 };
+
+  jb_credentials_store_async (server, user, password, NULL, store_cb, &call);
+  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_no_error (call.error);
+}
+
+/* The console signs in from the keyring at start; a new server set in
+ * the preferences signs in there (its password in the keyring too) and
+ * the old window goes. */
+static void
+test_server_change (void)
+{
+  const char *args[] = { "--demo", NULL };
+  Call probe = { 0 };
+  JbTestServer *first, *second;
+  g_autoptr(GSettings) settings = NULL;
+  JbApplication *app;
+  JbPreferencesWindow *preferences;
+  Connected connected;
+
+  jb_credentials_lookup_async ("http://127.0.0.1:1", "nobody", NULL, lookup_cb, &probe);
+  g_assert_true (wait_for (call_done, &probe, 60));
+  if (probe.error != NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("no secret service (%s)", probe.error->message);
+
+      g_clear_error (&probe.error);
+      g_test_skip (why);
+      return;
+    }
+
+  first = jb_test_server_start (args);
+  second = jb_test_server_start (args);
+  store_password (jb_test_server_get_url (first), "dispatcher", "demo");
+  store_password (jb_test_server_get_url (second), "dispatcher", "demo");
+
+  settings = new_settings ();
+  g_settings_set_string (settings, "server-url", jb_test_server_get_url (first));
+  g_settings_set_string (settings, "username", "dispatcher");
+  g_settings_set_boolean (settings, "wall-mode", FALSE);
+  g_settings_set_boolean (settings, "alert-sound", FALSE);
+
+  /* The settings are read at startup: made only now. */
+  app = shared_app ();
+  g_application_activate (G_APPLICATION (app));
+
+  connected.url = jb_test_server_get_url (first);
+  g_assert_true (wait_for (console_on, &connected, 60));
+
+  preferences = jb_preferences_window_new (settings);
+  g_assert_true (jb_preferences_window_apply_text (preferences, "server", jb_test_server_get_url (second)));
+  connected.url = jb_test_server_get_url (second);
+  g_assert_true (wait_for (console_on, &connected, 60));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    {
+      if (JB_IS_WINDOW (l->data))
+        jb_client_stop (jb_window_get_client (l->data));
+      gtk_window_destroy (l->data);
+    }
+  jb_test_server_free (second);
+  jb_test_server_free (first);
+}
+
 static void
 test_about (void)
 {
@@ -246,13 +360,9 @@ test_about (void)
 static void
 test_resources_by_convention (void)
 {
-  g_autoptr(JbApplication) app = jb_application_new ();
-  g_autoptr(GError) error = NULL;
+  JbApplication *app = shared_app ();
   GtkWidget *window, *label;
   const PangoFontDescription *font;
-
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
 
   window = gtk_application_window_new (GTK_APPLICATION (app));
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
@@ -279,8 +389,11 @@ main (int   argc,
 
   g_test_add_func ("/app/desktop/preferences", test_preferences);
   g_test_add_func ("/app/desktop/about", test_about);
-  g_test_add_func ("/app/desktop/resources", test_resources_by_convention);
   g_test_add_func ("/app/desktop/keyring", test_keyring);
+  /* Before anything else starts the shared application: its startup
+   * reads the settings this test sets. */
+  g_test_add_func ("/app/desktop/server-change", test_server_change);
+  g_test_add_func ("/app/desktop/resources", test_resources_by_convention);
 
   return g_test_run ();
 }
