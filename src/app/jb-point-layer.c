@@ -65,6 +65,9 @@ typedef struct
   guint       redraw_interval_ms;
   guint       redraw_id;
   gint64      last_redraw;
+  /* Frames of the pulse, at most one per interval (0: every frame) */
+  guint       pulse_interval_ms;
+  gint64      last_pulse;
 } JbPointLayerPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (JbPointLayer, jb_point_layer, SHUMATE_TYPE_LAYER)
@@ -170,8 +173,29 @@ pulse_tick_cb (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
 
+  if (priv->pulse_interval_ms > 0)
+    {
+      gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
+
+      if (now - priv->last_pulse < (gint64) priv->pulse_interval_ms * 1000)
+        return G_SOURCE_CONTINUE;
+      priv->last_pulse = now;
+    }
+
   gtk_widget_queue_draw (widget);
   return G_SOURCE_CONTINUE;
+}
+
+void
+jb_point_layer_set_pulse_interval (JbPointLayer *self,
+                                   guint         ms)
+{
+  JbPointLayerPrivate *priv;
+
+  g_return_if_fail (JB_IS_POINT_LAYER (self));
+
+  priv = jb_point_layer_get_instance_private (self);
+  priv->pulse_interval_ms = ms;
 }
 
 /* Where the frame goes: one cairo node for the whole layer with the cairo

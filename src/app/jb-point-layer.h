@@ -90,6 +90,10 @@ struct _JbPointLayerClass
  * limited. */
 void              jb_point_layer_set_redraw_interval (JbPointLayer     *self,
                                                       guint             ms);
+/* The pulse of new items animates at most once per @ms (0, the default:
+ * every frame). */
+void              jb_point_layer_set_pulse_interval  (JbPointLayer     *self,
+                                                      guint             ms);
 void              jb_point_layer_set_points          (JbPointLayer     *self,
                                                       const JbMapPoint *points,
                                                       guint             n_points);

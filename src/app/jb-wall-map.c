@@ -29,6 +29,7 @@ struct _JbWallMap
 G_DEFINE_FINAL_TYPE (JbWallMap, jb_wall_map, GTK_TYPE_WIDGET)
 
 #define JB_WALL_UNIT_REDRAW_MS 500
+#define JB_WALL_PULSE_MS       100
 
 /* The newest new (unacknowledged) priority-1 incident, borrowed. */
 static JbIncident *
@@ -260,6 +261,12 @@ jb_wall_map_init (JbWallMap *self)
    * (each reports once a second), not at every batch of reports. */
   jb_point_layer_set_redraw_interval (JB_POINT_LAYER (jb_map_view_get_unit_layer (self->map_view)),
                                       JB_WALL_UNIT_REDRAW_MS);
+  /* A new incident's pulse at 10 frames a second, not at the display's
+   * rate: every frame of it repaints the map under it. */
+  jb_point_layer_set_pulse_interval (JB_POINT_LAYER (jb_map_view_get_incident_layer (self->map_view)),
+                                     JB_WALL_PULSE_MS);
+  jb_point_layer_set_pulse_interval (JB_POINT_LAYER (jb_map_view_get_unit_layer (self->map_view)),
+                                     JB_WALL_PULSE_MS);
 
   self->caption = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_halign (GTK_WIDGET (self->caption), GTK_ALIGN_START);

@@ -17,6 +17,7 @@
  */
 #include <adwaita.h>
 #include <math.h>
+#include <signal.h>
 
 #include "jb-client.h"
 #include "jb-duty-board.h"
@@ -525,6 +526,40 @@ test_wall_hotplug (Fixture       *fixture,
   g_assert_cmpuint (jb_wall_window_get_n_panes (jb_wall_layout_get_window (fixture->layout, 0)), ==, 1);
 }
 
+static gboolean
+corner_not_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") != 0;
+}
+
+static gboolean
+corner_live_again (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return is_live (fixture) &&
+         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") == 0 &&
+         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 1)), "LIVE") == 0;
+}
+
+/* The server dies and comes back on the same database: the corner says
+ * so, and the wall is live again by itself. */
+static void
+test_wall_server_restart (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  if (fixture->server == NULL)
+    return;
+
+  jb_test_server_kill (fixture->server, SIGKILL);
+  g_assert_true (wait_for (corner_not_live, fixture, 120));
+  jb_test_server_restart (fixture->server);
+  g_assert_true (wait_for (corner_live_again, fixture, 180));
+  g_assert_cmpuint (jb_wall_layout_get_n_windows (fixture->layout), ==, 2);
+}
+
 static void
 test_wall_burn_in (Fixture       *fixture,
                    gconstpointer  data)
@@ -597,6 +632,7 @@ main (int   argc,
   g_test_add ("/app/wall/p1-jump", Fixture, NULL, fixture_set_up, test_wall_p1_jump, fixture_tear_down);
   g_test_add ("/app/wall/duty-board", Fixture, NULL, fixture_set_up, test_wall_duty_board, fixture_tear_down);
   g_test_add ("/app/wall/burn-in", Fixture, NULL, fixture_set_up, test_wall_burn_in, fixture_tear_down);
+  g_test_add ("/app/wall/server-restart", Fixture, NULL, fixture_set_up, test_wall_server_restart, fixture_tear_down);
   g_test_add ("/app/wall/hotplug", Fixture, NULL, fixture_set_up, test_wall_hotplug, fixture_tear_down);
 
   return g_test_run ();
