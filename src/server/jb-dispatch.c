@@ -38,6 +38,8 @@ static const Route routes[] = {
   { "GET", "health", AUTH_NONE, FALSE, TRUE, _jb_route_health },
   { "GET", "stations", AUTH_PERSON, FALSE, TRUE, _jb_route_list_stations },
   { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
+  { "GET", "grids", AUTH_PERSON, FALSE, TRUE, _jb_route_list_grids },
+  { "PUT", "grids/*/members", AUTH_PERSON, TRUE, FALSE, _jb_route_grid_members },
   { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
   { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
   { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },
@@ -58,6 +60,15 @@ static const Route routes[] = {
   { "POST", "device/alarm", AUTH_DEVICE, TRUE, TRUE, _jb_route_alarm },
   { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
   { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
+  { "POST", "device/clips", AUTH_DEVICE, TRUE, FALSE, _jb_route_create_clip },
+  { "HEAD", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_offset },
+  { "PUT", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_streamed_only },
+  { "GET", "clips/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_clip },
+  { "GET", "clips/*/content", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/thumbnail", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/audit", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_audit },
+  { "POST", "clips/*/audit", AUTH_PERSON, TRUE, FALSE, _jb_route_record_clip_audit },
+  { "POST", "clips/*/push", AUTH_PERSON, TRUE, TRUE, _jb_route_push_clip },
 };
 
 enum
@@ -71,6 +82,13 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
 
 static gboolean maintenance_cb (gpointer user_data);
+
+static gboolean
+clip_sweep_cb (gpointer user_data)
+{
+  jb_dispatch_sweep_clips (JB_DISPATCH (user_data));
+  return G_SOURCE_CONTINUE;
+}
 
 gint64
 _jb_now_ms (void)
@@ -86,6 +104,11 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->target_reinforce_s = 300;
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
+  options->data_dir = NULL;
+  options->clip_max_size = 512 * 1024 * 1024LL;
+  options->clip_abandon_after_s = 24 * 3600;
+  options->clip_retention_days = 183;
+  options->clip_sweep_interval_s = 3600;
 }
 
 static void
@@ -100,6 +123,7 @@ jb_dispatch_dispose (GObject *object)
   JbDispatch *self = (JbDispatch *) object;
 
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
   if (self->storage != NULL)
     jb_dispatch_flush (self);
 
@@ -114,6 +138,7 @@ jb_dispatch_finalize (GObject *object)
   g_clear_pointer (&self->storage, jb_storage_free);
   g_clear_pointer (&self->jurisdiction, jb_jurisdiction_free);
   g_clear_pointer (&self->city, json_object_unref);
+  g_clear_pointer (&self->basemap, json_object_unref);
   g_clear_pointer (&self->incident_prefix, g_free);
   g_clear_pointer (&self->pending, g_array_unref);
   while (!g_queue_is_empty (&self->outbox))
@@ -124,6 +149,9 @@ jb_dispatch_finalize (GObject *object)
       g_free (event);
     }
   g_clear_pointer (&self->liveness, g_hash_table_unref);
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->clip_uploads, g_hash_table_unref);
+  g_clear_pointer (&self->clip_progress, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_dispatch_parent_class)->finalize (object);
 }
@@ -258,6 +286,10 @@ jb_dispatch_new (const char               *db_path,
   _jb_dispatch_load_city (self);
   _jb_dispatch_reload_stations (self);
   load_liveness (self);
+  if (!_jb_dispatch_clips_init (self, db_path, error))
+    return NULL;
+  if (self->options.clip_sweep_interval_s > 0)
+    self->clip_sweep_id = g_timeout_add_seconds (self->options.clip_sweep_interval_s, clip_sweep_cb, self);
   if (self->options.maintenance_ms > 0)
     self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
   return g_steal_pointer (&self);
@@ -373,6 +405,29 @@ commit_and_broadcast (JbDispatch  *self,
   return TRUE;
 }
 
+gboolean
+_jb_dispatch_begin_write (JbDispatch  *self,
+                          gint64      *out_seq_before,
+                          GError     **error)
+{
+  return begin_write (self, out_seq_before, error);
+}
+
+gboolean
+_jb_dispatch_commit (JbDispatch  *self,
+                     gint64       seq_before,
+                     GError     **error)
+{
+  return commit_and_broadcast (self, seq_before, error);
+}
+
+void
+_jb_dispatch_rollback (JbDispatch *self,
+                       gint64      seq_before)
+{
+  rollback (self, seq_before);
+}
+
 /* Member readers for objects that were validated or written by us */
 
 const char *
@@ -468,6 +523,17 @@ _jb_request_may_command (JbRequest   *req,
   g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN,
                "This %s is outside your station's jurisdiction.", what);
   return FALSE;
+}
+
+void
+_jb_request_add_header (JbRequest  *req,
+                        const char *name,
+                        gint64      value)
+{
+  if (req->answer_headers == NULL)
+    req->answer_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (req->answer_headers, g_strdup (name),
+                        g_strdup_printf ("%" G_GINT64_FORMAT, value));
 }
 
 const char *
@@ -626,6 +692,24 @@ authenticate (JbDispatch  *self,
 }
 
 gboolean
+_jb_dispatch_authenticate_device (JbDispatch  *self,
+                                  JbRequest   *req,
+                                  const char  *authorization,
+                                  GError     **error)
+{
+  return authenticate (self, req, AUTH_DEVICE, authorization, error);
+}
+
+gboolean
+_jb_dispatch_authenticate_person (JbDispatch  *self,
+                                  JbRequest   *req,
+                                  const char  *authorization,
+                                  GError     **error)
+{
+  return authenticate (self, req, AUTH_PERSON, authorization, error);
+}
+
+gboolean
 jb_dispatch_authenticate_stream (JbDispatch  *self,
                                  const char  *authorization,
                                  const char  *token,
@@ -645,6 +729,34 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
   ok = authenticate_token (self, &req, token, error);
   g_clear_pointer (&req.user, json_object_unref);
   return ok;
+}
+
+gboolean
+jb_dispatch_authenticate_person (JbDispatch  *self,
+                                 const char  *authorization,
+                                 GError     **error)
+{
+  JbRequest req = { .self = self, .now = _jb_now_ms () };
+  gboolean ok;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), FALSE);
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return unauthorized (error, "A Bearer session token is required.");
+  ok = authenticate_token (self, &req, authorization + 7, error);
+  g_clear_pointer (&req.user, json_object_unref);
+  return ok;
+}
+
+void
+jb_dispatch_set_basemap (JbDispatch *self,
+                         JsonObject *basemap)
+{
+  g_return_if_fail (JB_IS_DISPATCH (self));
+
+  g_clear_pointer (&self->basemap, json_object_unref);
+  if (basemap != NULL)
+    self->basemap = json_object_ref (basemap);
 }
 
 /* Bodies */
@@ -886,6 +998,7 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->terminal, json_object_unref);
   g_clear_pointer (&req->answer, json_node_unref);
   g_clear_pointer (&req->answer_text, g_free);
+  g_clear_pointer (&req->answer_headers, g_hash_table_unref);
 }
 
 /* The JSON error body for @error (never NULL; anything but a JB_ERROR is
@@ -941,6 +1054,15 @@ jb_dispatch_handle (JbDispatch  *self,
 
   if (out_headers != NULL)
     *out_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (out_headers != NULL && req.answer_headers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, req.answer_headers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (*out_headers, g_strdup (key), g_strdup (value));
+    }
   if (text == NULL)
     text = error_answer (method, path, &error, out_status);
   else
@@ -983,6 +1105,10 @@ _jb_dispatch_config (JbDispatch *self)
   for (const char * const *n = jb_disposition_names (); *n != NULL; n++)
     json_array_add_string_element (dispositions, *n);
   json_object_set_array_member (config, "dispositions", dispositions);
+  if (self->basemap != NULL)
+    json_object_set_object_member (config, "basemap", json_object_ref (self->basemap));
+  else
+    json_object_set_null_member (config, "basemap");
   return config;
 }
 
