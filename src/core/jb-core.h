@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jb-client.h"
+#include "jb-clip.h"
 #include "jb-command.h"
 #include "jb-enum-types.h"
 #include "jb-enums.h"
