@@ -1612,6 +1612,13 @@ jb_client_get_server_url (JbClient *self)
   return self->server_url;
 }
 
+const char *
+_jb_client_peek_token (JbClient *self)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  return self->token;
+}
+
 JbStore *
 jb_client_get_store (JbClient *self)
 {

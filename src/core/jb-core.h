@@ -6,6 +6,8 @@
 
 #include "jb-client.h"
 #include "jb-clip.h"
+#include "jb-clip-cache.h"
+#include "jb-clip-calls.h"
 #include "jb-command.h"
 #include "jb-enum-types.h"
 #include "jb-enums.h"

@@ -1,0 +1,77 @@
+/* jb-clip-calls.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-clip"
+
+#include "jb-clip-calls.h"
+
+static char *
+clip_path (const char *clip_id,
+           const char *action)
+{
+  g_autofree char *id = g_uri_escape_string (clip_id, NULL, FALSE);
+
+  return g_strconcat ("/api/v1/clips/", id, "/", action, NULL);
+}
+
+void
+jb_clip_record_snapshot_async (JbClient            *client,
+                               const char          *clip_id,
+                               gint64               frame_ms,
+                               const char          *reason,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (JB_IS_CLIENT (client));
+  g_return_if_fail (clip_id != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, "snapshot");
+  json_builder_set_member_name (builder, "frame_ms");
+  json_builder_add_int_value (builder, MAX (frame_ms, 0));
+  if (reason != NULL && *reason != '\0')
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  path = clip_path (clip_id, "audit");
+  jb_client_command_async (client, "POST", path, body, cancellable, callback, user_data);
+}
+
+void
+jb_clip_push_async (JbClient            *client,
+                    const char          *clip_id,
+                    const char          *reason,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (JB_IS_CLIENT (client));
+  g_return_if_fail (clip_id != NULL);
+
+  json_builder_begin_object (builder);
+  if (reason != NULL && *reason != '\0')
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  path = clip_path (clip_id, "push");
+  jb_client_command_async (client, "POST", path, body, cancellable, callback, user_data);
+}
