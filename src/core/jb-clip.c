@@ -467,3 +467,40 @@ jb_clip_get_progress (JbClip *self)
     return 0.0;
   return CLAMP ((double) self->d.received / (double) self->d.size, 0.0, 1.0);
 }
+
+JsonNode *
+jb_clip_build_snapshot_sidecar (JbClip     *self,
+                                const char *incident_number,
+                                gint64      frame_ms,
+                                gint64      saved_at,
+                                const char *saved_by,
+                                const char *image_name,
+                                int         width,
+                                int         height)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  const ClipData *d;
+
+  g_return_val_if_fail (JB_IS_CLIP (self), NULL);
+  d = &self->d;
+
+  json_builder_begin_object (builder);
+  _jb_codec_add_string (builder, "clip_id", d->id);
+  _jb_codec_add_string (builder, "sha256", d->sha256);
+  _jb_codec_add_string (builder, "incident_id", d->incident_id);
+  _jb_codec_add_string (builder, "incident_number", incident_number);
+  _jb_codec_add_string (builder, "terminal_id", d->terminal_id);
+  _jb_codec_add_string (builder, "unit_id", d->unit_id);
+  _jb_codec_add_int (builder, "frame_ms", MAX (frame_ms, 0));
+  /* The terminal's clock when the frame was filmed. */
+  _jb_codec_add_time (builder, "frame_time", d->started_at > 0 ? d->started_at + MAX (frame_ms, 0) : 0);
+  _jb_codec_add_location (builder, "location", d->has_location, d->lat, d->lon);
+  _jb_codec_add_time (builder, "saved_at", saved_at);
+  _jb_codec_add_string (builder, "saved_by", saved_by);
+  _jb_codec_add_string (builder, "image", image_name);
+  _jb_codec_add_int (builder, "width", width);
+  _jb_codec_add_int (builder, "height", height);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

@@ -55,4 +55,16 @@ gint64       jb_clip_get_created_at     (JbClip      *self);
 gint64       jb_clip_get_verified_at    (JbClip      *self);
 gint64       jb_clip_get_keep_until     (JbClip      *self);
 
+/* The JSON saved beside a frame exported as an image: which clip (id and
+ * SHA-256), incident, terminal and unit, the frame's time in the clip and
+ * on the terminal's clock, where, when and by whom it was saved. */
+JsonNode    *jb_clip_build_snapshot_sidecar (JbClip     *self,
+                                             const char *incident_number,
+                                             gint64      frame_ms,
+                                             gint64      saved_at,
+                                             const char *saved_by,
+                                             const char *image_name,
+                                             int         width,
+                                             int         height);
+
 G_END_DECLS
