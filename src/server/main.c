@@ -31,6 +31,11 @@ typedef struct
   double    sim_moving_fraction;
   double    sim_heartbeat;
   gint64    seed;
+  char     *data_dir;
+  gint64    clip_max_size;
+  gint64    clip_abandon_after;
+  gint64    clip_retention_days;
+  gint64    clip_sweep_interval;
   gboolean  version;
 } Options;
 
@@ -39,6 +44,7 @@ options_clear (Options *options)
 {
   g_clear_pointer (&options->db_path, g_free);
   g_clear_pointer (&options->listen, g_free);
+  g_clear_pointer (&options->data_dir, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -73,6 +79,11 @@ parse_options (Options   *options,
     { "sim-moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_moving_fraction, "Share of the units that move, 0 to 1 (default 0.3)", "X" },
     { "sim-heartbeat", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_heartbeat, "Simulated terminals' heartbeat period in seconds, 1 to 3600 (default 60)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->data_dir, "Where clip files live (default: <db>.data beside the database)", "DIR" },
+    { "clip-max-size", 0, 0, G_OPTION_ARG_INT64, &options->clip_max_size, "Largest clip accepted, in bytes (default 536870912)", "BYTES" },
+    { "clip-abandon-after", 0, 0, G_OPTION_ARG_INT64, &options->clip_abandon_after, "An upload idle this long is removed (default 86400)", "S" },
+    { "clip-retention-days", 0, 0, G_OPTION_ARG_INT64, &options->clip_retention_days, "Days a verified clip is kept (default 183, the least for evidence)", "DAYS" },
+    { "clip-sweep-interval", 0, 0, G_OPTION_ARG_INT64, &options->clip_sweep_interval, "Seconds between clip retention sweeps (default 3600)", "S" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -123,6 +134,15 @@ check_options (const Options *options)
     return "--sim-heartbeat is 1 to 3600 seconds.";
   if (options->seed < -1 || options->seed > G_MAXUINT32)
     return "--seed is 0 to 4294967295.";
+  if (options->clip_max_size == 0 || options->clip_max_size < -1)
+    return "--clip-max-size is at least 1 byte.";
+  if (options->clip_abandon_after == 0 || options->clip_abandon_after < -1)
+    return "--clip-abandon-after is at least 1 second.";
+  if (options->clip_retention_days < -1 || options->clip_retention_days > 36500)
+    return "--clip-retention-days is 0 to 36500.";
+  if (options->clip_sweep_interval == 0 || options->clip_sweep_interval < -1 ||
+      options->clip_sweep_interval > 86400 * 7)
+    return "--clip-sweep-interval is 1 to 604800 seconds.";
   if (options->simulate && !options->demo)
     return "--simulate drives the demo city: add --demo.";
   return NULL;
@@ -141,6 +161,16 @@ fill_dispatch_options (const Options     *options,
     out->target_reinforce_s = (guint) options->target_reinforce;
   if (options->event_retention > 0)
     out->event_retention = options->event_retention;
+  out->data_dir = options->data_dir;
+  if (options->clip_max_size > 0)
+    out->clip_max_size = options->clip_max_size;
+  if (options->clip_abandon_after > 0)
+    out->clip_abandon_after_s = options->clip_abandon_after;
+  /* Below the evidence minimum only when asked for explicitly (tests). */
+  if (options->clip_retention_days >= 0)
+    out->clip_retention_days = options->clip_retention_days;
+  if (options->clip_sweep_interval > 0)
+    out->clip_sweep_interval_s = (guint) options->clip_sweep_interval;
 }
 
 static gboolean
@@ -201,6 +231,8 @@ main (int    argc,
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
     .event_retention = -1, .demo_guards = -1, .seed = -1,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
+    .clip_max_size = -1, .clip_abandon_after = -1, .clip_retention_days = -1,
+    .clip_sweep_interval = -1,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JbDispatch) dispatch = NULL;
@@ -228,6 +260,9 @@ main (int    argc,
     return usage_error ("--listen takes HOST:PORT, for example 127.0.0.1:8080.");
 
   fill_dispatch_options (&options, &dispatch_options);
+  if (options.clip_retention_days >= 0 && options.clip_retention_days < 183)
+    g_message ("Clips are kept %" G_GINT64_FORMAT " days: less than the 6 months evidence needs.",
+               options.clip_retention_days);
   dispatch = jb_dispatch_new (options.db_path, &dispatch_options, &error);
   if (dispatch == NULL)
     {
