@@ -114,6 +114,16 @@ jb_clip_panel_get_clip (JbClipPanel *self)
   return newest_verified (self);
 }
 
+static gboolean
+focus_player_idle (gpointer user_data)
+{
+  JbClipPanel *self = user_data;
+
+  if (self->player != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->player));
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 jb_clip_panel_play (JbClipPanel *self)
 {
@@ -137,7 +147,10 @@ jb_clip_panel_play (JbClipPanel *self)
   else if (!jb_clip_list_select (self->list, clip))
     return FALSE;
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->player));
+  /* The player may have only just been shown: then focus it once laid out
+   * (the detail's viewport scrolls to the focus). */
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->player)))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_player_idle, g_object_ref (self), g_object_unref);
   return TRUE;
 }
 
@@ -174,6 +187,9 @@ jb_clip_panel_dispose (GObject *object)
   if (self->clips != NULL)
     g_signal_handlers_disconnect_by_func (self->clips, update, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_CLIP_PANEL);
+  /* The template's root box is not a bound child. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+    gtk_widget_unparent (child);
   g_clear_object (&self->clips);
   g_clear_object (&self->incident);
 

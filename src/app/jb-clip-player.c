@@ -158,6 +158,7 @@ show_error (JbClipPlayer *self,
   gtk_label_set_text (self->error_label, text);
   gtk_stack_set_visible_child_name (self->stack, "error");
   gtk_widget_set_visible (GTK_WIDGET (self->verified_label), FALSE);
+  gtk_label_set_text (self->position_label, "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
@@ -171,7 +172,7 @@ update_position (JbClipPlayer *self)
   g_autofree char *total = NULL;
   g_autofree char *text = NULL;
 
-  if (self->stream == NULL || self->clip == NULL)
+  if (self->stream == NULL || self->clip == NULL || self->error_text != NULL)
     {
       gtk_label_set_text (self->position_label, "");
       return;
@@ -764,6 +765,9 @@ jb_clip_player_dispose (GObject *object)
   if (self->stream != NULL)
     g_signal_handlers_disconnect_by_func (self->stream, stream_notify_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_CLIP_PLAYER);
+  /* The template's root box is not a bound child. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+    gtk_widget_unparent (child);
   g_clear_object (&self->stream);
   g_clear_object (&self->clip);
   g_clear_object (&self->cache);

@@ -268,8 +268,12 @@ bus_cb (GstBus     *bus,
         GstMessage *message,
         gpointer    user_data)
 {
-  JbClipStream *self = user_data;
+  /* A handler of the notifications below may drop the last reference. */
+  g_autoptr(JbClipStream) self = g_object_ref (user_data);
   GtkMediaStream *stream = GTK_MEDIA_STREAM (self);
+
+  if (self->pipeline == NULL)
+    return G_SOURCE_REMOVE;
 
   switch (GST_MESSAGE_TYPE (message))
     {
@@ -284,7 +288,7 @@ bus_cb (GstBus     *bus,
           if (gtk_media_stream_is_seeking (stream))
             gtk_media_stream_seek_success (stream);
         }
-      if (self->rate_pending)
+      if (self->rate_pending && self->pipeline != NULL)
         {
           self->rate_pending = FALSE;
           seek_to (self, self->frame_time);
@@ -292,10 +296,10 @@ bus_cb (GstBus     *bus,
       break;
 
     case GST_MESSAGE_EOS:
-      if (gtk_media_stream_is_prepared (stream) && !gtk_media_stream_get_ended (stream))
-        gtk_media_stream_stream_ended (stream);
       self->want_playing = FALSE;
       gst_element_set_state (self->pipeline, GST_STATE_PAUSED);
+      if (gtk_media_stream_is_prepared (stream) && !gtk_media_stream_get_ended (stream))
+        gtk_media_stream_stream_ended (stream);
       break;
 
     case GST_MESSAGE_ERROR:
@@ -482,13 +486,14 @@ jb_clip_stream_step (JbClipStream *self,
     return;
 
   gtk_media_stream_pause (stream);
-  /* The middle of the wanted frame: an accurate seek shows the frame
-   * whose span holds the target, whatever the rounding of timestamps. */
-  target = self->frame_time + frames * self->frame_duration + self->frame_duration / 2;
+  /* Just past the wanted frame's start (timestamps are rounded to µs):
+   * an accurate seek shows the frame whose span holds the target, and
+   * the decoder may report the target itself as its time. */
+  target = self->frame_time + frames * self->frame_duration + MIN (1000, self->frame_duration / 4);
   duration = gtk_media_stream_get_duration (stream);
   if (duration > 0)
     target = MIN (target, duration - self->frame_duration / 2);
-  target = MAX (target, self->frame_duration / 2);
+  target = MAX (target, 0);
   gtk_media_stream_seek (stream, target);
 }
 

@@ -10,6 +10,10 @@
 #include "jb-labels.h"
 #include "jb-wall-video.h"
 
+/* The corner's natural width: a clip's own size (720p) would cover the
+ * map. */
+#define NATURAL_WIDTH 496
+
 /* How long a clip that cannot play says why before the corner clears. */
 #define ERROR_SHOWN_S 15
 
@@ -242,6 +246,9 @@ jb_wall_video_dispose (GObject *object)
 
   stop (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_WALL_VIDEO);
+  /* The template's root box is not a bound child. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL; )
+    gtk_widget_unparent (child);
   g_clear_object (&self->client);
   g_clear_object (&self->cache);
   g_clear_object (&self->settings);
@@ -251,18 +258,59 @@ jb_wall_video_dispose (GObject *object)
 }
 
 static void
+jb_wall_video_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  if (child == NULL)
+    return;
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
+    for_size = NATURAL_WIDTH;
+  gtk_widget_measure (child, orientation, for_size, minimum, natural, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, MIN (*natural, NATURAL_WIDTH));
+}
+
+static void
+jb_wall_video_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static GtkSizeRequestMode
+jb_wall_video_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
 jb_wall_video_class_init (JbWallVideoClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = jb_wall_video_dispose;
+  widget_class->measure = jb_wall_video_measure;
+  widget_class->size_allocate = jb_wall_video_size_allocate;
+  widget_class->get_request_mode = jb_wall_video_get_request_mode;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-wall-video.ui");
   gtk_widget_class_bind_template_child (widget_class, JbWallVideo, banner_label);
   gtk_widget_class_bind_template_child (widget_class, JbWallVideo, picture);
   gtk_widget_class_bind_template_child (widget_class, JbWallVideo, info_label);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "jb-wall-video");
 }
 
