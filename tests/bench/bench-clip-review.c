@@ -238,6 +238,7 @@ measure_map (Bench   *b,
           while (jb_wall_video_get_stream (wall) == NULL ||
                  !gtk_media_stream_get_playing (GTK_MEDIA_STREAM (jb_wall_video_get_stream (wall))))
             g_main_context_iteration (NULL, TRUE);
+          spin (100);  /* laid out before it is drawn */
         }
       /* One frame's worth of main loop between renders, as on screen. */
       spin (16);
