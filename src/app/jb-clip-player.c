@@ -395,6 +395,16 @@ playable (JbClipPlayer *self)
   return GTK_MEDIA_STREAM (self->stream);
 }
 
+/* The start of the last frame: past it there is no picture to show. */
+static gint64
+last_frame (JbClipPlayer *self)
+{
+  gint64 duration = gtk_media_stream_get_duration (GTK_MEDIA_STREAM (self->stream));
+  gint64 fd = jb_clip_stream_get_frame_duration (self->stream);
+
+  return MAX (duration - MAX (fd, 1), 0);
+}
+
 static void
 play_pause_action (GtkWidget  *widget,
                    const char *action_name,
@@ -417,7 +427,7 @@ seek_action (GtkWidget  *widget,
   if (stream == NULL)
     return;
   target = gtk_media_stream_get_timestamp (stream) + g_variant_get_int32 (param) * SEEK_STEP_US;
-  target = CLAMP (target, 0, MAX (gtk_media_stream_get_duration (stream) - 1, 0));
+  target = CLAMP (target, 0, last_frame (JB_CLIP_PLAYER (widget)));
   gtk_media_stream_seek (stream, target);
 }
 
@@ -429,8 +439,7 @@ seek_end_action (GtkWidget  *widget,
   GtkMediaStream *stream = playable (JB_CLIP_PLAYER (widget));
 
   if (stream != NULL)
-    gtk_media_stream_seek (stream, g_variant_get_int32 (param) < 0 ? 0
-                                   : MAX (gtk_media_stream_get_duration (stream) - 1, 0));
+    gtk_media_stream_seek (stream, g_variant_get_int32 (param) < 0 ? 0 : last_frame (JB_CLIP_PLAYER (widget)));
 }
 
 static void

@@ -460,6 +460,33 @@ test_clips_detail_play (Fixture       *fixture,
   delta = gtk_media_stream_get_timestamp (stream) - moved.from;
   g_assert_cmpint (llabs (delta + fd), <=, fd / 2);
 
+  /* Home, then +5 s (clamped to the clip's end), M, F11. */
+  moved.from = gtk_media_stream_get_timestamp (stream);
+  gtk_widget_activate_action (GTK_WIDGET (player), "clip.seek-end", "i", -1);
+  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_cmpint (gtk_media_stream_get_timestamp (stream), <, fd);
+  moved.from = gtk_media_stream_get_timestamp (stream);
+  gtk_widget_activate_action (GTK_WIDGET (player), "clip.seek", "i", 1);
+  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_cmpint (gtk_media_stream_get_timestamp (stream), >=, duration - 2 * fd);
+  g_assert_false (gtk_media_stream_get_muted (stream));
+  gtk_widget_activate_action (GTK_WIDGET (player), "clip.mute", NULL);
+  g_assert_true (gtk_media_stream_get_muted (stream));
+  gtk_widget_activate_action (GTK_WIDGET (player), "clip.mute", NULL);
+  g_assert_false (gtk_media_stream_get_muted (stream));
+  {
+    g_autoptr(GList) before = gtk_window_list_toplevels ();
+    g_autoptr(GList) during = NULL;
+    g_autoptr(GList) after = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (player), "clip.fullscreen", NULL);
+    during = gtk_window_list_toplevels ();
+    g_assert_cmpuint (g_list_length (during), ==, g_list_length (before) + 1);
+    gtk_widget_activate_action (GTK_WIDGET (player), "clip.fullscreen", NULL);
+    after = gtk_window_list_toplevels ();
+    g_assert_cmpuint (g_list_length (after), ==, g_list_length (before));
+  }
+
   /* Ctrl+S: the frame as PNG with its sidecar, and an audit row. */
   {
     g_autoptr(GError) error = NULL;
