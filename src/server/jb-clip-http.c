@@ -22,6 +22,9 @@
 /* The upload calls the database for progress at most this often. */
 #define PROGRESS_PERIOD_US G_USEC_PER_SEC
 #define THUMBNAIL_WIDTH 320
+/* libsoup hands the body over in small reads: they are gathered into
+ * writes of this size (a bounded buffer per upload, not the clip). */
+#define WRITE_BUFFER (1024 * 1024)
 
 struct _JbClipHttp
 {
@@ -130,6 +133,8 @@ typedef struct
   JbClipChunk  chunk;
   int          fd;
   gint64       written;     /* bytes of this chunk on disk */
+  guint8      *buffer;      /* gathered, not yet written */
+  gsize        buffered;
   GChecksum   *checksum;    /* NULL: hash the file at the end */
   gint64       last_progress;
   GError      *error;       /* the first failure while bytes arrived */
@@ -143,6 +148,7 @@ upload_free (gpointer data)
 
   if (upload->fd >= 0)
     close (upload->fd);
+  g_free (upload->buffer);
   g_clear_pointer (&upload->checksum, g_checksum_free);
   g_clear_error (&upload->error);
   jb_clip_chunk_clear (&upload->chunk);
@@ -173,6 +179,35 @@ end_chunk (Upload *upload)
   jb_dispatch_clip_chunk_end (upload->self->dispatch, &upload->chunk, upload->chunk.start + upload->written);
 }
 
+/* Writes what was gathered; what reached the disk stays counted even if
+ * the write fails half-way. */
+static gboolean
+flush_buffer (Upload *upload)
+{
+  gsize done = 0;
+
+  while (done < upload->buffered)
+    {
+      ssize_t n = write (upload->fd, upload->buffer + done, upload->buffered - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          if (upload->error == NULL)
+            upload->error = g_error_new (JB_ERROR, JB_ERROR_INTERNAL, "Cannot write the clip: %s",
+                                         g_strerror (errno));
+          break;
+        }
+      if (upload->checksum != NULL)
+        g_checksum_update (upload->checksum, upload->buffer + done, n);
+      done += (gsize) n;
+      upload->written += n;
+    }
+  upload->buffered = 0;
+  return upload->error == NULL;
+}
+
 static void
 upload_got_chunk_cb (SoupServerMessage *msg,
                      GBytes            *bytes,
@@ -181,42 +216,35 @@ upload_got_chunk_cb (SoupServerMessage *msg,
   Upload *upload = user_data;
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  gsize done = 0;
   gint64 now;
 
   if (upload->error != NULL)
     return;
-  if ((gint64) len > upload->chunk.end - upload->chunk.start - upload->written)
+  if ((gint64) len > upload->chunk.end - upload->chunk.start - upload->written - (gint64) upload->buffered)
     {
       upload->error = g_error_new_literal (JB_ERROR, JB_ERROR_BAD_REQUEST,
                                            "The body is longer than its Content-Range.");
       return;
     }
-  while (done < len)
+  while (len > 0)
     {
-      ssize_t n = write (upload->fd, data + done, len - done);
+      gsize take = MIN (len, WRITE_BUFFER - upload->buffered);
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          upload->error = g_error_new (JB_ERROR, JB_ERROR_INTERNAL, "Cannot write the clip: %s",
-                                       g_strerror (errno));
-          /* What did reach the disk stays counted. */
-          break;
-        }
-      if (upload->checksum != NULL)
-        g_checksum_update (upload->checksum, data + done, n);
-      done += (gsize) n;
-      upload->written += n;
+      memcpy (upload->buffer + upload->buffered, data, take);
+      upload->buffered += take;
+      data += take;
+      len -= take;
+      if (upload->buffered == WRITE_BUFFER && !flush_buffer (upload))
+        return;
     }
 
   now = g_get_monotonic_time ();
   if (now - upload->last_progress >= PROGRESS_PERIOD_US)
     {
       upload->last_progress = now;
-      jb_dispatch_clip_chunk_progress (upload->self->dispatch, upload->chunk.clip_id,
-                                       upload->chunk.start + upload->written);
+      if (flush_buffer (upload))
+        jb_dispatch_clip_chunk_progress (upload->self->dispatch, upload->chunk.clip_id,
+                                         upload->chunk.start + upload->written);
     }
 }
 
@@ -228,6 +256,8 @@ upload_finished_cb (SoupServerMessage *msg,
 {
   Upload *upload = user_data;
 
+  if (!upload->ended && upload->fd >= 0)
+    flush_buffer (upload);
   end_chunk (upload);
   g_signal_handlers_disconnect_by_data (msg, upload);
 }
@@ -292,6 +322,7 @@ begin_upload (JbClipHttp        *self,
     }
 
   upload->last_progress = g_get_monotonic_time ();
+  upload->buffer = g_malloc (WRITE_BUFFER);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_object_set_data_full (G_OBJECT (msg), "jb-clip-upload", upload, upload_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (upload_got_chunk_cb), upload);
@@ -340,10 +371,13 @@ verify_thread (GTask        *task,
   Verify *verify = task_data;
   int fd = open (verify->path, O_RDONLY | O_CLOEXEC);
 
-  if (fd < 0)
+  /* Evidence is on disk before it is announced. */
+  if (fd < 0 || fdatasync (fd) != 0)
     {
-      g_task_return_new_error (task, JB_ERROR, JB_ERROR_INTERNAL, "Cannot read the clip back: %s",
+      g_task_return_new_error (task, JB_ERROR, JB_ERROR_INTERNAL, "Cannot keep the clip: %s",
                                g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
       return;
     }
   if (verify->checksum == NULL)
@@ -401,13 +435,15 @@ finish_upload (JbClipHttp        *self,
 {
   g_autoptr(GTask) task = NULL;
   Verify *verify;
-  gint64 received = upload->chunk.start + upload->written;
+  gint64 received;
 
+  flush_buffer (upload);
+  received = upload->chunk.start + upload->written;
   if (upload->error == NULL && received != upload->chunk.end)
     upload->error = g_error_new_literal (JB_ERROR, JB_ERROR_BAD_REQUEST,
                                          "The body is shorter than its Content-Range.");
-  if (upload->error == NULL && fdatasync (upload->fd) != 0)
-    upload->error = g_error_new (JB_ERROR, JB_ERROR_INTERNAL, "Cannot write the clip: %s", g_strerror (errno));
+  /* No sync for a middle chunk: after a crash, the next PUT finds the
+   * file shorter than the count and says where to resume from. */
   close (upload->fd);
   upload->fd = -1;
 

@@ -255,6 +255,7 @@ clip_event_data (JsonObject *clip)
   return data;
 }
 
+/* Emits an event whose data is @data (taken). */
 static gboolean
 emit_data (JbDispatch  *self,
            const char  *type,
@@ -265,6 +266,8 @@ emit_data (JbDispatch  *self,
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
   g_autofree char *text = NULL;
   gsize len;
+
+  json_object_unref (data);
 
   text = jb_json_to_string (node, &len);
   return _jb_dispatch_emit (self, type, now, text, len, error);

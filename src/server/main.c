@@ -193,7 +193,8 @@ import_demo (JbDispatch     *dispatch,
 
 static JbSimulator *
 start_simulator (JbDispatch    *dispatch,
-                 const Options *options)
+                 const Options *options,
+                 const char    *url)
 {
   JbSimulatorOptions sim_options;
   JbSimulator *simulator;
@@ -210,6 +211,7 @@ start_simulator (JbDispatch    *dispatch,
   if (options->sim_heartbeat > 0)
     sim_options.heartbeat_s = options->sim_heartbeat;
   simulator = jb_simulator_new (dispatch, &sim_options);
+  jb_simulator_set_upload_url (simulator, url);
   jb_simulator_start (simulator);
   return simulator;
 }
@@ -282,7 +284,11 @@ main (int    argc,
       return 1;
     }
   if (options.simulate)
-    simulator = start_simulator (dispatch, &options);
+    {
+      g_autofree char *own_url = jb_http_server_get_url (http);
+
+      simulator = start_simulator (dispatch, &options, own_url);
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);
