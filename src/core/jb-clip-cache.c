@@ -641,7 +641,9 @@ jb_clip_cache_fetch_async (JbClipCache         *self,
 
   if (jb_clip_cache_has_verified (self, clip))
     {
-      g_task_return_pointer (task, g_file_new_for_path (jb_clip_cache_get_path (self, clip)), g_object_unref);
+      g_autofree char *path = jb_clip_cache_get_path (self, clip);
+
+      g_task_return_pointer (task, g_file_new_for_path (path), g_object_unref);
       return;
     }
   if (!jb_clip_is_verified (clip))
