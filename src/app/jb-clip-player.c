@@ -686,8 +686,11 @@ jb_clip_player_save_frame (JbClipPlayer  *self,
     }
 
   if (self->client != NULL)
-    jb_clip_record_snapshot_async (self->client, jb_clip_get_id (self->clip), frame_ms, NULL, NULL,
-                                   audit_recorded_cb, g_object_ref (self));
+    {
+      g_autoptr(JbCommand) command = jb_command_new_clip_snapshot (jb_clip_get_id (self->clip), frame_ms, NULL);
+
+      jb_client_queue_command (self->client, command, NULL, audit_recorded_cb, g_object_ref (self));
+    }
   return g_steal_pointer (&png);
 }
 

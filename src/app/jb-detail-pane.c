@@ -744,22 +744,6 @@ command_state_cb (JbDetailPane *self)
 }
 
 static void
-pending_changed_cb (JbDetailPane *self,
-                    guint         position,
-                    guint         removed,
-                    guint         added,
-                    GListModel   *model)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(JbCommand) command = g_list_model_get_item (model, i);
-
-      g_signal_connect_object (command, "notify::state", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
-    }
-  command_state_cb (self);
-}
-
-static void
 store_changed_cb (JbDetailPane  *self,
                   JbStoreChange  kind,
                   const char    *id)
@@ -794,8 +778,7 @@ jb_detail_pane_set_client (JbDetailPane *self,
   self->client = g_object_ref (client);
   g_set_object (&self->store, jb_client_get_store (client));
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (jb_client_get_pending_commands (client), "items-changed",
-                           G_CALLBACK (pending_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "command-changed", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
   jb_recommend_list_set_client (self->recommend_list, client);
   refresh (self);
 }

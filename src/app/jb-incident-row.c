@@ -34,7 +34,6 @@ struct _JbIncidentRow
   /* Owned references */
   JbIncident *incident;
   JbClient   *client;
-  JbCommand  *watched;    /* the pending command shown, to see it finish */
   gboolean    client_from_root;
   gboolean    overdue;
   gboolean    counting;   /* a target is pending: the countdown moves */
@@ -115,10 +114,16 @@ format_clock (gint64   ms,
 {
   gint64 s = round_up ? (ms + 999) / 1000 : ms / 1000;
 
+  int hours, minutes, seconds, total_minutes;
+
   s = MAX (s, 0);
-  if (s >= 3600)
-    return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+  hours = (int) (s / 3600);
+  minutes = (int) (s / 60 % 60);
+  total_minutes = (int) (s / 60);
+  seconds = (int) (s % 60);
+  if (hours > 0)
+    return g_strdup_printf ("%d:%02d:%02d", hours, minutes, seconds);
+  return g_strdup_printf ("%d:%02d", total_minutes, seconds);
 }
 
 static void
@@ -278,9 +283,6 @@ ensure_ticker (guint seconds)
 }
 
 static void
-watched_state_cb (JbIncidentRow *self);
-
-static void
 update_pending (JbIncidentRow *self)
 {
   JbCommand *command = NULL;
@@ -288,16 +290,6 @@ update_pending (JbIncidentRow *self)
 
   if (self->client != NULL && self->incident != NULL)
     command = jb_client_lookup_pending_command (self->client, jb_incident_get_id (self->incident));
-
-  if (command != self->watched)
-    {
-      if (self->watched != NULL)
-        g_signal_handlers_disconnect_by_func (self->watched, watched_state_cb, self);
-      g_set_object (&self->watched, command);
-      if (command != NULL)
-        g_signal_connect_object (command, "notify::state", G_CALLBACK (watched_state_cb),
-                                 self, G_CONNECT_SWAPPED);
-    }
 
   if (command != NULL)
     {
@@ -329,13 +321,7 @@ update_pending (JbIncidentRow *self)
 }
 
 static void
-watched_state_cb (JbIncidentRow *self)
-{
-  update_pending (self);
-}
-
-static void
-pending_changed_cb (JbIncidentRow *self)
+command_changed_cb (JbIncidentRow *self)
 {
   update_pending (self);
 }
@@ -450,14 +436,13 @@ set_client (JbIncidentRow *self,
     return;
 
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_func (jb_client_get_pending_commands (self->client),
-                                          pending_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->client, command_changed_cb, self);
 
   g_set_object (&self->client, client);
 
   if (client != NULL)
-    g_signal_connect_object (jb_client_get_pending_commands (client), "items-changed",
-                             G_CALLBACK (pending_changed_cb), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (client, "command-changed", G_CALLBACK (command_changed_cb),
+                             self, G_CONNECT_SWAPPED);
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
@@ -565,12 +550,8 @@ jb_incident_row_dispose (GObject *object)
   GtkWidget *child;
 
   jb_incident_row_set_incident (self, NULL);
-  if (self->watched != NULL)
-    g_signal_handlers_disconnect_by_func (self->watched, watched_state_cb, self);
-  g_clear_object (&self->watched);
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_func (jb_client_get_pending_commands (self->client),
-                                          pending_changed_cb, self);
+    g_signal_handlers_disconnect_by_func (self->client, command_changed_cb, self);
   g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_INCIDENT_ROW);
   /* The template's unnamed root box is not cleared by the template. */

@@ -227,10 +227,11 @@ char *
 jb_format_duration (gint64 ms)
 {
   gint64 s = MAX (0, ms) / 1000;
+  int hours = (int) (s / 3600), minutes = (int) (s % 3600 / 60), seconds = (int) (s % 60);
 
-  if (s >= 3600)
-    return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s % 3600 / 60), (int) (s % 60));
-  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+  if (hours > 0)
+    return g_strdup_printf ("%d:%02d:%02d", hours, minutes, seconds);
+  return g_strdup_printf ("%d:%02d", minutes, seconds);
 }
 
 char *

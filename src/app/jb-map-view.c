@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "jb-config.h"
 #include "jb-labels.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
@@ -236,36 +237,6 @@ stations_changed_cb (JbMapView  *self,
   jb_jurisdiction_layer_set_stations (self->station_names, model);
 }
 
-static double
-get_double_member (JsonObject *object,
-                   const char *name,
-                   double      fallback)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return fallback;
-
-  node = json_object_get_member (object, name);
-  if (json_node_get_value_type (node) != G_TYPE_INT64 && json_node_get_value_type (node) != G_TYPE_DOUBLE)
-    return fallback;
-
-  return json_node_get_double (node);
-}
-
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static void
 fit_stations (JbMapView *self,
               double    *lat,
@@ -312,9 +283,7 @@ home_position (JbMapView *self,
                double    *lon,
                double    *zoom)
 {
-  JsonObject *config = self->store ? jb_store_get_config (self->store) : NULL;
-  JsonObject *city = get_object_member (config, "city");
-  JsonObject *centre = get_object_member (city, "center");
+  JbConfig *config = self->store ? jb_store_get_typed_config (self->store) : NULL;
 
   if (self->fixed_view)
     {
@@ -324,9 +293,15 @@ home_position (JbMapView *self,
       return;
     }
 
-  *lat = get_double_member (centre, "lat", DEFAULT_LAT);
-  *lon = get_double_member (centre, "lon", DEFAULT_LON);
-  *zoom = get_double_member (city, "zoom", DEFAULT_ZOOM);
+  *lat = DEFAULT_LAT;
+  *lon = DEFAULT_LON;
+  *zoom = DEFAULT_ZOOM;
+  if (config != NULL)
+    {
+      (void) jb_config_get_city_center (config, lat, lon);
+      if (jb_config_get_city_zoom (config) > 0)
+        *zoom = jb_config_get_city_zoom (config);
+    }
 
   /* Better than the configured centre: the jurisdictions, fitted to the
    * map as it is now. */
@@ -337,20 +312,19 @@ home_position (JbMapView *self,
 static void
 apply_config (JbMapView *self)
 {
-  JsonObject *config = jb_store_get_config (self->store);
-  JsonObject *freshness = get_object_member (config, "freshness");
-  double camera = get_double_member (freshness, "body_camera_s", 30);
-  double handset = get_double_member (freshness, "police_handset_s", 30);
-  double unit = get_double_member (freshness, "unit_s", 120);
+  JbConfig *config = jb_store_get_typed_config (self->store);
+  guint camera = jb_config_get_body_camera_freshness (config);
+  guint handset = jb_config_get_handset_freshness (config);
+  guint unit = jb_config_get_unit_freshness (config);
 
   /* Guards carry body cameras, police units handsets; volunteers report
    * from phones at the general unit rate. */
-  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_GUARD, (guint) camera);
-  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_OFFICER, (guint) handset);
-  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_PATROL_CAR, (guint) handset);
-  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_VOLUNTEER, (guint) unit);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_GUARD, camera);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_OFFICER, handset);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_PATROL_CAR, handset);
+  jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_VOLUNTEER, unit);
 
-  if (!self->centred && config != NULL)
+  if (!self->centred && jb_store_get_config (self->store) != NULL)
     {
       double lat, lon, zoom;
 

@@ -263,28 +263,11 @@ command_state_cb (JbRecommendList *self)
     queue_refresh (self, 50);
 }
 
-static void
-pending_changed_cb (JbRecommendList *self,
-                    guint            position,
-                    guint            removed,
-                    guint            added,
-                    GListModel      *model)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(JbCommand) command = g_list_model_get_item (model, i);
-
-      g_signal_connect_object (command, "notify::state", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
-    }
-  command_state_cb (self);
-}
-
 void
 jb_recommend_list_set_client (JbRecommendList *self,
                               JbClient        *client)
 {
   JbStore *store;
-  JsonObject *user;
 
   g_return_if_fail (JB_IS_RECOMMEND_LIST (self));
   g_return_if_fail (self->client == NULL);
@@ -296,11 +279,9 @@ jb_recommend_list_set_client (JbRecommendList *self,
   store = jb_client_get_store (client);
   g_signal_connect_object (store, "units-moved", G_CALLBACK (units_moved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (jb_client_get_pending_commands (client), "items-changed",
-                           G_CALLBACK (pending_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "command-changed", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
 
-  user = jb_client_get_user (client);
-  self->own_only = user != NULL && jb_client_get_role (client) == JB_ROLE_DUTY_OFFICER;
+  self->own_only = jb_client_is_logged_in (client) && jb_client_get_role (client) == JB_ROLE_DUTY_OFFICER;
   jb_recommend_list_refresh (self);
 }
 

@@ -39,21 +39,25 @@ static const char *command_actions[] = {
   "win.push-clip",
 };
 
-static void
-command_state_cb (JbCommand  *command,
-                  GParamSpec *pspec,
-                  JbWindow   *self)
+/* The commands sent from here are marked: their failures become a toast
+ * (the dialogs show their own). */
+#define TRACKED_KEY "jb-window-tracked"
+
+void
+_jb_window_command_changed (JbWindow  *self,
+                            JbCommand *command)
 {
   g_autofree char *text = NULL;
   gboolean viewer;
 
-  if (jb_command_get_state (command) != JB_COMMAND_STATE_FAILED)
+  if (jb_command_get_state (command) != JB_COMMAND_STATE_FAILED ||
+      g_object_get_data (G_OBJECT (command), TRACKED_KEY) != self)
     return;
 
+  g_object_set_data (G_OBJECT (command), TRACKED_KEY, NULL);
   viewer = self->client != NULL && jb_client_get_role (self->client) == JB_ROLE_VIEWER;
   text = jb_describe_command_error (jb_command_get_error (command), viewer);
   _jb_window_show_message (self, text);
-  g_signal_handlers_disconnect_by_func (command, command_state_cb, self);
 }
 
 static void
@@ -64,7 +68,7 @@ command_finished_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* The command's own state carries the outcome (watched above). */
+  /* The command's own state carries the outcome (_jb_window_command_changed). */
   answer = jb_client_command_finish (JB_CLIENT (object), result, &error);
 }
 
@@ -74,9 +78,9 @@ track (JbWindow  *self,
 {
   if (command == NULL)
     return;
-  g_signal_connect_object (command, "notify::state", G_CALLBACK (command_state_cb), self, 0);
-  if (jb_command_get_state (command) == JB_COMMAND_STATE_FAILED)
-    command_state_cb (command, NULL, self);
+  g_object_set_data (G_OBJECT (command), TRACKED_KEY, self);
+  /* It may have failed at once (not signed in). */
+  _jb_window_command_changed (self, command);
 }
 
 static JbIncident *
@@ -565,7 +569,11 @@ push_clip_action (GtkWidget  *widget,
       _jb_window_show_message (self, _("This incident has no verified video clip to push."));
       return;
     }
-  jb_clip_push_async (self->client, jb_clip_get_id (clip), NULL, NULL, clip_pushed_cb, g_object_ref (self));
+  {
+    g_autoptr(JbCommand) command = jb_command_new_clip_push (jb_clip_get_id (clip), NULL);
+
+    jb_client_queue_command (self->client, command, NULL, clip_pushed_cb, g_object_ref (self));
+  }
 }
 
 /* A plain letter or digit is the field's while a text field has the

@@ -60,6 +60,10 @@ void        _jb_window_class_install_actions (GtkWidgetClass *widget_class);
 void        _jb_window_update_actions        (JbWindow       *self);
 /* The selected incident (queue or map), borrowed, or NULL. */
 JbIncident *_jb_window_get_selected_incident (JbWindow       *self);
+/* JbClient::command-changed: a failed command sent by the window's
+ * actions becomes a message. */
+void        _jb_window_command_changed       (JbWindow       *self,
+                                              JbCommand      *command);
 void        _jb_window_show_message          (JbWindow       *self,
                                               const char     *text);
 void        _jb_window_select_incident_id    (JbWindow       *self,

@@ -107,21 +107,14 @@ update_state (JbWindow *self)
 static void
 update_user (JbWindow *self)
 {
-  JsonObject *user = self->client ? jb_client_get_user (self->client) : NULL;
-  const char *name = NULL;
+  const char *name = self->client ? jb_client_get_display_name (self->client) : NULL;
   g_autofree char *text = NULL;
 
-  if (user == NULL)
+  if (self->client == NULL || !jb_client_is_logged_in (self->client))
     {
       gtk_label_set_text (self->user_label, _("Not signed in"));
       return;
     }
-
-  if (json_object_has_member (user, "display_name") &&
-      JSON_NODE_HOLDS_VALUE (json_object_get_member (user, "display_name")))
-    name = json_object_get_string_member (user, "display_name");
-  if (name == NULL)
-    name = jb_client_get_username (self->client);
 
   /* Translators: the signed-in user in the header: name · role */
   text = g_strdup_printf (_("%s · %s"), name ? name : "", jb_role_get_label (jb_client_get_role (self->client)));
@@ -131,19 +124,14 @@ update_user (JbWindow *self)
 static void
 update_title (JbWindow *self)
 {
-  JbStore *store = self->client ? jb_client_get_store (self->client) : NULL;
-  JsonObject *config = store ? jb_store_get_config (store) : NULL;
-  JsonObject *city = NULL;
+  JbConfig *config = self->client ? jb_client_get_config (self->client) : NULL;
   g_autofree char *subtitle = NULL;
 
-  if (config != NULL && json_object_has_member (config, "city") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "city")))
-    city = json_object_get_object_member (config, "city");
-
-  if (city != NULL)
+  if (config != NULL &&
+      (*jb_config_get_city_name (config) != '\0' || *jb_config_get_city_district (config) != '\0'))
     {
-      const char *name = json_object_get_string_member_with_default (city, "name", "");
-      const char *district = json_object_get_string_member_with_default (city, "district", "");
+      const char *name = jb_config_get_city_name (config);
+      const char *district = jb_config_get_city_district (config);
 
       /* Translators: the window subtitle: city and district */
       subtitle = g_strdup_printf (_("%s %s · police and security linkage"), name, district);
@@ -259,13 +247,9 @@ client_notify_cb (JbWindow *self)
 static const char *
 user_station_id (JbWindow *self)
 {
-  JsonObject *user = self->client ? jb_client_get_user (self->client) : NULL;
-
-  if (user == NULL || jb_client_get_role (self->client) != JB_ROLE_DUTY_OFFICER ||
-      !json_object_has_member (user, "station_id") ||
-      !JSON_NODE_HOLDS_VALUE (json_object_get_member (user, "station_id")))
+  if (self->client == NULL || jb_client_get_role (self->client) != JB_ROLE_DUTY_OFFICER)
     return NULL;
-  return json_object_get_string_member (user, "station_id");
+  return jb_client_get_station_id (self->client);
 }
 
 static gboolean
@@ -397,6 +381,8 @@ set_client (JbWindow *self,
   store = jb_client_get_store (client);
 
   g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "command-changed", G_CALLBACK (_jb_window_command_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
 
   sorter = gtk_custom_sorter_new (compare_incidents, NULL, NULL);

@@ -17,8 +17,5 @@ void _jb_client_set_liveness_timeout (JbClient *self,
  * default. */
 void _jb_client_set_command_linger   (JbClient *self,
                                       guint     linger_ms);
-/* The session's bearer token (NULL before login), for downloads that go
- * outside the command queue (the clip cache). */
-const char *_jb_client_peek_token    (JbClient *self);
 
 G_END_DECLS

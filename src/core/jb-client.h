@@ -1,5 +1,6 @@
-/* jb-client.h — the connection to jingbao-dispatchd: login, snapshot,
- * event stream, command queue
+/* jb-client.h — the connection to jingbao-dispatchd: one object that owns
+ * the REST session (jb-session.h), the event stream (jb-stream.h) feeding
+ * the store, and the command queue (jb-command-queue.h)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,17 +10,14 @@
 #include <json-glib/json-glib.h>
 
 #include "jb-command.h"
+#include "jb-command-queue.h"
+#include "jb-config.h"
+#include "jb-incident.h"
+#include "jb-session.h"
 #include "jb-store.h"
+#include "jb-stream.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  JB_CONNECTION_STATE_OFFLINE,       /* not started, stopped, or not logged in */
-  JB_CONNECTION_STATE_CONNECTING,    /* loading the snapshot / opening the stream */
-  JB_CONNECTION_STATE_LIVE,          /* the event stream is open */
-  JB_CONNECTION_STATE_RECONNECTING,  /* lost it; retrying with backoff */
-} JbConnectionState;
 
 #define JB_TYPE_CLIENT (jb_client_get_type ())
 
@@ -32,12 +30,27 @@ const char        *jb_client_get_server_url       (JbClient             *self);
 /* Borrowed; the client owns it for its whole life. */
 JbStore           *jb_client_get_store            (JbClient             *self);
 JbConnectionState  jb_client_get_state            (JbClient             *self);
+/* The parts, borrowed; the client owns them for its whole life. */
+JbSession         *jb_client_get_session          (JbClient             *self);
+JbStream          *jb_client_get_stream           (JbClient             *self);
+JbCommandQueue    *jb_client_get_command_queue    (JbClient             *self);
+/* The REST SoupSession and the bearer token (NULL before login): for
+ * downloads that go beside the JSON calls. */
+SoupSession       *jb_client_get_soup_session     (JbClient             *self);
+const char        *jb_client_get_token            (JbClient             *self);
+/* The server's config, typed (the store's; defaults before a snapshot). */
+JbConfig          *jb_client_get_config           (JbClient             *self);
+
 /* The logged-in user ({"username","display_name","role","station_id"}),
- * borrowed, NULL before login. */
+ * borrowed, NULL before login. Prefer the typed getters below. */
 JsonObject        *jb_client_get_user             (JbClient             *self);
 const char        *jb_client_get_username         (JbClient             *self);
+/* The username when the server gave no display name; NULL before login. */
+const char        *jb_client_get_display_name     (JbClient             *self);
 /* JB_ROLE_N before login. */
 JbRole             jb_client_get_role             (JbClient             *self);
+/* The user's station, NULL for one of none (dispatcher, viewer). */
+const char        *jb_client_get_station_id       (JbClient             *self);
 gboolean           jb_client_is_logged_in         (JbClient             *self);
 guint              jb_client_get_reconnect_count  (JbClient             *self);
 guint              jb_client_get_gap_count        (JbClient             *self);
@@ -66,6 +79,14 @@ void               jb_client_logout               (JbClient             *self);
 void               jb_client_start                (JbClient             *self);
 void               jb_client_stop                 (JbClient             *self);
 
+/* Queues @command (jb-command.h's constructors; a reference is taken) and
+ * returns it, borrowed; finish with jb_client_command_finish(). */
+JbCommand         *jb_client_queue_command        (JbClient             *self,
+                                                   JbCommand            *command,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+
 /* Queues a state-changing call (POST/DELETE …, @path like
  * "/api/v1/incidents"). Commands go one at a time in FIFO order, each with
  * its own Idempotency-Key; network failures are retried with the same key.
@@ -88,7 +109,8 @@ JsonNode          *jb_client_command_finish       (JbClient             *self,
                                                    GError              **error);
 /* GListModel of JbCommand: queued, in flight or ACCEPTED, and CONFIRMED or
  * FAILED ones for 5 s more (so the UI can show "done" or "failed"). Each
- * state change is JbCommand::notify::state and JbClient::command-changed. */
+ * state change (and a wait in the queue) is JbClient::command-changed: the
+ * one signal views follow. */
 GListModel        *jb_client_get_pending_commands (JbClient             *self);
 /* The newest still-pending command (not CONFIRMED nor FAILED) whose target
  * or unit is @id (an incident or unit id), NULL when none; borrowed. */
@@ -158,6 +180,48 @@ JbCommand *jb_client_command_create_incident (JbClient            *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+
+/* PUT …/stations/{id}/roster: see jb_command_new_roster_update(). */
+JbCommand *jb_client_command_update_roster   (JbClient             *self,
+                                              const char           *station_id,
+                                              const char           *date,
+                                              const JbRosterPerson *leader,
+                                              const JbRosterPerson *officers,
+                                              guint                 n_officers,
+                                              const char           *phone,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+
+/* Reads, outside the command queue. */
+
+/* GET /api/v1/incidents: the closed incidents (all of them when
+ * @include_open), newest first. @q: text to match (number, type, address,
+ * venue; NULL or "" for any); @from_ms/@to_ms: bounds of created_at, 0 for
+ * none; @limit: 1–500. The result is a GPtrArray of JbIncident (items that
+ * do not decode are left out with a warning). */
+void               jb_client_search_incidents_async  (JbClient            *self,
+                                                      gboolean             include_open,
+                                                      const char          *q,
+                                                      gint64               from_ms,
+                                                      gint64               to_ms,
+                                                      guint                limit,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray         *jb_client_search_incidents_finish (JbClient            *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* GET /api/v1/incidents/{id}: one incident, closed ones too. */
+void               jb_client_fetch_incident_async    (JbClient            *self,
+                                                      const char          *incident_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+JbIncident        *jb_client_fetch_incident_finish   (JbClient            *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 /* GET @path (with query, e.g. "/api/v1/incidents?status=closed&q=KTV"),
  * outside the command queue. */

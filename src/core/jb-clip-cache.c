@@ -11,7 +11,6 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "jb-client-private.h"
 #include "jb-error.h"
 #include "jb-json.h"
 
@@ -145,7 +144,7 @@ new_get (JbClipCache  *self,
          const char   *what,
          GError      **error)
 {
-  const char *token = _jb_client_peek_token (self->client);
+  const char *token = jb_client_get_token (self->client);
   g_autofree char *url = NULL;
   g_autofree char *auth = NULL;
   g_autoptr(GUri) uri = NULL;

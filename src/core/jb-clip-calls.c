@@ -15,21 +15,16 @@ clip_path (const char *clip_id,
   return g_strconcat ("/api/v1/clips/", id, "/", action, NULL);
 }
 
-void
-jb_clip_record_snapshot_async (JbClient            *client,
-                               const char          *clip_id,
-                               gint64               frame_ms,
-                               const char          *reason,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+JbCommand *
+jb_command_new_clip_snapshot (const char *clip_id,
+                              gint64      frame_ms,
+                              const char *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
 
-  g_return_if_fail (JB_IS_CLIENT (client));
-  g_return_if_fail (clip_id != NULL);
+  g_return_val_if_fail (clip_id != NULL, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "action");
@@ -45,23 +40,18 @@ jb_clip_record_snapshot_async (JbClient            *client,
   body = json_builder_get_root (builder);
 
   path = clip_path (clip_id, "audit");
-  jb_client_command_async (client, "POST", path, body, cancellable, callback, user_data);
+  return jb_command_new ("POST", path, body);
 }
 
-void
-jb_clip_push_async (JbClient            *client,
-                    const char          *clip_id,
-                    const char          *reason,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
+JbCommand *
+jb_command_new_clip_push (const char *clip_id,
+                          const char *reason)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
 
-  g_return_if_fail (JB_IS_CLIENT (client));
-  g_return_if_fail (clip_id != NULL);
+  g_return_val_if_fail (clip_id != NULL, NULL);
 
   json_builder_begin_object (builder);
   if (reason != NULL && *reason != '\0')
@@ -73,5 +63,5 @@ jb_clip_push_async (JbClient            *client,
   body = json_builder_get_root (builder);
 
   path = clip_path (clip_id, "push");
-  jb_client_command_async (client, "POST", path, body, cancellable, callback, user_data);
+  return jb_command_new ("POST", path, body);
 }

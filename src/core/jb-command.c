@@ -396,3 +396,242 @@ _jb_command_set_confirm_seq (JbCommand *self,
 {
   self->confirm_seq = seq;
 }
+
+/* The protocol's commands */
+
+/* "/api/v1/COLLECTION/ID/ACTION[/ID2]", the ids escaped. */
+static char *
+command_path (const char *collection,
+              const char *id,
+              const char *action,
+              const char *id2)
+{
+  g_autofree char *a = g_uri_escape_string (id, NULL, FALSE);
+  g_autofree char *b = id2 != NULL ? g_uri_escape_string (id2, NULL, FALSE) : NULL;
+
+  return g_strconcat ("/api/v1/", collection, "/", a, "/", action, b != NULL ? "/" : NULL, b, NULL);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *member,
+                   const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+}
+
+static JbCommand *
+new_with_builder (const char  *method,
+                  const char  *path,
+                  JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) body = json_builder_get_root (builder);
+
+  return jb_command_new (method, path, body);
+}
+
+JbCommand *
+jb_command_new_acknowledge (const char *incident_id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  path = command_path ("incidents", incident_id, "acknowledge", NULL);
+  return jb_command_new ("POST", path, NULL);
+}
+
+JbCommand *
+jb_command_new_assign (const char *incident_id,
+                       const char *unit_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (unit_id != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "unit_id", unit_id);
+  json_builder_end_object (builder);
+  path = command_path ("incidents", incident_id, "assignments", NULL);
+  return new_with_builder ("POST", path, builder);
+}
+
+JbCommand *
+jb_command_new_unassign (const char *incident_id,
+                         const char *unit_id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (unit_id != NULL, NULL);
+
+  path = command_path ("incidents", incident_id, "assignments", unit_id);
+  return jb_command_new ("DELETE", path, NULL);
+}
+
+JbCommand *
+jb_command_new_note (const char *incident_id,
+                     const char *text)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "text", text);
+  json_builder_end_object (builder);
+  path = command_path ("incidents", incident_id, "notes", NULL);
+  return new_with_builder ("POST", path, builder);
+}
+
+static JbCommand *
+new_disposition_command (const char *incident_id,
+                         const char *action,
+                         int         disposition,
+                         const char *note)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *path = command_path ("incidents", incident_id, action, NULL);
+
+  json_builder_begin_object (builder);
+  if (disposition >= 0)
+    add_string_member (builder, "disposition", jb_disposition_to_string ((JbDisposition) disposition));
+  /* An empty note is no note. */
+  if (note != NULL && *note != '\0')
+    add_string_member (builder, "note", note);
+  json_builder_end_object (builder);
+  return new_with_builder ("POST", path, builder);
+}
+
+JbCommand *
+jb_command_new_resolve (const char    *incident_id,
+                        JbDisposition  disposition,
+                        const char    *note)
+{
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail ((guint) disposition < JB_DISPOSITION_N, NULL);
+
+  return new_disposition_command (incident_id, "resolve", disposition, note);
+}
+
+JbCommand *
+jb_command_new_close (const char *incident_id,
+                      int         disposition,
+                      const char *note)
+{
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (disposition >= -1 && disposition < JB_DISPOSITION_N, NULL);
+
+  return new_disposition_command (incident_id, "close", disposition, note);
+}
+
+JbCommand *
+jb_command_new_unit_status (const char   *unit_id,
+                            JbUnitStatus  status)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (unit_id != NULL, NULL);
+  g_return_val_if_fail ((guint) status < JB_UNIT_STATUS_N, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "status", jb_unit_status_to_string (status));
+  json_builder_end_object (builder);
+  path = command_path ("units", unit_id, "status", NULL);
+  return new_with_builder ("POST", path, builder);
+}
+
+JbCommand *
+jb_command_new_create_incident (JbIncidentType    type,
+                                guint             priority,
+                                double            lat,
+                                double            lon,
+                                const char       *address,
+                                const char       *description,
+                                const char       *venue_name,
+                                JbIncidentSource  source)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail ((guint) type < JB_INCIDENT_TYPE_N, NULL);
+  g_return_val_if_fail (source == JB_INCIDENT_SOURCE_PHONE || source == JB_INCIDENT_SOURCE_PATROL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "type", jb_incident_type_to_string (type));
+  json_builder_set_member_name (builder, "priority");
+  json_builder_add_int_value (builder, priority);
+  json_builder_set_member_name (builder, "location");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "lat");
+  json_builder_add_double_value (builder, lat);
+  json_builder_set_member_name (builder, "lon");
+  json_builder_add_double_value (builder, lon);
+  json_builder_end_object (builder);
+  if (address != NULL && *address != '\0')
+    add_string_member (builder, "address", address);
+  if (description != NULL && *description != '\0')
+    add_string_member (builder, "description", description);
+  if (venue_name != NULL && *venue_name != '\0')
+    add_string_member (builder, "venue_name", venue_name);
+  add_string_member (builder, "source", jb_incident_source_to_string (source));
+  json_builder_end_object (builder);
+
+  return new_with_builder ("POST", "/api/v1/incidents", builder);
+}
+
+static void
+add_person (JsonBuilder          *builder,
+            const JbRosterPerson *person,
+            gboolean              leader)
+{
+  json_builder_begin_object (builder);
+  add_string_member (builder, "name", person->name != NULL ? person->name : "");
+  add_string_member (builder, "phone", person->phone != NULL ? person->phone : "");
+  if (leader && person->rank != NULL && *person->rank != '\0')
+    add_string_member (builder, "rank", person->rank);
+  if (!leader && person->unit_id != NULL && *person->unit_id != '\0')
+    add_string_member (builder, "unit_id", person->unit_id);
+  json_builder_end_object (builder);
+}
+
+JbCommand *
+jb_command_new_roster_update (const char           *station_id,
+                              const char           *date,
+                              const JbRosterPerson *leader,
+                              const JbRosterPerson *officers,
+                              guint                 n_officers,
+                              const char           *phone)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (station_id != NULL, NULL);
+  g_return_val_if_fail (date != NULL, NULL);
+  g_return_val_if_fail (leader != NULL, NULL);
+  g_return_val_if_fail (officers != NULL || n_officers == 0, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "date", date);
+  json_builder_set_member_name (builder, "leader");
+  add_person (builder, leader, TRUE);
+  json_builder_set_member_name (builder, "officers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_officers; i++)
+    add_person (builder, &officers[i], FALSE);
+  json_builder_end_array (builder);
+  add_string_member (builder, "phone", phone != NULL ? phone : "");
+  json_builder_end_object (builder);
+
+  escaped = g_uri_escape_string (station_id, NULL, FALSE);
+  path = g_strconcat ("/api/v1/stations/", escaped, "/roster", NULL);
+  return new_with_builder ("PUT", path, builder);
+}

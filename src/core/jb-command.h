@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jb-enums.h"
+
 G_BEGIN_DECLS
 
 /* QUEUED → SENDING (→ RETRYING → SENDING …) → ACCEPTED → CONFIRMED, or
@@ -75,5 +77,55 @@ const char     *jb_command_get_target_id       (JbCommand   *self);
  * assignment (body "unit_id" or the path's last segment) or the target of
  * a unit command; NULL when none. */
 const char     *jb_command_get_unit_id         (JbCommand   *self);
+
+/* The commands of the protocol, each with its path and body written here
+ * (docs/protocol.md, "REST endpoints"), so no caller builds either. */
+
+/* POST /api/v1/incidents. @source: PHONE or PATROL. Empty or NULL strings
+ * are left out. The target id becomes the new incident's id once ACCEPTED. */
+JbCommand      *jb_command_new_create_incident (JbIncidentType    type,
+                                                guint             priority,
+                                                double            lat,
+                                                double            lon,
+                                                const char       *address,
+                                                const char       *description,
+                                                const char       *venue_name,
+                                                JbIncidentSource  source);
+JbCommand      *jb_command_new_acknowledge     (const char       *incident_id);
+JbCommand      *jb_command_new_assign          (const char       *incident_id,
+                                                const char       *unit_id);
+JbCommand      *jb_command_new_unassign        (const char       *incident_id,
+                                                const char       *unit_id);
+JbCommand      *jb_command_new_note            (const char       *incident_id,
+                                                const char       *text);
+/* @note may be NULL or empty (no note). */
+JbCommand      *jb_command_new_resolve         (const char       *incident_id,
+                                                JbDisposition     disposition,
+                                                const char       *note);
+/* @disposition: a JbDisposition, or -1 for none (allowed once resolved). */
+JbCommand      *jb_command_new_close           (const char       *incident_id,
+                                                int               disposition,
+                                                const char       *note);
+JbCommand      *jb_command_new_unit_status     (const char       *unit_id,
+                                                JbUnitStatus      status);
+
+/* One officer on a roster; @rank is the leader's only, @unit_id an
+ * officer's only (both may be NULL). */
+typedef struct
+{
+  const char *name;
+  const char *phone;
+  const char *rank;
+  const char *unit_id;
+} JbRosterPerson;
+
+/* PUT /api/v1/stations/{id}/roster: the whole roster. @date: "YYYY-MM-DD";
+ * @officers: @n_officers of them (may be 0). */
+JbCommand      *jb_command_new_roster_update   (const char           *station_id,
+                                                const char           *date,
+                                                const JbRosterPerson *leader,
+                                                const JbRosterPerson *officers,
+                                                guint                 n_officers,
+                                                const char           *phone);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jb-clip-private.h"
+#include "jb-config.h"
 #include "jb-enum-types.h"
 #include "jb-incident-private.h"
 #include "jb-json.h"
@@ -27,6 +28,7 @@ struct _JbStore
   gint64       server_time;
   gboolean     has_snapshot;
   JsonObject  *config;
+  JbConfig    *typed_config;  /* of config, made when first asked */
   JsonObject  *user;
 
   /* Owned references. The hash tables borrow both the key (the object's
@@ -290,6 +292,7 @@ jb_store_load_snapshot (JbStore   *self,
   self->server_time = server_time;
   self->has_snapshot = TRUE;
   g_clear_pointer (&self->config, json_object_unref);
+  g_clear_object (&self->typed_config);
   g_clear_pointer (&self->user, json_object_unref);
   if (config != NULL)
     self->config = json_object_ref (config);
@@ -810,6 +813,16 @@ jb_store_get_config (JbStore *self)
   return self->config;
 }
 
+JbConfig *
+jb_store_get_typed_config (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+
+  if (self->typed_config == NULL)
+    self->typed_config = jb_config_new_from_json (self->config);
+  return self->typed_config;
+}
+
 JsonObject *
 jb_store_get_user (JbStore *self)
 {
@@ -997,6 +1010,7 @@ jb_store_finalize (GObject *object)
   g_clear_object (&self->incidents);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->config, json_object_unref);
+  g_clear_object (&self->typed_config);
   g_clear_pointer (&self->user, json_object_unref);
 
   G_OBJECT_CLASS (jb_store_parent_class)->finalize (object);

@@ -89,6 +89,10 @@ gint64             jb_store_get_seq            (JbStore     *self);
 gint64             jb_store_get_server_time    (JbStore     *self);
 /* Borrowed, NULL before the first snapshot. */
 JsonObject        *jb_store_get_config         (JbStore     *self);
+/* The same, typed (jb-config.h); defaults before a snapshot. Borrowed,
+ * replaced when a snapshot brings a new config. */
+typedef struct _JbConfig JbConfig;
+JbConfig          *jb_store_get_typed_config   (JbStore     *self);
 JsonObject        *jb_store_get_user           (JbStore     *self);
 
 /* Borrowed GListModels of JbUnit, JbTerminal, JbStation and the OPEN

@@ -10,6 +10,7 @@
 
 #include "jb-client.h"
 #include "jb-login-dialog.h"
+#include "jb-test-wait.h"
 #include "jb-window.h"
 
 static const GtkAccessibleRole control_roles[] = {
@@ -99,15 +100,6 @@ check_tree (GtkWidget *widget,
 }
 
 static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static void
 test_window_controls_named (void)
 {
   g_autoptr(JbClient) client = jb_client_new ("http://127.0.0.1:9");
@@ -116,7 +108,7 @@ test_window_controls_named (void)
   guint n_checked = 0;
 
   gtk_window_present (GTK_WINDOW (window));
-  spin (200);
+  jb_test_spin (200);
 
   /* The follow bar is shown only while following: show it too. */
   jb_map_view_follow (jb_window_get_map_view (window), "u-00001");
@@ -128,7 +120,7 @@ test_window_controls_named (void)
   g_assert_cmpstr (unnamed->str, ==, "");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  jb_test_spin (50);
 }
 
 static void
@@ -139,7 +131,7 @@ test_login_controls_named (void)
   guint n_checked = 0;
 
   gtk_window_present (GTK_WINDOW (dialog));
-  spin (200);
+  jb_test_spin (200);
   jb_login_dialog_set_error (dialog, "The user name or password is wrong.");
   check_tree (GTK_WIDGET (dialog), unnamed, &n_checked, FALSE);
 
@@ -149,7 +141,7 @@ test_login_controls_named (void)
   g_assert_cmpstr (jb_login_dialog_get_error (dialog), ==, "The user name or password is wrong.");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
+  jb_test_spin (50);
 }
 
 int

@@ -17,152 +17,23 @@
 #include "jb-client.h"
 #include "jb-demo.h"
 #include "jb-test-server.h"
+#include "jb-test-window.h"
 #include "jb-window-private.h"
 
-typedef struct
-{
-  JbTestServer *server;
-  JbClient     *client;
-  JbWindow     *window;
-  char         *bearer;
-} Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
-static gboolean
-is_live (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_has_snapshot (jb_client_get_store (fixture->client));
-}
+typedef JbTestWindow Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  const char *args[] = { "--demo", NULL };
-  const char *username = data;
-  Login login = { 0 };
-
-  fixture->server = jb_test_server_start (args);
-  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-
-  jb_client_login_async (fixture->client, username, "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 30));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
-
-  fixture->window = jb_window_new (NULL, fixture->client);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  jb_client_start (fixture->client);
-
-  g_assert_true (wait_for (is_live, fixture, 60));
+  jb_test_window_set_up (fixture, NULL, data);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  jb_client_stop (fixture->client);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (50);
-  g_clear_object (&fixture->client);
-  g_clear_pointer (&fixture->bearer, g_free);
-  jb_test_server_free (fixture->server);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  spin (300);
-  for (guint attempt = 0; ; attempt++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL || attempt == 100)
-        break;
-      spin (50);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
+  jb_test_window_tear_down (fixture);
 }
 
 /* An alarm button's id: of @station_id when @same, of another station
@@ -323,8 +194,8 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   /* 1. The alarm tops the queue. */
   incident_id = raise_alarm (fixture, terminal_id);
   w.incident_id = incident_id;
-  g_assert_true (wait_for (incident_in_store, &w, 60));
-  g_assert_true (wait_for (queue_top_is, &w, 60));
+  g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (queue_top_is, &w, 60 * 1000));
 
   /* J selects the first incident of the queue. */
   g_assert_true (gtk_widget_activate_action (window, "win.next-incident", NULL));
@@ -332,15 +203,15 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
                  jb_store_lookup_incident (jb_client_get_store (fixture->client), incident_id));
   g_assert_cmpstr (jb_detail_pane_get_target_text (pane, 0), !=, "");
   g_assert_nonnull (strstr (jb_detail_pane_get_target_text (pane, 0), "left"));
-  save_png (window, "test-app-dispatch-1-alarm.png");
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-1-alarm.png"));
 
   /* 2. Acknowledge (Ctrl+K): pending at once, then confirmed. */
   g_assert_true (gtk_widget_activate_action (window, "win.acknowledge", NULL));
   g_assert_nonnull (jb_detail_pane_get_pending_text (pane));
-  save_png (window, "test-app-dispatch-2-acknowledge-pending.png");
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-2-acknowledge-pending.png"));
   w.status = JB_INCIDENT_STATUS_ACKNOWLEDGED;
-  g_assert_true (wait_for (incident_has_status, &w, 60));
-  g_assert_true (wait_for (nothing_pending, fixture, 60));
+  g_assert_true (jb_test_wait_for (incident_has_status, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (nothing_pending, fixture, 60 * 1000));
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
   incident_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (incident_json, "status"), ==, "acknowledged");
@@ -348,23 +219,23 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   g_clear_pointer (&incident_json, json_node_unref);
 
   /* 3. Assign the top recommendation (A), then number 2. */
-  g_assert_true (wait_for (recommendations_ready, fixture, 60));
+  g_assert_true (jb_test_wait_for (recommendations_ready, fixture, 60 * 1000));
   first_unit = g_strdup (jb_unit_get_id (jb_recommend_list_get_unit (jb_detail_pane_get_recommend_list (pane), 0)));
   second_unit = g_strdup (jb_unit_get_id (jb_recommend_list_get_unit (jb_detail_pane_get_recommend_list (pane), 1)));
   g_assert_true (gtk_widget_activate_action (window, "win.assign-recommended", NULL));
-  save_png (window, "test-app-dispatch-3-assign-pending.png");
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-3-assign-pending.png"));
   w.unit_id = first_unit;
   w.state = JB_ASSIGNMENT_STATE_ASSIGNED;
-  g_assert_true (wait_for (assignment_in_state, &w, 60));
-  g_assert_true (wait_for (nothing_pending, fixture, 60));
+  g_assert_true (jb_test_wait_for (assignment_in_state, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (nothing_pending, fixture, 60 * 1000));
 
   /* The second unit is still available: 1 is now the former number 2. */
-  g_assert_true (wait_for (recommendations_ready, fixture, 60));
+  g_assert_true (jb_test_wait_for (recommendations_ready, fixture, 60 * 1000));
   g_assert_true (gtk_widget_activate_action (window, "win.assign-number", "i", 1));
   w.unit_id = second_unit;
-  g_assert_true (wait_for (assignment_in_state, &w, 60));
-  g_assert_true (wait_for (nothing_pending, fixture, 60));
-  save_png (window, "test-app-dispatch-4-assigned.png");
+  g_assert_true (jb_test_wait_for (assignment_in_state, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (nothing_pending, fixture, 60 * 1000));
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-4-assigned.png"));
 
   incident_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (incident_json, "status"), ==, "dispatched");
@@ -381,7 +252,7 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (window, "win.focus-assignments", NULL));
   g_assert_cmpstr (jb_detail_pane_get_selected_unit_id (pane), ==, first_unit);
   g_assert_true (gtk_widget_activate_action (window, "win.set-unit-status", "s", "en_route"));
-  g_assert_true (wait_for (nothing_pending, fixture, 60));
+  g_assert_true (jb_test_wait_for (nothing_pending, fixture, 60 * 1000));
   g_clear_pointer (&unit_json, json_node_unref);
   unit_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (unit_json, "status"), ==, "en_route");
@@ -389,8 +260,8 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   /* 4. Unassign the second unit (Shift+Delete on its row). */
   g_assert_true (gtk_widget_activate_action (window, "win.unassign", "s", second_unit));
   w.state = JB_ASSIGNMENT_STATE_RELEASED;
-  g_assert_true (wait_for (assignment_in_state, &w, 60));
-  g_assert_true (wait_for (nothing_pending, fixture, 60));
+  g_assert_true (jb_test_wait_for (assignment_in_state, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (nothing_pending, fixture, 60 * 1000));
   g_free (path);
   path = g_strdup_printf ("/api/v1/units/%s", second_unit);
   unit2_json = server_get (fixture, path);
@@ -398,12 +269,12 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
 
   /* 5. A note from the keyboard. */
   g_assert_true (gtk_widget_activate_action (window, "win.add-note", "s", "Guard at the door, crowd calm"));
-  g_assert_true (wait_for (nothing_pending, fixture, 60));
+  g_assert_true (jb_test_wait_for (nothing_pending, fixture, 60 * 1000));
   g_free (path);
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
   released_json = server_get (fixture, path);
   g_assert_cmpstr (jb_test_json_string (released_json, "notes.0.text"), ==, "Guard at the door, crowd calm");
-  save_png (window, "test-app-dispatch-5-note.png");
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-5-note.png"));
 
   /* Nothing failed on the way. */
   g_assert_null (jb_window_get_last_message (fixture->window));
@@ -427,21 +298,21 @@ test_dispatch_forbidden (Fixture       *fixture,
 
   incident_id = raise_alarm (fixture, terminal_id);
   w.incident_id = incident_id;
-  g_assert_true (wait_for (incident_in_store, &w, 60));
-  spin (200);
+  g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
+  jb_test_spin (200);
   /* Filtered out of the queue (another station's)… */
   g_assert_false (queue_top_is (&w));
   /* …but all stations are a toggle away. */
   g_assert_true (gtk_widget_activate_action (window, "win.own-station", NULL));
   g_assert_false (fixture->window->own_station);
-  g_assert_true (wait_for (queue_top_is, &w, 60));
+  g_assert_true (jb_test_wait_for (queue_top_is, &w, 60 * 1000));
 
   jb_window_select_incident (fixture->window, incident_id);
   g_assert_true (gtk_widget_activate_action (window, "win.acknowledge", NULL));
-  g_assert_true (wait_for (has_message, fixture, 60));
+  g_assert_true (jb_test_wait_for (has_message, fixture, 60 * 1000));
   g_assert_cmpstr (jb_window_get_last_message (fixture->window), ==,
                    "You can only command your own station's incidents and units.");
-  save_png (window, "test-app-dispatch-6-forbidden.png");
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-6-forbidden.png"));
 
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
   incident_json = server_get (fixture, path);
@@ -460,8 +331,8 @@ test_dispatch_viewer (Fixture       *fixture,
 
   incident_id = raise_alarm (fixture, terminal_id);
   w.incident_id = incident_id;
-  g_assert_true (wait_for (incident_in_store, &w, 60));
-  g_assert_true (wait_for (queue_top_is, &w, 60));
+  g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (queue_top_is, &w, 60 * 1000));
   g_assert_true (gtk_widget_activate_action (window, "win.next-incident", NULL));
   g_assert_nonnull (_jb_window_get_selected_incident (fixture->window));
 
@@ -477,7 +348,7 @@ test_dispatch_viewer (Fixture       *fixture,
 
   /* Reading is still fine. */
   g_assert_true (gtk_widget_activate_action (window, "win.roster", NULL));
-  save_png (window, "test-app-dispatch-7-viewer.png");
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-7-viewer.png"));
 
   /* The shortcuts window comes from its builder file. */
   g_assert_true (gtk_widget_activate_action (window, "win.show-shortcuts", NULL));
@@ -493,9 +364,9 @@ test_dispatch_viewer (Fixture       *fixture,
           shortcuts = toplevel;
       }
     g_assert_nonnull (shortcuts);
-    g_assert_true (wait_for (is_mapped, shortcuts, 60));
-    spin (500);
-    save_png (GTK_WIDGET (shortcuts), "test-app-dispatch-8-shortcuts.png");
+    g_assert_true (jb_test_wait_for (is_mapped, shortcuts, 60 * 1000));
+    jb_test_spin (500);
+    g_assert_true (jb_test_save_png (GTK_WIDGET (shortcuts), "test-app-dispatch-8-shortcuts.png"));
     gtk_window_destroy (shortcuts);
   }
 }

@@ -7,6 +7,7 @@
 
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
+#include "jb-test-wait.h"
 #include "jb-unit-layer.h"
 
 typedef struct
@@ -19,15 +20,6 @@ typedef struct
   JbUnitPoint           *points;
   guint                  n_points;
 } Fixture;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -75,7 +67,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_present (fixture->window);
   while (gtk_widget_get_width (GTK_WIDGET (fixture->map)) == 0)
     g_main_context_iteration (NULL, TRUE);
-  spin (100);
+  jb_test_spin (100);
 }
 
 static void
@@ -83,7 +75,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (fixture->window);
-  spin (20);
+  jb_test_spin (20);
   g_clear_object (&fixture->source);
   g_free (fixture->points);
 }
@@ -133,14 +125,14 @@ test_clusters (Fixture       *fixture,
 
   /* City zoom: everything is on screen, aggregated. */
   shumate_viewport_set_zoom_level (fixture->viewport, 12);
-  spin (100);
+  jb_test_spin (100);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_clusters (layer), >, 0);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_members (layer), ==, fixture->n_points - 1);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_items (layer), <, fixture->n_points / 4);
 
   /* The selected unit is drawn alone, on top, and picked alone. */
   jb_point_layer_set_selected (layer, 42);
-  spin (100);
+  jb_test_spin (100);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_members (layer), ==, fixture->n_points - 1);
   g_assert_true (jb_point_layer_get_widget_coords (layer, 42, &x, &y));
   g_assert_true (jb_point_layer_pick (layer, x, y, &pick));
@@ -157,7 +149,7 @@ test_clusters (Fixture       *fixture,
 
   /* Street level: no clusters, only what is on screen is drawn. */
   shumate_viewport_set_zoom_level (fixture->viewport, 17);
-  spin (100);
+  jb_test_spin (100);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_clusters (layer), ==, 0);
   for (guint i = 0; i < fixture->n_points; i++)
     if (jb_point_layer_get_widget_coords (layer, i, &x, &y) &&

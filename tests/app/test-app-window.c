@@ -18,122 +18,23 @@
 #include "jb-demo.h"
 #include "jb-error.h"
 #include "jb-test-server.h"
+#include "jb-test-window.h"
 #include "jb-window.h"
 
-typedef struct
-{
-  JbTestServer *server;
-  JbClient     *client;
-  JbWindow     *window;
-  char         *bearer;
-} Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @check returns TRUE or @seconds pass. */
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &done);
-
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  (void) id;
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
-static gboolean
-is_live (gpointer data)
-{
-  Fixture *fixture = data;
-  JbStore *store = jb_client_get_store (fixture->client);
-
-  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_has_snapshot (store);
-}
+typedef JbTestWindow Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  const char *args[] = { "--demo", NULL };
-  Login login = { 0 };
-
-  fixture->server = jb_test_server_start (args);
-  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-
-  jb_client_login_async (fixture->client, "dispatcher", "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 30));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
-
-  fixture->window = jb_window_new (NULL, fixture->client);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  jb_client_start (fixture->client);
-
-  g_assert_true (wait_for (is_live, fixture, 60));
+  jb_test_window_set_up (fixture, NULL, NULL);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  jb_client_stop (fixture->client);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (50);
-  g_clear_object (&fixture->client);
-  g_clear_pointer (&fixture->bearer, g_free);
-  jb_test_server_free (fixture->server);
+  jb_test_window_tear_down (fixture);
 }
 
 static JsonNode *
@@ -153,41 +54,6 @@ snapshot_array (JsonNode   *snapshot,
                 const char *member)
 {
   return json_object_get_array_member (json_node_get_object (snapshot), member);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_true (gtk_widget_get_mapped (widget));
-
-  /* The paintable holds the widget's last drawn frame; right after a
-   * change it may have none yet: give the frame clock a few ticks. */
-  for (guint attempt = 0; ; attempt++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL || attempt == 100)
-        break;
-      spin (50);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
 }
 
 typedef struct
@@ -261,7 +127,7 @@ test_window_live (Fixture       *fixture,
   g_assert_cmpuint (jb_terminal_layer_get_n_located (jb_map_view_get_terminal_layer (map_view)), ==, n_located);
 
   /* Something is drawn, and at the city's zoom it is clustered. */
-  spin (300);
+  jb_test_spin (300);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_items (JB_POINT_LAYER (jb_map_view_get_unit_layer (map_view))), >, 0);
   g_assert_cmpuint (jb_point_layer_get_n_drawn_clusters (JB_POINT_LAYER (jb_map_view_get_unit_layer (map_view))), >, 0);
 
@@ -316,7 +182,7 @@ test_window_unit_moves (Fixture       *fixture,
 
   /* Street level around the spot, so the unit is drawn on its own. */
   jb_map_view_go_to (map_view, 28.2500, 112.9900, 17);
-  spin (100);
+  jb_test_spin (100);
   /* (0, 0) when the unit had no position yet. */
   jb_point_layer_get_widget_coords (JB_POINT_LAYER (layer), index, &x0, &y0);
 
@@ -330,10 +196,10 @@ test_window_unit_moves (Fixture       *fixture,
   at.index = index;
   at.lat = 28.25;
   at.lon = 112.99;
-  g_assert_true (wait_for (point_is_at, &at, 20));
+  g_assert_true (jb_test_wait_for (point_is_at, &at, 20 * 1000));
 
   /* It is now at the centre of the map, and a click there finds it. */
-  spin (300);
+  jb_test_spin (300);
   g_assert_true (jb_point_layer_get_widget_coords (JB_POINT_LAYER (layer), index, &x1, &y1));
   g_assert_cmpfloat_with_epsilon (x1, gtk_widget_get_width (GTK_WIDGET (jb_map_view_get_map (map_view))) / 2.0, 1.0);
   g_assert_cmpfloat_with_epsilon (y1, gtk_widget_get_height (GTK_WIDGET (jb_map_view_get_map (map_view))) / 2.0, 1.0);
@@ -356,8 +222,8 @@ test_window_unit_moves (Fixture       *fixture,
   jb_map_view_follow (map_view, unit_id);
   g_assert_cmpstr (jb_map_view_get_followed (map_view), ==, unit_id);
 
-  spin (500);
-  save_png (GTK_WIDGET (fixture->window), "test-app-window-street.png");
+  jb_test_spin (500);
+  g_assert_true (jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-window-street.png"));
   jb_map_view_follow (map_view, NULL);
 }
 
@@ -396,7 +262,7 @@ test_window_alarm (Fixture       *fixture,
 
   count.model = queue_model;
   count.n = before + 1;
-  g_assert_true (wait_for (model_has_n, &count, 20));
+  g_assert_true (jb_test_wait_for (model_has_n, &count, 20 * 1000));
 
   /* A one-click alarm is priority 1: first in the queue, large and
    * pulsing on the map until acknowledged. */
@@ -412,8 +278,8 @@ test_window_alarm (Fixture       *fixture,
   g_assert_cmpstr (jb_detail_pane_get_title (jb_window_get_detail_pane (fixture->window)), !=, "");
 
   jb_map_view_go_to (map_view, 28.25, 112.99, 12.5);
-  spin (1500);
-  save_png (GTK_WIDGET (fixture->window), "test-app-window.png");
+  jb_test_spin (1500);
+  g_assert_true (jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-window.png"));
 }
 
 static void

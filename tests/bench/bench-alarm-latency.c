@@ -53,6 +53,7 @@
 
 #include "jb-client.h"
 #include "jb-demo.h"
+#include "jb-test-client.h"
 #include "jb-test-server.h"
 #include "jb-window.h"
 
@@ -112,41 +113,6 @@ sample_is_answered (Sample *sample)
   answered = sample->answered;
   g_mutex_unlock (&sample_lock);
   return answered;
-}
-
-/* The main loop's helpers. */
-
-static gboolean
-set_true_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_ms (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_true_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, set_true_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
 }
 
 /* The device: a thread with its own context and session. */
@@ -592,7 +558,7 @@ fire_alarms (Bench      *bench,
       bench->current = sample;
       device_send (bench->device, sample);
 
-      if (!wait_for (sample_is_complete, bench, SAMPLE_TIMEOUT_S * 1000))
+      if (!jb_test_wait_for (sample_is_complete, bench, SAMPLE_TIMEOUT_S * 1000))
         {
           /* Still answered later: wait so that it cannot leak into the next. */
           n_missing++;
@@ -616,7 +582,7 @@ fire_alarms (Bench      *bench,
 
       acknowledge (bench, sample);
       next = bench->spacing_ms + (guint) g_rand_int_range (bench->rand, 0, JITTER_MS + 1);
-      spin_ms ((guint) next);
+      jb_test_spin ((guint) next);
     }
 
   return n_missing;
@@ -742,29 +708,6 @@ before_paint_cb (GdkFrameClock *clock,
   bench->t_before_paint = g_get_monotonic_time ();
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-login_is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
 static gboolean
 client_is_live (gpointer data)
 {
@@ -797,14 +740,14 @@ wait_client_caught_up (Bench *bench)
   g_autoptr(JbTestResponse) health = NULL;
   CaughtUp caught_up;
 
-  if (!wait_for (client_is_live, bench, 60000))
+  if (!jb_test_wait_for (client_is_live, bench, 60000))
     g_error ("the client did not go live within 60 s");
 
   health = jb_test_request (bench->server, "GET", "/api/v1/health", NULL, NULL, NULL);
   g_assert_cmpuint (health->status, ==, 200);
   caught_up.store = jb_client_get_store (bench->client);
   caught_up.seq = jb_test_json_int (health->body, "seq");
-  if (!wait_for (store_has_seq, &caught_up, 120000))
+  if (!jb_test_wait_for (store_has_seq, &caught_up, 120000))
     g_error ("the client did not catch up with seq %" G_GINT64_FORMAT " within 120 s (at %" G_GINT64_FORMAT ")",
              caught_up.seq, jb_store_get_seq (caught_up.store));
 }
@@ -812,18 +755,12 @@ wait_client_caught_up (Bench *bench)
 static void
 open_client (Bench *bench)
 {
-  Login login = { FALSE, NULL };
-
-  bench->client = jb_client_new (jb_test_server_get_url (bench->server));
+  bench->client = jb_test_client_new_signed_in (bench->server, "dispatcher", "demo");
   bench->incidents = jb_store_get_incidents (jb_client_get_store (bench->client));
   /* Before the window connects its own: t1 is the store, not the UI. */
   g_signal_connect (bench->incidents, "items-changed", G_CALLBACK (incidents_changed_cb), bench);
   g_signal_connect (jb_client_get_store (bench->client), "changed", G_CALLBACK (store_changed_cb), bench);
   g_signal_connect (jb_client_get_store (bench->client), "units-moved", G_CALLBACK (units_moved_cb), bench);
-
-  jb_client_login_async (bench->client, "dispatcher", "demo", NULL, login_cb, &login);
-  if (!wait_for (login_is_done, &login, 30000) || login.error != NULL)
-    g_error ("login failed: %s", login.error ? login.error->message : "timeout");
 
   bench->window = jb_window_new (NULL, bench->client);
   gtk_window_set_default_size (GTK_WINDOW (bench->window), WIDTH, HEIGHT);
@@ -833,7 +770,7 @@ open_client (Bench *bench)
 
   bench->layer = jb_map_view_get_incident_layer (jb_window_get_map_view (bench->window));
   /* First frames, the home view's fit, icon atlases: not ours to time. */
-  spin_ms (SETTLE_MS);
+  jb_test_spin (SETTLE_MS);
 }
 
 /* The client stopped and the window hidden: nothing of the UI runs. */
@@ -842,7 +779,7 @@ pause_client (Bench *bench)
 {
   jb_client_stop (bench->client);
   gtk_widget_set_visible (GTK_WIDGET (bench->window), FALSE);
-  spin_ms (100);
+  jb_test_spin (100);
 }
 
 static void
@@ -851,7 +788,7 @@ resume_client (Bench *bench)
   gtk_window_present (GTK_WINDOW (bench->window));
   jb_client_start (bench->client);
   wait_client_caught_up (bench);
-  spin_ms (SETTLE_MS / 3);
+  jb_test_spin (SETTLE_MS / 3);
 }
 
 static void
@@ -864,7 +801,7 @@ close_client (Bench *bench)
   bench->window = NULL;
   bench->layer = NULL;
   bench->incidents = NULL;
-  spin_ms (100);
+  jb_test_spin (100);
   g_clear_object (&bench->client);
 }
 
@@ -985,14 +922,14 @@ open_plain_reader (Bench *bench)
   bench->ws_session = soup_session_new ();
   soup_session_websocket_connect_async (bench->ws_session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         NULL, ws_connected_cb, &connect);
-  if (!wait_for (connect_is_done, &connect, 30000) || connect.ws == NULL)
+  if (!jb_test_wait_for (connect_is_done, &connect, 30000) || connect.ws == NULL)
     g_error ("the plain reader could not connect: %s", connect.error ? connect.error->message : "timeout");
 
   bench->ws = connect.ws;
   /* Frames are at most 1 MiB (docs/protocol.md); libsoup's default is 128 KiB. */
   soup_websocket_connection_set_max_incoming_payload_size (bench->ws, 2 * 1024 * 1024);
   g_signal_connect (bench->ws, "message", G_CALLBACK (ws_message_cb), bench);
-  spin_ms (SETTLE_MS / 6);
+  jb_test_spin (SETTLE_MS / 6);
 }
 
 static void
@@ -1001,7 +938,7 @@ close_plain_reader (Bench *bench)
   g_signal_handlers_disconnect_by_func (bench->ws, ws_message_cb, bench);
   if (soup_websocket_connection_get_state (bench->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (bench->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  spin_ms (100);
+  jb_test_spin (100);
   g_clear_object (&bench->ws);
   g_clear_object (&bench->ws_session);
 }

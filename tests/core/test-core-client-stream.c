@@ -11,6 +11,7 @@
 
 #include "jb-client-private.h"
 #include "jb-core.h"
+#include "jb-test-wait.h"
 
 #define WAIT_MS 20000
 
@@ -218,43 +219,6 @@ fake_send_moved (FakeServer *fake,
   fake_send (fake, connection, text);
 }
 
-/* Main loop helpers */
-
-typedef gboolean (*CheckFunc) (gpointer data);
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (CheckFunc check,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timed_out_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 typedef struct
 {
   FakeServer *fake;
@@ -275,7 +239,7 @@ wait_connections (FakeServer *fake,
 {
   CountWait w = { fake, n };
 
-  if (!wait_for (n_connections_reached, &w, WAIT_MS))
+  if (!jb_test_wait_for (n_connections_reached, &w, WAIT_MS))
     g_error ("The client opened %u stream(s), expected %u", fake->connections->len, n);
 }
 
@@ -300,7 +264,7 @@ wait_state (JbClient          *client,
 {
   ClientWait w = { client, state, 0 };
 
-  g_assert_true (wait_for (state_reached, &w, WAIT_MS));
+  g_assert_true (jb_test_wait_for (state_reached, &w, WAIT_MS));
 }
 
 static gboolean
@@ -317,23 +281,9 @@ wait_seq (JbClient *client,
 {
   ClientWait w = { client, 0, seq };
 
-  if (!wait_for (seq_reached, &w, WAIT_MS))
+  if (!jb_test_wait_for (seq_reached, &w, WAIT_MS))
     g_error ("The store is at seq %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
              jb_store_get_seq (jb_client_get_store (client)), seq);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static JbClient *
@@ -347,8 +297,8 @@ started_client (FakeServer *fake,
   if (liveness_ms > 0)
     _jb_client_set_liveness_timeout (client, liveness_ms);
 
-  jb_client_login_async (client, "dispatcher", "demo", NULL, store_result_cb, &result);
-  g_assert_true (wait_for (result_ready, &result, WAIT_MS));
+  jb_client_login_async (client, "dispatcher", "demo", NULL, jb_test_store_result_cb, &result);
+  (void) jb_test_wait_result (&result, WAIT_MS);
   g_assert_true (jb_client_login_finish (client, result, &error));
   g_assert_no_error (error);
 
@@ -451,7 +401,7 @@ test_silence (void)
   for (guint i = 0; i < 8; i++)
     {
       fake_send_moved (fake, 0, 6 + i);
-      run_for (250);
+      jb_test_spin (250);
     }
   g_assert_cmpuint (fake->connections->len, ==, 1);
   g_assert_cmpint (jb_store_get_seq (jb_client_get_store (client)), ==, 13);
@@ -493,7 +443,7 @@ test_unauthorized (void)
   g_assert_nonnull (strstr (jb_client_get_last_error (client), "expired"));
 
   /* It stays stopped: no retry loop against a refused token. */
-  run_for (1500);
+  jb_test_spin (1500);
   g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_OFFLINE);
   g_assert_cmpuint (unauthorized, ==, 1);
 
@@ -516,9 +466,9 @@ test_command_retry_same_key (void)
   wait_state (client, JB_CONNECTION_STATE_LIVE);
 
   fake->fail_commands = 2;
-  jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, store_result_cb, &result);
+  jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, jb_test_store_result_cb, &result);
   command = g_list_model_get_item (pending, 0);
-  g_assert_true (wait_for (result_ready, &result, WAIT_MS));
+  (void) jb_test_wait_result (&result, WAIT_MS);
   answer = jb_client_command_finish (client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "id"), ==, "inc-1");
@@ -541,9 +491,8 @@ test_command_retry_same_key (void)
     g_autoptr(GAsyncResult) r = NULL;
     g_autoptr(JsonNode) a = NULL;
 
-    jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, store_result_cb, &r);
-    g_assert_true (wait_for (result_ready, &r, WAIT_MS));
-    a = jb_client_command_finish (client, r, &error);
+    jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, jb_test_store_result_cb, &r);
+    a = jb_client_command_finish (client, jb_test_wait_result (&r, WAIT_MS), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (fake->command_keys->len, ==, 4);
     g_assert_cmpstr (g_ptr_array_index (fake->command_keys, 3), !=, jb_command_get_idempotency_key (command));

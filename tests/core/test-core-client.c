@@ -7,60 +7,12 @@
 
 #include "jb-core.h"
 #include "jb-client-private.h"
+#include "jb-test-client.h"
 #include "jb-test-server.h"
 
 #define WAIT_MS 30000
 
 static const char * const demo_args[] = { "--demo", "--demo-guards=300", NULL };
-
-/* Main loop helpers */
-
-typedef gboolean (*CheckFunc) (gpointer data);
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @check is true; FALSE on timeout. */
-static gboolean
-wait_for (CheckFunc check,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-  return !timed_out;
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  g_assert_true (wait_for (result_ready, slot, WAIT_MS));
-  return *slot;
-}
 
 typedef struct
 {
@@ -82,31 +34,17 @@ wait_state (JbClient          *client,
 {
   StateWait w = { client, state };
 
-  if (!wait_for (state_reached, &w, WAIT_MS))
+  if (!jb_test_wait_for (state_reached, &w, WAIT_MS))
     g_error ("The client did not reach state %d (it is %d; last error: %s)",
              state, jb_client_get_state (client),
              jb_client_get_last_error (client) ? jb_client_get_last_error (client) : "none");
 }
 
-static void
-login (JbClient   *client,
-       const char *username,
-       const char *password)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  jb_client_login_async (client, username, password, NULL, store_result_cb, &result);
-  g_assert_true (jb_client_login_finish (client, wait_result (&result), &error));
-  g_assert_no_error (error);
-}
-
 static JbClient *
 live_client (JbTestServer *server)
 {
-  JbClient *client = jb_client_new (jb_test_server_get_url (server));
+  JbClient *client = jb_test_client_new_signed_in (server, "dispatcher", "demo");
 
-  login (client, "dispatcher", "demo");
   jb_client_start (client);
   wait_state (client, JB_CONNECTION_STATE_LIVE);
   return client;
@@ -141,7 +79,7 @@ wait_seq (JbClient *client,
 {
   SeqWait w = { jb_client_get_store (client), seq };
 
-  if (!wait_for (seq_reached, &w, WAIT_MS))
+  if (!jb_test_wait_for (seq_reached, &w, WAIT_MS))
     g_error ("The store stayed at seq %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
              jb_store_get_seq (w.store), seq);
 }
@@ -185,15 +123,21 @@ test_login (void)
   g_autoptr(GError) error = NULL;
 
   /* A wrong password: 401 with the server's own message. */
-  jb_client_login_async (client, "dispatcher", "wrong", NULL, store_result_cb, &bad);
-  g_assert_false (jb_client_login_finish (client, wait_result (&bad), &error));
+  jb_client_login_async (client, "dispatcher", "wrong", NULL, jb_test_store_result_cb, &bad);
+  g_assert_false (jb_client_login_finish (client, jb_test_wait_result (&bad, WAIT_MS), &error));
   g_assert_error (error, JB_ERROR, JB_ERROR_UNAUTHORIZED);
   g_assert_cmpuint (strlen (error->message), >, 0);
   g_assert_false (jb_client_is_logged_in (client));
   g_assert_null (jb_client_get_user (client));
   g_clear_error (&error);
 
-  login (client, "dispatcher", "demo");
+  {
+    g_autoptr(GAsyncResult) good = NULL;
+
+    jb_client_login_async (client, "dispatcher", "demo", NULL, jb_test_store_result_cb, &good);
+    g_assert_true (jb_client_login_finish (client, jb_test_wait_result (&good, WAIT_MS), &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (jb_client_is_logged_in (client));
   g_assert_cmpstr (jb_client_get_username (client), ==, "dispatcher");
   g_assert_cmpint (jb_client_get_role (client), ==, JB_ROLE_DISPATCHER);
@@ -216,8 +160,8 @@ test_login_network_error (void)
   /* Nobody listens there any more. */
   jb_test_server_free (server);
   client = jb_client_new (url);
-  jb_client_login_async (client, "dispatcher", "demo", NULL, store_result_cb, &result);
-  g_assert_false (jb_client_login_finish (client, wait_result (&result), &error));
+  jb_client_login_async (client, "dispatcher", "demo", NULL, jb_test_store_result_cb, &result);
+  g_assert_false (jb_client_login_finish (client, jb_test_wait_result (&result, WAIT_MS), &error));
   g_assert_error (error, JB_ERROR, JB_ERROR_NETWORK);
 }
 
@@ -287,14 +231,14 @@ test_command (void)
   guint n_open = g_list_model_get_n_items (jb_store_get_incidents (store));
   IncidentWait w = { store, NULL };
 
-  jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, store_result_cb, &result);
+  jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, jb_test_store_result_cb, &result);
   /* Pending until answered. */
   g_assert_cmpuint (g_list_model_get_n_items (pending), ==, 1);
   command = g_list_model_get_item (pending, 0);
   g_assert_cmpstr (jb_command_get_method (command), ==, "POST");
   g_assert_cmpuint (strlen (jb_command_get_idempotency_key (command)), ==, 36);
 
-  answer = jb_client_command_finish (client, wait_result (&result), &error);
+  answer = jb_client_command_finish (client, jb_test_wait_result (&result, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (answer);
   /* Answered is not yet confirmed: still listed, still pending. */
@@ -305,7 +249,7 @@ test_command (void)
   /* The store learns of it through the event stream, never the answer. */
   w.id = json_object_get_string_member (json_node_get_object (answer), "id");
   g_assert_nonnull (w.id);
-  g_assert_true (wait_for (incident_known, &w, WAIT_MS));
+  g_assert_true (jb_test_wait_for (incident_known, &w, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_incidents (store)), ==, n_open + 1);
   g_assert_cmpint (jb_incident_get_incident_type (jb_store_lookup_incident (store, w.id)), ==,
                    JB_INCIDENT_TYPE_FIGHT);
@@ -322,18 +266,18 @@ test_command (void)
 
     /* Queued together: answered in order. */
     jb_client_command_async (client, "POST", "/api/v1/incidents/inc-nope/acknowledge", NULL, NULL,
-                             store_result_cb, &r1);
-    jb_client_command_async (client, "POST", "/api/v1/incidents", bad_body, NULL, store_result_cb, &r2);
-    jb_client_command_async (client, "POST", ack, NULL, NULL, store_result_cb, &r3);
+                             jb_test_store_result_cb, &r1);
+    jb_client_command_async (client, "POST", "/api/v1/incidents", bad_body, NULL, jb_test_store_result_cb, &r2);
+    jb_client_command_async (client, "POST", ack, NULL, NULL, jb_test_store_result_cb, &r3);
     g_assert_cmpuint (g_list_model_get_n_items (pending), ==, n_before + 3);
 
-    n1 = jb_client_command_finish (client, wait_result (&r1), &error);
+    n1 = jb_client_command_finish (client, jb_test_wait_result (&r1, WAIT_MS), &error);
     g_assert_error (error, JB_ERROR, JB_ERROR_NOT_FOUND);
     g_clear_error (&error);
-    n2 = jb_client_command_finish (client, wait_result (&r2), &error);
+    n2 = jb_client_command_finish (client, jb_test_wait_result (&r2, WAIT_MS), &error);
     g_assert_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE);
     g_clear_error (&error);
-    n3 = jb_client_command_finish (client, wait_result (&r3), &error);
+    n3 = jb_client_command_finish (client, jb_test_wait_result (&r3, WAIT_MS), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (n3), "status"), ==, "acknowledged");
   }
@@ -347,8 +291,8 @@ test_command (void)
     g_autoptr(GAsyncResult) r = NULL;
     g_autoptr(JsonNode) list = NULL;
 
-    jb_client_get_json_async (client, "/api/v1/incidents?status=open", NULL, store_result_cb, &r);
-    list = jb_client_get_json_finish (client, wait_result (&r), &error);
+    jb_client_get_json_async (client, "/api/v1/incidents?status=open", NULL, jb_test_store_result_cb, &r);
+    list = jb_client_get_json_finish (client, jb_test_wait_result (&r, WAIT_MS), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (list), "items")),
                       ==, n_open + 1);
@@ -391,7 +335,7 @@ test_reconnect (void)
 
   wait_state (client, JB_CONNECTION_STATE_LIVE);
   w.id = id;
-  g_assert_true (wait_for (incident_known, &w, WAIT_MS));
+  g_assert_true (jb_test_wait_for (incident_known, &w, WAIT_MS));
   wait_seq (client, server_seq (server));
   g_assert_cmpint (jb_store_get_seq (store), ==, server_seq (server));
   g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
@@ -420,7 +364,7 @@ command_accepted (gpointer data)
 static void
 wait_confirmed (JbCommand *command)
 {
-  g_assert_true (wait_for (command_finished, command, WAIT_MS));
+  g_assert_true (jb_test_wait_for (command_finished, command, WAIT_MS));
   if (jb_command_get_state (command) != JB_COMMAND_STATE_CONFIRMED)
     g_error ("%s %s: %s", jb_command_get_method (command), jb_command_get_path (command),
              jb_command_get_error_message (command) ? jb_command_get_error_message (command) : "not confirmed");
@@ -452,18 +396,6 @@ command_dropped (gpointer data)
   DropWait *w = data;
 
   return dropped_from (w->pending, w->command);
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-run_for (guint ms)
-{
-  wait_for (never, NULL, ms);
 }
 
 static void
@@ -553,13 +485,13 @@ test_command_confirmation (void)
   create = g_object_ref (jb_client_command_create_incident (client, JB_INCIDENT_TYPE_FIGHT, 2, 28.25, 112.99,
                                                             "开福区测试路2号", "confirm me", NULL,
                                                             JB_INCIDENT_SOURCE_PHONE, NULL,
-                                                            store_result_cb, &result));
+                                                            jb_test_store_result_cb, &result));
   g_signal_connect (create, "notify::state", G_CALLBACK (state_notified_cb), &r);
   /* The queue was empty: it went out at once. */
   g_assert_cmpint (jb_command_get_state (create), ==, JB_COMMAND_STATE_SENDING);
   g_assert_true (jb_command_is_pending (create));
   g_assert_true (jb_client_lookup_pending_command (client, NULL) == NULL);
-  answer = jb_client_command_finish (client, wait_result (&result), &error);
+  answer = jb_client_command_finish (client, jb_test_wait_result (&result, WAIT_MS), &error);
   g_assert_no_error (error);
   id = g_strdup (json_object_get_string_member (json_node_get_object (answer), "id"));
   g_assert_cmpstr (jb_command_get_target_id (create), ==, id);
@@ -582,7 +514,7 @@ test_command_confirmation (void)
     DropWait w = { pending, create };
 
     g_assert_false (dropped_from (pending, create));
-    g_assert_true (wait_for (command_dropped, &w, WAIT_MS));
+    g_assert_true (jb_test_wait_for (command_dropped, &w, WAIT_MS));
   }
 
   /* Hold the event stream: the answer comes, the event does not. */
@@ -590,14 +522,14 @@ test_command_confirmation (void)
   g_array_set_size (r.states, 0);
   g_array_set_size (r.statuses, 0);
   g_array_set_size (r.seqs, 0);
-  ack = g_object_ref (jb_client_command_acknowledge (client, id, NULL, store_result_cb, &result));
+  ack = g_object_ref (jb_client_command_acknowledge (client, id, NULL, jb_test_store_result_cb, &result));
   g_signal_connect (ack, "notify::state", G_CALLBACK (state_notified_cb), &r);
   g_assert_true (jb_client_lookup_pending_command (client, id) == ack);
-  answer = jb_client_command_finish (client, wait_result (&result), &error);
+  answer = jb_client_command_finish (client, jb_test_wait_result (&result, WAIT_MS), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "status"), ==, "acknowledged");
-  g_assert_true (wait_for (command_accepted, ack, WAIT_MS));
-  run_for (500);
+  g_assert_true (jb_test_wait_for (command_accepted, ack, WAIT_MS));
+  jb_test_spin (500);
   g_assert_cmpint (jb_command_get_state (ack), ==, JB_COMMAND_STATE_ACCEPTED);
   g_assert_cmpint (jb_incident_get_status (jb_store_lookup_incident (store, id)), ==, JB_INCIDENT_STATUS_NEW);
   g_assert_true (jb_client_lookup_pending_command (client, id) == ack);
@@ -619,10 +551,10 @@ test_command_confirmation (void)
   /* 409: FAILED with the server's code, listed for a while too. */
   {
     g_autoptr(JbCommand) again = g_object_ref (jb_client_command_acknowledge (client, id, NULL,
-                                                                              store_result_cb, &result));
+                                                                              jb_test_store_result_cb, &result));
     DropWait w = { pending, again };
 
-    answer = jb_client_command_finish (client, wait_result (&result), &error);
+    answer = jb_client_command_finish (client, jb_test_wait_result (&result, WAIT_MS), &error);
     g_assert_error (error, JB_ERROR, JB_ERROR_CONFLICT);
     g_assert_null (answer);
     g_assert_cmpint (jb_command_get_state (again), ==, JB_COMMAND_STATE_FAILED);
@@ -630,14 +562,14 @@ test_command_confirmation (void)
     g_assert_cmpstr (jb_command_get_error_message (again), ==, error->message);
     g_assert_null (jb_client_lookup_pending_command (client, id));
     g_assert_false (dropped_from (pending, again));
-    g_assert_true (wait_for (command_dropped, &w, WAIT_MS));
+    g_assert_true (jb_test_wait_for (command_dropped, &w, WAIT_MS));
     g_clear_error (&error);
     g_clear_object (&result);
   }
 
   /* 403: a duty officer commanding another station's unit. */
   {
-    g_autoptr(JbClient) duty = jb_client_new (jb_test_server_get_url (server));
+    g_autoptr(JbClient) duty = jb_test_client_new_signed_in (server, "qingshuitang", "demo");
     g_autoptr(JbCommand) forbidden = NULL;
     const char *unit_id = NULL;
 
@@ -651,11 +583,10 @@ test_command_confirmation (void)
           unit_id = jb_unit_get_id (unit);
       }
 
-    login (duty, "qingshuitang", "demo");
     forbidden = g_object_ref (jb_client_command_set_unit_status (duty, unit_id, JB_UNIT_STATUS_BUSY, NULL,
-                                                                 store_result_cb, &result));
+                                                                 jb_test_store_result_cb, &result));
     g_assert_cmpstr (jb_command_get_target_id (forbidden), ==, unit_id);
-    answer = jb_client_command_finish (duty, wait_result (&result), &error);
+    answer = jb_client_command_finish (duty, jb_test_wait_result (&result, WAIT_MS), &error);
     g_assert_error (error, JB_ERROR, JB_ERROR_FORBIDDEN);
     g_assert_cmpint (jb_command_get_state (forbidden), ==, JB_COMMAND_STATE_FAILED);
     g_assert_error ((GError *) jb_command_get_error (forbidden), JB_ERROR, JB_ERROR_FORBIDDEN);
@@ -810,10 +741,10 @@ test_simulated_moves (void)
   guint batches = 0;
 
   g_signal_connect (store, "units-moved", G_CALLBACK (count_cb), &batches);
-  g_assert_true (wait_for (moves_reached, &w, WAIT_MS * 2));
+  g_assert_true (jb_test_wait_for (moves_reached, &w, WAIT_MS * 2));
   /* The moves may have landed in the iteration that ended the wait, before
    * the batch's signal (an idle) went out. */
-  g_assert_true (wait_for (nonzero, &batches, WAIT_MS));
+  g_assert_true (jb_test_wait_for (nonzero, &batches, WAIT_MS));
 
   g_assert_cmpuint (jb_store_get_n_fast_path (store), ==, jb_store_get_n_moves (store));
   g_assert_cmpuint (batches, >, 0);

@@ -7,7 +7,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "jb-client-private.h"
 #include "jb-core.h"
 #include "jb-demo.h"
 #include "jb-test-clip.h"

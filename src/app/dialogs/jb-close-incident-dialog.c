@@ -162,16 +162,13 @@ fetched_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(JbCloseIncidentDialog) self = _jb_weak_ref_steal (user_data);
-  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JbIncident) incident = NULL;
 
-  answer = jb_client_get_json_finish (JB_CLIENT (object), result, NULL);
-  if (self == NULL || answer == NULL || lookup_incident (self) != NULL)
+  incident = jb_client_fetch_incident_finish (JB_CLIENT (object), result, NULL);
+  if (self == NULL || incident == NULL || lookup_incident (self) != NULL)
     return;
 
-  incident = jb_incident_new_from_json (answer, NULL);
-  if (incident != NULL)
-    show_incident (self, incident);
+  show_incident (self, incident);
 }
 
 /* An incident the store does not hold (closed ones leave it): say so, and
@@ -179,12 +176,9 @@ fetched_cb (GObject      *object,
 static void
 show_unknown_incident (JbCloseIncidentDialog *self)
 {
-  g_autofree char *escaped = g_uri_escape_string (self->incident_id, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s", escaped);
-
   gtk_label_set_text (self->heading_label, self->incident_id);
   gtk_label_set_text (self->subheading_label, _("Not in the queue: it may be closed already."));
-  jb_client_get_json_async (self->client, path, NULL, fetched_cb, _jb_weak_ref_new (self));
+  jb_client_fetch_incident_async (self->client, self->incident_id, NULL, fetched_cb, _jb_weak_ref_new (self));
 }
 
 static void
@@ -317,11 +311,7 @@ submit_action (GtkWidget  *widget,
                GVariant   *param)
 {
   JbCloseIncidentDialog *self = JB_CLOSE_INCIDENT_DIALOG (widget);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *note = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   guint disposition = adw_combo_row_get_selected (self->disposition_row);
 
   if (self->pending || disposition >= JB_DISPOSITION_N)
@@ -329,26 +319,16 @@ submit_action (GtkWidget  *widget,
 
   note = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->note_row))));
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "disposition");
-  json_builder_add_string_value (builder, jb_disposition_to_string (disposition));
-  if (note[0] != '\0')
-    {
-      json_builder_set_member_name (builder, "note");
-      json_builder_add_string_value (builder, note);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  escaped = g_uri_escape_string (self->incident_id, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/incidents/%s/%s", escaped,
-                          self->mode == JB_CLOSE_INCIDENT_MODE_RESOLVE ? "resolve" : "close");
-
   set_error (self, NULL);
   update_mode (self);
   set_pending (self, TRUE);
 
-  jb_client_command_async (self->client, "POST", path, body, NULL, submit_cb, _jb_weak_ref_new (self));
+  if (self->mode == JB_CLOSE_INCIDENT_MODE_RESOLVE)
+    jb_client_command_resolve (self->client, self->incident_id, disposition, note,
+                               NULL, submit_cb, _jb_weak_ref_new (self));
+  else
+    jb_client_command_close (self->client, self->incident_id, (int) disposition, note,
+                             NULL, submit_cb, _jb_weak_ref_new (self));
 }
 
 static void

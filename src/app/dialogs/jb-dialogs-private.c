@@ -59,22 +59,6 @@ _jb_describe_command_error (JbClient     *client,
   return jb_describe_command_error (error, jb_client_get_role (client) == JB_ROLE_VIEWER);
 }
 
-const char *
-_jb_client_get_user_station_id (JbClient *client)
-{
-  JsonObject *user = jb_client_get_user (client);
-  JsonNode *node;
-
-  if (user == NULL || !json_object_has_member (user, "station_id"))
-    return NULL;
-
-  node = json_object_get_member (user, "station_id");
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return NULL;
-}
-
 struct _JbWeakRef
 {
   GWeakRef weak;

@@ -27,9 +27,6 @@ char       *_jb_describe_command_error       (JbClient        *client,
                                               const char      *forbidden,
                                               const char      *conflict);
 
-/* The station the logged-in user belongs to (duty officers), or NULL. */
-const char *_jb_client_get_user_station_id   (JbClient        *client);
-
 /* A weak reference for async callbacks that may outlive their widget. */
 typedef struct _JbWeakRef JbWeakRef;
 JbWeakRef  *_jb_weak_ref_new                 (gpointer         object);

@@ -455,22 +455,25 @@ search_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(JbHistoryWindow) self = _jb_weak_ref_steal (user_data);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonObject *object_answer;
-  JsonArray *array;
   guint type = JB_INCIDENT_TYPE_N;
   g_autofree char *count = NULL;
 
-  answer = jb_client_get_json_finish (JB_CLIENT (object), result, &error);
+  found = jb_client_search_incidents_finish (JB_CLIENT (object), result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   gtk_spinner_set_spinning (self->spinner, FALSE);
   g_clear_object (&self->cancellable);
 
-  if (answer == NULL)
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_PROTOCOL))
+    {
+      show_error (self, _("The server's answer has no list of incidents."));
+      return;
+    }
+  if (found == NULL)
     {
       g_autofree char *message = NULL;
 
@@ -482,35 +485,17 @@ search_cb (GObject      *object,
       return;
     }
 
-  object_answer = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  array = object_answer && json_object_has_member (object_answer, "items")
-          ? json_object_get_array_member (object_answer, "items") : NULL;
-  if (array == NULL)
-    {
-      show_error (self, _("The server's answer has no list of incidents."));
-      return;
-    }
-
   type = gtk_drop_down_get_selected (self->type_dropdown);
   type = type == 0 ? JB_INCIDENT_TYPE_N : type - 1;
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < found->len; i++)
     {
-      g_autoptr(GError) decode_error = NULL;
-      JbIncident *incident = jb_incident_new_from_json (json_array_get_element (array, i), &decode_error);
+      JbIncident *incident = g_ptr_array_index (found, i);
 
-      if (incident == NULL)
-        {
-          g_warning ("history: item %u: %s", i, decode_error->message);
-          continue;
-        }
       /* The type filter is local when the text search uses q. */
       if (type != JB_INCIDENT_TYPE_N && jb_incident_get_incident_type (incident) != type)
-        {
-          g_object_unref (incident);
-          continue;
-        }
-      g_ptr_array_add (items, incident);
+        continue;
+      g_ptr_array_add (items, g_object_ref (incident));
     }
 
   g_clear_pointer (&self->error, g_free);
@@ -525,7 +510,7 @@ search_cb (GObject      *object,
   else
     {
       gtk_stack_set_visible_child_name (self->results_stack, "results");
-      if (json_array_get_length (array) >= RESULT_LIMIT)
+      if (found->len >= RESULT_LIMIT)
         count = g_strdup_printf (_("The newest %u incidents: narrow the search to see older ones"), items->len);
       else
         count = g_strdup_printf (ngettext ("%u incident", "%u incidents", items->len),
@@ -537,7 +522,6 @@ search_cb (GObject      *object,
 static void
 search_now (JbHistoryWindow *self)
 {
-  g_autoptr(GString) path = g_string_new ("/api/v1/incidents?");
   g_autofree char *text = NULL;
   const char *from_text = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
   const char *to_text = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
@@ -576,20 +560,6 @@ search_now (JbHistoryWindow *self)
   else if (q[0] == '\0' && type > 0)
     q = jb_incident_type_to_string (type - 1);
 
-  g_string_append_printf (path, "status=%s&limit=%d",
-                          gtk_drop_down_get_selected (self->status_dropdown) == 1 ? "all" : "closed",
-                          RESULT_LIMIT);
-  if (q[0] != '\0')
-    {
-      g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
-
-      g_string_append_printf (path, "&q=%s", escaped);
-    }
-  if (from > 0)
-    g_string_append_printf (path, "&from=%" G_GINT64_FORMAT, from);
-  if (to > 0)
-    g_string_append_printf (path, "&to=%" G_GINT64_FORMAT, to);
-
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -601,7 +571,9 @@ search_now (JbHistoryWindow *self)
     gtk_stack_set_visible_child_name (self->results_stack, "loading");
   gtk_spinner_set_spinning (self->spinner, TRUE);
 
-  jb_client_get_json_async (self->client, path->str, self->cancellable, search_cb, _jb_weak_ref_new (self));
+  jb_client_search_incidents_async (self->client, gtk_drop_down_get_selected (self->status_dropdown) == 1,
+                                    q, from, to, RESULT_LIMIT, self->cancellable,
+                                    search_cb, _jb_weak_ref_new (self));
 }
 
 static gboolean

@@ -1,7 +1,7 @@
 /* jb-history-window.h — closed (and all) incidents, searchable
  *
- * GET /api/v1/incidents?status=closed|all&q=…&from=…&to=…&limit=… through
- * jb_client_get_json_async(), as the person types (300 ms after the last
+ * jb_client_search_incidents_async() (closed or all, text, days), as the
+ * person types (300 ms after the last
  * key; Enter searches at once and moves to the results). Results in a
  * column view (number, type, priority, venue/address, created, closed,
  * disposition); the selected incident's record (timeline, units, guard

@@ -61,6 +61,7 @@ struct _JbNewIncidentDialog
   GPtrArray      *match_list;   /* Match* */
   char           *venue_name;   /* of the picked venue, NULL otherwise */
   char           *created_id;   /* set once the server answered 201 */
+  JbCommand      *command;      /* the create command, once sent */
   gulong          store_changed_id;
   guint           event_timeout_id;
 
@@ -457,7 +458,7 @@ describe_error (JbNewIncidentDialog *self,
 
       if (role == JB_ROLE_DUTY_OFFICER)
         {
-          const char *station_id = _jb_client_get_user_station_id (self->client);
+          const char *station_id = jb_client_get_station_id (self->client);
           JbStation *station = station_id ? jb_store_lookup_station (jb_client_get_store (self->client), station_id) : NULL;
 
           if (station != NULL)
@@ -536,8 +537,9 @@ create_cb (GObject      *object,
       return;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (answer) && json_object_has_member (json_node_get_object (answer), "id"))
-    id = json_object_get_string_member (json_node_get_object (answer), "id");
+  /* Accepted: the command's target is the new incident. */
+  if (self->command != NULL)
+    id = jb_command_get_target_id (self->command);
   if (id == NULL)
     {
       set_pending (self, FALSE);
@@ -565,8 +567,6 @@ create_action (GtkWidget  *widget,
                GVariant   *param)
 {
   JbNewIncidentDialog *self = JB_NEW_INCIDENT_DIALOG (widget);
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *address = NULL;
   g_autofree char *description = NULL;
   guint type = adw_combo_row_get_selected (self->type_row);
@@ -592,38 +592,6 @@ create_action (GtkWidget  *widget,
   address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
   description = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row))));
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, jb_incident_type_to_string (type));
-  json_builder_set_member_name (builder, "priority");
-  json_builder_add_int_value (builder, priority);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, jb_incident_source_to_string (source));
-  json_builder_set_member_name (builder, "location");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, self->lat);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, self->lon);
-  json_builder_end_object (builder);
-  if (address[0] != '\0')
-    {
-      json_builder_set_member_name (builder, "address");
-      json_builder_add_string_value (builder, address);
-    }
-  if (description[0] != '\0')
-    {
-      json_builder_set_member_name (builder, "description");
-      json_builder_add_string_value (builder, description);
-    }
-  if (self->location_source == LOCATION_VENUE && self->venue_name != NULL)
-    {
-      json_builder_set_member_name (builder, "venue_name");
-      json_builder_add_string_value (builder, self->venue_name);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
 
   set_error (self, NULL);
   gtk_label_set_text (self->pending_label, _("Creating the incident…"));
@@ -631,8 +599,11 @@ create_action (GtkWidget  *widget,
 
   /* No cancellable: closing the dialog must not take back a report the
    * queue may already have sent. */
-  jb_client_command_async (self->client, "POST", "/api/v1/incidents", body, NULL,
-                           create_cb, _jb_weak_ref_new (self));
+  g_set_object (&self->command,
+                jb_client_command_create_incident (self->client, type, priority, self->lat, self->lon,
+                                                   address, description,
+                                                   self->location_source == LOCATION_VENUE ? self->venue_name : NULL,
+                                                   source, NULL, create_cb, _jb_weak_ref_new (self)));
 }
 
 static void
@@ -671,6 +642,7 @@ jb_new_incident_dialog_dispose (GObject *object)
   g_clear_pointer (&self->match_list, g_ptr_array_unref);
   g_clear_pointer (&self->venue_name, g_free);
   g_clear_pointer (&self->created_id, g_free);
+  g_clear_object (&self->command);
 
   G_OBJECT_CLASS (jb_new_incident_dialog_parent_class)->dispose (object);
 }

@@ -31,7 +31,7 @@ static GPtrArray *
 ordered_stations (JbRosterPanel *self)
 {
   GListModel *stations = jb_store_get_stations (jb_client_get_store (self->client));
-  const char *own_id = _jb_client_get_user_station_id (self->client);
+  const char *own_id = jb_client_get_station_id (self->client);
   GPtrArray *ordered = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (stations);
 
@@ -52,7 +52,7 @@ static void
 update (JbRosterPanel *self)
 {
   g_autoptr(GPtrArray) stations = ordered_stations (self);
-  const char *own_id = _jb_client_get_user_station_id (self->client);
+  const char *own_id = jb_client_get_station_id (self->client);
   const char *date = NULL;
   gboolean same = stations->len == self->cards->len;
 

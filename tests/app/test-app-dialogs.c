@@ -1,4 +1,4 @@
-/* test-app-dialogs.c — issue 4's dialogs and panels against the real server
+/* test-app-dialogs.c — the dialogs and panels against the real server
  *
  * Starts jingbao-dispatchd --demo, signs a JbClient in (the demo
  * dispatcher, or the 清水塘 duty officer), waits until it is live, then
@@ -32,7 +32,9 @@
 #include "jb-history-window.h"
 #include "jb-new-incident-dialog.h"
 #include "jb-roster-panel.h"
+#include "jb-test-client.h"
 #include "jb-test-server.h"
+#include "jb-test-window.h"
 
 typedef struct
 {
@@ -41,84 +43,13 @@ typedef struct
   char         *bearer;      /* the dispatcher's, for setting things up */
 } Fixture;
 
-/* Main loop helpers */
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static gboolean
 is_null (gpointer data)
 {
   return *(gpointer *) data == NULL;
 }
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* Fixture */
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_live (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_has_snapshot (jb_client_get_store (fixture->client));
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -126,19 +57,11 @@ fixture_set_up (Fixture       *fixture,
 {
   const char *username = data ? data : "dispatcher";
   const char *args[] = { "--demo", NULL };
-  Login login = { 0 };
 
   fixture->server = jb_test_server_start (args);
   fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-
-  jb_client_login_async (fixture->client, username, "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_true, &login.done, 30));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
-
-  jb_client_start (fixture->client);
-  g_assert_true (wait_for (is_live, fixture, 60));
+  fixture->client = jb_test_client_new_signed_in (fixture->server, username, "demo");
+  jb_test_client_start_live (fixture->client, 60 * 1000);
 }
 
 static void
@@ -146,59 +69,10 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   jb_client_stop (fixture->client);
-  spin (50);
+  jb_test_spin (50);
   g_assert_finalize_object (fixture->client);
   g_clear_pointer (&fixture->bearer, g_free);
   jb_test_server_free (fixture->server);
-}
-
-/* Screenshots */
-
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
-
-  /* Let layout and the first frames happen (a spinner, a new page). */
-  spin (300);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  paintable = gtk_widget_paintable_new (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-
-  for (guint attempt = 0; ; attempt++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      /* Up to 20 s: under the sanitizers the first frame with CJK fonts
-       * takes long. */
-      if (node != NULL || attempt == 400)
-        break;
-      gtk_widget_queue_draw (widget);
-      spin (50);
-    }
-  /* The picture is for a person to look at, not what the test checks:
-   * a frame that never came (seen once under the sanitizers) is said,
-   * not fatal. */
-  if (node == NULL)
-    {
-      g_test_message ("no frame drawn for %s: not saved", name);
-      return;
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
 }
 
 /* Server helpers */
@@ -262,7 +136,7 @@ wait_in_store (Fixture    *fixture,
 {
   InStore in = { fixture, id };
 
-  g_assert_true (wait_for (incident_in_store, &in, 20));
+  g_assert_true (jb_test_wait_for (incident_in_store, &in, 20 * 1000));
 }
 
 /* New incident */
@@ -319,7 +193,7 @@ test_new_incident_coordinates (Fixture       *fixture,
   g_assert_nonnull (strstr (jb_new_incident_dialog_get_error (dialog), "Did you mean 28.2301, 112.9870"));
   jb_new_incident_dialog_set_coordinates_text (dialog, "28.2301, 212.9870");
   g_assert_nonnull (strstr (jb_new_incident_dialog_get_error (dialog), "Longitude"));
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-bad-coordinates.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-bad-coordinates.png");
 
   /* A Chinese keyboard's comma and a degree sign are fine. */
   jb_new_incident_dialog_set_coordinates_text (dialog, "28.2301°，112.9870°");
@@ -336,11 +210,11 @@ test_new_incident_coordinates (Fixture       *fixture,
   jb_new_incident_dialog_set_incident_type (dialog, JB_INCIDENT_TYPE_FIGHT);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.priority", "u", 1);
   jb_new_incident_dialog_set_description (dialog, "两名男子在路口扭打，报警人 138 0000 0000");
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident.png");
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
   g_assert_true (jb_new_incident_dialog_get_pending (dialog));
-  g_assert_true (wait_for (is_null, &dialog, 20));  /* closed itself */
+  g_assert_true (jb_test_wait_for (is_null, &dialog, 20 * 1000));  /* closed itself */
   g_assert_nonnull (id);
 
   /* ::created came after the event reached the store. */
@@ -384,7 +258,7 @@ test_new_incident_venue (Fixture       *fixture,
 
   g_assert_cmpuint (jb_new_incident_dialog_search_place (dialog, "no such place anywhere"), ==, 0);
   g_assert_cmpuint (jb_new_incident_dialog_search_place (dialog, search), >=, 1);
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-venue.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-venue.png");
   g_assert_true (jb_new_incident_dialog_pick_place (dialog, 0));
   g_assert_true (jb_new_incident_dialog_get_location (dialog, &lat, &lon));
   g_assert_cmpfloat_with_epsilon (lat, venue_lat, 1e-9);
@@ -393,7 +267,7 @@ test_new_incident_venue (Fixture       *fixture,
   jb_new_incident_dialog_set_incident_type (dialog, JB_INCIDENT_TYPE_DISPUTE);
   jb_new_incident_dialog_set_source (dialog, JB_INCIDENT_SOURCE_PATROL);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
-  g_assert_true (wait_for (is_null, &dialog, 20));
+  g_assert_true (jb_test_wait_for (is_null, &dialog, 20 * 1000));
   g_assert_nonnull (id);
 
   incident = get_incident (fixture, id);
@@ -419,7 +293,7 @@ test_new_incident_forbidden (Fixture       *fixture,
   jb_new_incident_dialog_set_incident_type (dialog, JB_INCIDENT_TYPE_THEFT);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
   g_assert_true (jb_new_incident_dialog_get_pending (dialog));
-  g_assert_true (wait_for (not_pending_new, dialog, 20));
+  g_assert_true (jb_test_wait_for (not_pending_new, dialog, 20 * 1000));
 
   error = jb_new_incident_dialog_get_error (dialog);
   g_assert_nonnull (error);
@@ -428,7 +302,7 @@ test_new_incident_forbidden (Fixture       *fixture,
   g_assert_nonnull (strstr (error, "jurisdiction"));
   g_assert_null (id);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-403.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-403.png");
 
   g_assert_cmpuint (count_incidents (fixture, "status=all"), ==, 0);
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -474,10 +348,10 @@ test_close_incident (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (dialog));
   jb_close_incident_dialog_set_disposition (dialog, JB_DISPOSITION_MEDIATED);
   jb_close_incident_dialog_set_note (dialog, "双方已和解");
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-resolve.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-resolve.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
   g_assert_true (jb_close_incident_dialog_get_pending (dialog));
-  g_assert_true (wait_for (is_null, &dialog, 20));
+  g_assert_true (jb_test_wait_for (is_null, &dialog, 20 * 1000));
   g_assert_true (done);
 
   resolved = get_incident (fixture, id);
@@ -494,9 +368,9 @@ test_close_incident (Fixture       *fixture,
   g_signal_connect (dialog, "done", G_CALLBACK (done_cb), &done);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_cmpint (jb_close_incident_dialog_get_mode (dialog), ==, JB_CLOSE_INCIDENT_MODE_CLOSE);
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-close.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-close.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
-  g_assert_true (wait_for (is_null, &dialog, 20));
+  g_assert_true (jb_test_wait_for (is_null, &dialog, 20 * 1000));
   g_assert_true (done);
 
   closed = get_incident (fixture, id);
@@ -511,12 +385,12 @@ test_close_incident (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (dialog));
   jb_close_incident_dialog_set_disposition (dialog, JB_DISPOSITION_DUPLICATE);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
-  g_assert_true (wait_for (not_pending_close, dialog, 20));
+  g_assert_true (jb_test_wait_for (not_pending_close, dialog, 20 * 1000));
   error = jb_close_incident_dialog_get_error (dialog);
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error, "already closed"));
   g_assert_false (done);
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-close-409.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-close-409.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   again = get_incident (fixture, id);
@@ -541,7 +415,7 @@ test_close_incident_forbidden (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (dialog));
   jb_close_incident_dialog_set_disposition (dialog, JB_DISPOSITION_FALSE_ALARM);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
-  g_assert_true (wait_for (not_pending_close, dialog, 20));
+  g_assert_true (jb_test_wait_for (not_pending_close, dialog, 20 * 1000));
   error = jb_close_incident_dialog_get_error (dialog);
   g_assert_nonnull (error);
   g_test_message ("403 reads: %s", error);
@@ -582,7 +456,7 @@ test_viewer (Fixture       *fixture,
   g_assert_false (jb_close_incident_dialog_get_pending (close_dialog));
   gtk_window_destroy (GTK_WINDOW (close_dialog));
 
-  spin (300);
+  jb_test_spin (300);
   g_assert_cmpuint (count_incidents (fixture, "status=all"), ==, 1);
   incident = get_incident (fixture, open_id);
   g_assert_cmpstr (jb_test_json_string (incident, "status"), ==, "new");
@@ -602,7 +476,7 @@ search (JbHistoryWindow *history,
 {
   jb_history_window_set_query (history, text);
   g_assert_true (jb_history_window_is_busy (history));  /* the debounce */
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
 }
 
 static gboolean
@@ -656,7 +530,7 @@ test_history (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (history), (gpointer *) &history);
   gtk_window_set_default_size (GTK_WINDOW (history), 1400, 860);
   gtk_window_present (GTK_WINDOW (history));
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   results = jb_history_window_get_results (history);
 
   /* Closed only, by default: the closed one, not the open one. */
@@ -673,35 +547,35 @@ test_history (Fixture       *fixture,
   g_assert_true (results_contain (history, closed_id));
   g_assert_false (results_contain (history, open_id));
   jb_history_window_set_show_all (history, TRUE);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_true (results_contain (history, closed_id));
   g_assert_true (results_contain (history, open_id));
 
   /* By type, from the list or typed by its name. */
   jb_history_window_set_incident_type (history, JB_INCIDENT_TYPE_FIRE);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_false (results_contain (history, closed_id));
   g_assert_true (results_contain (history, open_id));
   jb_history_window_set_incident_type (history, JB_INCIDENT_TYPE_N);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   search (history, "Harassment");
   g_assert_true (results_contain (history, closed_id));
   g_assert_false (results_contain (history, open_id));
 
   /* Dates: today finds it; a day a year ago does not; nonsense is said. */
   jb_history_window_set_dates (history, today, today);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_true (results_contain (history, closed_id));
   jb_history_window_set_dates (history, a_year_ago, a_year_ago);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
   g_assert_null (jb_history_window_get_error (history));
-  save_png (GTK_WIDGET (history), "test-app-dialogs-history-empty.png");
+  jb_test_save_png (GTK_WIDGET (history), "test-app-dialogs-history-empty.png");
   jb_history_window_set_dates (history, "2026-13-45", NULL);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_nonnull (strstr (jb_history_window_get_error (history), "YYYY-MM-DD"));
   jb_history_window_set_dates (history, NULL, NULL);
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_null (jb_history_window_get_error (history));
 
   /* The selected incident's record. */
@@ -714,10 +588,10 @@ test_history (Fixture       *fixture,
   g_assert_cmpint (jb_incident_get_disposition (selected), ==, JB_DISPOSITION_RESOLVED_ON_SCENE);
   g_assert_cmpuint (jb_incident_get_n_timeline_entries (selected), >=, 2);
   g_assert_cmpuint (jb_incident_get_n_notes (selected), ==, 1);
-  save_png (GTK_WIDGET (history), "test-app-dialogs-history.png");
+  jb_test_save_png (GTK_WIDGET (history), "test-app-dialogs-history.png");
 
   gtk_window_destroy (GTK_WINDOW (history));
-  g_assert_true (wait_for (is_null, &history, 5));
+  g_assert_true (jb_test_wait_for (is_null, &history, 5 * 1000));
 }
 
 /* Roster */
@@ -779,7 +653,7 @@ test_roster (Fixture       *fixture,
         }
       g_assert_true (found);
     }
-  save_png (window, "test-app-dialogs-roster.png");
+  jb_test_save_png (window, "test-app-dialogs-roster.png");
 
   /* A roster change arrives as station.updated: the card follows. The
    * server has no roster endpoint, so the event is applied to the store
@@ -800,7 +674,7 @@ test_roster (Fixture       *fixture,
   json_object_unref (frame);
   g_assert_cmpint (jb_store_apply_event (store, event, &error), ==, JB_STORE_APPLY_OK);
   g_assert_no_error (error);
-  g_assert_true (wait_for (card_shows, jb_roster_panel_get_card (roster, 0), 5));
+  g_assert_true (jb_test_wait_for (card_shows, jb_roster_panel_get_card (roster, 0), 5 * 1000));
   g_assert_true (jb_roster_panel_get_card (roster, 0) == own);  /* updated in place */
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -944,21 +818,21 @@ test_accessible (Fixture       *fixture,
   jb_new_incident_dialog_search_place (dialog, "KTV");
   jb_new_incident_dialog_set_coordinates_text (dialog, "1, 2, 3");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
-  spin (200);
+  jb_test_spin (200);
   assert_all_named (GTK_WIDGET (dialog), 10);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   close_dialog = jb_close_incident_dialog_new (fixture->client, open_id, JB_CLOSE_INCIDENT_MODE_RESOLVE);
   gtk_window_present (GTK_WINDOW (close_dialog));
-  spin (200);
+  jb_test_spin (200);
   assert_all_named (GTK_WIDGET (close_dialog), 5);
   gtk_window_destroy (GTK_WINDOW (close_dialog));
 
   history = jb_history_window_new (fixture->client);
   gtk_window_present (GTK_WINDOW (history));
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   g_assert_cmpuint (g_list_model_get_n_items (jb_history_window_get_results (history)), ==, 1);
-  spin (200);
+  jb_test_spin (200);
   assert_all_named (GTK_WIDGET (history), 6);
   gtk_window_destroy (GTK_WINDOW (history));
 
@@ -966,14 +840,14 @@ test_accessible (Fixture       *fixture,
   gtk_window_set_title (GTK_WINDOW (window), "roster");
   gtk_window_set_child (GTK_WINDOW (window), jb_roster_panel_new (fixture->client));
   gtk_window_present (GTK_WINDOW (window));
-  spin (200);
+  jb_test_spin (200);
   assert_all_named (window, 7);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* The same widgets in Chinese, for a person to look at (run with
- * JB_TEST_LANGUAGE=zh_CN: the lead's po/zh_CN.po plus this folder's
- * fragment, compiled at start-up). Asserts only that each is drawn. */
+ * JB_TEST_LANGUAGE=zh_CN: po/zh_CN.po, compiled at start-up). Asserts
+ * only that each is drawn. */
 
 static void
 test_zh_screens (Fixture       *fixture,
@@ -1004,9 +878,9 @@ test_zh_screens (Fixture       *fixture,
   dialog = open_new_incident_dialog (fixture, &id);
   jb_new_incident_dialog_search_place (dialog, "欢唱");
   jb_new_incident_dialog_set_incident_type (dialog, JB_INCIDENT_TYPE_FIGHT);
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-zh_CN.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-zh_CN.png");
   jb_new_incident_dialog_set_coordinates_text (dialog, "112.9870, 28.2301");
-  save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-bad-coordinates-zh_CN.png");
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-bad-coordinates-zh_CN.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   if (jb_client_get_role (fixture->client) == JB_ROLE_DUTY_OFFICER)
@@ -1014,17 +888,17 @@ test_zh_screens (Fixture       *fixture,
       dialog = open_new_incident_dialog (fixture, &id);
       jb_new_incident_dialog_set_location (dialog, 28.348, 113.001);
       gtk_widget_activate_action (GTK_WIDGET (dialog), "new-incident.create", NULL);
-      g_assert_true (wait_for (not_pending_new, dialog, 20));
+      g_assert_true (jb_test_wait_for (not_pending_new, dialog, 20 * 1000));
       g_assert_nonnull (jb_new_incident_dialog_get_error (dialog));
       g_test_message ("403 reads: %s", jb_new_incident_dialog_get_error (dialog));
-      save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-403-zh_CN.png");
+      jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-new-incident-403-zh_CN.png");
       gtk_window_destroy (GTK_WINDOW (dialog));
 
       window = gtk_window_new ();
       gtk_window_set_child (GTK_WINDOW (window), jb_roster_panel_new (fixture->client));
       gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
       gtk_window_present (GTK_WINDOW (window));
-      save_png (window, "test-app-dialogs-roster-zh_CN.png");
+      jb_test_save_png (window, "test-app-dialogs-roster-zh_CN.png");
       gtk_window_destroy (GTK_WINDOW (window));
       return;
     }
@@ -1032,38 +906,33 @@ test_zh_screens (Fixture       *fixture,
   close_dialog = jb_close_incident_dialog_new (fixture->client, open_id, JB_CLOSE_INCIDENT_MODE_RESOLVE);
   gtk_window_present (GTK_WINDOW (close_dialog));
   jb_close_incident_dialog_set_disposition (close_dialog, JB_DISPOSITION_ARRESTED);
-  save_png (GTK_WIDGET (close_dialog), "test-app-dialogs-resolve-zh_CN.png");
+  jb_test_save_png (GTK_WIDGET (close_dialog), "test-app-dialogs-resolve-zh_CN.png");
   gtk_window_destroy (GTK_WINDOW (close_dialog));
 
   history = jb_history_window_new (fixture->client);
   gtk_window_set_default_size (GTK_WINDOW (history), 1600, 900);
   gtk_window_present (GTK_WINDOW (history));
-  g_assert_true (wait_for (history_idle, history, 20));
+  g_assert_true (jb_test_wait_for (history_idle, history, 20 * 1000));
   jb_history_window_select (history, 0);
-  save_png (GTK_WIDGET (history), "test-app-dialogs-history-zh_CN.png");
+  jb_test_save_png (GTK_WIDGET (history), "test-app-dialogs-history-zh_CN.png");
   gtk_window_destroy (GTK_WINDOW (history));
 }
 
-/* Compiles po/zh_CN.po plus the dialogs' fragment into a temporary
- * locale directory; FALSE when gettext's tools are missing. */
+/* Compiles po/zh_CN.po into a temporary locale directory; FALSE when
+ * gettext's tools are missing. */
 static gboolean
 prepare_zh_catalog (void)
 {
   const char *srcdir = g_getenv ("G_TEST_SRCDIR");
   g_autofree char *main_po = g_build_filename (srcdir, "..", "..", "po", "zh_CN.po", NULL);
-  g_autofree char *fragment = g_build_filename (srcdir, "..", "..", "src", "app", "dialogs", "zh_CN-dialogs.po", NULL);
   g_autofree char *root = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "locale", NULL);
   g_autofree char *dir = g_build_filename (root, "zh_CN", "LC_MESSAGES", NULL);
-  g_autofree char *merged = g_build_filename (root, "zh_CN.po", NULL);
   g_autofree char *mo = g_build_filename (dir, GETTEXT_PACKAGE ".mo", NULL);
-  const char *msgcat[] = { "msgcat", "--use-first", "-o", merged, main_po, fragment, NULL };
-  const char *msgfmt[] = { "msgfmt", "-o", mo, merged, NULL };
+  const char *msgfmt[] = { "msgfmt", "-o", mo, main_po, NULL };
   int status = 0;
 
   g_mkdir_with_parents (dir, 0755);
-  if (!g_spawn_sync (NULL, (char **) msgcat, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
-      !g_spawn_check_wait_status (status, NULL) ||
-      !g_spawn_sync (NULL, (char **) msgfmt, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+  if (!g_spawn_sync (NULL, (char **) msgfmt, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
       !g_spawn_check_wait_status (status, NULL))
     return FALSE;
 
@@ -1097,7 +966,7 @@ main (int   argc,
     {
       if (!prepare_zh_catalog ())
         {
-          g_test_message ("msgcat/msgfmt not found: no Chinese screenshots");
+          g_test_message ("msgfmt not found: no Chinese screenshots");
           return 77;
         }
       g_test_add ("/app-dialogs/zh_CN/dispatcher", Fixture, NULL,

@@ -24,152 +24,23 @@
 #include "jb-incident-row.h"
 #include "jb-recommender.h"
 #include "jb-test-server.h"
+#include "jb-test-window.h"
 #include "jb-window.h"
 
-typedef struct
-{
-  JbTestServer *server;
-  JbClient     *client;
-  JbWindow     *window;
-  char         *bearer;
-} Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main loop until @check returns TRUE or @seconds pass. */
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
-static gboolean
-is_live (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_has_snapshot (jb_client_get_store (fixture->client));
-}
+typedef JbTestWindow Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  const char *default_args[] = { "--demo", NULL };
-  const char * const *args = data ? data : default_args;
-  Login login = { 0 };
-
-  fixture->server = jb_test_server_start (args);
-  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-
-  jb_client_login_async (fixture->client, "dispatcher", "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 30));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
-
-  fixture->window = jb_window_new (NULL, fixture->client);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  jb_client_start (fixture->client);
-
-  g_assert_true (wait_for (is_live, fixture, 60));
+  jb_test_window_set_up (fixture, (const char * const *) data, NULL);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  jb_client_stop (fixture->client);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (50);
-  g_clear_object (&fixture->client);
-  g_clear_pointer (&fixture->bearer, g_free);
-  jb_test_server_free (fixture->server);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  for (guint attempt = 0; ; attempt++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL || attempt == 100)
-        break;
-      spin (50);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
+  jb_test_window_tear_down (fixture);
 }
 
 /* POSTs an alarm from the first alarm button (priority 1 by default) and
@@ -299,9 +170,9 @@ finish_command (JbCommand *command,
 {
   g_autoptr(JbCommand) held = g_object_ref (command);
 
-  g_assert_true (wait_for (command_done, state, 30));
+  g_assert_true (jb_test_wait_for (command_done, state, 30 * 1000));
   g_assert_no_error (state->error);
-  g_assert_true (wait_for (command_confirmed, held, 30));
+  g_assert_true (jb_test_wait_for (command_confirmed, held, 30 * 1000));
 }
 
 /* The bell --------------------------------------------------------------- */
@@ -376,12 +247,12 @@ test_alarm_bell (Fixture       *fixture,
   id = raise_alarm (fixture, NULL);
   lookup.fixture = fixture;
   lookup.id = id;
-  g_assert_true (wait_for (store_has_incident, &lookup, 20));
+  g_assert_true (jb_test_wait_for (store_has_incident, &lookup, 20 * 1000));
 
   count.bell = bell;
   count.n = 1;
-  g_assert_true (wait_for (bell_ringing_is, &count, 5));
-  g_assert_true (wait_for (bell_played_at_least, &count, 5));
+  g_assert_true (jb_test_wait_for (bell_ringing_is, &count, 5 * 1000));
+  g_assert_true (jb_test_wait_for (bell_played_at_least, &count, 5 * 1000));
   /* A one-click alarm is priority 1: the urgent pattern. */
   g_assert_true (saw_urgent);
 
@@ -394,14 +265,14 @@ test_alarm_bell (Fixture       *fixture,
     jb_alarm_bell_set_muted (late, TRUE);
     jb_alarm_bell_set_repeat_interval (late, 60000);
     g_assert_cmpuint (jb_alarm_bell_get_n_ringing (late), ==, 1);
-    g_assert_true (wait_for (bell_played_at_least, &late_count, 5));
-    spin (300);
+    g_assert_true (jb_test_wait_for (bell_played_at_least, &late_count, 5 * 1000));
+    jb_test_spin (300);
     g_assert_cmpuint (jb_alarm_bell_get_n_played (late), ==, 1);
   }
 
   /* Loud until acknowledged: it repeats. */
   count.n = 3;
-  g_assert_true (wait_for (bell_played_at_least, &count, 10));
+  g_assert_true (jb_test_wait_for (bell_played_at_least, &count, 10 * 1000));
 
   /* Notifications: one for the incident where the window is not active. */
   g_assert_cmpuint (jb_alarm_bell_get_n_ringing (away), ==, 1);
@@ -415,27 +286,27 @@ test_alarm_bell (Fixture       *fixture,
     g_assert_cmpuint (jb_alarm_bell_get_n_notifications (bell), ==, 0);
 
   /* The queue row of the new incident. */
-  spin (300);
+  jb_test_spin (300);
   row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
   g_assert_nonnull (row);
   g_assert_false (jb_incident_row_is_pending (row));
-  save_png (GTK_WIDGET (fixture->window), "test-app-alarm-ringing.png");
+  g_assert_true (jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-alarm-ringing.png"));
 
   /* Acknowledge through the core client: pending on the row until the
    * server's event confirms it, and the bell falls silent. */
   command = jb_client_command_acknowledge (fixture->client, id, NULL, command_cb, &state);
   g_assert_true (jb_incident_row_is_pending (row));
   finish_command (command, &state);
-  g_assert_true (wait_for (row_not_pending, row, 10));
+  g_assert_true (jb_test_wait_for (row_not_pending, row, 10 * 1000));
 
   count.n = 0;
-  g_assert_true (wait_for (bell_ringing_is, &count, 10));
+  g_assert_true (jb_test_wait_for (bell_ringing_is, &count, 10 * 1000));
   count.bell = away;
-  g_assert_true (wait_for (bell_ringing_is, &count, 10));
+  g_assert_true (jb_test_wait_for (bell_ringing_is, &count, 10 * 1000));
   g_assert_cmpuint (jb_alarm_bell_get_n_shown_notifications (away), ==, 0);
 
   played = jb_alarm_bell_get_n_played (bell);
-  spin (2500);
+  jb_test_spin (2500);
   g_assert_cmpuint (jb_alarm_bell_get_n_played (bell), ==, played);
 
   gtk_window_destroy (GTK_WINDOW (other));
@@ -491,8 +362,8 @@ test_alarm_overdue (Fixture       *fixture,
   Lookup lookup = { fixture, id };
   double lat, lon;
 
-  g_assert_true (wait_for (store_has_incident, &lookup, 20));
-  spin (300);
+  g_assert_true (jb_test_wait_for (store_has_incident, &lookup, 20 * 1000));
+  jb_test_spin (300);
 
   /* At first every target is pending. */
   row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
@@ -502,7 +373,7 @@ test_alarm_overdue (Fixture       *fixture,
                                                   incident_index (fixture, id)));
 
   /* The guard target is 2 s here: both turn overdue on their own. */
-  g_assert_true (wait_for (shows_overdue, &overdue, 15));
+  g_assert_true (jb_test_wait_for (shows_overdue, &overdue, 15 * 1000));
   g_assert_cmpuint (jb_incident_layer_get_n_overdue (jb_map_view_get_incident_layer (map_view)), >=, 1);
 
   row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
@@ -515,8 +386,8 @@ test_alarm_overdue (Fixture       *fixture,
   incident = jb_store_lookup_incident (jb_client_get_store (fixture->client), id);
   g_assert_true (jb_incident_get_location (incident, &lat, &lon));
   jb_map_view_go_to (map_view, lat, lon, 15);
-  spin (1200);
-  save_png (GTK_WIDGET (fixture->window), "test-app-alarm-overdue.png");
+  jb_test_spin (1200);
+  g_assert_true (jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-alarm-overdue.png"));
 }
 
 /* Assignments ----------------------------------------------------------- */
@@ -563,7 +434,7 @@ test_alarm_assignments (Fixture       *fixture,
   Command state = { 0 };
   JbCommand *command;
 
-  g_assert_true (wait_for (store_has_incident, &lookup, 20));
+  g_assert_true (jb_test_wait_for (store_has_incident, &lookup, 20 * 1000));
   g_assert_cmpuint (jb_assignment_layer_get_n_lines (layer), ==, 0);
   incident = jb_store_lookup_incident (store, id);
 
@@ -577,20 +448,20 @@ test_alarm_assignments (Fixture       *fixture,
   command = jb_client_command_assign (fixture->client, id, first, NULL, command_cb, &state);
   finish_command (command, &state);
   lines.n = 1;
-  g_assert_true (wait_for (has_lines, &lines, 10));
+  g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   state = (Command) { 0 };
   command = jb_client_command_assign (fixture->client, id, second, NULL, command_cb, &state);
   finish_command (command, &state);
   lines.n = 2;
-  g_assert_true (wait_for (has_lines, &lines, 10));
+  g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   /* Releasing one removes its line. */
   state = (Command) { 0 };
   command = jb_client_command_unassign (fixture->client, id, second, NULL, command_cb, &state);
   finish_command (command, &state);
   lines.n = 1;
-  g_assert_true (wait_for (has_lines, &lines, 10));
+  g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   /* On its way: the line turns en route, and the map frames the scene and
    * the unit. */
@@ -599,11 +470,11 @@ test_alarm_assignments (Fixture       *fixture,
                                                NULL, command_cb, &state);
   finish_command (command, &state);
   lines.state = JB_ASSIGNMENT_STATE_EN_ROUTE;
-  g_assert_true (wait_for (has_lines, &lines, 10));
+  g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   g_assert_true (jb_map_view_follow_incident_units (map_view, id));
   g_assert_cmpstr (jb_map_view_get_followed_incident (map_view), ==, id);
-  spin (1500);
+  jb_test_spin (1500);
   {
     JbIncidentRow *row = find_row (GTK_WIDGET (jb_window_get_queue (fixture->window)), id);
     g_autofree char *text = row ? jb_incident_row_get_targets_text (row) : NULL;
@@ -612,7 +483,7 @@ test_alarm_assignments (Fixture       *fixture,
     g_test_message ("targets: %s (created %" G_GINT64_FORMAT ", now %" G_GINT64_FORMAT ")", text,
                     jb_incident_get_created_at (incident), g_get_real_time () / 1000);
   }
-  save_png (GTK_WIDGET (fixture->window), "test-app-alarm-assigned.png");
+  g_assert_true (jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-alarm-assigned.png"));
 
   /* Following the unit on its way lasts until it is on scene. */
   jb_map_view_follow (map_view, first);
@@ -623,9 +494,9 @@ test_alarm_assignments (Fixture       *fixture,
   command = jb_client_command_set_unit_status (fixture->client, first, JB_UNIT_STATUS_ON_SCENE,
                                                NULL, command_cb, &state);
   finish_command (command, &state);
-  g_assert_true (wait_for (not_following, map_view, 10));
+  g_assert_true (jb_test_wait_for (not_following, map_view, 10 * 1000));
   lines.n = 0;
-  g_assert_true (wait_for (has_lines, &lines, 10));
+  g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   /* No click yet; a click at the map's centre gives the viewport's centre
    * (for a new incident's location). The map's own click gesture is

@@ -1,0 +1,86 @@
+/* jb-session.h — the REST side of a connection to jingbao-dispatchd: the
+ * server's address, the login and its token, the signed-in user, and one
+ * JSON request at a time
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "jb-enums.h"
+
+G_BEGIN_DECLS
+
+#define JB_TYPE_SESSION (jb_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (JbSession, jb_session, JB, SESSION, GObject)
+
+/* @server_url: "http://127.0.0.1:8080" (no trailing /api/v1). */
+JbSession   *jb_session_new               (const char           *server_url);
+
+/* Without trailing '/'. */
+const char  *jb_session_get_server_url    (JbSession            *self);
+/* The REST SoupSession (30 s timeout), borrowed: for downloads that must
+ * share its connections. */
+SoupSession *jb_session_get_soup_session  (JbSession            *self);
+/* The bearer token, NULL before login. */
+const char  *jb_session_get_token         (JbSession            *self);
+gboolean     jb_session_is_logged_in      (JbSession            *self);
+
+/* The signed-in user; NULL (JB_ROLE_N) before login. */
+JsonObject  *jb_session_get_user          (JbSession            *self);
+const char  *jb_session_get_username      (JbSession            *self);
+/* Falls back to the username when the server gave none. */
+const char  *jb_session_get_display_name  (JbSession            *self);
+JbRole       jb_session_get_role          (JbSession            *self);
+/* NULL for a user of no station (a dispatcher, a viewer). */
+const char  *jb_session_get_station_id    (JbSession            *self);
+
+/* POST /api/v1/session. 401 → JB_ERROR_UNAUTHORIZED with the server's
+ * message; no answer → JB_ERROR_NETWORK. */
+void         jb_session_login_async       (JbSession            *self,
+                                           const char           *username,
+                                           const char           *password,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean     jb_session_login_finish      (JbSession            *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+/* DELETE /api/v1/session (best effort), then forget the token and user. */
+void         jb_session_logout            (JbSession            *self);
+
+/* A request to @path ("/api/v1/…", with its query) carrying the token and
+ * @body (may be NULL) as JSON. NULL with @error for a bad address. */
+SoupMessage *jb_session_new_message       (JbSession            *self,
+                                           const char           *method,
+                                           const char           *path,
+                                           JsonNode             *body,
+                                           GError              **error);
+
+/* Sends one request; the result is the answer's JSON (NULL for an empty
+ * body), or a JB_ERROR with the server's code and message for a non-2xx
+ * answer, JB_ERROR_NETWORK when there was no answer. Big answers are
+ * parsed in a worker thread. @idempotency_key may be NULL. */
+void         jb_session_send_async        (JbSession            *self,
+                                           const char           *method,
+                                           const char           *path,
+                                           JsonNode             *body,
+                                           const char           *idempotency_key,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+JsonNode    *jb_session_send_finish       (JbSession            *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+/* Turns an answer already read into the JSON result or a JB_ERROR, as
+ * jb_session_send_finish() does. */
+JsonNode    *jb_session_parse_answer      (SoupMessage          *msg,
+                                           GBytes               *bytes,
+                                           GError              **error);
+
+G_END_DECLS

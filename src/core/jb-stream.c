@@ -1,0 +1,707 @@
+/* jb-stream.c — the event stream: snapshot, WebSocket, liveness, backoff
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "jb-stream"
+
+#include "jb-stream.h"
+
+#include <libsoup/soup.h>
+
+#include "jb-enum-types.h"
+#include "jb-error.h"
+#include "jb-json.h"
+
+/* The server pings every 15 s; we ping too, so that the server's pongs
+ * tell us the link is alive even when no event comes. libsoup 3.2 has no
+ * pong timeout: the liveness check below is ours. */
+#define KEEPALIVE_INTERVAL_S    15
+#define LIVENESS_TIMEOUT_US     (45 * G_USEC_PER_SEC)
+#define LIVENESS_CHECK_MS       5000
+/* Frames are at most 1 MiB by the protocol; libsoup's default limit
+ * (128 KiB) would reset the connection on a big incident or snapshot-like
+ * frame, so set ours deliberately, with room to spare. */
+#define MAX_INCOMING_PAYLOAD    (16 * 1024 * 1024)
+#define BACKOFF_MIN_MS          500
+#define BACKOFF_MAX_MS          10000
+
+struct _JbStream
+{
+  GObject                  parent_instance;
+
+  JbSession               *session;
+  JbStore                 *store;
+  JbConnectionState        state;
+  SoupSession             *ws_session;  /* no I/O timeout, unlike the REST one */
+
+  gboolean                 running;
+  gboolean                 need_snapshot;
+  GCancellable            *connect_cancellable;
+  SoupWebsocketConnection *ws;
+  guint                    backoff_attempt;
+  gint64                   last_immediate_reconnect;
+  guint                    reconnect_source;
+  guint                    liveness_source;
+  gint64                   last_event_time;
+  gint64                   last_heard_time;
+  gint64                   last_event_notify;
+  gint64                   liveness_timeout_us;
+  guint                    reconnect_count;
+  guint                    gap_count;
+  char                    *last_error;
+};
+
+G_DEFINE_FINAL_TYPE (JbStream, jb_stream, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_STORE,
+  PROP_STATE,
+  PROP_RECONNECT_COUNT,
+  PROP_GAP_COUNT,
+  PROP_LAST_EVENT_TIME,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  UNAUTHORIZED,
+  APPLIED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void connect_stream (JbStream *self);
+
+static void
+set_state (JbStream          *self,
+           JbConnectionState  state)
+{
+  if (self->state == state)
+    return;
+
+  g_debug ("%s -> %s",
+           g_enum_get_value (g_type_class_peek (JB_TYPE_CONNECTION_STATE), self->state)->value_nick,
+           g_enum_get_value (g_type_class_peek (JB_TYPE_CONNECTION_STATE), state)->value_nick);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_last_error (JbStream   *self,
+                const char *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+teardown_stream (JbStream *self)
+{
+  g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  g_clear_handle_id (&self->liveness_source, g_source_remove);
+
+  if (self->ws != NULL)
+    {
+      SoupWebsocketConnection *ws = g_steal_pointer (&self->ws);
+
+      g_signal_handlers_disconnect_by_data (ws, self);
+      if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (ws);
+    }
+}
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  JbStream *self = user_data;
+
+  self->reconnect_source = 0;
+  connect_stream (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Drops the stream and tries again: at once when @immediately (a gap or
+ * resync: the server is fine, we just need a fresh snapshot), else after
+ * an exponential backoff with jitter. */
+static void
+schedule_reconnect (JbStream   *self,
+                    gboolean    immediately,
+                    const char *reason)
+{
+  guint delay_ms = 0;
+
+  teardown_stream (self);
+  if (!self->running)
+    return;
+
+  if (reason != NULL)
+    set_last_error (self, reason);
+
+  /* A reload at once is right for a rare gap; a server that keeps sending
+   * gaps must not make us reload snapshots in a tight loop. */
+  if (immediately)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (now - self->last_immediate_reconnect < 5 * G_USEC_PER_SEC)
+        immediately = FALSE;
+      else
+        self->last_immediate_reconnect = now;
+    }
+
+  if (!immediately)
+    {
+      guint shift = MIN (self->backoff_attempt, 5);
+      double jitter = g_random_double_range (0.8, 1.2);
+
+      delay_ms = MIN (BACKOFF_MIN_MS << shift, BACKOFF_MAX_MS);
+      delay_ms = (guint) (delay_ms * jitter);
+      self->backoff_attempt++;
+    }
+
+  g_debug ("Reconnecting in %u ms (%s)", delay_ms, reason ? reason : "");
+  self->reconnect_count++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_COUNT]);
+  set_state (self, JB_CONNECTION_STATE_RECONNECTING);
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_source = g_timeout_add (delay_ms, reconnect_cb, self);
+}
+
+static void
+lost_session (JbStream   *self,
+              const char *message)
+{
+  g_message ("The session was refused: %s", message);
+  teardown_stream (self);
+  self->running = FALSE;
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  set_last_error (self, message);
+  set_state (self, JB_CONNECTION_STATE_OFFLINE);
+  g_signal_emit (self, signals[UNAUTHORIZED], 0);
+}
+
+static void
+stream_message_cb (SoupWebsocketConnection *ws,
+                   int                      type,
+                   GBytes                  *message,
+                   gpointer                 user_data)
+{
+  JbStream *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+  gint64 now = g_get_monotonic_time ();
+
+  self->last_event_time = now;
+  self->last_heard_time = now;
+  if (now - self->last_event_notify >= G_USEC_PER_SEC)
+    {
+      self->last_event_notify = now;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_EVENT_TIME]);
+    }
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      g_debug ("Ignoring a binary frame");
+      return;
+    }
+
+  switch (jb_store_apply_event_text (self->store, data, len, &error))
+    {
+    case JB_STORE_APPLY_OK:
+      g_signal_emit (self, signals[APPLIED], 0);
+      break;
+
+    case JB_STORE_APPLY_DUPLICATE:
+      break;
+
+    case JB_STORE_APPLY_GAP:
+      self->gap_count++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GAP_COUNT]);
+      self->need_snapshot = TRUE;
+      schedule_reconnect (self, TRUE, "Missed events: reloading");
+      break;
+
+    case JB_STORE_APPLY_RESYNC:
+      /* The server closes with 4000 next; don't wait for it. */
+      self->need_snapshot = TRUE;
+      schedule_reconnect (self, TRUE, "The server asked for a reload");
+      break;
+
+    case JB_STORE_APPLY_ERROR:
+    default:
+      /* We cannot apply what the server says: our state is suspect, so
+       * reload it rather than guess. The backoff keeps a persistently bad
+       * frame from looping fast. */
+      g_warning ("Bad event frame: %s", error ? error->message : "?");
+      self->need_snapshot = TRUE;
+      schedule_reconnect (self, FALSE, error ? error->message : "Bad event frame");
+      break;
+    }
+}
+
+static void
+stream_pong_cb (SoupWebsocketConnection *ws,
+                GBytes                  *message,
+                gpointer                 user_data)
+{
+  JbStream *self = user_data;
+
+  self->last_heard_time = g_get_monotonic_time ();
+}
+
+static void
+stream_closed_cb (SoupWebsocketConnection *ws,
+                  gpointer                 user_data)
+{
+  JbStream *self = user_data;
+  gushort code = soup_websocket_connection_get_close_code (ws);
+  g_autofree char *reason = NULL;
+
+  if (code == 4000)
+    self->need_snapshot = TRUE;  /* resync_required */
+
+  reason = g_strdup_printf ("The event stream closed (%u)", code);
+  g_debug ("%s", reason);
+  schedule_reconnect (self, code == 4000, reason);
+}
+
+static void
+stream_error_cb (SoupWebsocketConnection *ws,
+                 GError                  *error,
+                 gpointer                 user_data)
+{
+  /* "closed" follows. */
+  g_debug ("Event stream error: %s", error->message);
+}
+
+static gboolean
+liveness_check_cb (gpointer user_data)
+{
+  JbStream *self = user_data;
+
+  if (g_get_monotonic_time () - self->last_heard_time > self->liveness_timeout_us)
+    {
+      self->liveness_source = 0;
+      g_message ("Nothing heard from the server for %" G_GINT64_FORMAT " s: reconnecting",
+                 self->liveness_timeout_us / G_USEC_PER_SEC);
+      schedule_reconnect (self, FALSE, "The server went silent");
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* What the WebSocket connect callback needs; it holds the client weakly,
+ * as a teardown (or the client's end) may come first. */
+typedef struct
+{
+  GWeakRef     client;
+  SoupMessage *msg;
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_weak_ref_clear (&data->client);
+  g_clear_object (&data->msg);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectData, connect_data_free)
+
+static void
+stream_connected_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ConnectData) data = user_data;
+  g_autoptr(JbStream) self = g_weak_ref_get (&data->client);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->running)
+    {
+      /* Torn down meanwhile. */
+      if (ws != NULL)
+        {
+          soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+          g_object_unref (ws);
+        }
+      return;
+    }
+
+  if (ws == NULL)
+    {
+      if (soup_message_get_status (data->msg) == SOUP_STATUS_UNAUTHORIZED)
+        lost_session (self, "The server refused the session (401).");
+      else
+        schedule_reconnect (self, FALSE, error->message);
+      return;
+    }
+
+  self->ws = ws;
+  g_clear_object (&self->connect_cancellable);
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws, MAX_INCOMING_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (ws, KEEPALIVE_INTERVAL_S);
+  g_signal_connect (ws, "message", G_CALLBACK (stream_message_cb), self);
+  g_signal_connect (ws, "pong", G_CALLBACK (stream_pong_cb), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (stream_closed_cb), self);
+  g_signal_connect (ws, "error", G_CALLBACK (stream_error_cb), self);
+
+  self->last_heard_time = g_get_monotonic_time ();
+  self->liveness_source = g_timeout_add (MIN (LIVENESS_CHECK_MS, self->liveness_timeout_us / 1000 / 4),
+                                         liveness_check_cb, self);
+  self->backoff_attempt = 0;
+  set_last_error (self, NULL);
+  set_state (self, JB_CONNECTION_STATE_LIVE);
+}
+
+static void
+open_stream (JbStream *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  ConnectData *data;
+  SoupMessage *msg;
+
+  path = g_strdup_printf ("/api/v1/events?since=%" G_GINT64_FORMAT, jb_store_get_seq (self->store));
+  if (!(msg = jb_session_new_message (self->session, "GET", path, NULL, &error)))
+    {
+      lost_session (self, error->message);
+      return;
+    }
+
+  data = g_new0 (ConnectData, 1);
+  g_weak_ref_init (&data->client, self);
+  data->msg = g_object_ref (msg);
+  soup_session_websocket_connect_async (self->ws_session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        self->connect_cancellable, stream_connected_cb, data);
+  g_object_unref (msg);
+}
+
+static void
+snapshot_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  JbStream *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = jb_session_send_finish (JB_SESSION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_UNAUTHORIZED))
+    {
+      lost_session (self, error->message);
+      return;
+    }
+  if (error == NULL && !jb_store_load_snapshot (self->store, node, &error))
+    g_warning ("Bad snapshot: %s", error->message);
+  if (error != NULL)
+    {
+      schedule_reconnect (self, FALSE, error->message);
+      return;
+    }
+
+  self->need_snapshot = FALSE;
+  g_signal_emit (self, signals[APPLIED], 0);
+  open_stream (self);
+}
+
+static void
+load_snapshot (JbStream *self)
+{
+  jb_session_send_async (self->session, "GET", "/api/v1/snapshot", NULL, NULL,
+                         self->connect_cancellable, snapshot_loaded_cb, self);
+}
+
+/* Resuming with since= only works if the server still has our past: a
+ * server whose database was replaced answers since= beyond its own seq
+ * with silence, and its new events would look like duplicates. */
+static void
+health_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  JbStream *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = jb_session_send_finish (JB_SESSION (object), result, &error);
+  gint64 seq = -1;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      schedule_reconnect (self, FALSE, error->message);
+      return;
+    }
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    (void) jb_json_get_int (json_node_get_object (node), "seq", FALSE, &seq, NULL);
+
+  if (seq >= 0 && seq < jb_store_get_seq (self->store))
+    {
+      g_message ("The server's seq (%" G_GINT64_FORMAT ") is behind ours (%" G_GINT64_FORMAT
+                 "): reloading", seq, jb_store_get_seq (self->store));
+      self->need_snapshot = TRUE;
+      load_snapshot (self);
+      return;
+    }
+
+  open_stream (self);
+}
+
+static void
+connect_stream (JbStream *self)
+{
+  if (!self->running)
+    return;
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  teardown_stream (self);
+  self->connect_cancellable = g_cancellable_new ();
+
+  if (self->state == JB_CONNECTION_STATE_OFFLINE)
+    set_state (self, JB_CONNECTION_STATE_CONNECTING);
+
+  if (self->need_snapshot || !jb_store_has_snapshot (self->store))
+    load_snapshot (self);
+  else
+    jb_session_send_async (self->session, "GET", "/api/v1/health", NULL, NULL,
+                           self->connect_cancellable, health_checked_cb, self);
+}
+
+void
+jb_stream_start (JbStream *self)
+{
+  g_return_if_fail (JB_IS_STREAM (self));
+
+  if (self->running)
+    return;
+  if (!jb_session_is_logged_in (self->session))
+    {
+      g_warning ("jb_stream_start() needs a login first");
+      return;
+    }
+
+  self->running = TRUE;
+  self->need_snapshot = TRUE;
+  self->backoff_attempt = 0;
+  connect_stream (self);
+}
+
+void
+jb_stream_stop (JbStream *self)
+{
+  g_return_if_fail (JB_IS_STREAM (self));
+
+  self->running = FALSE;
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  teardown_stream (self);
+  set_state (self, JB_CONNECTION_STATE_OFFLINE);
+}
+
+
+/* Accessors */
+
+JbSession *
+jb_stream_get_session (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), NULL);
+  return self->session;
+}
+
+JbStore *
+jb_stream_get_store (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), NULL);
+  return self->store;
+}
+
+JbConnectionState
+jb_stream_get_state (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), JB_CONNECTION_STATE_OFFLINE);
+  return self->state;
+}
+
+guint
+jb_stream_get_reconnect_count (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), 0);
+  return self->reconnect_count;
+}
+
+guint
+jb_stream_get_gap_count (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), 0);
+  return self->gap_count;
+}
+
+gint64
+jb_stream_get_last_event_time (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), 0);
+  return self->last_event_time;
+}
+
+const char *
+jb_stream_get_last_error (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), NULL);
+  return self->last_error;
+}
+
+void
+jb_stream_set_liveness_timeout (JbStream *self,
+                                guint     timeout_ms)
+{
+  g_return_if_fail (JB_IS_STREAM (self));
+  g_return_if_fail (timeout_ms >= 100);
+
+  self->liveness_timeout_us = (gint64) timeout_ms * 1000;
+}
+
+/* GObject */
+
+JbStream *
+jb_stream_new (JbSession *session,
+               JbStore   *store)
+{
+  g_return_val_if_fail (JB_IS_SESSION (session), NULL);
+  g_return_val_if_fail (JB_IS_STORE (store), NULL);
+
+  return g_object_new (JB_TYPE_STREAM, "session", session, "store", store, NULL);
+}
+
+static void
+jb_stream_dispose (GObject *object)
+{
+  JbStream *self = (JbStream *)object;
+
+  jb_stream_stop (self);
+  if (self->ws_session != NULL)
+    soup_session_abort (self->ws_session);
+
+  G_OBJECT_CLASS (jb_stream_parent_class)->dispose (object);
+}
+
+static void
+jb_stream_finalize (GObject *object)
+{
+  JbStream *self = (JbStream *)object;
+
+  g_clear_object (&self->ws_session);
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->last_error, g_free);
+
+  G_OBJECT_CLASS (jb_stream_parent_class)->finalize (object);
+}
+
+static void
+jb_stream_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  JbStream *self = JB_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: g_value_set_object (value, self->session); break;
+    case PROP_STORE: g_value_set_object (value, self->store); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_RECONNECT_COUNT: g_value_set_uint (value, self->reconnect_count); break;
+    case PROP_GAP_COUNT: g_value_set_uint (value, self->gap_count); break;
+    case PROP_LAST_EVENT_TIME: g_value_set_int64 (value, self->last_event_time); break;
+    case PROP_LAST_ERROR: g_value_set_string (value, self->last_error); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jb_stream_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  JbStream *self = JB_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION: self->session = g_value_dup_object (value); break;
+    case PROP_STORE: self->store = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jb_stream_class_init (JbStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = jb_stream_dispose;
+  object_class->finalize = jb_stream_finalize;
+  object_class->get_property = jb_stream_get_property;
+  object_class->set_property = jb_stream_set_property;
+
+  properties[PROP_SESSION] = g_param_spec_object ("session", NULL, NULL, JB_TYPE_SESSION, co);
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, JB_TYPE_STORE, co);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, JB_TYPE_CONNECTION_STATE,
+                                              JB_CONNECTION_STATE_OFFLINE, ro);
+  properties[PROP_RECONNECT_COUNT] = g_param_spec_uint ("reconnect-count", NULL, NULL,
+                                                        0, G_MAXUINT, 0, ro);
+  properties[PROP_GAP_COUNT] = g_param_spec_uint ("gap-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_LAST_EVENT_TIME] = g_param_spec_int64 ("last-event-time", NULL, NULL,
+                                                         0, G_MAXINT64, 0, ro);
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * JbStream::unauthorized:
+   *
+   * The server refused the token (expired or revoked): the stream stops
+   * (state OFFLINE).
+   */
+  signals[UNAUTHORIZED] =
+    g_signal_new ("unauthorized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbStream::applied:
+   *
+   * The store has just applied an event frame or loaded a snapshot: its
+   * seq may have moved.
+   */
+  signals[APPLIED] =
+    g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+jb_stream_init (JbStream *self)
+{
+  self->liveness_timeout_us = LIVENESS_TIMEOUT_US;
+  self->ws_session = soup_session_new_with_options ("user-agent", "jingbao/" PACKAGE_VERSION " ",
+                                                    NULL);
+}
