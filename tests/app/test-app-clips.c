@@ -13,7 +13,6 @@
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <gst/gst.h>
 #include <math.h>
 #include <string.h>
 
@@ -748,7 +747,6 @@ main (int   argc,
       char *argv[])
 {
   gboolean no_decoder = FALSE;
-  int result;
 
   /* --no-decoder: rank the VP8 decoders out before GStreamer starts
    * (it reads the variable once, at gst_init). */
@@ -781,8 +779,5 @@ main (int   argc,
       g_test_add ("/app/clips/wall", Fixture, NULL, fixture_set_up, test_clips_wall, fixture_tear_down);
     }
 
-  result = g_test_run ();
-  /* GStreamer's threads end before the leak check runs. */
-  gst_deinit ();
-  return result;
+  return g_test_run ();
 }
