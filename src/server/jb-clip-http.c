@@ -642,7 +642,8 @@ thumbnail_thread (GTask        *task,
 {
   Thumbnail *thumbnail = task_data;
   g_autofree char *description = NULL;
-  g_autofree char *partial = g_strconcat (thumbnail->target, ".tmp", NULL);
+  /* Its own name: two requests may make the same thumbnail at once. */
+  g_autofree char *partial = g_strdup_printf ("%s.%08x.tmp", thumbnail->target, g_random_int ());
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) src = NULL;
   g_autoptr(GstElement) sink = NULL;
@@ -803,11 +804,33 @@ handler_cb (SoupServer        *server,
     self->fallback (server, msg, path, query, self->fallback_data);
 }
 
+/* A removed upload's running hash goes with it. */
+static void
+dispatch_event_cb (JbDispatch *dispatch,
+                   const char *frame,
+                   gint64      seq,
+                   JbClipHttp *self)
+{
+  const char *type = g_strstr_len (frame, 64, "\"type\":\"clip.removed\"");
+  const char *id;
+
+  if (type == NULL || g_hash_table_size (self->hashes) == 0 ||
+      (id = strstr (type, "\"id\":\"clip-")) == NULL)
+    return;
+  {
+    g_autofree char *clip_id = g_strndup (id + strlen ("\"id\":\""), 5 + 32);
+
+    g_hash_table_remove (self->hashes, clip_id);
+  }
+}
+
 static void
 jb_clip_http_finalize (GObject *object)
 {
   JbClipHttp *self = JB_CLIP_HTTP (object);
 
+  if (self->dispatch != NULL)
+    g_signal_handlers_disconnect_by_func (self->dispatch, dispatch_event_cb, self);
   g_clear_object (&self->dispatch);
   g_clear_pointer (&self->hashes, g_hash_table_unref);
 
@@ -840,6 +863,7 @@ jb_clip_http_new (JbDispatch         *dispatch,
   self->fallback_early = fallback_early;
   self->fallback = fallback;
   self->fallback_data = fallback_data;
+  g_signal_connect (dispatch, "event", G_CALLBACK (dispatch_event_cb), self);
   soup_server_add_early_handler (server, "/api/v1/device/clips", early_cb, self, NULL);
   soup_server_add_handler (server, "/api/v1/device/clips", handler_cb, self, NULL);
   soup_server_add_early_handler (server, "/api/v1/clips", early_cb, self, NULL);

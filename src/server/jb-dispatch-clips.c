@@ -918,9 +918,13 @@ jb_dispatch_clip_open (JbDispatch  *self,
   g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
 
   if (!_jb_dispatch_authenticate_person (self, &req, authorization, error) ||
-      (clip = load_clip (&req, clip_id, error)) == NULL ||
-      !require_verified (clip, error))
+      (clip = load_clip (&req, clip_id, error)) == NULL)
     goto out;
+  if (!require_verified (clip, error))
+    {
+      g_clear_pointer (&clip, json_object_unref);
+      goto out;
+    }
   if (audit_view)
     {
       if (!_jb_dispatch_begin_write (self, &seq_before, error))
@@ -965,12 +969,16 @@ remove_stray_files (JbDispatch *self,
       g_autofree char *id = g_str_has_suffix (name, ".png") ? g_strndup (name, strlen (name) - 4) : g_strdup (name);
       g_autoptr(JsonObject) clip = _jb_clip_id_is_valid (id) ? jb_storage_get_clip (self->storage, id) : NULL;
 
-      if (clip == NULL && !g_hash_table_contains (self->clip_uploads, id))
-        {
-          g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      GStatBuf st;
 
-          g_unlink (file);
-        }
+      /* A thumbnail being written has a temporary name: leave it unless a
+       * crash left it long ago. */
+      if (g_str_has_suffix (name, ".tmp") &&
+          (g_stat (file, &st) != 0 || st.st_mtime > (time_t) (g_get_real_time () / G_USEC_PER_SEC) - 600))
+        continue;
+      if (clip == NULL && !g_hash_table_contains (self->clip_uploads, id))
+        g_unlink (file);
     }
 }
 

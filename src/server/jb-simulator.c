@@ -1926,6 +1926,10 @@ jb_simulator_start (JbSimulator *self)
   self->beats_done = 0;
   self->stats_at_us = now_us;
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
+  /* With cameras filming, the first alarm (a camera's report) comes soon,
+   * so that a demo shows a clip within half a minute. */
+  if (self->upload_url != NULL && self->options.alarms_per_min > 0)
+    self->next_alarm_us = MIN (self->next_alarm_us, now_us + rand_us (self, 15, 30));
   self->next_silence_us = now_us + rand_us (self, 20, 60);
   self->next_shift_us = now_us + rand_us (self, 180, 300);
   for (guint i = 0; i < self->terminals->len; i++)

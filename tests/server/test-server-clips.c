@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 
 #include "jb-demo.h"
@@ -378,6 +379,27 @@ test_upload_resume (Fixture       *fixture,
   g_assert_cmpstr (jb_test_json_string (progress, "data.incident_id"), ==, fixture->incident_id);
   g_assert_cmpint (jb_test_json_int (progress, "data.received"), ==, (gint64) first);
 
+  /* Half a clip is never served, thumbnailed or pushed. */
+  {
+    g_autofree char *content_url = g_strconcat ("/api/v1/clips/", id, "/content", NULL);
+    g_autofree char *thumbnail_url = g_strconcat ("/api/v1/clips/", id, "/thumbnail", NULL);
+    g_autofree char *push_url = g_strconcat ("/api/v1/clips/", id, "/push", NULL);
+    g_autofree char *clip_url = g_strconcat ("/api/v1/clips/", id, NULL);
+    g_autoptr(JbTestResponse) content = get_with_range (fixture, content_url, fixture->dispatcher, NULL);
+    g_autoptr(JbTestResponse) thumbnail = get_with_range (fixture, thumbnail_url, fixture->dispatcher, NULL);
+    g_autoptr(JbTestResponse) push = jb_test_request (fixture->server, "POST", push_url, fixture->dispatcher,
+                                                      NULL, "{}");
+    g_autoptr(JbTestResponse) clip = jb_test_request (fixture->server, "GET", clip_url, fixture->dispatcher,
+                                                      NULL, NULL);
+
+    g_assert_cmpuint (content->status, ==, 409);
+    g_assert_cmpuint (thumbnail->status, ==, 409);
+    g_assert_cmpuint (push->status, ==, 409);
+    g_assert_cmpuint (clip->status, ==, 200);
+    g_assert_cmpstr (jb_test_json_string (clip->body, "state"), ==, "uploading");
+    g_assert_cmpint (jb_test_json_int (clip->body, "received"), ==, (gint64) first);
+  }
+
   /* Wrong offset: 409 with what the server holds. */
   wrong = jb_test_clip_put (fixture->server, fixture->camera_auth, url, clip_bytes, 0, first, size);
   g_assert_cmpuint (wrong->status, ==, 409);
@@ -407,6 +429,34 @@ test_upload_resume (Fixture       *fixture,
   g_assert_cmpstr (jb_test_json_string (last->body, "clip.state"), ==, "verified");
   added = jb_test_events_wait_type (events, "clip.added", EVENT_TIMEOUT_MS);
   assert_event_clip (added, id, "verified");
+  g_assert_cmpuint (count_files (fixture, "clips"), ==, 1);
+  g_assert_cmpuint (count_files (fixture, "partial"), ==, 0);
+}
+
+/* A kill -9 between chunks loses nothing the server acknowledged. */
+static void
+test_upload_survives_restart (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  gsize size = g_bytes_get_size (clip_bytes);
+  gsize first = size / 3;
+  g_autofree char *id = NULL;
+  g_autofree char *url = create_clip (fixture, size, clip_sha256, "video/webm", &id);
+  g_autoptr(JbTestResponse) put1 = NULL;
+  g_autoptr(JbTestResponse) last = NULL;
+  gint64 held;
+
+  put1 = jb_test_clip_put (fixture->server, fixture->camera_auth, url, clip_bytes, 0, first, size);
+  g_assert_cmpuint (put1->status, ==, 200);
+  jb_test_server_kill (fixture->server, SIGKILL);
+  jb_test_server_restart (fixture->server);
+
+  held = head_offset (fixture, url);
+  g_assert_cmpint (held, ==, (gint64) first);
+  /* The running hash died with the process: the server reads the file. */
+  last = jb_test_clip_put (fixture->server, fixture->camera_auth, url, clip_bytes, (gsize) held, size, size);
+  g_assert_cmpuint (last->status, ==, 201);
+  g_assert_cmpstr (jb_test_json_string (last->body, "clip.sha256"), ==, clip_sha256);
   g_assert_cmpuint (count_files (fixture, "clips"), ==, 1);
   g_assert_cmpuint (count_files (fixture, "partial"), ==, 0);
 }
@@ -513,6 +563,19 @@ test_refusals (Fixture       *fixture,
   g_assert_cmpuint (person->status, ==, 404);
 
   assert_nothing_on_disk (fixture);
+
+  /* A retried create with its Idempotency-Key is the same upload. */
+  {
+    g_autoptr(JbTestResponse) first = jb_test_request (fixture->server, "POST", "/api/v1/device/clips",
+                                                       fixture->camera_auth, "clip-key-1", body);
+    g_autoptr(JbTestResponse) again = jb_test_request (fixture->server, "POST", "/api/v1/device/clips",
+                                                       fixture->camera_auth, "clip-key-1", body);
+
+    g_assert_cmpuint (first->status, ==, 201);
+    g_assert_cmpuint (again->status, ==, 201);
+    g_assert_cmpstr (jb_test_json_string (first->body, "id"), ==, jb_test_json_string (again->body, "id"));
+    g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Idempotent-Replay"), ==, "true");
+  }
 }
 
 static void
@@ -656,7 +719,7 @@ test_audit_and_push (Fixture       *fixture,
 }
 
 static const char * const sweep_args[] = {
-  "--clip-retention-days", "0", "--clip-sweep-interval", "1", "--clip-abandon-after", "2", NULL
+  "--clip-retention-days", "0", "--clip-sweep-interval", "1", "--clip-abandon-after", "5", NULL
 };
 
 static void
@@ -786,6 +849,8 @@ main (int    argc,
 
   g_test_add ("/server/clips/upload-whole", Fixture, NULL, fixture_set_up, test_upload_whole, fixture_tear_down);
   g_test_add ("/server/clips/upload-resume", Fixture, NULL, fixture_set_up, test_upload_resume, fixture_tear_down);
+  g_test_add ("/server/clips/upload-restart", Fixture, NULL, fixture_set_up, test_upload_survives_restart,
+              fixture_tear_down);
   g_test_add ("/server/clips/refusals", Fixture, NULL, fixture_set_up, test_refusals, fixture_tear_down);
   g_test_add ("/server/clips/range-thumbnail", Fixture, NULL, fixture_set_up, test_range_and_thumbnail,
               fixture_tear_down);
