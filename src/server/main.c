@@ -18,6 +18,7 @@ typedef struct
 {
   char     *db_path;
   char     *listen;
+  char     *tiles;
   gboolean  demo;
   gboolean  simulate;
   gint      target_guard;
@@ -45,6 +46,7 @@ options_clear (Options *options)
   g_clear_pointer (&options->db_path, g_free);
   g_clear_pointer (&options->listen, g_free);
   g_clear_pointer (&options->data_dir, g_free);
+  g_clear_pointer (&options->tiles, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -84,6 +86,7 @@ parse_options (Options   *options,
     { "clip-abandon-after", 0, 0, G_OPTION_ARG_INT64, &options->clip_abandon_after, "An upload idle this long is removed (default 86400)", "S" },
     { "clip-retention-days", 0, 0, G_OPTION_ARG_INT64, &options->clip_retention_days, "Days a verified clip is kept (default 183, the least for evidence)", "DAYS" },
     { "clip-sweep-interval", 0, 0, G_OPTION_ARG_INT64, &options->clip_sweep_interval, "Seconds between clip retention sweeps (default 3600)", "S" },
+    { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &options->tiles, "Serve the basemap tiles of this MBTiles file", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -240,6 +243,7 @@ main (int    argc,
   g_autoptr(JbDispatch) dispatch = NULL;
   g_autoptr(JbHttpServer) http = NULL;
   g_autoptr(JbSimulator) simulator = NULL;
+  g_autoptr(JbTiles) tiles = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *host = NULL;
   g_autofree char *url = NULL;
@@ -261,6 +265,12 @@ main (int    argc,
   if (!split_listen (options.listen != NULL ? options.listen : "127.0.0.1:8080", &host, &port))
     return usage_error ("--listen takes HOST:PORT, for example 127.0.0.1:8080.");
 
+  if (options.tiles != NULL && (tiles = jb_tiles_open (options.tiles, &error)) == NULL)
+    {
+      g_printerr ("jingbao-dispatchd: --tiles: %s\n", error->message);
+      return 1;
+    }
+
   fill_dispatch_options (&options, &dispatch_options);
   if (options.clip_retention_days >= 0 && options.clip_retention_days < 183)
     g_message ("Clips are kept %" G_GINT64_FORMAT " days: less than the 6 months evidence needs.",
@@ -278,6 +288,11 @@ main (int    argc,
     }
 
   http = jb_http_server_new (dispatch);
+  if (tiles != NULL)
+    {
+      jb_dispatch_set_basemap (dispatch, jb_tiles_get_metadata (tiles));
+      jb_http_server_set_tiles (http, tiles);
+    }
   if (!jb_http_server_listen (http, host, port, &error))
     {
       g_printerr ("jingbao-dispatchd: cannot listen on %s:%u: %s\n", host, port, error->message);
