@@ -11,6 +11,7 @@
 #include "jb-enum-types.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-tls-private.h"
 
 /* The server pings every 15 s; we ping too, so that the server's pongs
  * tell us the link is alive even when no event comes. libsoup 3.2 has no
@@ -704,4 +705,5 @@ jb_stream_init (JbStream *self)
   self->liveness_timeout_us = LIVENESS_TIMEOUT_US;
   self->ws_session = soup_session_new_with_options ("user-agent", "jingbao/" PACKAGE_VERSION " ",
                                                     NULL);
+  _jb_tls_use_ca_file (self->ws_session);
 }
