@@ -344,6 +344,28 @@ store_changed_cb (JbWindow      *self,
 }
 
 static void
+detail_item_changed_cb (JbWindow *self)
+{
+  GObject *item = jb_detail_pane_get_item (self->detail_pane);
+
+  jb_clip_panel_set_incident (self->clip_panel, JB_IS_INCIDENT (item) ? JB_INCIDENT (item) : NULL);
+}
+
+/* The incident's clips in its detail; pushed clips over the map. */
+static void
+setup_clips (JbWindow *self,
+             JbClient *client)
+{
+  self->clip_cache = jb_clip_cache_new (client, NULL);
+  self->clip_panel = JB_CLIP_PANEL (jb_clip_panel_new ());
+  jb_clip_panel_set_client (self->clip_panel, client, self->clip_cache);
+  gtk_box_append (jb_detail_pane_get_clips_slot (self->detail_pane), GTK_WIDGET (self->clip_panel));
+  g_signal_connect_object (self->detail_pane, "notify::item", G_CALLBACK (detail_item_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  jb_wall_video_set_client (self->wall_video, client, self->clip_cache);
+}
+
+static void
 set_client (JbWindow *self,
             JbClient *client)
 {
@@ -381,6 +403,7 @@ set_client (JbWindow *self,
   jb_map_view_set_store (self->map_view, store);
   jb_map_view_set_client (self->map_view, client);
   jb_detail_pane_set_client (self->detail_pane, client);
+  setup_clips (self, client);
   jb_detail_pane_set_can_command (self->detail_pane, _jb_window_can_command (self));
 
   self->roster_panel = jb_roster_panel_new (client);
@@ -560,6 +583,7 @@ jb_window_dispose (GObject *object)
       gtk_window_destroy (self->catchup);
       self->catchup = NULL;
     }
+  g_clear_object (&self->clip_cache);
   if (self->history != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->history), (gpointer *) &self->history);
@@ -636,6 +660,7 @@ jb_window_class_init (JbWindowClass *klass)
   g_type_ensure (JB_TYPE_MAP_VIEW);
   g_type_ensure (JB_TYPE_DETAIL_PANE);
   g_type_ensure (JB_TYPE_LEGEND);
+  g_type_ensure (JB_TYPE_WALL_VIDEO);
   g_type_ensure (JB_TYPE_INCIDENT_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-window.ui");
@@ -659,6 +684,7 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, wall_video);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, legend);
   gtk_widget_class_bind_template_callback (widget_class, map_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -697,4 +723,18 @@ jb_window_new (AdwApplication *application,
                        "application", application,
                        "client", client,
                        NULL);
+}
+
+JbClipPanel *
+jb_window_get_clip_panel (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+  return self->clip_panel;
+}
+
+JbWallVideo *
+jb_window_get_wall_video (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+  return self->wall_video;
 }

@@ -8,9 +8,11 @@
 
 #include "jb-alarm-bell.h"
 #include "jb-client.h"
+#include "jb-clip-panel.h"
 #include "jb-detail-pane.h"
 #include "jb-legend.h"
 #include "jb-map-view.h"
+#include "jb-wall-video.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +27,10 @@ JbMapView    *jb_window_get_map_view     (JbWindow       *self);
 JbDetailPane *jb_window_get_detail_pane  (JbWindow       *self);
 JbLegend     *jb_window_get_legend       (JbWindow       *self);
 GtkListView  *jb_window_get_queue        (JbWindow       *self);
+/* The selected incident's clips (NULL before a client is set) and the
+ * corner where pushed clips play. */
+JbClipPanel  *jb_window_get_clip_panel   (JbWindow       *self);
+JbWallVideo  *jb_window_get_wall_video   (JbWindow       *self);
 /* The connection text shown in the header ("LIVE", …), for tests. */
 const char   *jb_window_get_state_text   (JbWindow       *self);
 /* The last message shown in a toast (a failed command in words), NULL
