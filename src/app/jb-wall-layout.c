@@ -7,9 +7,11 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "jb-clip-cache.h"
 #include "jb-duty-board.h"
 #include "jb-wall-layout.h"
 #include "jb-wall-queue.h"
+#include "jb-wall-video.h"
 
 static const char * const pane_names[] = { "map", "queue", "video", "duty" };
 
@@ -27,6 +29,9 @@ struct _JbWallLayout
   GPtrArray       *slot_monitors;  /* GdkMonitor per slot in use, owned */
   GPtrArray       *used_monitors;  /* every GdkMonitor a window was put on, owned */
   GtkBox          *video_slot;
+  GtkWidget       *video_idle;     /* the video pane's idle text */
+  JbWallVideo     *video;          /* owned */
+  JbClipCache     *clip_cache;     /* owned, once signed in */
   char            *message;
   double           distance_m;
   guint            n_in_use;
@@ -105,6 +110,7 @@ make_video_pane (JbWallLayout *self)
   gtk_widget_set_vexpand (placeholder, TRUE);
   gtk_box_append (GTK_BOX (pane), placeholder);
   self->video_slot = GTK_BOX (pane);
+  self->video_idle = placeholder;
 
   return pane;
 }
@@ -120,6 +126,51 @@ make_pane (JbWallLayout *self,
   if (g_str_equal (name, "duty"))
     return jb_duty_board_new (self->client);
   return make_video_pane (self);
+}
+
+/* The idle text while nothing plays, the clip while one does. */
+static void
+video_visible_cb (JbWallLayout *self)
+{
+  gtk_widget_set_visible (self->video_idle, !gtk_widget_get_visible (GTK_WIDGET (self->video)));
+}
+
+/* The video listens by role, known once signed in. */
+static void
+client_state_cb (JbWallLayout *self)
+{
+  if (self->clip_cache != NULL || jb_client_get_role (self->client) == JB_ROLE_N)
+    return;
+  self->clip_cache = jb_clip_cache_new (self->client, NULL);
+  jb_wall_video_set_client (self->video, self->client, self->clip_cache);
+}
+
+/* Pushed and priority-1 clips play in the video pane, filling it, or
+ * without one in the map's corner. */
+static void
+setup_video (JbWallLayout *self)
+{
+  GtkWidget *map = jb_wall_layout_get_pane (self, "map");
+  GtkWidget *video = jb_wall_video_new ();
+
+  self->video = JB_WALL_VIDEO (g_object_ref_sink (video));
+  if (self->video_slot != NULL)
+    {
+      gtk_widget_set_halign (video, GTK_ALIGN_FILL);
+      gtk_widget_set_valign (video, GTK_ALIGN_FILL);
+      gtk_widget_set_hexpand (video, TRUE);
+      gtk_widget_set_vexpand (video, TRUE);
+      gtk_widget_set_margin_end (video, 0);
+      gtk_widget_set_margin_bottom (video, 0);
+      gtk_box_append (self->video_slot, video);
+      g_signal_connect_object (video, "notify::visible", G_CALLBACK (video_visible_cb), self, G_CONNECT_SWAPPED);
+      video_visible_cb (self);
+    }
+  else if (map != NULL)
+    jb_wall_map_add_overlay (JB_WALL_MAP (map), video);
+
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (client_state_cb), self, G_CONNECT_SWAPPED);
+  client_state_cb (self);
 }
 
 static int
@@ -355,6 +406,14 @@ jb_wall_layout_get_map (JbWallLayout *self)
   return pane ? JB_WALL_MAP (pane) : NULL;
 }
 
+JbWallVideo *
+jb_wall_layout_get_video (JbWallLayout *self)
+{
+  g_return_val_if_fail (JB_IS_WALL_LAYOUT (self), NULL);
+
+  return self->video;
+}
+
 GtkBox *
 jb_wall_layout_get_video_slot (JbWallLayout *self)
 {
@@ -421,6 +480,8 @@ jb_wall_layout_dispose (GObject *object)
   g_clear_pointer (&self->slot_monitors, g_ptr_array_unref);
   g_clear_pointer (&self->used_monitors, g_ptr_array_unref);
   g_clear_pointer (&self->panes, g_ptr_array_unref);
+  g_clear_object (&self->video);
+  g_clear_object (&self->clip_cache);
   g_clear_object (&self->client);
   g_clear_object (&self->application);
   g_clear_object (&self->display);
@@ -529,6 +590,7 @@ jb_wall_layout_new (GtkApplication     *application,
 
   for (guint i = 0; self->pane_spec[i] != NULL; i++)
     g_ptr_array_add (self->panes, g_object_ref_sink (make_pane (self, self->pane_spec[i])));
+  setup_video (self);
 
   n = g_list_model_get_n_items (self->monitors);
   for (guint i = 0; i < n; i++)

@@ -15,6 +15,7 @@
 
 #include "jb-client.h"
 #include "jb-wall-map.h"
+#include "jb-wall-video.h"
 #include "jb-wall-window.h"
 
 G_BEGIN_DECLS
@@ -62,6 +63,9 @@ GtkWidget    *jb_wall_layout_get_pane      (JbWallLayout       *self,
                                             const char         *name);
 /* The map pane, NULL when the layout has none. */
 JbWallMap    *jb_wall_layout_get_map       (JbWallLayout       *self);
+/* The player of pushed and priority-1 clips: in the video pane, else in
+ * the map's corner (nowhere shown without either). */
+JbWallVideo  *jb_wall_layout_get_video      (JbWallLayout      *self);
 /* Where pushed video goes: a box in the video pane (NULL without one). */
 GtkBox       *jb_wall_layout_get_video_slot (JbWallLayout      *self);
 /* Shown in every window's corner instead of the data's age. */

@@ -278,6 +278,15 @@ jb_wall_map_init (JbWallMap *self)
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->caption));
 }
 
+void
+jb_wall_map_add_overlay (JbWallMap *self,
+                         GtkWidget *widget)
+{
+  g_return_if_fail (JB_IS_WALL_MAP (self));
+
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), widget);
+}
+
 GtkWidget *
 jb_wall_map_new (JbClient *client)
 {

@@ -39,4 +39,8 @@ void        jb_wall_map_get_view          (JbWallMap  *self,
                                            double     *lon,
                                            double     *zoom);
 
+/* Puts @widget over the map (it sets its own alignment). */
+void        jb_wall_map_add_overlay       (JbWallMap  *self,
+                                           GtkWidget  *widget);
+
 G_END_DECLS

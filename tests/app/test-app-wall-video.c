@@ -1,0 +1,387 @@
+/* test-app-wall-video.c — clips on the wall layout against the real server
+ *
+ * Starts jingbao-dispatchd --demo, raises a one-click alarm (a priority-1
+ * incident whose button may upload), signs in as the demo viewer "wall"
+ * and opens a wall layout. With a video pane ("map, video") a clip the
+ * dispatcher pushes plays in that pane, its idle text hidden, and the
+ * pane is idle again when the clip ends; with the setting a new
+ * priority-1 clip plays there by itself. Without one ("map, queue") a
+ * pushed clip plays in the map's corner. Saves
+ * test-app-wall-video-*.png for a person to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "jb-client.h"
+#include "jb-demo.h"
+#include "jb-test-clip.h"
+#include "jb-test-server.h"
+#include "jb-wall-layout.h"
+
+typedef struct
+{
+  JbTestServer *server;
+  JbClient     *client;
+  JbWallLayout *layout;
+  GSettings    *settings;
+  char         *bearer;
+  char         *dir;
+  char         *terminal_id;
+  char         *secret;
+  char         *incident_id;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean (*check) (gpointer data),
+          gpointer  data,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  return check (data);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Login;
+
+static void
+login_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Login *login = user_data;
+
+  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
+  login->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Login *) data)->done;
+}
+
+static gboolean
+incident_known (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
+         jb_store_lookup_incident (jb_client_get_store (fixture->client), fixture->incident_id) != NULL;
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_wall_layout_get_n_windows (fixture->layout) >= 1 &&
+         gtk_widget_get_mapped (GTK_WIDGET (jb_wall_layout_get_window (fixture->layout, 0)));
+}
+
+static char *
+first_alarm_button (JbTestServer *server,
+                    const char   *bearer)
+{
+  g_autoptr(JbTestResponse) response = jb_test_request (server, "GET", "/api/v1/snapshot", bearer, NULL, NULL);
+  JsonArray *terminals;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (response->body);
+  terminals = json_object_get_array_member (json_node_get_object (response->body), "terminals");
+  for (guint i = 0; i < json_array_get_length (terminals); i++)
+    {
+      JsonObject *t = json_array_get_object_element (terminals, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (t, "kind", ""), "alarm_button") == 0)
+        return g_strdup (json_object_get_string_member (t, "id"));
+    }
+  g_assert_not_reached ();
+}
+
+static void
+open_layout (Fixture            *fixture,
+             const char * const *panes)
+{
+  g_autofree char *auth = NULL;
+  g_autoptr(JbTestResponse) response = NULL;
+  Login login = { 0 };
+
+  fixture->layout = jb_wall_layout_new (NULL, fixture->client, gdk_display_get_default (), panes, 5.0);
+  jb_client_login_async (fixture->client, "wall", "demo", NULL, login_cb, &login);
+  g_assert_true (wait_for (is_done, &login, 30));
+  g_assert_no_error (login.error);
+  g_assert_true (login.ok);
+  g_assert_cmpint (jb_client_get_role (fixture->client), ==, JB_ROLE_VIEWER);
+  jb_client_start (fixture->client);
+
+  /* A one-click alarm: an incident whose own terminal may upload. */
+  fixture->terminal_id = first_alarm_button (fixture->server, fixture->bearer);
+  fixture->secret = jb_demo_terminal_secret (fixture->terminal_id);
+  auth = jb_test_device_auth (fixture->terminal_id, fixture->secret);
+  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
+  g_assert_cmpuint (response->status, ==, 201);
+  fixture->incident_id = g_strdup (jb_test_json_string (response->body, "id"));
+
+  g_assert_true (wait_for (incident_known, fixture, 60));
+  g_assert_true (wait_for (window_mapped, fixture, 30));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = jb_test_server_start (args);
+  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
+  fixture->dir = g_dir_make_tmp ("jb-app-wall-video-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->settings = g_settings_new ("io.github.jingbao.Console");
+  g_settings_set_boolean (fixture->settings, "wall-autoplay-priority1", FALSE);
+  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  jb_client_stop (fixture->client);
+  if (fixture->layout != NULL)
+    jb_wall_layout_close (fixture->layout);
+  spin (50);
+  g_clear_object (&fixture->layout);
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->settings);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->bearer);
+  g_free (fixture->terminal_id);
+  g_free (fixture->secret);
+  g_free (fixture->incident_id);
+  jb_test_server_free (fixture->server);
+}
+
+static char *
+upload_clip (Fixture    *fixture,
+             const char *label)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = jb_test_clip_make (fixture->dir, 2, 640, 360, label, &error);
+  char *clip_id;
+
+  g_assert_no_error (error);
+  clip_id = jb_test_clip_upload (fixture->server, fixture->terminal_id, fixture->secret,
+                                 fixture->incident_id, path, &error);
+  g_assert_no_error (error);
+  return clip_id;
+}
+
+static void
+push_clip (Fixture    *fixture,
+           const char *clip_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/clips/%s/push", clip_id);
+  g_autoptr(JbTestResponse) response = jb_test_request (fixture->server, "POST", path, fixture->bearer, NULL, "{}");
+
+  g_assert_cmpuint (response->status, ==, 202);
+}
+
+static gboolean
+video_playing (gpointer data)
+{
+  JbWallVideo *video = data;
+  JbClipStream *stream = jb_wall_video_get_stream (video);
+
+  return gtk_widget_get_mapped (GTK_WIDGET (video)) && stream != NULL &&
+         gtk_media_stream_get_playing (GTK_MEDIA_STREAM (stream)) &&
+         jb_clip_stream_get_texture (stream) != NULL;
+}
+
+static gboolean
+video_idle (gpointer data)
+{
+  JbWallVideo *video = data;
+
+  return !gtk_widget_get_visible (GTK_WIDGET (video)) && jb_wall_video_get_stream (video) == NULL;
+}
+
+/* The pane's idle text: its first child, a label. */
+static GtkWidget *
+idle_label (GtkWidget *pane)
+{
+  GtkWidget *child = gtk_widget_get_first_child (pane);
+
+  g_assert_true (GTK_IS_LABEL (child));
+  return child;
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  /* The first frame may not be drawn yet. */
+  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        spin (50);
+    }
+  if (node == NULL)
+    {
+      g_test_message ("no frame to save for %s", name);
+      return;
+    }
+  renderer = gsk_cairo_renderer_new ();
+  gsk_renderer_realize (renderer, NULL, NULL);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_wall_video_pane (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const char * const panes[] = { "map", "video", NULL };
+  g_autofree char *clip_id = NULL;
+  g_autofree char *auto_id = NULL;
+  JbWallVideo *video;
+  GtkWidget *pane, *idle;
+  JbIncident *incident;
+
+  open_layout (fixture, panes);
+  pane = jb_wall_layout_get_pane (fixture->layout, "video");
+  video = jb_wall_layout_get_video (fixture->layout);
+  g_assert_nonnull (video);
+  g_assert_true (gtk_widget_get_parent (GTK_WIDGET (video)) == pane);
+  idle = idle_label (pane);
+  g_assert_true (gtk_widget_get_visible (idle));
+  g_assert_true (video_idle (video));
+
+  /* Pushed: it plays in the video pane, filling it, with its banner. */
+  clip_id = upload_clip (fixture, "wall pane");
+  push_clip (fixture, clip_id);
+  g_assert_true (wait_for (video_playing, video, 60));
+  g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (video)), ==, clip_id);
+  g_assert_false (gtk_widget_get_visible (idle));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (video)), ==, gtk_widget_get_width (pane));
+  incident = jb_store_lookup_incident (jb_client_get_store (fixture->client), fixture->incident_id);
+  g_assert_nonnull (incident);
+  g_assert_nonnull (strstr (jb_wall_video_get_banner (video), jb_incident_get_number (incident)));
+  save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "video")), "test-app-wall-video-pane.png");
+
+  /* Ended: the pane is idle again. */
+  g_assert_true (wait_for (video_idle, video, 60));
+  g_assert_true (gtk_widget_get_visible (idle));
+
+  /* With the setting, a new priority-1 clip plays there by itself. */
+  g_settings_set_boolean (fixture->settings, "wall-autoplay-priority1", TRUE);
+  auto_id = upload_clip (fixture, "auto");
+  g_assert_true (wait_for (video_playing, video, 60));
+  g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (video)), ==, auto_id);
+  g_assert_false (gtk_widget_get_visible (idle));
+  g_assert_true (wait_for (video_idle, video, 60));
+  g_assert_true (gtk_widget_get_visible (idle));
+}
+
+static void
+test_wall_video_corner (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char * const panes[] = { "map", "queue", NULL };
+  g_autofree char *clip_id = NULL;
+  JbWallVideo *video;
+  GtkWidget *map;
+
+  open_layout (fixture, panes);
+  map = jb_wall_layout_get_pane (fixture->layout, "map");
+  video = jb_wall_layout_get_video (fixture->layout);
+  g_assert_nonnull (video);
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (video), map));
+  g_assert_true (video_idle (video));
+
+  clip_id = upload_clip (fixture, "wall corner");
+  push_clip (fixture, clip_id);
+  g_assert_true (wait_for (video_playing, video, 60));
+  g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (video)), ==, clip_id);
+  save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "map")), "test-app-wall-video-corner.png");
+  /* A corner of the map, at its natural size: not the whole map. (How
+   * big depends on the text height, which follows the monitor.) */
+  g_assert_cmpint (gtk_widget_get_halign (GTK_WIDGET (video)), ==, GTK_ALIGN_END);
+  g_assert_cmpint (gtk_widget_get_valign (GTK_WIDGET (video)), ==, GTK_ALIGN_END);
+  g_assert_true (wait_for (video_idle, video, 60));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/app/wall-video/pane", Fixture, NULL, fixture_set_up, test_wall_video_pane, fixture_tear_down);
+  g_test_add ("/app/wall-video/corner", Fixture, NULL, fixture_set_up, test_wall_video_corner, fixture_tear_down);
+
+  return g_test_run ();
+}
