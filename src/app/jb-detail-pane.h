@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "jb-client.h"
+#include "jb-plan-view.h"
 #include "jb-recommend-list.h"
 #include "jb-store.h"
 
@@ -46,5 +47,12 @@ const char *jb_detail_pane_get_target_text  (JbDetailPane *self,
 const char *jb_detail_pane_get_pending_text (JbDetailPane *self);
 /* The title shown (for tests). */
 const char *jb_detail_pane_get_title (JbDetailPane *self);
+JbPlanView *jb_detail_pane_get_plan_view    (JbDetailPane *self);
+/* Why the note in the entry was refused; NULL when it was not. */
+const char *jb_detail_pane_get_note_error   (JbDetailPane *self);
+/* A part by name, for layout tests: "scroller", "status", "targets",
+ * "plan", "assignments", "facts", "note-entry"; NULL for others. */
+GtkWidget  *jb_detail_pane_get_part         (JbDetailPane *self,
+                                             const char   *name);
 
 G_END_DECLS

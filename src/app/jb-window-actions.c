@@ -1,7 +1,7 @@
 /* jb-window-actions.c — every command of the window as an action, with its
  * keys
  *
- * Keys without a modifier (J, K, A, 1–9, F, N, U) must not fire while a
+ * Keys without a modifier (J, K, A, P, 1–9, F, N, U) must not fire while a
  * text field has the focus: they go through plain_key_cb, which lets the
  * field have them. Commands go through the client's one queue; each is
  * shown pending where it was issued (the detail pane, the recommendation
@@ -26,6 +26,8 @@ static const char *command_actions[] = {
   "win.assign-recommended",
   "win.assign-number",
   "win.assign-unit",
+  "win.assign-plan-next",
+  "win.assign-plan",
   "win.unassign",
   "win.unassign-selected",
   "win.unit-status-menu",
@@ -162,6 +164,50 @@ assign_number_action (GtkWidget  *widget,
 
   if (number >= 1 && number <= 9)
     assign_index (JB_WINDOW (widget), number - 1);
+}
+
+/* P: the first row of the 1-3-5 plan still missing; Shift+P: every
+ * missing row, in plan order (one command each, through the queue). */
+static void
+assign_plan (JbWindow *self,
+             gboolean  whole)
+{
+  const JbPlan *plan = jb_plan_view_get_plan (jb_detail_pane_get_plan_view (self->detail_pane));
+  guint n = 0;
+
+  if (require_incident (self) == NULL)
+    return;
+  if (plan != NULL)
+    for (int i = jb_plan_next_missing (plan); i >= 0 && i < JB_TARGET_N; i++)
+      {
+        const JbPlanRow *row = &plan->rows[i];
+
+        if (jb_plan_row_is_filled (row) || row->proposal.unit == NULL ||
+            jb_client_lookup_pending_command (self->client, jb_unit_get_id (row->proposal.unit)) != NULL)
+          continue;
+        assign (self, jb_unit_get_id (row->proposal.unit));
+        n++;
+        if (!whole)
+          break;
+      }
+  if (n == 0)
+    _jb_window_show_message (self, _("The 1-3-5 plan has no missing unit that can be assigned."));
+}
+
+static void
+assign_plan_next_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  assign_plan (JB_WINDOW (widget), FALSE);
+}
+
+static void
+assign_plan_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  assign_plan (JB_WINDOW (widget), TRUE);
 }
 
 static void
@@ -539,6 +585,8 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.assign-recommended", NULL, assign_recommended_action);
   gtk_widget_class_install_action (widget_class, "win.assign-number", "i", assign_number_action);
   gtk_widget_class_install_action (widget_class, "win.assign-unit", "s", assign_unit_action);
+  gtk_widget_class_install_action (widget_class, "win.assign-plan-next", NULL, assign_plan_next_action);
+  gtk_widget_class_install_action (widget_class, "win.assign-plan", NULL, assign_plan_action);
   gtk_widget_class_install_action (widget_class, "win.unassign", "s", unassign_action);
   gtk_widget_class_install_action (widget_class, "win.unassign-selected", NULL, unassign_selected_action);
   gtk_widget_class_install_action (widget_class, "win.focus-assignments", NULL, focus_assignments_action);
@@ -570,6 +618,8 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
     }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "win.unassign-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_ALT_MASK, "win.focus-assignments", NULL);
+  bind_plain (widget_class, GDK_KEY_p, 0, "win.assign-plan-next", -1);
+  bind_plain (widget_class, GDK_KEY_P, GDK_SHIFT_MASK, "win.assign-plan", -1);
   bind_plain (widget_class, GDK_KEY_u, 0, "win.unit-status-menu", -1);
   bind_plain (widget_class, GDK_KEY_n, 0, "win.focus-note", -1);
   bind_plain (widget_class, GDK_KEY_j, 0, "win.next-incident", -1);
@@ -609,6 +659,8 @@ _jb_window_update_actions (JbWindow *self)
   gtk_widget_action_set_enabled (widget, "win.assign-recommended", open_incident);
   gtk_widget_action_set_enabled (widget, "win.assign-number", open_incident);
   gtk_widget_action_set_enabled (widget, "win.assign-unit", open_incident);
+  gtk_widget_action_set_enabled (widget, "win.assign-plan-next", open_incident);
+  gtk_widget_action_set_enabled (widget, "win.assign-plan", open_incident);
   gtk_widget_action_set_enabled (widget, "win.resolve-incident", open_incident);
   gtk_widget_action_set_enabled (widget, "win.close-incident", incident != NULL);
   gtk_widget_action_set_enabled (widget, "win.add-note", incident != NULL);

@@ -328,6 +328,7 @@ set_own_station (JbWindow *self,
   self->own_station = own_station;
   search_changed_cb (self);
   jb_recommend_list_set_own_station_only (jb_detail_pane_get_recommend_list (self->detail_pane), own_station);
+  jb_plan_view_set_own_station_only (jb_detail_pane_get_plan_view (self->detail_pane), own_station);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_STATION]);
 }
 

@@ -122,8 +122,9 @@ incident_json (const char *id,
 }
 
 static JbStore *
-store_new (const UnitSpec *units,
-           guint           n_units)
+store_new_with (const UnitSpec *units,
+                guint           n_units,
+                const char     *extra_incident)
 {
   g_autoptr(GString) s = g_string_new (NULL);
   g_autoptr(JsonNode) node = NULL;
@@ -143,12 +144,20 @@ store_new (const UnitSpec *units,
         g_string_append_c (s, ',');
       append_unit (s, &units[i]);
     }
-  g_string_append_printf (s, "], \"incidents\": [%s, %s, %s]}", venue_incident, camera_incident, phone_incident);
+  g_string_append_printf (s, "], \"incidents\": [%s, %s, %s%s%s]}", venue_incident, camera_incident, phone_incident,
+                          extra_incident ? ", " : "", extra_incident ? extra_incident : "");
 
   node = parse (s->str);
   g_assert_true (jb_store_load_snapshot (store, node, &error));
   g_assert_no_error (error);
   return store;
+}
+
+static JbStore *
+store_new (const UnitSpec *units,
+           guint           n_units)
+{
+  return store_new_with (units, n_units, NULL);
 }
 
 static GArray *
@@ -470,6 +479,141 @@ test_top_by_kind (void)
   jb_recommendation_top_clear (&top);
 }
 
+/* A venue alarm with guards all around: police still get a key among
+ * the first three, and the merge keeps each list's own order. */
+static void
+test_rank_mixed (void)
+{
+  static const UnitSpec units[] = {
+    { "u-g1", "guard", .north_m = 20 },
+    { "u-g2", "guard", .north_m = 40 },
+    { "u-g3", "guard", .north_m = 60 },
+    { "u-g4", "guard", .north_m = 80 },
+    { "u-g5", "guard", .north_m = 100 },
+    { "u-v1", "volunteer", .north_m = 120 },
+    { "u-o1", "officer", .north_m = 900 },
+    { "u-c1", "patrol_car", .north_m = 2500 },
+    { "u-c2", "patrol_car", .north_m = 4000 },
+  };
+  g_autoptr(JbStore) store = store_new (units, G_N_ELEMENTS (units));
+  JbRecommendOptions options = { .now_ms = NOW, .kinds = JB_RECOMMEND_GUARDS };
+  g_autoptr(GArray) plain = NULL;
+  g_autoptr(GArray) mixed = NULL;
+  g_autoptr(GArray) short_list = NULL;
+  g_autofree char *plain_ids = NULL;
+  g_autofree char *mixed_ids = NULL;
+
+  /* Ranked by ETA alone the police come last. */
+  plain = rank (store, "inc-venue", JB_RECOMMEND_ALL, 9, NULL);
+  plain_ids = ids_of (plain);
+  g_assert_cmpstr (plain_ids, ==, "u-g1 u-g2 u-g3 u-g4 u-g5 u-v1 u-c1 u-c2 u-o1");
+
+  /* kinds is ignored; never more than two of one list in a row. */
+  mixed = jb_recommender_rank_mixed (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  mixed_ids = ids_of (mixed);
+  /* o1: 731 s; c1: 30 + 406 = 436 s; c2: 680 s: the police list is c1 c2 o1. */
+  g_assert_cmpstr (mixed_ids, ==, "u-g1 u-g2 u-c1 u-g3 u-g4 u-c2 u-g5 u-v1 u-o1");
+  g_assert_cmpuint (mixed->len, ==, 9);
+
+  options.limit = 3;
+  short_list = jb_recommender_rank_mixed (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  g_assert_cmpuint (short_list->len, ==, 3);
+  g_assert_cmpstr (jb_unit_get_id (g_array_index (short_list, JbRecommendation, 2).unit), ==, "u-c1");
+
+  /* Scope: only st-b's units, none of them police: guards only. */
+  {
+    static const UnitSpec b_units[] = {
+      { "u-g1", "guard", .north_m = 20, .station = "st-b" },
+      { "u-g2", "guard", .north_m = 40, .station = "st-b" },
+      { "u-g3", "guard", .north_m = 60, .station = "st-b" },
+      { "u-o1", "officer", .north_m = 100 },
+    };
+    g_autoptr(JbStore) b_store = store_new (b_units, G_N_ELEMENTS (b_units));
+    JbRecommendOptions scoped = { .now_ms = NOW, .scope_station_id = "st-b" };
+    g_autoptr(GArray) b = jb_recommender_rank_mixed (b_store, jb_store_lookup_incident (b_store, "inc-venue"), &scoped);
+    g_autofree char *b_ids = ids_of (b);
+
+    g_assert_cmpstr (b_ids, ==, "u-g1 u-g2 u-g3");
+  }
+}
+
+/* The three rows of the plan, as assignments fill them. */
+static void
+test_plan (void)
+{
+  static const UnitSpec units[] = {
+    { "u-g1", "guard", .north_m = 300 },
+    { "u-v1", "volunteer", .north_m = 100 },
+    { "u-o1", "officer", .north_m = 500 },
+    { "u-c1", "patrol_car", .north_m = 600 },
+    { "u-c2", "patrol_car", .north_m = 2000 },
+    { "u-o-busy", "officer", .north_m = 50, .status = "assigned", .incident = "inc-x" },
+    { "u-g-busy", "guard", .north_m = 50, .status = "assigned", .incident = "inc-x" },
+    { "u-c-stale", "patrol_car", .north_m = 10, .age_s = 600 },
+  };
+  /* inc-x, 100 s old: a guard on scene (met at 40 s), one officer assigned. */
+  g_autofree char *assigned = g_strdup_printf (
+    "{\"id\": \"inc-x\", \"number\": \"KF-x\", \"type\": \"fight\", \"priority\": 1,"
+    " \"status\": \"dispatched\", \"source\": \"phone\", \"terminal_id\": null, \"station_id\": \"st-a\","
+    " \"location\": {\"lat\": %.6f, \"lon\": %.6f}, \"created_at\": %" G_GINT64_FORMAT ","
+    " \"assignments\": [{\"unit_id\": \"u-g-busy\", \"state\": \"on_scene\", \"assigned_at\": %" G_GINT64_FORMAT ","
+    " \"on_scene_at\": %" G_GINT64_FORMAT "}, {\"unit_id\": \"u-o-busy\", \"state\": \"en_route\","
+    " \"assigned_at\": %" G_GINT64_FORMAT "}],"
+    " \"procedure\": [], \"notes\": [], \"timeline\": [], \"updated_at\": %" G_GINT64_FORMAT "}",
+    SCENE_LAT, SCENE_LON, NOW - 100000, NOW - 90000, NOW - 60000, NOW - 80000, NOW);
+  g_autoptr(JbStore) store = store_new_with (units, G_N_ELEMENTS (units), assigned);
+  JbRecommendOptions options = { .now_ms = NOW + 30000, .exclude_stale = TRUE };
+  JbTargetLimits limits = { 60, 180, 300 };
+  JbPlan plan;
+
+  /* Nobody assigned, 30 s into the alarm. */
+  g_assert_true (jb_recommender_plan (store, jb_store_lookup_incident (store, "inc-venue"), &options, &limits, &plan));
+  g_assert_cmpint (plan.clock_ms, ==, 30000);
+  g_assert_cmpint (plan.rows[JB_TARGET_GUARD].target, ==, JB_TARGET_GUARD);
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_GUARD].proposal.unit), ==, "u-v1");
+  /* c1: 30 + 97.5 = 127.5 s; c2: 355 s (the stale car is left out). */
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_POLICE].proposal.unit), ==, "u-c1");
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_REINFORCE].proposal.unit), ==, "u-c2");
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    {
+      g_assert_null (plan.rows[i].assigned_unit_id);
+      g_assert_false (jb_plan_row_is_filled (&plan.rows[i]));
+      g_assert_cmpint (plan.rows[i].state.state, ==, JB_TARGET_STATE_PENDING);
+    }
+  g_assert_cmpuint (plan.rows[JB_TARGET_POLICE].limit_s, ==, 180);
+  /* 150 s left, 127.5 s away. */
+  g_assert_cmpfloat_with_epsilon (plan.rows[JB_TARGET_POLICE].slack_s, 22.5, 0.5);
+  /* 270 s left, 355 s away: late. */
+  g_assert_cmpfloat (plan.rows[JB_TARGET_REINFORCE].slack_s, <, 0.0);
+  g_assert_cmpint (jb_plan_next_missing (&plan), ==, JB_TARGET_GUARD);
+  jb_plan_clear (&plan);
+  g_assert_null (plan.rows[JB_TARGET_GUARD].proposal.unit);
+
+  /* A guard on scene and one officer: only the reinforcement is missing,
+   * and it gets the best police unit. */
+  options.now_ms = NOW;
+  g_assert_true (jb_recommender_plan (store, jb_store_lookup_incident (store, "inc-x"), &options, &limits, &plan));
+  g_assert_cmpstr (plan.rows[JB_TARGET_GUARD].assigned_unit_id, ==, "u-g-busy");
+  g_assert_cmpint (plan.rows[JB_TARGET_GUARD].assigned_state, ==, JB_ASSIGNMENT_STATE_ON_SCENE);
+  g_assert_cmpint (plan.rows[JB_TARGET_GUARD].state.state, ==, JB_TARGET_STATE_MET);
+  g_assert_null (plan.rows[JB_TARGET_GUARD].proposal.unit);
+  g_assert_cmpstr (plan.rows[JB_TARGET_POLICE].assigned_unit_id, ==, "u-o-busy");
+  g_assert_cmpint (plan.rows[JB_TARGET_POLICE].assigned_state, ==, JB_ASSIGNMENT_STATE_EN_ROUTE);
+  g_assert_null (plan.rows[JB_TARGET_POLICE].proposal.unit);
+  g_assert_null (plan.rows[JB_TARGET_REINFORCE].assigned_unit_id);
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_REINFORCE].proposal.unit), ==, "u-c1");
+  g_assert_cmpint (jb_plan_next_missing (&plan), ==, JB_TARGET_REINFORCE);
+  jb_plan_clear (&plan);
+
+  /* A duty officer of st-b has no unit to propose: nothing missing can be filled. */
+  options.scope_station_id = "st-b";
+  g_assert_true (jb_recommender_plan (store, jb_store_lookup_incident (store, "inc-venue"), &options, &limits, &plan));
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    g_assert_null (plan.rows[i].proposal.unit);
+  g_assert_cmpint (jb_plan_next_missing (&plan), ==, -1);
+  jb_plan_clear (&plan);
+}
+
 /* The store's counters (here for this file's snapshot builder). */
 static void
 test_count_units (void)
@@ -636,6 +780,8 @@ main (int   argc,
   g_test_add_func ("/core/recommender/jurisdiction", test_jurisdiction);
   g_test_add_func ("/core/recommender/on-site", test_on_site);
   g_test_add_func ("/core/recommender/top-by-kind", test_top_by_kind);
+  g_test_add_func ("/core/recommender/rank-mixed", test_rank_mixed);
+  g_test_add_func ("/core/recommender/plan", test_plan);
   g_test_add_func ("/core/recommender/bench-20000", test_bench_20000);
   g_test_add_func ("/core/store/count-units", test_count_units);
 
