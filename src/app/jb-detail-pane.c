@@ -743,10 +743,17 @@ refresh_fields (JbDetailPane *self,
     show_incident_fields (self, JB_INCIDENT (self->item), now_ms);
 }
 
+static gint64
+now_ms_of (JbDetailPane *self)
+{
+  /* The store's shared clock, as the queue and the map. */
+  return self->store != NULL ? jb_store_get_now_ms (self->store) : g_get_real_time () / 1000;
+}
+
 static void
 refresh (JbDetailPane *self)
 {
-  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 now_ms = now_ms_of (self);
 
   refresh_fields (self, now_ms);
   update_pending (self);
@@ -787,9 +794,15 @@ tick_cb (gpointer user_data)
    * fields and targets are redone each second; the lists (which hold the
    * keyboard focus) only when the item changes. */
   if (self->item != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    refresh_fields (self, g_get_real_time () / 1000);
+    refresh_fields (self, now_ms_of (self));
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+store_tick_cb (JbDetailPane *self)
+{
+  tick_cb (self);
 }
 
 /* The note sent from the entry stays there until the server has it; a
@@ -879,6 +892,9 @@ jb_detail_pane_set_client (JbDetailPane *self,
   self->client = g_object_ref (client);
   g_set_object (&self->store, jb_client_get_store (client));
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Ticks with the store's clock from now on. */
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_signal_connect_object (self->store, "tick", G_CALLBACK (store_tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
   jb_recommend_list_set_client (self->recommend_list, client);
   jb_plan_view_set_client (self->plan_view, client);

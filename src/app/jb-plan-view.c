@@ -22,7 +22,6 @@ struct _JbPlanView
   gboolean    has_plan;
   char       *texts[JB_TARGET_N];
   guint       refresh_id;
-  guint       tick_id;
   gboolean    own_only;
 };
 
@@ -221,7 +220,7 @@ jb_plan_view_refresh (JbPlanView *self)
       jb_recommend_options_init (&options, jb_client_get_user (self->client));
       if (!self->own_only)
         options.scope_station_id = NULL;
-      options.exclude_stale = FALSE;
+      options.now_ms = jb_store_get_now_ms (store);
       jb_recommender_plan (store, self->incident, &options, NULL, &self->plan);
       self->has_plan = TRUE;
       next = jb_plan_next_missing (&self->plan);
@@ -271,15 +270,12 @@ command_state_cb (JbPlanView *self)
   queue_refresh (self, 50);
 }
 
-static gboolean
-tick_cb (gpointer user_data)
+static void
+store_tick_cb (JbPlanView *self)
 {
-  JbPlanView *self = user_data;
-
   /* The time to spare shrinks with the incident's clock. */
   if (self->incident != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    queue_refresh (self, 0);
-  return G_SOURCE_CONTINUE;
+    jb_plan_view_refresh (self);
 }
 
 void
@@ -298,6 +294,7 @@ jb_plan_view_set_client (JbPlanView *self,
   store = jb_client_get_store (client);
   g_signal_connect_object (store, "units-moved", G_CALLBACK (units_moved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "tick", G_CALLBACK (store_tick_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
   self->own_only = jb_client_is_logged_in (client) && jb_client_get_role (client) == JB_ROLE_DUTY_OFFICER;
   jb_plan_view_refresh (self);
@@ -350,7 +347,6 @@ jb_plan_view_dispose (GObject *object)
   JbPlanView *self = (JbPlanView *)object;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->has_plan)
     jb_plan_clear (&self->plan);
   self->has_plan = FALSE;
@@ -389,7 +385,6 @@ jb_plan_view_init (JbPlanView *self)
                                   _("The 1-3-5 plan: a guard, police, reinforcement; P assigns the next missing unit"), -1);
   gtk_widget_set_parent (GTK_WIDGET (self->list), GTK_WIDGET (self));
   gtk_widget_set_visible (GTK_WIDGET (self->list), FALSE);
-  self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
 }
 
 GtkWidget *

@@ -11,6 +11,7 @@
 #include "jb-roster-panel.h"
 #include "jb-window-private.h"
 #include "jb-labels.h"
+#include "jb-queue.h"
 #include "jb-window.h"
 
 G_DEFINE_FINAL_TYPE (JbWindow, jb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -168,17 +169,7 @@ compare_incidents (gconstpointer a,
                    gconstpointer b,
                    gpointer      user_data)
 {
-  JbIncident *x = (JbIncident *) a;
-  JbIncident *y = (JbIncident *) b;
-  guint px = jb_incident_get_priority (x), py = jb_incident_get_priority (y);
-  gint64 tx = jb_incident_get_created_at (x), ty = jb_incident_get_created_at (y);
-
-  /* Most urgent first; within a priority, the longest waiting first. */
-  if (px != py)
-    return px < py ? -1 : 1;
-  if (tx != ty)
-    return tx < ty ? -1 : 1;
-  return g_strcmp0 (jb_incident_get_id (x), jb_incident_get_id (y));
+  return jb_queue_compare ((JbIncident *) a, (JbIncident *) b);
 }
 
 static void
@@ -253,18 +244,6 @@ user_station_id (JbWindow *self)
 }
 
 static gboolean
-contains_casefold (const char *haystack,
-                   const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle) != NULL;
-}
-
-static gboolean
 filter_incident (gpointer item,
                  gpointer user_data)
 {
@@ -277,18 +256,7 @@ filter_incident (gpointer item,
       g_strcmp0 (jb_incident_get_station_id (incident), station) != 0)
     return FALSE;
 
-  if (text != NULL && text[0] != '\0')
-    {
-      g_autofree char *needle = g_utf8_casefold (text, -1);
-
-      return contains_casefold (jb_incident_get_number (incident), needle) ||
-             contains_casefold (jb_incident_type_get_label (jb_incident_get_incident_type (incident)), needle) ||
-             contains_casefold (jb_incident_get_venue_name (incident), needle) ||
-             contains_casefold (jb_incident_get_address (incident), needle) ||
-             contains_casefold (jb_incident_get_description (incident), needle);
-    }
-
-  return TRUE;
+  return jb_queue_matches (incident, text, jb_incident_type_get_label (jb_incident_get_incident_type (incident)));
 }
 
 static void
@@ -358,6 +326,8 @@ set_client (JbWindow *self,
 
   self->client = g_object_ref (client);
   store = jb_client_get_store (client);
+  /* One clock for the queue's countdowns, the map's icons and the details. */
+  jb_store_start_clock (store);
 
   g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (_jb_window_command_changed),
