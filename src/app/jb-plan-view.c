@@ -217,9 +217,13 @@ jb_plan_view_refresh (JbPlanView *self)
       JbRecommendOptions options;
       int next;
 
-      jb_recommend_options_init (&options, jb_client_get_user (self->client));
+      jb_recommend_options_init_for_user (&options, jb_client_get_role (self->client),
+                                          jb_client_get_station_ids (self->client));
       if (!self->own_only)
-        options.scope_station_id = NULL;
+        {
+          options.scope_station_id = NULL;
+          options.scope_station_ids = NULL;
+        }
       options.now_ms = jb_store_get_now_ms (store);
       jb_recommender_plan (store, self->incident, &options, NULL, &self->plan);
       self->has_plan = TRUE;

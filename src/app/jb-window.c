@@ -249,11 +249,10 @@ filter_incident (gpointer item,
 {
   JbWindow *self = user_data;
   JbIncident *incident = item;
-  const char *station = user_station_id (self);
   const char *text = self->search_entry ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL;
 
-  if (self->own_station && station != NULL &&
-      g_strcmp0 (jb_incident_get_station_id (incident), station) != 0)
+  if (self->own_station && user_station_id (self) != NULL &&
+      !jb_queue_in_scope (incident, jb_client_get_station_ids (self->client)))
     return FALSE;
 
   return jb_queue_matches (incident, text, jb_incident_type_get_label (jb_incident_get_incident_type (incident)));

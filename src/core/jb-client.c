@@ -684,6 +684,13 @@ jb_client_get_station_id (JbClient *self)
   return jb_session_get_station_id (self->session);
 }
 
+const char * const *
+jb_client_get_station_ids (JbClient *self)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  return jb_session_get_station_ids (self->session);
+}
+
 gboolean
 jb_client_is_logged_in (JbClient *self)
 {

@@ -77,6 +77,21 @@ jb_recommend_options_init (JbRecommendOptions *options,
     options->scope_station_id = station_id;
 }
 
+void
+jb_recommend_options_init_for_user (JbRecommendOptions *options,
+                                    JbRole              role,
+                                    const char * const *station_ids)
+{
+  g_return_if_fail (options != NULL);
+
+  memset (options, 0, sizeof *options);
+  if (role == JB_ROLE_DUTY_OFFICER && station_ids != NULL && station_ids[0] != NULL)
+    {
+      options->scope_station_ids = station_ids;
+      options->scope_station_id = station_ids[0];
+    }
+}
+
 double
 jb_recommender_estimate_eta_s (JbUnitKind kind,
                                double     distance_m)
@@ -263,8 +278,18 @@ rank (JbStore                  *store,
   /* Units keep their station id interned: compare pointers. */
   const char *scene_station = g_intern_string (scene->station_id);
   const char *scope_station = g_intern_string (options->scope_station_id);
+  /* A set of stations, interned too (a duty room commands a handful). */
+  g_autoptr(GPtrArray) scope_set = NULL;
   g_autoptr(GArray) candidates = NULL;
   GArray *result;
+
+  if (options->scope_station_ids != NULL)
+    {
+      scope_set = g_ptr_array_new ();
+      for (guint i = 0; options->scope_station_ids[i] != NULL; i++)
+        g_ptr_array_add (scope_set, (gpointer) g_intern_string (options->scope_station_ids[i]));
+      scope_station = NULL;
+    }
 
   points = jb_store_get_unit_points (store, &n_points);
   candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate),
@@ -299,6 +324,8 @@ rank (JbStore                  *store,
       c.unit = jb_model_list_peek (units, i);
       unit_station = jb_unit_get_station_id (c.unit);
       if (scope_station != NULL && unit_station != scope_station)
+        continue;
+      if (scope_set != NULL && !g_ptr_array_find (scope_set, unit_station, NULL))
         continue;
 
       c.distance_m = jb_geo_distance_m (p->lat, p->lon, scene->lat, scene->lon);

@@ -37,6 +37,8 @@ typedef struct
   guint             limit;             /* at most this many; 0: all */
   gint64            now_ms;            /* for staleness; 0: g_get_real_time () */
   const char       *scope_station_id;  /* only units of this station; NULL: all (borrowed) */
+  const char * const *scope_station_ids; /* only units of these stations (NULL-terminated,
+                                        * borrowed); NULL: scope_station_id decides */
   gboolean          exclude_stale;     /* drop units whose fix is stale instead of ranking them last */
 } JbRecommendOptions;
 
@@ -66,6 +68,13 @@ typedef struct
  * Other fields are zeroed; @options borrows the user's strings. */
 void     jb_recommend_options_init      (JbRecommendOptions        *options,
                                          JsonObject                *user);
+
+/* The same from the typed user (jb_client_get_role(),
+ * jb_client_get_station_ids()): a duty officer is scoped to its stations
+ * (borrowed). */
+void     jb_recommend_options_init_for_user (JbRecommendOptions    *options,
+                                         JbRole                     role,
+                                         const char * const        *station_ids);
 
 /* The available units for @incident, best first: a GArray of
  * JbRecommendation (its clear function drops the references; free with

@@ -614,6 +614,43 @@ test_plan (void)
   jb_plan_clear (&plan);
 }
 
+/* A duty room commanding several stations ranks the units of all of
+ * them, and only those. */
+static void
+test_scope_set (void)
+{
+  static const UnitSpec units[] = {
+    { "u-a", "officer", .north_m = 100 },
+    { "u-b", "officer", .north_m = 200, .station = "st-b" },
+    { "u-c", "officer", .north_m = 50, .station = "st-c" },
+  };
+  g_autoptr(JbStore) store = store_new (units, G_N_ELEMENTS (units));
+  const char *both[] = { "st-b", "st-a", NULL };
+  const char *none[] = { NULL };
+  JbRecommendOptions options;
+  g_autoptr(GArray) ranked = NULL;
+  g_autoptr(GArray) all = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *all_ids = NULL;
+
+  jb_recommend_options_init_for_user (&options, JB_ROLE_DUTY_OFFICER, both);
+  g_assert_cmpstr (options.scope_station_id, ==, "st-b");
+  options.now_ms = NOW;
+  ranked = jb_recommender_rank (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  ids = ids_of (ranked);
+  g_assert_cmpstr (ids, ==, "u-a u-b");
+
+  /* A dispatcher, or a duty officer of no station: no scope. */
+  jb_recommend_options_init_for_user (&options, JB_ROLE_DISPATCHER, both);
+  g_assert_null (options.scope_station_ids);
+  jb_recommend_options_init_for_user (&options, JB_ROLE_DUTY_OFFICER, none);
+  g_assert_null (options.scope_station_ids);
+  options.now_ms = NOW;
+  all = jb_recommender_rank (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  all_ids = ids_of (all);
+  g_assert_cmpstr (all_ids, ==, "u-a u-c u-b");
+}
+
 /* The store's counters (here for this file's snapshot builder). */
 static void
 test_count_units (void)
@@ -782,6 +819,7 @@ main (int   argc,
   g_test_add_func ("/core/recommender/top-by-kind", test_top_by_kind);
   g_test_add_func ("/core/recommender/rank-mixed", test_rank_mixed);
   g_test_add_func ("/core/recommender/plan", test_plan);
+  g_test_add_func ("/core/recommender/scope-set", test_scope_set);
   g_test_add_func ("/core/recommender/bench-20000", test_bench_20000);
   g_test_add_func ("/core/store/count-units", test_count_units);
 
