@@ -33,6 +33,7 @@ struct _JbDetailPane
   GtkWidget  *plan_section;
   JbPlanView *plan_view;
   GtkLabel   *note_error;
+  GtkLabel   *refusal_label;
   GtkWidget  *pending_box;
   GtkLabel   *pending_label;
   GtkWidget  *targets_box;
@@ -59,6 +60,7 @@ struct _JbDetailPane
   char       *sent_note_incident;
   guint       tick_id;
   gboolean    can_command;
+  char       *refusal;        /* why commands on the item are off, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (JbDetailPane, jb_detail_pane, GTK_TYPE_WIDGET)
@@ -1034,6 +1036,32 @@ note_activated_cb (JbDetailPane *self,
     g_clear_pointer (&self->sent_note, g_free);
 }
 
+void
+jb_detail_pane_set_command_refusal (JbDetailPane *self,
+                                    const char   *reason)
+{
+  g_return_if_fail (JB_IS_DETAIL_PANE (self));
+
+  if (g_strcmp0 (self->refusal, reason) == 0)
+    return;
+  g_free (self->refusal);
+  self->refusal = g_strdup (reason);
+  gtk_label_set_text (self->refusal_label, reason ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), reason != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->note_entry), reason == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_entry), reason);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->plan_view), reason);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->recommend_list), reason);
+}
+
+const char *
+jb_detail_pane_get_command_refusal (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return self->refusal;
+}
+
 JbPlanView *
 jb_detail_pane_get_plan_view (JbDetailPane *self)
 {
@@ -1127,6 +1155,7 @@ jb_detail_pane_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->sent_note, g_free);
   g_clear_pointer (&self->sent_note_incident, g_free);
+  g_clear_pointer (&self->refusal, g_free);
 
   G_OBJECT_CLASS (jb_detail_pane_parent_class)->dispose (object);
 }
@@ -1200,6 +1229,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, plan_section);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, plan_view);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, note_error);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_box);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, targets_box);

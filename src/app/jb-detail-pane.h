@@ -48,6 +48,11 @@ const char *jb_detail_pane_get_pending_text (JbDetailPane *self);
 /* The title shown (for tests). */
 const char *jb_detail_pane_get_title (JbDetailPane *self);
 JbPlanView *jb_detail_pane_get_plan_view    (JbDetailPane *self);
+/* Why the signed-in person may not command the item (shown under its
+ * status, and as the tooltip of what it greys out); NULL: it may. */
+void        jb_detail_pane_set_command_refusal (JbDetailPane *self,
+                                                const char   *reason);
+const char *jb_detail_pane_get_command_refusal (JbDetailPane *self);
 /* Why the note in the entry was refused; NULL when it was not. */
 const char *jb_detail_pane_get_note_error   (JbDetailPane *self);
 /* A part by name, for layout tests: "scroller", "status", "targets",

@@ -640,20 +640,66 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.show-shortcuts", NULL);
 }
 
+/* Why the signed-in person may not command @station_id's @what, in
+ * words; NULL when it may (the server's own rule: a duty officer
+ * commands its stations only). */
+static char *
+refusal_for_station (JbWindow   *self,
+                     const char *station_id,
+                     gboolean    is_unit)
+{
+  JbStore *store;
+  JbStation *station;
+  const char *name;
+
+  if (self->client == NULL || jb_client_get_role (self->client) != JB_ROLE_DUTY_OFFICER)
+    return NULL;
+  if (station_id != NULL && g_strv_contains (jb_client_get_station_ids (self->client), station_id))
+    return NULL;
+  store = jb_client_get_store (self->client);
+  station = station_id ? jb_store_lookup_station (store, station_id) : NULL;
+  name = station ? jb_station_get_name (station) : station_id;
+  if (name == NULL)
+    return g_strdup (is_unit ? _("You can only command your own stations' units: this one has no station.")
+                             : _("You can only command your own stations' incidents: this one is outside every station."));
+  /* Translators: why commands are greyed out; %s is a station's name */
+  return g_strdup_printf (is_unit ? _("You can only command your own stations' units: this one is %s's.")
+                                  : _("You can only command your own stations' incidents: this one is %s's."),
+                          name);
+}
+
 void
 _jb_window_update_actions (JbWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   JbIncident *incident = _jb_window_get_selected_incident (self);
+  GObject *item = jb_detail_pane_get_item (self->detail_pane);
   gboolean can = _jb_window_can_command (self);
   JbIncidentStatus status = incident ? jb_incident_get_status (incident) : JB_INCIDENT_STATUS_N;
   gboolean open_incident = incident != NULL && status < JB_INCIDENT_STATUS_RESOLVED;
+  g_autofree char *refusal = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (command_actions); i++)
     gtk_widget_action_set_enabled (widget, command_actions[i], can);
 
   if (!can)
     return;
+
+  /* Commands the person may not give are off before they are tried,
+   * with the reason beside them. */
+  if (incident != NULL)
+    refusal = refusal_for_station (self, jb_incident_get_station_id (incident), FALSE);
+  else if (item != NULL && JB_IS_UNIT (item))
+    refusal = refusal_for_station (self, jb_unit_get_station_id (JB_UNIT (item)), TRUE);
+  jb_detail_pane_set_command_refusal (self->detail_pane, refusal);
+  gtk_widget_set_tooltip_text (self->command_bar, refusal);
+  if (refusal != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (command_actions); i++)
+        if (g_strcmp0 (command_actions[i], "win.new-incident") != 0)
+          gtk_widget_action_set_enabled (widget, command_actions[i], FALSE);
+      return;
+    }
 
   gtk_widget_action_set_enabled (widget, "win.acknowledge", incident != NULL && status == JB_INCIDENT_STATUS_NEW);
   gtk_widget_action_set_enabled (widget, "win.assign-recommended", open_incident);

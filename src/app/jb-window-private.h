@@ -22,6 +22,9 @@ struct _JbWindow
   GtkLabel            *clock_label;
   GtkLabel            *user_label;
   GtkLabel            *queue_title;
+  GtkWidget           *other_stations_button;
+  GtkLabel            *other_stations_label;
+  AdwStatusPage       *queue_empty_page;
   GtkListView         *queue;
   GtkStack            *queue_stack;
   GtkSearchBar        *search_bar;
@@ -48,6 +51,7 @@ struct _JbWindow
   guint                tick_id;
   gboolean             syncing_selection;
   gboolean             own_station;
+  guint                n_other_open;     /* open incidents outside the own-station filter */
 };
 
 void        _jb_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -65,5 +69,10 @@ void        _jb_window_select_incident_id    (JbWindow       *self,
                                               const char     *incident_id);
 /* TRUE unless the signed-in role is viewer (or nobody is signed in). */
 gboolean    _jb_window_can_command           (JbWindow       *self);
+
+/* Open incidents of other stations hidden by the own-station filter (for
+ * tests and the queue's note). */
+guint       _jb_window_get_n_other_open      (JbWindow       *self);
+const char *_jb_window_get_other_stations_text (JbWindow     *self);
 
 G_END_DECLS

@@ -141,6 +141,79 @@ update_title (JbWindow *self)
   adw_window_title_set_subtitle (self->title, subtitle ? subtitle : _("Police and security linkage"));
 }
 
+static const char *user_station_id (JbWindow *self);
+
+/* With the own-station filter on, the queue says what it hides: how many
+ * open incidents other stations have, and which of them ring. */
+static void
+update_other_stations (JbWindow *self)
+{
+  GListModel *incidents;
+  g_autoptr(GString) ringing = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  guint n = 0, n_ringing = 0;
+
+  if (self->client != NULL && self->own_station && user_station_id (self) != NULL)
+    {
+      JbStore *store = jb_client_get_store (self->client);
+      const char * const *mine = jb_client_get_station_ids (self->client);
+
+      incidents = jb_store_get_incidents (store);
+      for (guint i = 0; i < g_list_model_get_n_items (incidents); i++)
+        {
+          g_autoptr(JbIncident) incident = g_list_model_get_item (incidents, i);
+          JbStation *station;
+
+          if (!jb_incident_is_open (incident) || jb_incident_get_status (incident) >= JB_INCIDENT_STATUS_RESOLVED ||
+              jb_queue_in_scope (incident, mine))
+            continue;
+          n++;
+          if (jb_incident_get_status (incident) != JB_INCIDENT_STATUS_NEW)
+            continue;
+          n_ringing++;
+          station = jb_incident_get_station_id (incident)
+                    ? jb_store_lookup_station (store, jb_incident_get_station_id (incident)) : NULL;
+          if (n_ringing <= 2)
+            g_string_append_printf (ringing, "%s%s", n_ringing > 1 ? _(", ") : "",
+                                    station ? jb_station_get_name (station) : _("no station"));
+        }
+    }
+
+  self->n_other_open = n;
+  if (n > 0 && n_ringing > 0)
+    /* Translators: the queue's note under a duty officer's own-station
+     * filter: open incidents elsewhere, which stations' alarms ring, the key */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u open incident at other stations; ringing: %s. Ctrl+Shift+S shows it.",
+                                         "%u open incidents at other stations; ringing: %s. Ctrl+Shift+S shows them.",
+                                         n), n, ringing->str);
+  else if (n > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u open incident at other stations. Ctrl+Shift+S shows it.",
+                                         "%u open incidents at other stations. Ctrl+Shift+S shows them.",
+                                         n), n);
+  gtk_label_set_text (self->other_stations_label, text ? text : "");
+  gtk_widget_set_visible (self->other_stations_button, n > 0);
+  gtk_widget_remove_css_class (self->other_stations_button, "warning");
+  if (n_ringing > 0)
+    gtk_widget_add_css_class (self->other_stations_button, "warning");
+  adw_status_page_set_title (self->queue_empty_page,
+                             n > 0 ? _("Nothing Open at Your Stations") : _("No Open Incidents"));
+  adw_status_page_set_description (self->queue_empty_page, text);
+}
+
+guint
+_jb_window_get_n_other_open (JbWindow *self)
+{
+  return self->n_other_open;
+}
+
+const char *
+_jb_window_get_other_stations_text (JbWindow *self)
+{
+  return gtk_widget_get_visible (self->other_stations_button) ? gtk_label_get_text (self->other_stations_label) : NULL;
+}
+
 static void
 update_queue_title (JbWindow *self)
 {
@@ -150,6 +223,7 @@ update_queue_title (JbWindow *self)
   /* Translators: the queue's heading with the number of open incidents */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Open Incident", "%u Open Incidents", n), n);
   gtk_label_set_text (self->queue_title, text);
+  update_other_stations (self);
   gtk_stack_set_visible_child_name (self->queue_stack, n > 0 ? "list" : "empty");
 }
 
@@ -294,6 +368,7 @@ set_own_station (JbWindow *self,
 
   self->own_station = own_station;
   search_changed_cb (self);
+  update_other_stations (self);
   jb_recommend_list_set_own_station_only (jb_detail_pane_get_recommend_list (self->detail_pane), own_station);
   jb_plan_view_set_own_station_only (jb_detail_pane_get_plan_view (self->detail_pane), own_station);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_STATION]);
@@ -307,7 +382,10 @@ store_changed_cb (JbWindow      *self,
   if (kind == JB_STORE_CHANGE_CONFIG)
     update_title (self);
   if (kind == JB_STORE_CHANGE_INCIDENT)
-    _jb_window_update_actions (self);
+    {
+      _jb_window_update_actions (self);
+      update_other_stations (self);
+    }
 }
 
 static void
@@ -615,6 +693,9 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, clock_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_title);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, other_stations_button);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, other_stations_label);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_empty_page);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, map_view);
