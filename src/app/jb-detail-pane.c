@@ -34,6 +34,7 @@ struct _JbDetailPane
   JbPlanView *plan_view;
   GtkLabel   *note_error;
   GtkLabel   *refusal_label;
+  GtkLabel   *presence_label;
   GtkWidget  *pending_box;
   GtkLabel   *pending_label;
   GtkWidget  *targets_box;
@@ -745,6 +746,61 @@ refresh_fields (JbDetailPane *self,
     show_incident_fields (self, JB_INCIDENT (self->item), now_ms);
 }
 
+/* Who else has the incident open, and who owns it (acknowledged it). */
+static void
+update_presence (JbDetailPane *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  JbIncident *incident;
+  const char *owner;
+
+  if (self->client == NULL || self->item == NULL || !JB_IS_INCIDENT (self->item))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->presence_label), FALSE);
+      return;
+    }
+  incident = JB_INCIDENT (self->item);
+  owner = jb_incident_get_acknowledged_by (incident);
+  if (owner != NULL)
+    {
+      if (g_strcmp0 (owner, jb_client_get_username (self->client)) == 0)
+        g_string_append (text, _("Owned by you (you acknowledged it)"));
+      else
+        /* Translators: who acknowledged (owns) the incident */
+        g_string_append_printf (text, _("Owned by %s (acknowledged)"), owner);
+    }
+  {
+    g_autoptr(GPtrArray) viewers = jb_client_get_viewers (self->client, jb_incident_get_id (incident));
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (guint i = 0; i < viewers->len; i++)
+      {
+        const JbViewer *v = viewers->pdata[i];
+
+        if (names->len > 0)
+          g_string_append (names, _(", "));
+        g_string_append (names, v->display_name);
+      }
+    if (names->len > 0)
+      {
+        if (text->len > 0)
+          g_string_append (text, " · ");
+        /* Translators: who else has this incident open right now */
+        g_string_append_printf (text, _("Also open at: %s"), names->str);
+      }
+  }
+  gtk_label_set_text (self->presence_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->presence_label), text->len > 0);
+}
+
+const char *
+jb_detail_pane_get_presence_text (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->presence_label)) ? gtk_label_get_text (self->presence_label) : NULL;
+}
+
 static gint64
 now_ms_of (JbDetailPane *self)
 {
@@ -759,6 +815,7 @@ refresh (JbDetailPane *self)
 
   refresh_fields (self, now_ms);
   update_pending (self);
+  update_presence (self);
 
   if (self->item == NULL)
     {
@@ -897,6 +954,7 @@ jb_detail_pane_set_client (JbDetailPane *self,
   /* Ticks with the store's clock from now on. */
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_signal_connect_object (self->store, "tick", G_CALLBACK (store_tick_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "presence-changed", G_CALLBACK (update_presence), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
   jb_recommend_list_set_client (self->recommend_list, client);
   jb_plan_view_set_client (self->plan_view, client);
@@ -1230,6 +1288,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, plan_view);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, note_error);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, refusal_label);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, presence_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_box);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, targets_box);

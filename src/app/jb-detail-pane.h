@@ -53,6 +53,8 @@ JbPlanView *jb_detail_pane_get_plan_view    (JbDetailPane *self);
 void        jb_detail_pane_set_command_refusal (JbDetailPane *self,
                                                 const char   *reason);
 const char *jb_detail_pane_get_command_refusal (JbDetailPane *self);
+/* Who owns the incident and who else has it open; NULL when nobody. */
+const char *jb_detail_pane_get_presence_text (JbDetailPane *self);
 /* Why the note in the entry was refused; NULL when it was not. */
 const char *jb_detail_pane_get_note_error   (JbDetailPane *self);
 /* A part by name, for layout tests: "scroller", "status", "targets",

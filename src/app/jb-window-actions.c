@@ -93,6 +93,81 @@ require_incident (JbWindow *self)
   return incident;
 }
 
+/* Commanding an incident someone else owns ------------------------------ */
+
+static void
+owner_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   JbWindow         *self)
+{
+  g_autofree char *action = g_steal_pointer (&self->gate_action);
+  g_autoptr(GVariant) param = g_steal_pointer (&self->gate_param);
+  JbIncident *incident = _jb_window_get_selected_incident (self);
+
+  if (g_strcmp0 (response, "send") != 0 || incident == NULL || action == NULL)
+    return;
+  g_hash_table_add (self->owner_confirmed, g_strdup (jb_incident_get_id (incident)));
+  gtk_widget_activate_action_variant (GTK_WIDGET (self), action, param);
+}
+
+gboolean
+_jb_window_owner_gate (JbWindow   *self,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  JbIncident *incident = _jb_window_get_selected_incident (self);
+  const char *owner = incident ? jb_incident_get_acknowledged_by (incident) : NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (owner == NULL || self->client == NULL ||
+      g_strcmp0 (owner, jb_client_get_username (self->client)) == 0 ||
+      g_hash_table_contains (self->owner_confirmed, jb_incident_get_id (incident)))
+    return TRUE;
+  if (self->owner_dialog != NULL)
+    return FALSE;
+
+  g_free (self->gate_action);
+  self->gate_action = g_strdup (action_name);
+  g_clear_pointer (&self->gate_param, g_variant_unref);
+  self->gate_param = param ? g_variant_ref_sink (param) : NULL;
+
+  /* Translators: asked once before commanding an incident that another
+   * person acknowledged: incident number, who */
+  body = g_strdup_printf (_("%s was acknowledged by %s, who is handling it. Send your command anyway?"),
+                          jb_incident_get_number (incident), owner);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Someone Else Owns This Incident"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "send", _("_Send Anyway"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "send");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (owner_response_cb), self, 0);
+  self->owner_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->owner_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+GtkWindow *
+_jb_window_get_owner_dialog (JbWindow *self)
+{
+  return self->owner_dialog;
+}
+
+void
+_jb_window_answer_owner_dialog (JbWindow   *self,
+                                const char *response)
+{
+  GtkWindow *dialog = self->owner_dialog;
+
+  if (dialog == NULL)
+    return;
+  /* As a click would: answer, then close. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  if (self->owner_dialog != NULL)
+    gtk_window_destroy (self->owner_dialog);
+}
+
 static void
 acknowledge_action (GtkWidget  *widget,
                     const char *action_name,
@@ -152,6 +227,8 @@ assign_recommended_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   assign_index (JB_WINDOW (widget), 0);
 }
 
@@ -161,6 +238,9 @@ assign_number_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   int number = g_variant_get_int32 (param);
+
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
 
   if (number >= 1 && number <= 9)
     assign_index (JB_WINDOW (widget), number - 1);
@@ -199,6 +279,8 @@ assign_plan_next_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   assign_plan (JB_WINDOW (widget), FALSE);
 }
 
@@ -207,6 +289,8 @@ assign_plan_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   assign_plan (JB_WINDOW (widget), TRUE);
 }
 
@@ -215,6 +299,8 @@ assign_unit_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   assign (JB_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
@@ -240,6 +326,8 @@ unassign_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   unassign (JB_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
@@ -249,6 +337,9 @@ unassign_selected_action (GtkWidget  *widget,
                           GVariant   *param)
 {
   JbWindow *self = JB_WINDOW (widget);
+
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
 
   unassign (self, jb_detail_pane_get_selected_unit_id (self->detail_pane));
 }
@@ -307,6 +398,9 @@ add_note_action (GtkWidget  *widget,
   JbWindow *self = JB_WINDOW (widget);
   JbIncident *incident = require_incident (self);
   const char *text = g_variant_get_string (param, NULL);
+
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
 
   if (incident == NULL || text[0] == '\0')
     return;
@@ -437,6 +531,8 @@ resolve_incident_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   close_dialog (JB_WINDOW (widget), JB_CLOSE_INCIDENT_MODE_RESOLVE);
 }
 
@@ -445,6 +541,8 @@ close_incident_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   close_dialog (JB_WINDOW (widget), JB_CLOSE_INCIDENT_MODE_CLOSE);
 }
 

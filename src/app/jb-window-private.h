@@ -52,6 +52,10 @@ struct _JbWindow
   gboolean             syncing_selection;
   gboolean             own_station;
   guint                n_other_open;     /* open incidents outside the own-station filter */
+  GHashTable          *owner_confirmed;  /* incident ids: commanding another's incident agreed */
+  GtkWindow           *owner_dialog;     /* weak: the question being asked */
+  char                *gate_action;      /* the command waiting for the answer */
+  GVariant            *gate_param;
 };
 
 void        _jb_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -69,6 +73,16 @@ void        _jb_window_select_incident_id    (JbWindow       *self,
                                               const char     *incident_id);
 /* TRUE unless the signed-in role is viewer (or nobody is signed in). */
 gboolean    _jb_window_can_command           (JbWindow       *self);
+
+/* FALSE (and asks, once per incident) when the selected incident was
+ * acknowledged by someone else: the action runs again on "Send". */
+gboolean    _jb_window_owner_gate            (JbWindow       *self,
+                                              const char     *action_name,
+                                              GVariant       *param);
+/* The question being asked, or NULL; answers it ("send" or "cancel"). */
+GtkWindow  *_jb_window_get_owner_dialog      (JbWindow       *self);
+void        _jb_window_answer_owner_dialog   (JbWindow       *self,
+                                              const char     *response);
 
 /* Open incidents of other stations hidden by the own-station filter (for
  * tests and the queue's note). */

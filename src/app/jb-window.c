@@ -276,6 +276,10 @@ map_selection_changed_cb (JbWindow *self)
 
   jb_detail_pane_set_item (self->detail_pane, item);
   _jb_window_update_actions (self);
+  /* Presence: the server tells others which incident we have open. */
+  if (self->client != NULL)
+    jb_client_set_viewing (self->client, item != NULL && JB_IS_INCIDENT (item)
+                                         ? jb_incident_get_id (JB_INCIDENT (item)) : NULL);
 
   if (self->syncing_selection)
     return;
@@ -593,6 +597,15 @@ jb_window_dispose (GObject *object)
   JbWindow *self = (JbWindow *)object;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->owner_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->owner_dialog), (gpointer *) &self->owner_dialog);
+      gtk_window_destroy (self->owner_dialog);
+      self->owner_dialog = NULL;
+    }
+  g_clear_pointer (&self->owner_confirmed, g_hash_table_unref);
+  g_clear_pointer (&self->gate_action, g_free);
+  g_clear_pointer (&self->gate_param, g_variant_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
@@ -729,6 +742,7 @@ load_style (GtkWidget *widget)
 static void
 jb_window_init (JbWindow *self)
 {
+  self->owner_confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   load_style (GTK_WIDGET (self));
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

@@ -237,4 +237,13 @@ JsonNode          *jb_client_get_json_finish      (JbClient             *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 
+/* Presence (docs/protocol.md): tells the server which incident this
+ * client has open (NULL: none), and who else has @incident_id open (a new
+ * array of borrowed JbViewers, without the signed-in user; valid until the
+ * next ::presence-changed). */
+void               jb_client_set_viewing          (JbClient             *self,
+                                                   const char           *incident_id);
+GPtrArray         *jb_client_get_viewers          (JbClient             *self,
+                                                   const char           *incident_id);
+
 G_END_DECLS

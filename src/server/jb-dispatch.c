@@ -650,6 +650,7 @@ gboolean
 jb_dispatch_authenticate_stream (JbDispatch  *self,
                                  const char  *authorization,
                                  const char  *token,
+                                 JsonObject **out_user,
                                  GError     **error)
 {
   JbRequest req = { .self = self, .now = _jb_now_ms () };
@@ -664,7 +665,10 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
       token = authorization + 7;
     }
   ok = authenticate_token (self, &req, token, error);
+  if (ok && out_user != NULL)
+    *out_user = json_object_ref (req.user);
   g_clear_pointer (&req.user, json_object_unref);
+  g_clear_pointer (&req.user_station_ids, g_strfreev);
   return ok;
 }
 

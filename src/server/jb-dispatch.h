@@ -57,10 +57,11 @@ gsize       jb_dispatch_get_max_body_size (const char              *path);
 
 /* Checks credentials for the event stream: "Bearer TOKEN" in
  * @authorization, or @token (the ?token= parameter). JB_ERROR_UNAUTHORIZED
- * otherwise. */
+ * otherwise. @out_user (may be NULL) receives the user object. */
 gboolean    jb_dispatch_authenticate_stream (JbDispatch            *self,
                                              const char            *authorization,
                                              const char            *token,
+                                             JsonObject           **out_user,
                                              GError               **error);
 
 /* Up to @limit stored event frames (char *, compact JSON, exactly as

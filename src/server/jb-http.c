@@ -27,6 +27,7 @@ struct _JbHttpServer
   GSocketService  *service;  /* accepts, then hands connections to the server */
   GSocketAddress  *address;  /* where it listens */
   GPtrArray       *streams;  /* JbEventStream */
+  JbPresence      *presence; /* who has which incident open, across the streams */
 };
 
 G_DEFINE_FINAL_TYPE (JbHttpServer, jb_http_server, G_TYPE_OBJECT)
@@ -141,7 +142,13 @@ upgraded_cb (SoupServerMessage *msg,
                              "uri", soup_server_message_get_uri (msg),
                              "connection-type", SOUP_WEBSOCKET_CONNECTION_SERVER,
                              NULL);
-  stream = jb_event_stream_new (self->dispatch, connection, counter, since);
+  {
+    JsonObject *user = g_object_get_data (G_OBJECT (msg), "jb-user");
+    const char *username = user ? json_object_get_string_member_with_default (user, "username", NULL) : NULL;
+    const char *display_name = user ? json_object_get_string_member_with_default (user, "display_name", NULL) : NULL;
+
+    stream = jb_event_stream_new (self->dispatch, connection, counter, since, self->presence, username, display_name);
+  }
   g_signal_connect_object (stream, "finished", G_CALLBACK (stream_finished_cb), self, 0);
   g_ptr_array_add (self->streams, stream);
 }
@@ -183,6 +190,7 @@ events_cb (SoupServer        *server,
   JbHttpServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
   gint64 since;
 
   if (g_strcmp0 (path, "/api/v1/events") != 0)
@@ -198,7 +206,7 @@ events_cb (SoupServer        *server,
   /* Authentication happens before the upgrade, so a bad token is a plain
    * 401 answer. */
   if (!jb_dispatch_authenticate_stream (self->dispatch, soup_message_headers_get_one (headers, "Authorization"),
-                                        query != NULL ? g_hash_table_lookup (query, "token") : NULL, &error))
+                                        query != NULL ? g_hash_table_lookup (query, "token") : NULL, &user, &error))
     {
       refuse_upgrade (msg, (JbErrorCode) error->code, error->message);
       return;
@@ -216,6 +224,7 @@ events_cb (SoupServer        *server,
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
     return;
   g_object_set_data (G_OBJECT (msg), "jb-since", GSIZE_TO_POINTER ((gsize) (since + 1)));
+  g_object_set_data_full (G_OBJECT (msg), "jb-user", g_steal_pointer (&user), (GDestroyNotify) json_object_unref);
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), self, 0);
 }
 
@@ -241,6 +250,7 @@ jb_http_server_finalize (GObject *object)
   JbHttpServer *self = JB_HTTP_SERVER (object);
 
   g_clear_pointer (&self->streams, g_ptr_array_unref);
+  g_clear_object (&self->presence);
 
   G_OBJECT_CLASS (jb_http_server_parent_class)->finalize (object);
 }
@@ -258,6 +268,7 @@ static void
 jb_http_server_init (JbHttpServer *self)
 {
   self->streams = g_ptr_array_new_with_free_func (g_object_unref);
+  self->presence = jb_presence_new ();
 }
 
 JbHttpServer *

@@ -15,6 +15,7 @@
 
 #include "jb-client.h"
 #include "jb-demo.h"
+#include "jb-test-client.h"
 #include "jb-test-server.h"
 #include "jb-test-wait.h"
 #include "jb-test-window.h"
@@ -308,6 +309,139 @@ test_plan_keys_and_layout (Fixture       *fixture,
   }
 }
 
+/* Presence ----------------------------------------------------------- */
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *needle;
+  gboolean    present;
+} PresenceWait;
+
+static gboolean
+presence_says (gpointer data)
+{
+  PresenceWait *p = data;
+  const char *text = jb_detail_pane_get_presence_text (p->fixture->window->detail_pane);
+  gboolean found = text != NULL && strstr (text, p->needle) != NULL;
+
+  return found == p->present;
+}
+
+static gboolean
+owner_asks (gpointer data)
+{
+  return _jb_window_get_owner_dialog (((Fixture *) data)->window) != NULL;
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *incident_id;
+  guint       n_notes;
+} NotesWait;
+
+static gboolean
+has_notes (gpointer data)
+{
+  NotesWait *w = data;
+  JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (w->fixture->client), w->incident_id);
+
+  return incident != NULL && jb_incident_get_n_notes (incident) >= w->n_notes;
+}
+
+static gboolean
+acknowledged (gpointer data)
+{
+  Wait *w = data;
+  JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (w->fixture->client), w->incident_id);
+
+  return incident != NULL && jb_incident_get_acknowledged_by (incident) != NULL;
+}
+
+static void
+command_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(JsonNode) answer = jb_client_command_finish (JB_CLIENT (object), result, NULL);
+
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_presence_and_owner (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  /* 伍家岭 is one of the 中心派出所 duty room's stations. */
+  g_autofree char *terminal_id = find_ktv_button (fixture, "st-wujialing");
+  g_autofree char *incident_id = raise_fight (fixture, terminal_id);
+  g_autofree char *path = NULL;
+  g_autoptr(JbTestResponse) response = NULL;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  JbClient *other;
+  PresenceWait viewing = { fixture, "中心派出所值班室", TRUE };
+  PresenceWait owned = { fixture, "Owned by zhongxin", TRUE };
+  NotesWait notes = { fixture, incident_id, 1 };
+  Wait w = { fixture, incident_id };
+  gboolean done = FALSE;
+
+  g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
+  jb_window_select_incident (fixture->window, incident_id);
+
+  /* A second person opens the same incident: shown here. */
+  other = jb_test_client_new_signed_in (fixture->server, "zhongxin", "demo");
+  jb_test_client_start_live (other, 60 * 1000);
+  jb_client_set_viewing (other, incident_id);
+  g_assert_true (jb_test_wait_for (presence_says, &viewing, 60 * 1000));
+  g_test_message ("presence: %s", jb_detail_pane_get_presence_text (fixture->window->detail_pane));
+
+  /* …and acknowledges it: it owns it. */
+  jb_client_command_acknowledge (other, incident_id, NULL, command_done_cb, &done);
+  g_assert_true (jb_test_wait_for (flag_set, &done, 60 * 1000));
+  g_assert_true (jb_test_wait_for (acknowledged, &w, 60 * 1000));
+  g_assert_true (jb_test_wait_for (presence_says, &owned, 60 * 1000));
+  g_assert_true (jb_test_save_png (window, "test-app-plan-4-presence.png"));
+
+  /* It quits: gone within seconds (the connection closes). */
+  jb_client_stop (other);
+  g_object_unref (other);
+  viewing.present = FALSE;
+  g_assert_true (jb_test_wait_for (presence_says, &viewing, 30 * 1000));
+  g_assert_nonnull (strstr (jb_detail_pane_get_presence_text (fixture->window->detail_pane), "Owned by zhongxin"));
+
+  /* A command on an incident someone else owns asks first, once. */
+  g_assert_true (gtk_widget_activate_action (window, "win.add-note", "s", "Command room listening in"));
+  g_assert_true (jb_test_wait_for (owner_asks, fixture, 10 * 1000));
+  jb_test_spin (200);
+  g_assert_cmpuint (jb_incident_get_n_notes (jb_store_lookup_incident (jb_client_get_store (fixture->client),
+                                                                       incident_id)), ==, 0);
+  g_assert_true (jb_test_save_png (window, "test-app-plan-5-owner-warning.png"));
+  _jb_window_answer_owner_dialog (fixture->window, "send");
+  g_assert_true (jb_test_wait_for (has_notes, &notes, 60 * 1000));
+  g_assert_null (_jb_window_get_owner_dialog (fixture->window));
+
+  /* Asked once: the next command goes straight. */
+  g_assert_true (gtk_widget_activate_action (window, "win.add-note", "s", "Second note"));
+  g_assert_null (_jb_window_get_owner_dialog (fixture->window));
+  notes.n_notes = 2;
+  g_assert_true (jb_test_wait_for (has_notes, &notes, 60 * 1000));
+
+  /* Presence frames carry no seq and are never taken for a gap. */
+  g_assert_cmpuint (jb_client_get_gap_count (fixture->client), ==, 0);
+
+  path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
+  response = jb_test_request (fixture->server, "GET", path, fixture->bearer, NULL, NULL);
+  g_assert_cmpstr (jb_test_json_string (response->body, "notes.0.text"), ==, "Command room listening in");
+  g_assert_cmpstr (jb_test_json_string (response->body, "acknowledged_by"), ==, "zhongxin");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +456,8 @@ main (int   argc,
 
   g_test_add ("/app/plan/keys-and-layout", Fixture, "dispatcher",
               fixture_set_up, test_plan_keys_and_layout, fixture_tear_down);
+  g_test_add ("/app/plan/presence-and-owner", Fixture, "dispatcher",
+              fixture_set_up, test_presence_and_owner, fixture_tear_down);
 
   return g_test_run ();
 }
