@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jb-detail-pane.h"
+#include "jb-grid-set.h"
 #include "jb-icon-atlas.h"
 #include "jb-labels.h"
 #include "jb-plan-view.h"
@@ -125,6 +126,43 @@ station_name (JbDetailPane *self,
   return station ? jb_station_get_name (station) : station_id;
 }
 
+static const char *
+unit_label (JbDetailPane *self,
+            const char   *unit_id)
+{
+  JbUnit *unit = unit_id != NULL && self->store != NULL ? jb_store_lookup_unit (self->store, unit_id) : NULL;
+
+  if (unit == NULL)
+    return unit_id;
+  return jb_unit_get_name (unit) != NULL ? jb_unit_get_name (unit) : jb_unit_get_callsign (unit);
+}
+
+/* The grid (网格) at a point and its people, as detail fields. */
+static void
+add_grid_fields (JbDetailPane *self,
+                 double        lat,
+                 double        lon)
+{
+  const JbGrid *grid = self->store != NULL ? jb_grid_set_lookup (jb_store_get_grids (self->store), lat, lon) : NULL;
+  g_autoptr(GString) volunteers = NULL;
+
+  if (grid == NULL)
+    return;
+  add_field (self, _("Grid"), grid->name);
+  add_field (self, _("Grid officer"), unit_label (self, grid->officer));
+  add_field (self, _("Auxiliary officer"), unit_label (self, grid->auxiliary));
+  volunteers = g_string_new (NULL);
+  for (guint i = 0; grid->volunteers[i] != NULL; i++)
+    {
+      if (i > 0)
+        /* Translators: between names in a list */
+        g_string_append (volunteers, _(", "));
+      g_string_append (volunteers, unit_label (self, grid->volunteers[i]));
+    }
+  if (volunteers->len > 0)
+    add_field (self, _("Volunteers"), volunteers->str);
+}
+
 static void
 set_status (JbDetailPane *self,
             const char   *text,
@@ -163,6 +201,14 @@ show_unit (JbDetailPane *self,
 
   add_field (self, _("Organisation"), jb_unit_get_org_name (unit));
   add_field (self, _("Station"), station_name (self, jb_unit_get_station_id (unit)));
+  if (jb_unit_get_position (unit, &position))
+    {
+      const JbGrid *grid = self->store != NULL ?
+                           jb_grid_set_lookup (jb_store_get_grids (self->store), position.lat, position.lon) : NULL;
+
+      if (grid != NULL)
+        add_field (self, _("Grid"), grid->name);
+    }
   add_field (self, _("Phone"), jb_unit_get_phone (unit));
 
   if (incident_id != NULL && self->store != NULL)
@@ -495,6 +541,12 @@ show_incident_fields (JbDetailPane *self,
       add_field (self, _("Phone"), jb_terminal_get_venue_phone (terminal));
     }
   add_field (self, _("Station"), station_name (self, jb_incident_get_station_id (incident)));
+  {
+    double lat, lon;
+
+    if (jb_incident_get_location (incident, &lat, &lon))
+      add_grid_fields (self, lat, lon);
+  }
   if (terminal != NULL)
     {
       g_autofree char *text = NULL;

@@ -24,6 +24,7 @@ typedef struct
 typedef struct
 {
   char   *name;
+  char   *id;
   double  label_mx;
   double  label_my;
   double  min_mx, min_my, max_mx, max_my;
@@ -39,6 +40,7 @@ struct _JbJurisdictionLayer
 
   gboolean     draw_areas;
   gboolean     draw_names;
+  char        *highlight;  /* station id drawn stronger, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (JbJurisdictionLayer, jb_jurisdiction_layer, SHUMATE_TYPE_LAYER)
@@ -57,6 +59,7 @@ clear_station (gpointer data)
   Station *station = data;
 
   g_clear_pointer (&station->name, g_free);
+  g_clear_pointer (&station->id, g_free);
 }
 
 static void
@@ -83,6 +86,7 @@ jb_jurisdiction_layer_finalize (GObject *object)
 
   g_clear_pointer (&self->rings, g_array_unref);
   g_clear_pointer (&self->stations, g_array_unref);
+  g_clear_pointer (&self->highlight, g_free);
 
   G_OBJECT_CLASS (jb_jurisdiction_layer_parent_class)->finalize (object);
 }
@@ -172,6 +176,32 @@ jb_jurisdiction_layer_snapshot (GtkWidget   *widget,
       cairo_stroke (cr);
     }
 
+  /* The duty officer's own jurisdiction, over the others. */
+  for (guint r = 0; self->draw_areas && self->highlight != NULL && r < self->rings->len; r++)
+    {
+      const Ring *ring = &g_array_index (self->rings, Ring, r);
+      const Station *station = &g_array_index (self->stations, Station, ring->station);
+
+      if (g_strcmp0 (station->id, self->highlight) != 0)
+        continue;
+      for (guint i = 0; i < ring->n_points; i++)
+        {
+          double x, y;
+
+          jb_map_frame_project (&frame, ring->mxy[2 * i], ring->mxy[2 * i + 1], &x, &y);
+          if (i == 0)
+            cairo_move_to (cr, x, y);
+          else
+            cairo_line_to (cr, x, y);
+        }
+      cairo_close_path (cr);
+      cairo_set_source_rgba (cr, 0.45, 0.62, 0.95, 0.12);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 4.0);
+      cairo_set_source_rgba (cr, 0.55, 0.85, 1.0, 0.95);
+      cairo_stroke (cr);
+    }
+
   if (self->draw_names && frame.zoom >= LABEL_MIN_ZOOM)
     {
       layout = pango_cairo_create_layout (cr);
@@ -253,6 +283,7 @@ jb_jurisdiction_layer_set_stations (JbJurisdictionLayer *self,
 
       station.name = g_strdup (jb_station_get_short_name (model) ? jb_station_get_short_name (model)
                                                                  : jb_station_get_name (model));
+      station.id = g_strdup (jb_station_get_id (model));
       if (jb_station_get_bounds (model, &min_lat, &min_lon, &max_lat, &max_lon))
         {
           station.min_mx = jb_mercator_x (min_lon);
@@ -337,4 +368,24 @@ jb_jurisdiction_layer_set_parts (JbJurisdictionLayer *self,
   self->draw_areas = !!areas;
   self->draw_names = !!names;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+jb_jurisdiction_layer_set_highlight (JbJurisdictionLayer *self,
+                                     const char          *station_id)
+{
+  g_return_if_fail (JB_IS_JURISDICTION_LAYER (self));
+
+  if (g_strcmp0 (station_id, self->highlight) == 0)
+    return;
+  g_free (self->highlight);
+  self->highlight = g_strdup (station_id);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+jb_jurisdiction_layer_get_highlight (JbJurisdictionLayer *self)
+{
+  g_return_val_if_fail (JB_IS_JURISDICTION_LAYER (self), NULL);
+  return self->highlight;
 }

@@ -25,4 +25,10 @@ void                 jb_jurisdiction_layer_set_parts    (JbJurisdictionLayer *se
                                                          gboolean             areas,
                                                          gboolean             names);
 
+/* Draws station @station_id's jurisdiction stronger (the duty officer's
+ * own); NULL for none. */
+void                 jb_jurisdiction_layer_set_highlight (JbJurisdictionLayer *self,
+                                                          const char          *station_id);
+const char          *jb_jurisdiction_layer_get_highlight (JbJurisdictionLayer *self);
+
 G_END_DECLS

@@ -8,9 +8,12 @@
 #include <math.h>
 
 #include "jb-config.h"
+#include "jb-grid-layer.h"
 #include "jb-labels.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
+#include "jb-tile-layer.h"
+#include "jb-tile-source.h"
 
 #define DEFAULT_LAT  28.25
 #define DEFAULT_LON  112.99
@@ -35,11 +38,14 @@ struct _JbMapView
   /* Borrowed: the map owns its layers */
   JbJurisdictionLayer *jurisdictions;
   JbJurisdictionLayer *station_names;
+  JbGridLayer         *grids;
   JbTerminalLayer     *terminals;
   JbUnitLayer         *units;
   JbIncidentLayer     *incidents;
   JbAssignmentLayer   *assignments;
-  ShumateMapLayer     *tile_layer;
+  JbTileLayer         *tile_layer;
+  ShumateLicense      *license;
+  GtkLabel            *no_basemap_label;
 
   /* Owned references */
   JbStore             *store;
@@ -54,10 +60,16 @@ struct _JbMapView
   double               clicked_lat;
   double               clicked_lon;
   char                *tile_url;
+  JbClient            *client;
+  JbTileFetcher       *tile_fetcher;
+  JbBasemap           *basemap;       /* the server's, as drawn now */
+  char                *basemap_state; /* what update_basemap() last set up */
+  ShumateMapSource    *tile_source;   /* what the tile layer draws */
   guint                staleness_id;
   double               press_x;
   double               press_y;
   gboolean             centred;
+  gboolean             basemap_hidden;
   gboolean             fixed_view;
   double               fixed_lat;
   double               fixed_lon;
@@ -83,6 +95,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_basemap (JbMapView *self);
 
 static guint
 find_in_model (GListModel *model,
@@ -317,6 +331,8 @@ apply_config (JbMapView *self)
   guint handset = jb_config_get_handset_freshness (config);
   guint unit = jb_config_get_unit_freshness (config);
 
+  update_basemap (self);
+
   /* Guards carry body cameras, police units handsets; volunteers report
    * from phones at the general unit rate. */
   jb_unit_layer_set_freshness (self->units, JB_UNIT_KIND_GUARD, camera);
@@ -402,6 +418,7 @@ jb_map_view_set_store (JbMapView *self,
     }
 
   g_set_object (&self->store, store);
+  jb_grid_layer_set_grids (self->grids, store != NULL ? jb_store_get_grids (store) : NULL);
   jb_assignment_layer_set_store (self->assignments, store);
   jb_incident_layer_set_store (self->incidents, store);
 
@@ -450,12 +467,112 @@ set_reference (JbMapView        *self,
   shumate_viewport_set_min_zoom_level (viewport, 8);
 }
 
+/* Which tiles the map draws: the settings' XYZ source when one is named
+ * (an intranet PGIS server, say), else the dispatch server's basemap when
+ * its config has a raster one, else none, said on the map. */
+static void
+update_basemap (JbMapView *self)
+{
+  ShumateViewport *viewport = jb_map_view_get_viewport (self);
+  JsonObject *config = self->store != NULL ? jb_store_get_config (self->store) : NULL;
+  g_autoptr(JbBasemap) basemap = NULL;
+  g_autoptr(ShumateMapSource) source = NULL;
+  g_autoptr(ShumateDataSource) data = NULL;
+  const char *missing = NULL;
+  g_autofree char *state = NULL;
+  gboolean use_server;
+
+  if (config != NULL)
+    basemap = jb_basemap_copy (jb_config_get_basemap (jb_store_get_typed_config (self->store)));
+  use_server = self->tile_url == NULL && basemap != NULL && self->tile_fetcher != NULL &&
+               jb_basemap_is_raster (basemap);
+
+  /* Nothing changed: keep the layer and the tiles it has drawn. */
+  if (self->tile_url != NULL)
+    state = g_strconcat ("url ", self->tile_url, NULL);
+  else if (use_server)
+    state = g_strdup_printf ("server %p %s %s %s %u %u %u", (void *) self->tile_fetcher, basemap->version,
+                             basemap->name, basemap->attribution, basemap->minzoom, basemap->maxzoom,
+                             basemap->tile_size);
+  else
+    state = g_strdup_printf ("none %d %d", config != NULL, basemap != NULL);
+  if (self->reference != NULL && g_strcmp0 (state, self->basemap_state) == 0)
+    return;
+  g_free (self->basemap_state);
+  self->basemap_state = g_strdup (state);
+  g_debug ("Basemap: %s", state);
+
+  if (self->tile_layer != NULL)
+    {
+      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->tile_layer));
+      self->tile_layer = NULL;
+    }
+  if (self->tile_source != NULL)
+    shumate_license_remove_map_source (self->license, self->tile_source);
+  g_clear_object (&self->tile_source);
+  g_clear_pointer (&self->basemap, jb_basemap_free);
+
+  if (self->tile_url != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (self->tile_url, G_URI_FLAGS_PARSE_RELAXED, NULL);
+      g_autofree char *credit = g_strdup_printf (_("Map tiles: %s"),
+                                                 uri != NULL && g_uri_get_host (uri) != NULL ?
+                                                 g_uri_get_host (uri) : self->tile_url);
+
+      /* Another server: libshumate's downloader, with its own disk cache
+       * and without our token. */
+      data = SHUMATE_DATA_SOURCE (shumate_tile_downloader_new (self->tile_url));
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url ("jb-tiles", _("Map tiles"),
+                                                                               credit, "", 0, 19, 256,
+                                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                               NO_TILES_URL));
+      self->tile_layer = jb_tile_layer_new (viewport, data, 0, 19, 256, -180, -85.0511, 180, 85.0511);
+    }
+  else if (use_server)
+    {
+      g_autofree char *id = g_strdup_printf ("jb-server-%s", basemap->version);
+
+      data = SHUMATE_DATA_SOURCE (jb_tile_source_new (self->tile_fetcher,
+                                                      jb_client_get_server_url (self->client), basemap));
+      /* The projection and the credit; the layer fetches through @data. */
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url (id, basemap->name, basemap->attribution,
+                                                                               "", 0, 19, 256,
+                                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                               NO_TILES_URL));
+      self->tile_layer = jb_tile_layer_new (viewport, data, basemap->minzoom, basemap->maxzoom, basemap->tile_size,
+                                            basemap->west, basemap->south, basemap->east, basemap->north);
+      self->basemap = g_steal_pointer (&basemap);
+    }
+  else
+    {
+      if (config != NULL)
+        missing = basemap != NULL ? _("No basemap: the server's map tiles are vector tiles, which this client cannot draw")
+                                  : _("No basemap: the dispatch server has no map tiles");
+      /* Still a projection reference: no layer uses it, nothing is fetched. */
+      source = SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_full_from_url ("jb-none", _("No map tiles"),
+                                                                               "", "", 0, 19, 256,
+                                                                               SHUMATE_MAP_PROJECTION_MERCATOR,
+                                                                               NO_TILES_URL));
+    }
+
+  set_reference (self, source);
+  if (self->tile_layer != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->tile_layer), !self->basemap_hidden);
+      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
+                                       SHUMATE_LAYER (self->jurisdictions));
+      self->tile_source = g_steal_pointer (&source);
+      shumate_license_append_map_source (self->license, self->tile_source);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->license), self->tile_source != NULL);
+  gtk_label_set_label (self->no_basemap_label, missing != NULL ? missing : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->no_basemap_label), missing != NULL);
+}
+
 void
 jb_map_view_set_tile_url (JbMapView  *self,
                           const char *url)
 {
-  g_autoptr(ShumateRasterRenderer) source = NULL;
-
   g_return_if_fail (JB_IS_MAP_VIEW (self));
 
   if (url != NULL && url[0] == '\0')
@@ -465,28 +582,50 @@ jb_map_view_set_tile_url (JbMapView  *self,
 
   g_free (self->tile_url);
   self->tile_url = g_strdup (url);
-
-  if (self->tile_layer != NULL)
-    {
-      shumate_map_remove_layer (self->map, SHUMATE_LAYER (self->tile_layer));
-      self->tile_layer = NULL;
-    }
-
-  source = shumate_raster_renderer_new_full_from_url (url ? "jb-tiles" : "jb-none",
-                                                      url ? _("Map tiles") : _("No map tiles"),
-                                                      "", "", 0, 19, 256,
-                                                      SHUMATE_MAP_PROJECTION_MERCATOR,
-                                                      url ? url : NO_TILES_URL);
-  set_reference (self, SHUMATE_MAP_SOURCE (source));
-
-  if (url != NULL)
-    {
-      self->tile_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (source), jb_map_view_get_viewport (self));
-      shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
-                                       SHUMATE_LAYER (self->jurisdictions));
-    }
-
+  update_basemap (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TILE_URL]);
+}
+
+/* A duty officer sees its own jurisdiction highlighted. */
+static void
+client_notify_cb (JbMapView *self)
+{
+  JsonObject *user = self->client != NULL ? jb_client_get_user (self->client) : NULL;
+  const char *station_id = NULL;
+
+  if (user != NULL && jb_client_get_role (self->client) == JB_ROLE_DUTY_OFFICER &&
+      json_object_has_member (user, "station_id") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (user, "station_id")))
+    station_id = json_object_get_string_member (user, "station_id");
+  jb_jurisdiction_layer_set_highlight (self->jurisdictions, station_id);
+}
+
+void
+jb_map_view_set_client (JbMapView *self,
+                        JbClient  *client)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+  g_return_if_fail (client == NULL || JB_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  g_clear_object (&self->tile_fetcher);
+  if (client != NULL)
+    g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
+  client_notify_cb (self);
+  if (client != NULL)
+    self->tile_fetcher = jb_tile_fetcher_new (client);
+  update_basemap (self);
+}
+
+gboolean
+jb_map_view_has_basemap (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), FALSE);
+  return self->tile_layer != NULL;
 }
 
 GObject *
@@ -641,6 +780,13 @@ jb_map_view_get_incident_layer (JbMapView *self)
   g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
 
   return self->incidents;
+}
+
+JbGridLayer *
+jb_map_view_get_grid_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+  return self->grids;
 }
 
 JbJurisdictionLayer *
@@ -1142,6 +1288,44 @@ stop_following_action (GtkWidget  *widget,
 }
 
 static void
+toggle_layer (GtkWidget *layer)
+{
+  gtk_widget_set_visible (layer, !gtk_widget_get_visible (layer));
+}
+
+static void
+toggle_basemap_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  JbMapView *self = JB_MAP_VIEW (widget);
+
+  self->basemap_hidden = !self->basemap_hidden;
+  if (self->tile_layer != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->tile_layer), !self->basemap_hidden);
+}
+
+static void
+toggle_jurisdictions_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  JbMapView *self = JB_MAP_VIEW (widget);
+
+  toggle_layer (GTK_WIDGET (self->jurisdictions));
+  gtk_widget_set_visible (GTK_WIDGET (self->station_names),
+                          gtk_widget_get_visible (GTK_WIDGET (self->jurisdictions)));
+}
+
+static void
+toggle_grids_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  toggle_layer (GTK_WIDGET (JB_MAP_VIEW (widget)->grids));
+}
+
+static void
 jb_map_view_dispose (GObject *object)
 {
   JbMapView *self = (JbMapView *)object;
@@ -1151,6 +1335,9 @@ jb_map_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_MAP_VIEW);
   g_clear_object (&self->selected);
   g_clear_object (&self->reference);
+  g_clear_object (&self->tile_source);
+  g_clear_object (&self->tile_fetcher);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (jb_map_view_parent_class)->dispose (object);
 }
@@ -1163,6 +1350,8 @@ jb_map_view_finalize (GObject *object)
   g_free (self->followed);
   g_free (self->framed_incident);
   g_free (self->tile_url);
+  g_clear_pointer (&self->basemap, jb_basemap_free);
+  g_free (self->basemap_state);
 
   G_OBJECT_CLASS (jb_map_view_parent_class)->finalize (object);
 }
@@ -1274,6 +1463,9 @@ jb_map_view_class_init (JbMapViewClass *klass)
   gtk_widget_class_install_action (widget_class, "map.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "map.home", NULL, home_action);
   gtk_widget_class_install_action (widget_class, "map.stop-following", NULL, stop_following_action);
+  gtk_widget_class_install_action (widget_class, "map.toggle-basemap", NULL, toggle_basemap_action);
+  gtk_widget_class_install_action (widget_class, "map.toggle-jurisdictions", NULL, toggle_jurisdictions_action);
+  gtk_widget_class_install_action (widget_class, "map.toggle-grids", NULL, toggle_grids_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "map.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "map.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "map.zoom-out", NULL);
@@ -1295,8 +1487,44 @@ jb_map_view_init (JbMapView *self)
   shumate_scale_set_viewport (self->scale, viewport);
   shumate_scale_set_unit (self->scale, SHUMATE_UNIT_METRIC);
 
+  /* The basemap's credit, bottom right; its absence, said at the top. */
+  self->license = shumate_license_new ();
+  gtk_widget_set_halign (GTK_WIDGET (self->license), GTK_ALIGN_END);
+  gtk_widget_set_valign (GTK_WIDGET (self->license), GTK_ALIGN_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->license), "jb-map-license");
+  gtk_widget_set_visible (GTK_WIDGET (self->license), FALSE);
+  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (self->license));
+  self->no_basemap_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_halign (GTK_WIDGET (self->no_basemap_label), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (GTK_WIDGET (self->no_basemap_label), GTK_ALIGN_START);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->no_basemap_label), 16);
+  gtk_label_set_wrap (self->no_basemap_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->no_basemap_label), "osd");
+  gtk_widget_add_css_class (GTK_WIDGET (self->no_basemap_label), "jb-no-basemap");
+  gtk_widget_set_can_target (GTK_WIDGET (self->no_basemap_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->no_basemap_label), FALSE);
+  gtk_overlay_add_overlay (self->overlay, GTK_WIDGET (self->no_basemap_label));
+
+  /* One key per layer, wherever the focus is in the window (text entries
+   * take their letters first). */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    static const struct { guint key; const char *action; } keys[] = {
+      { GDK_KEY_b, "map.toggle-basemap" },
+      { GDK_KEY_d, "map.toggle-jurisdictions" },
+      { GDK_KEY_g, "map.toggle-grids" },
+    };
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                            gtk_shortcut_new (gtk_keyval_trigger_new (keys[i].key, 0),
+                                                              gtk_named_action_new (keys[i].action)));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
+
   /* The reference source first: every layer converts through it. */
-  jb_map_view_set_tile_url (self, NULL);
+  update_basemap (self);
 
   self->jurisdictions = jb_jurisdiction_layer_new (viewport);
   self->terminals = jb_terminal_layer_new (viewport);
@@ -1307,6 +1535,8 @@ jb_map_view_init (JbMapView *self)
   jb_jurisdiction_layer_set_parts (self->jurisdictions, TRUE, FALSE);
   jb_jurisdiction_layer_set_parts (self->station_names, FALSE, TRUE);
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->jurisdictions));
+  self->grids = jb_grid_layer_new (viewport);
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->grids));
   /* Lines under every icon: they lead the eye from a unit to its scene. */
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->assignments));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->terminals));

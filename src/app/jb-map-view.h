@@ -8,8 +8,10 @@
 #include <shumate/shumate.h>
 
 #include "jb-assignment-layer.h"
+#include "jb-grid-layer.h"
 #include "jb-incident-layer.h"
 #include "jb-jurisdiction-layer.h"
+#include "jb-client.h"
 #include "jb-store.h"
 #include "jb-terminal-layer.h"
 #include "jb-unit-layer.h"
@@ -26,10 +28,16 @@ void                 jb_map_view_set_store            (JbMapView   *self,
                                                        JbStore     *store);
 JbStore             *jb_map_view_get_store            (JbMapView   *self);
 
-/* An XYZ tile URL template ("https://…/{z}/{x}/{y}.png"); NULL or "" for
- * none: the neutral background stays and nothing is fetched. */
+/* An XYZ tile URL template ("https://…/{z}/{x}/{y}.png", e.g. an
+ * intranet PGIS server) that replaces the dispatch server's basemap; NULL
+ * or "" for the server's (config.basemap), if any. */
 void                 jb_map_view_set_tile_url         (JbMapView   *self,
                                                        const char  *url);
+/* The client whose session fetches the server's basemap tiles. */
+void                 jb_map_view_set_client           (JbMapView   *self,
+                                                       JbClient    *client);
+/* TRUE when a tile layer is drawn (the server's or the settings'). */
+gboolean             jb_map_view_has_basemap          (JbMapView   *self);
 
 /* The selected JbUnit, JbTerminal or JbIncident, or NULL. */
 GObject             *jb_map_view_get_selected         (JbMapView   *self);
@@ -63,6 +71,7 @@ JbUnitLayer         *jb_map_view_get_unit_layer       (JbMapView   *self);
 JbTerminalLayer     *jb_map_view_get_terminal_layer   (JbMapView   *self);
 JbIncidentLayer     *jb_map_view_get_incident_layer   (JbMapView   *self);
 JbJurisdictionLayer *jb_map_view_get_jurisdiction_layer (JbMapView *self);
+JbGridLayer         *jb_map_view_get_grid_layer       (JbMapView   *self);
 JbAssignmentLayer   *jb_map_view_get_assignment_layer (JbMapView   *self);
 
 /* Frames incident @incident_id's scene and its units on their way

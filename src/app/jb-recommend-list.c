@@ -119,6 +119,7 @@ create_row (JbRecommendList        *self,
 
     where_text = g_strdup_printf ("%s · %s", distance,
                                   rec->on_site ? _("on site")
+                                  : rec->grid_member ? _("the grid's own")
                                   : rec->in_jurisdiction ? _("in jurisdiction") : _("other station"));
     gtk_label_set_text (GTK_LABEL (where), where_text);
     gtk_label_set_xalign (GTK_LABEL (where), 1);

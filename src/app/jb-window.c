@@ -430,6 +430,7 @@ set_client (JbWindow *self,
   gtk_list_view_set_model (self->queue, GTK_SELECTION_MODEL (self->selection));
 
   jb_map_view_set_store (self->map_view, store);
+  jb_map_view_set_client (self->map_view, client);
   jb_detail_pane_set_client (self->detail_pane, client);
   jb_detail_pane_set_can_command (self->detail_pane, _jb_window_can_command (self));
 

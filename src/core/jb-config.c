@@ -6,6 +6,8 @@
 
 #include "jb-config.h"
 
+#include "jb-basemap.h"
+
 #include "jb-json.h"
 
 #define DEFAULT_BODY_CAMERA_S 30
@@ -28,6 +30,7 @@ struct _JbConfig
   double          zoom;
   GArray         *incident_types;
   GArray         *dispositions;
+  JbBasemap      *basemap;
 };
 
 G_DEFINE_FINAL_TYPE (JbConfig, jb_config, G_TYPE_OBJECT)
@@ -150,7 +153,21 @@ jb_config_new_from_json (JsonObject *config)
     self->zoom = 0;
   self->incident_types = enum_array (config, "incident_types", parse_incident_type);
   self->dispositions = enum_array (config, "dispositions", parse_disposition);
+  {
+    g_autoptr(GError) error = NULL;
+
+    self->basemap = jb_basemap_new_from_config (config, &error);
+    if (error != NULL)
+      g_debug ("Ignoring config.basemap: %s", error->message);
+  }
   return self;
+}
+
+const JbBasemap *
+jb_config_get_basemap (JbConfig *self)
+{
+  g_return_val_if_fail (JB_IS_CONFIG (self), NULL);
+  return self->basemap;
 }
 
 const JbTargetLimits *
@@ -249,6 +266,7 @@ jb_config_finalize (GObject *object)
   g_clear_pointer (&self->city_district, g_free);
   g_clear_pointer (&self->incident_types, g_array_unref);
   g_clear_pointer (&self->dispositions, g_array_unref);
+  g_clear_pointer (&self->basemap, jb_basemap_free);
 
   G_OBJECT_CLASS (jb_config_parent_class)->finalize (object);
 }

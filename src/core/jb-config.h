@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jb-basemap.h"
 #include "jb-enums.h"
 #include "jb-targets.h"
 
@@ -46,5 +47,9 @@ const JbIncidentType *jb_config_get_incident_types      (JbConfig       *self,
                                                          guint          *n);
 const JbDisposition  *jb_config_get_dispositions        (JbConfig       *self,
                                                          guint          *n);
+
+/* config.basemap, the server's map tiles; NULL when it has none (or
+ * describes them wrongly). */
+const JbBasemap      *jb_config_get_basemap             (JbConfig       *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "jb-basemap.h"
 #include "jb-client.h"
 #include "jb-command.h"
 #include "jb-command-queue.h"
@@ -12,6 +13,8 @@
 #include "jb-enums.h"
 #include "jb-error.h"
 #include "jb-geo.h"
+#include "jb-geo-index.h"
+#include "jb-grid-set.h"
 #include "jb-incident.h"
 #include "jb-json.h"
 #include "jb-model-list.h"
@@ -24,4 +27,5 @@
 #include "jb-stream.h"
 #include "jb-targets.h"
 #include "jb-terminal.h"
+#include "jb-tile-fetcher.h"
 #include "jb-unit.h"

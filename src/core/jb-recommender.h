@@ -50,6 +50,7 @@ typedef struct
   gboolean  in_jurisdiction;  /* the unit works for the incident's station */
   gboolean  stale;            /* its fix is older than config.freshness.unit_s */
   gboolean  on_site;          /* the venue's own guard, or the unit whose terminal raised the alarm */
+  gboolean  grid_member;      /* one of the people of the scene's grid (网格), and close */
 } JbRecommendation;
 
 /* The best unit of each role for the 1-3-5 targets; a slot's .unit is NULL

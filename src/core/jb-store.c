@@ -6,6 +6,8 @@
 
 #include "jb-store.h"
 
+#include "jb-grid-set.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -36,6 +38,7 @@ struct _JbStore
   JbModelList *terminals;
   JbModelList *stations;
   JbModelList *incidents;
+  JbGridSet   *grids;
   GHashTable  *unit_by_id;
   GHashTable  *terminal_by_id;
   GHashTable  *station_by_id;
@@ -230,6 +233,7 @@ jb_store_load_snapshot (JbStore   *self,
   g_autoptr(GPtrArray) new_incidents = NULL;
   gint64 seq = 0, server_time = 0;
   guint n_stations, n_units, n_terminals, n_incidents;
+  g_autoptr(GError) grid_error = NULL;
 
   g_return_val_if_fail (JB_IS_STORE (self), FALSE);
 
@@ -308,6 +312,12 @@ jb_store_load_snapshot (JbStore   *self,
   _jb_model_list_splice (self->units, 0, n_units, new_units->pdata, new_units->len);
   _jb_model_list_splice (self->terminals, 0, n_terminals, new_terminals->pdata, new_terminals->len);
   _jb_model_list_splice (self->incidents, 0, n_incidents, new_incidents->pdata, new_incidents->len);
+
+  /* Grids are optional: a server from before them has none. */
+  if (json_object_has_member (object, "grids") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "grids")) &&
+      !jb_grid_set_load (self->grids, json_object_get_array_member (object, "grids"), &grid_error))
+    g_warning ("Ignoring the snapshot's grids: %s", grid_error->message);
 
   g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CONFIG, NULL);
   g_signal_emit (self, signals[SNAPSHOT_LOADED], 0);
@@ -574,6 +584,12 @@ jb_store_apply_event (JbStore   *self,
     ok = apply_terminal (self, data, error);
   else if (g_str_equal (type, "station.created") || g_str_equal (type, "station.updated"))
     ok = apply_station (self, data, error);
+  else if (g_str_equal (type, "grid.updated"))
+    {
+      JsonObject *grid = NULL;
+
+      ok = jb_json_get_object (data, "grid", TRUE, &grid, error) && jb_grid_set_apply (self->grids, grid, error);
+    }
   else
     {
       /* A newer server may send types we do not know: skip them, the seq
@@ -709,6 +725,13 @@ jb_store_get_stations (JbStore *self)
 {
   g_return_val_if_fail (JB_IS_STORE (self), NULL);
   return G_LIST_MODEL (self->stations);
+}
+
+JbGridSet *
+jb_store_get_grids (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return self->grids;
 }
 
 GListModel *
@@ -869,6 +892,7 @@ jb_store_finalize (GObject *object)
   g_clear_object (&self->terminals);
   g_clear_object (&self->stations);
   g_clear_object (&self->incidents);
+  g_clear_object (&self->grids);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->config, json_object_unref);
   g_clear_object (&self->typed_config);
@@ -929,6 +953,7 @@ jb_store_init (JbStore *self)
   self->terminals = jb_model_list_new (JB_TYPE_TERMINAL);
   self->stations = jb_model_list_new (JB_TYPE_STATION);
   self->incidents = jb_model_list_new (JB_TYPE_INCIDENT);
+  self->grids = jb_grid_set_new ();
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->terminal_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->station_by_id = g_hash_table_new (g_str_hash, g_str_equal);

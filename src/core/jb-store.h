@@ -101,6 +101,8 @@ JsonObject        *jb_store_get_user           (JbStore     *self);
 GListModel        *jb_store_get_units          (JbStore     *self);
 GListModel        *jb_store_get_terminals      (JbStore     *self);
 GListModel        *jb_store_get_stations       (JbStore     *self);
+/* The snapshot's grids, kept current by grid.updated (borrowed). */
+struct _JbGridSet *jb_store_get_grids         (JbStore     *self);
 GListModel        *jb_store_get_incidents      (JbStore     *self);
 
 /* Borrowed; NULL when unknown (closed incidents are not kept). */

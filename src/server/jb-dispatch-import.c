@@ -167,7 +167,21 @@ jb_dispatch_import_demo (JbDispatch  *self,
 
   if (!jb_storage_is_empty (self->storage))
     {
+      g_autoptr(GPtrArray) grids = jb_storage_list_grids (self->storage, NULL);
+
       g_message ("The database already holds data: the demo city is not imported again.");
+      /* A demo database from before grids existed gets the demo's grids. */
+      if (grids != NULL && grids->len == 0)
+        {
+          if (!jb_storage_begin_write (self->storage, error))
+            return FALSE;
+          if (!_jb_dispatch_import_demo_grids (self, city, error) || !jb_storage_commit (self->storage, error))
+            {
+              jb_storage_rollback (self->storage);
+              return FALSE;
+            }
+          g_message ("Added the demo's grids to the demo city.");
+        }
       return TRUE;
     }
   if (!jb_storage_begin_write (self->storage, error))
@@ -177,6 +191,7 @@ jb_dispatch_import_demo (JbDispatch  *self,
       !import_units (self, city->units, now, error) ||
       !import_terminals (self, city->terminals, now, error) ||
       !import_users (self, city->users, error) ||
+      !_jb_dispatch_import_demo_grids (self, city, error) ||
       !jb_storage_commit (self->storage, error))
     {
       jb_storage_rollback (self->storage);

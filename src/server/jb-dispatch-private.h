@@ -39,6 +39,7 @@ struct _JbDispatch
   JbStorage         *storage;
   JbJurisdiction    *jurisdiction;
   JsonObject        *city;
+  JsonObject        *basemap;      /* config.basemap, NULL without --tiles */
   char              *incident_prefix;
   gint64             seq;          /* last seq written, in the open transaction too */
   GArray            *pending;      /* JbPendingEvent of the open transaction */
@@ -186,6 +187,13 @@ gboolean    _jb_get_location               (JsonObject  *object,
 
 /* jb-dispatch-stations.c */
 gboolean    _jb_route_station_roster       (JbRequest *req, GError **error);
+
+/* jb-dispatch-grids.c */
+gboolean    _jb_route_list_grids           (JbRequest *req, GError **error);
+gboolean    _jb_route_grid_members         (JbRequest *req, GError **error);
+gboolean    _jb_dispatch_import_demo_grids (JbDispatch  *self,
+                                            JbDemoCity  *city,
+                                            GError     **error);
 
 /* jb-dispatch-devices.c */
 gboolean    _jb_route_heartbeat            (JbRequest *req, GError **error);

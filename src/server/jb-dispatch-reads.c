@@ -134,6 +134,7 @@ write_snapshot (JbRequest   *req,
 {
   JbStorage *storage = req->self->storage;
   g_autoptr(GPtrArray) stations = NULL;
+  g_autoptr(GPtrArray) grids = NULL;
   g_autoptr(GPtrArray) terminals = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
   g_autoptr(JsonObject) config = _jb_dispatch_config (req->self);
@@ -141,6 +142,7 @@ write_snapshot (JbRequest   *req,
 
   jb_storage_get_event_bounds (storage, &oldest, &latest);
   if ((stations = jb_storage_list_stations (storage, error)) == NULL ||
+      (grids = jb_storage_list_grids (storage, error)) == NULL ||
       (terminals = jb_storage_list_terminals (storage, error)) == NULL ||
       (incidents = jb_storage_list_incidents (storage, JB_STORAGE_INCIDENTS_OPEN, NULL, -1, -1,
                                               MAX_OPEN_INCIDENTS, error)) == NULL)
@@ -154,6 +156,8 @@ write_snapshot (JbRequest   *req,
   append_object (out, config);
   g_string_append (out, ",\"stations\":");
   append_objects (out, stations);
+  g_string_append (out, ",\"grids\":");
+  append_objects (out, grids);
   g_string_append (out, ",\"units\":");
   if (!jb_storage_append_units_json (storage, out, error))
     return FALSE;

@@ -38,6 +38,8 @@ static const Route routes[] = {
   { "GET", "health", AUTH_NONE, FALSE, TRUE, _jb_route_health },
   { "GET", "stations", AUTH_PERSON, FALSE, TRUE, _jb_route_list_stations },
   { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
+  { "GET", "grids", AUTH_PERSON, FALSE, TRUE, _jb_route_list_grids },
+  { "PUT", "grids/*/members", AUTH_PERSON, TRUE, FALSE, _jb_route_grid_members },
   { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
   { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
   { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },
@@ -114,6 +116,7 @@ jb_dispatch_finalize (GObject *object)
   g_clear_pointer (&self->storage, jb_storage_free);
   g_clear_pointer (&self->jurisdiction, jb_jurisdiction_free);
   g_clear_pointer (&self->city, json_object_unref);
+  g_clear_pointer (&self->basemap, json_object_unref);
   g_clear_pointer (&self->incident_prefix, g_free);
   g_clear_pointer (&self->pending, g_array_unref);
   while (!g_queue_is_empty (&self->outbox))
@@ -672,6 +675,34 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
   return ok;
 }
 
+gboolean
+jb_dispatch_authenticate_person (JbDispatch  *self,
+                                 const char  *authorization,
+                                 GError     **error)
+{
+  JbRequest req = { .self = self, .now = _jb_now_ms () };
+  gboolean ok;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), FALSE);
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return unauthorized (error, "A Bearer session token is required.");
+  ok = authenticate_token (self, &req, authorization + 7, error);
+  g_clear_pointer (&req.user, json_object_unref);
+  return ok;
+}
+
+void
+jb_dispatch_set_basemap (JbDispatch *self,
+                         JsonObject *basemap)
+{
+  g_return_if_fail (JB_IS_DISPATCH (self));
+
+  g_clear_pointer (&self->basemap, json_object_unref);
+  if (basemap != NULL)
+    self->basemap = json_object_ref (basemap);
+}
+
 /* Bodies */
 
 static gboolean
@@ -1009,6 +1040,10 @@ _jb_dispatch_config (JbDispatch *self)
   for (const char * const *n = jb_disposition_names (); *n != NULL; n++)
     json_array_add_string_element (dispositions, *n);
   json_object_set_array_member (config, "dispositions", dispositions);
+  if (self->basemap != NULL)
+    json_object_set_object_member (config, "basemap", json_object_ref (self->basemap));
+  else
+    json_object_set_null_member (config, "basemap");
   return config;
 }
 

@@ -64,6 +64,16 @@ gboolean    jb_dispatch_authenticate_stream (JbDispatch            *self,
                                              JsonObject           **out_user,
                                              GError               **error);
 
+/* Checks a person's "Bearer TOKEN" in @authorization (no ?token=, no
+ * device credentials). JB_ERROR_UNAUTHORIZED otherwise. */
+gboolean    jb_dispatch_authenticate_person (JbDispatch            *self,
+                                             const char            *authorization,
+                                             GError               **error);
+
+/* config.basemap (NULL: none, the config says null). */
+void        jb_dispatch_set_basemap       (JbDispatch              *self,
+                                           JsonObject              *basemap);
+
 /* Up to @limit stored event frames (char *, compact JSON, exactly as
  * broadcast) with seq > @since, in order; @out_oldest receives the oldest
  * stored seq (0 when none). */

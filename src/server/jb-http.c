@@ -14,6 +14,7 @@
 #include "jb-error.h"
 #include "jb-event-stream.h"
 #include "jb-json.h"
+#include "jb-tiles.h"
 
 /* A body declared larger than this is refused before it is read. */
 #define HARD_BODY_LIMIT (8 * 1024 * 1024)
@@ -28,6 +29,7 @@ struct _JbHttpServer
   GSocketAddress  *address;  /* where it listens */
   GPtrArray       *streams;  /* JbEventStream */
   JbPresence      *presence; /* who has which incident open, across the streams */
+  JbTiles         *tiles;    /* NULL without a basemap */
 };
 
 G_DEFINE_FINAL_TYPE (JbHttpServer, jb_http_server, G_TYPE_OBJECT)
@@ -228,6 +230,29 @@ events_cb (SoupServer        *server,
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), self, 0);
 }
 
+static void
+tiles_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  JbHttpServer *self = user_data;
+
+  jb_tiles_serve (self->tiles, self->dispatch, msg, path);
+}
+
+void
+jb_http_server_set_tiles (JbHttpServer *self,
+                          JbTiles      *tiles)
+{
+  g_return_if_fail (JB_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->tiles == NULL);
+
+  self->tiles = g_object_ref (tiles);
+  soup_server_add_handler (self->server, "/api/v1/tiles", tiles_cb, self, NULL);
+}
+
 /* The object */
 
 static void
@@ -240,6 +265,7 @@ jb_http_server_dispose (GObject *object)
   g_clear_object (&self->address);
   g_clear_object (&self->server);
   g_clear_object (&self->dispatch);
+  g_clear_object (&self->tiles);
 
   G_OBJECT_CLASS (jb_http_server_parent_class)->dispose (object);
 }

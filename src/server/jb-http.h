@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jb-dispatch.h"
+#include "jb-tiles.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JbHttpServer, jb_http_server, JB, HTTP_SERVER, GObject)
 
 JbHttpServer *jb_http_server_new      (JbDispatch    *dispatch);
+/* Serves @tiles at /api/v1/tiles/ (once, before listening). */
+void          jb_http_server_set_tiles (JbHttpServer *self,
+                                        JbTiles      *tiles);
 /* Listens on @host (an IP address or "localhost") and @port (0: any free
  * port). */
 gboolean      jb_http_server_listen   (JbHttpServer  *self,

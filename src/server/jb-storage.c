@@ -122,7 +122,13 @@ static const char * const migrations[] = {
   "ALTER TABLE units DROP COLUMN accuracy;"
   "ALTER TABLE units DROP COLUMN pos_time;",
 
-  /* 3: a user's scope is a set of stations (a 中心派出所's duty room
+  /* 3: grids (网格), like stations: the protocol object as JSON. */
+  "CREATE TABLE grids ("
+  "  id TEXT PRIMARY KEY,"
+  "  station_id TEXT NOT NULL,"
+  "  data TEXT NOT NULL);",
+
+  /* 4: a user's scope is a set of stations (a 中心派出所's duty room
    * commands several); users.station_id stays the first of them */
   "CREATE TABLE user_stations ("
   "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
@@ -630,6 +636,50 @@ jb_storage_get_station (JbStorage  *self,
 {
   return get_one (self, prepare (self, "SELECT data FROM stations WHERE id = ?"), id,
                   data_row_to_object);
+}
+
+/* Grids */
+
+gboolean
+jb_storage_insert_grid (JbStorage   *self,
+                        JsonObject  *grid,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO grids (id, station_id, data) VALUES (?, ?, ?)");
+  g_autofree char *text = object_to_text (grid);
+
+  bind_text (stmt, 1, member_string (grid, "id"));
+  bind_text (stmt, 2, member_string (grid, "station_id"));
+  bind_text (stmt, 3, text);
+  return step_done (self, stmt, "inserting a grid", error);
+}
+
+gboolean
+jb_storage_update_grid (JbStorage   *self,
+                        JsonObject  *grid,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "UPDATE grids SET data = ? WHERE id = ?");
+  g_autofree char *text = object_to_text (grid);
+
+  bind_text (stmt, 1, text);
+  bind_text (stmt, 2, member_string (grid, "id"));
+  return step_done (self, stmt, "updating a grid", error);
+}
+
+GPtrArray *
+jb_storage_list_grids (JbStorage  *self,
+                       GError    **error)
+{
+  return collect_objects (self, prepare (self, "SELECT data FROM grids ORDER BY id"),
+                          data_row_to_object, "reading grids", error);
+}
+
+JsonObject *
+jb_storage_get_grid (JbStorage  *self,
+                     const char *id)
+{
+  return get_one (self, prepare (self, "SELECT data FROM grids WHERE id = ?"), id, data_row_to_object);
 }
 
 /* Units */

@@ -59,6 +59,18 @@ GPtrArray  *jb_storage_list_stations       (JbStorage    *self,
 JsonObject *jb_storage_get_station         (JbStorage    *self,
                                             const char   *id);
 
+/* Grids (网格): the protocol Grid object, keyed by id. */
+gboolean    jb_storage_insert_grid         (JbStorage    *self,
+                                            JsonObject   *grid,
+                                            GError      **error);
+gboolean    jb_storage_update_grid         (JbStorage    *self,
+                                            JsonObject   *grid,
+                                            GError      **error);
+GPtrArray  *jb_storage_list_grids          (JbStorage    *self,
+                                            GError      **error);
+JsonObject *jb_storage_get_grid            (JbStorage    *self,
+                                            const char   *id);
+
 /* Units: relational columns; positions live in their own table, so a
  * position update is one small write. */
 gboolean    jb_storage_insert_unit         (JbStorage    *self,

@@ -18,6 +18,7 @@ typedef struct
 {
   char     *db_path;
   char     *listen;
+  char     *tiles;
   gboolean  demo;
   gboolean  simulate;
   gint      target_guard;
@@ -39,6 +40,7 @@ options_clear (Options *options)
 {
   g_clear_pointer (&options->db_path, g_free);
   g_clear_pointer (&options->listen, g_free);
+  g_clear_pointer (&options->tiles, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -73,6 +75,7 @@ parse_options (Options   *options,
     { "sim-moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_moving_fraction, "Share of the units that move, 0 to 1 (default 0.3)", "X" },
     { "sim-heartbeat", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_heartbeat, "Simulated terminals' heartbeat period in seconds, 1 to 3600 (default 60)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
+    { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &options->tiles, "Serve the basemap tiles of this MBTiles file", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
   };
@@ -206,6 +209,7 @@ main (int    argc,
   g_autoptr(JbDispatch) dispatch = NULL;
   g_autoptr(JbHttpServer) http = NULL;
   g_autoptr(JbSimulator) simulator = NULL;
+  g_autoptr(JbTiles) tiles = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *host = NULL;
   g_autofree char *url = NULL;
@@ -227,6 +231,12 @@ main (int    argc,
   if (!split_listen (options.listen != NULL ? options.listen : "127.0.0.1:8080", &host, &port))
     return usage_error ("--listen takes HOST:PORT, for example 127.0.0.1:8080.");
 
+  if (options.tiles != NULL && (tiles = jb_tiles_open (options.tiles, &error)) == NULL)
+    {
+      g_printerr ("jingbao-dispatchd: --tiles: %s\n", error->message);
+      return 1;
+    }
+
   fill_dispatch_options (&options, &dispatch_options);
   dispatch = jb_dispatch_new (options.db_path, &dispatch_options, &error);
   if (dispatch == NULL)
@@ -241,6 +251,11 @@ main (int    argc,
     }
 
   http = jb_http_server_new (dispatch);
+  if (tiles != NULL)
+    {
+      jb_dispatch_set_basemap (dispatch, jb_tiles_get_metadata (tiles));
+      jb_http_server_set_tiles (http, tiles);
+    }
   if (!jb_http_server_listen (http, host, port, &error))
     {
       g_printerr ("jingbao-dispatchd: cannot listen on %s:%u: %s\n", host, port, error->message);

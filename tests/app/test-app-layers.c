@@ -8,6 +8,7 @@
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
 #include "jb-test-wait.h"
+#include "jb-tile-layer.h"
 #include "jb-unit-layer.h"
 
 typedef struct
@@ -192,7 +193,7 @@ count_tile_layers (ShumateMap *map)
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (map));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (SHUMATE_IS_MAP_LAYER (child))
+    if (SHUMATE_IS_MAP_LAYER (child) || JB_IS_TILE_LAYER (child))
       n++;
 
   return n;

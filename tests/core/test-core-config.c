@@ -142,6 +142,37 @@ test_store (void)
   g_assert_cmpuint (jb_config_get_unit_freshness (after), ==, 60);
 }
 
+/* config.basemap: the server's tiles, null without --tiles, and a
+ * malformed one ignored rather than failing the config. */
+static void
+test_basemap (void)
+{
+  g_autoptr(JsonObject) with = parse_object (
+    "{\"basemap\": {\"name\": \"长沙\", \"attribution\": \"<a href='x'>&copy; Data &amp; more</a>\","
+    " \"format\": \"PNG\", \"bounds\": [112.8, 28.05, 113.16, 28.42], \"minzoom\": 10, \"maxzoom\": 16,"
+    " \"tile_size\": 256, \"version\": \"abc\"}}");
+  g_autoptr(JsonObject) none = parse_object ("{\"basemap\": null}");
+  g_autoptr(JsonObject) bad = parse_object ("{\"basemap\": {\"name\": \"x\", \"format\": \"png\","
+                                            " \"bounds\": [1, 2, 3], \"minzoom\": 1, \"maxzoom\": 2}}");
+  g_autoptr(JbConfig) config = jb_config_new_from_json (with);
+  g_autoptr(JbConfig) without = jb_config_new_from_json (none);
+  g_autoptr(JbConfig) malformed = jb_config_new_from_json (bad);
+  const JbBasemap *basemap = jb_config_get_basemap (config);
+
+  g_assert_nonnull (basemap);
+  g_assert_cmpstr (basemap->name, ==, "长沙");
+  g_assert_cmpstr (basemap->attribution, ==, "© Data & more");
+  g_assert_cmpstr (basemap->format, ==, "png");
+  g_assert_true (jb_basemap_is_raster (basemap));
+  g_assert_cmpfloat (basemap->west, ==, 112.8);
+  g_assert_cmpfloat (basemap->north, ==, 28.42);
+  g_assert_cmpuint (basemap->minzoom, ==, 10);
+  g_assert_cmpuint (basemap->maxzoom, ==, 16);
+  g_assert_cmpstr (basemap->version, ==, "abc");
+  g_assert_null (jb_config_get_basemap (without));
+  g_assert_null (jb_config_get_basemap (malformed));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,6 +183,7 @@ main (int   argc,
   g_test_add_func ("/core/config/defaults", test_defaults);
   g_test_add_func ("/core/config/tolerant", test_tolerant);
   g_test_add_func ("/core/config/store", test_store);
+  g_test_add_func ("/core/config/basemap", test_basemap);
 
   return g_test_run ();
 }

@@ -122,8 +122,9 @@ incident_json (const char *id,
 }
 
 static JbStore *
-store_new_with (const UnitSpec *units,
+store_new_full (const UnitSpec *units,
                 guint           n_units,
+                const char     *grids,
                 const char     *extra_incident)
 {
   g_autoptr(GString) s = g_string_new (NULL);
@@ -137,7 +138,8 @@ store_new_with (const UnitSpec *units,
   g_string_append_printf (s, "{\"seq\": 1, \"server_time\": %" G_GINT64_FORMAT ","
                           " \"config\": {\"targets\": {\"guard_s\": 60, \"police_s\": 180, \"reinforce_s\": 300},"
                           " \"freshness\": {\"unit_s\": 120}},"
-                          " \"stations\": " STATIONS ", \"terminals\": " TERMINALS ", \"units\": [", NOW);
+                          " \"stations\": " STATIONS ", \"terminals\": " TERMINALS ", \"grids\": %s, \"units\": [",
+                          NOW, grids != NULL ? grids : "[]");
   for (guint i = 0; i < n_units; i++)
     {
       if (i > 0)
@@ -157,7 +159,7 @@ static JbStore *
 store_new (const UnitSpec *units,
            guint           n_units)
 {
-  return store_new_with (units, n_units, NULL);
+  return store_new_full (units, n_units, NULL, NULL);
 }
 
 static GArray *
@@ -561,7 +563,7 @@ test_plan (void)
     " \"assigned_at\": %" G_GINT64_FORMAT "}],"
     " \"procedure\": [], \"notes\": [], \"timeline\": [], \"updated_at\": %" G_GINT64_FORMAT "}",
     SCENE_LAT, SCENE_LON, NOW - 100000, NOW - 90000, NOW - 60000, NOW - 80000, NOW);
-  g_autoptr(JbStore) store = store_new_with (units, G_N_ELEMENTS (units), assigned);
+  g_autoptr(JbStore) store = store_new_full (units, G_N_ELEMENTS (units), NULL, assigned);
   JbRecommendOptions options = { .now_ms = NOW + 30000, .exclude_stale = TRUE };
   JbTargetLimits limits = { 60, 180, 300 };
   JbPlan plan;
@@ -804,6 +806,41 @@ test_bench_20000 (void)
               n, best_top10, n_all, best_all, best_top);
 }
 
+/* The scene's grid's own people, when close, rank as if 45 s faster. */
+static void
+test_grid_members (void)
+{
+  static const UnitSpec units[] = {
+    { "u-near", "volunteer", .north_m = 100 },          /* 81.25 s */
+    { "u-member", "volunteer", .north_m = 140 },        /* 113.75 s - 45 = 68.75 */
+    { "u-officer", "officer", .north_m = 400 },         /* on foot: well over 126 s, less 45 */
+    { "u-far-member", "volunteer", .north_m = 2000 },   /* beyond 1.5 km: no preference */
+  };
+  static const char grids[] =
+    "[{\"id\": \"g-a\", \"name\": \"A1\", \"station_id\": \"st-a\","
+    "  \"area\": {\"type\": \"Polygon\", \"coordinates\": [[[112.975, 28.195], [112.985, 28.195],"
+    "   [112.985, 28.205], [112.975, 28.205]]]},"
+    "  \"members\": {\"officer\": \"u-officer\", \"auxiliary\": null,"
+    "   \"volunteers\": [\"u-member\", \"u-far-member\"]}}]";
+  g_autoptr(JbStore) store = store_new_full (units, G_N_ELEMENTS (units), grids, NULL);
+  g_autoptr(JbStore) no_grids = store_new (units, G_N_ELEMENTS (units));
+  g_autoptr(GArray) ranked = rank (store, "inc-phone", JB_RECOMMEND_ALL, 0, NULL);
+  g_autofree char *ids = ids_of (ranked);
+
+  /* The member 40 m further goes first; the grid officer keeps its
+   * place by distance but is marked; the far member gets nothing. */
+  g_assert_cmpstr (ids, ==, "u-member u-near u-officer u-far-member");
+  g_assert_true (g_array_index (ranked, JbRecommendation, 0).grid_member);
+  g_assert_false (g_array_index (ranked, JbRecommendation, 1).grid_member);
+  g_assert_true (g_array_index (ranked, JbRecommendation, 2).grid_member);
+  g_assert_false (g_array_index (ranked, JbRecommendation, 3).grid_member);
+  g_assert_cmpfloat (g_array_index (ranked, JbRecommendation, 2).eta_s, >, 81.25 + 45);
+  /* The short list takes the same path. */
+  assert_ranking (store, "inc-phone", JB_RECOMMEND_ALL, 2, NULL, "u-member u-near");
+  /* Without grids, distance alone. */
+  assert_ranking (no_grids, "inc-phone", JB_RECOMMEND_ALL, 0, NULL, "u-near u-member u-officer u-far-member");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -820,6 +857,7 @@ main (int   argc,
   g_test_add_func ("/core/recommender/rank-mixed", test_rank_mixed);
   g_test_add_func ("/core/recommender/plan", test_plan);
   g_test_add_func ("/core/recommender/scope-set", test_scope_set);
+  g_test_add_func ("/core/recommender/grid-members", test_grid_members);
   g_test_add_func ("/core/recommender/bench-20000", test_bench_20000);
   g_test_add_func ("/core/store/count-units", test_count_units);
 
