@@ -489,6 +489,15 @@ update_facts (JbDetailPane *self,
   append_fact (s, jb_incident_get_venue_name (incident));
   append_fact (s, jb_incident_get_address (incident));
   append_fact (s, station_name (self, jb_incident_get_station_id (incident)));
+  {
+    double lat, lon;
+    const JbGrid *grid = NULL;
+
+    if (self->store != NULL && jb_incident_get_location (incident, &lat, &lon))
+      grid = jb_grid_set_lookup (jb_store_get_grids (self->store), lat, lon);
+    if (grid != NULL)
+      append_fact (s, grid->name);
+  }
   if (s->len > 0)
     g_string_append_c (s, '\n');
   if (terminal != NULL && jb_terminal_has_venue (terminal))
@@ -1208,6 +1217,8 @@ jb_detail_pane_get_part (JbDetailPane *self,
     return GTK_WIDGET (self->note_entry);
   if (g_strcmp0 (name, "targets") == 0)
     return self->targets_box;
+  if (g_strcmp0 (name, "all-details") == 0)
+    return GTK_WIDGET (self->fields_expander);
   return NULL;
 }
 

@@ -58,7 +58,8 @@ const char *jb_detail_pane_get_presence_text (JbDetailPane *self);
 /* Why the note in the entry was refused; NULL when it was not. */
 const char *jb_detail_pane_get_note_error   (JbDetailPane *self);
 /* A part by name, for layout tests: "scroller", "status", "targets",
- * "plan", "assignments", "facts", "note-entry"; NULL for others. */
+ * "plan", "assignments", "facts", "note-entry", "all-details" (the
+ * GtkExpander of every field); NULL for others. */
 GtkWidget  *jb_detail_pane_get_part         (JbDetailPane *self,
                                              const char   *name);
 
