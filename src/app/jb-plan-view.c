@@ -277,8 +277,13 @@ command_state_cb (JbPlanView *self)
 static void
 store_tick_cb (JbPlanView *self)
 {
-  /* The time to spare shrinks with the incident's clock. */
-  if (self->incident != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  /* The time to spare shrinks with the incident's clock; a row with the
+   * keyboard focus is not pulled away under it. */
+  if (self->incident != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
     jb_plan_view_refresh (self);
 }
 
