@@ -28,10 +28,15 @@ typedef enum
   JB_ERROR_CONFLICT,
   JB_ERROR_PAYLOAD_TOO_LARGE,
   JB_ERROR_IDEMPOTENCY_KEY_REUSED,
+  JB_ERROR_HASH_MISMATCH,
+  JB_ERROR_UNSUPPORTED_MEDIA,
   JB_ERROR_INTERNAL,
   /* Client side only: never sent by the server. */
   JB_ERROR_NETWORK,
   JB_ERROR_PROTOCOL,
+  /* Sent by the server when it refuses to do more for now. */
+  JB_ERROR_TOO_MANY_REQUESTS,
+  JB_ERROR_UNAVAILABLE,
   JB_ERROR_N
 } JbErrorCode;
 

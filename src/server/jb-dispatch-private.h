@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 
 #define JB_HASH_BYTES 32  /* BLAKE2b-256 for tokens, secrets and bodies */
 
+/* How far ahead of the server's clock a position fix may be dated. */
+#define JB_MAX_FUTURE_FIX_MS (10 * 60 * 1000LL)
+
 typedef struct
 {
   gint64   last_seen;   /* in memory, flushed in batches */
@@ -48,6 +51,13 @@ struct _JbDispatch
   GHashTable        *liveness;     /* terminal id → JbLiveness */
   guint              maintenance_id;
   gint64             started_at;   /* silence is counted from here at the earliest */
+  char              *data_dir;     /* clip files */
+  GHashTable        *clip_uploads; /* clip id → TRUE while a chunk arrives */
+  GHashTable        *clip_progress; /* clip id → gint64* time of the last clip.progress */
+  guint              clip_sweep_id;
+  GThreadPool       *login_pool;   /* password checks; NULL with login_threads 0 */
+  GHashTable        *login_records; /* "u:NAME" / "a:ADDRESS" → failures */
+  guint              login_in_flight;
 };
 
 typedef struct
@@ -77,6 +87,7 @@ typedef struct
   guint        status;
   JsonNode    *answer;      /* NULL for an empty body */
   char        *answer_text; /* instead of @answer, for answers written as text */
+  GHashTable  *answer_headers; /* extra response headers, or NULL */
 } JbRequest;
 
 typedef gboolean (*JbRouteHandler) (JbRequest  *req,
@@ -98,6 +109,8 @@ gboolean    _jb_dispatch_emit_object       (JbDispatch  *self,
                                             const char  *change,
                                             GError     **error);
 JsonObject *_jb_dispatch_config            (JbDispatch  *self);
+void        _jb_dispatch_session_ended     (JbDispatch  *self,
+                                            const guint8 *token_hash);
 void        _jb_dispatch_reload_stations   (JbDispatch  *self);
 void        _jb_dispatch_load_city         (JbDispatch  *self);
 void        _jb_dispatch_overlay_liveness  (JbDispatch  *self,
@@ -121,6 +134,27 @@ gboolean    _jb_request_may_command        (JbRequest   *req,
                                             const char  *what,
                                             GError     **error);
 const char *_jb_request_actor              (JbRequest   *req);
+void        _jb_request_add_header         (JbRequest   *req,
+                                            const char  *name,
+                                            gint64       value);
+
+/* Transactions and credentials for the work done outside a route. */
+gboolean    _jb_dispatch_begin_write       (JbDispatch  *self,
+                                            gint64      *out_seq_before,
+                                            GError     **error);
+gboolean    _jb_dispatch_commit            (JbDispatch  *self,
+                                            gint64       seq_before,
+                                            GError     **error);
+void        _jb_dispatch_rollback          (JbDispatch  *self,
+                                            gint64       seq_before);
+gboolean    _jb_dispatch_authenticate_device (JbDispatch  *self,
+                                              JbRequest   *req,
+                                              const char  *authorization,
+                                              GError     **error);
+gboolean    _jb_dispatch_authenticate_person (JbDispatch  *self,
+                                              JbRequest   *req,
+                                              const char  *authorization,
+                                              GError     **error);
 
 /* jb-dispatch-reads.c */
 gboolean    _jb_route_login                (JbRequest *req, GError **error);
@@ -185,6 +219,19 @@ gboolean    _jb_get_location               (JsonObject  *object,
                                             double      *out_lon,
                                             GError     **error);
 
+/* jb-dispatch-login.c */
+gboolean    _jb_login_verify               (const char  *stored_hash,
+                                            const char  *password);
+JsonObject *_jb_login_open_session         (JbDispatch  *self,
+                                            JsonObject  *user,
+                                            const char  *username,
+                                            gint64       now,
+                                            GError     **error);
+void        _jb_login_start                (JbDispatch  *self);
+void        _jb_login_stop                 (JbDispatch  *self);
+void        _jb_login_prune                (JbDispatch  *self,
+                                            gint64       now);
+
 /* jb-dispatch-stations.c */
 gboolean    _jb_route_station_roster       (JbRequest *req, GError **error);
 
@@ -202,6 +249,23 @@ gboolean    _jb_route_positions            (JbRequest *req, GError **error);
 gboolean    _jb_route_alarm                (JbRequest *req, GError **error);
 gboolean    _jb_route_procedure            (JbRequest *req, GError **error);
 gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);
+
+/* jb-dispatch-clips.c */
+gboolean    _jb_dispatch_clips_init        (JbDispatch  *self,
+                                            const char  *db_path,
+                                            GError     **error);
+gboolean    _jb_clip_id_is_valid           (const char  *id);
+char       *_jb_clip_path                  (JbDispatch  *self,
+                                            const char  *id,
+                                            JbClipFile   kind);
+gboolean    _jb_route_create_clip          (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_offset          (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_streamed_only   (JbRequest *req, GError **error);
+gboolean    _jb_route_get_clip             (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_streamed_content (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_audit           (JbRequest *req, GError **error);
+gboolean    _jb_route_record_clip_audit    (JbRequest *req, GError **error);
+gboolean    _jb_route_push_clip            (JbRequest *req, GError **error);
 
 /* Reading validated members. */
 const char *_jb_member_string              (JsonObject *object,

@@ -60,11 +60,21 @@ static const Route routes[] = {
   { "POST", "device/alarm", AUTH_DEVICE, TRUE, TRUE, _jb_route_alarm },
   { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
   { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
+  { "POST", "device/clips", AUTH_DEVICE, TRUE, FALSE, _jb_route_create_clip },
+  { "HEAD", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_offset },
+  { "PUT", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_streamed_only },
+  { "GET", "clips/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_clip },
+  { "GET", "clips/*/content", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/thumbnail", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/audit", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_audit },
+  { "POST", "clips/*/audit", AUTH_PERSON, TRUE, FALSE, _jb_route_record_clip_audit },
+  { "POST", "clips/*/push", AUTH_PERSON, TRUE, TRUE, _jb_route_push_clip },
 };
 
 enum
 {
   SIGNAL_EVENT,
+  SIGNAL_SESSION_ENDED,
   N_SIGNALS
 };
 
@@ -73,6 +83,14 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
 
 static gboolean maintenance_cb (gpointer user_data);
+static void     request_clear  (JbRequest *req);
+
+static gboolean
+clip_sweep_cb (gpointer user_data)
+{
+  jb_dispatch_sweep_clips (JB_DISPATCH (user_data));
+  return G_SOURCE_CONTINUE;
+}
 
 gint64
 _jb_now_ms (void)
@@ -88,6 +106,18 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->target_reinforce_s = 300;
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
+  options->data_dir = NULL;
+  options->clip_max_size = 512 * 1024 * 1024LL;
+  options->clip_abandon_after_s = 24 * 3600;
+  options->clip_retention_days = 183;
+  options->clip_sweep_interval_s = 3600;
+  /* Half the cores, at least one, at most four: the rest serve everyone
+   * else while logins pour in. */
+  options->login_threads = CLAMP (g_get_num_processors () / 2, 1, 4);
+  options->login_max_failures = 10;
+  options->login_max_failures_address = 30;
+  options->login_lockout_s = 60;
+  options->login_delay_ms = 250;
 }
 
 static void
@@ -102,6 +132,8 @@ jb_dispatch_dispose (GObject *object)
   JbDispatch *self = (JbDispatch *) object;
 
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
+  _jb_login_stop (self);
   if (self->storage != NULL)
     jb_dispatch_flush (self);
 
@@ -127,6 +159,9 @@ jb_dispatch_finalize (GObject *object)
       g_free (event);
     }
   g_clear_pointer (&self->liveness, g_hash_table_unref);
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->clip_uploads, g_hash_table_unref);
+  g_clear_pointer (&self->clip_progress, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_dispatch_parent_class)->finalize (object);
 }
@@ -149,6 +184,26 @@ jb_dispatch_class_init (JbDispatchClass *klass)
   signals[SIGNAL_EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_INT64);
+
+  /**
+   * JbDispatch::session-ended:
+   * @token_hash: the BLAKE2b-256 hash of the revoked session's token
+   *
+   * Emitted when a session is revoked (DELETE /session), so its event
+   * streams close at once.
+   */
+  signals[SIGNAL_SESSION_ENDED] =
+    g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BYTES);
+}
+
+void
+_jb_dispatch_session_ended (JbDispatch   *self,
+                            const guint8 *token_hash)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (token_hash, JB_HASH_BYTES);
+
+  g_signal_emit (self, signals[SIGNAL_SESSION_ENDED], 0, bytes);
 }
 
 static void
@@ -261,6 +316,11 @@ jb_dispatch_new (const char               *db_path,
   _jb_dispatch_load_city (self);
   _jb_dispatch_reload_stations (self);
   load_liveness (self);
+  if (!_jb_dispatch_clips_init (self, db_path, error))
+    return NULL;
+  if (self->options.clip_sweep_interval_s > 0)
+    self->clip_sweep_id = g_timeout_add_seconds (self->options.clip_sweep_interval_s, clip_sweep_cb, self);
+  _jb_login_start (self);
   if (self->options.maintenance_ms > 0)
     self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
   return g_steal_pointer (&self);
@@ -376,6 +436,29 @@ commit_and_broadcast (JbDispatch  *self,
   return TRUE;
 }
 
+gboolean
+_jb_dispatch_begin_write (JbDispatch  *self,
+                          gint64      *out_seq_before,
+                          GError     **error)
+{
+  return begin_write (self, out_seq_before, error);
+}
+
+gboolean
+_jb_dispatch_commit (JbDispatch  *self,
+                     gint64       seq_before,
+                     GError     **error)
+{
+  return commit_and_broadcast (self, seq_before, error);
+}
+
+void
+_jb_dispatch_rollback (JbDispatch *self,
+                       gint64      seq_before)
+{
+  rollback (self, seq_before);
+}
+
 /* Member readers for objects that were validated or written by us */
 
 const char *
@@ -482,6 +565,17 @@ _jb_request_may_command (JbRequest   *req,
   g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN,
                "This %s is outside your station's jurisdiction.", what);
   return FALSE;
+}
+
+void
+_jb_request_add_header (JbRequest  *req,
+                        const char *name,
+                        gint64      value)
+{
+  if (req->answer_headers == NULL)
+    req->answer_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (req->answer_headers, g_strdup (name),
+                        g_strdup_printf ("%" G_GINT64_FORMAT, value));
 }
 
 const char *
@@ -650,10 +744,30 @@ authenticate (JbDispatch  *self,
 }
 
 gboolean
+_jb_dispatch_authenticate_device (JbDispatch  *self,
+                                  JbRequest   *req,
+                                  const char  *authorization,
+                                  GError     **error)
+{
+  return authenticate (self, req, AUTH_DEVICE, authorization, error);
+}
+
+gboolean
+_jb_dispatch_authenticate_person (JbDispatch  *self,
+                                  JbRequest   *req,
+                                  const char  *authorization,
+                                  GError     **error)
+{
+  return authenticate (self, req, AUTH_PERSON, authorization, error);
+}
+
+gboolean
 jb_dispatch_authenticate_stream (JbDispatch  *self,
                                  const char  *authorization,
                                  const char  *token,
                                  JsonObject **out_user,
+                                 GBytes     **out_token_hash,
+                                 gint64      *out_expires_at,
                                  GError     **error)
 {
   JbRequest req = { .self = self, .now = _jb_now_ms () };
@@ -672,6 +786,31 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
     *out_user = json_object_ref (req.user);
   g_clear_pointer (&req.user, json_object_unref);
   g_clear_pointer (&req.user_station_ids, g_strfreev);
+  if (ok && out_token_hash != NULL)
+    *out_token_hash = g_bytes_new (req.token_hash, JB_HASH_BYTES);
+  if (ok && out_expires_at != NULL)
+    *out_expires_at = jb_storage_get_session_expiry (self->storage, req.token_hash, JB_HASH_BYTES);
+  return ok;
+}
+
+gboolean
+jb_dispatch_check_credentials (JbDispatch  *self,
+                               const char  *method,
+                               const char  *path,
+                               const char  *authorization,
+                               GError     **error)
+{
+  JbRequest req = { .self = self, .method = method, .path = path, .now = _jb_now_ms () };
+  g_autoptr(GError) local_error = NULL;
+  const Route *route;
+  gboolean ok;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), FALSE);
+
+  route = find_route (&req, &local_error);
+  /* Unknown endpoints and methods get their own answer later. */
+  ok = route == NULL || authenticate (self, &req, route->auth, authorization, error);
+  request_clear (&req);
   return ok;
 }
 
@@ -943,6 +1082,7 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->terminal, json_object_unref);
   g_clear_pointer (&req->answer, json_node_unref);
   g_clear_pointer (&req->answer_text, g_free);
+  g_clear_pointer (&req->answer_headers, g_hash_table_unref);
 }
 
 /* The JSON error body for @error (never NULL; anything but a JB_ERROR is
@@ -998,6 +1138,15 @@ jb_dispatch_handle (JbDispatch  *self,
 
   if (out_headers != NULL)
     *out_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (out_headers != NULL && req.answer_headers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, req.answer_headers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (*out_headers, g_strdup (key), g_strdup (value));
+    }
   if (text == NULL)
     text = error_answer (method, path, &error, out_status);
   else
@@ -1161,7 +1310,11 @@ run_maintenance (JbDispatch *self,
 static gboolean
 maintenance_cb (gpointer user_data)
 {
-  run_maintenance (JB_DISPATCH (user_data), TRUE);
+  JbDispatch *self = JB_DISPATCH (user_data);
+
+  if (self->login_records != NULL)
+    _jb_login_prune (self, _jb_now_ms ());
+  run_maintenance (self, TRUE);
   return G_SOURCE_CONTINUE;
 }
 
