@@ -674,9 +674,19 @@ show_shortcuts_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/jingbao/Console/ui/jb-shortcuts-window.ui");
-  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts"));
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
 
+  /* In the application GTK has loaded gtk/help-overlay.ui by itself;
+   * a window made without one (the tests) builds it from there too. */
+  if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget)) != NULL)
+    {
+      gtk_widget_activate_action (widget, "win.show-help-overlay", NULL);
+      return;
+    }
+
+  builder = gtk_builder_new_from_resource ("/io/github/jingbao/Console/gtk/help-overlay.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
   gtk_window_set_modal (shortcuts, TRUE);
   gtk_window_present (shortcuts);

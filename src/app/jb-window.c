@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "jb-application.h"
 #include "jb-incident-row.h"
 #include "jb-roster-panel.h"
 #include "jb-window-private.h"
@@ -732,27 +733,10 @@ jb_window_class_init (JbWindowClass *klass)
 }
 
 static void
-load_style (GtkWidget *widget)
-{
-  static GtkCssProvider *provider;
-
-  /* Once per process, for every window on the display; the window does it
-   * (not the application) so tests that open a window see the same room. */
-  if (provider != NULL)
-    return;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/jingbao/Console/jb-console.css");
-  gtk_style_context_add_provider_for_display (gtk_widget_get_display (widget),
-                                              GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 jb_window_init (JbWindow *self)
 {
   self->owner_confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  load_style (GTK_WIDGET (self));
+  jb_application_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
@@ -760,6 +744,14 @@ jb_window_init (JbWindow *self)
   update_state (self);
   update_user (self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+}
+
+JbAlarmBell *
+jb_window_get_alarm_bell (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return self->bell;
 }
 
 JbWindow *

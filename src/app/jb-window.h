@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "jb-alarm-bell.h"
 #include "jb-client.h"
 #include "jb-detail-pane.h"
 #include "jb-legend.h"
@@ -29,6 +30,9 @@ const char   *jb_window_get_state_text   (JbWindow       *self);
 /* The last message shown in a toast (a failed command in words), NULL
  * when none yet; for tests. */
 const char   *jb_window_get_last_message (JbWindow       *self);
+/* The window's alarm bell (borrowed): the application sets its sound and
+ * volume from the settings. */
+JbAlarmBell  *jb_window_get_alarm_bell   (JbWindow       *self);
 /* Selects an incident in the queue (NULL: none). */
 void          jb_window_select_incident  (JbWindow       *self,
                                           const char     *incident_id);
