@@ -23,6 +23,7 @@
 #include "jb-json.h"
 #include "jb-model-list.h"
 #include "jb-position.h"
+#include "jb-queue.h"
 #include "jb-recommender.h"
 #include "jb-session.h"
 #include "jb-station.h"

@@ -46,6 +46,8 @@ struct _JbStore
   GHashTable  *incident_by_id;
   GArray      *points;  /* JbUnitPoint, index i ↔ units item i */
 
+  gint64       now_ms;        /* the shared clock: the last tick */
+  guint        clock_id;
   guint        moved_idle_id;
   gint64       moved_batch_start;  /* monotonic µs of the batch's first move */
   guint64      n_events;
@@ -60,6 +62,7 @@ enum {
   CHANGED,
   SNAPSHOT_LOADED,
   WALL_PUSHED,
+  TICK,
   N_SIGNALS
 };
 
@@ -1088,6 +1091,7 @@ jb_store_dispose (GObject *object)
   JbStore *self = (JbStore *)object;
 
   g_clear_handle_id (&self->moved_idle_id, g_source_remove);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
 
   G_OBJECT_CLASS (jb_store_parent_class)->dispose (object);
 }
@@ -1161,6 +1165,18 @@ jb_store_class_init (JbStoreClass *klass)
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * JbStore::tick:
+   * @now_ms: the shared clock's new time (ms since the epoch)
+   *
+   * The shared clock moved (jb_store_tick()): every view that shows a
+   * countdown or an overdue look redoes it from jb_store_get_now_ms(), so
+   * two views never judge the same incident at two different times.
+   */
+  signals[TICK] =
+    g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -1182,4 +1198,61 @@ JbStore *
 jb_store_new (void)
 {
   return g_object_new (JB_TYPE_STORE, NULL);
+}
+
+/* The shared clock */
+
+gint64
+jb_store_get_now_ms (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+
+  /* Before the first tick, the first reading holds until a tick. */
+  if (self->now_ms == 0)
+    self->now_ms = g_get_real_time () / 1000;
+  return self->now_ms;
+}
+
+void
+jb_store_tick (JbStore *self,
+               gint64   now_ms)
+{
+  g_return_if_fail (JB_IS_STORE (self));
+
+  self->now_ms = now_ms > 0 ? now_ms : g_get_real_time () / 1000;
+  g_signal_emit (self, signals[TICK], 0, self->now_ms);
+}
+
+static gboolean clock_cb (gpointer user_data);
+
+/* Next tick just after the wall clock's next whole second, so the
+ * countdowns step together with the clock on the wall. */
+static void
+schedule_clock (JbStore *self)
+{
+  gint64 now_us = g_get_real_time ();
+  guint delay_ms = (guint) (1000 - (now_us / 1000) % 1000) + 5;
+
+  self->clock_id = g_timeout_add (delay_ms, clock_cb, self);
+}
+
+static gboolean
+clock_cb (gpointer user_data)
+{
+  JbStore *self = user_data;
+
+  self->clock_id = 0;
+  jb_store_tick (self, 0);
+  if (self->clock_id == 0)
+    schedule_clock (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+jb_store_start_clock (JbStore *self)
+{
+  g_return_if_fail (JB_IS_STORE (self));
+
+  if (self->clock_id == 0)
+    schedule_clock (self);
 }

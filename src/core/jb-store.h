@@ -170,4 +170,15 @@ guint64            jb_store_get_n_fast_path    (JbStore     *self);
  *       @clip is the incident's own clip object when the store has it.
  */
 
+/* The shared clock of every view (queue rows, map icons, detail pane):
+ * the time of the last tick, so a countdown and an overdue look never
+ * disagree between two views. Before the first tick, the wall clock at the
+ * first call. */
+gint64          jb_store_get_now_ms           (JbStore        *self);
+/* Moves the clock to @now_ms (0: the wall clock) and emits ::tick. */
+void            jb_store_tick                 (JbStore        *self,
+                                               gint64          now_ms);
+/* Ticks each second, on the wall clock's seconds, until disposed. */
+void            jb_store_start_clock          (JbStore        *self);
+
 G_END_DECLS

@@ -76,6 +76,7 @@ typedef struct
   JbRole       role;
   const char  *username;
   const char  *user_station_id;
+  GStrv        user_station_ids;  /* the user's scope; NULL or empty: none */
   guint8       token_hash[JB_HASH_BYTES];
 
   /* Devices */
@@ -125,6 +126,9 @@ gboolean    _jb_request_check_members      (JbRequest   *req,
                                             GError     **error);
 gboolean    _jb_request_require_commander  (JbRequest   *req,
                                             GError     **error);
+/* Whether @station_id is in the signed-in user's scope (its stations). */
+gboolean    _jb_request_in_scope           (JbRequest   *req,
+                                            const char  *station_id);
 gboolean    _jb_request_may_command        (JbRequest   *req,
                                             const char  *station_id,
                                             const char  *what,

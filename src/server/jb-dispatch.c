@@ -540,6 +540,17 @@ _jb_request_require_commander (JbRequest  *req,
 }
 
 gboolean
+_jb_request_in_scope (JbRequest  *req,
+                      const char *station_id)
+{
+  if (station_id == NULL)
+    return FALSE;
+  if (req->user_station_ids != NULL)
+    return g_strv_contains ((const char * const *) req->user_station_ids, station_id);
+  return g_strcmp0 (station_id, req->user_station_id) == 0;
+}
+
+gboolean
 _jb_request_may_command (JbRequest   *req,
                          const char  *station_id,
                          const char  *what,
@@ -549,7 +560,7 @@ _jb_request_may_command (JbRequest   *req,
     return FALSE;
   if (req->role == JB_ROLE_DISPATCHER)
     return TRUE;
-  if (station_id != NULL && g_strcmp0 (station_id, req->user_station_id) == 0)
+  if (_jb_request_in_scope (req, station_id))
     return TRUE;
   g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN,
                "This %s is outside your station's jurisdiction.", what);
@@ -665,6 +676,16 @@ authenticate_token (JbDispatch  *self,
   req->role = role_value;
   req->username = _jb_member_string (req->user, "username");
   req->user_station_id = _jb_member_string (req->user, "station_id");
+  {
+    JsonArray *ids = json_object_has_member (req->user, "station_ids")
+                     ? json_object_get_array_member (req->user, "station_ids") : NULL;
+    GStrvBuilder *builder = g_strv_builder_new ();
+
+    for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+      g_strv_builder_add (builder, json_array_get_string_element (ids, i));
+    req->user_station_ids = g_strv_builder_end (builder);
+    g_strv_builder_unref (builder);
+  }
   return TRUE;
 }
 
@@ -744,6 +765,7 @@ gboolean
 jb_dispatch_authenticate_stream (JbDispatch  *self,
                                  const char  *authorization,
                                  const char  *token,
+                                 JsonObject **out_user,
                                  GBytes     **out_token_hash,
                                  gint64      *out_expires_at,
                                  GError     **error)
@@ -760,7 +782,10 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
       token = authorization + 7;
     }
   ok = authenticate_token (self, &req, token, error);
+  if (ok && out_user != NULL)
+    *out_user = json_object_ref (req.user);
   g_clear_pointer (&req.user, json_object_unref);
+  g_clear_pointer (&req.user_station_ids, g_strfreev);
   if (ok && out_token_hash != NULL)
     *out_token_hash = g_bytes_new (req.token_hash, JB_HASH_BYTES);
   if (ok && out_expires_at != NULL)
@@ -1053,6 +1078,7 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->parts, g_strfreev);
   g_clear_pointer (&req->body, json_object_unref);
   g_clear_pointer (&req->user, json_object_unref);
+  g_clear_pointer (&req->user_station_ids, g_strfreev);
   g_clear_pointer (&req->terminal, json_object_unref);
   g_clear_pointer (&req->answer, json_node_unref);
   g_clear_pointer (&req->answer_text, g_free);

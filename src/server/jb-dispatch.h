@@ -94,11 +94,12 @@ gboolean    jb_dispatch_check_credentials (JbDispatch            *self,
 
 /* Checks credentials for the event stream: "Bearer TOKEN" in
  * @authorization, or @token (the ?token= parameter). JB_ERROR_UNAUTHORIZED
- * otherwise. The session's token hash (for ::session-ended) and expiry
+ * otherwise. @out_user receives the user object; the session's token hash (for ::session-ended) and expiry
  * time (ms) go to the out arguments, which may be NULL. */
 gboolean    jb_dispatch_authenticate_stream (JbDispatch            *self,
                                              const char            *authorization,
                                              const char            *token,
+                                             JsonObject           **out_user,
                                              GBytes               **out_token_hash,
                                              gint64                *out_expires_at,
                                              GError               **error);

@@ -154,6 +154,15 @@ static const char * const migrations[] = {
   "  frame_ms INTEGER);"
   "CREATE INDEX clip_audit_clip ON clip_audit (clip_id, id);"
   "UPDATE incidents SET data = json_insert (data, '$.clips', json ('[]'));",
+
+  /* 5: a user's scope is a set of stations (a 中心派出所's duty room
+   * commands several); users.station_id stays the first of them */
+  "CREATE TABLE user_stations ("
+  "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
+  "  station_id TEXT NOT NULL REFERENCES stations (id),"
+  "  PRIMARY KEY (username, station_id)) WITHOUT ROWID;"
+  "INSERT INTO user_stations (username, station_id)"
+  "  SELECT username, station_id FROM users WHERE station_id IS NOT NULL;",
 };
 
 static gboolean
@@ -1087,7 +1096,47 @@ jb_storage_insert_user (JbStorage   *self,
   bind_text (stmt, 3, display_name);
   bind_text (stmt, 4, role);
   bind_text (stmt, 5, station_id);
-  return step_done (self, stmt, "inserting a user", error);
+  if (!step_done (self, stmt, "inserting a user", error))
+    return FALSE;
+  return station_id == NULL || jb_storage_add_user_station (self, username, station_id, error);
+}
+
+gboolean
+jb_storage_add_user_station (JbStorage   *self,
+                             const char  *username,
+                             const char  *station_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT OR IGNORE INTO user_stations (username, station_id) VALUES (?, ?)");
+
+  bind_text (stmt, 1, username);
+  bind_text (stmt, 2, station_id);
+  return step_done (self, stmt, "adding a user's station", error);
+}
+
+/* The user's stations: users.station_id first, then the others by id. */
+static JsonArray *
+get_user_stations (JbStorage  *self,
+                   const char *username,
+                   const char *first)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT station_id FROM user_stations WHERE username = ? ORDER BY station_id");
+  JsonArray *ids = json_array_new ();
+
+  if (first != NULL)
+    json_array_add_string_element (ids, first);
+  bind_text (stmt, 1, username);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (id != NULL && g_strcmp0 (id, first) != 0)
+        json_array_add_string_element (ids, id);
+    }
+  sqlite3_reset (stmt);
+  return ids;
 }
 
 JsonObject *
@@ -1112,6 +1161,9 @@ jb_storage_get_user (JbStorage  *self,
         set_string_or_null (user, "password_hash", stmt, 4);
     }
   sqlite3_reset (stmt);
+  if (user != NULL)
+    json_object_set_array_member (user, "station_ids",
+                                  get_user_stations (self, username, member_string (user, "station_id")));
   return user;
 }
 

@@ -150,6 +150,14 @@ gboolean    jb_storage_insert_user         (JbStorage    *self,
                                             const char   *station_id,
                                             GError      **error);
 /* The protocol user object, plus "password_hash" when @with_hash. */
+/* Adds a station to the user's scope (a set; the first one is
+ * users.station_id, added by jb_storage_insert_user). */
+gboolean    jb_storage_add_user_station    (JbStorage    *self,
+                                            const char   *username,
+                                            const char   *station_id,
+                                            GError      **error);
+/* The user with "station_ids" (every station of its scope, its
+ * station_id first; empty for none). */
 JsonObject *jb_storage_get_user            (JbStorage    *self,
                                             const char   *username,
                                             gboolean      with_hash);
