@@ -25,6 +25,14 @@ typedef struct
   gboolean online;
 } JbLiveness;
 
+typedef struct _JbPatrol JbPatrol;
+
+typedef enum
+{
+  JB_ALERT_LEFT_GRID,
+  JB_ALERT_SILENT,
+} JbAlertReason;
+
 typedef struct
 {
   gint64  seq;
@@ -48,6 +56,9 @@ struct _JbDispatch
   GHashTable        *liveness;     /* terminal id → JbLiveness */
   guint              maintenance_id;
   gint64             started_at;   /* silence is counted from here at the earliest */
+  GHashTable        *patrols;      /* unit id → JbPatrol (grid members) */
+  GHashTable        *alert_latch;  /* "unit\nreason" → id of its uncleared alert */
+  gboolean           patrols_dirty;
 };
 
 typedef struct
@@ -190,6 +201,22 @@ gboolean    _jb_route_grid_members         (JbRequest *req, GError **error);
 gboolean    _jb_dispatch_import_demo_grids (JbDispatch  *self,
                                             JbDemoCity  *city,
                                             GError     **error);
+
+/* jb-dispatch-alerts.c */
+void        _jb_patrol_free                (gpointer     data);
+void        _jb_dispatch_patrols_changed   (JbDispatch  *self);
+gboolean    _jb_dispatch_patrol_fix        (JbDispatch  *self,
+                                            const char  *unit_id,
+                                            double       lat,
+                                            double       lon,
+                                            gint64       time,
+                                            gint64       now,
+                                            GError     **error);
+gboolean    _jb_dispatch_check_silence     (JbDispatch  *self,
+                                            gint64       now,
+                                            GError     **error);
+gboolean    _jb_route_list_alerts          (JbRequest *req, GError **error);
+gboolean    _jb_route_acknowledge_alert    (JbRequest *req, GError **error);
 
 /* jb-dispatch-devices.c */
 gboolean    _jb_route_heartbeat            (JbRequest *req, GError **error);

@@ -127,6 +127,14 @@ static const char * const migrations[] = {
   "  id TEXT PRIMARY KEY,"
   "  station_id TEXT NOT NULL,"
   "  data TEXT NOT NULL);",
+
+  /* 4: patrol alerts (巡逻告警): the protocol Alert object as JSON; the
+   * uncleared ones are read at every start and in every snapshot. */
+  "CREATE TABLE alerts ("
+  "  id TEXT PRIMARY KEY,"
+  "  cleared INTEGER NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX alerts_uncleared ON alerts (cleared) WHERE cleared = 0;",
 };
 
 static gboolean
@@ -671,6 +679,38 @@ jb_storage_get_grid (JbStorage  *self,
                      const char *id)
 {
   return get_one (self, prepare (self, "SELECT data FROM grids WHERE id = ?"), id, data_row_to_object);
+}
+
+/* Alerts */
+
+gboolean
+jb_storage_save_alert (JbStorage   *self,
+                       JsonObject  *alert,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO alerts (id, cleared, data) VALUES (?, ?, ?)");
+  g_autofree char *text = object_to_text (alert);
+  JsonNode *cleared = json_object_get_member (alert, "cleared_at");
+
+  bind_text (stmt, 1, member_string (alert, "id"));
+  sqlite3_bind_int (stmt, 2, cleared != NULL && !JSON_NODE_HOLDS_NULL (cleared));
+  bind_text (stmt, 3, text);
+  return step_done (self, stmt, "saving an alert", error);
+}
+
+GPtrArray *
+jb_storage_list_uncleared_alerts (JbStorage  *self,
+                                  GError    **error)
+{
+  return collect_objects (self, prepare (self, "SELECT data FROM alerts WHERE cleared = 0 ORDER BY id"),
+                          data_row_to_object, "reading alerts", error);
+}
+
+JsonObject *
+jb_storage_get_alert (JbStorage  *self,
+                      const char *id)
+{
+  return get_one (self, prepare (self, "SELECT data FROM alerts WHERE id = ?"), id, data_row_to_object);
 }
 
 /* Units */

@@ -71,6 +71,16 @@ GPtrArray  *jb_storage_list_grids          (JbStorage    *self,
 JsonObject *jb_storage_get_grid            (JbStorage    *self,
                                             const char   *id);
 
+/* Patrol alerts: the protocol Alert object, keyed by id; save inserts or
+ * replaces. */
+gboolean    jb_storage_save_alert          (JbStorage    *self,
+                                            JsonObject   *alert,
+                                            GError      **error);
+GPtrArray  *jb_storage_list_uncleared_alerts (JbStorage  *self,
+                                              GError    **error);
+JsonObject *jb_storage_get_alert           (JbStorage    *self,
+                                            const char   *id);
+
 /* Units: relational columns; positions live in their own table, so a
  * position update is one small write. */
 gboolean    jb_storage_insert_unit         (JbStorage    *self,
