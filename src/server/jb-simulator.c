@@ -67,6 +67,9 @@ typedef struct
   guint         next_step;
   gboolean      listed;         /* in self->responders */
   gboolean      warned;         /* said once that it cannot answer */
+  JbGeoShape   *grid;           /* the grid it patrols (a member), or NULL */
+  gboolean      wander;         /* its next waypoint lies outside @grid */
+  gint64        mute_until;     /* µs: reports nothing before (a patrol alert) */
 } SimUnit;
 
 typedef struct
@@ -140,6 +143,7 @@ struct _JbSimulator
   gint64              beats_done;
   gint64              next_alarm_us;
   gint64              next_silence_us;
+  gint64              next_patrol_slip_us;
   gint64              next_shift_us;
   guint               next_shift_station;
   gint64              stats_at_us;
@@ -158,6 +162,7 @@ sim_unit_clear (gpointer data)
 
   g_clear_pointer (&u->id, g_free);
   g_clear_pointer (&u->incident_id, g_free);
+  g_clear_pointer (&u->grid, jb_geo_shape_unref);
 }
 
 static void
@@ -395,6 +400,8 @@ report_position (JbSimulator *self,
   gint64 now_ms = g_get_real_time () / 1000;
   gboolean own_ok = u->own >= 0 && terminal_at (self, u->own)->silent_until <= now_us;
 
+  if (u->mute_until > now_us)
+    return;
   if (u->gateway >= 0 && !(own_ok && (prefer_own || g_rand_double (self->rand) < 0.15)))
     {
       SimTerminal *g = terminal_at (self, u->gateway);
@@ -470,13 +477,15 @@ pick_waypoint (JbSimulator *self,
 
       jb_geo_destination (from_lat, from_lon, rand_range (self, 0, 360),
                           radius * sqrt (g_rand_double (self->rand)), &la, &lo);
-      if (in_station (self, u, la, lo))
+      if (in_station (self, u, la, lo) &&
+          (u->grid == NULL || jb_geo_shape_contains (u->grid, la, lo) != u->wander))
         {
           lat = la, lon = lo;
           break;
         }
     }
 
+  u->wander = FALSE;
   u->way_lat = lat;
   u->way_lon = lon;
   u->has_way = TRUE;
@@ -1110,6 +1119,32 @@ silence_one (JbSimulator *self,
   t->silent_until = now_us + rand_us (self, 200, 420);
 }
 
+/* Now and then a patrolling grid member slips: a moving one heads out of
+ * its grid (the server raises left_grid), or one goes quiet for a little
+ * longer than the server's silence limit (silent). Both come back. */
+static void
+patrol_slip (JbSimulator *self,
+             gint64       now_us)
+{
+  for (guint tries = 0; tries < 50; tries++)
+    {
+      SimUnit *u = unit_at (self, g_rand_int_range (self->rand, 0, self->units->len));
+
+      if (u->grid == NULL || u->phase != PHASE_NONE || u->status != JB_UNIT_STATUS_AVAILABLE ||
+          u->mute_until > now_us)
+        continue;
+      if (u->moving && (self->options.patrol_silence_s == 0 || g_rand_boolean (self->rand)))
+        {
+          u->wander = TRUE;
+          u->has_way = FALSE;
+          u->pause_until = 0;
+        }
+      else if (self->options.patrol_silence_s > 0)
+        u->mute_until = now_us + (gint64) ((self->options.patrol_silence_s + rand_range (self, 20, 90) * self->time_scale) * US);
+      return;
+    }
+}
+
 /* A shift change: one station's duty officers hand over to the next ones
  * of its officers, through PUT /stations/{id}/roster as the demo
  * dispatcher (a roster is a person's command, not a device's report). The
@@ -1287,6 +1322,12 @@ tick_cb (gpointer user_data)
     {
       raise_alarm (self, now_us);
       self->next_alarm_us += next_alarm_delay_us (self);
+    }
+
+  if (self->options.patrol_slips && now_us >= self->next_patrol_slip_us)
+    {
+      patrol_slip (self, now_us);
+      self->next_patrol_slip_us = now_us + rand_us (self, 90, 240);
     }
 
   if (now_us >= self->next_silence_us)
@@ -1561,6 +1602,44 @@ load_units (JbSimulator *self,
     }
 }
 
+/* Grid members patrol their grid. */
+static void
+load_grids (JbSimulator *self,
+            JsonArray   *grids)
+{
+  for (guint i = 0; grids != NULL && i < json_array_get_length (grids); i++)
+    {
+      JsonObject *o = json_array_get_object_element (grids, i);
+      JsonObject *members = NULL;
+      JsonArray *volunteers = NULL;
+      g_autoptr(JbGeoShape) area = NULL;
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      const char *id = NULL;
+
+      if (o == NULL || !json_object_has_member (o, "area") ||
+          !jb_json_get_object (o, "members", FALSE, &members, NULL) || members == NULL ||
+          (area = jb_geo_shape_new_from_json (json_object_get_member (o, "area"), NULL)) == NULL)
+        continue;
+      if (jb_json_get_string (members, "officer", FALSE, &id, NULL) && id != NULL)
+        g_ptr_array_add (ids, (gpointer) id);
+      id = NULL;
+      if (jb_json_get_string (members, "auxiliary", FALSE, &id, NULL) && id != NULL)
+        g_ptr_array_add (ids, (gpointer) id);
+      if (jb_json_get_array (members, "volunteers", FALSE, &volunteers, NULL) && volunteers != NULL)
+        for (guint k = 0; k < json_array_get_length (volunteers); k++)
+          if (json_array_get_string_element (volunteers, k) != NULL)
+            g_ptr_array_add (ids, (gpointer) json_array_get_string_element (volunteers, k));
+      for (guint k = 0; k < ids->len; k++)
+        {
+          guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->unit_index, g_ptr_array_index (ids, k)));
+          SimUnit *u = index > 0 ? unit_at (self, index - 1) : NULL;
+
+          if (u != NULL && u->grid == NULL)
+            u->grid = jb_geo_shape_ref (area);
+        }
+    }
+}
+
 /* Units already on an incident when we start pick up where they are. */
 static void
 resume_responses (JbSimulator *self,
@@ -1578,7 +1657,7 @@ load_world (JbSimulator *self)
   g_autoptr(GHashTable) terminal_index = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   JsonObject *snapshot;
-  JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
+  JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL, *grids = NULL;
 
   if (self->bearer == NULL && (self->bearer = login (self, "wall")) == NULL)
     {
@@ -1601,7 +1680,8 @@ load_world (JbSimulator *self)
   if (!jb_json_get_array (snapshot, "stations", TRUE, &stations, &error) ||
       !jb_json_get_array (snapshot, "units", TRUE, &units, &error) ||
       !jb_json_get_array (snapshot, "terminals", TRUE, &terminals, &error) ||
-      !jb_json_get_array (snapshot, "incidents", FALSE, &incidents, &error))
+      !jb_json_get_array (snapshot, "incidents", FALSE, &incidents, &error) ||
+      !jb_json_get_array (snapshot, "grids", FALSE, &grids, &error))
     {
       g_printerr ("jb-simulator: unexpected snapshot: %s\n", error->message);
       return FALSE;
@@ -1616,6 +1696,7 @@ load_world (JbSimulator *self)
   load_terminals (self, terminals, terminal_index);
   load_units (self, units, terminals, terminal_index);
   load_roster_pools (self, units);
+  load_grids (self, grids);
 
   for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
     note_incident (self, json_array_get_object_element (incidents, i));
@@ -1710,6 +1791,8 @@ jb_simulator_options_init (JbSimulatorOptions *options)
   options->moving_fraction = 0.3;
   options->alarms_per_min = 0.5;
   options->heartbeat_s = 60;
+  options->patrol_slips = TRUE;
+  options->patrol_silence_s = 600;
 }
 
 JbSimulator *
@@ -1770,6 +1853,7 @@ jb_simulator_start (JbSimulator *self)
   self->stats_at_us = now_us;
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
   self->next_silence_us = now_us + rand_us (self, 20, 60);
+  self->next_patrol_slip_us = now_us + rand_us (self, 30, 90);
   self->next_shift_us = now_us + rand_us (self, 180, 300);
   for (guint i = 0; i < self->terminals->len; i++)
     terminal_at (self, i)->flush_at = now_us + g_rand_int_range (self->rand, 0, US);

@@ -188,6 +188,8 @@ start_simulator (JbDispatch    *dispatch,
     sim_options.moving_fraction = options->sim_moving_fraction;
   if (options->sim_heartbeat > 0)
     sim_options.heartbeat_s = options->sim_heartbeat;
+  if (options->patrol_silence >= 0)
+    sim_options.patrol_silence_s = (guint) options->patrol_silence;
   simulator = jb_simulator_new (dispatch, &sim_options);
   jb_simulator_start (simulator);
   return simulator;
