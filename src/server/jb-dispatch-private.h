@@ -184,6 +184,19 @@ gboolean    _jb_incident_add_procedure_step (JbRequest   *req,
                                              JbProcedureStep step,
                                              GError     **error);
 
+gboolean    _jb_incident_save              (JbRequest   *req,
+                                            JsonObject  *incident,
+                                            const char  *change,
+                                            GError     **error);
+JsonObject *_jb_incident_load_commanded    (JbRequest   *req,
+                                            GError     **error);
+gboolean    _jb_incident_is_active         (JsonObject  *incident);
+
+/* jb-dispatch-callouts.c */
+gboolean    _jb_route_create_callout       (JbRequest *req, GError **error);
+gboolean    _jb_route_device_callouts      (JbRequest *req, GError **error);
+gboolean    _jb_route_device_callout_answer (JbRequest *req, GError **error);
+
 /* Reads a strict optional/required {"lat", "lon"} member "location". */
 gboolean    _jb_get_location               (JsonObject  *object,
                                             gboolean     required,

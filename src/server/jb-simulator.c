@@ -1634,8 +1634,18 @@ load_grids (JbSimulator *self,
           guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->unit_index, g_ptr_array_index (ids, k)));
           SimUnit *u = index > 0 ? unit_at (self, index - 1) : NULL;
 
-          if (u != NULL && u->grid == NULL)
-            u->grid = jb_geo_shape_ref (area);
+          if (u == NULL || u->grid != NULL)
+            continue;
+          u->grid = jb_geo_shape_ref (area);
+          /* A member that lives outside its grid (the demo lists the
+           * nearest volunteers when none stand in it) patrols from a
+           * place inside. */
+          if (!jb_geo_shape_contains (area, u->home_lat, u->home_lon) && !jb_geo_shape_is_empty (area))
+            {
+              jb_geo_shape_random_point (area, self->rand, &u->home_lat, &u->home_lon);
+              if (u->phase == PHASE_NONE)
+                u->lat = u->home_lat, u->lon = u->home_lon;
+            }
         }
     }
 }

@@ -81,6 +81,24 @@ GPtrArray  *jb_storage_list_uncleared_alerts (JbStorage  *self,
 JsonObject *jb_storage_get_alert           (JbStorage    *self,
                                             const char   *id);
 
+/* Call-out recipients: @pending while the unit may still answer. */
+gboolean    jb_storage_set_callout_recipient (JbStorage  *self,
+                                              const char *callout_id,
+                                              const char *unit_id,
+                                              const char *incident_id,
+                                              gboolean    pending,
+                                              GError    **error);
+/* The incident of a call-out that called @unit_id, NULL if it did not. */
+char       *jb_storage_get_callout_incident (JbStorage  *self,
+                                             const char *callout_id,
+                                             const char *unit_id);
+/* {callout_id, unit_id, incident_id} of the pending call-outs of @unit_id,
+ * or (when @org_id is not NULL: a gateway) of every unit of @org_id too. */
+GPtrArray  *jb_storage_list_pending_callouts (JbStorage  *self,
+                                              const char *unit_id,
+                                              const char *org_id,
+                                              GError    **error);
+
 /* Units: relational columns; positions live in their own table, so a
  * position update is one small write. */
 gboolean    jb_storage_insert_unit         (JbStorage    *self,
