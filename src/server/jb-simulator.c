@@ -144,6 +144,8 @@ struct _JbSimulator
   gint64              next_alarm_us;
   gint64              next_silence_us;
   gint64              next_patrol_slip_us;
+  GPtrArray          *callout_tasks; /* CalloutTask*: answers to send */
+  GHashTable         *callouts_seen; /* "callout\nunit" already answered or queued */
   gint64              next_shift_us;
   guint               next_shift_station;
   gint64              stats_at_us;
@@ -749,6 +751,10 @@ note_unit (JbSimulator *self,
     }
 }
 
+static void note_callouts (JbSimulator *self,
+                           JsonObject  *incident,
+                           gint64       now_us);
+
 static void
 dispatch_event_cb (JbDispatch  *dispatch,
                    const char  *json_text,
@@ -785,8 +791,121 @@ dispatch_event_cb (JbDispatch  *dispatch,
     {
       JsonObject *incident = NULL;
 
+      const char *change = NULL;
+
       if (jb_json_get_object (data, "incident", TRUE, &incident, NULL))
-        note_incident (self, incident);
+        {
+          note_incident (self, incident);
+          if (jb_json_get_string (data, "change", FALSE, &change, NULL) && g_strcmp0 (change, "callout") == 0)
+            note_callouts (self, incident, g_get_monotonic_time ());
+        }
+    }
+}
+
+/* ------------------------------------------------------------ call-outs */
+
+static int answering_terminal (SimUnit *u);
+
+typedef struct
+{
+  char   *callout_id;
+  guint   unit;
+  guint   step;       /* 0 accept/decline, 1 en_route, 2 arrived */
+  gboolean decline;
+  gint64  at_us;
+} CalloutTask;
+
+static void
+callout_task_free (gpointer data)
+{
+  CalloutTask *task = data;
+
+  g_free (task->callout_id);
+  g_free (task);
+}
+
+/* Most called volunteers and guards answer: about seven in ten accept, set
+ * off and arrive; the others decline. */
+static void
+note_callouts (JbSimulator *self,
+               JsonObject  *incident,
+               gint64       now_us)
+{
+  JsonArray *callouts = NULL;
+
+  if (!jb_json_get_array (incident, "callouts", FALSE, &callouts, NULL) || callouts == NULL)
+    return;
+  for (guint i = 0; i < json_array_get_length (callouts); i++)
+    {
+      JsonObject *callout = json_array_get_object_element (callouts, i);
+      JsonArray *responders = NULL;
+      const char *callout_id = NULL;
+
+      if (callout == NULL || !jb_json_get_string (callout, "id", TRUE, &callout_id, NULL) ||
+          !jb_json_get_array (callout, "responders", TRUE, &responders, NULL))
+        continue;
+      for (guint k = 0; k < json_array_get_length (responders); k++)
+        {
+          JsonObject *responder = json_array_get_object_element (responders, k);
+          const char *unit_id = NULL;
+          guint index;
+          char *key;
+          CalloutTask *task;
+
+          if (responder == NULL || !jb_json_get_string (responder, "unit_id", TRUE, &unit_id, NULL))
+            continue;
+          index = GPOINTER_TO_UINT (g_hash_table_lookup (self->unit_index, unit_id));
+          if (index == 0 || answering_terminal (unit_at (self, index - 1)) < 0)
+            continue;
+          key = g_strconcat (callout_id, "\n", unit_id, NULL);
+          if (!g_hash_table_add (self->callouts_seen, key))
+            continue;
+          task = g_new0 (CalloutTask, 1);
+          task->callout_id = g_strdup (callout_id);
+          task->unit = index - 1;
+          task->decline = g_rand_double (self->rand) < 0.3;
+          task->at_us = now_us + rand_us (self, 5, 40);
+          g_ptr_array_add (self->callout_tasks, task);
+        }
+    }
+}
+
+static void
+step_callouts (JbSimulator *self,
+               gint64       now_us)
+{
+  for (guint i = 0; i < self->callout_tasks->len; )
+    {
+      CalloutTask *task = g_ptr_array_index (self->callout_tasks, i);
+      SimUnit *u = unit_at (self, task->unit);
+      g_autofree char *path = NULL;
+      const char *answer;
+
+      if (task->at_us > now_us)
+        {
+          i++;
+          continue;
+        }
+      answer = task->decline ? "decline" : task->step == 0 ? "accept" : task->step == 1 ? "en_route" : "arrived";
+      path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", task->callout_id);
+      g_string_truncate (self->body, 0);
+      g_string_append_printf (self->body, "{\"answer\":\"%s\",\"unit_id\":\"%s\"}", answer, u->id);
+      /* A call-out whose incident ended answers 409: that ends it here too. */
+      if (!device_post (self, answering_terminal (u), path, FALSE, self->body, 200))
+        {
+          g_ptr_array_remove_index_fast (self->callout_tasks, i);
+          continue;
+        }
+      self->period.answers++;
+      self->total.answers++;
+      if (task->decline || task->step == 2)
+        {
+          g_ptr_array_remove_index_fast (self->callout_tasks, i);
+          continue;
+        }
+      task->step++;
+      task->at_us = now_us + (task->step == 1 ? rand_us (self, 5, 30) : rand_us (self, 60, 240));
+      i++;
     }
 }
 
@@ -1317,6 +1436,7 @@ tick_cb (gpointer user_data)
   self->period.behind = MAX (self->period.behind, (guint64) (target - self->ticks_done));
 
   step_responders (self, now_us);
+  step_callouts (self, now_us);
 
   while (self->options.alarms_per_min > 0 && now_us >= self->next_alarm_us)
     {
@@ -1753,6 +1873,8 @@ jb_simulator_finalize (GObject *object)
   g_clear_pointer (&self->unit_index, g_hash_table_unref);
   g_clear_pointer (&self->incidents, g_hash_table_unref);
   g_clear_pointer (&self->responders, g_array_unref);
+  g_clear_pointer (&self->callout_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->callouts_seen, g_hash_table_unref);
   g_clear_pointer (&self->buttons, g_array_unref);
   g_clear_pointer (&self->cameras, g_array_unref);
   g_clear_pointer (&self->move_slots, g_ptr_array_unref);
@@ -1785,6 +1907,8 @@ jb_simulator_init (JbSimulator *self)
   self->unit_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->responders = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->callout_tasks = g_ptr_array_new_with_free_func (callout_task_free);
+  self->callouts_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->buttons = g_array_new (FALSE, FALSE, sizeof (guint));
   self->cameras = g_array_new (FALSE, FALSE, sizeof (guint));
   self->body = g_string_sized_new (512);
