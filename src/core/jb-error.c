@@ -30,6 +30,8 @@ static const struct
   [JB_ERROR_CONFLICT] = { "conflict", 409 },
   [JB_ERROR_PAYLOAD_TOO_LARGE] = { "payload_too_large", 413 },
   [JB_ERROR_IDEMPOTENCY_KEY_REUSED] = { "idempotency_key_reused", 422 },
+  [JB_ERROR_HASH_MISMATCH] = { "hash_mismatch", 422 },
+  [JB_ERROR_UNSUPPORTED_MEDIA] = { "unsupported_media", 422 },
   [JB_ERROR_INTERNAL] = { "internal", 500 },
   [JB_ERROR_NETWORK] = { "network", 0 },
   [JB_ERROR_PROTOCOL] = { "protocol", 0 },

@@ -278,6 +278,7 @@ _jb_incident_create (JbRequest              *req,
   json_object_set_array_member (incident, "procedure", json_array_new ());
   json_object_set_array_member (incident, "notes", json_array_new ());
   json_object_set_array_member (incident, "timeline", json_array_new ());
+  json_object_set_array_member (incident, "clips", json_array_new ());
   json_object_set_null_member (incident, "disposition");
   set_incident_status (req, incident, JB_INCIDENT_STATUS_NEW);
 

@@ -59,6 +59,10 @@ struct _JbDispatch
   GHashTable        *patrols;      /* unit id → JbPatrol (grid members) */
   GHashTable        *alert_latch;  /* "unit\nreason" → id of its uncleared alert */
   gboolean           patrols_dirty;
+  char              *data_dir;     /* clip files */
+  GHashTable        *clip_uploads; /* clip id → TRUE while a chunk arrives */
+  GHashTable        *clip_progress; /* clip id → gint64* time of the last clip.progress */
+  guint              clip_sweep_id;
 };
 
 typedef struct
@@ -87,6 +91,7 @@ typedef struct
   guint        status;
   JsonNode    *answer;      /* NULL for an empty body */
   char        *answer_text; /* instead of @answer, for answers written as text */
+  GHashTable  *answer_headers; /* extra response headers, or NULL */
 } JbRequest;
 
 typedef gboolean (*JbRouteHandler) (JbRequest  *req,
@@ -128,6 +133,27 @@ gboolean    _jb_request_may_command        (JbRequest   *req,
                                             const char  *what,
                                             GError     **error);
 const char *_jb_request_actor              (JbRequest   *req);
+void        _jb_request_add_header         (JbRequest   *req,
+                                            const char  *name,
+                                            gint64       value);
+
+/* Transactions and credentials for the work done outside a route. */
+gboolean    _jb_dispatch_begin_write       (JbDispatch  *self,
+                                            gint64      *out_seq_before,
+                                            GError     **error);
+gboolean    _jb_dispatch_commit            (JbDispatch  *self,
+                                            gint64       seq_before,
+                                            GError     **error);
+void        _jb_dispatch_rollback          (JbDispatch  *self,
+                                            gint64       seq_before);
+gboolean    _jb_dispatch_authenticate_device (JbDispatch  *self,
+                                              JbRequest   *req,
+                                              const char  *authorization,
+                                              GError     **error);
+gboolean    _jb_dispatch_authenticate_person (JbDispatch  *self,
+                                              JbRequest   *req,
+                                              const char  *authorization,
+                                              GError     **error);
 
 /* jb-dispatch-reads.c */
 gboolean    _jb_route_login                (JbRequest *req, GError **error);
@@ -238,6 +264,23 @@ gboolean    _jb_route_positions            (JbRequest *req, GError **error);
 gboolean    _jb_route_alarm                (JbRequest *req, GError **error);
 gboolean    _jb_route_procedure            (JbRequest *req, GError **error);
 gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);
+
+/* jb-dispatch-clips.c */
+gboolean    _jb_dispatch_clips_init        (JbDispatch  *self,
+                                            const char  *db_path,
+                                            GError     **error);
+gboolean    _jb_clip_id_is_valid           (const char  *id);
+char       *_jb_clip_path                  (JbDispatch  *self,
+                                            const char  *id,
+                                            JbClipFile   kind);
+gboolean    _jb_route_create_clip          (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_offset          (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_streamed_only   (JbRequest *req, GError **error);
+gboolean    _jb_route_get_clip             (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_streamed_content (JbRequest *req, GError **error);
+gboolean    _jb_route_clip_audit           (JbRequest *req, GError **error);
+gboolean    _jb_route_record_clip_audit    (JbRequest *req, GError **error);
+gboolean    _jb_route_push_clip            (JbRequest *req, GError **error);
 
 /* Reading validated members. */
 const char *_jb_member_string              (JsonObject *object,

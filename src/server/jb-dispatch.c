@@ -65,6 +65,15 @@ static const Route routes[] = {
   { "POST", "device/callouts/*/answer", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_callout_answer },
   { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
   { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
+  { "POST", "device/clips", AUTH_DEVICE, TRUE, FALSE, _jb_route_create_clip },
+  { "HEAD", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_offset },
+  { "PUT", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_streamed_only },
+  { "GET", "clips/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_clip },
+  { "GET", "clips/*/content", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/thumbnail", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/audit", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_audit },
+  { "POST", "clips/*/audit", AUTH_PERSON, TRUE, FALSE, _jb_route_record_clip_audit },
+  { "POST", "clips/*/push", AUTH_PERSON, TRUE, TRUE, _jb_route_push_clip },
 };
 
 enum
@@ -78,6 +87,13 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
 
 static gboolean maintenance_cb (gpointer user_data);
+
+static gboolean
+clip_sweep_cb (gpointer user_data)
+{
+  jb_dispatch_sweep_clips (JB_DISPATCH (user_data));
+  return G_SOURCE_CONTINUE;
+}
 
 gint64
 _jb_now_ms (void)
@@ -94,6 +110,11 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
   options->patrol_silence_s = 600;
+  options->data_dir = NULL;
+  options->clip_max_size = 512 * 1024 * 1024LL;
+  options->clip_abandon_after_s = 24 * 3600;
+  options->clip_retention_days = 183;
+  options->clip_sweep_interval_s = 3600;
 }
 
 static void
@@ -108,6 +129,7 @@ jb_dispatch_dispose (GObject *object)
   JbDispatch *self = (JbDispatch *) object;
 
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
+  g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
   if (self->storage != NULL)
     jb_dispatch_flush (self);
 
@@ -135,6 +157,9 @@ jb_dispatch_finalize (GObject *object)
   g_clear_pointer (&self->liveness, g_hash_table_unref);
   g_clear_pointer (&self->patrols, g_hash_table_unref);
   g_clear_pointer (&self->alert_latch, g_hash_table_unref);
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->clip_uploads, g_hash_table_unref);
+  g_clear_pointer (&self->clip_progress, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_dispatch_parent_class)->finalize (object);
 }
@@ -272,6 +297,10 @@ jb_dispatch_new (const char               *db_path,
   _jb_dispatch_load_city (self);
   _jb_dispatch_reload_stations (self);
   load_liveness (self);
+  if (!_jb_dispatch_clips_init (self, db_path, error))
+    return NULL;
+  if (self->options.clip_sweep_interval_s > 0)
+    self->clip_sweep_id = g_timeout_add_seconds (self->options.clip_sweep_interval_s, clip_sweep_cb, self);
   if (self->options.maintenance_ms > 0)
     self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
   return g_steal_pointer (&self);
@@ -389,6 +418,29 @@ commit_and_broadcast (JbDispatch  *self,
   return TRUE;
 }
 
+gboolean
+_jb_dispatch_begin_write (JbDispatch  *self,
+                          gint64      *out_seq_before,
+                          GError     **error)
+{
+  return begin_write (self, out_seq_before, error);
+}
+
+gboolean
+_jb_dispatch_commit (JbDispatch  *self,
+                     gint64       seq_before,
+                     GError     **error)
+{
+  return commit_and_broadcast (self, seq_before, error);
+}
+
+void
+_jb_dispatch_rollback (JbDispatch *self,
+                       gint64      seq_before)
+{
+  rollback (self, seq_before);
+}
+
 /* Member readers for objects that were validated or written by us */
 
 const char *
@@ -484,6 +536,17 @@ _jb_request_may_command (JbRequest   *req,
   g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN,
                "This %s is outside your station's jurisdiction.", what);
   return FALSE;
+}
+
+void
+_jb_request_add_header (JbRequest  *req,
+                        const char *name,
+                        gint64      value)
+{
+  if (req->answer_headers == NULL)
+    req->answer_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (req->answer_headers, g_strdup (name),
+                        g_strdup_printf ("%" G_GINT64_FORMAT, value));
 }
 
 const char *
@@ -639,6 +702,24 @@ authenticate (JbDispatch  *self,
   if (g_ascii_strncasecmp (authorization, "Basic ", 6) != 0)
     return unauthorized (error, "This endpoint needs Basic device credentials.");
   return authenticate_device (self, req, authorization + 6, error);
+}
+
+gboolean
+_jb_dispatch_authenticate_device (JbDispatch  *self,
+                                  JbRequest   *req,
+                                  const char  *authorization,
+                                  GError     **error)
+{
+  return authenticate (self, req, AUTH_DEVICE, authorization, error);
+}
+
+gboolean
+_jb_dispatch_authenticate_person (JbDispatch  *self,
+                                  JbRequest   *req,
+                                  const char  *authorization,
+                                  GError     **error)
+{
+  return authenticate (self, req, AUTH_PERSON, authorization, error);
 }
 
 gboolean
@@ -930,6 +1011,7 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->terminal, json_object_unref);
   g_clear_pointer (&req->answer, json_node_unref);
   g_clear_pointer (&req->answer_text, g_free);
+  g_clear_pointer (&req->answer_headers, g_hash_table_unref);
 }
 
 /* The JSON error body for @error (never NULL; anything but a JB_ERROR is
@@ -985,6 +1067,15 @@ jb_dispatch_handle (JbDispatch  *self,
 
   if (out_headers != NULL)
     *out_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (out_headers != NULL && req.answer_headers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, req.answer_headers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (*out_headers, g_strdup (key), g_strdup (value));
+    }
   if (text == NULL)
     text = error_answer (method, path, &error, out_status);
   else

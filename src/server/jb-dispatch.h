@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "jb-demo.h"
 
@@ -23,6 +24,11 @@ typedef struct
   gint64 event_retention;      /* events kept, default 1,000,000 */
   guint  maintenance_ms;       /* liveness check and last-seen flush period, default 5000 */
   guint  patrol_silence_s;     /* a patrolling unit without a fix this long raises an alert; 0: never. Default 600 */
+  const char *data_dir;        /* clip files; NULL: "<db>.data" beside the database */
+  gint64 clip_max_size;        /* bytes, default 512 MiB */
+  gint64 clip_abandon_after_s; /* an idle upload is removed after this, default 24 h */
+  gint64 clip_retention_days;  /* a verified clip is kept this long, default 183 */
+  guint  clip_sweep_interval_s; /* default 3600; 0: never */
 } JbDispatchOptions;
 
 void        jb_dispatch_options_init      (JbDispatchOptions       *options);
@@ -102,5 +108,72 @@ gboolean    jb_dispatch_patrol_is_silent  (gint64                   last_heard,
 /* Writes the batched last-seen times now (also done periodically and on
  * dispose). */
 void        jb_dispatch_flush             (JbDispatch              *self);
+
+/* Clips. The JSON endpoints go through jb_dispatch_handle(); the bytes
+ * (the streamed PUT, the content and the thumbnail) are moved by the HTTP
+ * layer, which calls these. */
+typedef enum
+{
+  JB_CLIP_FILE_PARTIAL,    /* an upload in progress */
+  JB_CLIP_FILE_VERIFIED,   /* a verified clip */
+  JB_CLIP_FILE_THUMBNAIL,  /* its cached PNG */
+  JB_CLIP_FILE_N
+} JbClipFile;
+
+typedef struct
+{
+  char   *clip_id;
+  char   *path;          /* the partial file */
+  gint64  start;         /* bytes held before this chunk */
+  gint64  end;           /* one past the chunk's last byte */
+  gint64  size;          /* the declared total */
+  char   *sha256;        /* declared */
+  char   *content_type;  /* declared */
+} JbClipChunk;
+
+void        jb_clip_chunk_clear           (JbClipChunk             *chunk);
+
+const char *jb_dispatch_get_data_dir      (JbDispatch              *self);
+/* NULL when @clip_id is not a well-formed clip id. */
+char       *jb_dispatch_clip_path         (JbDispatch              *self,
+                                           const char              *clip_id,
+                                           JbClipFile               kind);
+/* Checks a PUT's device credentials, Content-Range and offset and marks
+ * the upload busy. On JB_ERROR_CONFLICT, *@out_held says how many bytes
+ * the server holds (-1 otherwise). */
+gboolean    jb_dispatch_clip_chunk_begin  (JbDispatch              *self,
+                                           const char              *authorization,
+                                           const char              *clip_id,
+                                           const char              *content_range,
+                                           gint64                   content_length,
+                                           JbClipChunk             *out,
+                                           gint64                  *out_held,
+                                           GError                 **error);
+/* While bytes arrive: at most one clip.progress per clip per second. */
+void        jb_dispatch_clip_chunk_progress (JbDispatch            *self,
+                                             const char            *clip_id,
+                                             gint64                 received);
+/* A chunk ended (whole or cut off) with @received bytes on disk. */
+void        jb_dispatch_clip_chunk_end    (JbDispatch              *self,
+                                           const JbClipChunk       *chunk,
+                                           gint64                   received);
+/* The last byte is on disk: @sha256 is the file's, @media_type what the
+ * sniffer found (NULL with @media_error). Verifies, keeps the file and
+ * emits clip.added in one transaction, or removes everything and emits
+ * clip.removed. Returns the Clip. */
+JsonObject *jb_dispatch_clip_complete     (JbDispatch              *self,
+                                           const JbClipChunk       *chunk,
+                                           const char              *sha256,
+                                           const char              *media_type,
+                                           const GError            *media_error,
+                                           GError                 **error);
+/* A person opens a verified clip's bytes; @audit_view records a "view". */
+JsonObject *jb_dispatch_clip_open         (JbDispatch              *self,
+                                           const char              *authorization,
+                                           const char              *clip_id,
+                                           gboolean                 audit_view,
+                                           GError                 **error);
+/* Removes abandoned uploads and expired clips now; returns how many. */
+guint       jb_dispatch_sweep_clips       (JbDispatch              *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "jb-clip-http.h"
 #include "jb-error.h"
 #include "jb-event-stream.h"
 #include "jb-json.h"
@@ -28,6 +29,7 @@ struct _JbHttpServer
   GSocketService  *service;  /* accepts, then hands connections to the server */
   GSocketAddress  *address;  /* where it listens */
   GPtrArray       *streams;  /* JbEventStream */
+  JbClipHttp      *clips;    /* the clip requests that carry bytes */
   JbTiles         *tiles;    /* NULL without a basemap */
 };
 
@@ -255,6 +257,7 @@ jb_http_server_dispose (GObject *object)
   g_clear_object (&self->service);
   g_clear_object (&self->address);
   g_clear_object (&self->server);
+  g_clear_object (&self->clips);
   g_clear_object (&self->dispatch);
   g_clear_object (&self->tiles);
 
@@ -297,6 +300,8 @@ jb_http_server_new (JbDispatch *dispatch)
   soup_server_add_early_handler (self->server, "/api/v1", early_cb, self, NULL);
   soup_server_add_handler (self->server, "/api/v1", api_cb, self, NULL);
   soup_server_add_handler (self->server, "/api/v1/events", events_cb, self, NULL);
+  /* Clip bytes are streamed; the rest of its paths falls back to the API. */
+  self->clips = jb_clip_http_new (dispatch, self->server, early_cb, api_cb, self);
   return self;
 }
 

@@ -18,6 +18,7 @@
 #include "jb-enums.h"
 #include "jb-geo.h"
 #include "jb-json.h"
+#include "jb-sim-camera.h"
 
 #define TICK_MS            100
 #define TICKS_PER_S        (1000 / TICK_MS)
@@ -30,6 +31,7 @@
 #define STATS_PERIOD_S     10
 #define ARRIVED_M          12.0
 #define US                 G_USEC_PER_SEC
+#define MAX_CLIPS_IN_FLIGHT 2           /* cameras filming or uploading at once */
 
 typedef enum
 {
@@ -100,12 +102,14 @@ typedef struct
 {
   double lat, lon;
   gint64 priority;
+  char   number[40];
 } SimIncident;
 
 typedef struct
 {
   guint64 requests, errors, positions, batches, heartbeats, alarms, answers, steps, unreachable;
   guint64 rosters;              /* shift changes written */
+  guint64 clips, clips_resumed, clip_errors;
   guint64 dropped;              /* ticks skipped: the server could not keep up */
   guint64 behind;               /* most ticks waiting at the end of a call */
   gint64  busy_us;
@@ -153,6 +157,13 @@ struct _JbSimulator
   guint64             key_counter;
   guint               errors_shown;
   Counters            period, total;
+
+  /* Body cameras' clips: filmed and uploaded over HTTP in workers */
+  char               *upload_url;   /* the server's own base URL; NULL: no clips */
+  GCancellable       *cancellable;
+  GHashTable         *filmed;       /* "terminal incident" → TRUE: one clip each */
+  guint               clips_in_flight;
+  gboolean            camera_first; /* the first alarm is a camera's report */
 };
 
 G_DEFINE_FINAL_TYPE (JbSimulator, jb_simulator, G_TYPE_OBJECT)
@@ -606,8 +617,14 @@ note_incident (JbSimulator *self,
   if (!jb_json_get_object (incident, "location", FALSE, &location, NULL) || location == NULL)
     return;
 
-  info = g_new (SimIncident, 1);
+  info = g_new0 (SimIncident, 1);
   info->priority = 2;
+  {
+    const char *number = NULL;
+
+    if (jb_json_get_string (incident, "number", FALSE, &number, NULL) && number != NULL)
+      g_strlcpy (info->number, number, sizeof info->number);
+  }
   jb_json_get_int (incident, "priority", FALSE, &info->priority, NULL);
   if (!jb_json_get_lat_lon (location, &info->lat, &info->lon, NULL))
     {
@@ -941,6 +958,103 @@ post_assignment_state (JbSimulator *self,
   return device_post (self, answering_terminal (u), "/api/v1/device/assignment", TRUE, self->body, 200);
 }
 
+/* ---------------------------------------------------------------- clips */
+
+static void
+clip_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  JbSimulator *self = JB_SIMULATOR (object);
+  JbSimCameraJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clip_id = g_task_propagate_pointer (G_TASK (result), &error);
+
+  self->clips_in_flight--;
+  if (clip_id == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->period.clip_errors++;
+      self->total.clip_errors++;
+      g_printerr ("jb-simulator: %s could not upload its clip of %s: %s\n",
+                  job->terminal_id, job->incident_id, error->message);
+      return;
+    }
+  self->period.clips++;
+  self->total.clips++;
+  if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "jb-resumed")))
+    {
+      self->period.clips_resumed++;
+      self->total.clips_resumed++;
+    }
+}
+
+static void
+clip_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  gboolean resumed = FALSE;
+  char *clip_id = jb_sim_camera_film_and_upload (task_data, &resumed, cancellable, &error);
+
+  g_object_set_data (G_OBJECT (task), "jb-resumed", GINT_TO_POINTER (resumed));
+  if (clip_id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, clip_id, g_free);
+}
+
+/* The body camera @terminal films the scene of @incident_id and uploads
+ * the clip, once per camera and incident, off the main loop. */
+static void
+film_clip (JbSimulator *self,
+           int          terminal,
+           const char  *incident_id,
+           const char  *number,
+           double       lat,
+           double       lon)
+{
+  SimTerminal *t = terminal_at (self, terminal);
+  g_autoptr(JbSimCameraJob) job = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  SimIncident *info;
+
+  if (self->upload_url == NULL || t->kind != JB_TERMINAL_KIND_BODY_CAMERA ||
+      self->clips_in_flight >= MAX_CLIPS_IN_FLIGHT)
+    return;
+  key = g_strconcat (t->id, " ", incident_id, NULL);
+  if (g_hash_table_contains (self->filmed, key))
+    return;
+  if (number == NULL && (info = g_hash_table_lookup (self->incidents, incident_id)) != NULL &&
+      info->number[0] != '\0')
+    number = info->number;
+  g_hash_table_add (self->filmed, g_steal_pointer (&key));
+
+  job = g_new0 (JbSimCameraJob, 1);
+  job->base_url = g_strdup (self->upload_url);
+  job->authorization = g_strdup (t->auth);
+  job->terminal_id = g_strdup (t->id);
+  job->incident_id = g_strdup (incident_id);
+  job->incident_number = g_strdup (number != NULL ? number : incident_id);
+  job->seconds = (guint) g_rand_int_range (self->rand, 5, 11);
+  job->width = 640;
+  job->height = 360;
+  /* Now and then the 4G link drops half-way: resumed from HEAD. */
+  job->interrupt = g_rand_double (self->rand) < 0.35;
+  job->has_location = TRUE;
+  job->lat = lat;
+  job->lon = lon;
+
+  self->clips_in_flight++;
+  task = g_task_new (self, self->cancellable, clip_done_cb, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&job), (GDestroyNotify) jb_sim_camera_job_free);
+  g_task_run_in_thread (task, clip_thread);
+}
+
 static double
 response_speed (JbSimulator *self,
                 SimUnit     *u)
@@ -1038,6 +1152,9 @@ step_response (JbSimulator *self,
             report_position (self, u, now_us, TRUE);
             if (can_answer)
               post_assignment_state (self, u, "on_scene");
+            /* A guard's body camera films what it finds. */
+            if (u->own >= 0)
+              film_clip (self, u->own, u->incident_id, NULL, u->lat, u->lon);
             u->phase = u->kind == JB_UNIT_KIND_GUARD || u->kind == JB_UNIT_KIND_VOLUNTEER
                        ? PHASE_ON_SCENE : PHASE_HOLD;
             u->phase_at = now_us + rand_us (self, 3, 8);
@@ -1159,6 +1276,33 @@ pick_talking (JbSimulator *self,
   return -1;
 }
 
+/* A guard escalates what it sees to the command room through its body
+ * camera: the report, then the camera's clip of the scene. */
+static void
+report_from_camera (JbSimulator *self,
+                    int          terminal,
+                    SimUnit     *u)
+{
+  SimTerminal *t = terminal_at (self, terminal);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *id = NULL, *number = NULL;
+
+  self->period.alarms++;
+  self->total.alarms++;
+  answer = call (self, "POST", "/api/v1/device/alarm", t->auth, t->id, TRUE,
+                 self->body->str, self->body->len, 201);
+  if (answer == NULL)
+    return;
+  self->camera_first = FALSE;
+  root = jb_json_parse_object (g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL);
+  if (root == NULL ||
+      !jb_json_get_string (json_node_get_object (root), "id", TRUE, &id, NULL) ||
+      !jb_json_get_string (json_node_get_object (root), "number", FALSE, &number, NULL))
+    return;
+  film_clip (self, terminal, id, number, u->lat, u->lon);
+}
+
 static void
 raise_alarm (JbSimulator *self,
              gint64       now_us)
@@ -1167,8 +1311,9 @@ raise_alarm (JbSimulator *self,
 
   g_string_truncate (self->body, 0);
 
-  /* About one in five is a guard's report from the body camera. */
-  if (self->cameras->len > 0 && g_rand_double (self->rand) < 0.2 &&
+  /* About one in five is a guard's report from the body camera (and the
+   * first one of a run, so that a clip shows early). */
+  if (self->cameras->len > 0 && (self->camera_first || g_rand_double (self->rand) < 0.2) &&
       (terminal = pick_talking (self, self->cameras, now_us)) >= 0 &&
       terminal_at (self, terminal)->unit >= 0)
     {
@@ -1184,6 +1329,8 @@ raise_alarm (JbSimulator *self,
       g_string_append (self->body, ",\"lon\":");
       append_double (self->body, "%.7f", u->lon);
       g_string_append (self->body, "}}");
+      report_from_camera (self, terminal, u);
+      return;
     }
   else
     {
@@ -1390,9 +1537,11 @@ print_stats (JbSimulator *self,
               " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms, %"
               G_GUINT64_FORMAT " assignment answers, %" G_GUINT64_FORMAT " procedure steps, %"
               G_GUINT64_FORMAT " unanswerable, %u responding, %u terminals silent, %" G_GUINT64_FORMAT
+              " clips (%" G_GUINT64_FORMAT " resumed), %" G_GUINT64_FORMAT
               " errors; dispatch busy %.1f%% (%.2f ms/request)%s\n",
               secs, p->positions, secs > 0 ? p->positions / secs : 0.0, p->batches, p->heartbeats,
-              p->alarms, p->answers, p->steps, p->unreachable, self->responders->len, silent, p->errors,
+              p->alarms, p->answers, p->steps, p->unreachable, self->responders->len, silent,
+              p->clips, p->clips_resumed, p->errors + p->clip_errors,
               secs > 0 ? 100.0 * p->busy_us / (secs * US) : 0.0,
               p->requests > 0 ? p->busy_us / 1000.0 / p->requests : 0.0,
               lag != NULL ? lag : "");
@@ -1852,6 +2001,8 @@ jb_simulator_dispose (GObject *object)
   JbSimulator *self = (JbSimulator *)object;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
   if (self->event_handler != 0 && self->dispatch != NULL)
     g_clear_signal_handler (&self->event_handler, self->dispatch);
   g_clear_object (&self->dispatch);
@@ -1880,6 +2031,9 @@ jb_simulator_finalize (GObject *object)
   g_clear_pointer (&self->move_slots, g_ptr_array_unref);
   g_clear_pointer (&self->idle_slots, g_ptr_array_unref);
   g_clear_pointer (&self->beat_slots, g_ptr_array_unref);
+  g_clear_pointer (&self->upload_url, g_free);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->filmed, g_hash_table_unref);
   if (self->body != NULL)
     g_string_free (self->body, TRUE);
 
@@ -1913,6 +2067,9 @@ jb_simulator_init (JbSimulator *self)
   self->cameras = g_array_new (FALSE, FALSE, sizeof (guint));
   self->body = g_string_sized_new (512);
   self->time_scale = 1.0;
+  self->cancellable = g_cancellable_new ();
+  self->filmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->camera_first = TRUE;
 }
 
 void
@@ -1986,6 +2143,10 @@ jb_simulator_start (JbSimulator *self)
   self->beats_done = 0;
   self->stats_at_us = now_us;
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
+  /* With cameras filming, the first alarm (a camera's report) comes soon,
+   * so that a demo shows a clip within half a minute. */
+  if (self->upload_url != NULL && self->options.alarms_per_min > 0)
+    self->next_alarm_us = MIN (self->next_alarm_us, now_us + rand_us (self, 15, 30));
   self->next_silence_us = now_us + rand_us (self, 20, 60);
   self->next_patrol_slip_us = now_us + rand_us (self, 30, 90);
   self->next_shift_us = now_us + rand_us (self, 180, 300);
@@ -2001,6 +2162,16 @@ jb_simulator_stop (JbSimulator *self)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   flush_batches (self, 0, TRUE);
+}
+
+void
+jb_simulator_set_upload_url (JbSimulator *self,
+                             const char  *url)
+{
+  g_return_if_fail (JB_IS_SIMULATOR (self));
+
+  g_free (self->upload_url);
+  self->upload_url = g_strdup (url);
 }
 
 void
@@ -2022,6 +2193,8 @@ jb_simulator_get_stats (JbSimulator      *self,
   out_stats->steps = self->total.steps;
   out_stats->unreachable = self->total.unreachable;
   out_stats->rosters = self->total.rosters;
+  out_stats->clips = self->total.clips;
+  out_stats->clips_resumed = self->total.clips_resumed;
   out_stats->silent = 0;
   for (guint i = 0; i < self->terminals->len; i++)
     out_stats->silent += terminal_at (self, i)->silent_until > now_us;

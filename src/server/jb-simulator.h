@@ -50,6 +50,8 @@ typedef struct
   guint64 steps;            /* POST /device/procedure */
   guint64 unreachable;      /* assignments of units with neither a device nor a gateway */
   guint64 rosters;          /* shift changes: PUT /stations/{id}/roster as the demo dispatcher */
+  guint64 clips;            /* body camera clips uploaded (filmed with GStreamer, sent over HTTP) */
+  guint64 clips_resumed;    /* of those, uploads cut off half-way and resumed from HEAD */
   guint   silent;           /* terminals silent right now */
 } JbSimulatorStats;
 
@@ -68,6 +70,11 @@ void         jb_simulator_get_stats    (JbSimulator              *self,
 /* Multiplies the scripted delays (answering, setting off, the procedure
  * steps, pauses, silences) by @scale; 1 is realistic, tests use less.
  * Movement, report rates and heartbeats keep real time. */
+/* The server's own base URL ("http://127.0.0.1:PORT"): body cameras
+ * upload their clips there, through the HTTP device API. Without it they
+ * film nothing. */
+void         jb_simulator_set_upload_url (JbSimulator            *self,
+                                          const char             *url);
 void         jb_simulator_set_time_scale (JbSimulator            *self,
                                           double                  scale);
 

@@ -128,7 +128,34 @@ static const char * const migrations[] = {
   "  station_id TEXT NOT NULL,"
   "  data TEXT NOT NULL);",
 
-  /* 4: patrol alerts (巡逻告警): the protocol Alert object as JSON; the
+  /* 4: clips (the Clip object whole in data, beside the columns the
+   * upload and the sweeps look at) and their audit rows, which outlive
+   * the clips: no foreign key, nothing cascades. */
+  "CREATE TABLE clips ("
+  "  id TEXT PRIMARY KEY,"
+  "  incident_id TEXT NOT NULL,"
+  "  terminal_id TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  received INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  keep_until INTEGER,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX clips_incident ON clips (incident_id);"
+  "CREATE INDEX clips_sweep ON clips (state, updated_at);"
+  "CREATE INDEX clips_keep ON clips (keep_until);"
+  "CREATE TABLE clip_audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  clip_id TEXT NOT NULL,"
+  "  incident_id TEXT NOT NULL,"
+  "  time INTEGER NOT NULL,"
+  "  username TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  reason TEXT,"
+  "  frame_ms INTEGER);"
+  "CREATE INDEX clip_audit_clip ON clip_audit (clip_id, id);"
+  "UPDATE incidents SET data = json_insert (data, '$.clips', json ('[]'));",
+
+  /* 5: patrol alerts (巡逻告警): the protocol Alert object as JSON; the
    * uncleared ones are read at every start and in every snapshot. */
   "CREATE TABLE alerts ("
   "  id TEXT PRIMARY KEY,"
@@ -136,7 +163,7 @@ static const char * const migrations[] = {
   "  data TEXT NOT NULL);"
   "CREATE INDEX alerts_uncleared ON alerts (cleared) WHERE cleared = 0;",
 
-  /* 5: who a call-out (一呼百应) called: the incident holds the call-out;
+  /* 6: who a call-out (一呼百应) called: the incident holds the call-out;
    * this finds a terminal's pending ones without reading every incident. */
   "CREATE TABLE callout_recipients ("
   "  callout_id TEXT NOT NULL,"
@@ -1498,4 +1525,161 @@ jb_storage_prune_idempotency (JbStorage  *self,
 
   sqlite3_bind_int64 (stmt, 1, older_than);
   return step_done (self, stmt, "pruning idempotency records", error);
+}
+
+/* Incidents' stored object only (the searched columns stay). */
+gboolean
+jb_storage_update_incident_data (JbStorage   *self,
+                                 JsonObject  *incident,
+                                 GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "UPDATE incidents SET data = ? WHERE id = ?");
+  g_autofree char *text = object_to_text (incident);
+
+  bind_text (stmt, 1, text);
+  bind_text (stmt, 2, member_string (incident, "id"));
+  return step_done (self, stmt, "updating an incident", error);
+}
+
+/* Clips */
+
+gboolean
+jb_storage_save_clip (JbStorage   *self,
+                      JsonObject  *clip,
+                      gint64       updated_at,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT OR REPLACE INTO clips"
+                                " (id, incident_id, terminal_id, state, received, updated_at, keep_until, data)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  g_autofree char *text = object_to_text (clip);
+  gint64 keep_until = member_int (clip, "keep_until", -1);
+
+  bind_text (stmt, 1, member_string (clip, "id"));
+  bind_text (stmt, 2, member_string (clip, "incident_id"));
+  bind_text (stmt, 3, member_string (clip, "terminal_id"));
+  bind_text (stmt, 4, member_string (clip, "state"));
+  sqlite3_bind_int64 (stmt, 5, member_int (clip, "received", 0));
+  sqlite3_bind_int64 (stmt, 6, updated_at);
+  if (keep_until >= 0)
+    sqlite3_bind_int64 (stmt, 7, keep_until);
+  else
+    sqlite3_bind_null (stmt, 7);
+  bind_text (stmt, 8, text);
+  return step_done (self, stmt, "saving a clip", error);
+}
+
+JsonObject *
+jb_storage_get_clip (JbStorage  *self,
+                     const char *id)
+{
+  return get_one (self, prepare (self, "SELECT data FROM clips WHERE id = ?"), id,
+                  data_row_to_object);
+}
+
+gboolean
+jb_storage_delete_clip (JbStorage   *self,
+                        const char  *id,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM clips WHERE id = ?");
+
+  bind_text (stmt, 1, id);
+  return step_done (self, stmt, "deleting a clip", error);
+}
+
+GPtrArray *
+jb_storage_list_clips_to_sweep (JbStorage  *self,
+                                gint64      now,
+                                gint64      idle_before,
+                                GError    **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT data FROM clips"
+                                " WHERE (state = 'uploading' AND updated_at < ?1)"
+                                "    OR (state = 'verified' AND keep_until <= ?2)"
+                                " ORDER BY id");
+
+  sqlite3_bind_int64 (stmt, 1, idle_before);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return collect_objects (self, stmt, data_row_to_object, "reading clips to sweep", error);
+}
+
+GPtrArray *
+jb_storage_list_clip_ids (JbStorage  *self,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = prepare (self, "SELECT id FROM clips");
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "reading clip ids");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+gboolean
+jb_storage_add_clip_audit (JbStorage   *self,
+                           const char  *clip_id,
+                           const char  *incident_id,
+                           gint64       time,
+                           const char  *username,
+                           const char  *action,
+                           const char  *reason,
+                           gint64       frame_ms,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO clip_audit"
+                                " (clip_id, incident_id, time, username, action, reason, frame_ms)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)");
+
+  bind_text (stmt, 1, clip_id);
+  bind_text (stmt, 2, incident_id);
+  sqlite3_bind_int64 (stmt, 3, time);
+  bind_text (stmt, 4, username);
+  bind_text (stmt, 5, action);
+  bind_text (stmt, 6, reason);
+  if (frame_ms >= 0)
+    sqlite3_bind_int64 (stmt, 7, frame_ms);
+  else
+    sqlite3_bind_null (stmt, 7);
+  return step_done (self, stmt, "recording a clip audit row", error);
+}
+
+static JsonObject *
+audit_row_to_object (sqlite3_stmt *stmt)
+{
+  JsonObject *item = json_object_new ();
+
+  json_object_set_int_member (item, "time", sqlite3_column_int64 (stmt, 0));
+  json_object_set_string_member (item, "username", (const char *) sqlite3_column_text (stmt, 1));
+  json_object_set_string_member (item, "action", (const char *) sqlite3_column_text (stmt, 2));
+  if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
+    json_object_set_null_member (item, "reason");
+  else
+    json_object_set_string_member (item, "reason", (const char *) sqlite3_column_text (stmt, 3));
+  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+    json_object_set_int_member (item, "frame_ms", sqlite3_column_int64 (stmt, 4));
+  return item;
+}
+
+GPtrArray *
+jb_storage_list_clip_audit (JbStorage   *self,
+                            const char  *clip_id,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT time, username, action, reason, frame_ms FROM clip_audit"
+                                " WHERE clip_id = ? ORDER BY id");
+
+  bind_text (stmt, 1, clip_id);
+  return collect_objects (self, stmt, audit_row_to_object, "reading clip audit rows", error);
 }

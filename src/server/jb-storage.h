@@ -282,4 +282,45 @@ gboolean    jb_storage_prune_idempotency   (JbStorage            *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbStorage, jb_storage_free)
 
+/* Rewrites an incident's stored object without touching its searched
+ * columns (its clip list changed). */
+gboolean    jb_storage_update_incident_data (JbStorage  *self,
+                                             JsonObject *incident,
+                                             GError    **error);
+
+/* Clips: the Clip object of docs/protocol.md, stored whole. @updated_at
+ * is the last upload activity (the abandon sweep's clock). */
+gboolean    jb_storage_save_clip           (JbStorage    *self,
+                                            JsonObject   *clip,
+                                            gint64        updated_at,
+                                            GError      **error);
+JsonObject *jb_storage_get_clip            (JbStorage    *self,
+                                            const char   *id);
+gboolean    jb_storage_delete_clip         (JbStorage    *self,
+                                            const char   *id,
+                                            GError      **error);
+/* Uploads idle since before @idle_before and verified clips whose
+ * keep_until is at or before @now. */
+GPtrArray  *jb_storage_list_clips_to_sweep (JbStorage    *self,
+                                            gint64        now,
+                                            gint64        idle_before,
+                                            GError      **error);
+/* Every clip id (char *), to find files that have no row. */
+GPtrArray  *jb_storage_list_clip_ids       (JbStorage    *self,
+                                            GError      **error);
+/* Audit rows are only ever added. @reason may be NULL, @frame_ms -1. */
+gboolean    jb_storage_add_clip_audit      (JbStorage    *self,
+                                            const char   *clip_id,
+                                            const char   *incident_id,
+                                            gint64        time,
+                                            const char   *username,
+                                            const char   *action,
+                                            const char   *reason,
+                                            gint64        frame_ms,
+                                            GError      **error);
+/* Oldest first: {"time", "username", "action", "reason"|null, "frame_ms"?}. */
+GPtrArray  *jb_storage_list_clip_audit     (JbStorage    *self,
+                                            const char   *clip_id,
+                                            GError      **error);
+
 G_END_DECLS

@@ -33,6 +33,11 @@ typedef struct
   double    sim_moving_fraction;
   double    sim_heartbeat;
   gint64    seed;
+  char     *data_dir;
+  gint64    clip_max_size;
+  gint64    clip_abandon_after;
+  gint64    clip_retention_days;
+  gint64    clip_sweep_interval;
   gboolean  version;
 } Options;
 
@@ -41,6 +46,7 @@ options_clear (Options *options)
 {
   g_clear_pointer (&options->db_path, g_free);
   g_clear_pointer (&options->listen, g_free);
+  g_clear_pointer (&options->data_dir, g_free);
   g_clear_pointer (&options->tiles, g_free);
 }
 
@@ -77,6 +83,11 @@ parse_options (Options   *options,
     { "sim-moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_moving_fraction, "Share of the units that move, 0 to 1 (default 0.3)", "X" },
     { "sim-heartbeat", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_heartbeat, "Simulated terminals' heartbeat period in seconds, 1 to 3600 (default 60)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->data_dir, "Where clip files live (default: <db>.data beside the database)", "DIR" },
+    { "clip-max-size", 0, 0, G_OPTION_ARG_INT64, &options->clip_max_size, "Largest clip accepted, in bytes (default 536870912)", "BYTES" },
+    { "clip-abandon-after", 0, 0, G_OPTION_ARG_INT64, &options->clip_abandon_after, "An upload idle this long is removed (default 86400)", "S" },
+    { "clip-retention-days", 0, 0, G_OPTION_ARG_INT64, &options->clip_retention_days, "Days a verified clip is kept (default 183, the least for evidence)", "DAYS" },
+    { "clip-sweep-interval", 0, 0, G_OPTION_ARG_INT64, &options->clip_sweep_interval, "Seconds between clip retention sweeps (default 3600)", "S" },
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &options->tiles, "Serve the basemap tiles of this MBTiles file", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
@@ -130,6 +141,15 @@ check_options (const Options *options)
     return "--sim-heartbeat is 1 to 3600 seconds.";
   if (options->seed < -1 || options->seed > G_MAXUINT32)
     return "--seed is 0 to 4294967295.";
+  if (options->clip_max_size == 0 || options->clip_max_size < -1)
+    return "--clip-max-size is at least 1 byte.";
+  if (options->clip_abandon_after == 0 || options->clip_abandon_after < -1)
+    return "--clip-abandon-after is at least 1 second.";
+  if (options->clip_retention_days < -1 || options->clip_retention_days > 36500)
+    return "--clip-retention-days is 0 to 36500.";
+  if (options->clip_sweep_interval == 0 || options->clip_sweep_interval < -1 ||
+      options->clip_sweep_interval > 86400 * 7)
+    return "--clip-sweep-interval is 1 to 604800 seconds.";
   if (options->simulate && !options->demo)
     return "--simulate drives the demo city: add --demo.";
   return NULL;
@@ -150,6 +170,16 @@ fill_dispatch_options (const Options     *options,
     out->event_retention = options->event_retention;
   if (options->patrol_silence >= 0)
     out->patrol_silence_s = (guint) options->patrol_silence;
+  out->data_dir = options->data_dir;
+  if (options->clip_max_size > 0)
+    out->clip_max_size = options->clip_max_size;
+  if (options->clip_abandon_after > 0)
+    out->clip_abandon_after_s = options->clip_abandon_after;
+  /* Below the evidence minimum only when asked for explicitly (tests). */
+  if (options->clip_retention_days >= 0)
+    out->clip_retention_days = options->clip_retention_days;
+  if (options->clip_sweep_interval > 0)
+    out->clip_sweep_interval_s = (guint) options->clip_sweep_interval;
 }
 
 static gboolean
@@ -172,7 +202,8 @@ import_demo (JbDispatch     *dispatch,
 
 static JbSimulator *
 start_simulator (JbDispatch    *dispatch,
-                 const Options *options)
+                 const Options *options,
+                 const char    *url)
 {
   JbSimulatorOptions sim_options;
   JbSimulator *simulator;
@@ -191,6 +222,7 @@ start_simulator (JbDispatch    *dispatch,
   if (options->patrol_silence >= 0)
     sim_options.patrol_silence_s = (guint) options->patrol_silence;
   simulator = jb_simulator_new (dispatch, &sim_options);
+  jb_simulator_set_upload_url (simulator, url);
   jb_simulator_start (simulator);
   return simulator;
 }
@@ -212,6 +244,8 @@ main (int    argc,
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
     .event_retention = -1, .demo_guards = -1, .seed = -1, .patrol_silence = -1,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
+    .clip_max_size = -1, .clip_abandon_after = -1, .clip_retention_days = -1,
+    .clip_sweep_interval = -1,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JbDispatch) dispatch = NULL;
@@ -246,6 +280,9 @@ main (int    argc,
     }
 
   fill_dispatch_options (&options, &dispatch_options);
+  if (options.clip_retention_days >= 0 && options.clip_retention_days < 183)
+    g_message ("Clips are kept %" G_GINT64_FORMAT " days: less than the 6 months evidence needs.",
+               options.clip_retention_days);
   dispatch = jb_dispatch_new (options.db_path, &dispatch_options, &error);
   if (dispatch == NULL)
     {
@@ -270,7 +307,11 @@ main (int    argc,
       return 1;
     }
   if (options.simulate)
-    simulator = start_simulator (dispatch, &options);
+    {
+      g_autofree char *own_url = jb_http_server_get_url (http);
+
+      simulator = start_simulator (dispatch, &options, own_url);
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);

@@ -157,6 +157,14 @@ jb_test_server_get_db_path (JbTestServer *self)
   return self->db_path;
 }
 
+GPid
+jb_test_server_get_pid (JbTestServer *self)
+{
+  const char *id = self->process != NULL ? g_subprocess_get_identifier (self->process) : NULL;
+
+  return id != NULL ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
 static void
 forget_process (JbTestServer *self)
 {

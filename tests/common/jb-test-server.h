@@ -17,6 +17,8 @@ typedef struct _JbTestServer JbTestServer;
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
+/* The server process's id (for benchmarks that read its /proc status). */
+GPid          jb_test_server_get_pid      (JbTestServer       *self);
 /* Sends @signum and waits for the process to end. */
 void          jb_test_server_kill         (JbTestServer       *self,
                                            int                 signum);
