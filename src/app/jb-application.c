@@ -149,6 +149,8 @@ sign_in (JbApplication *self,
 {
   g_set_object (&self->pending, NULL);
   self->pending = jb_client_new (server_url);
+  /* Commands are journaled in the user's data directory. */
+  jb_client_set_outbox_dir (self->pending, NULL);
 
   if (self->settings != NULL)
     {

@@ -17,6 +17,7 @@
 #include "jb-alert-list.h"
 #include "jb-callout-dialog.h"
 #include "jb-close-incident-dialog.h"
+#include "jb-catchup-window.h"
 #include "jb-history-window.h"
 #include "jb-labels.h"
 #include "jb-new-incident-dialog.h"
@@ -471,6 +472,52 @@ history_action (GtkWidget  *widget,
 }
 
 static void
+present_catchup (JbWindow *self)
+{
+  if (self->catchup == NULL)
+    {
+      self->catchup = GTK_WINDOW (jb_catchup_window_new (self->client));
+      g_object_add_weak_pointer (G_OBJECT (self->catchup), (gpointer *) &self->catchup);
+      gtk_window_set_transient_for (self->catchup, GTK_WINDOW (self));
+    }
+  gtk_window_present (self->catchup);
+}
+
+static void
+catchup_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+
+  if (self->client != NULL)
+    present_catchup (self);
+}
+
+static void
+catchup_state_cb (JbWindow *self)
+{
+  JbConnectionState state = jb_client_get_state (self->client);
+  GListModel *journal = jb_command_queue_get_journal (jb_client_get_command_queue (self->client));
+
+  if (state == JB_CONNECTION_STATE_RECONNECTING)
+    self->was_offline = TRUE;
+  else if (state == JB_CONNECTION_STATE_LIVE && self->was_offline)
+    {
+      self->was_offline = FALSE;
+      if (g_list_model_get_n_items (journal) > 0)
+        present_catchup (self);
+    }
+}
+
+void
+_jb_window_watch_catchup (JbWindow *self)
+{
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (catchup_state_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
 roster_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
@@ -582,6 +629,7 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.acknowledge-alert", NULL, acknowledge_alert_action);
   gtk_widget_class_install_action (widget_class, "win.callout", NULL, callout_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.catch-up", NULL, catchup_action);
   gtk_widget_class_install_action (widget_class, "win.roster", NULL, roster_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.focus-queue", NULL, focus_queue_action);
@@ -613,6 +661,7 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
                                        "win.acknowledge-alert", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.callout", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.history", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.catch-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.roster", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-queue", NULL);

@@ -46,6 +46,8 @@ struct _JbWindow
   GtkCustomFilter     *filter;
   GtkWidget           *roster_panel;
   GtkWindow           *history;        /* weak */
+  GtkWindow           *catchup;        /* weak */
+  gboolean             was_offline;    /* the connection was lost since LIVE */
   char                *last_message;
   guint                tick_id;
   gboolean             syncing_selection;
@@ -53,6 +55,9 @@ struct _JbWindow
 };
 
 void        _jb_window_class_install_actions (GtkWidgetClass *widget_class);
+/* Presents the catch-up when the connection comes back with commands
+ * given offline. */
+void        _jb_window_watch_catchup         (JbWindow       *self);
 /* Enables and disables the actions for the role and the selection. */
 void        _jb_window_update_actions        (JbWindow       *self);
 /* The selected incident (queue or map), borrowed, or NULL. */

@@ -399,6 +399,8 @@ set_client (JbWindow *self,
   jb_alert_list_set_client (self->alert_list, client);
   jb_legend_set_unit_layer (self->legend, jb_map_view_get_unit_layer (self->map_view));
 
+  _jb_window_watch_catchup (self);
+
   update_queue_title (self);
   update_title (self);
   update_user (self);
@@ -553,6 +555,12 @@ jb_window_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->bell);
+  if (self->catchup != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->catchup), (gpointer *) &self->catchup);
+      gtk_window_destroy (self->catchup);
+      self->catchup = NULL;
+    }
   if (self->history != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->history), (gpointer *) &self->history);

@@ -18,6 +18,8 @@ struct _JbClient
   JbStore        *store;
   JbStream       *stream;
   JbCommandQueue *queue;
+  char           *outbox_dir;
+  gboolean        use_outbox;
 };
 
 G_DEFINE_FINAL_TYPE (JbClient, jb_client, G_TYPE_OBJECT)
@@ -79,18 +81,79 @@ command_changed_cb (JbCommandQueue *queue,
 
 /* Login */
 
+/* The user's own journal: opened at the first login (or a different
+ * user's), its unfinished commands queued again. */
+static void
+open_outbox (JbClient *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JbOutbox) outbox = NULL;
+  g_autofree char *path = NULL;
+  JbOutbox *current = jb_command_queue_get_outbox (self->queue);
+  guint replayed;
+
+  if (!self->use_outbox || jb_session_get_username (self->session) == NULL)
+    return;
+  path = jb_outbox_path_for (self->outbox_dir, jb_session_get_server_url (self->session),
+                             jb_session_get_username (self->session));
+  if (current != NULL && g_str_equal (jb_outbox_get_path (current), path))
+    {
+      jb_command_queue_resume (self->queue);
+      return;
+    }
+  if (current != NULL)
+    {
+      g_warning ("Another user signed in: the outbox of the first stays on disk");
+      return;
+    }
+  if ((outbox = jb_outbox_open (path, &error)) == NULL)
+    {
+      g_warning ("Commands are not journaled: %s", error->message);
+      return;
+    }
+  jb_command_queue_set_outbox (self->queue, outbox);
+  replayed = jb_command_queue_restore (self->queue, &error);
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  else if (replayed > 0)
+    g_message ("Sending %u command(s) kept in the outbox", replayed);
+}
+
 static void
 login_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  JbClient *self = g_task_get_source_object (task);
   GError *error = NULL;
 
   if (!jb_session_login_finish (JB_SESSION (object), result, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      open_outbox (self);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+void
+jb_client_set_outbox_dir (JbClient   *self,
+                          const char *dir)
+{
+  g_return_if_fail (JB_IS_CLIENT (self));
+
+  g_free (self->outbox_dir);
+  self->outbox_dir = g_strdup (dir);
+  self->use_outbox = TRUE;
+  if (jb_session_is_logged_in (self->session))
+    open_outbox (self);
+}
+
+static void
+stream_state_cb (JbClient *self)
+{
+  jb_command_queue_set_reachable (self->queue, jb_stream_get_state (self->stream) == JB_CONNECTION_STATE_LIVE);
 }
 
 void
@@ -776,6 +839,9 @@ jb_client_constructed (GObject *object)
   g_signal_connect_object (self->queue, "unauthorized", G_CALLBACK (unauthorized_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->queue, "command-changed", G_CALLBACK (command_changed_cb), self, 0);
+  /* The stream is the first to know the server is gone or back. */
+  g_signal_connect_object (self->stream, "notify::state", G_CALLBACK (stream_state_cb), self,
+                           G_CONNECT_SWAPPED);
   /* Commands are confirmed as the stream feeds the store. */
   g_signal_connect_object (self->stream, "applied",
                            G_CALLBACK (jb_command_queue_check_confirmations), self->queue,
@@ -804,6 +870,7 @@ jb_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->store);
+  g_free (self->outbox_dir);
 
   G_OBJECT_CLASS (jb_client_parent_class)->finalize (object);
 }

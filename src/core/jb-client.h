@@ -74,6 +74,12 @@ gboolean           jb_client_login_finish         (JbClient             *self,
 /* DELETE /api/v1/session (best effort), then stop and forget the token. */
 void               jb_client_logout               (JbClient             *self);
 
+/* Journals every command on disk (jb-outbox.h) under @dir (NULL: the
+ * user's data directory, $XDG_DATA_HOME/jingbao), one file per server
+ * and user, opened at login; what it holds unfinished is sent again. */
+void               jb_client_set_outbox_dir       (JbClient             *self,
+                                                   const char           *dir);
+
 /* Loads the snapshot, opens the event stream and keeps it open
  * (reconnecting with backoff) until jb_client_stop(). Needs a login. */
 void               jb_client_start                (JbClient             *self);

@@ -30,4 +30,22 @@ gint64  _jb_command_get_confirm_seq   (JbCommand   *self);
 void    _jb_command_set_confirm_seq   (JbCommand   *self,
                                        gint64       seq);
 
+void     _jb_command_set_offline (JbCommand *self,
+                                  gboolean   offline);
+/* Written to the outbox's journal (safe to send). */
+gboolean _jb_command_get_durable (JbCommand *self);
+void     _jb_command_set_durable (JbCommand *self,
+                                  gboolean   durable);
+/* A command read back from the outbox: its own key and time; @outcome is
+ * the refusal's words (FAILED) and @result_id a new incident's id. */
+JbCommand *_jb_command_restore   (const char     *method,
+                                  const char     *path,
+                                  JsonNode       *body,
+                                  const char     *idempotency_key,
+                                  gint64          issued_at,
+                                  gboolean        offline,
+                                  JbCommandState  state,
+                                  const char     *outcome,
+                                  const char     *result_id);
+
 G_END_DECLS

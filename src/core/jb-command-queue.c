@@ -11,6 +11,7 @@
 #include "jb-command-private.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-outbox.h"
 
 #define BACKOFF_MIN_MS          500
 #define BACKOFF_MAX_MS          10000
@@ -42,6 +43,13 @@ struct _JbCommandQueue
   guint        watermark_failures;
   guint        linger_ms;
   guint        linger_source;
+
+  /* The journal on disk (NULL: commands live in memory only), whether the
+   * server answered last time, and the commands given while it did not,
+   * kept for the catch-up until dismissed. */
+  JbOutbox    *outbox;
+  gboolean     unreachable;
+  GListStore  *journal;
 };
 
 G_DEFINE_FINAL_TYPE (JbCommandQueue, jb_command_queue, G_TYPE_OBJECT)
@@ -77,6 +85,50 @@ command_retry_cb (gpointer user_data)
   self->command_retry_source = 0;
   process_queue (self);
   return G_SOURCE_REMOVE;
+}
+
+/* The outbox */
+
+static void
+journal_write (JbCommandQueue *self,
+               JbCommand      *command)
+{
+  if (self->outbox != NULL)
+    jb_outbox_write_async (self->outbox, command, NULL, NULL);
+}
+
+static void
+mark_offline (JbCommandQueue *self,
+              JbCommand      *command)
+{
+  guint position;
+
+  if (self->outbox == NULL)
+    return;
+  _jb_command_set_offline (command, TRUE);
+  if (!g_list_store_find (self->journal, command, &position))
+    g_list_store_append (self->journal, command);
+}
+
+/* A command is finished (CONFIRMED or FAILED): one given offline stays on
+ * disk for the catch-up until dismissed; any other is forgotten. */
+static void
+journal_finish (JbCommandQueue *self,
+                JbCommand      *command)
+{
+  if (self->outbox == NULL)
+    return;
+  if (jb_command_get_offline (command) &&
+      !g_error_matches (jb_command_get_error (command), G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    journal_write (self, command);
+  else
+    {
+      guint position;
+
+      jb_outbox_remove (self->outbox, jb_command_get_idempotency_key (command));
+      if (g_list_store_find (self->journal, command, &position))
+        g_list_store_remove (self->journal, position);
+    }
 }
 
 /* Confirmation
@@ -149,6 +201,7 @@ jb_command_queue_check_confirmations (JbCommandQueue *self)
        * more. */
       command = g_ptr_array_steal_index (self->awaiting, i);
       _jb_command_confirm (command);
+      journal_finish (self, command);
       schedule_linger (self);
       g_object_unref (command);
     }
@@ -275,6 +328,7 @@ finish_head_command (JbCommandQueue *self,
   if (error != NULL)
     {
       _jb_command_fail (command, error);
+      journal_finish (self, command);
       schedule_linger (self);
     }
   else
@@ -282,6 +336,9 @@ finish_head_command (JbCommandQueue *self,
       _jb_command_set_accept_serial (command, ++self->accept_serial);
       g_ptr_array_add (self->awaiting, g_object_ref (command));
       _jb_command_accept (command, node);
+      /* A new incident's number is on disk with it. */
+      if (jb_command_get_offline (command))
+        journal_write (self, command);
       request_watermark (self);
     }
 
@@ -303,15 +360,22 @@ command_sent_cb (GObject      *object,
   JbCommand *command = g_task_get_task_data (task);
 
   self->command_in_flight = FALSE;
+  self->unreachable = g_error_matches (error, JB_ERROR, JB_ERROR_NETWORK);
 
   /* No answer: the command may or may not have been done. Resending with
-   * the same Idempotency-Key is safe either way. */
+   * the same Idempotency-Key is safe either way. A journaled command
+   * waits for the server as long as it takes. */
   if (g_error_matches (error, JB_ERROR, JB_ERROR_NETWORK) &&
-      jb_command_get_attempts (command) < COMMAND_MAX_ATTEMPTS &&
+      (self->outbox != NULL || jb_command_get_attempts (command) < COMMAND_MAX_ATTEMPTS) &&
       !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
-      guint delay_ms = 250u << jb_command_get_attempts (command);
+      guint delay_ms = MIN (250u << MIN (jb_command_get_attempts (command), 6u), BACKOFF_MAX_MS);
 
+      if (!jb_command_get_offline (command))
+        {
+          mark_offline (self, command);
+          journal_write (self, command);
+        }
       g_debug ("%s %s: %s; retrying in %u ms", jb_command_get_method (command),
                jb_command_get_path (command), error->message, delay_ms);
       _jb_command_set_error_message (command, error->message);
@@ -345,6 +409,12 @@ process_queue (JbCommandQueue *self)
     return;
 
   command = g_task_get_task_data (task);
+  /* Nothing goes out before it is on disk. */
+  if (self->outbox != NULL && !_jb_command_get_durable (command))
+    return;
+  /* Journaled commands wait for a login (jb_command_queue_resume()). */
+  if (self->outbox != NULL && !jb_session_is_logged_in (self->session))
+    return;
   if (!jb_session_is_logged_in (self->session))
     {
       finish_head_command (self, NULL, g_error_new_literal (JB_ERROR, JB_ERROR_UNAUTHORIZED,
@@ -370,21 +440,40 @@ command_state_notified_cb (JbCommand  *command,
 }
 
 
-JbCommand *
-jb_command_queue_push (JbCommandQueue      *self,
-                       JbCommand           *command,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+typedef struct
 {
-  GTask *task;
+  GWeakRef   queue;
+  JbCommand *command;
+} DurableData;
 
-  g_return_val_if_fail (JB_IS_COMMAND_QUEUE (self), NULL);
-  g_return_val_if_fail (JB_IS_COMMAND (command), NULL);
-  g_return_val_if_fail (jb_command_get_state (command) == JB_COMMAND_STATE_QUEUED &&
-                        jb_command_get_attempts (command) == 0, NULL);
+static void
+durable_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DurableData *data = user_data;
+  g_autoptr(JbCommandQueue) self = g_weak_ref_get (&data->queue);
+  g_autoptr(GError) error = NULL;
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  if (!jb_outbox_write_finish (JB_OUTBOX (object), result, &error))
+    g_warning ("%s; sending the command anyway", error->message);
+  _jb_command_set_durable (data->command, TRUE);
+  g_weak_ref_clear (&data->queue);
+  g_object_unref (data->command);
+  g_free (data);
+  if (self != NULL)
+    process_queue (self);
+}
+
+static JbCommand *
+push_task (JbCommandQueue      *self,
+           JbCommand           *command,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
   g_task_set_source_tag (task, jb_command_queue_push);
   g_task_set_task_data (task, g_object_ref (command), g_object_unref);
   g_signal_connect_object (command, "notify::state", G_CALLBACK (command_state_notified_cb), self, 0);
@@ -397,6 +486,130 @@ jb_command_queue_push (JbCommandQueue      *self,
   if (jb_command_get_state (command) == JB_COMMAND_STATE_QUEUED)
     g_signal_emit (self, signals[COMMAND_CHANGED], 0, command);
   return command;
+}
+
+JbCommand *
+jb_command_queue_push (JbCommandQueue      *self,
+                       JbCommand           *command,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_val_if_fail (JB_IS_COMMAND_QUEUE (self), NULL);
+  g_return_val_if_fail (JB_IS_COMMAND (command), NULL);
+  g_return_val_if_fail (jb_command_get_state (command) == JB_COMMAND_STATE_QUEUED &&
+                        jb_command_get_attempts (command) == 0, NULL);
+
+  if (self->outbox != NULL)
+    {
+      DurableData *data = g_new0 (DurableData, 1);
+
+      g_weak_ref_init (&data->queue, self);
+      data->command = g_object_ref (command);
+      if (self->unreachable)
+        mark_offline (self, command);
+      jb_outbox_write_async (self->outbox, command, durable_cb, data);
+    }
+  return push_task (self, command, cancellable, callback, user_data);
+}
+
+void
+jb_command_queue_set_outbox (JbCommandQueue *self,
+                             JbOutbox       *outbox)
+{
+  g_return_if_fail (JB_IS_COMMAND_QUEUE (self));
+  g_return_if_fail (outbox == NULL || JB_IS_OUTBOX (outbox));
+
+  g_set_object (&self->outbox, outbox);
+}
+
+JbOutbox *
+jb_command_queue_get_outbox (JbCommandQueue *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND_QUEUE (self), NULL);
+  return self->outbox;
+}
+
+guint
+jb_command_queue_restore (JbCommandQueue  *self,
+                          GError         **error)
+{
+  g_autoptr(GPtrArray) commands = NULL;
+  guint replayed = 0;
+
+  g_return_val_if_fail (JB_IS_COMMAND_QUEUE (self), 0);
+  g_return_val_if_fail (self->outbox != NULL, 0);
+
+  if ((commands = jb_outbox_load (self->outbox, error)) == NULL)
+    return 0;
+  for (guint i = 0; i < commands->len; i++)
+    {
+      JbCommand *command = g_ptr_array_index (commands, i);
+      JbCommandState state = jb_command_get_state (command);
+      guint position;
+
+      if (jb_command_get_offline (command) && !g_list_store_find (self->journal, command, &position))
+        g_list_store_append (self->journal, command);
+      if (state == JB_COMMAND_STATE_CONFIRMED || state == JB_COMMAND_STATE_FAILED)
+        continue;
+      /* Sent or not, answered or not: resent with its own key, so the
+       * server does it once. */
+      _jb_command_set_state (command, JB_COMMAND_STATE_QUEUED);
+      push_task (self, command, NULL, NULL, NULL);
+      replayed++;
+    }
+  return replayed;
+}
+
+void
+jb_command_queue_resume (JbCommandQueue *self)
+{
+  g_return_if_fail (JB_IS_COMMAND_QUEUE (self));
+
+  self->unreachable = FALSE;
+  if (self->command_retry_source != 0)
+    {
+      g_clear_handle_id (&self->command_retry_source, g_source_remove);
+      process_queue (self);
+    }
+  else
+    process_queue (self);
+}
+
+void
+jb_command_queue_set_reachable (JbCommandQueue *self,
+                                gboolean        reachable)
+{
+  g_return_if_fail (JB_IS_COMMAND_QUEUE (self));
+
+  if (reachable)
+    jb_command_queue_resume (self);
+  else
+    self->unreachable = TRUE;
+}
+
+GListModel *
+jb_command_queue_get_journal (JbCommandQueue *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND_QUEUE (self), NULL);
+  return G_LIST_MODEL (self->journal);
+}
+
+gboolean
+jb_command_queue_dismiss (JbCommandQueue *self,
+                          JbCommand      *command)
+{
+  guint position;
+
+  g_return_val_if_fail (JB_IS_COMMAND_QUEUE (self), FALSE);
+  g_return_val_if_fail (JB_IS_COMMAND (command), FALSE);
+
+  if (jb_command_is_pending (command) || !g_list_store_find (self->journal, command, &position))
+    return FALSE;
+  g_list_store_remove (self->journal, position);
+  if (self->outbox != NULL)
+    jb_outbox_remove (self->outbox, jb_command_get_idempotency_key (command));
+  return TRUE;
 }
 
 JsonNode *
@@ -486,6 +699,8 @@ jb_command_queue_finalize (GObject *object)
   JbCommandQueue *self = (JbCommandQueue *)object;
 
   g_clear_object (&self->pending);
+  g_clear_object (&self->journal);
+  g_clear_object (&self->outbox);
   g_clear_pointer (&self->awaiting, g_ptr_array_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
@@ -566,6 +781,7 @@ static void
 jb_command_queue_init (JbCommandQueue *self)
 {
   self->pending = g_list_store_new (JB_TYPE_COMMAND);
+  self->journal = g_list_store_new (JB_TYPE_COMMAND);
   self->awaiting = g_ptr_array_new_with_free_func (g_object_unref);
   self->linger_ms = COMMAND_LINGER_MS;
   g_queue_init (&self->commands);

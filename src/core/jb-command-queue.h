@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "jb-command.h"
+#include "jb-outbox.h"
 #include "jb-session.h"
 #include "jb-store.h"
 
@@ -55,5 +56,30 @@ void            jb_command_queue_check_confirmations (JbCommandQueue      *self)
 /* How long CONFIRMED and FAILED commands stay in the pending list. */
 void            jb_command_queue_set_linger          (JbCommandQueue      *self,
                                                       guint                linger_ms);
+
+/* The durable outbox (docs/dispatch.md, "The outbox"). With one, every
+ * command is written to it before it is sent, waits for the server as
+ * long as it takes (same key on every try), and one given while the
+ * server was out of reach stays in the journal list until dismissed. */
+void            jb_command_queue_set_outbox          (JbCommandQueue      *self,
+                                                      JbOutbox            *outbox);
+JbOutbox       *jb_command_queue_get_outbox          (JbCommandQueue      *self);
+/* Queues again what the outbox holds unfinished (after a restart) and
+ * lists its finished offline commands; returns how many were queued. */
+guint           jb_command_queue_restore             (JbCommandQueue      *self,
+                                                      GError             **error);
+/* The server is back (or a login happened): send now, not at the next
+ * retry. */
+void            jb_command_queue_resume              (JbCommandQueue      *self);
+/* What the event stream knows: a command given while FALSE is offline. */
+void            jb_command_queue_set_reachable       (JbCommandQueue      *self,
+                                                      gboolean             reachable);
+/* GListModel of JbCommand: those given offline, finished or not, in the
+ * order given, until dismissed (the catch-up). */
+GListModel     *jb_command_queue_get_journal         (JbCommandQueue      *self);
+/* Drops a finished command from the journal list and the disk; FALSE when
+ * it is still pending or not listed. */
+gboolean        jb_command_queue_dismiss             (JbCommandQueue      *self,
+                                                      JbCommand           *command);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jb-enum-types.h"
+#include "jb-error.h"
 #include "jb-json.h"
 
 struct _JbCommand
@@ -22,6 +23,9 @@ struct _JbCommand
   JbCommandState  state;
   guint           attempts;
   gint64          queued_at;
+  gint64          issued_at;
+  gboolean        offline;
+  gboolean        durable;
   char           *error_message;
   GError         *error;
   JsonNode       *answer;
@@ -44,6 +48,7 @@ enum {
   PROP_ATTEMPTS,
   PROP_ERROR_MESSAGE,
   PROP_TARGET_ID,
+  PROP_OFFLINE,
   N_PROPS
 };
 
@@ -123,6 +128,7 @@ jb_command_new (const char *method,
   self->body = body != NULL ? json_node_ref (body) : NULL;
   self->idempotency_key = g_uuid_string_random ();
   self->queued_at = g_get_monotonic_time ();
+  self->issued_at = g_get_real_time () / 1000;
   self->confirm_seq = -1;
   parse_target (self);
   return self;
@@ -163,6 +169,7 @@ jb_command_get_property (GObject    *object,
     case PROP_ATTEMPTS: g_value_set_uint (value, self->attempts); break;
     case PROP_ERROR_MESSAGE: g_value_set_string (value, self->error_message); break;
     case PROP_TARGET_ID: g_value_set_string (value, self->target_id); break;
+    case PROP_OFFLINE: g_value_set_boolean (value, self->offline); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -184,6 +191,7 @@ jb_command_class_init (JbCommandClass *klass)
   properties[PROP_ATTEMPTS] = g_param_spec_uint ("attempts", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, flags);
   properties[PROP_TARGET_ID] = g_param_spec_string ("target-id", NULL, NULL, NULL, flags);
+  properties[PROP_OFFLINE] = g_param_spec_boolean ("offline", NULL, NULL, FALSE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -397,6 +405,81 @@ _jb_command_set_confirm_seq (JbCommand *self,
   self->confirm_seq = seq;
 }
 
+gint64
+jb_command_get_issued_at (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), 0);
+  return self->issued_at;
+}
+
+gboolean
+jb_command_get_offline (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), FALSE);
+  return self->offline;
+}
+
+gboolean
+jb_command_is_draft (JbCommand *self)
+{
+  g_return_val_if_fail (JB_IS_COMMAND (self), FALSE);
+  return g_str_equal (self->method, "POST") && g_str_equal (self->path, "/api/v1/incidents") &&
+         self->target_id == NULL;
+}
+
+void
+_jb_command_set_offline (JbCommand *self,
+                         gboolean   offline)
+{
+  if (self->offline == !!offline)
+    return;
+  self->offline = !!offline;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE]);
+}
+
+gboolean
+_jb_command_get_durable (JbCommand *self)
+{
+  return self->durable;
+}
+
+void
+_jb_command_set_durable (JbCommand *self,
+                         gboolean   durable)
+{
+  self->durable = durable;
+}
+
+JbCommand *
+_jb_command_restore (const char     *method,
+                     const char     *path,
+                     JsonNode       *body,
+                     const char     *idempotency_key,
+                     gint64          issued_at,
+                     gboolean        offline,
+                     JbCommandState  state,
+                     const char     *outcome,
+                     const char     *result_id)
+{
+  JbCommand *self = jb_command_new (method, path, body);
+
+  g_free (self->idempotency_key);
+  self->idempotency_key = g_strdup (idempotency_key);
+  self->issued_at = issued_at;
+  self->offline = offline;
+  self->durable = TRUE;
+  self->state = state;
+  if (outcome != NULL)
+    self->error_message = g_strdup (outcome);
+  if (state == JB_COMMAND_STATE_FAILED)
+    self->error = g_error_new_literal (JB_ERROR, JB_ERROR_CONFLICT, outcome != NULL ? outcome : "");
+  if (result_id != NULL && self->target_id == NULL)
+    self->target_id = g_strdup (result_id);
+  if (state == JB_COMMAND_STATE_CONFIRMED || state == JB_COMMAND_STATE_FAILED)
+    self->finished_at = g_get_monotonic_time ();
+  return self;
+}
+
 /* The protocol's commands */
 
 /* "/api/v1/COLLECTION/ID/ACTION[/ID2]", the ids escaped. */
@@ -423,14 +506,43 @@ add_string_member (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
+/* The time the person gave the command, for the server's conflict rules
+ * (docs/dispatch.md): the body's "issued_at" and the command's own. */
+static gint64
+add_issued_at (JsonBuilder *builder)
+{
+  gint64 now = g_get_real_time () / 1000;
+
+  json_builder_set_member_name (builder, "issued_at");
+  json_builder_add_int_value (builder, now);
+  return now;
+}
+
 static JbCommand *
 new_with_builder (const char  *method,
                   const char  *path,
-                  JsonBuilder *builder)
+                  JsonBuilder *builder,
+                  gint64       issued_at)
 {
   g_autoptr(JsonNode) body = json_builder_get_root (builder);
+  JbCommand *self = jb_command_new (method, path, body);
 
-  return jb_command_new (method, path, body);
+  self->issued_at = issued_at;
+  return self;
+}
+
+/* A body of "issued_at" alone. */
+static JbCommand *
+new_stamped (const char *method,
+             const char *path)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  gint64 issued_at;
+
+  json_builder_begin_object (builder);
+  issued_at = add_issued_at (builder);
+  json_builder_end_object (builder);
+  return new_with_builder (method, path, builder, issued_at);
 }
 
 JbCommand *
@@ -441,7 +553,7 @@ jb_command_new_acknowledge (const char *incident_id)
   g_return_val_if_fail (incident_id != NULL, NULL);
 
   path = command_path ("incidents", incident_id, "acknowledge", NULL);
-  return jb_command_new ("POST", path, NULL);
+  return new_stamped ("POST", path);
 }
 
 JbCommand *
@@ -450,15 +562,17 @@ jb_command_new_assign (const char *incident_id,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autofree char *path = NULL;
+  gint64 issued_at;
 
   g_return_val_if_fail (incident_id != NULL, NULL);
   g_return_val_if_fail (unit_id != NULL, NULL);
 
   json_builder_begin_object (builder);
   add_string_member (builder, "unit_id", unit_id);
+  issued_at = add_issued_at (builder);
   json_builder_end_object (builder);
   path = command_path ("incidents", incident_id, "assignments", NULL);
-  return new_with_builder ("POST", path, builder);
+  return new_with_builder ("POST", path, builder, issued_at);
 }
 
 JbCommand *
@@ -471,7 +585,7 @@ jb_command_new_unassign (const char *incident_id,
   g_return_val_if_fail (unit_id != NULL, NULL);
 
   path = command_path ("incidents", incident_id, "assignments", unit_id);
-  return jb_command_new ("DELETE", path, NULL);
+  return new_stamped ("DELETE", path);
 }
 
 JbCommand *
@@ -480,15 +594,17 @@ jb_command_new_note (const char *incident_id,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autofree char *path = NULL;
+  gint64 issued_at;
 
   g_return_val_if_fail (incident_id != NULL, NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
   json_builder_begin_object (builder);
   add_string_member (builder, "text", text);
+  issued_at = add_issued_at (builder);
   json_builder_end_object (builder);
   path = command_path ("incidents", incident_id, "notes", NULL);
-  return new_with_builder ("POST", path, builder);
+  return new_with_builder ("POST", path, builder, issued_at);
 }
 
 static JbCommand *
@@ -499,6 +615,7 @@ new_disposition_command (const char *incident_id,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autofree char *path = command_path ("incidents", incident_id, action, NULL);
+  gint64 issued_at;
 
   json_builder_begin_object (builder);
   if (disposition >= 0)
@@ -506,8 +623,9 @@ new_disposition_command (const char *incident_id,
   /* An empty note is no note. */
   if (note != NULL && *note != '\0')
     add_string_member (builder, "note", note);
+  issued_at = add_issued_at (builder);
   json_builder_end_object (builder);
-  return new_with_builder ("POST", path, builder);
+  return new_with_builder ("POST", path, builder, issued_at);
 }
 
 JbCommand *
@@ -538,15 +656,17 @@ jb_command_new_unit_status (const char   *unit_id,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autofree char *path = NULL;
+  gint64 issued_at;
 
   g_return_val_if_fail (unit_id != NULL, NULL);
   g_return_val_if_fail ((guint) status < JB_UNIT_STATUS_N, NULL);
 
   json_builder_begin_object (builder);
   add_string_member (builder, "status", jb_unit_status_to_string (status));
+  issued_at = add_issued_at (builder);
   json_builder_end_object (builder);
   path = command_path ("units", unit_id, "status", NULL);
-  return new_with_builder ("POST", path, builder);
+  return new_with_builder ("POST", path, builder, issued_at);
 }
 
 JbCommand *
@@ -560,6 +680,7 @@ jb_command_new_create_incident (JbIncidentType    type,
                                 JbIncidentSource  source)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  gint64 issued_at;
 
   g_return_val_if_fail ((guint) type < JB_INCIDENT_TYPE_N, NULL);
   g_return_val_if_fail (source == JB_INCIDENT_SOURCE_PHONE || source == JB_INCIDENT_SOURCE_PATROL, NULL);
@@ -582,9 +703,10 @@ jb_command_new_create_incident (JbIncidentType    type,
   if (venue_name != NULL && *venue_name != '\0')
     add_string_member (builder, "venue_name", venue_name);
   add_string_member (builder, "source", jb_incident_source_to_string (source));
+  issued_at = add_issued_at (builder);
   json_builder_end_object (builder);
 
-  return new_with_builder ("POST", "/api/v1/incidents", builder);
+  return new_with_builder ("POST", "/api/v1/incidents", builder, issued_at);
 }
 
 static void
@@ -633,7 +755,7 @@ jb_command_new_roster_update (const char           *station_id,
 
   escaped = g_uri_escape_string (station_id, NULL, FALSE);
   path = g_strconcat ("/api/v1/stations/", escaped, "/roster", NULL);
-  return new_with_builder ("PUT", path, builder);
+  return new_with_builder ("PUT", path, builder, g_get_real_time () / 1000);
 }
 
 JbCommand *
@@ -654,6 +776,7 @@ jb_command_new_callout (const char *incident_id,
                         const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (incident_id != NULL, NULL);
@@ -670,5 +793,6 @@ jb_command_new_callout (const char *incident_id,
   add_string_member (builder, "message", message);
   json_builder_end_object (builder);
   path = command_path ("incidents", incident_id, "callouts", NULL);
-  return new_with_builder ("POST", path, builder);
+  body = json_builder_get_root (builder);
+  return jb_command_new ("POST", path, body);
 }

@@ -53,6 +53,13 @@ JbCommandState  jb_command_get_state           (JbCommand   *self);
 guint           jb_command_get_attempts        (JbCommand   *self);
 /* Monotonic µs when queued. */
 gint64          jb_command_get_queued_at       (JbCommand   *self);
+/* Wall-clock ms when the person gave it (sent as "issued_at"). */
+gint64          jb_command_get_issued_at       (JbCommand   *self);
+/* Given, or first sent, while the server was out of reach: the catch-up
+ * lists it ("offline" is notified). */
+gboolean        jb_command_get_offline         (JbCommand   *self);
+/* A new incident the server has not numbered yet (a local draft). */
+gboolean        jb_command_is_draft            (JbCommand   *self);
 /* The last error's message, NULL when none (also set while RETRYING). */
 const char     *jb_command_get_error_message   (JbCommand   *self);
 

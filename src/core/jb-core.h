@@ -8,6 +8,7 @@
 #include "jb-client.h"
 #include "jb-command.h"
 #include "jb-command-queue.h"
+#include "jb-outbox.h"
 #include "jb-config.h"
 #include "jb-enum-types.h"
 #include "jb-enums.h"

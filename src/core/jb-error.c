@@ -35,6 +35,8 @@ static const struct
   [JB_ERROR_INTERNAL] = { "internal", 500 },
   [JB_ERROR_NETWORK] = { "network", 0 },
   [JB_ERROR_PROTOCOL] = { "protocol", 0 },
+  [JB_ERROR_TOO_MANY_REQUESTS] = { "too_many_requests", 429 },
+  [JB_ERROR_UNAVAILABLE] = { "unavailable", 503 },
 };
 
 const char *

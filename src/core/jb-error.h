@@ -34,6 +34,9 @@ typedef enum
   /* Client side only: never sent by the server. */
   JB_ERROR_NETWORK,
   JB_ERROR_PROTOCOL,
+  /* Sent by the server when it refuses to do more for now. */
+  JB_ERROR_TOO_MANY_REQUESTS,
+  JB_ERROR_UNAVAILABLE,
   JB_ERROR_N
 } JbErrorCode;
 

@@ -9,6 +9,98 @@
 #include <math.h>
 #include <string.h>
 
+/* json-glib reads an integer literal outside the int64 range by wrapping it
+ * (-1000000000000000000000000000000 becomes 1) and cuts a string at an
+ * escaped NUL: the raw text is checked for both before it is parsed. */
+
+static gboolean
+integer_fits (const char *digits,
+              gsize       n_digits,
+              gboolean    negative)
+{
+  const char *limit = negative ? "9223372036854775808" : "9223372036854775807";
+
+  if (n_digits != 19)
+    return n_digits < 19;
+  return memcmp (digits, limit, 19) <= 0;
+}
+
+gboolean
+jb_json_check_text (const char  *data,
+                    gsize        length,
+                    GError     **error)
+{
+  gsize i = 0;
+
+  while (i < length)
+    {
+      char c = data[i];
+
+      if (c == '"')
+        {
+          for (i++; i < length && data[i] != '"'; i++)
+            {
+              if (data[i] != '\\')
+                continue;
+              if (i + 5 < length && data[i + 1] == 'u' &&
+                  data[i + 2] == '0' && data[i + 3] == '0' && data[i + 4] == '0' && data[i + 5] == '0')
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_VALUE,
+                                       "Text may not contain the NUL character (\\u0000).");
+                  return FALSE;
+                }
+              i++;  /* skips the escaped character, \" included */
+            }
+          i++;
+        }
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          gboolean negative = c == '-';
+          gsize token = i;
+          gsize start = negative ? i + 1 : i;
+          gsize end = start;
+          gboolean integer;
+
+          while (end < length && g_ascii_isdigit (data[end]))
+            end++;
+          integer = end >= length || (data[end] != '.' && data[end] != 'e' && data[end] != 'E');
+          while (start + 1 < end && data[start] == '0')
+            start++;
+          if (integer && !integer_fits (data + start, end - start, negative))
+            {
+              g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                                   "An integer is outside the 64-bit range.");
+              return FALSE;
+            }
+          i = end;
+          while (i < length && data[i] != '\0' && (g_ascii_isdigit (data[i]) || strchr (".eE+-", data[i]) != NULL))
+            i++;
+          /* 1e400 would be read as infinity, which no JSON can carry. */
+          if (!integer)
+            {
+              char number[128];
+
+              if (i - token >= sizeof number)
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "A number is too long.");
+                  return FALSE;
+                }
+              memcpy (number, data + token, i - token);
+              number[i - token] = '\0';
+              if (!isfinite (g_ascii_strtod (number, NULL)))
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                                       "A number is outside the range of a double.");
+                  return FALSE;
+                }
+            }
+        }
+      else
+        i++;
+    }
+  return TRUE;
+}
+
 JsonNode *
 jb_json_parse_object (const char  *data,
                       gssize       length,
@@ -24,6 +116,8 @@ jb_json_parse_object (const char  *data,
       return NULL;
     }
 
+  if (!jb_json_check_text (data, length < 0 ? strlen (data) : (gsize) length, error))
+    return NULL;
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, JB_ERROR, JB_ERROR_MALFORMED_JSON,
@@ -290,14 +384,68 @@ jb_json_get_lat_lon (JsonObject  *object,
   return TRUE;
 }
 
+/* json-glib 1.6 writes a double whose shortest form has an exponent and
+ * no point with ".0" appended: 1e+17 becomes "1e+17.0", 1e-300 "1e-300.0",
+ * which is not JSON (found by fuzz-json). Drops that ".0" in place. */
+static gsize
+repair_exponents (char  *text,
+                  gsize  len)
+{
+  gsize in = 0, out = 0;
+  gboolean in_string = FALSE;
+
+  while (in < len)
+    {
+      char c = text[in];
+
+      if (in_string)
+        {
+          text[out++] = text[in++];
+          if (c == '\\' && in < len)
+            text[out++] = text[in++];
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if ((c == 'e' || c == 'E') && out > 0 && g_ascii_isdigit (text[out - 1]))
+        {
+          gsize end = in + 1;
+
+          if (end < len && (text[end] == '+' || text[end] == '-'))
+            end++;
+          while (end < len && g_ascii_isdigit (text[end]))
+            end++;
+          if (end + 1 < len && text[end] == '.' && text[end + 1] == '0' &&
+              (end + 2 >= len || !g_ascii_isdigit (text[end + 2])))
+            {
+              memmove (text + out, text + in, end - in);
+              out += end - in;
+              in = end + 2;
+              continue;
+            }
+        }
+      text[out++] = text[in++];
+    }
+  text[out] = '\0';
+  return out;
+}
+
 char *
 jb_json_to_string (JsonNode *node,
                    gsize    *out_length)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len = 0;
+  char *text;
 
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, out_length);
+  text = json_generator_to_data (generator, &len);
+  len = repair_exponents (text, len);
+  if (out_length != NULL)
+    *out_length = len;
+  return text;
 }
 
 char *
@@ -305,6 +453,7 @@ jb_json_error_body (const GError *error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *message = g_utf8_make_valid (error->message, -1);
   const char *code = "internal";
 
   if (error->domain == JB_ERROR)
@@ -316,7 +465,9 @@ jb_json_error_body (const GError *error)
   json_builder_set_member_name (builder, "code");
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, error->message);
+  /* json-glib's parse errors quote the input, cut anywhere: a message is
+   * made valid UTF-8 (found by fuzz-dispatch). */
+  json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 

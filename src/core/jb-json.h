@@ -20,6 +20,14 @@ JsonNode   *jb_json_parse_object   (const char         *data,
                                     gssize              length,
                                     GError            **error);
 
+/* Checks raw JSON text for what json-glib would read wrongly without an
+ * error: an integer literal outside the int64 range (JB_ERROR_OUT_OF_RANGE)
+ * and an escaped NUL in a string (JB_ERROR_INVALID_VALUE). Called by
+ * jb_json_parse_object(). */
+gboolean    jb_json_check_text     (const char         *data,
+                                    gsize               length,
+                                    GError            **error);
+
 /* Fails with JB_ERROR_UNKNOWN_FIELD on the first member of @object that is
  * not in the NULL-terminated @allowed list. */
 gboolean    jb_json_check_members  (JsonObject         *object,

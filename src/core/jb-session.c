@@ -11,6 +11,7 @@
 #include "jb-enum-types.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-tls-private.h"
 
 #define REST_TIMEOUT_S          30
 #define PARSE_IN_THREAD_BYTES   (256 * 1024)
@@ -623,4 +624,5 @@ jb_session_init (JbSession *self)
   self->soup = soup_session_new_with_options ("timeout", REST_TIMEOUT_S,
                                               "user-agent", "jingbao/" PACKAGE_VERSION " ",
                                               NULL);
+  _jb_tls_use_ca_file (self->soup);
 }

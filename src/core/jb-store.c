@@ -195,7 +195,8 @@ static void
 replace_items (GHashTable          *by_id,
                GPtrArray           *fresh,
                UpdateFromFreshFunc  update,
-               GetIdFunc            get_id)
+               GetIdFunc            get_id,
+               GPtrArray           *garbage)
 {
   for (guint i = 0; i < fresh->len; i++)
     {
@@ -206,7 +207,8 @@ replace_items (GHashTable          *by_id,
         continue;
       update (old, item);
       g_ptr_array_index (fresh, i) = g_object_ref (old);
-      g_object_unref (item);
+      /* Nobody else holds it: let go of it off the main loop. */
+      g_ptr_array_add (garbage, item);
     }
 
   g_hash_table_remove_all (by_id);
@@ -218,73 +220,136 @@ replace_items (GHashTable          *by_id,
     }
 }
 
-static void load_alerts (JbStore    *self,
-                         JsonObject *snapshot);
+static void load_alerts (JbStore   *self,
+                         JsonArray *alerts);
 
-gboolean
-jb_store_load_snapshot (JbStore   *self,
-                        JsonNode  *snapshot,
-                        GError   **error)
+static void
+drop_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
 {
+  g_ptr_array_set_size (task_data, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+struct _JbStoreSnapshot
+{
+  JsonObject *config;
+  JsonObject *user;
+  GPtrArray  *stations;
+  GPtrArray  *units;
+  GPtrArray  *terminals;
+  GPtrArray  *incidents;
+  JsonArray  *grids;
+  JsonArray  *alerts;
+  gint64      seq;
+  gint64      server_time;
+};
+
+void
+jb_store_snapshot_free (JbStoreSnapshot *prepared)
+{
+  if (prepared == NULL)
+    return;
+  g_clear_pointer (&prepared->config, json_object_unref);
+  g_clear_pointer (&prepared->user, json_object_unref);
+  g_clear_pointer (&prepared->stations, g_ptr_array_unref);
+  g_clear_pointer (&prepared->units, g_ptr_array_unref);
+  g_clear_pointer (&prepared->terminals, g_ptr_array_unref);
+  g_clear_pointer (&prepared->incidents, g_ptr_array_unref);
+  g_clear_pointer (&prepared->grids, json_array_unref);
+  g_clear_pointer (&prepared->alerts, json_array_unref);
+  g_free (prepared);
+}
+
+JbStoreSnapshot *
+jb_store_prepare_snapshot (JsonNode  *snapshot,
+                           GError   **error)
+{
+  g_autoptr(JbStoreSnapshot) prepared = g_new0 (JbStoreSnapshot, 1);
   JsonObject *object;
   JsonObject *config = NULL, *user = NULL;
   JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
-  g_autoptr(GPtrArray) new_stations = NULL;
-  g_autoptr(GPtrArray) new_units = NULL;
-  g_autoptr(GPtrArray) new_terminals = NULL;
-  g_autoptr(GPtrArray) new_incidents = NULL;
-  gint64 seq = 0, server_time = 0;
-  guint n_stations, n_units, n_terminals, n_incidents;
-  g_autoptr(GError) grid_error = NULL;
-
-  g_return_val_if_fail (JB_IS_STORE (self), FALSE);
 
   if (snapshot == NULL || !JSON_NODE_HOLDS_OBJECT (snapshot))
     {
       g_set_error_literal (error, JB_ERROR, JB_ERROR_NOT_AN_OBJECT,
                            "The snapshot must be a JSON object.");
-      return FALSE;
+      return NULL;
     }
   object = json_node_get_object (snapshot);
 
   /* Unknown members are tolerated: a newer server may add some. */
-  if (!jb_json_get_int (object, "seq", TRUE, &seq, error) ||
-      !jb_json_get_int (object, "server_time", FALSE, &server_time, error) ||
+  if (!jb_json_get_int (object, "seq", TRUE, &prepared->seq, error) ||
+      !jb_json_get_int (object, "server_time", FALSE, &prepared->server_time, error) ||
       !jb_json_get_object (object, "config", FALSE, &config, error) ||
       !jb_json_get_object (object, "user", FALSE, &user, error) ||
       !jb_json_get_array (object, "stations", TRUE, &stations, error) ||
       !jb_json_get_array (object, "units", TRUE, &units, error) ||
       !jb_json_get_array (object, "terminals", TRUE, &terminals, error) ||
       !jb_json_get_array (object, "incidents", TRUE, &incidents, error))
-    return FALSE;
+    return NULL;
 
-  if (seq < 0)
+  if (prepared->seq < 0)
     {
       g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
                            "The snapshot's \"seq\" must not be negative.");
-      return FALSE;
+      return NULL;
     }
 
-  if (!(new_stations = parse_items (stations, "stations", (NewFromJsonFunc) jb_station_new_from_json, error)) ||
-      !(new_units = parse_items (units, "units", (NewFromJsonFunc) jb_unit_new_from_json, error)) ||
-      !(new_terminals = parse_items (terminals, "terminals", (NewFromJsonFunc) jb_terminal_new_from_json, error)) ||
-      !(new_incidents = parse_items (incidents, "incidents", (NewFromJsonFunc) jb_incident_new_from_json, error)))
-    return FALSE;
+  if (!(prepared->stations = parse_items (stations, "stations", (NewFromJsonFunc) jb_station_new_from_json, error)) ||
+      !(prepared->units = parse_items (units, "units", (NewFromJsonFunc) jb_unit_new_from_json, error)) ||
+      !(prepared->terminals = parse_items (terminals, "terminals", (NewFromJsonFunc) jb_terminal_new_from_json, error)) ||
+      !(prepared->incidents = parse_items (incidents, "incidents", (NewFromJsonFunc) jb_incident_new_from_json, error)))
+    return NULL;
 
   /* Snapshots hold open incidents only; drop a closed one all the same. */
-  for (guint i = new_incidents->len; i > 0; i--)
-    if (!jb_incident_is_open (g_ptr_array_index (new_incidents, i - 1)))
-      g_ptr_array_remove_index (new_incidents, i - 1);
+  for (guint i = prepared->incidents->len; i > 0; i--)
+    if (!jb_incident_is_open (g_ptr_array_index (prepared->incidents, i - 1)))
+      g_ptr_array_remove_index (prepared->incidents, i - 1);
+
+  if (config != NULL)
+    prepared->config = json_object_ref (config);
+  if (user != NULL)
+    prepared->user = json_object_ref (user);
+  /* Grids are optional: a server from before them has none. */
+  if (json_object_has_member (object, "grids") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "grids")))
+    prepared->grids = json_array_ref (json_object_get_array_member (object, "grids"));
+  /* Alerts too (parsed when applied). */
+  if (json_object_has_member (object, "alerts") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "alerts")))
+    prepared->alerts = json_array_ref (json_object_get_array_member (object, "alerts"));
+  return g_steal_pointer (&prepared);
+}
+
+void
+jb_store_apply_snapshot (JbStore         *self,
+                         JbStoreSnapshot *prepared)
+{
+  GPtrArray *new_stations, *new_units, *new_terminals, *new_incidents;
+  guint n_stations, n_units, n_terminals, n_incidents;
+  g_autoptr(GPtrArray) garbage = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) grid_error = NULL;
+
+  g_return_if_fail (JB_IS_STORE (self));
+  g_return_if_fail (prepared != NULL);
+
+  new_stations = prepared->stations;
+  new_units = prepared->units;
+  new_terminals = prepared->terminals;
+  new_incidents = prepared->incidents;
 
   /* Everything is valid: now change state, then tell the world. */
   replace_items (self->station_by_id, new_stations,
-                 (UpdateFromFreshFunc) _jb_station_update_from_station, (GetIdFunc) jb_station_get_id);
+                 (UpdateFromFreshFunc) _jb_station_update_from_station, (GetIdFunc) jb_station_get_id, garbage);
   replace_items (self->unit_by_id, new_units,
-                 (UpdateFromFreshFunc) _jb_unit_update_from_unit, (GetIdFunc) jb_unit_get_id);
+                 (UpdateFromFreshFunc) _jb_unit_update_from_unit, (GetIdFunc) jb_unit_get_id, garbage);
   replace_items (self->terminal_by_id, new_terminals,
-                 (UpdateFromFreshFunc) _jb_terminal_update_from_terminal, (GetIdFunc) jb_terminal_get_id);
+                 (UpdateFromFreshFunc) _jb_terminal_update_from_terminal, (GetIdFunc) jb_terminal_get_id, garbage);
   replace_items (self->incident_by_id, new_incidents,
-                 (UpdateFromFreshFunc) _jb_incident_update_from_incident, (GetIdFunc) jb_incident_get_id);
+                 (UpdateFromFreshFunc) _jb_incident_update_from_incident, (GetIdFunc) jb_incident_get_id, garbage);
 
   g_array_set_size (self->points, new_units->len);
   for (guint i = 0; i < new_units->len; i++)
@@ -295,16 +360,14 @@ jb_store_load_snapshot (JbStore   *self,
       fill_unit_point (&g_array_index (self->points, JbUnitPoint, i), unit);
     }
 
-  self->seq = seq;
-  self->server_time = server_time;
+  self->seq = prepared->seq;
+  self->server_time = prepared->server_time;
   self->has_snapshot = TRUE;
   g_clear_pointer (&self->config, json_object_unref);
   g_clear_object (&self->typed_config);
   g_clear_pointer (&self->user, json_object_unref);
-  if (config != NULL)
-    self->config = json_object_ref (config);
-  if (user != NULL)
-    self->user = json_object_ref (user);
+  self->config = g_steal_pointer (&prepared->config);
+  self->user = g_steal_pointer (&prepared->user);
 
   n_stations = jb_model_list_get_n_items (self->stations);
   n_units = jb_model_list_get_n_items (self->units);
@@ -315,18 +378,36 @@ jb_store_load_snapshot (JbStore   *self,
   _jb_model_list_splice (self->terminals, 0, n_terminals, new_terminals->pdata, new_terminals->len);
   _jb_model_list_splice (self->incidents, 0, n_incidents, new_incidents->pdata, new_incidents->len);
 
-  /* Grids are optional: a server from before them has none. */
-  if (json_object_has_member (object, "grids") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "grids")) &&
-      !jb_grid_set_load (self->grids, json_object_get_array_member (object, "grids"), &grid_error))
+  if (prepared->grids != NULL && !jb_grid_set_load (self->grids, prepared->grids, &grid_error))
     g_warning ("Ignoring the snapshot's grids: %s", grid_error->message);
 
-  load_alerts (self, object);
+  load_alerts (self, prepared->alerts);
 
   g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CONFIG, NULL);
   g_signal_emit (self, signals[SNAPSHOT_LOADED], 0);
   schedule_units_moved (self);
 
+  if (garbage->len > 1000)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, g_steal_pointer (&garbage), (GDestroyNotify) g_ptr_array_unref);
+      g_task_run_in_thread (task, drop_in_thread);
+    }
+}
+
+gboolean
+jb_store_load_snapshot (JbStore   *self,
+                        JsonNode  *snapshot,
+                        GError   **error)
+{
+  g_autoptr(JbStoreSnapshot) prepared = NULL;
+
+  g_return_val_if_fail (JB_IS_STORE (self), FALSE);
+
+  if ((prepared = jb_store_prepare_snapshot (snapshot, error)) == NULL)
+    return FALSE;
+  jb_store_apply_snapshot (self, prepared);
   return TRUE;
 }
 
@@ -354,13 +435,12 @@ find_alert (JbStore    *self,
 
 /* Alerts are optional: a server from before them has none. */
 static void
-load_alerts (JbStore    *self,
-             JsonObject *snapshot)
+load_alerts (JbStore   *self,
+             JsonArray *alerts)
 {
-  JsonArray *alerts = NULL;
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (jb_json_get_array (snapshot, "alerts", FALSE, &alerts, NULL) && alerts != NULL)
+  if (alerts != NULL)
     for (guint i = 0; i < json_array_get_length (alerts); i++)
       {
         JsonObject *object = json_array_get_object_element (alerts, i);

@@ -66,6 +66,16 @@ JbStore           *jb_store_new                (void);
 gboolean           jb_store_load_snapshot      (JbStore     *self,
                                                 JsonNode    *snapshot,
                                                 GError     **error);
+/* The same in two halves, so the big one runs off the main loop: building
+ * the objects from the JSON touches no store (any thread); applying them
+ * swaps them in and tells the world (the store's thread). */
+typedef struct _JbStoreSnapshot JbStoreSnapshot;
+JbStoreSnapshot   *jb_store_prepare_snapshot   (JsonNode        *snapshot,
+                                                GError         **error);
+void               jb_store_apply_snapshot     (JbStore         *self,
+                                                JbStoreSnapshot *prepared);
+void               jb_store_snapshot_free      (JbStoreSnapshot *prepared);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbStoreSnapshot, jb_store_snapshot_free)
 gboolean           jb_store_has_snapshot       (JbStore     *self);
 
 /* Applies one event frame (the whole {"seq","type","time","data"} object).

@@ -11,6 +11,7 @@
 #include "jb-enum-types.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-tls-private.h"
 
 /* The server pings every 15 s; we ping too, so that the server's pongs
  * tell us the link is alive even when no event comes. libsoup 3.2 has no
@@ -394,6 +395,56 @@ open_stream (JbStream *self)
   g_object_unref (msg);
 }
 
+/* A city's snapshot is tens of thousands of objects: they are built (and
+ * the JSON let go) on a worker, so the main loop only swaps them in. */
+static void
+prepare_snapshot_in_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  JsonNode **node = task_data;
+  GError *error = NULL;
+  JbStoreSnapshot *prepared = jb_store_prepare_snapshot (*node, &error);
+
+  g_clear_pointer (node, json_node_unref);
+  if (prepared == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, prepared, (GDestroyNotify) jb_store_snapshot_free);
+}
+
+static void
+snapshot_prepared_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  JbStream *self = JB_STREAM (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JbStoreSnapshot) prepared = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (prepared == NULL)
+    {
+      g_warning ("Bad snapshot: %s", error->message);
+      schedule_reconnect (self, FALSE, error->message);
+      return;
+    }
+  jb_store_apply_snapshot (self->store, prepared);
+
+  self->need_snapshot = FALSE;
+  g_signal_emit (self, signals[APPLIED], 0);
+  open_stream (self);
+}
+
+static void
+free_node_slot (JsonNode **node)
+{
+  g_clear_pointer (node, json_node_unref);
+  g_free (node);
+}
+
 static void
 snapshot_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -402,6 +453,8 @@ snapshot_loaded_cb (GObject      *object,
   JbStream *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = jb_session_send_finish (JB_SESSION (object), result, &error);
+  g_autoptr(GTask) task = NULL;
+  JsonNode **slot;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -410,17 +463,18 @@ snapshot_loaded_cb (GObject      *object,
       lost_session (self, error->message);
       return;
     }
-  if (error == NULL && !jb_store_load_snapshot (self->store, node, &error))
-    g_warning ("Bad snapshot: %s", error->message);
   if (error != NULL)
     {
       schedule_reconnect (self, FALSE, error->message);
       return;
     }
 
-  self->need_snapshot = FALSE;
-  g_signal_emit (self, signals[APPLIED], 0);
-  open_stream (self);
+  task = g_task_new (self, self->connect_cancellable, snapshot_prepared_cb, NULL);
+  g_task_set_source_tag (task, prepare_snapshot_in_thread);
+  slot = g_new0 (JsonNode *, 1);
+  *slot = g_steal_pointer (&node);
+  g_task_set_task_data (task, slot, (GDestroyNotify) free_node_slot);
+  g_task_run_in_thread (task, prepare_snapshot_in_thread);
 }
 
 static void
@@ -704,4 +758,5 @@ jb_stream_init (JbStream *self)
   self->liveness_timeout_us = LIVENESS_TIMEOUT_US;
   self->ws_session = soup_session_new_with_options ("user-agent", "jingbao/" PACKAGE_VERSION " ",
                                                     NULL);
+  _jb_tls_use_ca_file (self->ws_session);
 }

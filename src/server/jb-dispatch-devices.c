@@ -49,9 +49,13 @@ parse_position (JsonObject         *object,
       !get_optional_measure (object, "accuracy", INFINITY, &out->accuracy, error) ||
       !jb_json_get_int (object, "time", FALSE, &out->time, error))
     return FALSE;
-  if (out->time < 0)
+  /* A fix from the future would make every later real fix look older and
+   * be skipped: a device clock may run ahead a little, not more. */
+  if (out->time < 0 || out->time > now + JB_MAX_FUTURE_FIX_MS)
     {
-      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The field \"time\" is out of range.");
+      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                   "The field \"time\" is out of range (at most %d minutes ahead of the server).",
+                   (int) (JB_MAX_FUTURE_FIX_MS / 60000));
       return FALSE;
     }
   return TRUE;

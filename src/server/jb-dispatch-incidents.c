@@ -18,6 +18,69 @@ conflict (GError     **error,
   return FALSE;
 }
 
+/* A command may say when the person gave it ("issued_at", ms since the
+ * epoch): a console that was offline sends it later. Not in the future
+ * (5 minutes of clock skew allowed); not older than the 24 hours an
+ * Idempotency-Key is kept, so a replay can never run twice. -1 when
+ * absent. */
+#define ISSUED_AT_SKEW_MS  (5 * 60 * 1000LL)
+#define ISSUED_AT_KEEP_MS  (24 * 3600 * 1000LL)
+
+static gboolean
+get_issued_at (JbRequest  *req,
+               gint64     *out_issued_at,
+               GError    **error)
+{
+  gint64 issued_at = -1;
+
+  *out_issued_at = -1;
+  if (!jb_json_get_int (req->body, "issued_at", FALSE, &issued_at, error))
+    return FALSE;
+  if (issued_at == -1 && !json_object_has_member (req->body, "issued_at"))
+    return TRUE;
+  if (issued_at < 0 || issued_at > req->now + ISSUED_AT_SKEW_MS)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
+                           "\"issued_at\" is a time in ms, not in the future.");
+      return FALSE;
+    }
+  if (issued_at < req->now - ISSUED_AT_KEEP_MS)
+    {
+      g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT,
+                           "The command was given more than 24 hours ago.");
+      return FALSE;
+    }
+  *out_issued_at = issued_at;
+  return TRUE;
+}
+
+static char *
+status_time_key (const char *unit_id)
+{
+  return g_strconcat ("unit_status_at:", unit_id, NULL);
+}
+
+/* When someone other than the caller last changed the unit's status (0:
+ * never, or the caller did): "TIME ACTOR" kept apart, as positions move a
+ * unit's updated_at. One person's own commands come in the order given. */
+static gint64
+unit_status_time_by_others (JbRequest  *req,
+                            const char *unit_id)
+{
+  g_autofree char *key = status_time_key (unit_id);
+  g_autofree char *value = jb_storage_get_meta (req->self->storage, key);
+  const char *actor = _jb_request_actor (req);
+  char *end = NULL;
+  gint64 time;
+
+  if (value == NULL)
+    return 0;
+  time = g_ascii_strtoll (value, &end, 10);
+  if (end != NULL && *end == ' ' && actor != NULL && g_str_equal (end + 1, actor))
+    return 0;
+  return time;
+}
+
 static JbIncidentStatus
 incident_status (JsonObject *incident)
 {
@@ -147,7 +210,12 @@ save_unit (JbRequest     *req,
            GError       **error)
 {
   g_autofree char *incident_copy = g_strdup (incident_id);
+  g_autofree char *time_key = status_time_key (_jb_member_string (unit, "id"));
+  g_autofree char *time_text = g_strdup_printf ("%" G_GINT64_FORMAT " %s", req->now,
+                                                _jb_request_actor (req) != NULL ? _jb_request_actor (req) : "");
 
+  if (!jb_storage_set_meta (req->self->storage, time_key, time_text, error))
+    return FALSE;
   json_object_set_string_member (unit, "status", jb_unit_status_to_string (status));
   set_string_or_null (unit, "incident_id", incident_copy);
   json_object_set_int_member (unit, "updated_at", req->now);
@@ -378,8 +446,9 @@ _jb_route_create_incident (JbRequest  *req,
                            GError    **error)
 {
   static const char * const allowed[] = {
-    "type", "priority", "location", "address", "description", "source", "venue_name", NULL,
+    "type", "priority", "location", "address", "description", "source", "venue_name", "issued_at", NULL,
   };
+  gint64 issued_at;
   JbIncidentDraft draft = { .source = JB_INCIDENT_SOURCE_PHONE, .priority = 2 };
   const char *venue_name = NULL;
   g_autoptr(JsonObject) venue = NULL;
@@ -389,6 +458,7 @@ _jb_route_create_incident (JbRequest  *req,
 
   if (!_jb_request_require_commander (req, error) ||
       !_jb_request_check_members (req, allowed, error) ||
+      !get_issued_at (req, &issued_at, error) ||
       !jb_json_get_enum (req->body, "type", TRUE, JB_ENUM_PARSER (jb_incident_type_from_string), &type, error) ||
       !get_priority (req->body, TRUE, &draft.priority, error) ||
       !_jb_get_location (req->body, TRUE, &present, &draft.lat, &draft.lon, error) ||
@@ -435,13 +505,16 @@ load_commanded_incident (JbRequest   *req,
   return g_steal_pointer (&incident);
 }
 
+/* Only "issued_at" (kept in *@out_issued_at, -1 when absent). */
 static gboolean
 no_members (JbRequest  *req,
+            gint64     *out_issued_at,
             GError    **error)
 {
-  static const char * const allowed[] = { NULL };
+  static const char * const allowed[] = { "issued_at", NULL };
 
-  return _jb_request_check_members (req, allowed, error);
+  return _jb_request_check_members (req, allowed, error) &&
+         get_issued_at (req, out_issued_at, error);
 }
 
 gboolean
@@ -449,8 +522,9 @@ _jb_route_acknowledge (JbRequest  *req,
                        GError    **error)
 {
   g_autoptr(JsonObject) incident = NULL;
+  gint64 issued_at;
 
-  if (!no_members (req, error) || (incident = load_commanded_incident (req, error)) == NULL)
+  if (!no_members (req, &issued_at, error) || (incident = load_commanded_incident (req, error)) == NULL)
     return FALSE;
   if (incident_status (incident) != JB_INCIDENT_STATUS_NEW)
     return conflict (error, "Only a new incident can be acknowledged.");
@@ -496,13 +570,15 @@ gboolean
 _jb_route_assign (JbRequest  *req,
                   GError    **error)
 {
-  static const char * const allowed[] = { "unit_id", NULL };
+  static const char * const allowed[] = { "unit_id", "issued_at", NULL };
   g_autoptr(JsonObject) incident = NULL;
   g_autoptr(JsonObject) unit = NULL;
   const char *unit_id = NULL;
   JbIncidentStatus status;
+  gint64 issued_at;
 
   if (!_jb_request_check_members (req, allowed, error) ||
+      !get_issued_at (req, &issued_at, error) ||
       !jb_json_get_string (req->body, "unit_id", TRUE, &unit_id, error) ||
       (incident = load_commanded_incident (req, error)) == NULL ||
       (unit = load_unit (req, unit_id, error)) == NULL ||
@@ -551,8 +627,9 @@ _jb_route_unassign (JbRequest  *req,
 {
   g_autoptr(JsonObject) incident = NULL;
   JsonObject *assignment;
+  gint64 issued_at;
 
-  if ((incident = load_commanded_incident (req, error)) == NULL)
+  if (!no_members (req, &issued_at, error) || (incident = load_commanded_incident (req, error)) == NULL)
     return FALSE;
   assignment = find_active_assignment (incident, req->parts[3]);
   if (assignment == NULL)
@@ -561,6 +638,11 @@ _jb_route_unassign (JbRequest  *req,
                    "The unit \"%s\" has no active assignment on this incident.", req->parts[3]);
       return FALSE;
     }
+  /* Released and assigned again by someone else since: this release meant
+   * the old assignment. */
+  if (issued_at >= 0 && _jb_member_int (assignment, "assigned_at", 0) > issued_at &&
+      g_strcmp0 (_jb_member_string (assignment, "assigned_by"), _jb_request_actor (req)) != 0)
+    return conflict (error, "The unit was assigned again after this release was given.");
   /* The incident's event comes first, as for assigning. */
   json_object_set_string_member (assignment, "state", "released");
   json_object_set_int_member (assignment, "released_at", req->now);
@@ -575,11 +657,13 @@ gboolean
 _jb_route_add_note (JbRequest  *req,
                     GError    **error)
 {
-  static const char * const allowed[] = { "text", NULL };
+  static const char * const allowed[] = { "text", "issued_at", NULL };
   g_autoptr(JsonObject) incident = NULL;
   const char *text = NULL;
+  gint64 issued_at;
 
   if (!_jb_request_check_members (req, allowed, error) ||
+      !get_issued_at (req, &issued_at, error) ||
       !get_text (req->body, "text", TRUE, &text, error) ||
       (incident = load_commanded_incident (req, error)) == NULL)
     return FALSE;
@@ -594,12 +678,14 @@ gboolean
 _jb_route_resolve (JbRequest  *req,
                    GError    **error)
 {
-  static const char * const allowed[] = { "disposition", "note", NULL };
+  static const char * const allowed[] = { "disposition", "note", "issued_at", NULL };
   g_autoptr(JsonObject) incident = NULL;
   const char *note = NULL;
   int disposition = 0;
+  gint64 issued_at;
 
   if (!_jb_request_check_members (req, allowed, error) ||
+      !get_issued_at (req, &issued_at, error) ||
       !jb_json_get_enum (req->body, "disposition", TRUE, JB_ENUM_PARSER (jb_disposition_from_string),
                          &disposition, error) ||
       !get_text (req->body, "note", FALSE, &note, error) ||
@@ -622,14 +708,16 @@ gboolean
 _jb_route_close (JbRequest  *req,
                  GError    **error)
 {
-  static const char * const allowed[] = { "disposition", "note", NULL };
+  static const char * const allowed[] = { "disposition", "note", "issued_at", NULL };
   g_autoptr(JsonObject) incident = NULL;
   g_autoptr(GPtrArray) released = g_ptr_array_new ();
   JsonArray *assignments;
   const char *note = NULL;
   int disposition = -1;
+  gint64 issued_at;
 
   if (!_jb_request_check_members (req, allowed, error) ||
+      !get_issued_at (req, &issued_at, error) ||
       !jb_json_get_enum (req->body, "disposition", FALSE, JB_ENUM_PARSER (jb_disposition_from_string),
                          &disposition, error) ||
       !get_text (req->body, "note", FALSE, &note, error) ||
@@ -835,19 +923,24 @@ gboolean
 _jb_route_unit_status (JbRequest  *req,
                        GError    **error)
 {
-  static const char * const allowed[] = { "status", NULL };
+  static const char * const allowed[] = { "status", "issued_at", NULL };
   g_autoptr(JsonObject) unit = NULL;
   JbUnitStatus current = JB_UNIT_STATUS_AVAILABLE;
   int status = 0;
+  gint64 issued_at;
 
   if (!_jb_request_require_commander (req, error) ||
       !_jb_request_check_members (req, allowed, error) ||
+      !get_issued_at (req, &issued_at, error) ||
       !jb_json_get_enum (req->body, "status", TRUE, JB_ENUM_PARSER (jb_unit_status_from_string),
                          &status, error) ||
       (unit = load_unit (req, req->parts[1], error)) == NULL ||
       !_jb_request_may_command (req, _jb_member_string (unit, "station_id"), "unit", error))
     return FALSE;
   jb_unit_status_from_string (_jb_member_string (unit, "status"), &current);
+  /* An older word than the server's latest: the newer one stands. */
+  if (issued_at >= 0 && unit_status_time_by_others (req, req->parts[1]) > issued_at)
+    return conflict (error, "The unit's status changed on the server after this command was given.");
 
   if (status == JB_UNIT_STATUS_ASSIGNED || status == JB_UNIT_STATUS_EN_ROUTE ||
       status == JB_UNIT_STATUS_ON_SCENE)

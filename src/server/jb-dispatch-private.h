@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 
 #define JB_HASH_BYTES 32  /* BLAKE2b-256 for tokens, secrets and bodies */
 
+/* How far ahead of the server's clock a position fix may be dated. */
+#define JB_MAX_FUTURE_FIX_MS (10 * 60 * 1000LL)
+
 typedef struct
 {
   gint64   last_seen;   /* in memory, flushed in batches */
@@ -63,6 +66,9 @@ struct _JbDispatch
   GHashTable        *clip_uploads; /* clip id → TRUE while a chunk arrives */
   GHashTable        *clip_progress; /* clip id → gint64* time of the last clip.progress */
   guint              clip_sweep_id;
+  GThreadPool       *login_pool;   /* password checks; NULL with login_threads 0 */
+  GHashTable        *login_records; /* "u:NAME" / "a:ADDRESS" → failures */
+  guint              login_in_flight;
 };
 
 typedef struct
@@ -113,6 +119,8 @@ gboolean    _jb_dispatch_emit_object       (JbDispatch  *self,
                                             const char  *change,
                                             GError     **error);
 JsonObject *_jb_dispatch_config            (JbDispatch  *self);
+void        _jb_dispatch_session_ended     (JbDispatch  *self,
+                                            const guint8 *token_hash);
 void        _jb_dispatch_reload_stations   (JbDispatch  *self);
 void        _jb_dispatch_load_city         (JbDispatch  *self);
 void        _jb_dispatch_overlay_liveness  (JbDispatch  *self,
@@ -230,6 +238,19 @@ gboolean    _jb_get_location               (JsonObject  *object,
                                             double      *out_lat,
                                             double      *out_lon,
                                             GError     **error);
+
+/* jb-dispatch-login.c */
+gboolean    _jb_login_verify               (const char  *stored_hash,
+                                            const char  *password);
+JsonObject *_jb_login_open_session         (JbDispatch  *self,
+                                            JsonObject  *user,
+                                            const char  *username,
+                                            gint64       now,
+                                            GError     **error);
+void        _jb_login_start                (JbDispatch  *self);
+void        _jb_login_stop                 (JbDispatch  *self);
+void        _jb_login_prune                (JbDispatch  *self,
+                                            gint64       now);
 
 /* jb-dispatch-stations.c */
 gboolean    _jb_route_station_roster       (JbRequest *req, GError **error);

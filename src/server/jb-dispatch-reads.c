@@ -9,7 +9,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#define SESSION_LIFETIME_MS   (12 * 3600 * 1000LL)
 #define DEFAULT_LIST_LIMIT    100
 #define MAX_LIST_LIMIT        500
 #define MAX_OPEN_INCIDENTS    100000
@@ -45,6 +44,8 @@ overlay_terminals (JbDispatch *self,
 
 /* Sessions */
 
+/* The synchronous login, for in-process callers (the simulator); the HTTP
+ * layer uses jb_dispatch_login_async(), which also limits guessing. */
 gboolean
 _jb_route_login (JbRequest  *req,
                  GError    **error)
@@ -53,9 +54,6 @@ _jb_route_login (JbRequest  *req,
   const char *username = NULL, *password = NULL;
   g_autoptr(JsonObject) user = NULL;
   g_autoptr(JsonObject) answer = NULL;
-  guint8 token_bytes[32];
-  char token[65];
-  guint8 hash[JB_HASH_BYTES];
 
   if (!_jb_request_check_members (req, allowed, error) ||
       !jb_json_get_string (req->body, "username", TRUE, &username, error) ||
@@ -63,25 +61,14 @@ _jb_route_login (JbRequest  *req,
     return FALSE;
 
   user = jb_storage_get_user (req->self->storage, username, TRUE);
-  if (user == NULL ||
-      crypto_pwhash_str_verify (_jb_member_string (user, "password_hash"), password, strlen (password)) != 0)
+  if (!_jb_login_verify (_jb_member_string (user, "password_hash"), password))
     {
       g_set_error_literal (error, JB_ERROR, JB_ERROR_UNAUTHORIZED, "Wrong username or password.");
       return FALSE;
     }
-  json_object_remove_member (user, "password_hash");
-
-  randombytes_buf (token_bytes, sizeof token_bytes);
-  sodium_bin2hex (token, sizeof token, token_bytes, sizeof token_bytes);
-  crypto_generichash (hash, JB_HASH_BYTES, (const guint8 *) token, strlen (token), NULL, 0);
-  if (!jb_storage_insert_session (req->self->storage, hash, JB_HASH_BYTES, username, req->now,
-                                  req->now + SESSION_LIFETIME_MS, error))
+  answer = _jb_login_open_session (req->self, user, username, req->now, error);
+  if (answer == NULL)
     return FALSE;
-
-  answer = json_object_new ();
-  json_object_set_string_member (answer, "token", token);
-  json_object_set_int_member (answer, "expires_at", req->now + SESSION_LIFETIME_MS);
-  json_object_set_object_member (answer, "user", g_steal_pointer (&user));
   _jb_request_answer (req, 201, answer);
   return TRUE;
 }
@@ -92,6 +79,7 @@ _jb_route_logout (JbRequest  *req,
 {
   if (!jb_storage_delete_session (req->self->storage, req->token_hash, JB_HASH_BYTES, error))
     return FALSE;
+  _jb_dispatch_session_ended (req->self, req->token_hash);
   _jb_request_answer (req, 204, NULL);
   return TRUE;
 }

@@ -79,6 +79,7 @@ static const Route routes[] = {
 enum
 {
   SIGNAL_EVENT,
+  SIGNAL_SESSION_ENDED,
   N_SIGNALS
 };
 
@@ -87,6 +88,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
 
 static gboolean maintenance_cb (gpointer user_data);
+static void     request_clear  (JbRequest *req);
 
 static gboolean
 clip_sweep_cb (gpointer user_data)
@@ -115,6 +117,13 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->clip_abandon_after_s = 24 * 3600;
   options->clip_retention_days = 183;
   options->clip_sweep_interval_s = 3600;
+  /* Half the cores, at least one, at most four: the rest serve everyone
+   * else while logins pour in. */
+  options->login_threads = CLAMP (g_get_num_processors () / 2, 1, 4);
+  options->login_max_failures = 10;
+  options->login_max_failures_address = 30;
+  options->login_lockout_s = 60;
+  options->login_delay_ms = 250;
 }
 
 static void
@@ -130,6 +139,7 @@ jb_dispatch_dispose (GObject *object)
 
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
   g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
+  _jb_login_stop (self);
   if (self->storage != NULL)
     jb_dispatch_flush (self);
 
@@ -182,6 +192,26 @@ jb_dispatch_class_init (JbDispatchClass *klass)
   signals[SIGNAL_EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_INT64);
+
+  /**
+   * JbDispatch::session-ended:
+   * @token_hash: the BLAKE2b-256 hash of the revoked session's token
+   *
+   * Emitted when a session is revoked (DELETE /session), so its event
+   * streams close at once.
+   */
+  signals[SIGNAL_SESSION_ENDED] =
+    g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BYTES);
+}
+
+void
+_jb_dispatch_session_ended (JbDispatch   *self,
+                            const guint8 *token_hash)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (token_hash, JB_HASH_BYTES);
+
+  g_signal_emit (self, signals[SIGNAL_SESSION_ENDED], 0, bytes);
 }
 
 static void
@@ -301,6 +331,7 @@ jb_dispatch_new (const char               *db_path,
     return NULL;
   if (self->options.clip_sweep_interval_s > 0)
     self->clip_sweep_id = g_timeout_add_seconds (self->options.clip_sweep_interval_s, clip_sweep_cb, self);
+  _jb_login_start (self);
   if (self->options.maintenance_ms > 0)
     self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
   return g_steal_pointer (&self);
@@ -726,6 +757,8 @@ gboolean
 jb_dispatch_authenticate_stream (JbDispatch  *self,
                                  const char  *authorization,
                                  const char  *token,
+                                 GBytes     **out_token_hash,
+                                 gint64      *out_expires_at,
                                  GError     **error)
 {
   JbRequest req = { .self = self, .now = _jb_now_ms () };
@@ -741,6 +774,31 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
     }
   ok = authenticate_token (self, &req, token, error);
   g_clear_pointer (&req.user, json_object_unref);
+  if (ok && out_token_hash != NULL)
+    *out_token_hash = g_bytes_new (req.token_hash, JB_HASH_BYTES);
+  if (ok && out_expires_at != NULL)
+    *out_expires_at = jb_storage_get_session_expiry (self->storage, req.token_hash, JB_HASH_BYTES);
+  return ok;
+}
+
+gboolean
+jb_dispatch_check_credentials (JbDispatch  *self,
+                               const char  *method,
+                               const char  *path,
+                               const char  *authorization,
+                               GError     **error)
+{
+  JbRequest req = { .self = self, .method = method, .path = path, .now = _jb_now_ms () };
+  g_autoptr(GError) local_error = NULL;
+  const Route *route;
+  gboolean ok;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), FALSE);
+
+  route = find_route (&req, &local_error);
+  /* Unknown endpoints and methods get their own answer later. */
+  ok = route == NULL || authenticate (self, &req, route->auth, authorization, error);
+  request_clear (&req);
   return ok;
 }
 
@@ -1240,7 +1298,11 @@ run_maintenance (JbDispatch *self,
 static gboolean
 maintenance_cb (gpointer user_data)
 {
-  run_maintenance (JB_DISPATCH (user_data), TRUE);
+  JbDispatch *self = JB_DISPATCH (user_data);
+
+  if (self->login_records != NULL)
+    _jb_login_prune (self, _jb_now_ms ());
+  run_maintenance (self, TRUE);
   return G_SOURCE_CONTINUE;
 }
 

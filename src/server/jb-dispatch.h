@@ -11,6 +11,7 @@
 
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
+#include <gio/gio.h>
 
 #include "jb-demo.h"
 
@@ -29,6 +30,11 @@ typedef struct
   gint64 clip_abandon_after_s; /* an idle upload is removed after this, default 24 h */
   gint64 clip_retention_days;  /* a verified clip is kept this long, default 183 */
   guint  clip_sweep_interval_s; /* default 3600; 0: never */
+  guint  login_threads;        /* password-check workers, default half the cores (1 to 4); 0: on the main loop */
+  guint  login_max_failures;   /* per account before a lockout, default 10 (0: never) */
+  guint  login_max_failures_address; /* per client address, default 30 (0: never) */
+  guint  login_lockout_s;      /* lockout length, default 60 */
+  guint  login_delay_ms;       /* first slowed answer's delay, doubling, default 250 */
 } JbDispatchOptions;
 
 void        jb_dispatch_options_init      (JbDispatchOptions       *options);
@@ -58,16 +64,44 @@ GBytes     *jb_dispatch_handle            (JbDispatch              *self,
                                            guint                   *out_status,
                                            GHashTable             **out_headers);
 
+/* POST /api/v1/session without blocking: the password is checked on a
+ * worker thread (see jb-dispatch-login.c). @peer is the client's address
+ * (failures are counted per account and per address; NULL: per account
+ * only). The answer, as from jb_dispatch_handle(), comes from _finish(). */
+void        jb_dispatch_login_async       (JbDispatch              *self,
+                                           GBytes                  *body,
+                                           const char              *peer,
+                                           GCancellable            *cancellable,
+                                           GAsyncReadyCallback      callback,
+                                           gpointer                 user_data);
+GBytes     *jb_dispatch_login_finish      (JbDispatch              *self,
+                                           GAsyncResult            *result,
+                                           guint                   *out_status,
+                                           GHashTable             **out_headers);
+
 /* The largest request body accepted for @path (the HTTP layer answers 413
  * above it). */
 gsize       jb_dispatch_get_max_body_size (const char              *path);
 
+/* Checks the credentials of a request to @method @path before its body is
+ * read: FALSE (JB_ERROR_UNAUTHORIZED) when the endpoint needs credentials
+ * and @authorization is not valid for it. TRUE for endpoints that need
+ * none and for unknown ones. */
+gboolean    jb_dispatch_check_credentials (JbDispatch            *self,
+                                           const char            *method,
+                                           const char            *path,
+                                           const char            *authorization,
+                                           GError               **error);
+
 /* Checks credentials for the event stream: "Bearer TOKEN" in
  * @authorization, or @token (the ?token= parameter). JB_ERROR_UNAUTHORIZED
- * otherwise. */
+ * otherwise. The session's token hash (for ::session-ended) and expiry
+ * time (ms) go to the out arguments, which may be NULL. */
 gboolean    jb_dispatch_authenticate_stream (JbDispatch            *self,
                                              const char            *authorization,
                                              const char            *token,
+                                             GBytes               **out_token_hash,
+                                             gint64                *out_expires_at,
                                              GError               **error);
 
 /* Checks a person's "Bearer TOKEN" in @authorization (no ?token=, no

@@ -17,6 +17,7 @@
 #define KEEPALIVE_S           15
 #define CLOSE_RESYNC          4000
 #define CLOSE_SLOW_CONSUMER   4001
+#define CLOSE_SESSION_ENDED   4002
 
 struct _JbEventStream
 {
@@ -31,6 +32,9 @@ struct _JbEventStream
   gboolean                 finished;
   gulong                   event_handler;
   guint                    replay_id;
+  GBytes                  *token_hash;  /* the session's, NULL when not bound */
+  gulong                   session_handler;
+  guint                    expiry_id;
 };
 
 enum
@@ -94,7 +98,9 @@ finish (JbEventStream *self)
     return;
   self->finished = TRUE;
   g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_signal_handler (&self->session_handler, self->dispatch);
   g_clear_handle_id (&self->replay_id, g_source_remove);
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_object_ref (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
   g_object_unref (self);
@@ -239,7 +245,10 @@ jb_event_stream_dispose (GObject *object)
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_signal_handler (&self->session_handler, self->dispatch);
   g_clear_handle_id (&self->replay_id, g_source_remove);
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
+  g_clear_pointer (&self->token_hash, g_bytes_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->counter);
   g_clear_object (&self->dispatch);
@@ -290,4 +299,48 @@ jb_event_stream_close (JbEventStream *self)
 
   close_with (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "shutdown");
   finish (self);
+}
+
+/* The session's end ends the stream: at once when it is revoked, at its
+ * expiry time otherwise. */
+
+static void
+session_ended_cb (JbDispatch    *dispatch,
+                  GBytes        *token_hash,
+                  JbEventStream *self)
+{
+  if (self->token_hash == NULL || !g_bytes_equal (token_hash, self->token_hash))
+    return;
+  close_with (self, CLOSE_SESSION_ENDED, "session_ended");
+}
+
+static gboolean
+expired_cb (gpointer user_data)
+{
+  JbEventStream *self = user_data;
+
+  self->expiry_id = 0;
+  close_with (self, CLOSE_SESSION_ENDED, "session_expired");
+  return G_SOURCE_REMOVE;
+}
+
+void
+jb_event_stream_bind_session (JbEventStream *self,
+                              GBytes        *token_hash,
+                              gint64         expires_at)
+{
+  gint64 left_ms;
+
+  g_return_if_fail (JB_IS_EVENT_STREAM (self));
+  g_return_if_fail (self->token_hash == NULL);
+
+  if (self->finished)
+    return;
+  self->token_hash = g_bytes_ref (token_hash);
+  self->session_handler = g_signal_connect (self->dispatch, "session-ended",
+                                            G_CALLBACK (session_ended_cb), self);
+  if (expires_at <= 0)
+    return;
+  left_ms = expires_at - g_get_real_time () / 1000;
+  self->expiry_id = g_timeout_add ((guint) CLAMP (left_ms, 0, G_MAXINT32), expired_cb, self);
 }

@@ -3,7 +3,8 @@
  * Replays stored events after `since` in chunks (never more than about
  * 1 MiB queued at once), then follows live events, with no gap and no
  * duplicate between the two. Closes with 4000 when `since` is no longer
- * kept, 4001 when more than 8 MiB wait for a slow client.
+ * kept, 4001 when more than 8 MiB wait for a slow client, 4002 when the
+ * session ends.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,5 +27,10 @@ JbEventStream *jb_event_stream_new   (JbDispatch              *dispatch,
                                       JbCountingStream        *counter,
                                       gint64                   since);
 void           jb_event_stream_close (JbEventStream           *self);
+/* Closes the stream with 4002 when the session of @token_hash is revoked
+ * (JbDispatch::session-ended) or at @expires_at (ms; 0: never). */
+void           jb_event_stream_bind_session (JbEventStream     *self,
+                                             GBytes            *token_hash,
+                                             gint64             expires_at);
 
 G_END_DECLS

@@ -10,6 +10,9 @@
 #include <libsoup/soup.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include "jb-clip-http.h"
 #include "jb-error.h"
@@ -17,8 +20,12 @@
 #include "jb-json.h"
 #include "jb-tiles.h"
 
-/* A body declared larger than this is refused before it is read. */
-#define HARD_BODY_LIMIT (8 * 1024 * 1024)
+#define ACCEPT_BATCH          64     /* connections accepted per wake-up */
+#define ACCEPT_PAUSE_MS       250    /* after an accept error (out of descriptors) */
+#define SWEEP_MS              500
+#define LOG_EVERY_US          (10 * G_USEC_PER_SEC)
+#define DRAIN_LIMIT           (256 * 1024)  /* read and dropped after an early refusal */
+#define DRAIN_MS              2000
 
 struct _JbHttpServer
 {
@@ -26,10 +33,19 @@ struct _JbHttpServer
 
   JbDispatch  *dispatch;
   SoupServer      *server;
-  GSocketService  *service;  /* accepts, then hands connections to the server */
+  GSocket         *listener; /* ours: accepted here, handed to the server */
+  GSource         *accept_source;
+  guint            accept_pause_id;
   GSocketAddress  *address;  /* where it listens */
   GPtrArray       *streams;  /* JbEventStream */
   JbClipHttp      *clips;    /* the clip requests that carry bytes */
+
+  JbHttpLimits     limits;
+  GTlsCertificate *tls_certificate;
+  GHashTable      *conns;     /* remote GSocketAddress (ours, one per connection) → Conn */
+  GHashTable      *per_peer;  /* address text → open connections */
+  guint            sweep_id;
+  GHashTable      *log_marks; /* message key → LogMark */
   JbTiles         *tiles;    /* NULL without a basemap */
 };
 
@@ -49,6 +65,50 @@ answer_error (SoupServerMessage *msg,
 
 /* REST */
 
+static gboolean refuse_early     (JbHttpServer      *self,
+                                  SoupServerMessage *msg,
+                                  JbErrorCode        code,
+                                  const char        *message);
+static const char *peer_of       (JbHttpServer      *self,
+                                  SoupServerMessage *msg);
+static GSocket    *connection_socket_upgraded (JbHttpServer      *self,
+                                               SoupServerMessage *msg);
+
+/* Content-Length as sent: digits only and not absurd, or -1. */
+static gint64
+declared_length (SoupMessageHeaders *headers)
+{
+  const char *text = soup_message_headers_get_one (headers, "Content-Length");
+  guint64 value;
+
+  if (text == NULL)
+    return 0;
+  while (*text == ' ' || *text == '\t')
+    text++;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &value, NULL))
+    return -1;
+  return (gint64) value;
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              JbHttpServer      *self)
+{
+  gsize total = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "jb-received")) + g_bytes_get_size (chunk);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  g_object_set_data (G_OBJECT (msg), "jb-received", GSIZE_TO_POINTER (total));
+  if (total > jb_dispatch_get_max_body_size (path))
+    {
+      g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, self);
+      refuse_early (self, msg, JB_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large.");
+    }
+}
+
+/* Bodies are judged from their headers: a body without valid credentials,
+ * or larger than its endpoint takes, is refused before it is read (and a
+ * chunked one as soon as its chunks add up to too much). */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -56,14 +116,36 @@ early_cb (SoupServer        *server,
           GHashTable        *query,
           gpointer           user_data)
 {
+  JbHttpServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  g_autoptr(GError) error = NULL;
+  gint64 length = 0;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > HARD_BODY_LIMIT)
+  if (encoding == SOUP_ENCODING_CONTENT_LENGTH)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      answer_error (msg, JB_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large.");
+      length = declared_length (headers);
+      if (length < 0)
+        {
+          refuse_early (self, msg, JB_ERROR_BAD_REQUEST, "The Content-Length is not a valid length.");
+          return;
+        }
+      if ((guint64) length > jb_dispatch_get_max_body_size (path))
+        {
+          refuse_early (self, msg, JB_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large.");
+          return;
+        }
     }
+  if (length == 0 && encoding != SOUP_ENCODING_CHUNKED)
+    return;
+  if (!jb_dispatch_check_credentials (self->dispatch, soup_server_message_get_method (msg), path,
+                                      soup_message_headers_get_one (headers, "Authorization"), &error))
+    {
+      refuse_early (self, msg, (JbErrorCode) error->code, error->message);
+      return;
+    }
+  if (encoding == SOUP_ENCODING_CHUNKED)
+    g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
 }
 
 static void
@@ -72,6 +154,59 @@ add_header_cb (gpointer key,
                gpointer user_data)
 {
   soup_message_headers_replace (user_data, key, value);
+}
+
+/* Logins are answered later: the password is checked off the main loop. */
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  gboolean           gone;  /* the message finished (client gone) meanwhile */
+} PendingLogin;
+
+static void
+login_msg_finished_cb (SoupServerMessage *msg,
+                       PendingLogin      *pending)
+{
+  pending->gone = TRUE;
+}
+
+static void
+login_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  PendingLogin *pending = user_data;
+  g_autoptr(GHashTable) headers = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  guint status = 500;
+
+  answer = jb_dispatch_login_finish (JB_DISPATCH (source), result, &status, &headers);
+  g_signal_handlers_disconnect_by_func (pending->msg, login_msg_finished_cb, pending);
+  if (!pending->gone)
+    {
+      soup_server_message_set_status (pending->msg, status, status == 429 ? "Too Many Requests" : NULL);
+      g_hash_table_foreach (headers, add_header_cb, soup_server_message_get_response_headers (pending->msg));
+      if (answer != NULL)
+        soup_server_message_set_response (pending->msg, "application/json", SOUP_MEMORY_COPY,
+                                          g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+      soup_server_message_unpause (pending->msg);
+    }
+  g_object_unref (pending->msg);
+  g_free (pending);
+}
+
+static void
+start_login (JbHttpServer      *self,
+             SoupServerMessage *msg,
+             GBytes            *body)
+{
+  PendingLogin *pending = g_new0 (PendingLogin, 1);
+
+  pending->msg = g_object_ref (msg);
+  g_signal_connect (msg, "finished", G_CALLBACK (login_msg_finished_cb), pending);
+  soup_server_message_pause (msg);
+  jb_dispatch_login_async (self->dispatch, body, peer_of (self, msg), NULL, login_done_cb, pending);
 }
 
 static void
@@ -91,6 +226,12 @@ api_cb (SoupServer        *server,
   if (g_bytes_get_size (body) > jb_dispatch_get_max_body_size (path))
     {
       answer_error (msg, JB_ERROR_PAYLOAD_TOO_LARGE, "The request body is too large.");
+      return;
+    }
+  if (g_strcmp0 (path, "/api/v1/session") == 0 &&
+      g_strcmp0 (soup_server_message_get_method (msg), "POST") == 0)
+    {
+      start_login (self, msg, body);
       return;
     }
   answer = jb_dispatch_handle (self->dispatch, soup_server_message_get_method (msg), path, query,
@@ -134,8 +275,13 @@ upgraded_cb (SoupServerMessage *msg,
   JbEventStream *stream;
   gint64 since = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "jb-since")) - 1;
 
+  GBytes *token_hash = g_object_get_data (G_OBJECT (msg), "jb-token-hash");
+  gint64 expires_at = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "jb-expires-s")) * 1000LL;
+
   g_signal_handlers_disconnect_by_func (msg, upgraded_cb, self);
-  g_set_object (&socket, soup_server_message_get_socket (msg));
+  g_set_object (&socket, connection_socket_upgraded (self, msg));
+  if (token_hash != NULL)
+    g_bytes_ref (token_hash);
   stolen = soup_server_message_steal_connection (msg);
   if (stolen == NULL)
     return;
@@ -146,6 +292,11 @@ upgraded_cb (SoupServerMessage *msg,
                              "connection-type", SOUP_WEBSOCKET_CONNECTION_SERVER,
                              NULL);
   stream = jb_event_stream_new (self->dispatch, connection, counter, since);
+  if (token_hash != NULL)
+    {
+      jb_event_stream_bind_session (stream, token_hash, expires_at);
+      g_bytes_unref (token_hash);
+    }
   g_signal_connect_object (stream, "finished", G_CALLBACK (stream_finished_cb), self, 0);
   g_ptr_array_add (self->streams, stream);
 }
@@ -187,6 +338,8 @@ events_cb (SoupServer        *server,
   JbHttpServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) token_hash = NULL;
+  gint64 expires_at = 0;
   gint64 since;
 
   if (g_strcmp0 (path, "/api/v1/events") != 0)
@@ -202,7 +355,8 @@ events_cb (SoupServer        *server,
   /* Authentication happens before the upgrade, so a bad token is a plain
    * 401 answer. */
   if (!jb_dispatch_authenticate_stream (self->dispatch, soup_message_headers_get_one (headers, "Authorization"),
-                                        query != NULL ? g_hash_table_lookup (query, "token") : NULL, &error))
+                                        query != NULL ? g_hash_table_lookup (query, "token") : NULL,
+                                        &token_hash, &expires_at, &error))
     {
       refuse_upgrade (msg, (JbErrorCode) error->code, error->message);
       return;
@@ -220,7 +374,549 @@ events_cb (SoupServer        *server,
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
     return;
   g_object_set_data (G_OBJECT (msg), "jb-since", GSIZE_TO_POINTER ((gsize) (since + 1)));
+  g_object_set_data_full (G_OBJECT (msg), "jb-token-hash", g_steal_pointer (&token_hash),
+                          (GDestroyNotify) g_bytes_unref);
+  g_object_set_data (G_OBJECT (msg), "jb-expires-s", GSIZE_TO_POINTER ((gsize) (MAX (expires_at, 0) / 1000)));
   g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (upgraded_cb), self, 0);
+}
+
+/* Logging that cannot flood: one line per kind of message every ten
+ * seconds at most, with a count of the ones left out. */
+
+typedef struct
+{
+  gint64 last_us;
+  guint  suppressed;
+} LogMark;
+
+static void
+log_limited (JbHttpServer *self,
+             const char   *key,
+             const char   *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static void
+log_limited (JbHttpServer *self,
+             const char   *key,
+             const char   *format,
+             ...)
+{
+  LogMark *mark = g_hash_table_lookup (self->log_marks, key);
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *text = NULL;
+  va_list args;
+
+  if (mark == NULL)
+    {
+      mark = g_new0 (LogMark, 1);
+      mark->last_us = now - LOG_EVERY_US;
+      g_hash_table_insert (self->log_marks, g_strdup (key), mark);
+    }
+  if (now - mark->last_us < LOG_EVERY_US)
+    {
+      mark->suppressed++;
+      return;
+    }
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (mark->suppressed > 0)
+    g_warning ("%s (%u more like this in the last %d s)", text, mark->suppressed,
+               (int) ((now - mark->last_us) / G_USEC_PER_SEC));
+  else
+    g_warning ("%s", text);
+  mark->last_us = now;
+  mark->suppressed = 0;
+}
+
+/* Connections: each accepted connection gets a record, found again from
+ * any of its messages by the remote address object given to SoupServer
+ * (one per connection). The record goes when the connection is finalized,
+ * whoever dropped it (SoupServer, a WebSocket, an early refusal). */
+
+typedef struct
+{
+  JbHttpServer   *self;
+  GSocket        *socket;         /* owned by the connection */
+  GSocketAddress *remote;         /* the key */
+  char           *peer;
+  gint64          request_since;  /* monotonic µs the current request began; 0: none */
+  GSocketAddress *local;
+  SoupServerMessage *last_msg;    /* the answered one, until the connection is taken back */
+  guint           rearm_id;
+  gboolean        upgraded;
+  gboolean        cut;
+} Conn;
+
+static void
+conn_free (Conn *conn)
+{
+  g_clear_handle_id (&conn->rearm_id, g_source_remove);
+  g_clear_object (&conn->last_msg);
+  g_clear_object (&conn->remote);
+  g_clear_object (&conn->local);
+  g_free (conn->peer);
+  g_free (conn);
+}
+
+static void
+peer_count_add (JbHttpServer *self,
+                const char   *peer,
+                int           delta)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_peer, peer));
+
+  count = (guint) ((int) count + delta);
+  if (count == 0)
+    g_hash_table_remove (self->per_peer, peer);
+  else
+    g_hash_table_replace (self->per_peer, g_strdup (peer), GUINT_TO_POINTER (count));
+}
+
+static void
+connection_gone_cb (gpointer  data,
+                    GObject  *where_the_object_was)
+{
+  Conn *conn = data;
+  JbHttpServer *self = conn->self;
+
+  if (self == NULL)
+    {
+      conn_free (conn);
+      return;
+    }
+  peer_count_add (self, conn->peer, -1);
+  g_hash_table_remove (self->conns, conn->remote);
+}
+
+static Conn *
+conn_of (JbHttpServer      *self,
+         SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return remote != NULL ? g_hash_table_lookup (self->conns, remote) : NULL;
+}
+
+static const char *
+peer_of (JbHttpServer      *self,
+         SoupServerMessage *msg)
+{
+  Conn *conn = conn_of (self, msg);
+
+  return conn != NULL ? conn->peer : NULL;
+}
+
+/* The event stream lives as long as it likes: no idle timeout, no
+ * request deadline. */
+static GSocket *
+connection_socket_upgraded (JbHttpServer      *self,
+                            SoupServerMessage *msg)
+{
+  Conn *conn = conn_of (self, msg);
+
+  if (conn == NULL)
+    return NULL;
+  conn->upgraded = TRUE;
+  conn->request_since = 0;
+  g_socket_set_timeout (conn->socket, 0);
+  return conn->socket;
+}
+
+static void
+upload_progressed_cb (SoupServerMessage *msg,
+                      GBytes            *chunk,
+                      JbHttpServer      *self)
+{
+  Conn *conn = conn_of (self, msg);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
+
+  if (conn != NULL && conn->request_since != 0 && g_str_has_prefix (path, "/api/v1/device/clips/"))
+    conn->request_since = g_get_monotonic_time ();
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    JbHttpServer      *self)
+{
+  Conn *conn = conn_of (self, msg);
+
+  if (conn != NULL && !conn->upgraded)
+    {
+      conn->request_since = g_get_monotonic_time ();
+      /* A clip chunk of several MiB on a slow 4G link takes longer than the
+       * request deadline: while its bytes keep coming the deadline moves.
+       * Only clip uploads, whose credentials are judged from the headers
+       * before any byte of the body is read. */
+      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (upload_progressed_cb), self, 0);
+    }
+}
+
+static void
+request_read_done (JbHttpServer      *self,
+                   SoupServerMessage *msg)
+{
+  Conn *conn = conn_of (self, msg);
+
+  if (conn != NULL)
+    conn->request_since = 0;
+}
+
+/* Between requests SoupServer 3.2 waits for the next one on a kept-alive
+ * connection with a message that has no completion callback yet: when the
+ * peer closes the connection then, or never sends, SoupServer never lets
+ * go of it (nor of its descriptor). So after each answer the connection
+ * is taken back (soup_server_message_steal_connection, from an idle of
+ * high priority: before SoupServer can read from it again) and handed in
+ * again as a new one, whose first message is watched like any other. */
+
+static gboolean
+keeps_alive (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  if (soup_message_headers_header_contains (request, "Connection", "close") ||
+      soup_message_headers_header_contains (response, "Connection", "close"))
+    return FALSE;
+  if (soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0)
+    return soup_message_headers_header_contains (request, "Connection", "Keep-Alive");
+  return soup_server_message_get_http_version (msg) == SOUP_HTTP_1_1;
+}
+
+static gboolean
+rearm_cb (gpointer user_data)
+{
+  Conn *conn = user_data;
+  g_autoptr(SoupServerMessage) msg = g_steal_pointer (&conn->last_msg);
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  conn->rearm_id = 0;
+  if (conn->self == NULL || g_socket_is_closed (conn->socket))
+    return G_SOURCE_REMOVE;
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return G_SOURCE_REMOVE;
+  if (!soup_server_accept_iostream (conn->self->server, stream, conn->local, conn->remote, &error))
+    log_limited (conn->self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     JbHttpServer      *self)
+{
+  Conn *conn = conn_of (self, msg);
+
+  if (conn == NULL)
+    return;
+  conn->request_since = 0;
+  if (conn->upgraded || conn->rearm_id != 0 || !keeps_alive (msg))
+    return;
+  g_set_object (&conn->last_msg, msg);
+  conn->rearm_id = g_idle_add_full (G_PRIORITY_HIGH, rearm_cb, conn, NULL);
+}
+
+static void
+request_aborted_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    JbHttpServer      *self)
+{
+  request_read_done (self, msg);
+}
+
+/* SoupServer answers some bad requests itself (a path with %00, or one
+ * that decodes to "..") with an empty body: they get the error form. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 JbHttpServer      *self)
+{
+  guint status = soup_server_message_get_status (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  request_read_done (self, msg);
+  if (status >= 400 && (body == NULL || body->length == 0))
+    answer_error (msg, status == 400 ? JB_ERROR_BAD_REQUEST :
+                       status == 404 ? JB_ERROR_NOT_FOUND : JB_ERROR_INTERNAL,
+                  status == 400 ? "The request line or its path is not valid." : "The request failed.");
+}
+
+/* Cuts connections whose request is not in whole within the deadline from
+ * their start or their previous answer: silent, idle kept-alive and
+ * drip-fed ones alike. */
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  JbHttpServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit = (gint64) self->limits.request_timeout_s * G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Conn *conn = value;
+
+      if (conn->upgraded || conn->cut || conn->request_since == 0 || now - conn->request_since <= limit)
+        continue;
+      /* Shut down, not closed: SoupServer still owns the socket and ends
+       * the connection when its read fails. */
+      conn->cut = TRUE;
+      g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* A connection refused at the door: a short answer written without
+ * waiting, then closed. */
+static void
+refuse_connection (JbHttpServer *self,
+                   GSocket      *socket,
+                   const char   *peer,
+                   const char   *why)
+{
+  g_autoptr(GError) error = g_error_new_literal (JB_ERROR, JB_ERROR_UNAVAILABLE, why);
+  g_autofree char *body = jb_json_error_body (error);
+  g_autofree char *text = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
+                                           "Content-Type: application/json\r\n"
+                                           "Content-Length: %zu\r\nRetry-After: 1\r\n"
+                                           "Connection: close\r\n\r\n%s", strlen (body), body);
+
+  g_socket_set_blocking (socket, FALSE);
+  g_socket_send (socket, text, strlen (text), NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_socket_close (socket, NULL);
+  log_limited (self, why, "Refused a connection from %s: %s", peer, why);
+}
+
+static void
+admit (JbHttpServer *self,
+       GSocket      *socket)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *peer = NULL;
+  Conn *conn;
+
+  if (remote == NULL || local == NULL)
+    {
+      g_socket_close (socket, NULL);
+      return;
+    }
+  peer = G_IS_INET_SOCKET_ADDRESS (remote)
+           ? g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)))
+           : g_strdup ("?");
+  if (g_hash_table_size (self->conns) >= self->limits.max_connections)
+    {
+      refuse_connection (self, socket, peer, "The server has too many connections.");
+      return;
+    }
+  if (self->limits.max_connections_per_address > 0 &&
+      GPOINTER_TO_UINT (g_hash_table_lookup (self->per_peer, peer)) >= self->limits.max_connections_per_address)
+    {
+      refuse_connection (self, socket, peer, "Too many connections from this address.");
+      return;
+    }
+
+  /* Answers go out as headers then body: without this, the second write
+   * of a kept-alive connection waits for the peer's delayed ACK (40 ms). */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  /* A wait for the peer longer than this fails the connection: idle
+   * kept-alive connections end, and so do peers that stop reading. */
+  g_socket_set_timeout (socket, self->limits.idle_timeout_s);
+  connection = g_socket_connection_factory_create_connection (socket);
+
+  conn = g_new0 (Conn, 1);
+  conn->self = self;
+  conn->socket = socket;
+  conn->remote = g_object_ref (remote);
+  conn->local = g_object_ref (local);
+  conn->peer = g_strdup (peer);
+  g_hash_table_insert (self->conns, conn->remote, conn);
+  peer_count_add (self, peer, +1);
+  g_object_weak_ref (G_OBJECT (connection), connection_gone_cb, conn);
+
+  if (self->tls_certificate != NULL)
+    {
+      stream = (GIOStream *) g_tls_server_connection_new (G_IO_STREAM (connection), self->tls_certificate, &error);
+      if (stream == NULL)
+        {
+          log_limited (self, "tls", "Cannot start TLS: %s", error->message);
+          return;
+        }
+      g_object_set (stream, "require-close-notify", FALSE, NULL);
+    }
+  else
+    stream = G_IO_STREAM (g_object_ref (connection));
+  if (!soup_server_accept_iostream (self->server, stream, local, remote, &error))
+    log_limited (self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+}
+
+static gboolean accept_cb (GSocket      *listener,
+                           GIOCondition  condition,
+                           gpointer      user_data);
+
+static void
+watch_listener (JbHttpServer *self)
+{
+  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
+  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (accept_cb), self, NULL);
+  g_source_attach (self->accept_source, NULL);
+}
+
+static gboolean
+resume_accept_cb (gpointer user_data)
+{
+  JbHttpServer *self = user_data;
+
+  self->accept_pause_id = 0;
+  watch_listener (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+accept_cb (GSocket      *listener,
+           GIOCondition  condition,
+           gpointer      user_data)
+{
+  JbHttpServer *self = user_data;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+
+      if (socket != NULL)
+        {
+          admit (self, socket);
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      /* Out of descriptors, most likely: the listener stays readable, so
+       * retrying at once would spin. Pause, and say so once in a while. */
+      log_limited (self, "accept", "Cannot accept connections: %s", error->message);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+      self->accept_pause_id = g_timeout_add (ACCEPT_PAUSE_MS, resume_accept_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Early refusal: SoupServer would read the whole body before answering,
+ * so the connection is taken from it, the answer written by hand, and a
+ * little of what the client still sends read and dropped before the close
+ * (closing with unread data would reset the connection and could lose the
+ * answer). */
+
+typedef struct
+{
+  GIOStream    *stream;
+  GSocket      *socket;   /* NULL with TLS: the stream is closed, not shut down */
+  char         *text;
+  guint8        buffer[16384];
+  gsize         drained;
+  guint         timeout_id;
+  GCancellable *cancellable;
+} Refusal;
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->timeout_id, g_source_remove);
+  g_io_stream_close (refusal->stream, NULL, NULL);
+  g_object_unref (refusal->stream);
+  g_clear_object (&refusal->socket);
+  g_object_unref (refusal->cancellable);
+  g_free (refusal->text);
+  g_free (refusal);
+}
+
+static gboolean
+refusal_timeout_cb (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  refusal->timeout_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0 && (refusal->drained += (gsize) n) < DRAIN_LIMIT)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (source), refusal->buffer, sizeof refusal->buffer,
+                                 G_PRIORITY_DEFAULT, refusal->cancellable, drained_cb, refusal);
+      return;
+    }
+  refusal_free (refusal);
+}
+
+static void
+refusal_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL) ||
+      refusal->socket == NULL)
+    {
+      refusal_free (refusal);
+      return;
+    }
+  g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
+  refusal->timeout_id = g_timeout_add (DRAIN_MS, refusal_timeout_cb, refusal);
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream), refusal->buffer,
+                             sizeof refusal->buffer, G_PRIORITY_DEFAULT, refusal->cancellable,
+                             drained_cb, refusal);
+}
+
+static gboolean
+refuse_early (JbHttpServer      *self,
+              SoupServerMessage *msg,
+              JbErrorCode        code,
+              const char        *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (JB_ERROR, code, message);
+  g_autofree char *body = jb_json_error_body (error);
+  guint status = jb_error_code_http_status (code);
+  Conn *conn = conn_of (self, msg);
+  GIOStream *stream;
+  Refusal *refusal;
+
+  if (conn != NULL)
+    conn->request_since = 0;
+  stream = soup_server_message_steal_connection (msg);  /* @msg may be gone now */
+  if (stream == NULL)
+    return FALSE;
+  refusal = g_new0 (Refusal, 1);
+  refusal->stream = stream;
+  if (conn != NULL && self->tls_certificate == NULL)
+    refusal->socket = g_object_ref (conn->socket);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->text = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                                   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                                   status, soup_status_get_phrase (status), strlen (body), body);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), refusal->text,
+                                   strlen (refusal->text), G_PRIORITY_DEFAULT, NULL,
+                                   refusal_written_cb, refusal);
+  return TRUE;
 }
 
 static void
@@ -248,17 +944,28 @@ jb_http_server_set_tiles (JbHttpServer *self,
 
 /* The object */
 
+void
+jb_http_limits_init (JbHttpLimits *limits)
+{
+  limits->idle_timeout_s = 30;
+  limits->request_timeout_s = 20;
+  limits->max_connections_per_address = 256;
+  limits->max_connections = 0;
+  limits->backlog = 512;
+}
+
 static void
 jb_http_server_dispose (GObject *object)
 {
   JbHttpServer *self = JB_HTTP_SERVER (object);
 
   jb_http_server_shutdown (self);
-  g_clear_object (&self->service);
+  g_clear_object (&self->listener);
   g_clear_object (&self->address);
   g_clear_object (&self->server);
   g_clear_object (&self->clips);
   g_clear_object (&self->dispatch);
+  g_clear_object (&self->tls_certificate);
   g_clear_object (&self->tiles);
 
   G_OBJECT_CLASS (jb_http_server_parent_class)->dispose (object);
@@ -268,8 +975,20 @@ static void
 jb_http_server_finalize (GObject *object)
 {
   JbHttpServer *self = JB_HTTP_SERVER (object);
+  GHashTableIter iter;
+  gpointer value;
 
   g_clear_pointer (&self->streams, g_ptr_array_unref);
+  /* Connections still alive (in a refusal's drain, say) find no server. */
+  g_hash_table_iter_init (&iter, self->conns);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ((Conn *) value)->self = NULL;
+      g_hash_table_iter_steal (&iter);
+    }
+  g_clear_pointer (&self->conns, g_hash_table_unref);
+  g_clear_pointer (&self->per_peer, g_hash_table_unref);
+  g_clear_pointer (&self->log_marks, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_http_server_parent_class)->finalize (object);
 }
@@ -287,6 +1006,10 @@ static void
 jb_http_server_init (JbHttpServer *self)
 {
   self->streams = g_ptr_array_new_with_free_func (g_object_unref);
+  self->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) conn_free);
+  self->per_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->log_marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  jb_http_limits_init (&self->limits);
 }
 
 JbHttpServer *
@@ -302,29 +1025,31 @@ jb_http_server_new (JbDispatch *dispatch)
   soup_server_add_handler (self->server, "/api/v1/events", events_cb, self, NULL);
   /* Clip bytes are streamed; the rest of its paths falls back to the API. */
   self->clips = jb_clip_http_new (dispatch, self->server, early_cb, api_cb, self);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-read", G_CALLBACK (request_read_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_aborted_cb), self);
   return self;
 }
 
-/* Connections are accepted here and handed to SoupServer with
- * soup_server_accept_iostream(): SoupServer's own listener in libsoup
- * 3.2 leaks the GSocket of every connection it accepts. */
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             gpointer           user_data)
+void
+jb_http_server_set_limits (JbHttpServer       *self,
+                           const JbHttpLimits *limits)
 {
-  JbHttpServer *self = user_data;
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GError) error = NULL;
+  g_return_if_fail (JB_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->listener == NULL);
 
-  /* Answers go out as headers then body: without this, the second write
-   * of a kept-alive connection waits for the peer's delayed ACK (40 ms). */
-  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
-    g_warning ("Cannot accept a connection: %s", error->message);
-  return TRUE;
+  self->limits = *limits;
+}
+
+void
+jb_http_server_set_tls_certificate (JbHttpServer    *self,
+                                    GTlsCertificate *certificate)
+{
+  g_return_if_fail (JB_IS_HTTP_SERVER (self));
+  g_return_if_fail (self->listener == NULL);
+
+  g_set_object (&self->tls_certificate, certificate);
 }
 
 /* SoupServer 3.2 closes a connection after each response unless it has
@@ -346,6 +1071,10 @@ add_keepalive_listener (JbHttpServer  *self,
   return soup_server_listen_socket (self->server, socket, 0, error);
 }
 
+/* The listening socket is ours (not a GSocketService): its backlog is
+ * set, and an accept error (out of descriptors) pauses accepting instead
+ * of retrying in a loop. SoupServer's own listener in libsoup 3.2 would
+ * also leak the GSocket of every connection it accepts. */
 gboolean
 jb_http_server_listen (JbHttpServer  *self,
                        const char    *host,
@@ -354,9 +1083,10 @@ jb_http_server_listen (JbHttpServer  *self,
 {
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listener = NULL;
 
   g_return_val_if_fail (JB_IS_HTTP_SERVER (self), FALSE);
-  g_return_val_if_fail (self->service == NULL, FALSE);
+  g_return_val_if_fail (self->listener == NULL, FALSE);
 
   if (g_strcmp0 (host, "localhost") == 0)
     address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -368,16 +1098,32 @@ jb_http_server_listen (JbHttpServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, (guint16) port);
-  self->service = g_socket_service_new ();
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), socket_address,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                      &self->address, error))
+  listener = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_blocking (listener, FALSE);
+  g_socket_set_listen_backlog (listener, (int) self->limits.backlog);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error))
+    return FALSE;
+  self->address = g_socket_get_local_address (listener, error);
+  if (self->address == NULL)
+    return FALSE;
+  if (self->limits.max_connections == 0)
     {
-      g_clear_object (&self->service);
-      return FALSE;
+      struct rlimit limit;
+
+      /* Every connection is a descriptor: keep some for the database,
+       * logs and the listener. */
+      if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        self->limits.max_connections = (guint) MAX ((gint64) MIN (limit.rlim_cur, G_MAXINT) - 64, 16);
+      else
+        self->limits.max_connections = 65536;
     }
-  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
-  g_socket_service_start (self->service);
+  self->listener = g_steal_pointer (&listener);
+  watch_listener (self);
+  self->sweep_id = g_timeout_add (SWEEP_MS, sweep_cb, self);
   return add_keepalive_listener (self, error);
 }
 
@@ -395,7 +1141,8 @@ jb_http_server_get_url (JbHttpServer *self)
   address = G_INET_SOCKET_ADDRESS (self->address);
   host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
   v6 = strchr (host, ':') != NULL;
-  return g_strdup_printf ("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
+  return g_strdup_printf ("%s://%s%s%s:%u", self->tls_certificate != NULL ? "https" : "http",
+                          v6 ? "[" : "", host, v6 ? "]" : "",
                           g_inet_socket_address_get_port (address));
 }
 
@@ -411,11 +1158,15 @@ jb_http_server_shutdown (JbHttpServer *self)
       jb_event_stream_close (stream);
       g_ptr_array_remove_fast (self->streams, stream);
     }
-  if (self->service != NULL)
+  if (self->accept_source != NULL)
     {
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_source_destroy (self->accept_source);
+      g_clear_pointer (&self->accept_source, g_source_unref);
     }
+  g_clear_handle_id (&self->accept_pause_id, g_source_remove);
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->listener != NULL)
+    g_socket_close (self->listener, NULL);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
 }

@@ -1276,6 +1276,21 @@ jb_storage_lookup_session (JbStorage    *self,
   return username;
 }
 
+gint64
+jb_storage_get_session_expiry (JbStorage    *self,
+                               const guint8 *token_hash,
+                               gsize         token_hash_len)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT expires_at FROM sessions WHERE token_hash = ?");
+  gint64 expires_at = 0;
+
+  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    expires_at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return expires_at;
+}
+
 gboolean
 jb_storage_delete_session (JbStorage     *self,
                            const guint8  *token_hash,

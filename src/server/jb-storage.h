@@ -193,6 +193,10 @@ char       *jb_storage_lookup_session      (JbStorage    *self,
                                             const guint8 *token_hash,
                                             gsize         token_hash_len,
                                             gint64        now);
+/* The session's expiry time in ms, 0 when there is no such session. */
+gint64      jb_storage_get_session_expiry  (JbStorage    *self,
+                                            const guint8 *token_hash,
+                                            gsize         token_hash_len);
 gboolean    jb_storage_delete_session      (JbStorage    *self,
                                             const guint8 *token_hash,
                                             gsize         token_hash_len,

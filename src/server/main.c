@@ -8,6 +8,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <sys/resource.h>
 
 #include "jb-demo.h"
 #include "jb-dispatch.h"
@@ -39,6 +41,16 @@ typedef struct
   gint64    clip_retention_days;
   gint64    clip_sweep_interval;
   gboolean  version;
+  gint      login_threads;
+  gint      login_max_failures;
+  gint      login_max_failures_address;
+  gint      login_lockout;
+  gint      login_delay_ms;
+  gint      idle_timeout;
+  gint      request_timeout;
+  gint      max_connections_per_address;
+  char     *tls_cert;
+  char     *tls_key;
 } Options;
 
 static void
@@ -47,6 +59,8 @@ options_clear (Options *options)
   g_clear_pointer (&options->db_path, g_free);
   g_clear_pointer (&options->listen, g_free);
   g_clear_pointer (&options->data_dir, g_free);
+  g_clear_pointer (&options->tls_cert, g_free);
+  g_clear_pointer (&options->tls_key, g_free);
   g_clear_pointer (&options->tiles, g_free);
 }
 
@@ -88,6 +102,16 @@ parse_options (Options   *options,
     { "clip-abandon-after", 0, 0, G_OPTION_ARG_INT64, &options->clip_abandon_after, "An upload idle this long is removed (default 86400)", "S" },
     { "clip-retention-days", 0, 0, G_OPTION_ARG_INT64, &options->clip_retention_days, "Days a verified clip is kept (default 183, the least for evidence)", "DAYS" },
     { "clip-sweep-interval", 0, 0, G_OPTION_ARG_INT64, &options->clip_sweep_interval, "Seconds between clip retention sweeps (default 3600)", "S" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_cert, "Serve HTTPS with this PEM certificate (chain)", "PATH" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key, "The PEM private key of --tls-cert", "PATH" },
+    { "login-threads", 0, 0, G_OPTION_ARG_INT, &options->login_threads, "Password-check worker threads, 1 to 64 (default half the cores, 1 to 4)", "N" },
+    { "login-max-failures", 0, 0, G_OPTION_ARG_INT, &options->login_max_failures, "Failed logins per account before a lockout (default 10; 0: never)", "N" },
+    { "login-max-failures-address", 0, 0, G_OPTION_ARG_INT, &options->login_max_failures_address, "Failed logins per client address before a lockout (default 30; 0: never)", "N" },
+    { "login-lockout", 0, 0, G_OPTION_ARG_INT, &options->login_lockout, "Lockout after too many failed logins, 1 to 3600 s (default 60)", "S" },
+    { "login-delay-ms", 0, 0, G_OPTION_ARG_INT, &options->login_delay_ms, "Delay of the first slowed failed login, doubling up to 2 s (default 250; 0: none)", "MS" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout, "Close a connection that waits this long for its peer, 1 to 3600 s (default 30)", "S" },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &options->request_timeout, "A request must arrive whole within this, 1 to 3600 s (default 20)", "S" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &options->max_connections_per_address, "Open connections per client address (default 256; 0: no bound)", "N" },
     { "tiles", 0, 0, G_OPTION_ARG_FILENAME, &options->tiles, "Serve the basemap tiles of this MBTiles file", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version, "Print the version and exit", NULL },
     { NULL }
@@ -152,6 +176,18 @@ check_options (const Options *options)
     return "--clip-sweep-interval is 1 to 604800 seconds.";
   if (options->simulate && !options->demo)
     return "--simulate drives the demo city: add --demo.";
+  if ((options->tls_cert == NULL) != (options->tls_key == NULL))
+    return "--tls-cert and --tls-key go together.";
+  /* --login-threads 0 hashes on the main loop: for benchmarks only. */
+  if (options->login_threads < -1 || options->login_threads > 64)
+    return "--login-threads is 1 to 64.";
+  if (options->login_max_failures < -1 || options->login_max_failures_address < -1 ||
+      options->login_delay_ms < -1 || options->max_connections_per_address < -1)
+    return "Login and connection limits cannot be negative.";
+  if (options->login_lockout == 0 || options->login_lockout < -1 || options->login_lockout > 3600 ||
+      options->idle_timeout == 0 || options->idle_timeout < -1 || options->idle_timeout > 3600 ||
+      options->request_timeout == 0 || options->request_timeout < -1 || options->request_timeout > 3600)
+    return "--login-lockout, --idle-timeout and --request-timeout are 1 to 3600 seconds.";
   return NULL;
 }
 
@@ -180,6 +216,43 @@ fill_dispatch_options (const Options     *options,
     out->clip_retention_days = options->clip_retention_days;
   if (options->clip_sweep_interval > 0)
     out->clip_sweep_interval_s = (guint) options->clip_sweep_interval;
+  if (options->login_threads >= 0)
+    out->login_threads = (guint) options->login_threads;
+  if (options->login_max_failures >= 0)
+    out->login_max_failures = (guint) options->login_max_failures;
+  if (options->login_max_failures_address >= 0)
+    out->login_max_failures_address = (guint) options->login_max_failures_address;
+  if (options->login_lockout > 0)
+    out->login_lockout_s = (guint) options->login_lockout;
+  if (options->login_delay_ms >= 0)
+    out->login_delay_ms = (guint) options->login_delay_ms;
+}
+
+static void
+fill_http_limits (const Options *options,
+                  JbHttpLimits  *out)
+{
+  jb_http_limits_init (out);
+  if (options->idle_timeout > 0)
+    out->idle_timeout_s = (guint) options->idle_timeout;
+  if (options->request_timeout > 0)
+    out->request_timeout_s = (guint) options->request_timeout;
+  if (options->max_connections_per_address >= 0)
+    out->max_connections_per_address = (guint) options->max_connections_per_address;
+}
+
+/* Every connection is a descriptor: the soft limit (often 1024) would
+ * refuse a reconnect storm long before the machine could not serve it. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_message ("Cannot raise the descriptor limit: %s", g_strerror (errno));
 }
 
 static gboolean
@@ -246,6 +319,9 @@ main (int    argc,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
     .clip_max_size = -1, .clip_abandon_after = -1, .clip_retention_days = -1,
     .clip_sweep_interval = -1,
+    .login_threads = -1, .login_max_failures = -1, .login_max_failures_address = -1,
+    .login_lockout = -1, .login_delay_ms = -1, .idle_timeout = -1, .request_timeout = -1,
+    .max_connections_per_address = -1,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JbDispatch) dispatch = NULL;
@@ -256,6 +332,8 @@ main (int    argc,
   g_autofree char *host = NULL;
   g_autofree char *url = NULL;
   JbDispatchOptions dispatch_options;
+  JbHttpLimits limits;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   const char *problem;
   guint port;
 
@@ -273,6 +351,13 @@ main (int    argc,
   if (!split_listen (options.listen != NULL ? options.listen : "127.0.0.1:8080", &host, &port))
     return usage_error ("--listen takes HOST:PORT, for example 127.0.0.1:8080.");
 
+  if (options.tls_cert != NULL &&
+      (certificate = g_tls_certificate_new_from_files (options.tls_cert, options.tls_key, &error)) == NULL)
+    {
+      g_printerr ("jingbao-dispatchd: cannot load the TLS certificate: %s\n", error->message);
+      return 1;
+    }
+  raise_descriptor_limit ();
   if (options.tiles != NULL && (tiles = jb_tiles_open (options.tiles, &error)) == NULL)
     {
       g_printerr ("jingbao-dispatchd: --tiles: %s\n", error->message);
@@ -296,6 +381,10 @@ main (int    argc,
     }
 
   http = jb_http_server_new (dispatch);
+  fill_http_limits (&options, &limits);
+  jb_http_server_set_limits (http, &limits);
+  if (certificate != NULL)
+    jb_http_server_set_tls_certificate (http, certificate);
   if (tiles != NULL)
     {
       jb_dispatch_set_basemap (dispatch, jb_tiles_get_metadata (tiles));
