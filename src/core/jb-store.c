@@ -75,7 +75,9 @@ fill_unit_point (JbUnitPoint *point,
 
   point->kind = (guint8) jb_unit_get_kind (unit);
   point->status = (guint8) jb_unit_get_status (unit);
-  point->flags = jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0;
+  /* The alert bit is the alerts' (mark_alerted_units). */
+  point->flags = (point->flags & JB_UNIT_POINT_PATROL_ALERT) |
+                 (jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0);
 
   if (jb_unit_get_position (unit, &pos))
     {
@@ -433,6 +435,26 @@ find_alert (JbStore    *self,
   return FALSE;
 }
 
+/* Units with an unacknowledged alert get the alert bit of their point. */
+static void
+mark_alerted_units (JbStore *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+
+  for (guint i = 0; i < self->points->len; i++)
+    g_array_index (self->points, JbUnitPoint, i).flags &= (guint16) ~JB_UNIT_POINT_PATROL_ALERT;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbAlert) alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+      JbUnit *unit = jb_alert_get_acknowledged (alert) ? NULL
+                     : g_hash_table_lookup (self->unit_by_id, jb_alert_get_unit_id (alert));
+
+      if (unit != NULL)
+        g_array_index (self->points, JbUnitPoint, _jb_unit_get_index (unit)).flags |= JB_UNIT_POINT_PATROL_ALERT;
+    }
+  schedule_units_moved (self);
+}
+
 /* Alerts are optional: a server from before them has none. */
 static void
 load_alerts (JbStore   *self,
@@ -454,6 +476,7 @@ load_alerts (JbStore   *self,
       }
   g_list_store_splice (self->alerts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->alerts)),
                        fresh->pdata, fresh->len);
+  mark_alerted_units (self);
 }
 
 static gboolean
@@ -485,6 +508,7 @@ apply_alert (JbStore     *self,
     }
   else
     g_list_store_append (self->alerts, alert);
+  mark_alerted_units (self);
   return TRUE;
 }
 
@@ -570,7 +594,7 @@ apply_unit (JbStore     *self,
     }
   else
     {
-      JbUnitPoint point;
+      JbUnitPoint point = { 0, };
 
       if (!(fresh = jb_unit_new_from_json (node, error)))
         return FALSE;

@@ -38,6 +38,7 @@ typedef enum
   JB_UNIT_POINT_HAS_POSITION = 1 << 0,  /* else lat/lon are NAN */
   JB_UNIT_POINT_HAS_HEADING  = 1 << 1,  /* else heading is NAN */
   JB_UNIT_POINT_ASSIGNED     = 1 << 2,  /* the unit has an incident */
+  JB_UNIT_POINT_PATROL_ALERT = 1 << 3,  /* an unacknowledged patrol alert */
 } JbUnitPointFlags;
 
 /* One unit as the map layers need it, packed; index i is item i of

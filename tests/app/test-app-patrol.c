@@ -83,6 +83,19 @@ none_unacknowledged (gpointer data)
          g_list_model_get_n_items (jb_store_get_alerts (jb_client_get_store (fixture->client))) == 1;
 }
 
+static gboolean
+unit_marked (Fixture    *fixture,
+             const char *unit_id)
+{
+  JbStore *store = jb_client_get_store (fixture->client);
+  guint n = 0;
+  const JbUnitPoint *points = jb_store_get_unit_points (store, &n);
+  JbUnit *unit = jb_store_lookup_unit (store, unit_id);
+
+  g_assert_nonnull (unit);
+  return (points[jb_store_get_unit_index (store, jb_unit_get_id (unit))].flags & JB_UNIT_POINT_PATROL_ALERT) != 0;
+}
+
 static void
 test_alert (Fixture       *fixture,
             gconstpointer  user_data)
@@ -127,6 +140,8 @@ test_alert (Fixture       *fixture,
                                       json_object_get_string_member (volunteer, "id"));
   g_assert_nonnull (alert);
   g_assert_cmpint (jb_alert_get_reason (alert), ==, JB_ALERT_REASON_LEFT_GRID);
+  /* Marked on the map (a pulsing ring) while unacknowledged. */
+  g_assert_true (unit_marked (fixture, json_object_get_string_member (volunteer, "id")));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (jb_window_get_alert_list (fixture->window))));
   jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-patrol-alert.png");
 
@@ -134,6 +149,7 @@ test_alert (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.acknowledge-alert", NULL));
   g_assert_true (jb_test_wait_for (none_unacknowledged, fixture, WAIT_MS));
   g_assert_cmpstr (jb_window_get_alert_count_text (fixture->window), ==, "");
+  g_assert_false (unit_marked (fixture, json_object_get_string_member (volunteer, "id")));
   alerts = get (fixture, "/api/v1/alerts");
   g_assert_cmpstr (jb_test_json_string (alerts, "items.0.acknowledged_by"), ==, "dispatcher");
 }
