@@ -32,6 +32,7 @@ struct _JbAlarmBell
   guint           repeat_id;
   guint           repeat_ms;
   guint           n_played;
+  double          volume;         /* 0 to 1, the alert-volume setting */
   guint           n_notifications;
   gboolean        muted;
   gboolean        beep_fallback;
@@ -269,7 +270,7 @@ play_sound (JbAlarmBell *self,
       return;
     }
 
-  gtk_media_stream_set_volume (self->stream, 1.0);
+  gtk_media_stream_set_volume (self->stream, self->volume);
   gtk_media_stream_play (self->stream);
 }
 
@@ -573,6 +574,7 @@ jb_alarm_bell_init (JbAlarmBell *self)
   self->ringing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->repeat_ms = REPEAT_MS;
+  self->volume = 1.0;
 }
 
 JbAlarmBell *
@@ -648,6 +650,25 @@ jb_alarm_bell_set_muted (JbAlarmBell *self,
   self->muted = !!muted;
   if (self->muted)
     clear_stream (self);
+}
+
+void
+jb_alarm_bell_set_volume (JbAlarmBell *self,
+                          double       volume)
+{
+  g_return_if_fail (JB_IS_ALARM_BELL (self));
+
+  self->volume = CLAMP (volume, 0.0, 1.0);
+  if (self->stream != NULL)
+    gtk_media_stream_set_volume (self->stream, self->volume);
+}
+
+double
+jb_alarm_bell_get_volume (JbAlarmBell *self)
+{
+  g_return_val_if_fail (JB_IS_ALARM_BELL (self), 0);
+
+  return self->volume;
 }
 
 gboolean

@@ -43,6 +43,10 @@ gboolean     jb_alarm_bell_get_beep_fallback     (JbAlarmBell *self);
 void         jb_alarm_bell_set_muted             (JbAlarmBell *self,
                                                   gboolean     muted);
 gboolean     jb_alarm_bell_get_muted             (JbAlarmBell *self);
+/* The sound's volume, 0 to 1 (default 1; the alert-volume setting). */
+void         jb_alarm_bell_set_volume            (JbAlarmBell *self,
+                                                  double       volume);
+double       jb_alarm_bell_get_volume            (JbAlarmBell *self);
 /* The repeat interval, in ms (default 10000). */
 void         jb_alarm_bell_set_repeat_interval   (JbAlarmBell *self,
                                                   guint        ms);

@@ -20,4 +20,13 @@ JbApplication *jb_application_new (void);
 char          *jb_application_describe_login_error (const GError *error,
                                                     const char   *server_url);
 
+/* The About window: licence and the data attributions. */
+GtkWindow     *jb_application_create_about_window (GtkWindow *parent);
+
+/* The application's style sheet (the resource style.css) on the default
+ * display. The application loads it by itself (AdwApplication does for
+ * the resource base path); windows call this for when they are made
+ * without it, as the tests do. Once per process. */
+void           jb_application_ensure_style         (void);
+
 G_END_DECLS

@@ -27,6 +27,7 @@ struct _JbDetailPane
   GtkLabel   *subtitle_label;
   GtkLabel   *status_label;
   GtkListBox *fields;
+  GtkBox     *clips_slot;
   GtkWidget  *pending_box;
   GtkLabel   *pending_label;
   GtkWidget  *targets_box;
@@ -1079,6 +1080,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, status_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, fields);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, clips_slot);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_box);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, targets_box);
@@ -1112,4 +1114,11 @@ GtkWidget *
 jb_detail_pane_new (void)
 {
   return g_object_new (JB_TYPE_DETAIL_PANE, NULL);
+}
+
+GtkBox *
+jb_detail_pane_get_clips_slot (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+  return self->clips_slot;
 }

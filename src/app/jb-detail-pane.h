@@ -44,6 +44,8 @@ void       jb_detail_pane_focus_assignments (JbDetailPane *self);
 const char *jb_detail_pane_get_target_text  (JbDetailPane *self,
                                              guint         target);
 const char *jb_detail_pane_get_pending_text (JbDetailPane *self);
+/* A box above the fields where the incident's clips go. */
+GtkBox     *jb_detail_pane_get_clips_slot (JbDetailPane *self);
 /* The title shown (for tests). */
 const char *jb_detail_pane_get_title (JbDetailPane *self);
 

@@ -16,6 +16,7 @@ struct _JbLoginDialog
   AdwEntryRow  *server_row;
   AdwEntryRow  *user_row;
   AdwEntryRow  *password_row;
+  GtkSwitch    *remember_switch;
   GtkLabel     *error_label;
   GtkButton    *sign_in_button;
   GtkSpinner   *spinner;
@@ -141,6 +142,7 @@ jb_login_dialog_class_init (JbLoginDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, server_row);
   gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, user_row);
   gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, remember_switch);
   gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, JbLoginDialog, spinner);
@@ -170,4 +172,21 @@ jb_login_dialog_new (const char *server_url,
     gtk_editable_set_text (GTK_EDITABLE (self->user_row), username);
 
   return self;
+}
+
+gboolean
+jb_login_dialog_get_remember (JbLoginDialog *self)
+{
+  g_return_val_if_fail (JB_IS_LOGIN_DIALOG (self), FALSE);
+
+  return gtk_switch_get_active (self->remember_switch);
+}
+
+void
+jb_login_dialog_set_remember (JbLoginDialog *self,
+                              gboolean       remember)
+{
+  g_return_if_fail (JB_IS_LOGIN_DIALOG (self));
+
+  gtk_switch_set_active (self->remember_switch, remember);
 }

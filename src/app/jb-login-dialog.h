@@ -25,4 +25,10 @@ const char    *jb_login_dialog_get_error (JbLoginDialog *self);
 void           jb_login_dialog_submit    (JbLoginDialog *self,
                                           const char    *password);
 
+/* Whether the password is to be kept in the keyring after a successful
+ * sign-in (the "Remember" switch). */
+gboolean       jb_login_dialog_get_remember (JbLoginDialog *self);
+void           jb_login_dialog_set_remember (JbLoginDialog *self,
+                                             gboolean       remember);
+
 G_END_DECLS

@@ -60,9 +60,52 @@ typedef struct
 
   guint       tick_id;
   guint       n_pulsing;
+
+  /* Redraws for data changes, at most one per interval (0: no limit) */
+  guint       redraw_interval_ms;
+  guint       redraw_id;
+  gint64      last_redraw;
+  /* Frames of the pulse, at most one per interval (0: every frame) */
+  guint       pulse_interval_ms;
+  gint64      last_pulse;
 } JbPointLayerPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (JbPointLayer, jb_point_layer, SHUMATE_TYPE_LAYER)
+
+static gboolean
+redraw_cb (gpointer user_data)
+{
+  JbPointLayer *self = user_data;
+  JbPointLayerPrivate *priv = jb_point_layer_get_instance_private (self);
+
+  priv->redraw_id = 0;
+  priv->last_redraw = g_get_monotonic_time ();
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* A data change (points moved): drawn at once, or with a redraw interval
+ * at most once per interval, the latest data then. */
+static void
+queue_data_redraw (JbPointLayer *self)
+{
+  JbPointLayerPrivate *priv = jb_point_layer_get_instance_private (self);
+  gint64 since;
+
+  if (priv->redraw_interval_ms == 0)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  if (priv->redraw_id != 0)
+    return;
+
+  since = (g_get_monotonic_time () - priv->last_redraw) / 1000;
+  if (since >= priv->redraw_interval_ms)
+    redraw_cb (self);
+  else
+    priv->redraw_id = g_timeout_add (priv->redraw_interval_ms - since, redraw_cb, self);
+}
 
 static void
 viewport_changed_cb (JbPointLayer *self)
@@ -95,6 +138,7 @@ jb_point_layer_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->tick_id);
       priv->tick_id = 0;
     }
+  g_clear_handle_id (&priv->redraw_id, g_source_remove);
 
   G_OBJECT_CLASS (jb_point_layer_parent_class)->dispose (object);
 }
@@ -129,8 +173,29 @@ pulse_tick_cb (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
 
+  if (priv->pulse_interval_ms > 0)
+    {
+      gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
+
+      if (now - priv->last_pulse < (gint64) priv->pulse_interval_ms * 1000)
+        return G_SOURCE_CONTINUE;
+      priv->last_pulse = now;
+    }
+
   gtk_widget_queue_draw (widget);
   return G_SOURCE_CONTINUE;
+}
+
+void
+jb_point_layer_set_pulse_interval (JbPointLayer *self,
+                                   guint         ms)
+{
+  JbPointLayerPrivate *priv;
+
+  g_return_if_fail (JB_IS_POINT_LAYER (self));
+
+  priv = jb_point_layer_get_instance_private (self);
+  priv->pulse_interval_ms = ms;
 }
 
 /* Where the frame goes: one cairo node for the whole layer with the cairo
@@ -605,7 +670,7 @@ jb_point_layer_set_points (JbPointLayer     *self,
   if (priv->selected >= (int) n_points)
     priv->selected = -1;
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_data_redraw (self);
 }
 
 const JbMapPoint *
@@ -642,7 +707,24 @@ jb_point_layer_update_point (JbPointLayer     *self,
       priv->my[index] = jb_mercator_y (point->lat);
     }
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_data_redraw (self);
+}
+
+void
+jb_point_layer_set_redraw_interval (JbPointLayer *self,
+                                    guint         ms)
+{
+  JbPointLayerPrivate *priv;
+
+  g_return_if_fail (JB_IS_POINT_LAYER (self));
+
+  priv = jb_point_layer_get_instance_private (self);
+  priv->redraw_interval_ms = ms;
+  if (ms == 0 && priv->redraw_id != 0)
+    {
+      g_clear_handle_id (&priv->redraw_id, g_source_remove);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
 void

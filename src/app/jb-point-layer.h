@@ -84,6 +84,16 @@ struct _JbPointLayerClass
 };
 
 /* Copies @points (index i stays item i, for the caller's model). */
+/* Redraws for moved points at most once per @ms (0, the default: at
+ * once). For a wall nobody follows a unit on: the points move in steps
+ * of @ms instead of every batch of reports. Panning and zooming are not
+ * limited. */
+void              jb_point_layer_set_redraw_interval (JbPointLayer     *self,
+                                                      guint             ms);
+/* The pulse of new items animates at most once per @ms (0, the default:
+ * every frame). */
+void              jb_point_layer_set_pulse_interval  (JbPointLayer     *self,
+                                                      guint             ms);
 void              jb_point_layer_set_points          (JbPointLayer     *self,
                                                       const JbMapPoint *points,
                                                       guint             n_points);

@@ -16,6 +16,7 @@
 
 #include "jb-alert-list.h"
 #include "jb-callout-dialog.h"
+#include "jb-clip-calls.h"
 #include "jb-close-incident-dialog.h"
 #include "jb-catchup-window.h"
 #include "jb-history-window.h"
@@ -40,6 +41,7 @@ static const char *command_actions[] = {
   "win.new-incident",
   "win.acknowledge-alert",
   "win.callout",
+  "win.push-clip",
 };
 
 /* The commands sent from here are marked: their failures become a toast
@@ -556,9 +558,19 @@ show_shortcuts_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/jingbao/Console/ui/jb-shortcuts-window.ui");
-  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts"));
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
 
+  /* In the application GTK has loaded gtk/help-overlay.ui by itself;
+   * a window made without one (the tests) builds it from there too. */
+  if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget)) != NULL)
+    {
+      gtk_widget_activate_action (widget, "win.show-help-overlay", NULL);
+      return;
+    }
+
+  builder = gtk_builder_new_from_resource ("/io/github/jingbao/Console/gtk/help-overlay.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
   gtk_window_set_modal (shortcuts, TRUE);
   gtk_window_present (shortcuts);
@@ -572,6 +584,79 @@ clear_selection_action (GtkWidget  *widget,
   JbWindow *self = JB_WINDOW (widget);
 
   jb_map_view_select (self->map_view, NULL);
+}
+
+/* Clips */
+
+static void
+play_clip_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+
+  if (require_incident (self) == NULL || self->clip_panel == NULL)
+    return;
+  if (!jb_clip_panel_play (self->clip_panel))
+    _jb_window_show_message (self, _("This incident has no verified video clip yet."));
+}
+
+static void
+save_clip_frame_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+  JbClipPlayer *player = self->clip_panel ? jb_clip_panel_get_player (self->clip_panel) : NULL;
+
+  if (player == NULL || jb_clip_player_get_stream (player) == NULL)
+    {
+      _jb_window_show_message (self, _("Play a clip first (V plays the incident's newest clip)."));
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (player), "clip.save-frame", NULL);
+}
+
+static void
+clip_pushed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(JbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = jb_client_command_finish (JB_CLIENT (object), result, &error);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = jb_describe_command_error (error, FALSE);
+
+      _jb_window_show_message (self, text);
+    }
+  else
+    _jb_window_show_message (self, _("The clip was pushed to the wall screens."));
+}
+
+static void
+push_clip_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+  JbClip *clip;
+
+  if (require_incident (self) == NULL || self->clip_panel == NULL)
+    return;
+  clip = jb_clip_panel_get_clip (self->clip_panel);
+  if (clip == NULL || !jb_clip_is_verified (clip))
+    {
+      _jb_window_show_message (self, _("This incident has no verified video clip to push."));
+      return;
+    }
+  {
+    g_autoptr(JbCommand) command = jb_command_new_clip_push (jb_clip_get_id (clip), NULL);
+
+    jb_client_queue_command (self->client, command, NULL, clip_pushed_cb, g_object_ref (self));
+  }
 }
 
 /* A plain letter or digit is the field's while a text field has the
@@ -634,6 +719,9 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.focus-queue", NULL, focus_queue_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
+  gtk_widget_class_install_action (widget_class, "win.play-clip", NULL, play_clip_action);
+  gtk_widget_class_install_action (widget_class, "win.save-clip-frame", NULL, save_clip_frame_action);
+  gtk_widget_class_install_action (widget_class, "win.push-clip", NULL, push_clip_action);
   gtk_widget_class_install_property_action (widget_class, "win.own-station", "own-station");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.acknowledge", NULL);
@@ -668,6 +756,9 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.own-station", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "win.show-shortcuts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.show-shortcuts", NULL);
+  bind_plain (widget_class, GDK_KEY_v, 0, "win.play-clip", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-clip-frame", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.push-clip", NULL);
 }
 
 void

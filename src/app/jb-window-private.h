@@ -5,6 +5,8 @@
 #pragma once
 
 #include "jb-alarm-bell.h"
+#include "jb-clip-panel.h"
+#include "jb-wall-video.h"
 #include "jb-window.h"
 
 G_BEGIN_DECLS
@@ -37,6 +39,7 @@ struct _JbWindow
   JbMapView           *map_view;
   JbDetailPane        *detail_pane;
   JbLegend            *legend;
+  JbWallVideo         *wall_video;
 
   /* Owned references */
   JbClient            *client;
@@ -45,6 +48,8 @@ struct _JbWindow
   GtkFilterListModel  *filtered;
   GtkCustomFilter     *filter;
   GtkWidget           *roster_panel;
+  JbClipCache         *clip_cache;
+  JbClipPanel         *clip_panel;
   GtkWindow           *history;        /* weak */
   GtkWindow           *catchup;        /* weak */
   gboolean             was_offline;    /* the connection was lost since LIVE */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jb-alert-list.h"
+#include "jb-application.h"
 #include "jb-incident-row.h"
 #include "jb-roster-panel.h"
 #include "jb-window-private.h"
@@ -344,6 +345,28 @@ store_changed_cb (JbWindow      *self,
 }
 
 static void
+detail_item_changed_cb (JbWindow *self)
+{
+  GObject *item = jb_detail_pane_get_item (self->detail_pane);
+
+  jb_clip_panel_set_incident (self->clip_panel, JB_IS_INCIDENT (item) ? JB_INCIDENT (item) : NULL);
+}
+
+/* The incident's clips in its detail; pushed clips over the map. */
+static void
+setup_clips (JbWindow *self,
+             JbClient *client)
+{
+  self->clip_cache = jb_clip_cache_new (client, NULL);
+  self->clip_panel = JB_CLIP_PANEL (jb_clip_panel_new ());
+  jb_clip_panel_set_client (self->clip_panel, client, self->clip_cache);
+  gtk_box_append (jb_detail_pane_get_clips_slot (self->detail_pane), GTK_WIDGET (self->clip_panel));
+  g_signal_connect_object (self->detail_pane, "notify::item", G_CALLBACK (detail_item_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  jb_wall_video_set_client (self->wall_video, client, self->clip_cache);
+}
+
+static void
 set_client (JbWindow *self,
             JbClient *client)
 {
@@ -381,6 +404,7 @@ set_client (JbWindow *self,
   jb_map_view_set_store (self->map_view, store);
   jb_map_view_set_client (self->map_view, client);
   jb_detail_pane_set_client (self->detail_pane, client);
+  setup_clips (self, client);
   jb_detail_pane_set_can_command (self->detail_pane, _jb_window_can_command (self));
 
   self->roster_panel = jb_roster_panel_new (client);
@@ -561,6 +585,7 @@ jb_window_dispose (GObject *object)
       gtk_window_destroy (self->catchup);
       self->catchup = NULL;
     }
+  g_clear_object (&self->clip_cache);
   if (self->history != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->history), (gpointer *) &self->history);
@@ -638,6 +663,7 @@ jb_window_class_init (JbWindowClass *klass)
   g_type_ensure (JB_TYPE_DETAIL_PANE);
   g_type_ensure (JB_TYPE_LEGEND);
   g_type_ensure (JB_TYPE_ALERT_LIST);
+  g_type_ensure (JB_TYPE_WALL_VIDEO);
   g_type_ensure (JB_TYPE_INCIDENT_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-window.ui");
@@ -661,6 +687,7 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, wall_video);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, legend);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, alert_list);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, alert_count);
@@ -670,23 +697,6 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
 
   _jb_window_class_install_actions (widget_class);
-}
-
-static void
-load_style (GtkWidget *widget)
-{
-  static GtkCssProvider *provider;
-
-  /* Once per process, for every window on the display; the window does it
-   * (not the application) so tests that open a window see the same room. */
-  if (provider != NULL)
-    return;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/io/github/jingbao/Console/jb-console.css");
-  gtk_style_context_add_provider_for_display (gtk_widget_get_display (widget),
-                                              GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static void
@@ -704,7 +714,7 @@ alert_count_cb (JbWindow *self)
 static void
 jb_window_init (JbWindow *self)
 {
-  load_style (GTK_WIDGET (self));
+  jb_application_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->alert_list, "notify::n-unacknowledged", G_CALLBACK (alert_count_cb), self,
@@ -714,6 +724,14 @@ jb_window_init (JbWindow *self)
   update_state (self);
   update_user (self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+}
+
+JbAlarmBell *
+jb_window_get_alarm_bell (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return self->bell;
 }
 
 JbWindow *
@@ -740,4 +758,18 @@ jb_window_get_alert_count_text (JbWindow *self)
   g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
 
   return gtk_widget_get_visible (GTK_WIDGET (self->alert_count)) ? gtk_label_get_text (self->alert_count) : "";
+}
+
+JbClipPanel *
+jb_window_get_clip_panel (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+  return self->clip_panel;
+}
+
+JbWallVideo *
+jb_window_get_wall_video (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+  return self->wall_video;
 }

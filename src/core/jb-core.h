@@ -6,6 +6,9 @@
 
 #include "jb-basemap.h"
 #include "jb-client.h"
+#include "jb-clip.h"
+#include "jb-clip-cache.h"
+#include "jb-clip-calls.h"
 #include "jb-command.h"
 #include "jb-command-queue.h"
 #include "jb-outbox.h"

@@ -17,5 +17,11 @@ gboolean _jb_incident_update_from_json (JbIncident  *self,
  * @fresh is left empty and must only be unreffed. Ids must match. */
 void     _jb_incident_update_from_incident (JbIncident *self,
                                             JbIncident *fresh);
+/* Adds @clip, or updates the incident's clip of the same id from it;
+ * returns the incident's clip (borrowed). */
+JbClip  *_jb_incident_put_clip     (JbIncident *self,
+                                    JbClip     *clip);
+gboolean _jb_incident_remove_clip  (JbIncident *self,
+                                    const char *clip_id);
 
 G_END_DECLS

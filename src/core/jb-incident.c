@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "jb-clip-private.h"
 #include "jb-codec-private.h"
 #include "jb-enum-types.h"
 #include "jb-json.h"
@@ -45,6 +46,8 @@ typedef struct
   GArray           *notes;        /* JbNote */
   GArray           *timeline;     /* JbTimelineEntry */
   GArray           *callouts;     /* JbCallout */
+  GPtrArray        *clips;        /* JbClip, parsed; NULL when the member was absent */
+  gboolean          has_clips;    /* the member was present */
 } IncidentData;
 
 struct _JbIncident
@@ -52,6 +55,9 @@ struct _JbIncident
   GObject      parent_instance;
 
   IncidentData d;
+  /* JbClip, oldest first; lives as long as the incident so a view bound
+   * to it stays live across updates. */
+  GListStore  *clips;
 };
 
 G_DEFINE_FINAL_TYPE (JbIncident, jb_incident, G_TYPE_OBJECT)
@@ -127,6 +133,7 @@ incident_data_clear (IncidentData *d)
   g_clear_pointer (&d->notes, g_array_unref);
   g_clear_pointer (&d->timeline, g_array_unref);
   g_clear_pointer (&d->callouts, g_array_unref);
+  g_clear_pointer (&d->clips, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IncidentData, incident_data_clear)
@@ -365,6 +372,31 @@ parse_timeline (JsonArray     *array,
   return TRUE;
 }
 
+static gboolean
+parse_clips (JsonArray     *array,
+             IncidentData  *d,
+             GError       **error)
+{
+  if (array == NULL)
+    return TRUE;
+
+  d->has_clips = TRUE;
+  d->clips = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JbClip *clip = jb_clip_new_from_json (json_array_get_element (array, i), error);
+
+      if (clip == NULL)
+        {
+          g_prefix_error (error, "clips[%u]: ", i);
+          return FALSE;
+        }
+      g_ptr_array_add (d->clips, clip);
+    }
+
+  return TRUE;
+}
+
 /* Unknown members are tolerated: the client reads what the server wrote,
  * and a newer server may add members (forward compatibility). */
 static gboolean
@@ -375,6 +407,7 @@ incident_data_parse (JsonNode      *node,
   JsonObject *object;
   JsonObject *venue = NULL;
   JsonArray *assignments = NULL, *procedure = NULL, *notes = NULL, *timeline = NULL, *callouts = NULL;
+  JsonArray *clips = NULL;
   int type = 0, status = 0, source = JB_INCIDENT_SOURCE_PHONE, disposition = -1;
   gboolean has_location = FALSE;
 
@@ -411,7 +444,8 @@ incident_data_parse (JsonNode      *node,
       !jb_json_get_array (object, "procedure", FALSE, &procedure, error) ||
       !jb_json_get_array (object, "notes", FALSE, &notes, error) ||
       !jb_json_get_array (object, "timeline", FALSE, &timeline, error) ||
-      !jb_json_get_array (object, "callouts", FALSE, &callouts, error))
+      !jb_json_get_array (object, "callouts", FALSE, &callouts, error) ||
+      !jb_json_get_array (object, "clips", FALSE, &clips, error))
     return FALSE;
 
   if (d->priority < 1 || d->priority > 4)
@@ -444,7 +478,56 @@ incident_data_parse (JsonNode      *node,
          parse_procedure (procedure, d, error) &&
          parse_notes (notes, d, error) &&
          parse_timeline (timeline, d, error) &&
-         parse_callouts (callouts, d, error);
+         parse_callouts (callouts, d, error) &&
+         parse_clips (clips, d, error);
+}
+
+static guint
+clips_find (GListStore *clips,
+            const char *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (clips));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbClip) clip = g_list_model_get_item (G_LIST_MODEL (clips), i);
+
+      if (g_strcmp0 (jb_clip_get_id (clip), id) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* The incident's clips become @fresh's: clips that stay are updated in
+ * place; the list is spliced only when the ids or their order changed. */
+static void
+clips_merge (GListStore *clips,
+             GPtrArray  *fresh)
+{
+  GListModel *model = G_LIST_MODEL (clips);
+  guint n_old = g_list_model_get_n_items (model);
+  gboolean same = n_old == fresh->len;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      JbClip *clip = g_ptr_array_index (fresh, i);
+      guint pos = clips_find (clips, jb_clip_get_id (clip));
+
+      if (pos != G_MAXUINT)
+        {
+          g_autoptr(JbClip) old = g_list_model_get_item (model, pos);
+
+          _jb_clip_update_from_clip (old, clip);
+          g_ptr_array_add (items, g_object_ref (old));
+        }
+      else
+        g_ptr_array_add (items, g_object_ref (clip));
+      same = same && pos == i;
+    }
+
+  if (!same)
+    g_list_store_splice (clips, 0, n_old, items->pdata, items->len);
 }
 
 static void
@@ -475,6 +558,13 @@ incident_apply_data (JbIncident   *self,
   self->d = *d;
   memset (d, 0, sizeof *d);
   incident_data_clear (&old);
+
+  /* An incident object without the member (an older server) keeps them. */
+  if (self->d.clips != NULL)
+    {
+      clips_merge (self->clips, self->d.clips);
+      g_clear_pointer (&self->d.clips, g_ptr_array_unref);
+    }
 
   if (!notify)
     return;
@@ -531,6 +621,15 @@ _jb_incident_update_from_incident (JbIncident *self,
   g_return_if_fail (JB_IS_INCIDENT (fresh));
   g_return_if_fail (g_strcmp0 (self->d.id, fresh->d.id) == 0);
 
+  /* @fresh's parsed clips already went into its list. */
+  if (fresh->d.clips == NULL && fresh->d.has_clips)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (fresh->clips));
+
+      fresh->d.clips = g_ptr_array_new_full (n, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (fresh->d.clips, g_list_model_get_item (G_LIST_MODEL (fresh->clips), i));
+    }
   incident_apply_data (self, &fresh->d, TRUE);
 }
 
@@ -679,6 +778,15 @@ jb_incident_to_json (JbIncident *self)
         }
       json_builder_end_array (builder);
     }
+  json_builder_set_member_name (builder, "clips");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->clips)); i++)
+    {
+      g_autoptr(JbClip) clip = g_list_model_get_item (G_LIST_MODEL (self->clips), i);
+
+      json_builder_add_value (builder, jb_clip_to_json (clip));
+    }
+  json_builder_end_array (builder);
 
   _jb_codec_add_string (builder, "disposition",
                         d->disposition >= 0 ? jb_disposition_to_string (d->disposition) : NULL);
@@ -694,6 +802,7 @@ jb_incident_finalize (GObject *object)
   JbIncident *self = (JbIncident *)object;
 
   incident_data_clear (&self->d);
+  g_clear_object (&self->clips);
 
   G_OBJECT_CLASS (jb_incident_parent_class)->finalize (object);
 }
@@ -753,6 +862,7 @@ static void
 jb_incident_init (JbIncident *self)
 {
   incident_data_init (&self->d);
+  self->clips = g_list_store_new (JB_TYPE_CLIP);
 }
 
 #define STRING_GETTER(field)                                \
@@ -950,4 +1060,65 @@ jb_incident_get_callout (JbIncident *self,
   g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
   g_return_val_if_fail (self->d.callouts != NULL && i < self->d.callouts->len, NULL);
   return &g_array_index (self->d.callouts, JbCallout, i);
+}
+
+GListModel *
+jb_incident_get_clips (JbIncident *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
+  return G_LIST_MODEL (self->clips);
+}
+
+JbClip *
+jb_incident_lookup_clip (JbIncident *self,
+                         const char *clip_id)
+{
+  guint pos;
+  JbClip *clip;
+
+  g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
+
+  pos = clips_find (self->clips, clip_id);
+  if (pos == G_MAXUINT)
+    return NULL;
+  clip = g_list_model_get_item (G_LIST_MODEL (self->clips), pos);
+  g_object_unref (clip);  /* the list still holds it */
+  return clip;
+}
+
+JbClip *
+_jb_incident_put_clip (JbIncident *self,
+                       JbClip     *clip)
+{
+  guint pos;
+
+  g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
+  g_return_val_if_fail (JB_IS_CLIP (clip), NULL);
+
+  pos = clips_find (self->clips, jb_clip_get_id (clip));
+  if (pos != G_MAXUINT)
+    {
+      g_autoptr(JbClip) old = g_list_model_get_item (G_LIST_MODEL (self->clips), pos);
+
+      _jb_clip_update_from_clip (old, clip);
+      return old;
+    }
+
+  g_list_store_append (self->clips, clip);
+  return clip;
+}
+
+gboolean
+_jb_incident_remove_clip (JbIncident *self,
+                          const char *clip_id)
+{
+  guint pos;
+
+  g_return_val_if_fail (JB_IS_INCIDENT (self), FALSE);
+
+  pos = clips_find (self->clips, clip_id);
+  if (pos == G_MAXUINT)
+    return FALSE;
+  g_list_store_remove (self->clips, pos);
+  return TRUE;
 }

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jb-clip.h"
 #include "jb-enums.h"
 
 G_BEGIN_DECLS
@@ -131,5 +132,11 @@ const JbNote     *jb_incident_get_note             (JbIncident  *self,
 guint                  jb_incident_get_n_timeline_entries (JbIncident *self);
 const JbTimelineEntry *jb_incident_get_timeline_entry     (JbIncident *self,
                                                            guint       i);
+/* GListModel of JbClip, oldest first (uploads in progress included),
+ * borrowed; the same list for the incident's whole life. */
+GListModel            *jb_incident_get_clips              (JbIncident *self);
+/* Borrowed; NULL when the incident has no such clip. */
+JbClip                *jb_incident_lookup_clip            (JbIncident *self,
+                                                           const char *clip_id);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jb-clip-private.h"
 #include "jb-config.h"
 #include "jb-enum-types.h"
 #include "jb-incident-private.h"
@@ -60,6 +61,7 @@ enum {
   UNITS_MOVED,
   CHANGED,
   SNAPSHOT_LOADED,
+  WALL_PUSHED,
   N_SIGNALS
 };
 
@@ -748,6 +750,139 @@ apply_incident (JbStore     *self,
   return TRUE;
 }
 
+/* Clips */
+
+static gboolean
+apply_clip (JbStore     *self,
+            JsonObject  *data,
+            GError     **error)
+{
+  JsonNode *node;
+  g_autoptr(JbClip) clip = NULL;
+  g_autofree char *id = NULL;
+  JbIncident *incident;
+
+  if (!get_data_member (data, "clip", &node, error) ||
+      !(clip = jb_clip_new_from_json (node, error)))
+    return FALSE;
+
+  /* A clip of an incident this client does not hold (closed, out of
+   * scope) has nowhere to go. */
+  incident = jb_store_lookup_incident (self, jb_clip_get_incident_id (clip));
+  if (incident == NULL)
+    return TRUE;
+
+  id = g_strdup (jb_clip_get_id (clip));
+  _jb_incident_put_clip (incident, clip);
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CLIP, id);
+  return TRUE;
+}
+
+static gboolean
+apply_clip_progress (JbStore     *self,
+                     JsonObject  *data,
+                     GError     **error)
+{
+  const char *id = NULL, *incident_id = NULL;
+  gint64 received = 0;
+  JbIncident *incident;
+  JbClip *clip;
+
+  if (!jb_json_get_string (data, "id", TRUE, &id, error) ||
+      !jb_json_get_string (data, "incident_id", TRUE, &incident_id, error) ||
+      !jb_json_get_int (data, "received", TRUE, &received, error))
+    {
+      g_prefix_error (error, "data: ");
+      return FALSE;
+    }
+
+  incident = jb_store_lookup_incident (self, incident_id);
+  clip = incident != NULL ? jb_incident_lookup_clip (incident, id) : NULL;
+  if (clip == NULL)
+    return TRUE;
+
+  _jb_clip_set_received (clip, received);
+  g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CLIP, jb_clip_get_id (clip));
+  return TRUE;
+}
+
+static gboolean
+apply_clip_removed (JbStore     *self,
+                    JsonObject  *data,
+                    GError     **error)
+{
+  const char *id = NULL, *incident_id = NULL, *reason = NULL;
+  g_autofree char *id_copy = NULL;
+  JbIncident *incident;
+
+  if (!jb_json_get_string (data, "id", TRUE, &id, error) ||
+      !jb_json_get_string (data, "incident_id", TRUE, &incident_id, error) ||
+      !jb_json_get_string (data, "reason", FALSE, &reason, error))
+    {
+      g_prefix_error (error, "data: ");
+      return FALSE;
+    }
+
+  incident = jb_store_lookup_incident (self, incident_id);
+  id_copy = g_strdup (id);
+  if (incident != NULL && _jb_incident_remove_clip (incident, id_copy))
+    g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CLIP, id_copy);
+  return TRUE;
+}
+
+static gboolean
+apply_wall_pushed (JbStore     *self,
+                   JsonObject  *data,
+                   GError     **error)
+{
+  JsonNode *node;
+  g_autoptr(JbClip) fresh = NULL;
+  const char *incident_id = NULL, *by = NULL, *reason = NULL;
+  JbIncident *incident;
+  JbClip *clip;
+
+  if (!get_data_member (data, "clip", &node, error))
+    return FALSE;
+  if (!jb_json_get_string (data, "incident_id", FALSE, &incident_id, error) ||
+      !jb_json_get_string (data, "by", FALSE, &by, error) ||
+      !jb_json_get_string (data, "reason", FALSE, &reason, error))
+    {
+      g_prefix_error (error, "data: ");
+      return FALSE;
+    }
+  if (!(fresh = jb_clip_new_from_json (node, error)))
+    {
+      g_prefix_error (error, "data.clip: ");
+      return FALSE;
+    }
+  if (incident_id == NULL)
+    incident_id = jb_clip_get_incident_id (fresh);
+
+  incident = jb_store_lookup_incident (self, incident_id);
+  clip = incident != NULL ? _jb_incident_put_clip (incident, fresh) : fresh;
+  g_signal_emit (self, signals[WALL_PUSHED], 0, clip, incident_id, by, reason);
+  return TRUE;
+}
+
+JbClip *
+jb_store_lookup_clip (JbStore    *self,
+                      const char *id)
+{
+  guint n;
+
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+
+  n = jb_model_list_get_n_items (self->incidents);
+  for (guint i = 0; id != NULL && i < n; i++)
+    {
+      JbClip *clip = jb_incident_lookup_clip (jb_model_list_peek (self->incidents, i), id);
+
+      if (clip != NULL)
+        return clip;
+    }
+  return NULL;
+}
+
 JbStoreApply
 jb_store_apply_event (JbStore   *self,
                       JsonNode  *event,
@@ -798,6 +933,14 @@ jb_store_apply_event (JbStore   *self,
     ok = apply_station (self, data, error);
   else if (g_str_has_prefix (type, "alert."))
     ok = apply_alert (self, type, data, error);
+  else if (g_str_equal (type, "clip.created") || g_str_equal (type, "clip.added"))
+    ok = apply_clip (self, data, error);
+  else if (g_str_equal (type, "clip.progress"))
+    ok = apply_clip_progress (self, data, error);
+  else if (g_str_equal (type, "clip.removed"))
+    ok = apply_clip_removed (self, data, error);
+  else if (g_str_equal (type, "wall.pushed"))
+    ok = apply_wall_pushed (self, data, error);
   else if (g_str_equal (type, "grid.updated"))
     {
       JsonObject *grid = NULL;
@@ -1146,6 +1289,21 @@ jb_store_class_init (JbStoreClass *klass)
   signals[SNAPSHOT_LOADED] =
     g_signal_new ("snapshot-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbStore::wall-pushed:
+   * @clip: the pushed #JbClip
+   * @incident_id: its incident
+   * @by: (nullable): who pushed it
+   * @reason: (nullable): why
+   */
+  signals[WALL_PUSHED] =
+    g_signal_new ("wall-pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  JB_TYPE_CLIP,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

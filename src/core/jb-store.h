@@ -30,6 +30,7 @@ typedef enum
   JB_STORE_CHANGE_INCIDENT,
   JB_STORE_CHANGE_STATION,
   JB_STORE_CHANGE_CONFIG,
+  JB_STORE_CHANGE_CLIP,  /* a clip of an incident: added, progress, verified, removed */
 } JbStoreChange;
 
 /* Bits of JbUnitPoint.flags. */
@@ -131,6 +132,10 @@ JbIncident        *jb_store_lookup_incident    (JbStore     *self,
                                                 const char  *id);
 JbStation         *jb_store_lookup_station     (JbStore     *self,
                                                 const char  *id);
+/* Borrowed; NULL when no open incident has it. */
+JbClip            *jb_store_lookup_clip        (JbStore     *self,
+                                                const char  *id);
+
 /* Position in jb_store_get_units() (and the points array), or
  * GTK_INVALID_LIST_POSITION (G_MAXUINT) when unknown. */
 guint              jb_store_get_unit_index     (JbStore     *self,
@@ -167,6 +172,9 @@ guint64            jb_store_get_n_fast_path    (JbStore     *self);
  *   ::changed (JbStoreChange kind, const char *id)  anything else that
  *       changed (a unit's status, an incident, …); id is NULL for CONFIG.
  *   ::snapshot-loaded ()  after jb_store_load_snapshot() succeeded.
+ *   ::wall-pushed (JbClip *clip, const char *incident_id, const char *by,
+ *       const char *reason)  a wall.pushed event: show @clip on the wall.
+ *       @clip is the incident's own clip object when the store has it.
  */
 
 G_END_DECLS

@@ -1,0 +1,639 @@
+/* test-app-wall.c — the wall on two monitors against the real server
+ *
+ * Runs under tests/app/two-monitors.sh: Xorg with two dummy monitors
+ * (DUMMY0 1920x1080, DUMMY1 1280x1024) and openbox. Starts
+ * jingbao-dispatchd --demo, signs in as the demo viewer "wall" and opens
+ * the wall layout "map, queue, duty": the map on DUMMY0, the queue and
+ * the duty board on DUMMY1. Checks that each window is fullscreen on its
+ * monitor and no wider, that nothing can take the focus, that the corner
+ * shows clock, state and age, that no visible text is smaller than the
+ * minimum for the viewing distance, that a new priority-1 incident moves
+ * the map and it returns home once acknowledged, that the duty board
+ * follows a roster change, that the panes move to the remaining monitor
+ * when one goes away and back when it returns, and the burn-in shift.
+ * Saves test-app-wall-*.png (each window) for a person to look at.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <math.h>
+#include <signal.h>
+
+#include "jb-client.h"
+#include "jb-duty-board.h"
+#include "jb-test-server.h"
+#include "jb-wall-layout.h"
+#include "jb-wall-queue.h"
+
+typedef struct
+{
+  JbTestServer *server;
+  JbClient     *client;
+  JbWallLayout *layout;
+  char         *bearer;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (gboolean (*check) (gpointer data),
+          gpointer  data,
+          guint     seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
+
+  while (!check (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+
+  return check (data);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Login;
+
+static void
+login_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Login *login = user_data;
+
+  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
+  login->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Login *) data)->done;
+}
+
+static gboolean
+is_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
+         jb_store_has_snapshot (jb_client_get_store (fixture->client));
+}
+
+static guint
+n_monitors (void)
+{
+  return g_list_model_get_n_items (gdk_display_get_monitors (gdk_display_get_default ()));
+}
+
+/* Each window in use is mapped, fullscreen, on its monitor and exactly
+ * its monitor's size. */
+static gboolean
+windows_placed (gpointer data)
+{
+  Fixture *fixture = data;
+  guint n = jb_wall_layout_get_n_windows (fixture->layout);
+
+  if (n == 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      JbWallWindow *window = jb_wall_layout_get_window (fixture->layout, i);
+      GdkMonitor *monitor = jb_wall_layout_get_monitor (fixture->layout, i);
+      GdkSurface *surface;
+      GdkRectangle geometry;
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (window)) || !gtk_window_is_fullscreen (GTK_WINDOW (window)))
+        return FALSE;
+      surface = gtk_native_get_surface (GTK_NATIVE (window));
+      if (gdk_display_get_monitor_at_surface (gdk_display_get_default (), surface) != monitor)
+        return FALSE;
+      gdk_monitor_get_geometry (monitor, &geometry);
+      if (gdk_surface_get_width (surface) != geometry.width ||
+          gdk_surface_get_height (surface) != geometry.height)
+        {
+          g_test_message ("window %u is %dx%d (surface %dx%d) on a %dx%d monitor", i,
+                          gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)),
+                          gdk_surface_get_width (surface), gdk_surface_get_height (surface),
+                          geometry.width, geometry.height);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *args[] = { "--demo", NULL };
+  const char *panes[] = { "map", "queue", "duty", NULL };
+  Login login = { 0 };
+
+  if (n_monitors () < 2)
+    {
+      g_test_skip ("needs two monitors: run under tests/app/two-monitors.sh");
+      return;
+    }
+
+  fixture->server = jb_test_server_start (args);
+  fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
+  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
+
+  jb_client_login_async (fixture->client, "wall", "demo", NULL, login_cb, &login);
+  g_assert_true (wait_for (is_done, &login, 30));
+  g_assert_no_error (login.error);
+  g_assert_true (login.ok);
+  g_assert_cmpint (jb_client_get_role (fixture->client), ==, JB_ROLE_VIEWER);
+
+  fixture->layout = jb_wall_layout_new (NULL, fixture->client, gdk_display_get_default (), panes, 5.0);
+  jb_client_start (fixture->client);
+  g_assert_true (wait_for (is_live, fixture, 60));
+  g_assert_true (wait_for (windows_placed, fixture, 30));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->server == NULL)
+    return;
+  jb_client_stop (fixture->client);
+  jb_wall_layout_close (fixture->layout);
+  spin (50);
+  g_clear_object (&fixture->layout);
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->bearer, g_free);
+  jb_test_server_free (fixture->server);
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_test_message ("no frame to save for %s", name);
+      return;
+    }
+  renderer = gsk_cairo_renderer_new ();
+  gsk_renderer_realize (renderer, NULL, NULL);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("saved %s", path);
+}
+
+/* Whether @widget and all its ancestors up to the window are visible. */
+static gboolean
+is_shown (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_visible (w) || !gtk_widget_get_child_visible (w))
+      return FALSE;
+  return gtk_widget_get_mapped (widget);
+}
+
+typedef struct
+{
+  double    min_px;
+  guint     n_labels;
+  GString  *small;
+  GString  *focusable;
+} Walk;
+
+static void
+walk (GtkWidget *widget,
+      gboolean   focus_allowed,
+      Walk      *w)
+{
+  focus_allowed = focus_allowed && gtk_widget_get_can_focus (widget);
+
+  if (focus_allowed && gtk_widget_get_focusable (widget) && is_shown (widget))
+    g_string_append_printf (w->focusable, "%s ", G_OBJECT_TYPE_NAME (widget));
+  if (GTK_IS_EDITABLE (widget) && is_shown (widget))
+    g_string_append_printf (w->focusable, "%s(editable) ", G_OBJECT_TYPE_NAME (widget));
+
+  if (GTK_IS_LABEL (widget) && is_shown (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      PangoContext *context = gtk_widget_get_pango_context (widget);
+      const PangoFontDescription *font = pango_context_get_font_description (context);
+      double px = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+
+      /* GTK keeps CSS px as the description's absolute size. */
+      if (!pango_font_description_get_size_is_absolute (font))
+        px = px * 96.0 / 72.0;
+      w->n_labels++;
+      if (px < w->min_px - 0.5 || gtk_widget_get_height (widget) < w->min_px - 0.5)
+        g_string_append_printf (w->small, "“%s” %.1f px (%d high); ",
+                                gtk_label_get_text (GTK_LABEL (widget)), px, gtk_widget_get_height (widget));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    walk (child, focus_allowed, w);
+}
+
+static void
+test_wall_two_monitors (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GRegex *clock;
+  JbWallWindow *map_window, *queue_window;
+
+  if (fixture->server == NULL)
+    return;
+
+  g_assert_cmpuint (jb_wall_layout_get_n_windows (fixture->layout), ==, 2);
+  map_window = jb_wall_layout_find_window (fixture->layout, "map");
+  queue_window = jb_wall_layout_find_window (fixture->layout, "queue");
+  g_assert_nonnull (map_window);
+  g_assert_nonnull (queue_window);
+  g_assert_true (map_window != queue_window);
+  /* Left to right: the map on the first monitor, the rest on the second. */
+  g_assert_true (jb_wall_layout_get_window (fixture->layout, 0) == map_window);
+  g_assert_cmpstr (gdk_monitor_get_connector (jb_wall_layout_get_monitor (fixture->layout, 0)), ==, "DUMMY0");
+  g_assert_cmpstr (gdk_monitor_get_connector (jb_wall_layout_get_monitor (fixture->layout, 1)), ==, "DUMMY1");
+  g_assert_true (jb_wall_layout_find_window (fixture->layout, "duty") == queue_window);
+
+  clock = g_regex_new ("^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$", 0, 0, NULL);
+  spin (1500);
+  for (guint i = 0; i < 2; i++)
+    {
+      JbWallWindow *window = jb_wall_layout_get_window (fixture->layout, i);
+      GtkWidget *corner = jb_wall_window_get_corner (window);
+      graphene_rect_t bounds;
+      Walk w = { 0 };
+
+      /* The corner: shown, inside the window, with the three facts. */
+      g_assert_true (is_shown (corner));
+      g_assert_true (gtk_widget_compute_bounds (corner, GTK_WIDGET (window), &bounds));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)) + 0.5);
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_true (g_regex_match (clock, jb_wall_window_get_clock_text (window), 0, NULL));
+      g_assert_cmpstr (jb_wall_window_get_state_text (window), ==, "LIVE");
+      g_assert_true (g_str_has_prefix (jb_wall_window_get_age_text (window), "data "));
+
+      /* Nothing focusable, no focus. */
+      w.min_px = jb_wall_window_get_min_text_px (window);
+      w.small = g_string_new (NULL);
+      w.focusable = g_string_new (NULL);
+      walk (GTK_WIDGET (window), TRUE, &w);
+      g_assert_null (gtk_window_get_focus (GTK_WINDOW (window)));
+      g_assert_cmpstr (w.focusable->str, ==, "");
+
+      /* The dummy outputs say they are 96 dpi (a 1920x1080 one is
+       * 286 mm tall): at 5 m that is large type. */
+      {
+        GdkMonitor *monitor = jb_wall_layout_get_monitor (fixture->layout, i);
+        GdkRectangle geometry;
+
+        gdk_monitor_get_geometry (monitor, &geometry);
+        g_assert_cmpfloat (w.min_px, ==, jb_wall_min_text_px (5.0, geometry.height, gdk_monitor_get_height_mm (monitor)));
+        g_test_message ("monitor %s: %d mm tall, text at least %.0f px",
+                        gdk_monitor_get_connector (monitor), gdk_monitor_get_height_mm (monitor), w.min_px);
+      }
+      g_assert_cmpuint (w.n_labels, >=, 4);
+      g_assert_cmpstr (w.small->str, ==, "");
+      g_string_free (w.small, TRUE);
+      g_string_free (w.focusable, TRUE);
+    }
+  g_regex_unref (clock);
+
+  save_png (GTK_WIDGET (map_window), "test-app-wall-map.png");
+  save_png (GTK_WIDGET (queue_window), "test-app-wall-queue.png");
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *id;
+  double      lat;
+  double      lon;
+} Jump;
+
+static gboolean
+is_held (gpointer data)
+{
+  Jump *jump = data;
+  JbWallMap *map = jb_wall_layout_get_map (jump->fixture->layout);
+  double lat, lon;
+
+  jb_wall_map_get_view (map, &lat, &lon, NULL);
+  return g_strcmp0 (jb_wall_map_get_held (map), jump->id) == 0 &&
+         fabs (lat - jump->lat) < 1e-4 && fabs (lon - jump->lon) < 1e-4;
+}
+
+static gboolean
+is_home (gpointer data)
+{
+  Jump *jump = data;
+  JbWallMap *map = jb_wall_layout_get_map (jump->fixture->layout);
+  double lat, lon;
+
+  jb_wall_map_get_view (map, &lat, &lon, NULL);
+  return jb_wall_map_get_held (map) == NULL && jb_wall_map_is_home (map) &&
+         fabs (lat - jump->lat) < 1e-4 && fabs (lon - jump->lon) < 1e-4;
+}
+
+static gboolean
+is_acknowledged_in_store (gpointer data)
+{
+  Jump *jump = data;
+  JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (jump->fixture->client), jump->id);
+
+  return incident != NULL && jb_incident_get_status (incident) != JB_INCIDENT_STATUS_NEW;
+}
+
+static void
+test_wall_p1_jump (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  JbWallMap *map;
+  g_autoptr(JbTestResponse) created = NULL;
+  g_autoptr(JbTestResponse) acked = NULL;
+  g_autofree char *ack_path = NULL;
+  g_autofree char *id = NULL;
+  Jump jump = { fixture };
+
+  if (fixture->server == NULL)
+    return;
+
+  map = jb_wall_layout_get_map (fixture->layout);
+  jb_wall_map_set_return_delay (map, 500);
+  /* A fixed home, so that "home" is a known point. */
+  jb_map_view_set_fixed_view (jb_wall_map_get_map_view (map), 28.25, 112.995, 12);
+  g_assert_null (jb_wall_map_get_held (map));
+
+  created = jb_test_request (fixture->server, "POST", "/api/v1/incidents", fixture->bearer, "wall-p1",
+                             "{\"type\": \"robbery\", \"priority\": 1, \"location\": {\"lat\": 28.2101, \"lon\": 112.9702},"
+                             " \"address\": \"开福区 湘雅路 88号\"}");
+  g_assert_cmpuint (created->status, ==, 201);
+  id = g_strdup (jb_test_json_string (created->body, "id"));
+
+  jump.id = id;
+  jump.lat = 28.2101;
+  jump.lon = 112.9702;
+  g_assert_true (wait_for (is_held, &jump, 60));
+  g_assert_false (jb_wall_map_is_home (map));
+  save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "map")), "test-app-wall-p1.png");
+
+  ack_path = g_strdup_printf ("/api/v1/incidents/%s/acknowledge", id);
+  acked = jb_test_request (fixture->server, "POST", ack_path, fixture->bearer, "wall-ack", NULL);
+  g_assert_cmpuint (acked->status, ==, 200);
+  g_assert_true (wait_for (is_acknowledged_in_store, &jump, 60));
+
+  jump.lat = 28.25;
+  jump.lon = 112.995;
+  g_assert_true (wait_for (is_home, &jump, 60));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *needle;
+} Board;
+
+static gboolean
+board_shows (gpointer data)
+{
+  Board *board = data;
+  GtkWidget *pane = jb_wall_layout_get_pane (board->fixture->layout, "duty");
+  g_autofree char *text = jb_duty_board_get_card_text (JB_DUTY_BOARD (pane), "st-qingshuitang");
+
+  return text != NULL && strstr (text, board->needle) != NULL;
+}
+
+static gboolean
+board_built (gpointer data)
+{
+  return jb_duty_board_get_n_pages (data) >= 1;
+}
+
+static void
+test_wall_duty_board (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JbTestResponse) put = NULL;
+  Board board = { fixture };
+  GtkWidget *pane;
+  g_autofree char *text = NULL;
+
+  if (fixture->server == NULL)
+    return;
+
+  pane = jb_wall_layout_get_pane (fixture->layout, "duty");
+  g_assert_true (wait_for (board_built, pane, 30));
+  text = jb_duty_board_get_card_text (JB_DUTY_BOARD (pane), "st-qingshuitang");
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "清水塘派出所"));
+
+  put = jb_test_request (fixture->server, "PUT", "/api/v1/stations/st-qingshuitang/roster", fixture->bearer, "wall-roster",
+                         "{\"date\": \"2026-12-06\", \"leader\": {\"name\": \"欧阳明\", \"phone\": \"13900001111\", \"rank\": \"副所长\"},"
+                         " \"officers\": [{\"name\": \"龙海\", \"phone\": \"13900002222\"}], \"phone\": \"0731-84440110\"}");
+  g_assert_cmpuint (put->status, ==, 200);
+
+  board.needle = "\n欧阳明 13900001111\n";
+  g_assert_true (wait_for (board_shows, &board, 60));
+  board.needle = "龙海 13900002222";
+  g_assert_true (board_shows (&board));
+  board.needle = "0731-84440110";
+  g_assert_true (board_shows (&board));
+}
+
+static void
+run_xrandr (const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("xrandr %s", args);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static gboolean
+one_window (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return n_monitors () == 1 && jb_wall_layout_get_n_windows (fixture->layout) == 1 && windows_placed (fixture);
+}
+
+static gboolean
+two_windows (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return n_monitors () == 2 && jb_wall_layout_get_n_windows (fixture->layout) == 2 && windows_placed (fixture);
+}
+
+static void
+test_wall_hotplug (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  JbWallWindow *window;
+
+  if (fixture->server == NULL)
+    return;
+
+  run_xrandr ("--output DUMMY1 --off");
+  g_assert_true (wait_for (one_window, fixture, 60));
+  /* One monitor shows every pane. */
+  window = jb_wall_layout_get_window (fixture->layout, 0);
+  g_assert_cmpuint (jb_wall_window_get_n_panes (window), ==, 3);
+  g_assert_true (jb_wall_layout_find_window (fixture->layout, "queue") == window);
+  save_png (GTK_WIDGET (window), "test-app-wall-one-monitor.png");
+
+  run_xrandr ("--output DUMMY1 --mode 1280x1024 --right-of DUMMY0");
+  g_assert_true (wait_for (two_windows, fixture, 60));
+  g_assert_cmpstr (gdk_monitor_get_connector (jb_wall_layout_get_monitor (fixture->layout, 1)), ==, "DUMMY1");
+  window = jb_wall_layout_find_window (fixture->layout, "queue");
+  g_assert_true (window == jb_wall_layout_get_window (fixture->layout, 1));
+  g_assert_cmpint (gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window))), ==, 1280);
+  g_assert_cmpuint (jb_wall_window_get_n_panes (jb_wall_layout_get_window (fixture->layout, 0)), ==, 1);
+}
+
+static gboolean
+corner_not_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") != 0;
+}
+
+static gboolean
+corner_live_again (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return is_live (fixture) &&
+         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") == 0 &&
+         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 1)), "LIVE") == 0;
+}
+
+/* The server dies and comes back on the same database: the corner says
+ * so, and the wall is live again by itself. */
+static void
+test_wall_server_restart (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  if (fixture->server == NULL)
+    return;
+
+  jb_test_server_kill (fixture->server, SIGKILL);
+  g_assert_true (wait_for (corner_not_live, fixture, 120));
+  jb_test_server_restart (fixture->server);
+  g_assert_true (wait_for (corner_live_again, fixture, 180));
+  g_assert_cmpuint (jb_wall_layout_get_n_windows (fixture->layout), ==, 2);
+}
+
+static void
+test_wall_burn_in (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  JbWallWindow *window;
+  int width, dx0, dy0, dx, dy;
+  gboolean moved = FALSE;
+
+  if (fixture->server == NULL)
+    return;
+
+  window = jb_wall_layout_get_window (fixture->layout, 0);
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  jb_wall_window_get_shift (window, &dx0, &dy0);
+  for (guint i = 0; i < 8; i++)
+    {
+      jb_wall_window_shift (window);
+      jb_wall_window_get_shift (window, &dx, &dy);
+      g_assert_cmpint (ABS (dx), <=, JB_WALL_SHIFT_PX);
+      g_assert_cmpint (ABS (dy), <=, JB_WALL_SHIFT_PX);
+      moved = moved || dx != dx0 || dy != dy0;
+    }
+  g_assert_true (moved);
+  /* After a whole round the offset is where it started. */
+  g_assert_cmpint (dx, ==, dx0);
+  g_assert_cmpint (dy, ==, dy0);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+}
+
+static void
+test_wall_min_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *good[] = { "map", "duty", NULL };
+  const char *bad[] = { "map", "clock", NULL };
+  const char *twice[] = { "queue", "queue", NULL };
+
+  /* 16 minutes of arc at 5 m: 23.3 mm. */
+  g_assert_cmpfloat (fabs (jb_wall_min_text_mm (5.0) - 23.27), <, 0.01);
+  /* Unknown size: a 55" 1080p panel, 1.58 px per mm → 37 px. */
+  g_assert_cmpfloat (jb_wall_min_text_px (5.0, 1080, 0), ==, 37);
+  g_assert_cmpfloat (jb_wall_min_text_px (5.0, 0, 0), ==, 37);
+  g_assert_cmpfloat (jb_wall_min_text_px (10.0, 1080, 0), ==, 74);
+  /* A 55" panel that says its size gives the same. */
+  g_assert_cmpfloat (jb_wall_min_text_px (5.0, 1080, 685), ==, 37);
+  /* A 24" desk monitor (299 mm tall) at 1 m. */
+  g_assert_cmpfloat (jb_wall_min_text_px (1.0, 1080, 299), ==, 17);
+
+  g_assert_true (jb_wall_layout_check_panes (good, &error));
+  g_assert_no_error (error);
+  g_assert_false (jb_wall_layout_check_panes (bad, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_assert_nonnull (strstr (error->message, "clock"));
+  g_clear_error (&error);
+  g_assert_false (jb_wall_layout_check_panes (twice, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/app/wall/min-text", test_wall_min_text);
+  g_test_add ("/app/wall/two-monitors", Fixture, NULL, fixture_set_up, test_wall_two_monitors, fixture_tear_down);
+  g_test_add ("/app/wall/p1-jump", Fixture, NULL, fixture_set_up, test_wall_p1_jump, fixture_tear_down);
+  g_test_add ("/app/wall/duty-board", Fixture, NULL, fixture_set_up, test_wall_duty_board, fixture_tear_down);
+  g_test_add ("/app/wall/burn-in", Fixture, NULL, fixture_set_up, test_wall_burn_in, fixture_tear_down);
+  g_test_add ("/app/wall/server-restart", Fixture, NULL, fixture_set_up, test_wall_server_restart, fixture_tear_down);
+  g_test_add ("/app/wall/hotplug", Fixture, NULL, fixture_set_up, test_wall_hotplug, fixture_tear_down);
+
+  return g_test_run ();
+}
