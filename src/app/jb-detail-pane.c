@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jb-callout-view.h"
 #include "jb-detail-pane.h"
 #include "jb-grid-set.h"
 #include "jb-icon-atlas.h"
@@ -47,6 +48,7 @@ struct _JbDetailPane
   GtkListBox *assignments;
   GtkWidget  *recommend_section;
   JbRecommendList *recommend_list;
+  JbCalloutView   *callout_view;
   GtkWidget  *procedure_section;
   GtkListBox *procedure;
   GtkWidget  *timeline_section;
@@ -774,6 +776,7 @@ show_incident_lists (JbDetailPane *self,
 
   jb_recommend_list_set_incident (self->recommend_list, incident);
   jb_plan_view_set_incident (self->plan_view, incident);
+  jb_callout_view_set_incident (self->callout_view, incident);
 }
 
 static void
@@ -885,6 +888,7 @@ refresh (JbDetailPane *self)
       gtk_label_set_text (self->title_label, "");
       jb_recommend_list_set_incident (self->recommend_list, NULL);
       jb_plan_view_set_incident (self->plan_view, NULL);
+      jb_callout_view_set_incident (self->callout_view, NULL);
       return;
     }
 
@@ -895,6 +899,7 @@ refresh (JbDetailPane *self)
     {
       jb_recommend_list_set_incident (self->recommend_list, NULL);
       jb_plan_view_set_incident (self->plan_view, NULL);
+      jb_callout_view_set_incident (self->callout_view, NULL);
     }
 
   gtk_stack_set_visible_child_name (self->stack, "details");
@@ -1335,6 +1340,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
 
   g_type_ensure (JB_TYPE_RECOMMEND_LIST);
   g_type_ensure (JB_TYPE_PLAN_VIEW);
+  g_type_ensure (JB_TYPE_CALLOUT_VIEW);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "jb-detail-pane");
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-detail-pane.ui");
@@ -1364,6 +1370,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, assignments);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, recommend_section);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, recommend_list);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, callout_view);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, procedure_section);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, procedure);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, timeline_section);

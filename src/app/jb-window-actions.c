@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 
+#include "jb-alert-list.h"
+#include "jb-callout-dialog.h"
 #include "jb-clip-calls.h"
 #include "jb-close-incident-dialog.h"
 #include "jb-catchup-window.h"
@@ -39,6 +41,8 @@ static const char *command_actions[] = {
   "win.resolve-incident",
   "win.close-incident",
   "win.new-incident",
+  "win.acknowledge-alert",
+  "win.callout",
   "win.push-clip",
 };
 
@@ -575,6 +579,28 @@ new_incident_action (GtkWidget  *widget,
 }
 
 static void
+acknowledge_alert_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+
+  jb_alert_list_acknowledge_selected (self->alert_list);
+}
+
+static void
+callout_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+  JbIncident *incident = _jb_window_get_selected_incident (self);
+
+  if (incident != NULL)
+    jb_callout_dialog_present (GTK_WINDOW (self), self->client, incident);
+}
+
+static void
 history_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
@@ -831,6 +857,8 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.resolve-incident", NULL, resolve_incident_action);
   gtk_widget_class_install_action (widget_class, "win.close-incident", NULL, close_incident_action);
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL, new_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.acknowledge-alert", NULL, acknowledge_alert_action);
+  gtk_widget_class_install_action (widget_class, "win.callout", NULL, callout_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.catch-up", NULL, catchup_action);
   gtk_widget_class_install_action (widget_class, "win.roster", NULL, roster_action);
@@ -865,6 +893,9 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.resolve-incident", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.close-incident", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-incident", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_K, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.acknowledge-alert", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.callout", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.history", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.catch-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.roster", NULL);

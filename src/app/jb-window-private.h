@@ -19,6 +19,8 @@ struct _JbWindow
   AdwToastOverlay     *toast_overlay;
   AdwWindowTitle      *title;
   GtkLabel            *state_label;
+  GtkLabel            *alert_count;
+  struct _JbAlertList *alert_list;
   GtkLabel            *age_label;
   GtkWidget           *state_box;
   GtkLabel            *clock_label;

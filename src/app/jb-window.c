@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "jb-alert-list.h"
 #include "jb-application.h"
 #include "jb-incident-row.h"
 #include "jb-roster-panel.h"
@@ -471,6 +472,7 @@ set_client (JbWindow *self,
   gtk_widget_set_visible (self->command_bar, _jb_window_can_command (self));
   gtk_widget_set_visible (self->new_incident_button, _jb_window_can_command (self));
   jb_legend_set_store (self->legend, store);
+  jb_alert_list_set_client (self->alert_list, client);
   jb_legend_set_unit_layer (self->legend, jb_map_view_get_unit_layer (self->map_view));
 
   _jb_window_watch_catchup (self);
@@ -721,6 +723,7 @@ jb_window_class_init (JbWindowClass *klass)
   g_type_ensure (JB_TYPE_MAP_VIEW);
   g_type_ensure (JB_TYPE_DETAIL_PANE);
   g_type_ensure (JB_TYPE_LEGEND);
+  g_type_ensure (JB_TYPE_ALERT_LIST);
   g_type_ensure (JB_TYPE_WALL_VIDEO);
   g_type_ensure (JB_TYPE_INCIDENT_ROW);
 
@@ -750,6 +753,8 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, wall_video);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, legend);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, alert_list);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, alert_count);
   gtk_widget_class_bind_template_callback (widget_class, map_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
@@ -759,12 +764,26 @@ jb_window_class_init (JbWindowClass *klass)
 }
 
 static void
+alert_count_cb (JbWindow *self)
+{
+  guint n = jb_alert_list_get_n_unacknowledged (self->alert_list);
+  g_autofree char *text = NULL;
+
+  /* Translators: the header's count of unacknowledged patrol alerts */
+  text = g_strdup_printf (_("Patrol alerts: %u"), n);
+  gtk_label_set_text (self->alert_count, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->alert_count), n > 0);
+}
+
+static void
 jb_window_init (JbWindow *self)
 {
   self->owner_confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   jb_application_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->alert_list, "notify::n-unacknowledged", G_CALLBACK (alert_count_cb), self,
+                           G_CONNECT_SWAPPED);
 
   update_clock (self);
   update_state (self);
@@ -788,6 +807,22 @@ jb_window_new (AdwApplication *application,
                        "application", application,
                        "client", client,
                        NULL);
+}
+
+JbAlertList *
+jb_window_get_alert_list (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return self->alert_list;
+}
+
+const char *
+jb_window_get_alert_count_text (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->alert_count)) ? gtk_label_get_text (self->alert_count) : "";
 }
 
 JbClipPanel *

@@ -308,6 +308,36 @@ jb_client_command_acknowledge (JbClient            *self,
 }
 
 JbCommand *
+jb_client_command_acknowledge_alert (JbClient            *self,
+                                     const char          *alert_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (alert_id != NULL, NULL);
+
+  return queue_new_command (self, jb_command_new_acknowledge_alert (alert_id), cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_callout (JbClient            *self,
+                           const char          *incident_id,
+                           guint                radius_m,
+                           const char          *grid_id,
+                           const char          *message,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  return queue_new_command (self, jb_command_new_callout (incident_id, radius_m, grid_id, message),
+                            cancellable, callback, user_data);
+}
+
+JbCommand *
 jb_client_command_assign (JbClient            *self,
                           const char          *incident_id,
                           const char          *unit_id,

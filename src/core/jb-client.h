@@ -135,6 +135,20 @@ JbCommand *jb_client_command_acknowledge     (JbClient            *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+JbCommand *jb_client_command_acknowledge_alert (JbClient          *self,
+                                                const char        *alert_id,
+                                                GCancellable      *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer           user_data);
+/* A call-out (一呼百应) by @radius_m, or by @grid_id when not NULL. */
+JbCommand *jb_client_command_callout         (JbClient            *self,
+                                              const char          *incident_id,
+                                              guint                radius_m,
+                                              const char          *grid_id,
+                                              const char          *message,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 JbCommand *jb_client_command_assign          (JbClient            *self,
                                               const char          *incident_id,
                                               const char          *unit_id,

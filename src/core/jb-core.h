@@ -19,6 +19,7 @@
 #include "jb-geo.h"
 #include "jb-geo-index.h"
 #include "jb-grid-set.h"
+#include "jb-alert.h"
 #include "jb-incident.h"
 #include "jb-json.h"
 #include "jb-model-list.h"

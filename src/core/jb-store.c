@@ -7,6 +7,7 @@
 #include "jb-store.h"
 
 #include "jb-grid-set.h"
+#include "jb-alert.h"
 
 #include <math.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct _JbStore
   JbModelList *stations;
   JbModelList *incidents;
   JbGridSet   *grids;
+  GListStore  *alerts;       /* JbAlert */
   GHashTable  *unit_by_id;
   GHashTable  *terminal_by_id;
   GHashTable  *station_by_id;
@@ -78,7 +80,9 @@ fill_unit_point (JbUnitPoint *point,
 
   point->kind = (guint8) jb_unit_get_kind (unit);
   point->status = (guint8) jb_unit_get_status (unit);
-  point->flags = jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0;
+  /* The alert bit is the alerts' (mark_alerted_units). */
+  point->flags = (point->flags & JB_UNIT_POINT_PATROL_ALERT) |
+                 (jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0);
 
   if (jb_unit_get_position (unit, &pos))
     {
@@ -223,6 +227,9 @@ replace_items (GHashTable          *by_id,
     }
 }
 
+static void load_alerts (JbStore   *self,
+                         JsonArray *alerts);
+
 static void
 drop_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -242,6 +249,7 @@ struct _JbStoreSnapshot
   GPtrArray  *terminals;
   GPtrArray  *incidents;
   JsonArray  *grids;
+  JsonArray  *alerts;
   gint64      seq;
   gint64      server_time;
 };
@@ -258,6 +266,7 @@ jb_store_snapshot_free (JbStoreSnapshot *prepared)
   g_clear_pointer (&prepared->terminals, g_ptr_array_unref);
   g_clear_pointer (&prepared->incidents, g_ptr_array_unref);
   g_clear_pointer (&prepared->grids, json_array_unref);
+  g_clear_pointer (&prepared->alerts, json_array_unref);
   g_free (prepared);
 }
 
@@ -315,6 +324,10 @@ jb_store_prepare_snapshot (JsonNode  *snapshot,
   if (json_object_has_member (object, "grids") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "grids")))
     prepared->grids = json_array_ref (json_object_get_array_member (object, "grids"));
+  /* Alerts too (parsed when applied). */
+  if (json_object_has_member (object, "alerts") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "alerts")))
+    prepared->alerts = json_array_ref (json_object_get_array_member (object, "alerts"));
   return g_steal_pointer (&prepared);
 }
 
@@ -375,6 +388,8 @@ jb_store_apply_snapshot (JbStore         *self,
   if (prepared->grids != NULL && !jb_grid_set_load (self->grids, prepared->grids, &grid_error))
     g_warning ("Ignoring the snapshot's grids: %s", grid_error->message);
 
+  load_alerts (self, prepared->alerts);
+
   g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CONFIG, NULL);
   g_signal_emit (self, signals[SNAPSHOT_LOADED], 0);
   schedule_units_moved (self);
@@ -401,6 +416,131 @@ jb_store_load_snapshot (JbStore   *self,
     return FALSE;
   jb_store_apply_snapshot (self, prepared);
   return TRUE;
+}
+
+/* Patrol alerts */
+
+static gboolean
+find_alert (JbStore    *self,
+            const char *id,
+            guint      *out_position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbAlert) alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+
+      if (g_strcmp0 (jb_alert_get_id (alert), id) == 0)
+        {
+          *out_position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Units with an unacknowledged alert get the alert bit of their point. */
+static void
+mark_alerted_units (JbStore *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+
+  for (guint i = 0; i < self->points->len; i++)
+    g_array_index (self->points, JbUnitPoint, i).flags &= (guint16) ~JB_UNIT_POINT_PATROL_ALERT;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbAlert) alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+      JbUnit *unit = jb_alert_get_acknowledged (alert) ? NULL
+                     : g_hash_table_lookup (self->unit_by_id, jb_alert_get_unit_id (alert));
+
+      if (unit != NULL)
+        g_array_index (self->points, JbUnitPoint, _jb_unit_get_index (unit)).flags |= JB_UNIT_POINT_PATROL_ALERT;
+    }
+  schedule_units_moved (self);
+}
+
+/* Alerts are optional: a server from before them has none. */
+static void
+load_alerts (JbStore   *self,
+             JsonArray *alerts)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (alerts != NULL)
+    for (guint i = 0; i < json_array_get_length (alerts); i++)
+      {
+        JsonObject *object = json_array_get_object_element (alerts, i);
+        g_autoptr(GError) error = NULL;
+        JbAlert *alert = object != NULL ? jb_alert_new_from_json (object, &error) : NULL;
+
+        if (alert != NULL)
+          g_ptr_array_add (fresh, alert);
+        else
+          g_warning ("Ignoring a snapshot alert: %s", error != NULL ? error->message : "not an object");
+      }
+  g_list_store_splice (self->alerts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->alerts)),
+                       fresh->pdata, fresh->len);
+  mark_alerted_units (self);
+}
+
+static gboolean
+apply_alert (JbStore     *self,
+             const char  *type,
+             JsonObject  *data,
+             GError     **error)
+{
+  JsonObject *object = NULL;
+  g_autoptr(JbAlert) alert = NULL;
+  guint position;
+  gboolean known;
+
+  if (!jb_json_get_object (data, "alert", TRUE, &object, error) ||
+      (alert = jb_alert_new_from_json (object, error)) == NULL)
+    return FALSE;
+  known = find_alert (self, jb_alert_get_id (alert), &position);
+  if (g_str_equal (type, "alert.cleared"))
+    {
+      if (known)
+        g_list_store_remove (self->alerts, position);
+    }
+  else if (known)
+    {
+      g_autoptr(JbAlert) old = g_list_model_get_item (G_LIST_MODEL (self->alerts), position);
+
+      jb_alert_update (old, alert);
+      g_list_model_items_changed (G_LIST_MODEL (self->alerts), position, 1, 1);
+    }
+  else
+    g_list_store_append (self->alerts, alert);
+  mark_alerted_units (self);
+  return TRUE;
+}
+
+GListModel *
+jb_store_get_alerts (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->alerts);
+}
+
+JbAlert *
+jb_store_lookup_unit_alert (JbStore    *self,
+                            const char *unit_id)
+{
+  guint n;
+
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+  for (guint i = 0; i < n; i++)
+    {
+      JbAlert *alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+
+      g_object_unref (alert);  /* the store keeps it */
+      if (g_strcmp0 (jb_alert_get_unit_id (alert), unit_id) == 0)
+        return alert;
+    }
+  return NULL;
 }
 
 /* Events */
@@ -459,7 +599,7 @@ apply_unit (JbStore     *self,
     }
   else
     {
-      JbUnitPoint point;
+      JbUnitPoint point = { 0, };
 
       if (!(fresh = jb_unit_new_from_json (node, error)))
         return FALSE;
@@ -794,6 +934,8 @@ jb_store_apply_event (JbStore   *self,
     ok = apply_terminal (self, data, error);
   else if (g_str_equal (type, "station.created") || g_str_equal (type, "station.updated"))
     ok = apply_station (self, data, error);
+  else if (g_str_has_prefix (type, "alert."))
+    ok = apply_alert (self, type, data, error);
   else if (g_str_equal (type, "clip.created") || g_str_equal (type, "clip.added"))
     ok = apply_clip (self, data, error);
   else if (g_str_equal (type, "clip.progress"))
@@ -1111,6 +1253,7 @@ jb_store_finalize (GObject *object)
   g_clear_object (&self->stations);
   g_clear_object (&self->incidents);
   g_clear_object (&self->grids);
+  g_clear_object (&self->alerts);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->config, json_object_unref);
   g_clear_object (&self->typed_config);
@@ -1187,6 +1330,7 @@ jb_store_init (JbStore *self)
   self->stations = jb_model_list_new (JB_TYPE_STATION);
   self->incidents = jb_model_list_new (JB_TYPE_INCIDENT);
   self->grids = jb_grid_set_new ();
+  self->alerts = g_list_store_new (JB_TYPE_ALERT);
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->terminal_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->station_by_id = g_hash_table_new (g_str_hash, g_str_equal);

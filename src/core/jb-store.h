@@ -39,6 +39,7 @@ typedef enum
   JB_UNIT_POINT_HAS_POSITION = 1 << 0,  /* else lat/lon are NAN */
   JB_UNIT_POINT_HAS_HEADING  = 1 << 1,  /* else heading is NAN */
   JB_UNIT_POINT_ASSIGNED     = 1 << 2,  /* the unit has an incident */
+  JB_UNIT_POINT_PATROL_ALERT = 1 << 3,  /* an unacknowledged patrol alert */
 } JbUnitPointFlags;
 
 /* One unit as the map layers need it, packed; index i is item i of
@@ -115,6 +116,12 @@ GListModel        *jb_store_get_stations       (JbStore     *self);
 /* The snapshot's grids, kept current by grid.updated (borrowed). */
 struct _JbGridSet *jb_store_get_grids         (JbStore     *self);
 GListModel        *jb_store_get_incidents      (JbStore     *self);
+/* The patrol alerts not cleared (JbAlert), oldest first; acknowledged ones
+ * stay (their "acknowledged" changes) until the server clears them. */
+GListModel        *jb_store_get_alerts         (JbStore     *self);
+/* The first not cleared alert of @unit_id, NULL when none (borrowed). */
+struct _JbAlert   *jb_store_lookup_unit_alert  (JbStore     *self,
+                                                const char  *unit_id);
 
 /* Borrowed; NULL when unknown (closed incidents are not kept). */
 JbUnit            *jb_store_lookup_unit        (JbStore     *self,

@@ -40,6 +40,8 @@ static const Route routes[] = {
   { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
   { "GET", "grids", AUTH_PERSON, FALSE, TRUE, _jb_route_list_grids },
   { "PUT", "grids/*/members", AUTH_PERSON, TRUE, FALSE, _jb_route_grid_members },
+  { "GET", "alerts", AUTH_PERSON, FALSE, TRUE, _jb_route_list_alerts },
+  { "POST", "alerts/*/acknowledge", AUTH_PERSON, TRUE, TRUE, _jb_route_acknowledge_alert },
   { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
   { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
   { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },
@@ -53,11 +55,14 @@ static const Route routes[] = {
   { "DELETE", "incidents/*/assignments/*", AUTH_PERSON, TRUE, TRUE, _jb_route_unassign },
   { "POST", "incidents/*/notes", AUTH_PERSON, TRUE, FALSE, _jb_route_add_note },
   { "POST", "incidents/*/resolve", AUTH_PERSON, TRUE, FALSE, _jb_route_resolve },
+  { "POST", "incidents/*/callouts", AUTH_PERSON, TRUE, FALSE, _jb_route_create_callout },
   { "POST", "incidents/*/close", AUTH_PERSON, TRUE, FALSE, _jb_route_close },
   { "POST", "device/heartbeat", AUTH_DEVICE, TRUE, TRUE, _jb_route_heartbeat },
   { "POST", "device/position", AUTH_DEVICE, TRUE, FALSE, _jb_route_position },
   { "POST", "device/positions", AUTH_DEVICE, TRUE, FALSE, _jb_route_positions },
   { "POST", "device/alarm", AUTH_DEVICE, TRUE, TRUE, _jb_route_alarm },
+  { "GET", "device/callouts", AUTH_DEVICE, FALSE, TRUE, _jb_route_device_callouts },
+  { "POST", "device/callouts/*/answer", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_callout_answer },
   { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
   { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
   { "POST", "device/clips", AUTH_DEVICE, TRUE, FALSE, _jb_route_create_clip },
@@ -106,6 +111,7 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->target_reinforce_s = 300;
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
+  options->patrol_silence_s = 600;
   options->data_dir = NULL;
   options->clip_max_size = 512 * 1024 * 1024LL;
   options->clip_abandon_after_s = 24 * 3600;
@@ -159,6 +165,8 @@ jb_dispatch_finalize (GObject *object)
       g_free (event);
     }
   g_clear_pointer (&self->liveness, g_hash_table_unref);
+  g_clear_pointer (&self->patrols, g_hash_table_unref);
+  g_clear_pointer (&self->alert_latch, g_hash_table_unref);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->clip_uploads, g_hash_table_unref);
   g_clear_pointer (&self->clip_progress, g_hash_table_unref);
@@ -213,6 +221,9 @@ jb_dispatch_init (JbDispatch *self)
   g_array_set_clear_func (self->pending, pending_event_clear);
   g_queue_init (&self->outbox);
   self->liveness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->patrols = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _jb_patrol_free);
+  self->alert_latch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->patrols_dirty = TRUE;
 }
 
 /* Loading state */
@@ -387,6 +398,8 @@ rollback (JbDispatch *self,
 {
   jb_storage_rollback (self->storage);
   self->seq = seq_before;
+  /* The alert latch may hold what was just undone. */
+  self->patrols_dirty = TRUE;
   g_array_set_size (self->pending, 0);
 }
 
@@ -1297,6 +1310,7 @@ run_maintenance (JbDispatch *self,
   if (!begin_write (self, &seq_before, &error) ||
       !flush_last_seen (self, &error) ||
       (check_liveness && !mark_silent_offline (self, now, &error)) ||
+      (check_liveness && !_jb_dispatch_check_silence (self, now, &error)) ||
       (check_liveness && !prune (self, now, &error)))
     {
       rollback (self, seq_before);

@@ -71,6 +71,34 @@ GPtrArray  *jb_storage_list_grids          (JbStorage    *self,
 JsonObject *jb_storage_get_grid            (JbStorage    *self,
                                             const char   *id);
 
+/* Patrol alerts: the protocol Alert object, keyed by id; save inserts or
+ * replaces. */
+gboolean    jb_storage_save_alert          (JbStorage    *self,
+                                            JsonObject   *alert,
+                                            GError      **error);
+GPtrArray  *jb_storage_list_uncleared_alerts (JbStorage  *self,
+                                              GError    **error);
+JsonObject *jb_storage_get_alert           (JbStorage    *self,
+                                            const char   *id);
+
+/* Call-out recipients: @pending while the unit may still answer. */
+gboolean    jb_storage_set_callout_recipient (JbStorage  *self,
+                                              const char *callout_id,
+                                              const char *unit_id,
+                                              const char *incident_id,
+                                              gboolean    pending,
+                                              GError    **error);
+/* The incident of a call-out that called @unit_id, NULL if it did not. */
+char       *jb_storage_get_callout_incident (JbStorage  *self,
+                                             const char *callout_id,
+                                             const char *unit_id);
+/* {callout_id, unit_id, incident_id} of the pending call-outs of @unit_id,
+ * or (when @org_id is not NULL: a gateway) of every unit of @org_id too. */
+GPtrArray  *jb_storage_list_pending_callouts (JbStorage  *self,
+                                              const char *unit_id,
+                                              const char *org_id,
+                                              GError    **error);
+
 /* Units: relational columns; positions live in their own table, so a
  * position update is one small write. */
 gboolean    jb_storage_insert_unit         (JbStorage    *self,
