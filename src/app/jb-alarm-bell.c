@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jb-alarm-bell.h"
+#include "jb-queue.h"
 #include "jb-labels.h"
 
 #define REPEAT_MS   10000
@@ -360,6 +361,30 @@ get_application (JbAlarmBell *self)
   return app;
 }
 
+char *
+jb_alarm_bell_describe (JbAlarmBell *self,
+                        JbIncident  *incident)
+{
+  JbStore *store = jb_client_get_store (self->client);
+  const char *station_id = jb_incident_get_station_id (incident);
+  JbStation *station = station_id ? jb_store_lookup_station (store, station_id) : NULL;
+  const char *station_name = station ? jb_station_get_name (station) : station_id;
+
+  if (station_name == NULL)
+    /* Translators: a new incident's notification text: its number, then
+     * what to do */
+    return g_strdup_printf (_("%s — not acknowledged yet"), jb_incident_get_number (incident));
+  /* Whose alarm it is: a duty officer hears other stations' alarms too. */
+  if (jb_client_get_role (self->client) == JB_ROLE_DUTY_OFFICER &&
+      !jb_queue_in_scope (incident, jb_client_get_station_ids (self->client)))
+    /* Translators: a ringing incident of a station the duty officer does
+     * not command: number, station */
+    return g_strdup_printf (_("%s at %s, not your station — its duty officer or the command room answers"),
+                            jb_incident_get_number (incident), station_name);
+  /* Translators: a new incident's notification text: number, station */
+  return g_strdup_printf (_("%s at %s — not acknowledged yet"), jb_incident_get_number (incident), station_name);
+}
+
 static void
 send_notification (JbAlarmBell *self,
                    JbIncident  *incident)
@@ -383,9 +408,7 @@ send_notification (JbAlarmBell *self,
   title = g_strdup_printf (_("P%u %s · %s"), priority,
                            jb_incident_type_get_label (jb_incident_get_incident_type (incident)),
                            place ? place : "");
-  /* Translators: a new incident's notification text: its number, then
-   * what to do */
-  body = g_strdup_printf (_("%s — not acknowledged yet"), jb_incident_get_number (incident));
+  body = jb_alarm_bell_describe (self, incident);
 
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);

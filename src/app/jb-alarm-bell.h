@@ -29,6 +29,10 @@ JbAlarmBell *jb_alarm_bell_new                   (JbClient    *client,
                                                   GtkWindow   *window);
 /* How many incidents are ringing now (new, not yet acknowledged). */
 guint        jb_alarm_bell_get_n_ringing         (JbAlarmBell *self);
+/* What the bell says of @incident (the notification's text): its number,
+ * its station, and whether it is one the signed-in person commands. */
+char        *jb_alarm_bell_describe              (JbAlarmBell *self,
+                                                  JbIncident  *incident);
 
 /* How many times the alert has sounded (played or beeped), for tests. */
 guint        jb_alarm_bell_get_n_played          (JbAlarmBell *self);

@@ -9,10 +9,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "jb-callout-view.h"
 #include "jb-detail-pane.h"
 #include "jb-grid-set.h"
 #include "jb-icon-atlas.h"
 #include "jb-labels.h"
+#include "jb-plan-view.h"
 #include "jb-targets.h"
 
 struct _JbDetailPane
@@ -27,6 +29,15 @@ struct _JbDetailPane
   GtkLabel   *status_label;
   GtkListBox *fields;
   GtkBox     *clips_slot;
+  GtkLabel   *facts_label;
+  GtkExpander *fields_expander;
+  GtkWidget  *scroller;
+  GtkWidget  *header_box;
+  GtkWidget  *plan_section;
+  JbPlanView *plan_view;
+  GtkLabel   *note_error;
+  GtkLabel   *refusal_label;
+  GtkLabel   *presence_label;
   GtkWidget  *pending_box;
   GtkLabel   *pending_label;
   GtkWidget  *targets_box;
@@ -37,6 +48,7 @@ struct _JbDetailPane
   GtkListBox *assignments;
   GtkWidget  *recommend_section;
   JbRecommendList *recommend_list;
+  JbCalloutView   *callout_view;
   GtkWidget  *procedure_section;
   GtkListBox *procedure;
   GtkWidget  *timeline_section;
@@ -49,8 +61,11 @@ struct _JbDetailPane
   JbStore    *store;
   JbClient   *client;
   GObject    *item;
+  char       *sent_note;      /* the note sent from the entry, until confirmed or refused */
+  char       *sent_note_incident;
   guint       tick_id;
   gboolean    can_command;
+  char       *refusal;        /* why commands on the item are off, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (JbDetailPane, jb_detail_pane, GTK_TYPE_WIDGET)
@@ -455,6 +470,55 @@ update_targets (JbDetailPane *self,
 }
 
 static void
+append_fact (GString    *s,
+             const char *value)
+{
+  if (value == NULL || value[0] == '\0')
+    return;
+  if (s->len > 0 && s->str[s->len - 1] != '\n')
+    g_string_append (s, " · ");
+  g_string_append (s, value);
+}
+
+/* The venue's facts in two lines (where; whom to call, what raised it);
+ * the expander below holds every field. */
+static void
+update_facts (JbDetailPane *self,
+              JbIncident   *incident,
+              JbTerminal   *terminal)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  append_fact (s, jb_incident_get_venue_name (incident));
+  append_fact (s, jb_incident_get_address (incident));
+  append_fact (s, station_name (self, jb_incident_get_station_id (incident)));
+  {
+    double lat, lon;
+    const JbGrid *grid = NULL;
+
+    if (self->store != NULL && jb_incident_get_location (incident, &lat, &lon))
+      grid = jb_grid_set_lookup (jb_store_get_grids (self->store), lat, lon);
+    if (grid != NULL)
+      append_fact (s, grid->name);
+  }
+  if (s->len > 0)
+    g_string_append_c (s, '\n');
+  if (terminal != NULL && jb_terminal_has_venue (terminal))
+    {
+      append_fact (s, jb_terminal_get_venue_contact (terminal));
+      append_fact (s, jb_terminal_get_venue_phone (terminal));
+    }
+  if (terminal != NULL)
+    append_fact (s, jb_terminal_get_name (terminal));
+  else
+    append_fact (s, jb_incident_source_get_label (jb_incident_get_source (incident)));
+  /* An alarm button reports under its own name: not twice. */
+  if (terminal == NULL || g_strcmp0 (jb_incident_get_reported_by (incident), jb_terminal_get_name (terminal)) != 0)
+    append_fact (s, jb_incident_get_reported_by (incident));
+  gtk_label_set_text (self->facts_label, g_strchomp (s->str));
+}
+
+static void
 show_incident_fields (JbDetailPane *self,
                       JbIncident   *incident,
                       gint64        now_ms)
@@ -480,6 +544,7 @@ show_incident_fields (JbDetailPane *self,
               status == JB_INCIDENT_STATUS_NEW ? "bad"
               : status >= JB_INCIDENT_STATUS_RESOLVED ? "good" : "warn");
 
+  update_facts (self, incident, terminal);
   add_field (self, _("Venue"), jb_incident_get_venue_name (incident));
   add_field (self, _("Address"), jb_incident_get_address (incident));
   if (terminal != NULL && jb_terminal_has_venue (terminal))
@@ -710,6 +775,8 @@ show_incident_lists (JbDetailPane *self,
     gtk_list_box_append (self->notes, text_row (_("No notes"), NULL));
 
   jb_recommend_list_set_incident (self->recommend_list, incident);
+  jb_plan_view_set_incident (self->plan_view, incident);
+  jb_callout_view_set_incident (self->callout_view, incident);
 }
 
 static void
@@ -717,6 +784,8 @@ set_incident_sections_visible (JbDetailPane *self,
                                gboolean      visible)
 {
   gtk_widget_set_visible (self->targets_box, visible);
+  gtk_widget_set_visible (self->plan_section, visible && self->can_command);
+  gtk_widget_set_visible (GTK_WIDGET (self->facts_label), visible);
   gtk_widget_set_visible (self->assignments_section, visible);
   gtk_widget_set_visible (self->recommend_section, visible && self->can_command);
   gtk_widget_set_visible (self->procedure_section, visible);
@@ -742,19 +811,84 @@ refresh_fields (JbDetailPane *self,
     show_incident_fields (self, JB_INCIDENT (self->item), now_ms);
 }
 
+/* Who else has the incident open, and who owns it (acknowledged it). */
+static void
+update_presence (JbDetailPane *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  JbIncident *incident;
+  const char *owner;
+
+  if (self->client == NULL || self->item == NULL || !JB_IS_INCIDENT (self->item))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->presence_label), FALSE);
+      return;
+    }
+  incident = JB_INCIDENT (self->item);
+  owner = jb_incident_get_acknowledged_by (incident);
+  if (owner != NULL)
+    {
+      if (g_strcmp0 (owner, jb_client_get_username (self->client)) == 0)
+        g_string_append (text, _("Owned by you (you acknowledged it)"));
+      else
+        /* Translators: who acknowledged (owns) the incident */
+        g_string_append_printf (text, _("Owned by %s (acknowledged)"), owner);
+    }
+  {
+    g_autoptr(GPtrArray) viewers = jb_client_get_viewers (self->client, jb_incident_get_id (incident));
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (guint i = 0; i < viewers->len; i++)
+      {
+        const JbViewer *v = viewers->pdata[i];
+
+        if (names->len > 0)
+          g_string_append (names, _(", "));
+        g_string_append (names, v->display_name);
+      }
+    if (names->len > 0)
+      {
+        if (text->len > 0)
+          g_string_append (text, " · ");
+        /* Translators: who else has this incident open right now */
+        g_string_append_printf (text, _("Also open at: %s"), names->str);
+      }
+  }
+  gtk_label_set_text (self->presence_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->presence_label), text->len > 0);
+}
+
+const char *
+jb_detail_pane_get_presence_text (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->presence_label)) ? gtk_label_get_text (self->presence_label) : NULL;
+}
+
+static gint64
+now_ms_of (JbDetailPane *self)
+{
+  /* The store's shared clock, as the queue and the map. */
+  return self->store != NULL ? jb_store_get_now_ms (self->store) : g_get_real_time () / 1000;
+}
+
 static void
 refresh (JbDetailPane *self)
 {
-  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 now_ms = now_ms_of (self);
 
   refresh_fields (self, now_ms);
   update_pending (self);
+  update_presence (self);
 
   if (self->item == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       gtk_label_set_text (self->title_label, "");
       jb_recommend_list_set_incident (self->recommend_list, NULL);
+      jb_plan_view_set_incident (self->plan_view, NULL);
+      jb_callout_view_set_incident (self->callout_view, NULL);
       return;
     }
 
@@ -762,7 +896,11 @@ refresh (JbDetailPane *self)
   if (JB_IS_INCIDENT (self->item))
     show_incident_lists (self, JB_INCIDENT (self->item));
   else
-    jb_recommend_list_set_incident (self->recommend_list, NULL);
+    {
+      jb_recommend_list_set_incident (self->recommend_list, NULL);
+      jb_plan_view_set_incident (self->plan_view, NULL);
+      jb_callout_view_set_incident (self->callout_view, NULL);
+    }
 
   gtk_stack_set_visible_child_name (self->stack, "details");
 }
@@ -782,14 +920,64 @@ tick_cb (gpointer user_data)
    * fields and targets are redone each second; the lists (which hold the
    * keyboard focus) only when the item changes. */
   if (self->item != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    refresh_fields (self, g_get_real_time () / 1000);
+    refresh_fields (self, now_ms_of (self));
 
   return G_SOURCE_CONTINUE;
 }
 
 static void
-command_state_cb (JbDetailPane *self)
+store_tick_cb (JbDetailPane *self)
 {
+  tick_cb (self);
+}
+
+/* The note sent from the entry stays there until the server has it; a
+ * refusal leaves it with the reason beside it. */
+static void
+follow_note (JbDetailPane *self,
+             JbCommand    *command)
+{
+  JsonNode *body;
+  const char *text = NULL;
+  JbCommandState state;
+
+  if (self->sent_note == NULL || command == NULL ||
+      !g_str_has_suffix (jb_command_get_path (command), "/notes") ||
+      g_strcmp0 (jb_command_get_target_id (command), self->sent_note_incident) != 0)
+    return;
+  body = jb_command_get_body (command);
+  if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    text = json_object_get_string_member_with_default (json_node_get_object (body), "text", NULL);
+  if (g_strcmp0 (text, self->sent_note) != 0)
+    return;
+
+  state = jb_command_get_state (command);
+  if (state == JB_COMMAND_STATE_ACCEPTED || state == JB_COMMAND_STATE_CONFIRMED)
+    {
+      if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->note_entry)), self->sent_note) == 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->note_entry), "");
+      gtk_widget_set_visible (GTK_WIDGET (self->note_error), FALSE);
+      g_clear_pointer (&self->sent_note, g_free);
+    }
+  else if (state == JB_COMMAND_STATE_FAILED)
+    {
+      gboolean viewer = self->client != NULL && jb_client_get_role (self->client) == JB_ROLE_VIEWER;
+      g_autofree char *reason = jb_describe_command_error (jb_command_get_error (command), viewer);
+      g_autofree char *text_shown = NULL;
+
+      /* Translators: a refused note, kept in the entry: the reason */
+      text_shown = g_strdup_printf (_("Not added: %s"), reason);
+      gtk_label_set_text (self->note_error, text_shown);
+      gtk_widget_set_visible (GTK_WIDGET (self->note_error), TRUE);
+      g_clear_pointer (&self->sent_note, g_free);
+    }
+}
+
+static void
+command_state_cb (JbDetailPane *self,
+                  JbCommand    *command)
+{
+  follow_note (self, command);
   update_pending (self);
   if (self->item != NULL && JB_IS_INCIDENT (self->item))
     show_incident_lists (self, JB_INCIDENT (self->item));
@@ -830,8 +1018,13 @@ jb_detail_pane_set_client (JbDetailPane *self,
   self->client = g_object_ref (client);
   g_set_object (&self->store, jb_client_get_store (client));
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Ticks with the store's clock from now on. */
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_signal_connect_object (self->store, "tick", G_CALLBACK (store_tick_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "presence-changed", G_CALLBACK (update_presence), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (command_state_cb), self, G_CONNECT_SWAPPED);
   jb_recommend_list_set_client (self->recommend_list, client);
+  jb_plan_view_set_client (self->plan_view, client);
   refresh (self);
 }
 
@@ -953,10 +1146,86 @@ note_activated_cb (JbDetailPane *self,
   if (stripped[0] == '\0')
     return;
 
-  /* The window's action sends it; the note shows once the server's event
+  if (self->item == NULL || !JB_IS_INCIDENT (self->item))
+    return;
+
+  /* The window's action sends it; the text stays in the entry until the
+   * server has it (follow_note) and the note shows once its event
    * arrives (pending meanwhile, beside the status). */
-  if (gtk_widget_activate_action (GTK_WIDGET (self), "win.add-note", "s", stripped))
-    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_free (self->sent_note);
+  self->sent_note = g_strdup (stripped);
+  g_free (self->sent_note_incident);
+  self->sent_note_incident = g_strdup (jb_incident_get_id (JB_INCIDENT (self->item)));
+  gtk_widget_set_visible (GTK_WIDGET (self->note_error), FALSE);
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.add-note", "s", stripped))
+    g_clear_pointer (&self->sent_note, g_free);
+}
+
+void
+jb_detail_pane_set_command_refusal (JbDetailPane *self,
+                                    const char   *reason)
+{
+  g_return_if_fail (JB_IS_DETAIL_PANE (self));
+
+  if (g_strcmp0 (self->refusal, reason) == 0)
+    return;
+  g_free (self->refusal);
+  self->refusal = g_strdup (reason);
+  gtk_label_set_text (self->refusal_label, reason ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), reason != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->note_entry), reason == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->note_entry), reason);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->plan_view), reason);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->recommend_list), reason);
+}
+
+const char *
+jb_detail_pane_get_command_refusal (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return self->refusal;
+}
+
+JbPlanView *
+jb_detail_pane_get_plan_view (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return self->plan_view;
+}
+
+const char *
+jb_detail_pane_get_note_error (JbDetailPane *self)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->note_error)) ? gtk_label_get_text (self->note_error) : NULL;
+}
+
+GtkWidget *
+jb_detail_pane_get_part (JbDetailPane *self,
+                         const char   *name)
+{
+  g_return_val_if_fail (JB_IS_DETAIL_PANE (self), NULL);
+
+  if (g_strcmp0 (name, "scroller") == 0)
+    return self->scroller;
+  if (g_strcmp0 (name, "status") == 0)
+    return GTK_WIDGET (self->status_label);
+  if (g_strcmp0 (name, "plan") == 0)
+    return GTK_WIDGET (self->plan_view);
+  if (g_strcmp0 (name, "assignments") == 0)
+    return GTK_WIDGET (self->assignments);
+  if (g_strcmp0 (name, "facts") == 0)
+    return GTK_WIDGET (self->facts_label);
+  if (g_strcmp0 (name, "note-entry") == 0)
+    return GTK_WIDGET (self->note_entry);
+  if (g_strcmp0 (name, "targets") == 0)
+    return self->targets_box;
+  if (g_strcmp0 (name, "all-details") == 0)
+    return GTK_WIDGET (self->fields_expander);
+  return NULL;
 }
 
 void
@@ -973,6 +1242,10 @@ jb_detail_pane_set_item (JbDetailPane *self,
 
   g_set_object (&self->item, item);
   gtk_list_box_unselect_all (self->assignments);
+  /* An incident's facts fit in two lines; a unit's or terminal's fields
+   * are all there is. */
+  gtk_expander_set_expanded (self->fields_expander, item == NULL || !JB_IS_INCIDENT (item));
+  gtk_widget_set_visible (GTK_WIDGET (self->note_error), FALSE);
 
   if (item != NULL)
     g_signal_connect_object (item, "notify", G_CALLBACK (item_notify_cb), self, G_CONNECT_SWAPPED);
@@ -1007,6 +1280,9 @@ jb_detail_pane_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_DETAIL_PANE);
   g_clear_object (&self->store);
   g_clear_object (&self->client);
+  g_clear_pointer (&self->sent_note, g_free);
+  g_clear_pointer (&self->sent_note_incident, g_free);
+  g_clear_pointer (&self->refusal, g_free);
 
   G_OBJECT_CLASS (jb_detail_pane_parent_class)->dispose (object);
 }
@@ -1063,6 +1339,8 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JB_TYPE_RECOMMEND_LIST);
+  g_type_ensure (JB_TYPE_PLAN_VIEW);
+  g_type_ensure (JB_TYPE_CALLOUT_VIEW);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "jb-detail-pane");
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/jingbao/Console/ui/jb-detail-pane.ui");
@@ -1073,6 +1351,15 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, status_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, fields);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, clips_slot);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, facts_label);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, fields_expander);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, scroller);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, header_box);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, plan_section);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, plan_view);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, note_error);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, refusal_label);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, presence_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_box);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, pending_label);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, targets_box);
@@ -1083,6 +1370,7 @@ jb_detail_pane_class_init (JbDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, assignments);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, recommend_section);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, recommend_list);
+  gtk_widget_class_bind_template_child (widget_class, JbDetailPane, callout_view);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, procedure_section);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, procedure);
   gtk_widget_class_bind_template_child (widget_class, JbDetailPane, timeline_section);

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "jb-client.h"
+#include "jb-plan-view.h"
 #include "jb-recommend-list.h"
 #include "jb-store.h"
 
@@ -48,5 +49,20 @@ const char *jb_detail_pane_get_pending_text (JbDetailPane *self);
 GtkBox     *jb_detail_pane_get_clips_slot (JbDetailPane *self);
 /* The title shown (for tests). */
 const char *jb_detail_pane_get_title (JbDetailPane *self);
+JbPlanView *jb_detail_pane_get_plan_view    (JbDetailPane *self);
+/* Why the signed-in person may not command the item (shown under its
+ * status, and as the tooltip of what it greys out); NULL: it may. */
+void        jb_detail_pane_set_command_refusal (JbDetailPane *self,
+                                                const char   *reason);
+const char *jb_detail_pane_get_command_refusal (JbDetailPane *self);
+/* Who owns the incident and who else has it open; NULL when nobody. */
+const char *jb_detail_pane_get_presence_text (JbDetailPane *self);
+/* Why the note in the entry was refused; NULL when it was not. */
+const char *jb_detail_pane_get_note_error   (JbDetailPane *self);
+/* A part by name, for layout tests: "scroller", "status", "targets",
+ * "plan", "assignments", "facts", "note-entry", "all-details" (the
+ * GtkExpander of every field); NULL for others. */
+GtkWidget  *jb_detail_pane_get_part         (JbDetailPane *self,
+                                             const char   *name);
 
 G_END_DECLS

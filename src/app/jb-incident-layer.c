@@ -21,7 +21,6 @@ struct _JbIncidentLayer
   guint         n_alloc;
   guint         n_pulsing;
   guint         n_overdue;
-  guint         due_id;
 };
 
 G_DEFINE_FINAL_TYPE (JbIncidentLayer, jb_incident_layer, JB_TYPE_POINT_LAYER)
@@ -76,15 +75,13 @@ get_limits (JbIncidentLayer *self,
     jb_target_limits_from_config (jb_store_get_config (self->store), limits);
 }
 
-static gboolean due_cb (gpointer user_data);
-
-/* Judges every incident's targets; sleeps until the next one falls due. */
+/* Judges every incident's targets at @now_ms (the store's clock, whose
+ * ticks redo it). */
 static gboolean
 judge_targets (JbIncidentLayer *self,
                gint64           now_ms)
 {
   JbTargetLimits limits;
-  gint64 next = -1;
   gboolean changed = FALSE;
 
   get_limits (self, &limits);
@@ -99,8 +96,6 @@ judge_targets (JbIncidentLayer *self,
 
       jb_targets_evaluate (incident, &limits, self->store, now_ms, &targets);
       overdue = targets.worst == JB_TARGET_STATE_OVERDUE;
-      if (targets.next_change_ms >= 0 && (next < 0 || targets.next_change_ms < next))
-        next = targets.next_change_ms;
 
       if (point->flags & JB_MAP_POINT_HIDDEN)
         continue;
@@ -113,23 +108,21 @@ judge_targets (JbIncidentLayer *self,
         }
     }
 
-  g_clear_handle_id (&self->due_id, g_source_remove);
-  if (next >= 0)
-    self->due_id = g_timeout_add ((guint) MIN (next + 20, G_MAXINT), due_cb, self);
-
   return changed;
 }
 
-static gboolean
-due_cb (gpointer user_data)
+static gint64
+now_ms (JbIncidentLayer *self)
 {
-  JbIncidentLayer *self = user_data;
+  /* The store's shared clock: the queue row judges at the same time. */
+  return self->store != NULL ? jb_store_get_now_ms (self->store) : g_get_real_time () / 1000;
+}
 
-  self->due_id = 0;
-  if (judge_targets (self, g_get_real_time () / 1000))
+static void
+store_tick_cb (JbIncidentLayer *self)
+{
+  if (judge_targets (self, now_ms (self)))
     jb_point_layer_set_points (JB_POINT_LAYER (self), self->points, self->incidents->len);
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -137,7 +130,6 @@ jb_incident_layer_dispose (GObject *object)
 {
   JbIncidentLayer *self = (JbIncidentLayer *) object;
 
-  g_clear_handle_id (&self->due_id, g_source_remove);
   g_clear_object (&self->store);
   g_ptr_array_set_size (self->incidents, 0);
 
@@ -229,7 +221,7 @@ jb_incident_layer_set_incidents (JbIncidentLayer *self,
         }
     }
 
-  judge_targets (self, g_get_real_time () / 1000);
+  judge_targets (self, now_ms (self));
   jb_point_layer_set_points (JB_POINT_LAYER (self), self->points, n);
 }
 
@@ -248,10 +240,14 @@ jb_incident_layer_set_store (JbIncidentLayer *self,
   g_return_if_fail (JB_IS_INCIDENT_LAYER (self));
   g_return_if_fail (!store || JB_IS_STORE (store));
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, store_tick_cb, self);
   if (!g_set_object (&self->store, store))
     return;
+  if (store != NULL)
+    g_signal_connect_object (store, "tick", G_CALLBACK (store_tick_cb), self, G_CONNECT_SWAPPED);
 
-  jb_incident_layer_update_targets (self, g_get_real_time () / 1000);
+  jb_incident_layer_update_targets (self, now_ms (self));
 }
 
 gboolean

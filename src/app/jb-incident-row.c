@@ -11,8 +11,6 @@
 #include "jb-targets.h"
 
 /* Fast while a countdown runs, slow when only ages move. */
-#define TICK_FAST_S 1
-#define TICK_SLOW_S 15
 
 struct _JbIncidentRow
 {
@@ -50,11 +48,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Every visible row's clock moves with one shared timer: each second while
- * some row counts a target down, otherwise every 15 s for the ages. */
-static GList *live_rows;
-static guint  ticker_id;
-static guint  ticker_s;
 
 static const char *css =
   "jb-incident-row.overdue {"
@@ -64,6 +57,8 @@ static const char *css =
   "  color: white;"
   "}"
   "jb-incident-row.overdue .jb-incident-age { color: #ffd5d5; }"
+  /* Resolved: below every open incident, and quiet. */
+  "jb-incident-row.resolved { opacity: 0.55; }"
   ".jb-target {"
   "  font-size: 15px;"
   "  font-weight: bold;"
@@ -106,7 +101,6 @@ load_style (void)
   loaded = TRUE;
 }
 
-static void ensure_ticker (guint seconds);
 
 static char *
 format_clock (gint64   ms,
@@ -194,16 +188,18 @@ update_clock (JbIncidentRow *self)
   JbStore *store;
   JbTargetLimits limits;
   JbTargets targets;
-  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 now_ms;
   gboolean overdue;
 
   if (self->incident == NULL)
     return;
 
+  /* The store's shared clock: the map icon judges at the same time. */
+  store = self->client ? jb_client_get_store (self->client) : NULL;
+  now_ms = store != NULL ? jb_store_get_now_ms (store) : g_get_real_time () / 1000;
   age = jb_format_age (jb_incident_get_created_at (self->incident), now_ms);
   gtk_label_set_text (self->age_label, age);
 
-  store = self->client ? jb_client_get_store (self->client) : NULL;
   jb_target_limits_init_default (&limits);
   if (store != NULL)
     jb_target_limits_from_config (jb_store_get_config (store), &limits);
@@ -244,42 +240,13 @@ update_clock (JbIncidentRow *self)
                     targets.targets[JB_TARGET_GUARD].state == JB_TARGET_STATE_OVERDUE ||
                     targets.targets[JB_TARGET_POLICE].state == JB_TARGET_STATE_OVERDUE ||
                     targets.targets[JB_TARGET_REINFORCE].state == JB_TARGET_STATE_OVERDUE);
-  if (self->counting && ticker_id != 0 && ticker_s != TICK_FAST_S)
-    ensure_ticker (TICK_FAST_S);
-}
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  gboolean counting = FALSE;
-
-  for (GList *l = live_rows; l != NULL; l = l->next)
-    {
-      JbIncidentRow *row = l->data;
-
-      update_clock (row);
-      counting |= row->counting;
-    }
-
-  if (!counting && ticker_s != TICK_SLOW_S)
-    {
-      ticker_id = 0;
-      ensure_ticker (TICK_SLOW_S);
-      return G_SOURCE_REMOVE;
-    }
-
-  return G_SOURCE_CONTINUE;
 }
 
 static void
-ensure_ticker (guint seconds)
+store_tick_cb (JbIncidentRow *self)
 {
-  if (ticker_id != 0 && ticker_s == seconds)
-    return;
-
-  g_clear_handle_id (&ticker_id, g_source_remove);
-  ticker_s = seconds;
-  ticker_id = g_timeout_add_seconds (seconds, tick_cb, NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_clock (self);
 }
 
 static void
@@ -339,6 +306,7 @@ update (JbIncidentRow *self)
   for (guint i = 0; i < G_N_ELEMENTS (priority_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self), priority_classes[i]);
   gtk_widget_remove_css_class (GTK_WIDGET (self), "new");
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "resolved");
 
   if (self->incident == NULL)
     {
@@ -355,6 +323,8 @@ update (JbIncidentRow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), priority_classes[p - 1]);
   if (status == JB_INCIDENT_STATUS_NEW)
     gtk_widget_add_css_class (GTK_WIDGET (self), "new");
+  if (!jb_incident_is_open (self->incident) || status >= JB_INCIDENT_STATUS_RESOLVED)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "resolved");
 
   /* Translators: a priority badge, "P1" (most urgent) to "P4" */
   priority = g_strdup_printf (_("P%u"), p);
@@ -436,13 +406,20 @@ set_client (JbIncidentRow *self,
     return;
 
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_func (self->client, command_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->client, command_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (jb_client_get_store (self->client), store_tick_cb, self);
+    }
 
   g_set_object (&self->client, client);
 
   if (client != NULL)
-    g_signal_connect_object (client, "command-changed", G_CALLBACK (command_changed_cb),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (client, "command-changed", G_CALLBACK (command_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (jb_client_get_store (client), "tick", G_CALLBACK (store_tick_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
@@ -528,19 +505,7 @@ jb_incident_row_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (jb_incident_row_parent_class)->map (widget);
 
-  live_rows = g_list_prepend (live_rows, widget);
   update_clock (JB_INCIDENT_ROW (widget));
-  ensure_ticker (JB_INCIDENT_ROW (widget)->counting || ticker_s == TICK_FAST_S ? TICK_FAST_S : TICK_SLOW_S);
-}
-
-static void
-jb_incident_row_unmap (GtkWidget *widget)
-{
-  live_rows = g_list_remove (live_rows, widget);
-  if (live_rows == NULL)
-    g_clear_handle_id (&ticker_id, g_source_remove);
-
-  GTK_WIDGET_CLASS (jb_incident_row_parent_class)->unmap (widget);
 }
 
 static void
@@ -551,7 +516,10 @@ jb_incident_row_dispose (GObject *object)
 
   jb_incident_row_set_incident (self, NULL);
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_func (self->client, command_changed_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->client, command_changed_cb, self);
+      g_signal_handlers_disconnect_by_func (jb_client_get_store (self->client), store_tick_cb, self);
+    }
   g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_INCIDENT_ROW);
   /* The template's unnamed root box is not cleared by the template. */
@@ -615,7 +583,6 @@ jb_incident_row_class_init (JbIncidentRowClass *klass)
 
   widget_class->root = jb_incident_row_root;
   widget_class->map = jb_incident_row_map;
-  widget_class->unmap = jb_incident_row_unmap;
 
   properties[PROP_INCIDENT] =
     g_param_spec_object ("incident", NULL, NULL, JB_TYPE_INCIDENT,

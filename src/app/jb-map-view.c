@@ -359,7 +359,7 @@ store_changed_cb (JbMapView     *self,
     {
       apply_config (self);
       /* The 1-3-5 limits come with the config. */
-      jb_incident_layer_update_targets (self->incidents, g_get_real_time () / 1000);
+      jb_incident_layer_update_targets (self->incidents, jb_store_get_now_ms (self->store));
     }
   else if (kind == JB_STORE_CHANGE_UNIT && g_strcmp0 (id, self->followed) == 0)
     check_followed_arrived (self);

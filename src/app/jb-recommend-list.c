@@ -193,11 +193,16 @@ jb_recommend_list_refresh (JbRecommendList *self)
       JbStore *store = jb_client_get_store (self->client);
       JbRecommendOptions options;
 
-      jb_recommend_options_init (&options, jb_client_get_user (self->client));
+      jb_recommend_options_init_for_user (&options, jb_client_get_role (self->client),
+                                          jb_client_get_station_ids (self->client));
       if (!self->own_only)
-        options.scope_station_id = NULL;
+        {
+          options.scope_station_id = NULL;
+          options.scope_station_ids = NULL;
+        }
       options.limit = MAX_ROWS;
-      self->ranked = jb_recommender_rank (store, self->incident, &options);
+      /* Mixed kinds: police within the first keys even at a venue full of guards. */
+      self->ranked = jb_recommender_rank_mixed (store, self->incident, &options);
 
       for (guint i = 0; i < self->ranked->len; i++)
         gtk_list_box_append (self->list, create_row (self, i, &g_array_index (self->ranked, JbRecommendation, i)));

@@ -128,6 +128,9 @@ flags_for (JbUnitLayer       *self,
   if (!(point->flags & JB_UNIT_POINT_HAS_POSITION) || !isfinite (point->lat) || !isfinite (point->lon))
     return JB_MAP_POINT_HIDDEN;
 
+  /* A patrol alert: a pulsing ring, never folded into a cluster. */
+  if (point->flags & JB_UNIT_POINT_PATROL_ALERT)
+    flags |= JB_MAP_POINT_PULSE | JB_MAP_POINT_ALERT;
   if (is_stale (self, point->kind, point->time, now_ms))
     flags |= JB_MAP_POINT_STALE;
   else if (point->flags & JB_UNIT_POINT_HAS_HEADING)

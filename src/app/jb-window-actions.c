@@ -1,7 +1,7 @@
 /* jb-window-actions.c — every command of the window as an action, with its
  * keys
  *
- * Keys without a modifier (J, K, A, 1–9, F, N, U) must not fire while a
+ * Keys without a modifier (J, K, A, P, 1–9, F, N, U) must not fire while a
  * text field has the focus: they go through plain_key_cb, which lets the
  * field have them. Commands go through the client's one queue; each is
  * shown pending where it was issued (the detail pane, the recommendation
@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 
+#include "jb-alert-list.h"
+#include "jb-callout-dialog.h"
 #include "jb-clip-calls.h"
 #include "jb-close-incident-dialog.h"
 #include "jb-catchup-window.h"
@@ -28,6 +30,8 @@ static const char *command_actions[] = {
   "win.assign-recommended",
   "win.assign-number",
   "win.assign-unit",
+  "win.assign-plan-next",
+  "win.assign-plan",
   "win.unassign",
   "win.unassign-selected",
   "win.unit-status-menu",
@@ -37,6 +41,8 @@ static const char *command_actions[] = {
   "win.resolve-incident",
   "win.close-incident",
   "win.new-incident",
+  "win.acknowledge-alert",
+  "win.callout",
   "win.push-clip",
 };
 
@@ -92,6 +98,81 @@ require_incident (JbWindow *self)
   if (incident == NULL)
     _jb_window_show_message (self, _("Select an incident first (J and K move through the queue)."));
   return incident;
+}
+
+/* Commanding an incident someone else owns ------------------------------ */
+
+static void
+owner_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   JbWindow         *self)
+{
+  g_autofree char *action = g_steal_pointer (&self->gate_action);
+  g_autoptr(GVariant) param = g_steal_pointer (&self->gate_param);
+  JbIncident *incident = _jb_window_get_selected_incident (self);
+
+  if (g_strcmp0 (response, "send") != 0 || incident == NULL || action == NULL)
+    return;
+  g_hash_table_add (self->owner_confirmed, g_strdup (jb_incident_get_id (incident)));
+  gtk_widget_activate_action_variant (GTK_WIDGET (self), action, param);
+}
+
+gboolean
+_jb_window_owner_gate (JbWindow   *self,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  JbIncident *incident = _jb_window_get_selected_incident (self);
+  const char *owner = incident ? jb_incident_get_acknowledged_by (incident) : NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (owner == NULL || self->client == NULL ||
+      g_strcmp0 (owner, jb_client_get_username (self->client)) == 0 ||
+      g_hash_table_contains (self->owner_confirmed, jb_incident_get_id (incident)))
+    return TRUE;
+  if (self->owner_dialog != NULL)
+    return FALSE;
+
+  g_free (self->gate_action);
+  self->gate_action = g_strdup (action_name);
+  g_clear_pointer (&self->gate_param, g_variant_unref);
+  self->gate_param = param ? g_variant_ref_sink (param) : NULL;
+
+  /* Translators: asked once before commanding an incident that another
+   * person acknowledged: incident number, who */
+  body = g_strdup_printf (_("%s was acknowledged by %s, who is handling it. Send your command anyway?"),
+                          jb_incident_get_number (incident), owner);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Someone Else Owns This Incident"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "send", _("_Send Anyway"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "send");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (owner_response_cb), self, 0);
+  self->owner_dialog = GTK_WINDOW (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->owner_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+GtkWindow *
+_jb_window_get_owner_dialog (JbWindow *self)
+{
+  return self->owner_dialog;
+}
+
+void
+_jb_window_answer_owner_dialog (JbWindow   *self,
+                                const char *response)
+{
+  GtkWindow *dialog = self->owner_dialog;
+
+  if (dialog == NULL)
+    return;
+  /* As a click would: answer, then close. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  if (self->owner_dialog != NULL)
+    gtk_window_destroy (self->owner_dialog);
 }
 
 static void
@@ -153,6 +234,8 @@ assign_recommended_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   assign_index (JB_WINDOW (widget), 0);
 }
 
@@ -163,8 +246,59 @@ assign_number_action (GtkWidget  *widget,
 {
   int number = g_variant_get_int32 (param);
 
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
+
   if (number >= 1 && number <= 9)
     assign_index (JB_WINDOW (widget), number - 1);
+}
+
+/* P: the first row of the 1-3-5 plan still missing; Shift+P: every
+ * missing row, in plan order (one command each, through the queue). */
+static void
+assign_plan (JbWindow *self,
+             gboolean  whole)
+{
+  const JbPlan *plan = jb_plan_view_get_plan (jb_detail_pane_get_plan_view (self->detail_pane));
+  guint n = 0;
+
+  if (require_incident (self) == NULL)
+    return;
+  if (plan != NULL)
+    for (int i = jb_plan_next_missing (plan); i >= 0 && i < JB_TARGET_N; i++)
+      {
+        const JbPlanRow *row = &plan->rows[i];
+
+        if (jb_plan_row_is_filled (row) || row->proposal.unit == NULL ||
+            jb_client_lookup_pending_command (self->client, jb_unit_get_id (row->proposal.unit)) != NULL)
+          continue;
+        assign (self, jb_unit_get_id (row->proposal.unit));
+        n++;
+        if (!whole)
+          break;
+      }
+  if (n == 0)
+    _jb_window_show_message (self, _("The 1-3-5 plan has no missing unit that can be assigned."));
+}
+
+static void
+assign_plan_next_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
+  assign_plan (JB_WINDOW (widget), FALSE);
+}
+
+static void
+assign_plan_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
+  assign_plan (JB_WINDOW (widget), TRUE);
 }
 
 static void
@@ -172,6 +306,8 @@ assign_unit_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   assign (JB_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
@@ -197,6 +333,8 @@ unassign_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   unassign (JB_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
@@ -206,6 +344,9 @@ unassign_selected_action (GtkWidget  *widget,
                           GVariant   *param)
 {
   JbWindow *self = JB_WINDOW (widget);
+
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
 
   unassign (self, jb_detail_pane_get_selected_unit_id (self->detail_pane));
 }
@@ -264,6 +405,9 @@ add_note_action (GtkWidget  *widget,
   JbWindow *self = JB_WINDOW (widget);
   JbIncident *incident = require_incident (self);
   const char *text = g_variant_get_string (param, NULL);
+
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
 
   if (incident == NULL || text[0] == '\0')
     return;
@@ -394,6 +538,8 @@ resolve_incident_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   close_dialog (JB_WINDOW (widget), JB_CLOSE_INCIDENT_MODE_RESOLVE);
 }
 
@@ -402,6 +548,8 @@ close_incident_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *param)
 {
+  if (!_jb_window_owner_gate (JB_WINDOW (widget), action_name, param))
+    return;
   close_dialog (JB_WINDOW (widget), JB_CLOSE_INCIDENT_MODE_CLOSE);
 }
 
@@ -428,6 +576,28 @@ new_incident_action (GtkWidget  *widget,
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+acknowledge_alert_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+
+  jb_alert_list_acknowledge_selected (self->alert_list);
+}
+
+static void
+callout_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JbWindow *self = JB_WINDOW (widget);
+  JbIncident *incident = _jb_window_get_selected_incident (self);
+
+  if (incident != NULL)
+    jb_callout_dialog_present (GTK_WINDOW (self), self->client, incident);
 }
 
 static void
@@ -671,6 +841,8 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.assign-recommended", NULL, assign_recommended_action);
   gtk_widget_class_install_action (widget_class, "win.assign-number", "i", assign_number_action);
   gtk_widget_class_install_action (widget_class, "win.assign-unit", "s", assign_unit_action);
+  gtk_widget_class_install_action (widget_class, "win.assign-plan-next", NULL, assign_plan_next_action);
+  gtk_widget_class_install_action (widget_class, "win.assign-plan", NULL, assign_plan_action);
   gtk_widget_class_install_action (widget_class, "win.unassign", "s", unassign_action);
   gtk_widget_class_install_action (widget_class, "win.unassign-selected", NULL, unassign_selected_action);
   gtk_widget_class_install_action (widget_class, "win.focus-assignments", NULL, focus_assignments_action);
@@ -685,6 +857,8 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.resolve-incident", NULL, resolve_incident_action);
   gtk_widget_class_install_action (widget_class, "win.close-incident", NULL, close_incident_action);
   gtk_widget_class_install_action (widget_class, "win.new-incident", NULL, new_incident_action);
+  gtk_widget_class_install_action (widget_class, "win.acknowledge-alert", NULL, acknowledge_alert_action);
+  gtk_widget_class_install_action (widget_class, "win.callout", NULL, callout_action);
   gtk_widget_class_install_action (widget_class, "win.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.catch-up", NULL, catchup_action);
   gtk_widget_class_install_action (widget_class, "win.roster", NULL, roster_action);
@@ -706,6 +880,8 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
     }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK, "win.unassign-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_ALT_MASK, "win.focus-assignments", NULL);
+  bind_plain (widget_class, GDK_KEY_p, 0, "win.assign-plan-next", -1);
+  bind_plain (widget_class, GDK_KEY_P, GDK_SHIFT_MASK, "win.assign-plan", -1);
   bind_plain (widget_class, GDK_KEY_u, 0, "win.unit-status-menu", -1);
   bind_plain (widget_class, GDK_KEY_n, 0, "win.focus-note", -1);
   bind_plain (widget_class, GDK_KEY_j, 0, "win.next-incident", -1);
@@ -717,6 +893,9 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.resolve-incident", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.close-incident", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-incident", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_K, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.acknowledge-alert", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.callout", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.history", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.catch-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.roster", NULL);
@@ -730,14 +909,44 @@ _jb_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.push-clip", NULL);
 }
 
+/* Why the signed-in person may not command @station_id's @what, in
+ * words; NULL when it may (the server's own rule: a duty officer
+ * commands its stations only). */
+static char *
+refusal_for_station (JbWindow   *self,
+                     const char *station_id,
+                     gboolean    is_unit)
+{
+  JbStore *store;
+  JbStation *station;
+  const char *name;
+
+  if (self->client == NULL || jb_client_get_role (self->client) != JB_ROLE_DUTY_OFFICER)
+    return NULL;
+  if (station_id != NULL && g_strv_contains (jb_client_get_station_ids (self->client), station_id))
+    return NULL;
+  store = jb_client_get_store (self->client);
+  station = station_id ? jb_store_lookup_station (store, station_id) : NULL;
+  name = station ? jb_station_get_name (station) : station_id;
+  if (name == NULL)
+    return g_strdup (is_unit ? _("You can only command your own stations' units: this one has no station.")
+                             : _("You can only command your own stations' incidents: this one is outside every station."));
+  /* Translators: why commands are greyed out; %s is a station's name */
+  return g_strdup_printf (is_unit ? _("You can only command your own stations' units: this one is %s's.")
+                                  : _("You can only command your own stations' incidents: this one is %s's."),
+                          name);
+}
+
 void
 _jb_window_update_actions (JbWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   JbIncident *incident = _jb_window_get_selected_incident (self);
+  GObject *item = jb_detail_pane_get_item (self->detail_pane);
   gboolean can = _jb_window_can_command (self);
   JbIncidentStatus status = incident ? jb_incident_get_status (incident) : JB_INCIDENT_STATUS_N;
   gboolean open_incident = incident != NULL && status < JB_INCIDENT_STATUS_RESOLVED;
+  g_autofree char *refusal = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (command_actions); i++)
     gtk_widget_action_set_enabled (widget, command_actions[i], can);
@@ -745,10 +954,28 @@ _jb_window_update_actions (JbWindow *self)
   if (!can)
     return;
 
+  /* Commands the person may not give are off before they are tried,
+   * with the reason beside them. */
+  if (incident != NULL)
+    refusal = refusal_for_station (self, jb_incident_get_station_id (incident), FALSE);
+  else if (item != NULL && JB_IS_UNIT (item))
+    refusal = refusal_for_station (self, jb_unit_get_station_id (JB_UNIT (item)), TRUE);
+  jb_detail_pane_set_command_refusal (self->detail_pane, refusal);
+  gtk_widget_set_tooltip_text (self->command_bar, refusal);
+  if (refusal != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (command_actions); i++)
+        if (g_strcmp0 (command_actions[i], "win.new-incident") != 0)
+          gtk_widget_action_set_enabled (widget, command_actions[i], FALSE);
+      return;
+    }
+
   gtk_widget_action_set_enabled (widget, "win.acknowledge", incident != NULL && status == JB_INCIDENT_STATUS_NEW);
   gtk_widget_action_set_enabled (widget, "win.assign-recommended", open_incident);
   gtk_widget_action_set_enabled (widget, "win.assign-number", open_incident);
   gtk_widget_action_set_enabled (widget, "win.assign-unit", open_incident);
+  gtk_widget_action_set_enabled (widget, "win.assign-plan-next", open_incident);
+  gtk_widget_action_set_enabled (widget, "win.assign-plan", open_incident);
   gtk_widget_action_set_enabled (widget, "win.resolve-incident", open_incident);
   gtk_widget_action_set_enabled (widget, "win.close-incident", incident != NULL);
   gtk_widget_action_set_enabled (widget, "win.add-note", incident != NULL);

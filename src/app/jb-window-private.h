@@ -19,11 +19,16 @@ struct _JbWindow
   AdwToastOverlay     *toast_overlay;
   AdwWindowTitle      *title;
   GtkLabel            *state_label;
+  GtkLabel            *alert_count;
+  struct _JbAlertList *alert_list;
   GtkLabel            *age_label;
   GtkWidget           *state_box;
   GtkLabel            *clock_label;
   GtkLabel            *user_label;
   GtkLabel            *queue_title;
+  GtkWidget           *other_stations_button;
+  GtkLabel            *other_stations_label;
+  AdwStatusPage       *queue_empty_page;
   GtkListView         *queue;
   GtkStack            *queue_stack;
   GtkSearchBar        *search_bar;
@@ -55,6 +60,11 @@ struct _JbWindow
   guint                tick_id;
   gboolean             syncing_selection;
   gboolean             own_station;
+  guint                n_other_open;     /* open incidents outside the own-station filter */
+  GHashTable          *owner_confirmed;  /* incident ids: commanding another's incident agreed */
+  GtkWindow           *owner_dialog;     /* weak: the question being asked */
+  char                *gate_action;      /* the command waiting for the answer */
+  GVariant            *gate_param;
 };
 
 void        _jb_window_class_install_actions (GtkWidgetClass *widget_class);
@@ -75,5 +85,20 @@ void        _jb_window_select_incident_id    (JbWindow       *self,
                                               const char     *incident_id);
 /* TRUE unless the signed-in role is viewer (or nobody is signed in). */
 gboolean    _jb_window_can_command           (JbWindow       *self);
+
+/* FALSE (and asks, once per incident) when the selected incident was
+ * acknowledged by someone else: the action runs again on "Send". */
+gboolean    _jb_window_owner_gate            (JbWindow       *self,
+                                              const char     *action_name,
+                                              GVariant       *param);
+/* The question being asked, or NULL; answers it ("send" or "cancel"). */
+GtkWindow  *_jb_window_get_owner_dialog      (JbWindow       *self);
+void        _jb_window_answer_owner_dialog   (JbWindow       *self,
+                                              const char     *response);
+
+/* Open incidents of other stations hidden by the own-station filter (for
+ * tests and the queue's note). */
+guint       _jb_window_get_n_other_open      (JbWindow       *self);
+const char *_jb_window_get_other_stations_text (JbWindow     *self);
 
 G_END_DECLS

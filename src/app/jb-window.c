@@ -7,11 +7,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "jb-alert-list.h"
 #include "jb-application.h"
 #include "jb-incident-row.h"
 #include "jb-roster-panel.h"
 #include "jb-window-private.h"
 #include "jb-labels.h"
+#include "jb-queue.h"
 #include "jb-window.h"
 
 G_DEFINE_FINAL_TYPE (JbWindow, jb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -141,6 +143,79 @@ update_title (JbWindow *self)
   adw_window_title_set_subtitle (self->title, subtitle ? subtitle : _("Police and security linkage"));
 }
 
+static const char *user_station_id (JbWindow *self);
+
+/* With the own-station filter on, the queue says what it hides: how many
+ * open incidents other stations have, and which of them ring. */
+static void
+update_other_stations (JbWindow *self)
+{
+  GListModel *incidents;
+  g_autoptr(GString) ringing = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  guint n = 0, n_ringing = 0;
+
+  if (self->client != NULL && self->own_station && user_station_id (self) != NULL)
+    {
+      JbStore *store = jb_client_get_store (self->client);
+      const char * const *mine = jb_client_get_station_ids (self->client);
+
+      incidents = jb_store_get_incidents (store);
+      for (guint i = 0; i < g_list_model_get_n_items (incidents); i++)
+        {
+          g_autoptr(JbIncident) incident = g_list_model_get_item (incidents, i);
+          JbStation *station;
+
+          if (!jb_incident_is_open (incident) || jb_incident_get_status (incident) >= JB_INCIDENT_STATUS_RESOLVED ||
+              jb_queue_in_scope (incident, mine))
+            continue;
+          n++;
+          if (jb_incident_get_status (incident) != JB_INCIDENT_STATUS_NEW)
+            continue;
+          n_ringing++;
+          station = jb_incident_get_station_id (incident)
+                    ? jb_store_lookup_station (store, jb_incident_get_station_id (incident)) : NULL;
+          if (n_ringing <= 2)
+            g_string_append_printf (ringing, "%s%s", n_ringing > 1 ? _(", ") : "",
+                                    station ? jb_station_get_name (station) : _("no station"));
+        }
+    }
+
+  self->n_other_open = n;
+  if (n > 0 && n_ringing > 0)
+    /* Translators: the queue's note under a duty officer's own-station
+     * filter: open incidents elsewhere, which stations' alarms ring, the key */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u open incident at other stations; ringing: %s. Ctrl+Shift+S shows it.",
+                                         "%u open incidents at other stations; ringing: %s. Ctrl+Shift+S shows them.",
+                                         n), n, ringing->str);
+  else if (n > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u open incident at other stations. Ctrl+Shift+S shows it.",
+                                         "%u open incidents at other stations. Ctrl+Shift+S shows them.",
+                                         n), n);
+  gtk_label_set_text (self->other_stations_label, text ? text : "");
+  gtk_widget_set_visible (self->other_stations_button, n > 0);
+  gtk_widget_remove_css_class (self->other_stations_button, "warning");
+  if (n_ringing > 0)
+    gtk_widget_add_css_class (self->other_stations_button, "warning");
+  adw_status_page_set_title (self->queue_empty_page,
+                             n > 0 ? _("Nothing Open at Your Stations") : _("No Open Incidents"));
+  adw_status_page_set_description (self->queue_empty_page, text);
+}
+
+guint
+_jb_window_get_n_other_open (JbWindow *self)
+{
+  return self->n_other_open;
+}
+
+const char *
+_jb_window_get_other_stations_text (JbWindow *self)
+{
+  return gtk_widget_get_visible (self->other_stations_button) ? gtk_label_get_text (self->other_stations_label) : NULL;
+}
+
 static void
 update_queue_title (JbWindow *self)
 {
@@ -150,6 +225,7 @@ update_queue_title (JbWindow *self)
   /* Translators: the queue's heading with the number of open incidents */
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Open Incident", "%u Open Incidents", n), n);
   gtk_label_set_text (self->queue_title, text);
+  update_other_stations (self);
   gtk_stack_set_visible_child_name (self->queue_stack, n > 0 ? "list" : "empty");
 }
 
@@ -169,17 +245,7 @@ compare_incidents (gconstpointer a,
                    gconstpointer b,
                    gpointer      user_data)
 {
-  JbIncident *x = (JbIncident *) a;
-  JbIncident *y = (JbIncident *) b;
-  guint px = jb_incident_get_priority (x), py = jb_incident_get_priority (y);
-  gint64 tx = jb_incident_get_created_at (x), ty = jb_incident_get_created_at (y);
-
-  /* Most urgent first; within a priority, the longest waiting first. */
-  if (px != py)
-    return px < py ? -1 : 1;
-  if (tx != ty)
-    return tx < ty ? -1 : 1;
-  return g_strcmp0 (jb_incident_get_id (x), jb_incident_get_id (y));
+  return jb_queue_compare ((JbIncident *) a, (JbIncident *) b);
 }
 
 static void
@@ -212,6 +278,10 @@ map_selection_changed_cb (JbWindow *self)
 
   jb_detail_pane_set_item (self->detail_pane, item);
   _jb_window_update_actions (self);
+  /* Presence: the server tells others which incident we have open. */
+  if (self->client != NULL)
+    jb_client_set_viewing (self->client, item != NULL && JB_IS_INCIDENT (item)
+                                         ? jb_incident_get_id (JB_INCIDENT (item)) : NULL);
 
   if (self->syncing_selection)
     return;
@@ -254,42 +324,18 @@ user_station_id (JbWindow *self)
 }
 
 static gboolean
-contains_casefold (const char *haystack,
-                   const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle) != NULL;
-}
-
-static gboolean
 filter_incident (gpointer item,
                  gpointer user_data)
 {
   JbWindow *self = user_data;
   JbIncident *incident = item;
-  const char *station = user_station_id (self);
   const char *text = self->search_entry ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL;
 
-  if (self->own_station && station != NULL &&
-      g_strcmp0 (jb_incident_get_station_id (incident), station) != 0)
+  if (self->own_station && user_station_id (self) != NULL &&
+      !jb_queue_in_scope (incident, jb_client_get_station_ids (self->client)))
     return FALSE;
 
-  if (text != NULL && text[0] != '\0')
-    {
-      g_autofree char *needle = g_utf8_casefold (text, -1);
-
-      return contains_casefold (jb_incident_get_number (incident), needle) ||
-             contains_casefold (jb_incident_type_get_label (jb_incident_get_incident_type (incident)), needle) ||
-             contains_casefold (jb_incident_get_venue_name (incident), needle) ||
-             contains_casefold (jb_incident_get_address (incident), needle) ||
-             contains_casefold (jb_incident_get_description (incident), needle);
-    }
-
-  return TRUE;
+  return jb_queue_matches (incident, text, jb_incident_type_get_label (jb_incident_get_incident_type (incident)));
 }
 
 static void
@@ -328,7 +374,9 @@ set_own_station (JbWindow *self,
 
   self->own_station = own_station;
   search_changed_cb (self);
+  update_other_stations (self);
   jb_recommend_list_set_own_station_only (jb_detail_pane_get_recommend_list (self->detail_pane), own_station);
+  jb_plan_view_set_own_station_only (jb_detail_pane_get_plan_view (self->detail_pane), own_station);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_STATION]);
 }
 
@@ -340,7 +388,10 @@ store_changed_cb (JbWindow      *self,
   if (kind == JB_STORE_CHANGE_CONFIG)
     update_title (self);
   if (kind == JB_STORE_CHANGE_INCIDENT)
-    _jb_window_update_actions (self);
+    {
+      _jb_window_update_actions (self);
+      update_other_stations (self);
+    }
 }
 
 static void
@@ -380,6 +431,8 @@ set_client (JbWindow *self,
 
   self->client = g_object_ref (client);
   store = jb_client_get_store (client);
+  /* One clock for the queue's countdowns, the map's icons and the details. */
+  jb_store_start_clock (store);
 
   g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (_jb_window_command_changed),
@@ -419,6 +472,7 @@ set_client (JbWindow *self,
   gtk_widget_set_visible (self->command_bar, _jb_window_can_command (self));
   gtk_widget_set_visible (self->new_incident_button, _jb_window_can_command (self));
   jb_legend_set_store (self->legend, store);
+  jb_alert_list_set_client (self->alert_list, client);
   jb_legend_set_unit_layer (self->legend, jb_map_view_get_unit_layer (self->map_view));
 
   _jb_window_watch_catchup (self);
@@ -572,6 +626,15 @@ jb_window_dispose (GObject *object)
   JbWindow *self = (JbWindow *)object;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->owner_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->owner_dialog), (gpointer *) &self->owner_dialog);
+      gtk_window_destroy (self->owner_dialog);
+      self->owner_dialog = NULL;
+    }
+  g_clear_pointer (&self->owner_confirmed, g_hash_table_unref);
+  g_clear_pointer (&self->gate_action, g_free);
+  g_clear_pointer (&self->gate_param, g_variant_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
@@ -660,6 +723,7 @@ jb_window_class_init (JbWindowClass *klass)
   g_type_ensure (JB_TYPE_MAP_VIEW);
   g_type_ensure (JB_TYPE_DETAIL_PANE);
   g_type_ensure (JB_TYPE_LEGEND);
+  g_type_ensure (JB_TYPE_ALERT_LIST);
   g_type_ensure (JB_TYPE_WALL_VIDEO);
   g_type_ensure (JB_TYPE_INCIDENT_ROW);
 
@@ -680,12 +744,17 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, clock_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_title);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, other_stations_button);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, other_stations_label);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_empty_page);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, map_view);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, wall_video);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, legend);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, alert_list);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, alert_count);
   gtk_widget_class_bind_template_callback (widget_class, map_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
@@ -695,11 +764,26 @@ jb_window_class_init (JbWindowClass *klass)
 }
 
 static void
+alert_count_cb (JbWindow *self)
+{
+  guint n = jb_alert_list_get_n_unacknowledged (self->alert_list);
+  g_autofree char *text = NULL;
+
+  /* Translators: the header's count of unacknowledged patrol alerts */
+  text = g_strdup_printf (_("Patrol alerts: %u"), n);
+  gtk_label_set_text (self->alert_count, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->alert_count), n > 0);
+}
+
+static void
 jb_window_init (JbWindow *self)
 {
+  self->owner_confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   jb_application_ensure_style ();
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->alert_list, "notify::n-unacknowledged", G_CALLBACK (alert_count_cb), self,
+                           G_CONNECT_SWAPPED);
 
   update_clock (self);
   update_state (self);
@@ -723,6 +807,22 @@ jb_window_new (AdwApplication *application,
                        "application", application,
                        "client", client,
                        NULL);
+}
+
+JbAlertList *
+jb_window_get_alert_list (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return self->alert_list;
+}
+
+const char *
+jb_window_get_alert_count_text (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->alert_count)) ? gtk_label_get_text (self->alert_count) : "";
 }
 
 JbClipPanel *

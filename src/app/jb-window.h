@@ -43,4 +43,9 @@ JbAlarmBell  *jb_window_get_alarm_bell   (JbWindow       *self);
 void          jb_window_select_incident  (JbWindow       *self,
                                           const char     *incident_id);
 
+/* The patrol alerts and the header's count of unacknowledged ones ("" when
+ * none), for tests. */
+struct _JbAlertList *jb_window_get_alert_list      (JbWindow *self);
+const char          *jb_window_get_alert_count_text (JbWindow *self);
+
 G_END_DECLS

@@ -46,6 +46,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   UNAUTHORIZED,
   COMMAND_CHANGED,
+  PRESENCE_CHANGED,
   N_SIGNALS
 };
 
@@ -63,6 +64,12 @@ part_notify_cb (GObject    *part,
         g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
         return;
       }
+}
+
+static void
+presence_changed_cb (JbClient *self)
+{
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0);
 }
 
 static void
@@ -297,6 +304,36 @@ jb_client_command_acknowledge (JbClient            *self,
   g_return_val_if_fail (incident_id != NULL, NULL);
 
   return queue_new_command (self, jb_command_new_acknowledge (incident_id),
+                            cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_acknowledge_alert (JbClient            *self,
+                                     const char          *alert_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (alert_id != NULL, NULL);
+
+  return queue_new_command (self, jb_command_new_acknowledge_alert (alert_id), cancellable, callback, user_data);
+}
+
+JbCommand *
+jb_client_command_callout (JbClient            *self,
+                           const char          *incident_id,
+                           guint                radius_m,
+                           const char          *grid_id,
+                           const char          *message,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  return queue_new_command (self, jb_command_new_callout (incident_id, radius_m, grid_id, message),
                             cancellable, callback, user_data);
 }
 
@@ -747,6 +784,13 @@ jb_client_get_station_id (JbClient *self)
   return jb_session_get_station_id (self->session);
 }
 
+const char * const *
+jb_client_get_station_ids (JbClient *self)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  return jb_session_get_station_ids (self->session);
+}
+
 gboolean
 jb_client_is_logged_in (JbClient *self)
 {
@@ -813,6 +857,8 @@ jb_client_constructed (GObject *object)
   g_signal_connect_object (self->stream, "notify::state", G_CALLBACK (stream_state_cb), self,
                            G_CONNECT_SWAPPED);
   /* Commands are confirmed as the stream feeds the store. */
+  g_signal_connect_object (self->stream, "presence-changed", G_CALLBACK (presence_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stream, "applied",
                            G_CALLBACK (jb_command_queue_check_confirmations), self->queue,
                            G_CONNECT_SWAPPED);
@@ -943,6 +989,31 @@ jb_client_class_init (JbClientClass *klass)
   signals[COMMAND_CHANGED] =
     g_signal_new ("command-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, JB_TYPE_COMMAND);
+
+  /**
+   * JbClient::presence-changed:
+   *
+   * Who has which incident open changed (jb_client_get_viewers()).
+   */
+  signals[PRESENCE_CHANGED] =
+    g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+void
+jb_client_set_viewing (JbClient   *self,
+                       const char *incident_id)
+{
+  g_return_if_fail (JB_IS_CLIENT (self));
+  jb_stream_set_viewing (self->stream, incident_id);
+}
+
+GPtrArray *
+jb_client_get_viewers (JbClient   *self,
+                       const char *incident_id)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  return jb_stream_get_viewers (self->stream, incident_id, jb_client_get_username (self));
 }
 
 void

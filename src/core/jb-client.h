@@ -51,6 +51,9 @@ const char        *jb_client_get_display_name     (JbClient             *self);
 JbRole             jb_client_get_role             (JbClient             *self);
 /* The user's station, NULL for one of none (dispatcher, viewer). */
 const char        *jb_client_get_station_id       (JbClient             *self);
+/* Every station the user commands (NULL-terminated, empty for none): a
+ * 中心派出所's duty room has several. */
+const char * const *jb_client_get_station_ids     (JbClient             *self);
 gboolean           jb_client_is_logged_in         (JbClient             *self);
 guint              jb_client_get_reconnect_count  (JbClient             *self);
 guint              jb_client_get_gap_count        (JbClient             *self);
@@ -129,6 +132,20 @@ JbCommand         *jb_client_lookup_pending_command (JbClient           *self,
  * CONFIRMED or FAILED for a while; take a reference to keep it longer). */
 JbCommand *jb_client_command_acknowledge     (JbClient            *self,
                                               const char          *incident_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JbCommand *jb_client_command_acknowledge_alert (JbClient          *self,
+                                                const char        *alert_id,
+                                                GCancellable      *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer           user_data);
+/* A call-out (一呼百应) by @radius_m, or by @grid_id when not NULL. */
+JbCommand *jb_client_command_callout         (JbClient            *self,
+                                              const char          *incident_id,
+                                              guint                radius_m,
+                                              const char          *grid_id,
+                                              const char          *message,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
@@ -239,5 +256,14 @@ void               jb_client_get_json_async       (JbClient             *self,
 JsonNode          *jb_client_get_json_finish      (JbClient             *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
+
+/* Presence (docs/protocol.md): tells the server which incident this
+ * client has open (NULL: none), and who else has @incident_id open (a new
+ * array of borrowed JbViewers, without the signed-in user; valid until the
+ * next ::presence-changed). */
+void               jb_client_set_viewing          (JbClient             *self,
+                                                   const char           *incident_id);
+GPtrArray         *jb_client_get_viewers          (JbClient             *self,
+                                                   const char           *incident_id);
 
 G_END_DECLS

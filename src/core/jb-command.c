@@ -757,3 +757,42 @@ jb_command_new_roster_update (const char           *station_id,
   path = g_strconcat ("/api/v1/stations/", escaped, "/roster", NULL);
   return new_with_builder ("PUT", path, builder, g_get_real_time () / 1000);
 }
+
+JbCommand *
+jb_command_new_acknowledge_alert (const char *alert_id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (alert_id != NULL, NULL);
+
+  path = command_path ("alerts", alert_id, "acknowledge", NULL);
+  return jb_command_new ("POST", path, NULL);
+}
+
+JbCommand *
+jb_command_new_callout (const char *incident_id,
+                        guint       radius_m,
+                        const char *grid_id,
+                        const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (incident_id != NULL, NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  if (grid_id != NULL)
+    add_string_member (builder, "grid_id", grid_id);
+  else
+    {
+      json_builder_set_member_name (builder, "radius_m");
+      json_builder_add_int_value (builder, radius_m);
+    }
+  add_string_member (builder, "message", message);
+  json_builder_end_object (builder);
+  path = command_path ("incidents", incident_id, "callouts", NULL);
+  body = json_builder_get_root (builder);
+  return jb_command_new ("POST", path, body);
+}

@@ -115,6 +115,14 @@ JbCommand      *jb_command_new_close           (const char       *incident_id,
                                                 const char       *note);
 JbCommand      *jb_command_new_unit_status     (const char       *unit_id,
                                                 JbUnitStatus      status);
+/* POST /api/v1/alerts/{id}/acknowledge */
+JbCommand      *jb_command_new_acknowledge_alert (const char     *alert_id);
+/* POST /api/v1/incidents/{id}/callouts: by @radius_m when @grid_id is
+ * NULL, else by the grid. */
+JbCommand      *jb_command_new_callout         (const char       *incident_id,
+                                                guint             radius_m,
+                                                const char       *grid_id,
+                                                const char       *message);
 
 /* One officer on a roster; @rank is the leader's only, @unit_id an
  * officer's only (both may be NULL). */

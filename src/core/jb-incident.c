@@ -45,6 +45,7 @@ typedef struct
   GArray           *procedure;    /* JbProcedureEntry */
   GArray           *notes;        /* JbNote */
   GArray           *timeline;     /* JbTimelineEntry */
+  GArray           *callouts;     /* JbCallout */
   GPtrArray        *clips;        /* JbClip, parsed; NULL when the member was absent */
   gboolean          has_clips;    /* the member was present */
 } IncidentData;
@@ -112,6 +113,8 @@ timeline_entry_clear (gpointer data)
   g_clear_pointer (&t->by, g_free);
 }
 
+static void callout_clear (gpointer data);
+
 static void
 incident_data_clear (IncidentData *d)
 {
@@ -129,6 +132,7 @@ incident_data_clear (IncidentData *d)
   g_clear_pointer (&d->procedure, g_array_unref);
   g_clear_pointer (&d->notes, g_array_unref);
   g_clear_pointer (&d->timeline, g_array_unref);
+  g_clear_pointer (&d->callouts, g_array_unref);
   g_clear_pointer (&d->clips, g_ptr_array_unref);
 }
 
@@ -148,6 +152,8 @@ incident_data_init (IncidentData *d)
   g_array_set_clear_func (d->notes, note_clear);
   d->timeline = g_array_new (FALSE, TRUE, sizeof (JbTimelineEntry));
   g_array_set_clear_func (d->timeline, timeline_entry_clear);
+  d->callouts = g_array_new (FALSE, TRUE, sizeof (JbCallout));
+  g_array_set_clear_func (d->callouts, callout_clear);
 }
 
 /* Each array element is an object; @what names the array in errors. */
@@ -228,6 +234,85 @@ parse_procedure (JsonArray     *array,
       g_array_append_val (d->procedure, p);
     }
 
+  return TRUE;
+}
+
+static const char * const callout_states[] = { "called", "accepted", "en_route", "arrived", "declined" };
+
+static void
+responder_clear (gpointer data)
+{
+  g_clear_pointer (&((JbCalloutResponder *) data)->unit_id, g_free);
+}
+
+static void
+callout_clear (gpointer data)
+{
+  JbCallout *c = data;
+
+  g_clear_pointer (&c->id, g_free);
+  g_clear_pointer (&c->message, g_free);
+  g_clear_pointer (&c->grid_id, g_free);
+  g_clear_pointer (&c->responders, g_array_unref);
+}
+
+static gboolean
+parse_callouts (JsonArray     *array,
+                IncidentData  *d,
+                GError       **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = element_object (array, i, "callouts", error);
+      JsonObject *counts = NULL;
+      JsonArray *responders = NULL;
+      gint64 n[5] = { 0 };
+      JbCallout c = { 0, };
+
+      if (o == NULL)
+        return FALSE;
+      c.responders = g_array_new (FALSE, TRUE, sizeof (JbCalloutResponder));
+      g_array_set_clear_func (c.responders, responder_clear);
+      if (!_jb_codec_dup_string (o, "id", TRUE, &c.id, error) ||
+          !_jb_codec_dup_string (o, "message", FALSE, &c.message, error) ||
+          !_jb_codec_dup_string (o, "grid_id", FALSE, &c.grid_id, error) ||
+          !jb_json_get_int (o, "radius_m", FALSE, &c.radius_m, error) ||
+          !_jb_codec_get_time (o, "created_at", &c.created_at, error) ||
+          !jb_json_get_object (o, "counts", FALSE, &counts, error) ||
+          !jb_json_get_array (o, "responders", FALSE, &responders, error) ||
+          (counts != NULL &&
+           (!jb_json_get_int (counts, "called", FALSE, &n[0], error) ||
+            !jb_json_get_int (counts, "accepted", FALSE, &n[1], error) ||
+            !jb_json_get_int (counts, "en_route", FALSE, &n[2], error) ||
+            !jb_json_get_int (counts, "arrived", FALSE, &n[3], error) ||
+            !jb_json_get_int (counts, "declined", FALSE, &n[4], error))))
+        {
+          callout_clear (&c);
+          g_prefix_error (error, "callouts[%u]: ", i);
+          return FALSE;
+        }
+      c.called = (guint) MAX (n[0], 0);
+      c.accepted = (guint) MAX (n[1], 0);
+      c.en_route = (guint) MAX (n[2], 0);
+      c.arrived = (guint) MAX (n[3], 0);
+      c.declined = (guint) MAX (n[4], 0);
+      for (guint k = 0; responders != NULL && k < json_array_get_length (responders); k++)
+        {
+          JsonObject *r = json_array_get_object_element (responders, k);
+          const char *unit_id = NULL, *state = NULL;
+          JbCalloutResponder responder = { NULL, JB_CALLOUT_CALLED };
+
+          if (r == NULL || !jb_json_get_string (r, "unit_id", FALSE, &unit_id, NULL) || unit_id == NULL ||
+              !jb_json_get_string (r, "state", FALSE, &state, NULL))
+            continue;
+          for (guint s = 0; s < G_N_ELEMENTS (callout_states); s++)
+            if (g_strcmp0 (state, callout_states[s]) == 0)
+              responder.state = (JbCalloutState) s;
+          responder.unit_id = g_strdup (unit_id);
+          g_array_append_val (c.responders, responder);
+        }
+      g_array_append_val (d->callouts, c);
+    }
   return TRUE;
 }
 
@@ -321,7 +406,7 @@ incident_data_parse (JsonNode      *node,
 {
   JsonObject *object;
   JsonObject *venue = NULL;
-  JsonArray *assignments = NULL, *procedure = NULL, *notes = NULL, *timeline = NULL;
+  JsonArray *assignments = NULL, *procedure = NULL, *notes = NULL, *timeline = NULL, *callouts = NULL;
   JsonArray *clips = NULL;
   int type = 0, status = 0, source = JB_INCIDENT_SOURCE_PHONE, disposition = -1;
   gboolean has_location = FALSE;
@@ -359,6 +444,7 @@ incident_data_parse (JsonNode      *node,
       !jb_json_get_array (object, "procedure", FALSE, &procedure, error) ||
       !jb_json_get_array (object, "notes", FALSE, &notes, error) ||
       !jb_json_get_array (object, "timeline", FALSE, &timeline, error) ||
+      !jb_json_get_array (object, "callouts", FALSE, &callouts, error) ||
       !jb_json_get_array (object, "clips", FALSE, &clips, error))
     return FALSE;
 
@@ -392,6 +478,7 @@ incident_data_parse (JsonNode      *node,
          parse_procedure (procedure, d, error) &&
          parse_notes (notes, d, error) &&
          parse_timeline (timeline, d, error) &&
+         parse_callouts (callouts, d, error) &&
          parse_clips (clips, d, error);
 }
 
@@ -649,6 +736,48 @@ jb_incident_to_json (JbIncident *self)
     }
   json_builder_end_array (builder);
 
+  if (d->callouts->len > 0)
+    {
+      json_builder_set_member_name (builder, "callouts");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < d->callouts->len; i++)
+        {
+          const JbCallout *c = &g_array_index (d->callouts, JbCallout, i);
+
+          json_builder_begin_object (builder);
+          _jb_codec_add_string (builder, "id", c->id);
+          _jb_codec_add_string (builder, "message", c->message);
+          json_builder_set_member_name (builder, "radius_m");
+          if (c->radius_m > 0)
+            json_builder_add_int_value (builder, c->radius_m);
+          else
+            json_builder_add_null_value (builder);
+          _jb_codec_add_string (builder, "grid_id", c->grid_id);
+          _jb_codec_add_time (builder, "created_at", c->created_at);
+          json_builder_set_member_name (builder, "counts");
+          json_builder_begin_object (builder);
+          _jb_codec_add_int (builder, "called", c->called);
+          _jb_codec_add_int (builder, "accepted", c->accepted);
+          _jb_codec_add_int (builder, "en_route", c->en_route);
+          _jb_codec_add_int (builder, "arrived", c->arrived);
+          _jb_codec_add_int (builder, "declined", c->declined);
+          json_builder_end_object (builder);
+          json_builder_set_member_name (builder, "responders");
+          json_builder_begin_array (builder);
+          for (guint k = 0; k < c->responders->len; k++)
+            {
+              const JbCalloutResponder *r = &g_array_index (c->responders, JbCalloutResponder, k);
+
+              json_builder_begin_object (builder);
+              _jb_codec_add_string (builder, "unit_id", r->unit_id);
+              _jb_codec_add_string (builder, "state", callout_states[r->state]);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
   json_builder_set_member_name (builder, "clips");
   json_builder_begin_array (builder);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->clips)); i++)
@@ -915,6 +1044,22 @@ jb_incident_get_timeline_entry (JbIncident *self,
   g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
   g_return_val_if_fail (i < self->d.timeline->len, NULL);
   return &g_array_index (self->d.timeline, JbTimelineEntry, i);
+}
+
+guint
+jb_incident_get_n_callouts (JbIncident *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT (self), 0);
+  return self->d.callouts != NULL ? self->d.callouts->len : 0;
+}
+
+const JbCallout *
+jb_incident_get_callout (JbIncident *self,
+                         guint       i)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
+  g_return_val_if_fail (self->d.callouts != NULL && i < self->d.callouts->len, NULL);
+  return &g_array_index (self->d.callouts, JbCallout, i);
 }
 
 GListModel *

@@ -46,6 +46,34 @@ typedef struct
   char             *by;
 } JbTimelineEntry;
 
+/* A call-out (一呼百应) responder's answer so far. */
+typedef enum
+{
+  JB_CALLOUT_CALLED,
+  JB_CALLOUT_ACCEPTED,
+  JB_CALLOUT_EN_ROUTE,
+  JB_CALLOUT_ARRIVED,
+  JB_CALLOUT_DECLINED,
+} JbCalloutState;
+
+typedef struct
+{
+  char           *unit_id;
+  JbCalloutState  state;
+} JbCalloutResponder;
+
+/* A call-out of the incident, with its live counts (docs/protocol.md). */
+typedef struct
+{
+  char    *id;
+  char    *message;
+  gint64   radius_m;    /* 0 when by grid */
+  char    *grid_id;     /* NULL when by radius */
+  gint64   created_at;
+  guint    called, accepted, en_route, arrived, declined;
+  GArray  *responders;  /* JbCalloutResponder */
+} JbCallout;
+
 #define JB_TYPE_INCIDENT (jb_incident_get_type ())
 
 G_DECLARE_FINAL_TYPE (JbIncident, jb_incident, JB, INCIDENT, GObject)
@@ -95,6 +123,9 @@ const JbAssignment *jb_incident_find_assignment     (JbIncident  *self,
 guint                   jb_incident_get_n_procedure_steps (JbIncident *self);
 const JbProcedureEntry *jb_incident_get_procedure_step    (JbIncident *self,
                                                            guint       i);
+guint             jb_incident_get_n_callouts       (JbIncident  *self);
+const JbCallout  *jb_incident_get_callout         (JbIncident  *self,
+                                                   guint        i);
 guint             jb_incident_get_n_notes          (JbIncident  *self);
 const JbNote     *jb_incident_get_note             (JbIncident  *self,
                                                     guint        i);

@@ -86,6 +86,21 @@ jb_recommend_options_init (JbRecommendOptions *options,
     options->scope_station_id = station_id;
 }
 
+void
+jb_recommend_options_init_for_user (JbRecommendOptions *options,
+                                    JbRole              role,
+                                    const char * const *station_ids)
+{
+  g_return_if_fail (options != NULL);
+
+  memset (options, 0, sizeof *options);
+  if (role == JB_ROLE_DUTY_OFFICER && station_ids != NULL && station_ids[0] != NULL)
+    {
+      options->scope_station_ids = station_ids;
+      options->scope_station_id = station_ids[0];
+    }
+}
+
 double
 jb_recommender_estimate_eta_s (JbUnitKind kind,
                                double     distance_m)
@@ -288,8 +303,18 @@ rank (JbStore                  *store,
   /* Units keep their station id interned: compare pointers. */
   const char *scene_station = g_intern_string (scene->station_id);
   const char *scope_station = g_intern_string (options->scope_station_id);
+  /* A set of stations, interned too (a duty room commands a handful). */
+  g_autoptr(GPtrArray) scope_set = NULL;
   g_autoptr(GArray) candidates = NULL;
   GArray *result;
+
+  if (options->scope_station_ids != NULL)
+    {
+      scope_set = g_ptr_array_new ();
+      for (guint i = 0; options->scope_station_ids[i] != NULL; i++)
+        g_ptr_array_add (scope_set, (gpointer) g_intern_string (options->scope_station_ids[i]));
+      scope_station = NULL;
+    }
 
   points = jb_store_get_unit_points (store, &n_points);
   candidates = g_array_sized_new (FALSE, FALSE, sizeof (Candidate),
@@ -325,6 +350,8 @@ rank (JbStore                  *store,
       c.unit = jb_model_list_peek (units, i);
       unit_station = jb_unit_get_station_id (c.unit);
       if (scope_station != NULL && unit_station != scope_station)
+        continue;
+      if (scope_set != NULL && !g_ptr_array_find (scope_set, unit_station, NULL))
         continue;
 
       c.distance_m = jb_geo_distance_m (p->lat, p->lon, scene->lat, scene->lon);
@@ -512,4 +539,214 @@ jb_recommendation_top_clear (JbRecommendationTop *top)
   clear_recommendation (&top->guard);
   clear_recommendation (&top->police);
   clear_recommendation (&top->reinforce);
+}
+
+static gboolean
+is_police_kind (JbUnitKind kind)
+{
+  return kind == JB_UNIT_KIND_OFFICER || kind == JB_UNIT_KIND_PATROL_CAR;
+}
+
+/* The ranking key of rank(): the ETA with the jurisdiction handicap. */
+static double
+order_of (const JbRecommendation *r)
+{
+  return r->eta_s + (!r->in_jurisdiction && !r->on_site ? JURISDICTION_PENALTY_S : 0.0) +
+         (r->stale ? STALE_OFFSET_S : 0.0);
+}
+
+GArray *
+jb_recommender_rank_mixed (JbStore                  *store,
+                           JbIncident               *incident,
+                           const JbRecommendOptions *options)
+{
+  JbRecommendOptions opts;
+  Scene scene;
+  g_autoptr(GArray) guards = NULL;
+  g_autoptr(GArray) police = NULL;
+  GArray *result;
+  guint limit, gi = 0, pi = 0, run = 0;
+  gboolean last_police = FALSE;
+
+  g_return_val_if_fail (JB_IS_STORE (store), NULL);
+  g_return_val_if_fail (JB_IS_INCIDENT (incident), NULL);
+
+  if (!scene_of_incident (store, incident, &scene))
+    return new_result_array (0);
+
+  if (options != NULL)
+    opts = *options;
+  else
+    memset (&opts, 0, sizeof opts);
+  limit = opts.limit > 0 ? opts.limit : 9;
+  opts.limit = limit;
+  opts.kinds = JB_RECOMMEND_GUARDS | JB_RECOMMEND_VOLUNTEERS;
+  guards = rank (store, &scene, &opts);
+  opts.kinds = JB_RECOMMEND_POLICE;
+  police = rank (store, &scene, &opts);
+
+  result = new_result_array (limit);
+  while (result->len < limit && (gi < guards->len || pi < police->len))
+    {
+      gboolean take_police;
+      JbRecommendation *r;
+
+      if (gi >= guards->len)
+        take_police = TRUE;
+      else if (pi >= police->len)
+        take_police = FALSE;
+      else if (run >= 2)
+        take_police = !last_police;
+      else
+        {
+          const JbRecommendation *g = &g_array_index (guards, JbRecommendation, gi);
+          const JbRecommendation *p = &g_array_index (police, JbRecommendation, pi);
+
+          take_police = order_of (p) < order_of (g) ||
+                        (order_of (p) == order_of (g) && p->distance_m < g->distance_m);
+        }
+
+      r = take_police ? &g_array_index (police, JbRecommendation, pi++)
+                      : &g_array_index (guards, JbRecommendation, gi++);
+      run = (result->len > 0 && take_police == last_police) ? run + 1 : 1;
+      last_police = take_police;
+      g_array_append_val (result, *r);
+      r->unit = NULL;  /* the result owns the reference now */
+    }
+  return result;
+}
+
+gboolean
+jb_plan_row_is_filled (const JbPlanRow *row)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  return row->assigned_unit_id != NULL ||
+         row->state.state == JB_TARGET_STATE_MET ||
+         row->state.state == JB_TARGET_STATE_MET_LATE;
+}
+
+int
+jb_plan_next_missing (const JbPlan *plan)
+{
+  g_return_val_if_fail (plan != NULL, -1);
+
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    if (!jb_plan_row_is_filled (&plan->rows[i]) && plan->rows[i].proposal.unit != NULL)
+      return (int) i;
+  return -1;
+}
+
+gboolean
+jb_recommender_plan (JbStore                  *store,
+                     JbIncident               *incident,
+                     const JbRecommendOptions *options,
+                     const JbTargetLimits     *limits,
+                     JbPlan                   *out)
+{
+  JbRecommendOptions opts;
+  JbTargetLimits default_limits;
+  JbTargets targets;
+  Scene scene;
+  guint limit_s[JB_TARGET_N];
+  guint n_police = 0, next_police = 0;
+  g_autoptr(GArray) guards = NULL;
+  g_autoptr(GArray) police = NULL;
+
+  g_return_val_if_fail (JB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (JB_IS_INCIDENT (incident), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (options != NULL)
+    opts = *options;
+  else
+    memset (&opts, 0, sizeof opts);
+  if (opts.now_ms == 0)
+    opts.now_ms = g_get_real_time () / 1000;
+  if (limits == NULL)
+    {
+      jb_target_limits_init_default (&default_limits);
+      jb_target_limits_from_config (jb_store_get_config (store), &default_limits);
+      limits = &default_limits;
+    }
+  limit_s[JB_TARGET_GUARD] = limits->guard_s;
+  limit_s[JB_TARGET_POLICE] = limits->police_s;
+  limit_s[JB_TARGET_REINFORCE] = limits->reinforce_s;
+
+  jb_targets_evaluate (incident, limits, store, opts.now_ms, &targets);
+  out->clock_ms = targets.clock_ms;
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    {
+      out->rows[i].target = (JbTargetKind) i;
+      out->rows[i].state = targets.targets[i];
+      out->rows[i].limit_s = limit_s[i];
+    }
+
+  /* Active assignments fill the rows in the order they were made. */
+  for (guint i = 0; i < jb_incident_get_n_assignments (incident); i++)
+    {
+      const JbAssignment *a = jb_incident_get_assignment (incident, i);
+      JbUnit *unit;
+      JbPlanRow *row = NULL;
+
+      if (a->state == JB_ASSIGNMENT_STATE_RELEASED || a->state == JB_ASSIGNMENT_STATE_DECLINED)
+        continue;
+      unit = jb_store_lookup_unit (store, a->unit_id);
+      if (unit == NULL)
+        continue;
+      if (is_police_kind (jb_unit_get_kind (unit)))
+        {
+          if (n_police < 2)
+            row = &out->rows[n_police == 0 ? JB_TARGET_POLICE : JB_TARGET_REINFORCE];
+          n_police++;
+        }
+      else if (out->rows[JB_TARGET_GUARD].assigned_unit_id == NULL)
+        row = &out->rows[JB_TARGET_GUARD];
+      if (row != NULL && row->assigned_unit_id == NULL)
+        {
+          row->assigned_unit_id = a->unit_id;
+          row->assigned_state = a->state;
+        }
+    }
+
+  if (!scene_of_incident (store, incident, &scene))
+    return FALSE;
+
+  opts.kinds = JB_RECOMMEND_GUARDS | JB_RECOMMEND_VOLUNTEERS;
+  opts.limit = 1;
+  guards = rank (store, &scene, &opts);
+  opts.kinds = JB_RECOMMEND_POLICE;
+  opts.limit = 2;
+  police = rank (store, &scene, &opts);
+
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    {
+      JbPlanRow *row = &out->rows[i];
+      gint64 left_ms;
+
+      if (jb_plan_row_is_filled (row))
+        continue;
+      if (i == JB_TARGET_GUARD)
+        {
+          if (guards->len > 0)
+            take_slot (&row->proposal, guards, 0);
+        }
+      else if (next_police < police->len)
+        take_slot (&row->proposal, police, next_police++);
+      if (row->proposal.unit == NULL)
+        continue;
+      left_ms = (gint64) row->limit_s * 1000 - out->clock_ms;
+      row->slack_s = (double) left_ms / 1000.0 - row->proposal.eta_s;
+    }
+  return TRUE;
+}
+
+void
+jb_plan_clear (JbPlan *plan)
+{
+  g_return_if_fail (plan != NULL);
+
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    clear_recommendation (&plan->rows[i].proposal);
 }

@@ -13,6 +13,7 @@
 
 #include "jb-incident.h"
 #include "jb-store.h"
+#include "jb-targets.h"
 #include "jb-unit.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,8 @@ typedef struct
   guint             limit;             /* at most this many; 0: all */
   gint64            now_ms;            /* for staleness; 0: g_get_real_time () */
   const char       *scope_station_id;  /* only units of this station; NULL: all (borrowed) */
+  const char * const *scope_station_ids; /* only units of these stations (NULL-terminated,
+                                        * borrowed); NULL: scope_station_id decides */
   gboolean          exclude_stale;     /* drop units whose fix is stale instead of ranking them last */
 } JbRecommendOptions;
 
@@ -67,6 +70,13 @@ typedef struct
 void     jb_recommend_options_init      (JbRecommendOptions        *options,
                                          JsonObject                *user);
 
+/* The same from the typed user (jb_client_get_role(),
+ * jb_client_get_station_ids()): a duty officer is scoped to its stations
+ * (borrowed). */
+void     jb_recommend_options_init_for_user (JbRecommendOptions    *options,
+                                         JbRole                     role,
+                                         const char * const        *station_ids);
+
 /* The available units for @incident, best first: a GArray of
  * JbRecommendation (its clear function drops the references; free with
  * g_array_unref). Empty when the incident has no location. Available
@@ -91,6 +101,58 @@ gboolean jb_recommender_top_by_kind     (JbStore                   *store,
                                          const JbRecommendOptions  *options,
                                          JbRecommendationTop       *out);
 void     jb_recommendation_top_clear    (JbRecommendationTop       *top);
+
+/* The numbered list: the best units of every kind, mixed so that police
+ * are never buried under a venue's guards. Two lists are ranked (guards
+ * and volunteers; officers and patrol cars) and merged by ranking key,
+ * but never more than two of one list in a row while the other has
+ * units: police show within the first three keys whenever there are any.
+ * options->kinds is ignored, options->limit applies (0: 9). */
+GArray  *jb_recommender_rank_mixed      (JbStore                   *store,
+                                         JbIncident                *incident,
+                                         const JbRecommendOptions  *options);
+
+/* One row of the 1-3-5 plan: the target it serves, what is already
+ * assigned for it, and otherwise the unit proposed for it. */
+typedef struct
+{
+  JbTargetKind      target;            /* JB_TARGET_GUARD, _POLICE, _REINFORCE */
+  JbTarget          state;             /* the target now (jb_targets_evaluate) */
+  guint             limit_s;           /* the target's limit */
+  const char       *assigned_unit_id;  /* the active assignment filling the row (borrowed from
+                                        * the incident), NULL: none */
+  JbAssignmentState assigned_state;    /* its state, when assigned_unit_id is set */
+  JbRecommendation  proposal;          /* the best free unit for a missing row; .unit NULL when
+                                        * the row is filled or nobody qualifies */
+  double            slack_s;           /* proposal: the time left to the limit less its ETA
+                                        * (negative: it would arrive late) */
+} JbPlanRow;
+
+typedef struct
+{
+  JbPlanRow rows[JB_TARGET_N];
+  gint64    clock_ms;                  /* the incident's clock at now_ms */
+} JbPlan;
+
+/* The 1-3-5 plan for @incident at options->now_ms: a guard (or volunteer),
+ * a police unit and a second police unit. Active assignments fill the
+ * rows in the order they were made (the first guard-like unit the guard
+ * row, the first police unit the police row, the second the
+ * reinforcement); a target already met counts as filled. Each missing row
+ * gets the best free unit of its kind (the two police rows the best two
+ * police units), honouring options->scope_station_id. FALSE when the
+ * incident has no location (every proposal is then empty). Clear with
+ * jb_plan_clear(). */
+gboolean jb_recommender_plan            (JbStore                   *store,
+                                         JbIncident                *incident,
+                                         const JbRecommendOptions  *options,
+                                         const JbTargetLimits      *limits,
+                                         JbPlan                    *out);
+void     jb_plan_clear                  (JbPlan                    *plan);
+/* Whether the row is filled: assigned, or its target met. */
+gboolean jb_plan_row_is_filled          (const JbPlanRow           *row);
+/* The first row that is missing and has a proposal, or -1. */
+int      jb_plan_next_missing           (const JbPlan              *plan);
 
 /* The model's estimate for one unit kind over a great-circle distance
  * (detour factor, speed and start-up included). */

@@ -27,6 +27,7 @@ struct _JbSession
   char        *username;
   char        *display_name;
   char        *station_id;
+  GStrv        station_ids;
   JbRole       role;
 };
 
@@ -310,6 +311,33 @@ notify_user (JbSession *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The user's stations: "station_ids" when the server sends it (strings
+ * only), else the one station_id (an older server). */
+static GStrv
+read_station_ids (JsonObject *user,
+                  const char *station_id)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (user, "station_ids");
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *ids = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (ids); i++)
+        {
+          JsonNode *id = json_array_get_element (ids, i);
+
+          if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING &&
+              *json_node_get_string (id) != '\0')
+            g_strv_builder_add (builder, json_node_get_string (id));
+        }
+    }
+  else if (station_id != NULL)
+    g_strv_builder_add (builder, station_id);
+  return g_strv_builder_end (builder);
+}
+
 static void
 login_cb (GObject      *object,
           GAsyncResult *result,
@@ -363,6 +391,8 @@ login_cb (GObject      *object,
   self->display_name = g_strdup (display_name != NULL && *display_name != '\0' ? display_name : username);
   g_free (self->station_id);
   self->station_id = station_id != NULL && *station_id != '\0' ? g_strdup (station_id) : NULL;
+  g_clear_pointer (&self->station_ids, g_strfreev);
+  self->station_ids = read_station_ids (user, self->station_id);
   self->role = role_value;
   notify_user (self);
 
@@ -440,6 +470,7 @@ jb_session_logout (JbSession *self)
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->station_id, g_free);
+  g_clear_pointer (&self->station_ids, g_strfreev);
   self->role = JB_ROLE_N;
   notify_user (self);
 }
@@ -509,6 +540,15 @@ jb_session_get_station_id (JbSession *self)
   return self->station_id;
 }
 
+const char * const *
+jb_session_get_station_ids (JbSession *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (JB_IS_SESSION (self), none);
+  return self->station_ids != NULL ? (const char * const *) self->station_ids : none;
+}
+
 /* GObject */
 
 JbSession *
@@ -542,6 +582,7 @@ jb_session_finalize (GObject *object)
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->station_id, g_free);
+  g_clear_pointer (&self->station_ids, g_strfreev);
 
   G_OBJECT_CLASS (jb_session_parent_class)->finalize (object);
 }

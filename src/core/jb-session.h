@@ -38,6 +38,9 @@ const char  *jb_session_get_display_name  (JbSession            *self);
 JbRole       jb_session_get_role          (JbSession            *self);
 /* NULL for a user of no station (a dispatcher, a viewer). */
 const char  *jb_session_get_station_id    (JbSession            *self);
+/* Every station of the user's scope (a duty room may command several),
+ * NULL-terminated, never NULL (empty for none); the first is station_id. */
+const char * const *jb_session_get_station_ids (JbSession     *self);
 
 /* POST /api/v1/session. 401 → JB_ERROR_UNAUTHORIZED with the server's
  * message; no answer → JB_ERROR_NETWORK. */

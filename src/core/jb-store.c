@@ -7,6 +7,7 @@
 #include "jb-store.h"
 
 #include "jb-grid-set.h"
+#include "jb-alert.h"
 
 #include <math.h>
 #include <string.h>
@@ -40,12 +41,15 @@ struct _JbStore
   JbModelList *stations;
   JbModelList *incidents;
   JbGridSet   *grids;
+  GListStore  *alerts;       /* JbAlert */
   GHashTable  *unit_by_id;
   GHashTable  *terminal_by_id;
   GHashTable  *station_by_id;
   GHashTable  *incident_by_id;
   GArray      *points;  /* JbUnitPoint, index i ↔ units item i */
 
+  gint64       now_ms;        /* the shared clock: the last tick */
+  guint        clock_id;
   guint        moved_idle_id;
   gint64       moved_batch_start;  /* monotonic µs of the batch's first move */
   guint64      n_events;
@@ -60,6 +64,7 @@ enum {
   CHANGED,
   SNAPSHOT_LOADED,
   WALL_PUSHED,
+  TICK,
   N_SIGNALS
 };
 
@@ -75,7 +80,9 @@ fill_unit_point (JbUnitPoint *point,
 
   point->kind = (guint8) jb_unit_get_kind (unit);
   point->status = (guint8) jb_unit_get_status (unit);
-  point->flags = jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0;
+  /* The alert bit is the alerts' (mark_alerted_units). */
+  point->flags = (point->flags & JB_UNIT_POINT_PATROL_ALERT) |
+                 (jb_unit_get_incident_id (unit) != NULL ? JB_UNIT_POINT_ASSIGNED : 0);
 
   if (jb_unit_get_position (unit, &pos))
     {
@@ -220,6 +227,9 @@ replace_items (GHashTable          *by_id,
     }
 }
 
+static void load_alerts (JbStore   *self,
+                         JsonArray *alerts);
+
 static void
 drop_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -239,6 +249,7 @@ struct _JbStoreSnapshot
   GPtrArray  *terminals;
   GPtrArray  *incidents;
   JsonArray  *grids;
+  JsonArray  *alerts;
   gint64      seq;
   gint64      server_time;
 };
@@ -255,6 +266,7 @@ jb_store_snapshot_free (JbStoreSnapshot *prepared)
   g_clear_pointer (&prepared->terminals, g_ptr_array_unref);
   g_clear_pointer (&prepared->incidents, g_ptr_array_unref);
   g_clear_pointer (&prepared->grids, json_array_unref);
+  g_clear_pointer (&prepared->alerts, json_array_unref);
   g_free (prepared);
 }
 
@@ -312,6 +324,10 @@ jb_store_prepare_snapshot (JsonNode  *snapshot,
   if (json_object_has_member (object, "grids") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "grids")))
     prepared->grids = json_array_ref (json_object_get_array_member (object, "grids"));
+  /* Alerts too (parsed when applied). */
+  if (json_object_has_member (object, "alerts") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "alerts")))
+    prepared->alerts = json_array_ref (json_object_get_array_member (object, "alerts"));
   return g_steal_pointer (&prepared);
 }
 
@@ -372,6 +388,8 @@ jb_store_apply_snapshot (JbStore         *self,
   if (prepared->grids != NULL && !jb_grid_set_load (self->grids, prepared->grids, &grid_error))
     g_warning ("Ignoring the snapshot's grids: %s", grid_error->message);
 
+  load_alerts (self, prepared->alerts);
+
   g_signal_emit (self, signals[CHANGED], 0, JB_STORE_CHANGE_CONFIG, NULL);
   g_signal_emit (self, signals[SNAPSHOT_LOADED], 0);
   schedule_units_moved (self);
@@ -398,6 +416,131 @@ jb_store_load_snapshot (JbStore   *self,
     return FALSE;
   jb_store_apply_snapshot (self, prepared);
   return TRUE;
+}
+
+/* Patrol alerts */
+
+static gboolean
+find_alert (JbStore    *self,
+            const char *id,
+            guint      *out_position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbAlert) alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+
+      if (g_strcmp0 (jb_alert_get_id (alert), id) == 0)
+        {
+          *out_position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Units with an unacknowledged alert get the alert bit of their point. */
+static void
+mark_alerted_units (JbStore *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+
+  for (guint i = 0; i < self->points->len; i++)
+    g_array_index (self->points, JbUnitPoint, i).flags &= (guint16) ~JB_UNIT_POINT_PATROL_ALERT;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JbAlert) alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+      JbUnit *unit = jb_alert_get_acknowledged (alert) ? NULL
+                     : g_hash_table_lookup (self->unit_by_id, jb_alert_get_unit_id (alert));
+
+      if (unit != NULL)
+        g_array_index (self->points, JbUnitPoint, _jb_unit_get_index (unit)).flags |= JB_UNIT_POINT_PATROL_ALERT;
+    }
+  schedule_units_moved (self);
+}
+
+/* Alerts are optional: a server from before them has none. */
+static void
+load_alerts (JbStore   *self,
+             JsonArray *alerts)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (alerts != NULL)
+    for (guint i = 0; i < json_array_get_length (alerts); i++)
+      {
+        JsonObject *object = json_array_get_object_element (alerts, i);
+        g_autoptr(GError) error = NULL;
+        JbAlert *alert = object != NULL ? jb_alert_new_from_json (object, &error) : NULL;
+
+        if (alert != NULL)
+          g_ptr_array_add (fresh, alert);
+        else
+          g_warning ("Ignoring a snapshot alert: %s", error != NULL ? error->message : "not an object");
+      }
+  g_list_store_splice (self->alerts, 0, g_list_model_get_n_items (G_LIST_MODEL (self->alerts)),
+                       fresh->pdata, fresh->len);
+  mark_alerted_units (self);
+}
+
+static gboolean
+apply_alert (JbStore     *self,
+             const char  *type,
+             JsonObject  *data,
+             GError     **error)
+{
+  JsonObject *object = NULL;
+  g_autoptr(JbAlert) alert = NULL;
+  guint position;
+  gboolean known;
+
+  if (!jb_json_get_object (data, "alert", TRUE, &object, error) ||
+      (alert = jb_alert_new_from_json (object, error)) == NULL)
+    return FALSE;
+  known = find_alert (self, jb_alert_get_id (alert), &position);
+  if (g_str_equal (type, "alert.cleared"))
+    {
+      if (known)
+        g_list_store_remove (self->alerts, position);
+    }
+  else if (known)
+    {
+      g_autoptr(JbAlert) old = g_list_model_get_item (G_LIST_MODEL (self->alerts), position);
+
+      jb_alert_update (old, alert);
+      g_list_model_items_changed (G_LIST_MODEL (self->alerts), position, 1, 1);
+    }
+  else
+    g_list_store_append (self->alerts, alert);
+  mark_alerted_units (self);
+  return TRUE;
+}
+
+GListModel *
+jb_store_get_alerts (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->alerts);
+}
+
+JbAlert *
+jb_store_lookup_unit_alert (JbStore    *self,
+                            const char *unit_id)
+{
+  guint n;
+
+  g_return_val_if_fail (JB_IS_STORE (self), NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->alerts));
+  for (guint i = 0; i < n; i++)
+    {
+      JbAlert *alert = g_list_model_get_item (G_LIST_MODEL (self->alerts), i);
+
+      g_object_unref (alert);  /* the store keeps it */
+      if (g_strcmp0 (jb_alert_get_unit_id (alert), unit_id) == 0)
+        return alert;
+    }
+  return NULL;
 }
 
 /* Events */
@@ -456,7 +599,7 @@ apply_unit (JbStore     *self,
     }
   else
     {
-      JbUnitPoint point;
+      JbUnitPoint point = { 0, };
 
       if (!(fresh = jb_unit_new_from_json (node, error)))
         return FALSE;
@@ -791,6 +934,8 @@ jb_store_apply_event (JbStore   *self,
     ok = apply_terminal (self, data, error);
   else if (g_str_equal (type, "station.created") || g_str_equal (type, "station.updated"))
     ok = apply_station (self, data, error);
+  else if (g_str_has_prefix (type, "alert."))
+    ok = apply_alert (self, type, data, error);
   else if (g_str_equal (type, "clip.created") || g_str_equal (type, "clip.added"))
     ok = apply_clip (self, data, error);
   else if (g_str_equal (type, "clip.progress"))
@@ -1088,6 +1233,7 @@ jb_store_dispose (GObject *object)
   JbStore *self = (JbStore *)object;
 
   g_clear_handle_id (&self->moved_idle_id, g_source_remove);
+  g_clear_handle_id (&self->clock_id, g_source_remove);
 
   G_OBJECT_CLASS (jb_store_parent_class)->dispose (object);
 }
@@ -1107,6 +1253,7 @@ jb_store_finalize (GObject *object)
   g_clear_object (&self->stations);
   g_clear_object (&self->incidents);
   g_clear_object (&self->grids);
+  g_clear_object (&self->alerts);
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->config, json_object_unref);
   g_clear_object (&self->typed_config);
@@ -1161,6 +1308,18 @@ jb_store_class_init (JbStoreClass *klass)
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * JbStore::tick:
+   * @now_ms: the shared clock's new time (ms since the epoch)
+   *
+   * The shared clock moved (jb_store_tick()): every view that shows a
+   * countdown or an overdue look redoes it from jb_store_get_now_ms(), so
+   * two views never judge the same incident at two different times.
+   */
+  signals[TICK] =
+    g_signal_new ("tick", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -1171,6 +1330,7 @@ jb_store_init (JbStore *self)
   self->stations = jb_model_list_new (JB_TYPE_STATION);
   self->incidents = jb_model_list_new (JB_TYPE_INCIDENT);
   self->grids = jb_grid_set_new ();
+  self->alerts = g_list_store_new (JB_TYPE_ALERT);
   self->unit_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->terminal_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->station_by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1182,4 +1342,61 @@ JbStore *
 jb_store_new (void)
 {
   return g_object_new (JB_TYPE_STORE, NULL);
+}
+
+/* The shared clock */
+
+gint64
+jb_store_get_now_ms (JbStore *self)
+{
+  g_return_val_if_fail (JB_IS_STORE (self), 0);
+
+  /* Before the first tick, the first reading holds until a tick. */
+  if (self->now_ms == 0)
+    self->now_ms = g_get_real_time () / 1000;
+  return self->now_ms;
+}
+
+void
+jb_store_tick (JbStore *self,
+               gint64   now_ms)
+{
+  g_return_if_fail (JB_IS_STORE (self));
+
+  self->now_ms = now_ms > 0 ? now_ms : g_get_real_time () / 1000;
+  g_signal_emit (self, signals[TICK], 0, self->now_ms);
+}
+
+static gboolean clock_cb (gpointer user_data);
+
+/* Next tick just after the wall clock's next whole second, so the
+ * countdowns step together with the clock on the wall. */
+static void
+schedule_clock (JbStore *self)
+{
+  gint64 now_us = g_get_real_time ();
+  guint delay_ms = (guint) (1000 - (now_us / 1000) % 1000) + 5;
+
+  self->clock_id = g_timeout_add (delay_ms, clock_cb, self);
+}
+
+static gboolean
+clock_cb (gpointer user_data)
+{
+  JbStore *self = user_data;
+
+  self->clock_id = 0;
+  jb_store_tick (self, 0);
+  if (self->clock_id == 0)
+    schedule_clock (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+jb_store_start_clock (JbStore *self)
+{
+  g_return_if_fail (JB_IS_STORE (self));
+
+  if (self->clock_id == 0)
+    schedule_clock (self);
 }

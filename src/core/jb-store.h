@@ -39,6 +39,7 @@ typedef enum
   JB_UNIT_POINT_HAS_POSITION = 1 << 0,  /* else lat/lon are NAN */
   JB_UNIT_POINT_HAS_HEADING  = 1 << 1,  /* else heading is NAN */
   JB_UNIT_POINT_ASSIGNED     = 1 << 2,  /* the unit has an incident */
+  JB_UNIT_POINT_PATROL_ALERT = 1 << 3,  /* an unacknowledged patrol alert */
 } JbUnitPointFlags;
 
 /* One unit as the map layers need it, packed; index i is item i of
@@ -115,6 +116,12 @@ GListModel        *jb_store_get_stations       (JbStore     *self);
 /* The snapshot's grids, kept current by grid.updated (borrowed). */
 struct _JbGridSet *jb_store_get_grids         (JbStore     *self);
 GListModel        *jb_store_get_incidents      (JbStore     *self);
+/* The patrol alerts not cleared (JbAlert), oldest first; acknowledged ones
+ * stay (their "acknowledged" changes) until the server clears them. */
+GListModel        *jb_store_get_alerts         (JbStore     *self);
+/* The first not cleared alert of @unit_id, NULL when none (borrowed). */
+struct _JbAlert   *jb_store_lookup_unit_alert  (JbStore     *self,
+                                                const char  *unit_id);
 
 /* Borrowed; NULL when unknown (closed incidents are not kept). */
 JbUnit            *jb_store_lookup_unit        (JbStore     *self,
@@ -169,5 +176,16 @@ guint64            jb_store_get_n_fast_path    (JbStore     *self);
  *       const char *reason)  a wall.pushed event: show @clip on the wall.
  *       @clip is the incident's own clip object when the store has it.
  */
+
+/* The shared clock of every view (queue rows, map icons, detail pane):
+ * the time of the last tick, so a countdown and an overdue look never
+ * disagree between two views. Before the first tick, the wall clock at the
+ * first call. */
+gint64          jb_store_get_now_ms           (JbStore        *self);
+/* Moves the clock to @now_ms (0: the wall clock) and emits ::tick. */
+void            jb_store_tick                 (JbStore        *self,
+                                               gint64          now_ms);
+/* Ticks each second, on the wall clock's seconds, until disposed. */
+void            jb_store_start_clock          (JbStore        *self);
 
 G_END_DECLS

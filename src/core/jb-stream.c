@@ -7,6 +7,7 @@
 #include "jb-stream.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "jb-enum-types.h"
 #include "jb-error.h"
@@ -50,6 +51,8 @@ struct _JbStream
   guint                    reconnect_count;
   guint                    gap_count;
   char                    *last_error;
+  char                    *viewing;     /* the incident this client has open, told to the server */
+  GPtrArray               *viewers;     /* JbViewer, from the last presence frame */
 };
 
 G_DEFINE_FINAL_TYPE (JbStream, jb_stream, G_TYPE_OBJECT)
@@ -71,6 +74,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   UNAUTHORIZED,
   APPLIED,
+  PRESENCE_CHANGED,
   N_SIGNALS
 };
 
@@ -104,6 +108,8 @@ set_last_error (JbStream   *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
+static void clear_viewers (JbStream *self);
+
 static void
 teardown_stream (JbStream *self)
 {
@@ -120,6 +126,9 @@ teardown_stream (JbStream *self)
         soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       g_object_unref (ws);
     }
+  /* Without the connection, who is viewing what is unknown. */
+  if (self->viewers != NULL)
+    clear_viewers (self);
 }
 
 static gboolean
@@ -193,6 +202,151 @@ lost_session (JbStream   *self,
   g_signal_emit (self, signals[UNAUTHORIZED], 0);
 }
 
+/* Presence ------------------------------------------------------------- */
+
+static void
+viewer_free (gpointer data)
+{
+  JbViewer *v = data;
+
+  g_free (v->username);
+  g_free (v->display_name);
+  g_free (v->incident_id);
+  g_free (v);
+}
+
+static void
+clear_viewers (JbStream *self)
+{
+  if (self->viewers == NULL || self->viewers->len == 0)
+    return;
+  g_ptr_array_set_size (self->viewers, 0);
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0);
+}
+
+static void
+send_viewing (JbStream *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "viewing");
+  json_builder_set_member_name (builder, "incident_id");
+  if (self->viewing != NULL)
+    json_builder_add_string_value (builder, self->viewing);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  soup_websocket_connection_send_text (self->ws, text);
+}
+
+/* A frame without a seq is outside the event log: presence (or a kind
+ * this client does not know, ignored). Never a gap. */
+static void
+apply_unsequenced (JbStream   *self,
+                   const char *data,
+                   gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *frame, *body;
+  JsonArray *viewers;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_debug ("Ignoring a frame that is not a JSON object");
+      return;
+    }
+  frame = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (frame, "type", NULL), "presence") != 0)
+    {
+      g_debug ("Ignoring an unsequenced frame of another type");
+      return;
+    }
+  if (!jb_json_get_object (frame, "data", TRUE, &body, NULL) ||
+      !jb_json_get_array (body, "viewers", TRUE, &viewers, NULL))
+    return;
+
+  g_ptr_array_set_size (self->viewers, 0);
+  for (guint i = 0; i < json_array_get_length (viewers); i++)
+    {
+      JsonNode *node = json_array_get_element (viewers, i);
+      JsonObject *o;
+      const char *username = NULL, *display_name = NULL, *incident_id = NULL;
+      gint64 since = 0;
+      JbViewer *v;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      o = json_node_get_object (node);
+      if (!jb_json_get_string (o, "username", TRUE, &username, NULL) ||
+          !jb_json_get_string (o, "incident_id", TRUE, &incident_id, NULL) ||
+          username == NULL || incident_id == NULL)
+        continue;
+      (void) jb_json_get_string (o, "display_name", FALSE, &display_name, NULL);
+      (void) jb_json_get_int (o, "since", FALSE, &since, NULL);
+      v = g_new0 (JbViewer, 1);
+      v->username = g_strdup (username);
+      v->display_name = g_strdup (display_name ? display_name : username);
+      v->incident_id = g_strdup (incident_id);
+      v->since = since;
+      g_ptr_array_add (self->viewers, v);
+    }
+  g_signal_emit (self, signals[PRESENCE_CHANGED], 0);
+}
+
+void
+jb_stream_set_viewing (JbStream   *self,
+                       const char *incident_id)
+{
+  g_return_if_fail (JB_IS_STREAM (self));
+
+  if (g_strcmp0 (self->viewing, incident_id) == 0)
+    return;
+  g_free (self->viewing);
+  self->viewing = g_strdup (incident_id);
+  send_viewing (self);
+}
+
+const char *
+jb_stream_get_viewing (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), NULL);
+  return self->viewing;
+}
+
+GPtrArray *
+jb_stream_get_viewers (JbStream   *self,
+                       const char *incident_id,
+                       const char *except_username)
+{
+  GPtrArray *result;
+
+  g_return_val_if_fail (JB_IS_STREAM (self), NULL);
+
+  result = g_ptr_array_new ();
+  for (guint i = 0; i < self->viewers->len; i++)
+    {
+      JbViewer *v = self->viewers->pdata[i];
+
+      if ((incident_id == NULL || g_strcmp0 (v->incident_id, incident_id) == 0) &&
+          g_strcmp0 (v->username, except_username) != 0)
+        g_ptr_array_add (result, v);
+    }
+  return result;
+}
+
 static void
 stream_message_cb (SoupWebsocketConnection *ws,
                    int                      type,
@@ -216,6 +370,12 @@ stream_message_cb (SoupWebsocketConnection *ws,
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
       g_debug ("Ignoring a binary frame");
+      return;
+    }
+  /* Event frames are the server's own and begin with their seq. */
+  if (len < 7 || memcmp (data, "{\"seq\":", 7) != 0)
+    {
+      apply_unsequenced (self, data, len);
       return;
     }
 
@@ -370,6 +530,8 @@ stream_connected_cb (GObject      *object,
   self->backoff_attempt = 0;
   set_last_error (self, NULL);
   set_state (self, JB_CONNECTION_STATE_LIVE);
+  /* A new connection: the server knows nothing of us yet. */
+  send_viewing (self);
 }
 
 static void
@@ -666,6 +828,9 @@ jb_stream_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->last_error, g_free);
 
+  g_clear_pointer (&self->viewers, g_ptr_array_unref);
+  g_clear_pointer (&self->viewing, g_free);
+
   G_OBJECT_CLASS (jb_stream_parent_class)->finalize (object);
 }
 
@@ -750,12 +915,23 @@ jb_stream_class_init (JbStreamClass *klass)
   signals[APPLIED] =
     g_signal_new ("applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbStream::presence-changed:
+   *
+   * A presence frame came (who has which incident open), or the
+   * connection went and what we knew of it with it.
+   */
+  signals[PRESENCE_CHANGED] =
+    g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 jb_stream_init (JbStream *self)
 {
   self->liveness_timeout_us = LIVENESS_TIMEOUT_US;
+  self->viewers = g_ptr_array_new_with_free_func (viewer_free);
   self->ws_session = soup_session_new_with_options ("user-agent", "jingbao/" PACKAGE_VERSION " ",
                                                     NULL);
   _jb_tls_use_ca_file (self->ws_session);

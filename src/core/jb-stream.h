@@ -44,6 +44,27 @@ const char        *jb_stream_get_last_error       (JbStream   *self);
 void               jb_stream_start                (JbStream   *self);
 void               jb_stream_stop                 (JbStream   *self);
 
+/* Someone who has an incident open (presence, docs/protocol.md). */
+typedef struct
+{
+  char   *username;
+  char   *display_name;
+  char   *incident_id;
+  gint64  since;         /* ms since the epoch */
+} JbViewer;
+
+/* Tells the server which incident this client has open (NULL: none);
+ * said again after every reconnection. Ephemeral, not a command. */
+void               jb_stream_set_viewing          (JbStream   *self,
+                                                   const char *incident_id);
+const char        *jb_stream_get_viewing          (JbStream   *self);
+/* Who has @incident_id open (NULL: any incident), leaving out
+ * @except_username (may be NULL): a new array of borrowed JbViewers, valid
+ * until the next ::presence-changed; free with g_ptr_array_unref(). */
+GPtrArray         *jb_stream_get_viewers          (JbStream   *self,
+                                                   const char *incident_id,
+                                                   const char *except_username);
+
 /* How long the stream may stay silent (no frame, no pong) before it is
  * dropped and reopened; 45 s by default, as the protocol says. */
 void               jb_stream_set_liveness_timeout (JbStream   *self,

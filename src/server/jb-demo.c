@@ -1154,6 +1154,18 @@ jb_demo_city_new (const JbDemoOptions *options,
   add_user (&b, "dispatcher", "开福分局指挥室", JB_ROLE_DISPATCHER, NULL);
   add_user (&b, "qingshuitang", "清水塘派出所值班室", JB_ROLE_DUTY_OFFICER, "st-qingshuitang");
   add_user (&b, "wall", "指挥大屏", JB_ROLE_VIEWER, NULL);
+  /* A 中心派出所's duty room: four stations under one duty room. */
+  add_user (&b, "zhongxin", "中心派出所值班室", JB_ROLE_DUTY_OFFICER, "st-sifangping");
+  {
+    JsonObject *u = g_ptr_array_index (b.city->users, b.city->users->len - 1);
+    JsonArray *ids = json_array_new ();
+
+    json_array_add_string_element (ids, "st-sifangping");
+    json_array_add_string_element (ids, "st-wujialing");
+    json_array_add_string_element (ids, "st-dongfenglu");
+    json_array_add_string_element (ids, "st-laodaohe");
+    json_object_set_array_member (u, "station_ids", ids);
+  }
 
   json_object_set_string_member (city->city, "name", "长沙市");
   json_object_set_string_member (city->city, "district", DISTRICT_NAME);

@@ -93,7 +93,9 @@ move_unit (JbRequest                *req,
   g_string_append (scratch, ",\"accuracy\":");
   jb_json_text_append_double (scratch, position->accuracy);
   g_string_append_printf (scratch, ",\"time\":%" G_GINT64_FORMAT "}", position->time);
-  if (!_jb_dispatch_emit (req->self, "unit.moved", req->now, scratch->str, scratch->len, error))
+  if (!_jb_dispatch_emit (req->self, "unit.moved", req->now, scratch->str, scratch->len, error) ||
+      !_jb_dispatch_patrol_fix (req->self, unit_id, position->lat, position->lon, position->time,
+                                req->now, error))
     return FALSE;
   *out_moved = TRUE;
   return TRUE;

@@ -159,6 +159,7 @@ _jb_route_grid_members (JbRequest  *req,
   if (!jb_storage_update_grid (req->self->storage, grid, error) ||
       !_jb_dispatch_emit_object (req->self, "grid.updated", req->now, "grid", grid, NULL, error))
     return FALSE;
+  _jb_dispatch_patrols_changed (req->self);
   _jb_request_answer (req, 200, grid);
   return TRUE;
 }
@@ -174,5 +175,6 @@ _jb_dispatch_import_demo_grids (JbDispatch  *self,
   for (guint i = 0; i < grids->len; i++)
     if (!jb_storage_insert_grid (self->storage, g_ptr_array_index (grids, i), error))
       return FALSE;
+  _jb_dispatch_patrols_changed (self);
   return TRUE;
 }

@@ -119,6 +119,22 @@ import_users (JbDispatch  *self,
                                    _jb_member_string (user, "role") ?: "viewer",
                                    _jb_member_string (user, "station_id"), error))
         return FALSE;
+      /* More stations for a duty room that commands several. */
+      if (json_object_has_member (user, "station_ids") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (user, "station_ids")))
+        {
+          JsonArray *ids = json_object_get_array_member (user, "station_ids");
+
+          for (guint j = 0; j < json_array_get_length (ids); j++)
+            {
+              JsonNode *id = json_array_get_element (ids, j);
+
+              if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING &&
+                  !jb_storage_add_user_station (self->storage, _jb_member_string (user, "username"),
+                                                json_node_get_string (id), error))
+                return FALSE;
+            }
+        }
     }
   return TRUE;
 }

@@ -960,3 +960,26 @@ _jb_route_unit_status (JbRequest  *req,
   _jb_request_answer (req, 200, unit);
   return TRUE;
 }
+
+/* For the call-outs (jb-dispatch-callouts.c). */
+gboolean
+_jb_incident_save (JbRequest   *req,
+                   JsonObject  *incident,
+                   const char  *change,
+                   GError     **error)
+{
+  return save_incident (req, incident, "incident.updated", change, error);
+}
+
+JsonObject *
+_jb_incident_load_commanded (JbRequest   *req,
+                             GError     **error)
+{
+  return load_commanded_incident (req, error);
+}
+
+gboolean
+_jb_incident_is_active (JsonObject *incident)
+{
+  return incident_is_active (incident);
+}

@@ -28,6 +28,14 @@ typedef struct
   gboolean online;
 } JbLiveness;
 
+typedef struct _JbPatrol JbPatrol;
+
+typedef enum
+{
+  JB_ALERT_LEFT_GRID,
+  JB_ALERT_SILENT,
+} JbAlertReason;
+
 typedef struct
 {
   gint64  seq;
@@ -51,6 +59,9 @@ struct _JbDispatch
   GHashTable        *liveness;     /* terminal id → JbLiveness */
   guint              maintenance_id;
   gint64             started_at;   /* silence is counted from here at the earliest */
+  GHashTable        *patrols;      /* unit id → JbPatrol (grid members) */
+  GHashTable        *alert_latch;  /* "unit\nreason" → id of its uncleared alert */
+  gboolean           patrols_dirty;
   char              *data_dir;     /* clip files */
   GHashTable        *clip_uploads; /* clip id → TRUE while a chunk arrives */
   GHashTable        *clip_progress; /* clip id → gint64* time of the last clip.progress */
@@ -76,6 +87,7 @@ typedef struct
   JbRole       role;
   const char  *username;
   const char  *user_station_id;
+  GStrv        user_station_ids;  /* the user's scope; NULL or empty: none */
   guint8       token_hash[JB_HASH_BYTES];
 
   /* Devices */
@@ -125,6 +137,9 @@ gboolean    _jb_request_check_members      (JbRequest   *req,
                                             GError     **error);
 gboolean    _jb_request_require_commander  (JbRequest   *req,
                                             GError     **error);
+/* Whether @station_id is in the signed-in user's scope (its stations). */
+gboolean    _jb_request_in_scope           (JbRequest   *req,
+                                            const char  *station_id);
 gboolean    _jb_request_may_command        (JbRequest   *req,
                                             const char  *station_id,
                                             const char  *what,
@@ -207,6 +222,19 @@ gboolean    _jb_incident_add_procedure_step (JbRequest   *req,
                                              JbProcedureStep step,
                                              GError     **error);
 
+gboolean    _jb_incident_save              (JbRequest   *req,
+                                            JsonObject  *incident,
+                                            const char  *change,
+                                            GError     **error);
+JsonObject *_jb_incident_load_commanded    (JbRequest   *req,
+                                            GError     **error);
+gboolean    _jb_incident_is_active         (JsonObject  *incident);
+
+/* jb-dispatch-callouts.c */
+gboolean    _jb_route_create_callout       (JbRequest *req, GError **error);
+gboolean    _jb_route_device_callouts      (JbRequest *req, GError **error);
+gboolean    _jb_route_device_callout_answer (JbRequest *req, GError **error);
+
 /* Reads a strict optional/required {"lat", "lon"} member "location". */
 gboolean    _jb_get_location               (JsonObject  *object,
                                             gboolean     required,
@@ -237,6 +265,22 @@ gboolean    _jb_route_grid_members         (JbRequest *req, GError **error);
 gboolean    _jb_dispatch_import_demo_grids (JbDispatch  *self,
                                             JbDemoCity  *city,
                                             GError     **error);
+
+/* jb-dispatch-alerts.c */
+void        _jb_patrol_free                (gpointer     data);
+void        _jb_dispatch_patrols_changed   (JbDispatch  *self);
+gboolean    _jb_dispatch_patrol_fix        (JbDispatch  *self,
+                                            const char  *unit_id,
+                                            double       lat,
+                                            double       lon,
+                                            gint64       time,
+                                            gint64       now,
+                                            GError     **error);
+gboolean    _jb_dispatch_check_silence     (JbDispatch  *self,
+                                            gint64       now,
+                                            GError     **error);
+gboolean    _jb_route_list_alerts          (JbRequest *req, GError **error);
+gboolean    _jb_route_acknowledge_alert    (JbRequest *req, GError **error);
 
 /* jb-dispatch-devices.c */
 gboolean    _jb_route_heartbeat            (JbRequest *req, GError **error);

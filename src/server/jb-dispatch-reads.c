@@ -125,6 +125,7 @@ write_snapshot (JbRequest   *req,
   g_autoptr(GPtrArray) grids = NULL;
   g_autoptr(GPtrArray) terminals = NULL;
   g_autoptr(GPtrArray) incidents = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
   g_autoptr(JsonObject) config = _jb_dispatch_config (req->self);
   gint64 oldest, latest;
 
@@ -133,7 +134,8 @@ write_snapshot (JbRequest   *req,
       (grids = jb_storage_list_grids (storage, error)) == NULL ||
       (terminals = jb_storage_list_terminals (storage, error)) == NULL ||
       (incidents = jb_storage_list_incidents (storage, JB_STORAGE_INCIDENTS_OPEN, NULL, -1, -1,
-                                              MAX_OPEN_INCIDENTS, error)) == NULL)
+                                              MAX_OPEN_INCIDENTS, error)) == NULL ||
+      (alerts = jb_storage_list_uncleared_alerts (storage, error)) == NULL)
     return FALSE;
   overlay_terminals (req->self, terminals);
 
@@ -153,6 +155,8 @@ write_snapshot (JbRequest   *req,
   append_objects (out, terminals);
   g_string_append (out, ",\"incidents\":");
   append_objects (out, incidents);
+  g_string_append (out, ",\"alerts\":");
+  append_objects (out, alerts);
   g_string_append_c (out, '}');
   return TRUE;
 }

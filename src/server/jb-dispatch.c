@@ -40,6 +40,8 @@ static const Route routes[] = {
   { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
   { "GET", "grids", AUTH_PERSON, FALSE, TRUE, _jb_route_list_grids },
   { "PUT", "grids/*/members", AUTH_PERSON, TRUE, FALSE, _jb_route_grid_members },
+  { "GET", "alerts", AUTH_PERSON, FALSE, TRUE, _jb_route_list_alerts },
+  { "POST", "alerts/*/acknowledge", AUTH_PERSON, TRUE, TRUE, _jb_route_acknowledge_alert },
   { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
   { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
   { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },
@@ -53,11 +55,14 @@ static const Route routes[] = {
   { "DELETE", "incidents/*/assignments/*", AUTH_PERSON, TRUE, TRUE, _jb_route_unassign },
   { "POST", "incidents/*/notes", AUTH_PERSON, TRUE, FALSE, _jb_route_add_note },
   { "POST", "incidents/*/resolve", AUTH_PERSON, TRUE, FALSE, _jb_route_resolve },
+  { "POST", "incidents/*/callouts", AUTH_PERSON, TRUE, FALSE, _jb_route_create_callout },
   { "POST", "incidents/*/close", AUTH_PERSON, TRUE, FALSE, _jb_route_close },
   { "POST", "device/heartbeat", AUTH_DEVICE, TRUE, TRUE, _jb_route_heartbeat },
   { "POST", "device/position", AUTH_DEVICE, TRUE, FALSE, _jb_route_position },
   { "POST", "device/positions", AUTH_DEVICE, TRUE, FALSE, _jb_route_positions },
   { "POST", "device/alarm", AUTH_DEVICE, TRUE, TRUE, _jb_route_alarm },
+  { "GET", "device/callouts", AUTH_DEVICE, FALSE, TRUE, _jb_route_device_callouts },
+  { "POST", "device/callouts/*/answer", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_callout_answer },
   { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
   { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
   { "POST", "device/clips", AUTH_DEVICE, TRUE, FALSE, _jb_route_create_clip },
@@ -106,6 +111,7 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->target_reinforce_s = 300;
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
+  options->patrol_silence_s = 600;
   options->data_dir = NULL;
   options->clip_max_size = 512 * 1024 * 1024LL;
   options->clip_abandon_after_s = 24 * 3600;
@@ -159,6 +165,8 @@ jb_dispatch_finalize (GObject *object)
       g_free (event);
     }
   g_clear_pointer (&self->liveness, g_hash_table_unref);
+  g_clear_pointer (&self->patrols, g_hash_table_unref);
+  g_clear_pointer (&self->alert_latch, g_hash_table_unref);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->clip_uploads, g_hash_table_unref);
   g_clear_pointer (&self->clip_progress, g_hash_table_unref);
@@ -213,6 +221,9 @@ jb_dispatch_init (JbDispatch *self)
   g_array_set_clear_func (self->pending, pending_event_clear);
   g_queue_init (&self->outbox);
   self->liveness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->patrols = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _jb_patrol_free);
+  self->alert_latch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->patrols_dirty = TRUE;
 }
 
 /* Loading state */
@@ -387,6 +398,8 @@ rollback (JbDispatch *self,
 {
   jb_storage_rollback (self->storage);
   self->seq = seq_before;
+  /* The alert latch may hold what was just undone. */
+  self->patrols_dirty = TRUE;
   g_array_set_size (self->pending, 0);
 }
 
@@ -540,6 +553,17 @@ _jb_request_require_commander (JbRequest  *req,
 }
 
 gboolean
+_jb_request_in_scope (JbRequest  *req,
+                      const char *station_id)
+{
+  if (station_id == NULL)
+    return FALSE;
+  if (req->user_station_ids != NULL)
+    return g_strv_contains ((const char * const *) req->user_station_ids, station_id);
+  return g_strcmp0 (station_id, req->user_station_id) == 0;
+}
+
+gboolean
 _jb_request_may_command (JbRequest   *req,
                          const char  *station_id,
                          const char  *what,
@@ -549,7 +573,7 @@ _jb_request_may_command (JbRequest   *req,
     return FALSE;
   if (req->role == JB_ROLE_DISPATCHER)
     return TRUE;
-  if (station_id != NULL && g_strcmp0 (station_id, req->user_station_id) == 0)
+  if (_jb_request_in_scope (req, station_id))
     return TRUE;
   g_set_error (error, JB_ERROR, JB_ERROR_FORBIDDEN,
                "This %s is outside your station's jurisdiction.", what);
@@ -665,6 +689,16 @@ authenticate_token (JbDispatch  *self,
   req->role = role_value;
   req->username = _jb_member_string (req->user, "username");
   req->user_station_id = _jb_member_string (req->user, "station_id");
+  {
+    JsonArray *ids = json_object_has_member (req->user, "station_ids")
+                     ? json_object_get_array_member (req->user, "station_ids") : NULL;
+    GStrvBuilder *builder = g_strv_builder_new ();
+
+    for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+      g_strv_builder_add (builder, json_array_get_string_element (ids, i));
+    req->user_station_ids = g_strv_builder_end (builder);
+    g_strv_builder_unref (builder);
+  }
   return TRUE;
 }
 
@@ -744,6 +778,7 @@ gboolean
 jb_dispatch_authenticate_stream (JbDispatch  *self,
                                  const char  *authorization,
                                  const char  *token,
+                                 JsonObject **out_user,
                                  GBytes     **out_token_hash,
                                  gint64      *out_expires_at,
                                  GError     **error)
@@ -760,7 +795,10 @@ jb_dispatch_authenticate_stream (JbDispatch  *self,
       token = authorization + 7;
     }
   ok = authenticate_token (self, &req, token, error);
+  if (ok && out_user != NULL)
+    *out_user = json_object_ref (req.user);
   g_clear_pointer (&req.user, json_object_unref);
+  g_clear_pointer (&req.user_station_ids, g_strfreev);
   if (ok && out_token_hash != NULL)
     *out_token_hash = g_bytes_new (req.token_hash, JB_HASH_BYTES);
   if (ok && out_expires_at != NULL)
@@ -1053,6 +1091,7 @@ request_clear (JbRequest *req)
   g_clear_pointer (&req->parts, g_strfreev);
   g_clear_pointer (&req->body, json_object_unref);
   g_clear_pointer (&req->user, json_object_unref);
+  g_clear_pointer (&req->user_station_ids, g_strfreev);
   g_clear_pointer (&req->terminal, json_object_unref);
   g_clear_pointer (&req->answer, json_node_unref);
   g_clear_pointer (&req->answer_text, g_free);
@@ -1271,6 +1310,7 @@ run_maintenance (JbDispatch *self,
   if (!begin_write (self, &seq_before, &error) ||
       !flush_last_seen (self, &error) ||
       (check_liveness && !mark_silent_offline (self, now, &error)) ||
+      (check_liveness && !_jb_dispatch_check_silence (self, now, &error)) ||
       (check_liveness && !prune (self, now, &error)))
     {
       rollback (self, seq_before);

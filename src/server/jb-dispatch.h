@@ -24,6 +24,7 @@ typedef struct
   guint  target_reinforce_s;   /* reinforcement, default 300 */
   gint64 event_retention;      /* events kept, default 1,000,000 */
   guint  maintenance_ms;       /* liveness check and last-seen flush period, default 5000 */
+  guint  patrol_silence_s;     /* a patrolling unit without a fix this long raises an alert; 0: never. Default 600 */
   const char *data_dir;        /* clip files; NULL: "<db>.data" beside the database */
   gint64 clip_max_size;        /* bytes, default 512 MiB */
   gint64 clip_abandon_after_s; /* an idle upload is removed after this, default 24 h */
@@ -94,11 +95,12 @@ gboolean    jb_dispatch_check_credentials (JbDispatch            *self,
 
 /* Checks credentials for the event stream: "Bearer TOKEN" in
  * @authorization, or @token (the ?token= parameter). JB_ERROR_UNAUTHORIZED
- * otherwise. The session's token hash (for ::session-ended) and expiry
+ * otherwise. @out_user receives the user object; the session's token hash (for ::session-ended) and expiry
  * time (ms) go to the out arguments, which may be NULL. */
 gboolean    jb_dispatch_authenticate_stream (JbDispatch            *self,
                                              const char            *authorization,
                                              const char            *token,
+                                             JsonObject           **out_user,
                                              GBytes               **out_token_hash,
                                              gint64                *out_expires_at,
                                              GError               **error);
@@ -131,6 +133,12 @@ gint64      jb_dispatch_get_latest_seq    (JbDispatch              *self);
 gboolean    jb_dispatch_import_demo       (JbDispatch              *self,
                                            JbDemoCity              *city,
                                            GError                 **error);
+
+/* The silence rule of patrol alerts: TRUE when more than @limit_s seconds
+ * passed from @last_heard to @now (ms); never when @limit_s is 0. */
+gboolean    jb_dispatch_patrol_is_silent  (gint64                   last_heard,
+                                           gint64                   now,
+                                           guint                    limit_s);
 
 /* Writes the batched last-seen times now (also done periodically and on
  * dispose). */

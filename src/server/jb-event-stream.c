@@ -8,12 +8,15 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "jb-error.h"
 
 #define REPLAY_CHUNK          256
 #define REPLAY_HIGH_WATER     (1024 * 1024)
 #define SLOW_CONSUMER_LIMIT   (8 * 1024 * 1024)
 #define MAX_INCOMING_PAYLOAD  (64 * 1024)
+#define MAX_ID_LENGTH         128
 #define KEEPALIVE_S           15
 #define CLOSE_RESYNC          4000
 #define CLOSE_SLOW_CONSUMER   4001
@@ -32,6 +35,11 @@ struct _JbEventStream
   gboolean                 finished;
   gulong                   event_handler;
   guint                    replay_id;
+  JbPresence              *presence;
+  gulong                   presence_handler;
+  char                    *username;
+  char                    *display_name;
+  gboolean                 wants_presence;  /* it has spoken presence: it gets the frames */
   GBytes                  *token_hash;  /* the session's, NULL when not bound */
   gulong                   session_handler;
   guint                    expiry_id;
@@ -100,6 +108,12 @@ finish (JbEventStream *self)
   g_clear_signal_handler (&self->event_handler, self->dispatch);
   g_clear_signal_handler (&self->session_handler, self->dispatch);
   g_clear_handle_id (&self->replay_id, g_source_remove);
+  /* Gone: its presence with it, for everyone else at once. */
+  if (self->presence != NULL)
+    {
+      g_clear_signal_handler (&self->presence_handler, self->presence);
+      jb_presence_remove (self->presence, self);
+    }
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_object_ref (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
@@ -228,13 +242,77 @@ closed_cb (SoupWebsocketConnection *connection,
   finish (self);
 }
 
+/* Presence frames carry no seq: they are outside the event log and
+ * sent whenever the viewers change (and once on connecting). */
+static void
+send_presence (JbEventStream *self)
+{
+  g_autofree char *frame = NULL;
+
+  if (self->presence == NULL || !self->wants_presence || !is_open (self))
+    return;
+  frame = jb_presence_build_frame (self->presence);
+  send_frame (self, frame);
+}
+
+static void
+presence_changed_cb (JbPresence    *presence,
+                     JbEventStream *self)
+{
+  send_presence (self);
+}
+
+static gboolean
+valid_id (const char *id)
+{
+  gsize len = strlen (id);
+
+  if (len == 0 || len > MAX_ID_LENGTH || !g_utf8_validate (id, len, NULL))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) id[i] < 0x20)
+      return FALSE;
+  return TRUE;
+}
+
+/* Clients send pings and {"type":"viewing","incident_id":ID|null}; a
+ * malformed message is ignored (presence is a hint, never a command). */
 static void
 message_cb (SoupWebsocketConnection *connection,
             int                      type,
             GBytes                  *message,
             JbEventStream           *self)
 {
-  /* Clients send nothing but pings; anything else is ignored. */
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object;
+  JsonNode *id;
+  gsize len;
+  const char *data;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || self->presence == NULL || self->username == NULL)
+    return;
+  data = g_bytes_get_data (message, &len);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "viewing") != 0)
+    return;
+  id = json_object_get_member (object, "incident_id");
+  if (id != NULL && !JSON_NODE_HOLDS_NULL (id) &&
+      !(JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING &&
+        valid_id (json_node_get_string (id))))
+    return;
+  /* The first one opts the connection in: older clients never see a
+   * frame without a seq. */
+  if (!self->wants_presence)
+    {
+      self->wants_presence = TRUE;
+      send_presence (self);
+    }
+  jb_presence_set (self->presence, self, self->username, self->display_name,
+                   id == NULL || JSON_NODE_HOLDS_NULL (id) ? NULL : json_node_get_string (id));
 }
 
 static void
@@ -247,6 +325,14 @@ jb_event_stream_dispose (GObject *object)
   g_clear_signal_handler (&self->event_handler, self->dispatch);
   g_clear_signal_handler (&self->session_handler, self->dispatch);
   g_clear_handle_id (&self->replay_id, g_source_remove);
+  if (self->presence != NULL)
+    {
+      g_clear_signal_handler (&self->presence_handler, self->presence);
+      jb_presence_remove (self->presence, self);
+    }
+  g_clear_object (&self->presence);
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->display_name, g_free);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_clear_pointer (&self->token_hash, g_bytes_unref);
   g_clear_object (&self->connection);
@@ -277,9 +363,20 @@ JbEventStream *
 jb_event_stream_new (JbDispatch              *dispatch,
                      SoupWebsocketConnection *connection,
                      JbCountingStream        *counter,
-                     gint64                   since)
+                     gint64                   since,
+                     JbPresence              *presence,
+                     const char              *username,
+                     const char              *display_name)
 {
   JbEventStream *self = g_object_new (JB_TYPE_EVENT_STREAM, NULL);
+
+  if (presence != NULL && username != NULL)
+    {
+      self->presence = g_object_ref (presence);
+      self->username = g_strdup (username);
+      self->display_name = g_strdup (display_name ? display_name : username);
+      self->presence_handler = g_signal_connect (presence, "changed", G_CALLBACK (presence_changed_cb), self);
+    }
 
   self->dispatch = g_object_ref (dispatch);
   self->connection = g_object_ref (connection);

@@ -14,6 +14,7 @@
 
 #include "jb-counting-stream.h"
 #include "jb-dispatch.h"
+#include "jb-presence.h"
 
 G_BEGIN_DECLS
 
@@ -22,10 +23,15 @@ G_DECLARE_FINAL_TYPE (JbEventStream, jb_event_stream, JB, EVENT_STREAM, GObject)
 
 /* @since < 0: live events only. Emits ::finished once the connection is
  * closed, whoever closed it. */
+/* @presence (may be NULL) takes the {"type":"viewing"} messages of the
+ * signed-in @username and gets its presence frames sent. */
 JbEventStream *jb_event_stream_new   (JbDispatch              *dispatch,
                                       SoupWebsocketConnection *connection,
                                       JbCountingStream        *counter,
-                                      gint64                   since);
+                                      gint64                   since,
+                                      JbPresence              *presence,
+                                      const char              *username,
+                                      const char              *display_name);
 void           jb_event_stream_close (JbEventStream           *self);
 /* Closes the stream with 4002 when the session of @token_hash is revoked
  * (JbDispatch::session-ended) or at @expires_at (ms; 0: never). */

@@ -38,6 +38,7 @@ struct _JbHttpServer
   guint            accept_pause_id;
   GSocketAddress  *address;  /* where it listens */
   GPtrArray       *streams;  /* JbEventStream */
+  JbPresence      *presence; /* who has which incident open, across the streams */
   JbClipHttp      *clips;    /* the clip requests that carry bytes */
 
   JbHttpLimits     limits;
@@ -291,7 +292,13 @@ upgraded_cb (SoupServerMessage *msg,
                              "uri", soup_server_message_get_uri (msg),
                              "connection-type", SOUP_WEBSOCKET_CONNECTION_SERVER,
                              NULL);
-  stream = jb_event_stream_new (self->dispatch, connection, counter, since);
+  {
+    JsonObject *user = g_object_get_data (G_OBJECT (msg), "jb-user");
+    const char *username = user ? json_object_get_string_member_with_default (user, "username", NULL) : NULL;
+    const char *display_name = user ? json_object_get_string_member_with_default (user, "display_name", NULL) : NULL;
+
+    stream = jb_event_stream_new (self->dispatch, connection, counter, since, self->presence, username, display_name);
+  }
   if (token_hash != NULL)
     {
       jb_event_stream_bind_session (stream, token_hash, expires_at);
@@ -338,6 +345,7 @@ events_cb (SoupServer        *server,
   JbHttpServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
   g_autoptr(GBytes) token_hash = NULL;
   gint64 expires_at = 0;
   gint64 since;
@@ -356,7 +364,7 @@ events_cb (SoupServer        *server,
    * 401 answer. */
   if (!jb_dispatch_authenticate_stream (self->dispatch, soup_message_headers_get_one (headers, "Authorization"),
                                         query != NULL ? g_hash_table_lookup (query, "token") : NULL,
-                                        &token_hash, &expires_at, &error))
+                                        &user, &token_hash, &expires_at, &error))
     {
       refuse_upgrade (msg, (JbErrorCode) error->code, error->message);
       return;
@@ -374,6 +382,7 @@ events_cb (SoupServer        *server,
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
     return;
   g_object_set_data (G_OBJECT (msg), "jb-since", GSIZE_TO_POINTER ((gsize) (since + 1)));
+  g_object_set_data_full (G_OBJECT (msg), "jb-user", g_steal_pointer (&user), (GDestroyNotify) json_object_unref);
   g_object_set_data_full (G_OBJECT (msg), "jb-token-hash", g_steal_pointer (&token_hash),
                           (GDestroyNotify) g_bytes_unref);
   g_object_set_data (G_OBJECT (msg), "jb-expires-s", GSIZE_TO_POINTER ((gsize) (MAX (expires_at, 0) / 1000)));
@@ -979,6 +988,7 @@ jb_http_server_finalize (GObject *object)
   gpointer value;
 
   g_clear_pointer (&self->streams, g_ptr_array_unref);
+  g_clear_object (&self->presence);
   /* Connections still alive (in a refusal's drain, say) find no server. */
   g_hash_table_iter_init (&iter, self->conns);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1006,6 +1016,7 @@ static void
 jb_http_server_init (JbHttpServer *self)
 {
   self->streams = g_ptr_array_new_with_free_func (g_object_unref);
+  self->presence = jb_presence_new ();
   self->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) conn_free);
   self->per_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->log_marks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

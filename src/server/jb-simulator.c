@@ -69,6 +69,9 @@ typedef struct
   guint         next_step;
   gboolean      listed;         /* in self->responders */
   gboolean      warned;         /* said once that it cannot answer */
+  JbGeoShape   *grid;           /* the grid it patrols (a member), or NULL */
+  gboolean      wander;         /* its next waypoint lies outside @grid */
+  gint64        mute_until;     /* µs: reports nothing before (a patrol alert) */
 } SimUnit;
 
 typedef struct
@@ -144,6 +147,9 @@ struct _JbSimulator
   gint64              beats_done;
   gint64              next_alarm_us;
   gint64              next_silence_us;
+  gint64              next_patrol_slip_us;
+  GPtrArray          *callout_tasks; /* CalloutTask*: answers to send */
+  GHashTable         *callouts_seen; /* "callout\nunit" already answered or queued */
   gint64              next_shift_us;
   guint               next_shift_station;
   gint64              stats_at_us;
@@ -169,6 +175,7 @@ sim_unit_clear (gpointer data)
 
   g_clear_pointer (&u->id, g_free);
   g_clear_pointer (&u->incident_id, g_free);
+  g_clear_pointer (&u->grid, jb_geo_shape_unref);
 }
 
 static void
@@ -406,6 +413,8 @@ report_position (JbSimulator *self,
   gint64 now_ms = g_get_real_time () / 1000;
   gboolean own_ok = u->own >= 0 && terminal_at (self, u->own)->silent_until <= now_us;
 
+  if (u->mute_until > now_us)
+    return;
   if (u->gateway >= 0 && !(own_ok && (prefer_own || g_rand_double (self->rand) < 0.15)))
     {
       SimTerminal *g = terminal_at (self, u->gateway);
@@ -481,13 +490,15 @@ pick_waypoint (JbSimulator *self,
 
       jb_geo_destination (from_lat, from_lon, rand_range (self, 0, 360),
                           radius * sqrt (g_rand_double (self->rand)), &la, &lo);
-      if (in_station (self, u, la, lo))
+      if (in_station (self, u, la, lo) &&
+          (u->grid == NULL || jb_geo_shape_contains (u->grid, la, lo) != u->wander))
         {
           lat = la, lon = lo;
           break;
         }
     }
 
+  u->wander = FALSE;
   u->way_lat = lat;
   u->way_lon = lon;
   u->has_way = TRUE;
@@ -757,6 +768,10 @@ note_unit (JbSimulator *self,
     }
 }
 
+static void note_callouts (JbSimulator *self,
+                           JsonObject  *incident,
+                           gint64       now_us);
+
 static void
 dispatch_event_cb (JbDispatch  *dispatch,
                    const char  *json_text,
@@ -793,8 +808,121 @@ dispatch_event_cb (JbDispatch  *dispatch,
     {
       JsonObject *incident = NULL;
 
+      const char *change = NULL;
+
       if (jb_json_get_object (data, "incident", TRUE, &incident, NULL))
-        note_incident (self, incident);
+        {
+          note_incident (self, incident);
+          if (jb_json_get_string (data, "change", FALSE, &change, NULL) && g_strcmp0 (change, "callout") == 0)
+            note_callouts (self, incident, g_get_monotonic_time ());
+        }
+    }
+}
+
+/* ------------------------------------------------------------ call-outs */
+
+static int answering_terminal (SimUnit *u);
+
+typedef struct
+{
+  char   *callout_id;
+  guint   unit;
+  guint   step;       /* 0 accept/decline, 1 en_route, 2 arrived */
+  gboolean decline;
+  gint64  at_us;
+} CalloutTask;
+
+static void
+callout_task_free (gpointer data)
+{
+  CalloutTask *task = data;
+
+  g_free (task->callout_id);
+  g_free (task);
+}
+
+/* Most called volunteers and guards answer: about seven in ten accept, set
+ * off and arrive; the others decline. */
+static void
+note_callouts (JbSimulator *self,
+               JsonObject  *incident,
+               gint64       now_us)
+{
+  JsonArray *callouts = NULL;
+
+  if (!jb_json_get_array (incident, "callouts", FALSE, &callouts, NULL) || callouts == NULL)
+    return;
+  for (guint i = 0; i < json_array_get_length (callouts); i++)
+    {
+      JsonObject *callout = json_array_get_object_element (callouts, i);
+      JsonArray *responders = NULL;
+      const char *callout_id = NULL;
+
+      if (callout == NULL || !jb_json_get_string (callout, "id", TRUE, &callout_id, NULL) ||
+          !jb_json_get_array (callout, "responders", TRUE, &responders, NULL))
+        continue;
+      for (guint k = 0; k < json_array_get_length (responders); k++)
+        {
+          JsonObject *responder = json_array_get_object_element (responders, k);
+          const char *unit_id = NULL;
+          guint index;
+          char *key;
+          CalloutTask *task;
+
+          if (responder == NULL || !jb_json_get_string (responder, "unit_id", TRUE, &unit_id, NULL))
+            continue;
+          index = GPOINTER_TO_UINT (g_hash_table_lookup (self->unit_index, unit_id));
+          if (index == 0 || answering_terminal (unit_at (self, index - 1)) < 0)
+            continue;
+          key = g_strconcat (callout_id, "\n", unit_id, NULL);
+          if (!g_hash_table_add (self->callouts_seen, key))
+            continue;
+          task = g_new0 (CalloutTask, 1);
+          task->callout_id = g_strdup (callout_id);
+          task->unit = index - 1;
+          task->decline = g_rand_double (self->rand) < 0.3;
+          task->at_us = now_us + rand_us (self, 5, 40);
+          g_ptr_array_add (self->callout_tasks, task);
+        }
+    }
+}
+
+static void
+step_callouts (JbSimulator *self,
+               gint64       now_us)
+{
+  for (guint i = 0; i < self->callout_tasks->len; )
+    {
+      CalloutTask *task = g_ptr_array_index (self->callout_tasks, i);
+      SimUnit *u = unit_at (self, task->unit);
+      g_autofree char *path = NULL;
+      const char *answer;
+
+      if (task->at_us > now_us)
+        {
+          i++;
+          continue;
+        }
+      answer = task->decline ? "decline" : task->step == 0 ? "accept" : task->step == 1 ? "en_route" : "arrived";
+      path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", task->callout_id);
+      g_string_truncate (self->body, 0);
+      g_string_append_printf (self->body, "{\"answer\":\"%s\",\"unit_id\":\"%s\"}", answer, u->id);
+      /* A call-out whose incident ended answers 409: that ends it here too. */
+      if (!device_post (self, answering_terminal (u), path, FALSE, self->body, 200))
+        {
+          g_ptr_array_remove_index_fast (self->callout_tasks, i);
+          continue;
+        }
+      self->period.answers++;
+      self->total.answers++;
+      if (task->decline || task->step == 2)
+        {
+          g_ptr_array_remove_index_fast (self->callout_tasks, i);
+          continue;
+        }
+      task->step++;
+      task->at_us = now_us + (task->step == 1 ? rand_us (self, 5, 30) : rand_us (self, 60, 240));
+      i++;
     }
 }
 
@@ -1257,6 +1385,32 @@ silence_one (JbSimulator *self,
   t->silent_until = now_us + rand_us (self, 200, 420);
 }
 
+/* Now and then a patrolling grid member slips: a moving one heads out of
+ * its grid (the server raises left_grid), or one goes quiet for a little
+ * longer than the server's silence limit (silent). Both come back. */
+static void
+patrol_slip (JbSimulator *self,
+             gint64       now_us)
+{
+  for (guint tries = 0; tries < 50; tries++)
+    {
+      SimUnit *u = unit_at (self, g_rand_int_range (self->rand, 0, self->units->len));
+
+      if (u->grid == NULL || u->phase != PHASE_NONE || u->status != JB_UNIT_STATUS_AVAILABLE ||
+          u->mute_until > now_us)
+        continue;
+      if (u->moving && (self->options.patrol_silence_s == 0 || g_rand_boolean (self->rand)))
+        {
+          u->wander = TRUE;
+          u->has_way = FALSE;
+          u->pause_until = 0;
+        }
+      else if (self->options.patrol_silence_s > 0)
+        u->mute_until = now_us + (gint64) ((self->options.patrol_silence_s + rand_range (self, 20, 90) * self->time_scale) * US);
+      return;
+    }
+}
+
 /* A shift change: one station's duty officers hand over to the next ones
  * of its officers, through PUT /stations/{id}/roster as the demo
  * dispatcher (a roster is a person's command, not a device's report). The
@@ -1431,11 +1585,18 @@ tick_cb (gpointer user_data)
   self->period.behind = MAX (self->period.behind, (guint64) (target - self->ticks_done));
 
   step_responders (self, now_us);
+  step_callouts (self, now_us);
 
   while (self->options.alarms_per_min > 0 && now_us >= self->next_alarm_us)
     {
       raise_alarm (self, now_us);
       self->next_alarm_us += next_alarm_delay_us (self);
+    }
+
+  if (self->options.patrol_slips && now_us >= self->next_patrol_slip_us)
+    {
+      patrol_slip (self, now_us);
+      self->next_patrol_slip_us = now_us + rand_us (self, 90, 240);
     }
 
   if (now_us >= self->next_silence_us)
@@ -1710,6 +1871,54 @@ load_units (JbSimulator *self,
     }
 }
 
+/* Grid members patrol their grid. */
+static void
+load_grids (JbSimulator *self,
+            JsonArray   *grids)
+{
+  for (guint i = 0; grids != NULL && i < json_array_get_length (grids); i++)
+    {
+      JsonObject *o = json_array_get_object_element (grids, i);
+      JsonObject *members = NULL;
+      JsonArray *volunteers = NULL;
+      g_autoptr(JbGeoShape) area = NULL;
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      const char *id = NULL;
+
+      if (o == NULL || !json_object_has_member (o, "area") ||
+          !jb_json_get_object (o, "members", FALSE, &members, NULL) || members == NULL ||
+          (area = jb_geo_shape_new_from_json (json_object_get_member (o, "area"), NULL)) == NULL)
+        continue;
+      if (jb_json_get_string (members, "officer", FALSE, &id, NULL) && id != NULL)
+        g_ptr_array_add (ids, (gpointer) id);
+      id = NULL;
+      if (jb_json_get_string (members, "auxiliary", FALSE, &id, NULL) && id != NULL)
+        g_ptr_array_add (ids, (gpointer) id);
+      if (jb_json_get_array (members, "volunteers", FALSE, &volunteers, NULL) && volunteers != NULL)
+        for (guint k = 0; k < json_array_get_length (volunteers); k++)
+          if (json_array_get_string_element (volunteers, k) != NULL)
+            g_ptr_array_add (ids, (gpointer) json_array_get_string_element (volunteers, k));
+      for (guint k = 0; k < ids->len; k++)
+        {
+          guint index = GPOINTER_TO_UINT (g_hash_table_lookup (self->unit_index, g_ptr_array_index (ids, k)));
+          SimUnit *u = index > 0 ? unit_at (self, index - 1) : NULL;
+
+          if (u == NULL || u->grid != NULL)
+            continue;
+          u->grid = jb_geo_shape_ref (area);
+          /* A member that lives outside its grid (the demo lists the
+           * nearest volunteers when none stand in it) patrols from a
+           * place inside. */
+          if (!jb_geo_shape_contains (area, u->home_lat, u->home_lon) && !jb_geo_shape_is_empty (area))
+            {
+              jb_geo_shape_random_point (area, self->rand, &u->home_lat, &u->home_lon);
+              if (u->phase == PHASE_NONE)
+                u->lat = u->home_lat, u->lon = u->home_lon;
+            }
+        }
+    }
+}
+
 /* Units already on an incident when we start pick up where they are. */
 static void
 resume_responses (JbSimulator *self,
@@ -1727,7 +1936,7 @@ load_world (JbSimulator *self)
   g_autoptr(GHashTable) terminal_index = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   JsonObject *snapshot;
-  JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL;
+  JsonArray *stations = NULL, *units = NULL, *terminals = NULL, *incidents = NULL, *grids = NULL;
 
   if (self->bearer == NULL && (self->bearer = login (self, "wall")) == NULL)
     {
@@ -1750,7 +1959,8 @@ load_world (JbSimulator *self)
   if (!jb_json_get_array (snapshot, "stations", TRUE, &stations, &error) ||
       !jb_json_get_array (snapshot, "units", TRUE, &units, &error) ||
       !jb_json_get_array (snapshot, "terminals", TRUE, &terminals, &error) ||
-      !jb_json_get_array (snapshot, "incidents", FALSE, &incidents, &error))
+      !jb_json_get_array (snapshot, "incidents", FALSE, &incidents, &error) ||
+      !jb_json_get_array (snapshot, "grids", FALSE, &grids, &error))
     {
       g_printerr ("jb-simulator: unexpected snapshot: %s\n", error->message);
       return FALSE;
@@ -1765,6 +1975,7 @@ load_world (JbSimulator *self)
   load_terminals (self, terminals, terminal_index);
   load_units (self, units, terminals, terminal_index);
   load_roster_pools (self, units);
+  load_grids (self, grids);
 
   for (guint i = 0; incidents != NULL && i < json_array_get_length (incidents); i++)
     note_incident (self, json_array_get_object_element (incidents, i));
@@ -1813,6 +2024,8 @@ jb_simulator_finalize (GObject *object)
   g_clear_pointer (&self->unit_index, g_hash_table_unref);
   g_clear_pointer (&self->incidents, g_hash_table_unref);
   g_clear_pointer (&self->responders, g_array_unref);
+  g_clear_pointer (&self->callout_tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->callouts_seen, g_hash_table_unref);
   g_clear_pointer (&self->buttons, g_array_unref);
   g_clear_pointer (&self->cameras, g_array_unref);
   g_clear_pointer (&self->move_slots, g_ptr_array_unref);
@@ -1848,6 +2061,8 @@ jb_simulator_init (JbSimulator *self)
   self->unit_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->incidents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->responders = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->callout_tasks = g_ptr_array_new_with_free_func (callout_task_free);
+  self->callouts_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->buttons = g_array_new (FALSE, FALSE, sizeof (guint));
   self->cameras = g_array_new (FALSE, FALSE, sizeof (guint));
   self->body = g_string_sized_new (512);
@@ -1867,6 +2082,8 @@ jb_simulator_options_init (JbSimulatorOptions *options)
   options->moving_fraction = 0.3;
   options->alarms_per_min = 0.5;
   options->heartbeat_s = 60;
+  options->patrol_slips = TRUE;
+  options->patrol_silence_s = 600;
 }
 
 JbSimulator *
@@ -1931,6 +2148,7 @@ jb_simulator_start (JbSimulator *self)
   if (self->upload_url != NULL && self->options.alarms_per_min > 0)
     self->next_alarm_us = MIN (self->next_alarm_us, now_us + rand_us (self, 15, 30));
   self->next_silence_us = now_us + rand_us (self, 20, 60);
+  self->next_patrol_slip_us = now_us + rand_us (self, 30, 90);
   self->next_shift_us = now_us + rand_us (self, 180, 300);
   for (guint i = 0; i < self->terminals->len; i++)
     terminal_at (self, i)->flush_at = now_us + g_rand_int_range (self->rand, 0, US);

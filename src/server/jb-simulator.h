@@ -33,6 +33,8 @@ typedef struct
   double  moving_fraction;  /* share of units that move (default 0.3) */
   double  alarms_per_min;   /* new one-click alarms per minute (default 0.5) */
   double  heartbeat_s;      /* terminal heartbeat period (default 60) */
+  gboolean patrol_slips;    /* now and then a grid member leaves its grid or goes quiet (default TRUE) */
+  guint   patrol_silence_s; /* the server's silence limit, to go quiet a little longer (default 600) */
 } JbSimulatorOptions;
 
 /* What the simulator has sent since it started. */

@@ -154,6 +154,33 @@ static const char * const migrations[] = {
   "  frame_ms INTEGER);"
   "CREATE INDEX clip_audit_clip ON clip_audit (clip_id, id);"
   "UPDATE incidents SET data = json_insert (data, '$.clips', json ('[]'));",
+
+  /* 5: a user's scope is a set of stations (a 中心派出所's duty room
+   * commands several); users.station_id stays the first of them */
+  "CREATE TABLE user_stations ("
+  "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
+  "  station_id TEXT NOT NULL REFERENCES stations (id),"
+  "  PRIMARY KEY (username, station_id)) WITHOUT ROWID;"
+  "INSERT INTO user_stations (username, station_id)"
+  "  SELECT username, station_id FROM users WHERE station_id IS NOT NULL;",
+
+  /* 6: patrol alerts (巡逻告警): the protocol Alert object as JSON; the
+   * uncleared ones are read at every start and in every snapshot. */
+  "CREATE TABLE alerts ("
+  "  id TEXT PRIMARY KEY,"
+  "  cleared INTEGER NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX alerts_uncleared ON alerts (cleared) WHERE cleared = 0;",
+
+  /* 7: who a call-out (一呼百应) called: the incident holds the call-out;
+   * this finds a terminal's pending ones without reading every incident. */
+  "CREATE TABLE callout_recipients ("
+  "  callout_id TEXT NOT NULL,"
+  "  unit_id TEXT NOT NULL,"
+  "  incident_id TEXT NOT NULL,"
+  "  pending INTEGER NOT NULL,"
+  "  PRIMARY KEY (callout_id, unit_id)) WITHOUT ROWID;"
+  "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
 };
 
 static gboolean
@@ -700,6 +727,111 @@ jb_storage_get_grid (JbStorage  *self,
   return get_one (self, prepare (self, "SELECT data FROM grids WHERE id = ?"), id, data_row_to_object);
 }
 
+/* Alerts */
+
+gboolean
+jb_storage_save_alert (JbStorage   *self,
+                       JsonObject  *alert,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO alerts (id, cleared, data) VALUES (?, ?, ?)");
+  g_autofree char *text = object_to_text (alert);
+  JsonNode *cleared = json_object_get_member (alert, "cleared_at");
+
+  bind_text (stmt, 1, member_string (alert, "id"));
+  sqlite3_bind_int (stmt, 2, cleared != NULL && !JSON_NODE_HOLDS_NULL (cleared));
+  bind_text (stmt, 3, text);
+  return step_done (self, stmt, "saving an alert", error);
+}
+
+GPtrArray *
+jb_storage_list_uncleared_alerts (JbStorage  *self,
+                                  GError    **error)
+{
+  return collect_objects (self, prepare (self, "SELECT data FROM alerts WHERE cleared = 0 ORDER BY id"),
+                          data_row_to_object, "reading alerts", error);
+}
+
+JsonObject *
+jb_storage_get_alert (JbStorage  *self,
+                      const char *id)
+{
+  return get_one (self, prepare (self, "SELECT data FROM alerts WHERE id = ?"), id, data_row_to_object);
+}
+
+/* Call-out recipients */
+
+gboolean
+jb_storage_set_callout_recipient (JbStorage   *self,
+                                  const char  *callout_id,
+                                  const char  *unit_id,
+                                  const char  *incident_id,
+                                  gboolean     pending,
+                                  GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO callout_recipients"
+                                      " (callout_id, unit_id, incident_id, pending) VALUES (?, ?, ?, ?)");
+
+  bind_text (stmt, 1, callout_id);
+  bind_text (stmt, 2, unit_id);
+  bind_text (stmt, 3, incident_id);
+  sqlite3_bind_int (stmt, 4, pending ? 1 : 0);
+  return step_done (self, stmt, "saving a call-out recipient", error);
+}
+
+static JsonObject *
+recipient_row_to_object (sqlite3_stmt *stmt)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "callout_id", column_text (stmt, 0));
+  json_object_set_string_member (object, "unit_id", column_text (stmt, 1));
+  json_object_set_string_member (object, "incident_id", column_text (stmt, 2));
+  return object;
+}
+
+GPtrArray *
+jb_storage_list_pending_callouts (JbStorage   *self,
+                                  const char  *unit_id,
+                                  const char  *org_id,
+                                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (org_id == NULL)
+    {
+      stmt = prepare (self, "SELECT callout_id, unit_id, incident_id FROM callout_recipients"
+                            " WHERE unit_id = ? AND pending = 1 ORDER BY callout_id");
+      bind_text (stmt, 1, unit_id);
+    }
+  else
+    {
+      stmt = prepare (self, "SELECT r.callout_id, r.unit_id, r.incident_id FROM callout_recipients r"
+                            " JOIN units u ON u.id = r.unit_id"
+                            " WHERE r.pending = 1 AND (r.unit_id = ? OR u.org_id = ?)"
+                            " ORDER BY r.callout_id, r.unit_id");
+      bind_text (stmt, 1, unit_id);
+      bind_text (stmt, 2, org_id);
+    }
+  return collect_objects (self, stmt, recipient_row_to_object, "reading call-outs", error);
+}
+
+char *
+jb_storage_get_callout_incident (JbStorage  *self,
+                                 const char *callout_id,
+                                 const char *unit_id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT incident_id FROM callout_recipients WHERE callout_id = ? AND unit_id = ?");
+  char *incident_id = NULL;
+
+  bind_text (stmt, 1, callout_id);
+  bind_text (stmt, 2, unit_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    incident_id = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return incident_id;
+}
+
 /* Units */
 
 #define UNIT_TEXT_COLUMNS                                               \
@@ -1087,7 +1219,47 @@ jb_storage_insert_user (JbStorage   *self,
   bind_text (stmt, 3, display_name);
   bind_text (stmt, 4, role);
   bind_text (stmt, 5, station_id);
-  return step_done (self, stmt, "inserting a user", error);
+  if (!step_done (self, stmt, "inserting a user", error))
+    return FALSE;
+  return station_id == NULL || jb_storage_add_user_station (self, username, station_id, error);
+}
+
+gboolean
+jb_storage_add_user_station (JbStorage   *self,
+                             const char  *username,
+                             const char  *station_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT OR IGNORE INTO user_stations (username, station_id) VALUES (?, ?)");
+
+  bind_text (stmt, 1, username);
+  bind_text (stmt, 2, station_id);
+  return step_done (self, stmt, "adding a user's station", error);
+}
+
+/* The user's stations: users.station_id first, then the others by id. */
+static JsonArray *
+get_user_stations (JbStorage  *self,
+                   const char *username,
+                   const char *first)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT station_id FROM user_stations WHERE username = ? ORDER BY station_id");
+  JsonArray *ids = json_array_new ();
+
+  if (first != NULL)
+    json_array_add_string_element (ids, first);
+  bind_text (stmt, 1, username);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (id != NULL && g_strcmp0 (id, first) != 0)
+        json_array_add_string_element (ids, id);
+    }
+  sqlite3_reset (stmt);
+  return ids;
 }
 
 JsonObject *
@@ -1112,6 +1284,9 @@ jb_storage_get_user (JbStorage  *self,
         set_string_or_null (user, "password_hash", stmt, 4);
     }
   sqlite3_reset (stmt);
+  if (user != NULL)
+    json_object_set_array_member (user, "station_ids",
+                                  get_user_stations (self, username, member_string (user, "station_id")));
   return user;
 }
 

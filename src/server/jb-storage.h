@@ -71,6 +71,34 @@ GPtrArray  *jb_storage_list_grids          (JbStorage    *self,
 JsonObject *jb_storage_get_grid            (JbStorage    *self,
                                             const char   *id);
 
+/* Patrol alerts: the protocol Alert object, keyed by id; save inserts or
+ * replaces. */
+gboolean    jb_storage_save_alert          (JbStorage    *self,
+                                            JsonObject   *alert,
+                                            GError      **error);
+GPtrArray  *jb_storage_list_uncleared_alerts (JbStorage  *self,
+                                              GError    **error);
+JsonObject *jb_storage_get_alert           (JbStorage    *self,
+                                            const char   *id);
+
+/* Call-out recipients: @pending while the unit may still answer. */
+gboolean    jb_storage_set_callout_recipient (JbStorage  *self,
+                                              const char *callout_id,
+                                              const char *unit_id,
+                                              const char *incident_id,
+                                              gboolean    pending,
+                                              GError    **error);
+/* The incident of a call-out that called @unit_id, NULL if it did not. */
+char       *jb_storage_get_callout_incident (JbStorage  *self,
+                                             const char *callout_id,
+                                             const char *unit_id);
+/* {callout_id, unit_id, incident_id} of the pending call-outs of @unit_id,
+ * or (when @org_id is not NULL: a gateway) of every unit of @org_id too. */
+GPtrArray  *jb_storage_list_pending_callouts (JbStorage  *self,
+                                              const char *unit_id,
+                                              const char *org_id,
+                                              GError    **error);
+
 /* Units: relational columns; positions live in their own table, so a
  * position update is one small write. */
 gboolean    jb_storage_insert_unit         (JbStorage    *self,
@@ -150,6 +178,14 @@ gboolean    jb_storage_insert_user         (JbStorage    *self,
                                             const char   *station_id,
                                             GError      **error);
 /* The protocol user object, plus "password_hash" when @with_hash. */
+/* Adds a station to the user's scope (a set; the first one is
+ * users.station_id, added by jb_storage_insert_user). */
+gboolean    jb_storage_add_user_station    (JbStorage    *self,
+                                            const char   *username,
+                                            const char   *station_id,
+                                            GError      **error);
+/* The user with "station_ids" (every station of its scope, its
+ * station_id first; empty for none). */
 JsonObject *jb_storage_get_user            (JbStorage    *self,
                                             const char   *username,
                                             gboolean      with_hash);

@@ -27,6 +27,7 @@ typedef struct
   gint      target_police;
   gint      target_reinforce;
   gint64    event_retention;
+  gint      patrol_silence;
   gint      demo_guards;
   gint      demo_extra_units;
   double    sim_rate;
@@ -88,6 +89,7 @@ parse_options (Options   *options,
     { "target-police", 0, 0, G_OPTION_ARG_INT, &options->target_police, "Police on-scene target (default 180)", "S" },
     { "target-reinforce", 0, 0, G_OPTION_ARG_INT, &options->target_reinforce, "Reinforcement target (default 300)", "S" },
     { "event-retention", 0, 0, G_OPTION_ARG_INT64, &options->event_retention, "Events kept (default 1000000)", "N" },
+    { "patrol-silence", 0, 0, G_OPTION_ARG_INT, &options->patrol_silence, "A patrolling grid member without a position fix for this long raises an alert; 0: never (default 600)", "S" },
     { "demo-guards", 0, 0, G_OPTION_ARG_INT, &options->demo_guards, "Guards in the demo city (default 2000)", "N" },
     { "demo-extra-units", 0, 0, G_OPTION_ARG_INT, &options->demo_extra_units, "Extra moving units for load tests (default 0)", "N" },
     { "sim-rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_rate, "Position reports per moving unit per second", "HZ" },
@@ -150,6 +152,8 @@ check_options (const Options *options)
     return "Response targets are positive numbers of seconds.";
   if (options->event_retention == 0 || options->event_retention < -1)
     return "--event-retention must be at least 1.";
+  if (options->patrol_silence < -1 || options->patrol_silence > 86400)
+    return "--patrol-silence is 0 to 86400 seconds.";
   if (options->demo_guards < -1 || options->demo_extra_units < 0)
     return "--demo-guards and --demo-extra-units cannot be negative.";
   if (options->sim_rate < 0 || options->sim_alarms_per_min < 0)
@@ -200,6 +204,8 @@ fill_dispatch_options (const Options     *options,
     out->target_reinforce_s = (guint) options->target_reinforce;
   if (options->event_retention > 0)
     out->event_retention = options->event_retention;
+  if (options->patrol_silence >= 0)
+    out->patrol_silence_s = (guint) options->patrol_silence;
   out->data_dir = options->data_dir;
   if (options->clip_max_size > 0)
     out->clip_max_size = options->clip_max_size;
@@ -286,6 +292,8 @@ start_simulator (JbDispatch    *dispatch,
     sim_options.moving_fraction = options->sim_moving_fraction;
   if (options->sim_heartbeat > 0)
     sim_options.heartbeat_s = options->sim_heartbeat;
+  if (options->patrol_silence >= 0)
+    sim_options.patrol_silence_s = (guint) options->patrol_silence;
   simulator = jb_simulator_new (dispatch, &sim_options);
   jb_simulator_set_upload_url (simulator, url);
   jb_simulator_start (simulator);
@@ -307,7 +315,7 @@ main (int    argc,
   /* -1: not given on the command line. */
   g_auto(Options) options = {
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
-    .event_retention = -1, .demo_guards = -1, .seed = -1,
+    .event_retention = -1, .demo_guards = -1, .seed = -1, .patrol_silence = -1,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
     .clip_max_size = -1, .clip_abandon_after = -1, .clip_retention_days = -1,
     .clip_sweep_interval = -1,

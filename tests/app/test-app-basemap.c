@@ -432,7 +432,11 @@ test_incident_grid (Fixture       *fixture,
 
   jb_map_view_select (jb_window_get_map_view (fixture->window),
                       G_OBJECT (jb_store_lookup_incident (store, in.id)));
+  /* The grid is in the incident's two-line facts; its people in "All
+   * details". */
+  gtk_expander_set_expanded (GTK_EXPANDER (jb_detail_pane_get_part (pane, "all-details")), TRUE);
   jb_test_spin (100);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (jb_detail_pane_get_part (pane, "facts"))), grid->name));
   collect_labels (GTK_WIDGET (pane), text, NULL);
   g_assert_nonnull (strstr (text->str, grid->name));
   g_assert_nonnull (strstr (text->str, "Grid officer"));

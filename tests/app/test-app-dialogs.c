@@ -346,7 +346,14 @@ test_close_incident (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_signal_connect (dialog, "done", G_CALLBACK (done_cb), &done);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* No disposition is preselected: submitting without one sends nothing. */
+  g_assert_cmpint (jb_close_incident_dialog_get_disposition (dialog), ==, -1);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
+  g_assert_false (jb_close_incident_dialog_get_pending (dialog));
+  g_assert_nonnull (jb_close_incident_dialog_get_error (dialog));
+  jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-resolve-unchosen.png");
   jb_close_incident_dialog_set_disposition (dialog, JB_DISPOSITION_MEDIATED);
+  g_assert_cmpint (jb_close_incident_dialog_get_disposition (dialog), ==, JB_DISPOSITION_MEDIATED);
   jb_close_incident_dialog_set_note (dialog, "双方已和解");
   jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-resolve.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
@@ -368,6 +375,7 @@ test_close_incident (Fixture       *fixture,
   g_signal_connect (dialog, "done", G_CALLBACK (done_cb), &done);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_cmpint (jb_close_incident_dialog_get_mode (dialog), ==, JB_CLOSE_INCIDENT_MODE_CLOSE);
+  g_assert_cmpint (jb_close_incident_dialog_get_disposition (dialog), ==, JB_DISPOSITION_MEDIATED);
   jb_test_save_png (GTK_WIDGET (dialog), "test-app-dialogs-close.png");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "close-incident.submit", NULL);
   g_assert_true (jb_test_wait_for (is_null, &dialog, 20 * 1000));

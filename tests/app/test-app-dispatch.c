@@ -4,8 +4,10 @@
  * Raises an alarm through the device API, checks that it tops the queue,
  * acknowledges it and assigns the top recommendation and recommendation 2
  * through the window's actions (what the keys trigger), then unassigns
- * one, and checks the server's state after each step. A duty officer
- * commanding another station's incident reads the 403 in words; a viewer
+ * one, and checks the server's state after each step. A duty officer's
+ * queue says how many incidents other stations have open and whose alarm
+ * rings; another station's incident has its commands off before they are
+ * tried, the reason in words (nothing reaches the server); a viewer
  * gets no command actions and no command buttons. Saves
  * test-app-dispatch-*.png in the build directory for a person to look at.
  *
@@ -167,11 +169,9 @@ is_mapped (gpointer data)
 }
 
 static gboolean
-has_message (gpointer data)
+other_open_counted (gpointer data)
 {
-  Fixture *fixture = data;
-
-  return jb_window_get_last_message (fixture->window) != NULL;
+  return _jb_window_get_n_other_open (((Fixture *) data)->window) >= 1;
 }
 
 static void
@@ -302,16 +302,38 @@ test_dispatch_forbidden (Fixture       *fixture,
   jb_test_spin (200);
   /* Filtered out of the queue (another station's)… */
   g_assert_false (queue_top_is (&w));
-  /* …but all stations are a toggle away. */
+  /* …but the queue says so, and whose alarm rings. */
+  g_assert_true (jb_test_wait_for (other_open_counted, fixture, 60 * 1000));
+  g_test_message ("queue note: %s", _jb_window_get_other_stations_text (fixture->window));
+  g_assert_nonnull (strstr (_jb_window_get_other_stations_text (fixture->window), "ringing"));
+  g_assert_nonnull (strstr (_jb_window_get_other_stations_text (fixture->window), "Ctrl+Shift+S"));
+  {
+    JbIncident *incident = jb_store_lookup_incident (jb_client_get_store (fixture->client), incident_id);
+    g_autofree char *bell = jb_alarm_bell_describe (fixture->window->bell, incident);
+
+    g_test_message ("bell: %s", bell);
+    g_assert_nonnull (strstr (bell, "not your station"));
+  }
+  g_assert_true (jb_test_save_png (window, "test-app-dispatch-6-other-stations.png"));
+  /* …and all stations are a key away. */
   g_assert_true (gtk_widget_activate_action (window, "win.own-station", NULL));
   g_assert_false (fixture->window->own_station);
   g_assert_true (jb_test_wait_for (queue_top_is, &w, 60 * 1000));
+  g_assert_null (_jb_window_get_other_stations_text (fixture->window));
 
+  /* Its commands are off before they are tried, the reason in words. */
   jb_window_select_incident (fixture->window, incident_id);
-  g_assert_true (gtk_widget_activate_action (window, "win.acknowledge", NULL));
-  g_assert_true (jb_test_wait_for (has_message, fixture, 60 * 1000));
-  g_assert_cmpstr (jb_window_get_last_message (fixture->window), ==,
-                   "You can only command your own station's incidents and units.");
+  g_assert_nonnull (jb_detail_pane_get_command_refusal (fixture->window->detail_pane));
+  g_test_message ("refusal: %s", jb_detail_pane_get_command_refusal (fixture->window->detail_pane));
+  g_assert_nonnull (strstr (jb_detail_pane_get_command_refusal (fixture->window->detail_pane),
+                            "You can only command your own stations' incidents"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (fixture->window->command_bar), ==,
+                   jb_detail_pane_get_command_refusal (fixture->window->detail_pane));
+  gtk_widget_activate_action (window, "win.acknowledge", NULL);
+  gtk_widget_activate_action (window, "win.assign-plan", NULL);
+  jb_test_spin (300);
+  g_assert_true (nothing_pending (fixture));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_client_get_pending_commands (fixture->client)), ==, 0);
   g_assert_true (jb_test_save_png (window, "test-app-dispatch-6-forbidden.png"));
 
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);

@@ -142,6 +142,8 @@ main (int   argc,
       printf ("client %u: %.0f events/s, %u reconnects, %u gaps, live %s\n",
               c, n / elapsed, jb_client_get_reconnect_count (clients[c]), jb_client_get_gap_count (clients[c]),
               jb_test_client_is_live (clients[c]) ? "yes" : "NO");
+      /* A run in which a client applied nothing measured nothing. */
+      g_assert_cmpuint (n, >, 0);
     }
   g_array_sort (sampler.latency, compare_int64);
   if (sampler.latency->len > 0)

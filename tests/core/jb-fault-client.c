@@ -64,8 +64,7 @@ main (int   argc,
       g_autofree char *line = g_strdup_printf ("REPLAYING %u", g_list_model_get_n_items (pending));
 
       say (line);
-      if (!jb_test_wait_for ((JbTestCheck) jb_test_outbox_settled, client, 6 * JB_TEST_WAIT_MS))
-        return 1;
+      g_assert_true (jb_test_wait_for ((JbTestCheck) jb_test_outbox_settled, client, 6 * JB_TEST_WAIT_MS));
       jb_outbox_flush (jb_command_queue_get_outbox (queue));
       say ("SETTLED");
       jb_client_stop (client);

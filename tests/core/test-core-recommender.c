@@ -124,7 +124,8 @@ incident_json (const char *id,
 static JbStore *
 store_new_full (const UnitSpec *units,
                 guint           n_units,
-                const char     *grids)
+                const char     *grids,
+                const char     *extra_incident)
 {
   g_autoptr(GString) s = g_string_new (NULL);
   g_autoptr(JsonNode) node = NULL;
@@ -145,7 +146,8 @@ store_new_full (const UnitSpec *units,
         g_string_append_c (s, ',');
       append_unit (s, &units[i]);
     }
-  g_string_append_printf (s, "], \"incidents\": [%s, %s, %s]}", venue_incident, camera_incident, phone_incident);
+  g_string_append_printf (s, "], \"incidents\": [%s, %s, %s%s%s]}", venue_incident, camera_incident, phone_incident,
+                          extra_incident ? ", " : "", extra_incident ? extra_incident : "");
 
   node = parse (s->str);
   g_assert_true (jb_store_load_snapshot (store, node, &error));
@@ -157,7 +159,7 @@ static JbStore *
 store_new (const UnitSpec *units,
            guint           n_units)
 {
-  return store_new_full (units, n_units, NULL);
+  return store_new_full (units, n_units, NULL, NULL);
 }
 
 static GArray *
@@ -479,6 +481,178 @@ test_top_by_kind (void)
   jb_recommendation_top_clear (&top);
 }
 
+/* A venue alarm with guards all around: police still get a key among
+ * the first three, and the merge keeps each list's own order. */
+static void
+test_rank_mixed (void)
+{
+  static const UnitSpec units[] = {
+    { "u-g1", "guard", .north_m = 20 },
+    { "u-g2", "guard", .north_m = 40 },
+    { "u-g3", "guard", .north_m = 60 },
+    { "u-g4", "guard", .north_m = 80 },
+    { "u-g5", "guard", .north_m = 100 },
+    { "u-v1", "volunteer", .north_m = 120 },
+    { "u-o1", "officer", .north_m = 900 },
+    { "u-c1", "patrol_car", .north_m = 2500 },
+    { "u-c2", "patrol_car", .north_m = 4000 },
+  };
+  g_autoptr(JbStore) store = store_new (units, G_N_ELEMENTS (units));
+  JbRecommendOptions options = { .now_ms = NOW, .kinds = JB_RECOMMEND_GUARDS };
+  g_autoptr(GArray) plain = NULL;
+  g_autoptr(GArray) mixed = NULL;
+  g_autoptr(GArray) short_list = NULL;
+  g_autofree char *plain_ids = NULL;
+  g_autofree char *mixed_ids = NULL;
+
+  /* Ranked by ETA alone the police come last. */
+  plain = rank (store, "inc-venue", JB_RECOMMEND_ALL, 9, NULL);
+  plain_ids = ids_of (plain);
+  g_assert_cmpstr (plain_ids, ==, "u-g1 u-g2 u-g3 u-g4 u-g5 u-v1 u-c1 u-c2 u-o1");
+
+  /* kinds is ignored; never more than two of one list in a row. */
+  mixed = jb_recommender_rank_mixed (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  mixed_ids = ids_of (mixed);
+  /* o1: 731 s; c1: 30 + 406 = 436 s; c2: 680 s: the police list is c1 c2 o1. */
+  g_assert_cmpstr (mixed_ids, ==, "u-g1 u-g2 u-c1 u-g3 u-g4 u-c2 u-g5 u-v1 u-o1");
+  g_assert_cmpuint (mixed->len, ==, 9);
+
+  options.limit = 3;
+  short_list = jb_recommender_rank_mixed (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  g_assert_cmpuint (short_list->len, ==, 3);
+  g_assert_cmpstr (jb_unit_get_id (g_array_index (short_list, JbRecommendation, 2).unit), ==, "u-c1");
+
+  /* Scope: only st-b's units, none of them police: guards only. */
+  {
+    static const UnitSpec b_units[] = {
+      { "u-g1", "guard", .north_m = 20, .station = "st-b" },
+      { "u-g2", "guard", .north_m = 40, .station = "st-b" },
+      { "u-g3", "guard", .north_m = 60, .station = "st-b" },
+      { "u-o1", "officer", .north_m = 100 },
+    };
+    g_autoptr(JbStore) b_store = store_new (b_units, G_N_ELEMENTS (b_units));
+    JbRecommendOptions scoped = { .now_ms = NOW, .scope_station_id = "st-b" };
+    g_autoptr(GArray) b = jb_recommender_rank_mixed (b_store, jb_store_lookup_incident (b_store, "inc-venue"), &scoped);
+    g_autofree char *b_ids = ids_of (b);
+
+    g_assert_cmpstr (b_ids, ==, "u-g1 u-g2 u-g3");
+  }
+}
+
+/* The three rows of the plan, as assignments fill them. */
+static void
+test_plan (void)
+{
+  static const UnitSpec units[] = {
+    { "u-g1", "guard", .north_m = 300 },
+    { "u-v1", "volunteer", .north_m = 100 },
+    { "u-o1", "officer", .north_m = 500 },
+    { "u-c1", "patrol_car", .north_m = 600 },
+    { "u-c2", "patrol_car", .north_m = 2000 },
+    { "u-o-busy", "officer", .north_m = 50, .status = "assigned", .incident = "inc-x" },
+    { "u-g-busy", "guard", .north_m = 50, .status = "assigned", .incident = "inc-x" },
+    { "u-c-stale", "patrol_car", .north_m = 10, .age_s = 600 },
+  };
+  /* inc-x, 100 s old: a guard on scene (met at 40 s), one officer assigned. */
+  g_autofree char *assigned = g_strdup_printf (
+    "{\"id\": \"inc-x\", \"number\": \"KF-x\", \"type\": \"fight\", \"priority\": 1,"
+    " \"status\": \"dispatched\", \"source\": \"phone\", \"terminal_id\": null, \"station_id\": \"st-a\","
+    " \"location\": {\"lat\": %.6f, \"lon\": %.6f}, \"created_at\": %" G_GINT64_FORMAT ","
+    " \"assignments\": [{\"unit_id\": \"u-g-busy\", \"state\": \"on_scene\", \"assigned_at\": %" G_GINT64_FORMAT ","
+    " \"on_scene_at\": %" G_GINT64_FORMAT "}, {\"unit_id\": \"u-o-busy\", \"state\": \"en_route\","
+    " \"assigned_at\": %" G_GINT64_FORMAT "}],"
+    " \"procedure\": [], \"notes\": [], \"timeline\": [], \"updated_at\": %" G_GINT64_FORMAT "}",
+    SCENE_LAT, SCENE_LON, NOW - 100000, NOW - 90000, NOW - 60000, NOW - 80000, NOW);
+  g_autoptr(JbStore) store = store_new_full (units, G_N_ELEMENTS (units), NULL, assigned);
+  JbRecommendOptions options = { .now_ms = NOW + 30000, .exclude_stale = TRUE };
+  JbTargetLimits limits = { 60, 180, 300 };
+  JbPlan plan;
+
+  /* Nobody assigned, 30 s into the alarm. */
+  g_assert_true (jb_recommender_plan (store, jb_store_lookup_incident (store, "inc-venue"), &options, &limits, &plan));
+  g_assert_cmpint (plan.clock_ms, ==, 30000);
+  g_assert_cmpint (plan.rows[JB_TARGET_GUARD].target, ==, JB_TARGET_GUARD);
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_GUARD].proposal.unit), ==, "u-v1");
+  /* c1: 30 + 97.5 = 127.5 s; c2: 355 s (the stale car is left out). */
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_POLICE].proposal.unit), ==, "u-c1");
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_REINFORCE].proposal.unit), ==, "u-c2");
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    {
+      g_assert_null (plan.rows[i].assigned_unit_id);
+      g_assert_false (jb_plan_row_is_filled (&plan.rows[i]));
+      g_assert_cmpint (plan.rows[i].state.state, ==, JB_TARGET_STATE_PENDING);
+    }
+  g_assert_cmpuint (plan.rows[JB_TARGET_POLICE].limit_s, ==, 180);
+  /* 150 s left, 127.5 s away. */
+  g_assert_cmpfloat_with_epsilon (plan.rows[JB_TARGET_POLICE].slack_s, 22.5, 0.5);
+  /* 270 s left, 355 s away: late. */
+  g_assert_cmpfloat (plan.rows[JB_TARGET_REINFORCE].slack_s, <, 0.0);
+  g_assert_cmpint (jb_plan_next_missing (&plan), ==, JB_TARGET_GUARD);
+  jb_plan_clear (&plan);
+  g_assert_null (plan.rows[JB_TARGET_GUARD].proposal.unit);
+
+  /* A guard on scene and one officer: only the reinforcement is missing,
+   * and it gets the best police unit. */
+  options.now_ms = NOW;
+  g_assert_true (jb_recommender_plan (store, jb_store_lookup_incident (store, "inc-x"), &options, &limits, &plan));
+  g_assert_cmpstr (plan.rows[JB_TARGET_GUARD].assigned_unit_id, ==, "u-g-busy");
+  g_assert_cmpint (plan.rows[JB_TARGET_GUARD].assigned_state, ==, JB_ASSIGNMENT_STATE_ON_SCENE);
+  g_assert_cmpint (plan.rows[JB_TARGET_GUARD].state.state, ==, JB_TARGET_STATE_MET);
+  g_assert_null (plan.rows[JB_TARGET_GUARD].proposal.unit);
+  g_assert_cmpstr (plan.rows[JB_TARGET_POLICE].assigned_unit_id, ==, "u-o-busy");
+  g_assert_cmpint (plan.rows[JB_TARGET_POLICE].assigned_state, ==, JB_ASSIGNMENT_STATE_EN_ROUTE);
+  g_assert_null (plan.rows[JB_TARGET_POLICE].proposal.unit);
+  g_assert_null (plan.rows[JB_TARGET_REINFORCE].assigned_unit_id);
+  g_assert_cmpstr (jb_unit_get_id (plan.rows[JB_TARGET_REINFORCE].proposal.unit), ==, "u-c1");
+  g_assert_cmpint (jb_plan_next_missing (&plan), ==, JB_TARGET_REINFORCE);
+  jb_plan_clear (&plan);
+
+  /* A duty officer of st-b has no unit to propose: nothing missing can be filled. */
+  options.scope_station_id = "st-b";
+  g_assert_true (jb_recommender_plan (store, jb_store_lookup_incident (store, "inc-venue"), &options, &limits, &plan));
+  for (guint i = 0; i < JB_TARGET_N; i++)
+    g_assert_null (plan.rows[i].proposal.unit);
+  g_assert_cmpint (jb_plan_next_missing (&plan), ==, -1);
+  jb_plan_clear (&plan);
+}
+
+/* A duty room commanding several stations ranks the units of all of
+ * them, and only those. */
+static void
+test_scope_set (void)
+{
+  static const UnitSpec units[] = {
+    { "u-a", "officer", .north_m = 100 },
+    { "u-b", "officer", .north_m = 200, .station = "st-b" },
+    { "u-c", "officer", .north_m = 50, .station = "st-c" },
+  };
+  g_autoptr(JbStore) store = store_new (units, G_N_ELEMENTS (units));
+  const char *both[] = { "st-b", "st-a", NULL };
+  const char *none[] = { NULL };
+  JbRecommendOptions options;
+  g_autoptr(GArray) ranked = NULL;
+  g_autoptr(GArray) all = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *all_ids = NULL;
+
+  jb_recommend_options_init_for_user (&options, JB_ROLE_DUTY_OFFICER, both);
+  g_assert_cmpstr (options.scope_station_id, ==, "st-b");
+  options.now_ms = NOW;
+  ranked = jb_recommender_rank (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  ids = ids_of (ranked);
+  g_assert_cmpstr (ids, ==, "u-a u-b");
+
+  /* A dispatcher, or a duty officer of no station: no scope. */
+  jb_recommend_options_init_for_user (&options, JB_ROLE_DISPATCHER, both);
+  g_assert_null (options.scope_station_ids);
+  jb_recommend_options_init_for_user (&options, JB_ROLE_DUTY_OFFICER, none);
+  g_assert_null (options.scope_station_ids);
+  options.now_ms = NOW;
+  all = jb_recommender_rank (store, jb_store_lookup_incident (store, "inc-venue"), &options);
+  all_ids = ids_of (all);
+  g_assert_cmpstr (all_ids, ==, "u-a u-c u-b");
+}
+
 /* The store's counters (here for this file's snapshot builder). */
 static void
 test_count_units (void)
@@ -545,6 +719,7 @@ test_bench_20000 (void)
   g_autoptr(JbStore) store = NULL;
   JbIncident *incident;
   double best_top10 = G_MAXDOUBLE, best_all = G_MAXDOUBLE, best_top = G_MAXDOUBLE;
+  double best_mixed = G_MAXDOUBLE, best_plan = G_MAXDOUBLE;
   guint n_all = 0;
 
   for (guint i = 0; i < n; i++)
@@ -597,7 +772,27 @@ test_bench_20000 (void)
       best_top10 = MIN (best_top10, (t1 - t0) / 1000.0);
       best_all = MIN (best_all, (t2 - t1) / 1000.0);
       best_top = MIN (best_top, (t3 - t2) / 1000.0);
+
+      {
+        JbRecommendOptions nine = { .now_ms = NOW, .limit = 9 };
+        JbPlan plan;
+        gint64 t4, t5, t6;
+
+        t4 = thread_time_us ();
+        {
+          g_autoptr(GArray) r = jb_recommender_rank_mixed (store, incident, &nine);
+
+          g_assert_cmpuint (r->len, ==, 9);
+        }
+        t5 = thread_time_us ();
+        g_assert_true (jb_recommender_plan (store, incident, &all, NULL, &plan));
+        jb_plan_clear (&plan);
+        t6 = thread_time_us ();
+        best_mixed = MIN (best_mixed, (t5 - t4) / 1000.0);
+        best_plan = MIN (best_plan, (t6 - t5) / 1000.0);
+      }
     }
+  g_printerr ("# recommender over %u units: mixed list of 9 %.2f ms, 1-3-5 plan %.2f ms\n", n, best_mixed, best_plan);
 
   g_assert_cmpuint (n_all, >, n / 2);
 
@@ -648,7 +843,7 @@ test_grid_members (void)
     "   [112.985, 28.205], [112.975, 28.205]]]},"
     "  \"members\": {\"officer\": \"u-officer\", \"auxiliary\": null,"
     "   \"volunteers\": [\"u-member\", \"u-far-member\"]}}]";
-  g_autoptr(JbStore) store = store_new_full (units, G_N_ELEMENTS (units), grids);
+  g_autoptr(JbStore) store = store_new_full (units, G_N_ELEMENTS (units), grids, NULL);
   g_autoptr(JbStore) no_grids = store_new (units, G_N_ELEMENTS (units));
   g_autoptr(GArray) ranked = rank (store, "inc-phone", JB_RECOMMEND_ALL, 0, NULL);
   g_autofree char *ids = ids_of (ranked);
@@ -680,6 +875,9 @@ main (int   argc,
   g_test_add_func ("/core/recommender/jurisdiction", test_jurisdiction);
   g_test_add_func ("/core/recommender/on-site", test_on_site);
   g_test_add_func ("/core/recommender/top-by-kind", test_top_by_kind);
+  g_test_add_func ("/core/recommender/rank-mixed", test_rank_mixed);
+  g_test_add_func ("/core/recommender/plan", test_plan);
+  g_test_add_func ("/core/recommender/scope-set", test_scope_set);
   g_test_add_func ("/core/recommender/grid-members", test_grid_members);
   g_test_add_func ("/core/recommender/bench-20000", test_bench_20000);
   g_test_add_func ("/core/store/count-units", test_count_units);

@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       JbStoreApply result = jb_store_apply_event_text (store, p, (gsize) (stop - p), &frame_error);
 
       if ((result == JB_STORE_APPLY_ERROR) != (frame_error != NULL))
-        abort ();
+        g_assert_not_reached ();
       if (result == JB_STORE_APPLY_ERROR)
         break;
       p = stop + 1;

@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     {
       /* A refusal is an error of ours, never a crash or a NULL error. */
       if (error == NULL || error->domain != JB_ERROR)
-        abort ();
+        g_assert_not_reached ();
       return 0;
     }
   object = json_node_get_object (root);
@@ -45,10 +45,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       int e = 0;
 
       if (jb_json_get_string (object, name, TRUE, &s, NULL) && s != NULL && !g_utf8_validate (s, -1, NULL))
-        abort ();
+        g_assert_not_reached ();
       jb_json_get_int (object, name, TRUE, &i, NULL);
       if (jb_json_get_double (object, name, TRUE, &d, NULL) && !isfinite (d))
-        abort ();
+        g_assert_not_reached ();
       jb_json_get_boolean (object, name, TRUE, &b, NULL);
       jb_json_get_object (object, name, TRUE, &o, NULL);
       jb_json_get_array (object, name, TRUE, &a, NULL);
@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
           double lat, lon;
 
           if (jb_json_get_lat_lon (o, &lat, &lon, NULL) && (fabs (lat) > 90 || fabs (lon) > 180))
-            abort ();
+            g_assert_not_reached ();
         }
     }
   /* What was accepted serialises and reads back. */
@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     g_autoptr(JsonNode) again = jb_json_parse_object (text, (gssize) len, NULL);
 
     if (again == NULL)
-      abort ();
+      g_assert_not_reached ();
   }
   return 0;
 }

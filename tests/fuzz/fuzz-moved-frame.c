@@ -25,22 +25,22 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   /* Accepted: values in range, and the same reading as json-glib's. */
   if (frame.id == NULL || frame.id_len == 0 || (const guint8 *) frame.id < data ||
       (const guint8 *) frame.id + frame.id_len > data + size)
-    abort ();
+    g_assert_not_reached ();
   if (!(frame.position.lat >= -90 && frame.position.lat <= 90) ||
       !(frame.position.lon >= -180 && frame.position.lon <= 180))
-    abort ();
+    g_assert_not_reached ();
   root = jb_json_parse_object ((const char *) data, (gssize) size, NULL);
   if (root == NULL)
-    abort ();
+    g_assert_not_reached ();
   object = json_node_get_object (root);
   if (json_object_get_int_member (object, "seq") != frame.seq)
-    abort ();
+    g_assert_not_reached ();
   payload = json_object_get_object_member (object, "data");
   id = g_strndup (frame.id, frame.id_len);
   if (payload == NULL || g_strcmp0 (json_object_get_string_member (payload, "id"), id) != 0)
-    abort ();
+    g_assert_not_reached ();
   if (fabs (json_object_get_double_member (payload, "lat") - frame.position.lat) > 1e-9 ||
       fabs (json_object_get_double_member (payload, "lon") - frame.position.lon) > 1e-9)
-    abort ();
+    g_assert_not_reached ();
   return 0;
 }

@@ -63,6 +63,11 @@ static const Row rows[] = {
     " \"officers\": [], \"phone\": \"0731-84440000\"}" },
   { "GET", "/api/v1/health", OPEN, NULL },
   { "GET", "/api/v1/grids", PERSON_READ, NULL },
+  { "GET", "/api/v1/alerts", PERSON_READ, NULL },
+  { "POST", "/api/v1/alerts/{id}/acknowledge", COMMAND, "{}" },
+  { "POST", "/api/v1/incidents/{id}/callouts", COMMAND, "{\"radius_m\": 1000, \"message\": \"请协助\"}" },
+  { "GET", "/api/v1/device/callouts", DEVICE, NULL },
+  { "POST", "/api/v1/device/callouts/{id}/answer", DEVICE, "{\"answer\": \"accept\"}" },
   { "PUT", "/api/v1/grids/{id}/members", COMMAND, "{\"officer\": null, \"auxiliary\": null, \"volunteers\": []}" },
   { "GET", "/api/v1/tiles/{z}/{x}/{y}", PERSON_READ, NULL },
   { "HEAD", "/api/v1/tiles/{z}/{x}/{y}", PERSON_READ, NULL },
@@ -114,6 +119,7 @@ typedef struct
   char *terminal;
   char *station;      /* the other station */
   char *grid;         /* one of its grids */
+  char *alert;        /* a patrol alert of that grid */
   char *clip;         /* a verified clip of the incident */
   char *tmpdir;       /* the basemap's */
   char  lat[32], lon[32];
@@ -355,6 +361,49 @@ world_set_up (World *world)
         world->terminal = g_strdup (json_object_get_string_member (terminal, "id"));
     }
   g_assert_nonnull (world->terminal);
+
+  /* A patrol alert of the other station: a member of its grid, reported
+   * far out of it through its own terminal. */
+  {
+    JsonArray *grids = json_node_get_array (jb_test_json_get (snapshot->body, "grids"));
+    g_autoptr(JbTestResponse) alerts = NULL;
+
+    for (guint i = 0; i < json_array_get_length (grids) && world->alert == NULL; i++)
+      {
+        JsonObject *grid = json_array_get_object_element (grids, i);
+        JsonArray *volunteers = json_object_get_array_member (json_object_get_object_member (grid, "members"),
+                                                              "volunteers");
+
+        if (g_strcmp0 (json_object_get_string_member (grid, "station_id"), world->station) != 0)
+          continue;
+        for (guint k = 0; k < json_array_get_length (volunteers) && world->alert == NULL; k++)
+          for (guint u = 0; u < json_array_get_length (units); u++)
+            {
+              JsonObject *unit = json_array_get_object_element (units, u);
+              const char *id = json_object_get_string_member (unit, "id");
+              const char *terminal_id = json_object_get_string_member (unit, "terminal_id");
+              g_autofree char *unit_secret = NULL;
+              g_autofree char *unit_auth = NULL;
+              g_autofree char *fix = NULL;
+              g_autoptr(JbTestResponse) posted = NULL;
+
+              if (g_strcmp0 (id, json_array_get_string_element (volunteers, k)) != 0 ||
+                  g_strcmp0 (json_object_get_string_member (unit, "status"), "available") != 0 ||
+                  terminal_id == NULL || g_strcmp0 (id, world->unit) == 0 || g_strcmp0 (id, world->free_unit) == 0)
+                continue;
+              unit_secret = jb_demo_terminal_secret (terminal_id);
+              unit_auth = jb_test_device_auth (terminal_id, unit_secret);
+              fix = g_strdup_printf ("{\"items\": [{\"unit_id\": \"%s\", \"lat\": 29.5, \"lon\": 113.5}]}", id);
+              posted = jb_test_request (world->server, "POST", "/api/v1/device/positions", unit_auth, NULL, fix);
+              g_assert_cmpuint (posted->status, ==, 202);
+              alerts = jb_test_request (world->server, "GET", "/api/v1/alerts", world->dispatcher, NULL, NULL);
+              world->alert = g_strdup (jb_test_json_string (alerts->body, "items.0.id"));
+              break;
+            }
+      }
+    g_assert_nonnull (world->alert);
+  }
+
   secret = jb_demo_terminal_secret (world->terminal);
   world->auth[P_DEVICE] = jb_test_device_auth (world->terminal, secret);
 
@@ -416,6 +465,7 @@ world_tear_down (World *world)
   g_free (world->terminal);
   g_free (world->station);
   g_free (world->grid);
+  g_free (world->alert);
   g_free (world->clip);
   jb_test_server_free (world->server);
   {
@@ -453,6 +503,8 @@ fill (World      *world,
     g_string_replace (out, "{id}", world->clip, 0);
   else if (g_str_has_prefix (text, "/api/v1/grids/"))
     g_string_replace (out, "{id}", world->grid, 0);
+  else if (g_str_has_prefix (text, "/api/v1/alerts/"))
+    g_string_replace (out, "{id}", world->alert, 0);
   else if (g_str_has_prefix (text, "/api/v1/tiles/"))
     {
       g_string_replace (out, "{z}", "0", 0);

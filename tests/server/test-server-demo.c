@@ -372,7 +372,8 @@ test_strict (void)
     "id", "name", "short_name", "code", "address", "phone", "location", "jurisdiction", "roster", NULL,
   };
   static const char * const roster_members[] = { "date", "leader", "officers", "phone", NULL };
-  static const char * const user_members[] = { "username", "password", "display_name", "role", "station_id", NULL };
+  static const char * const user_members[] = { "username", "password", "display_name", "role", "station_id",
+                                                "station_ids", NULL };
   JbDemoCity *city = get_city ();
   g_autoptr(GError) error = NULL;
   int value;
@@ -455,6 +456,7 @@ test_users (void)
     { "dispatcher", "dispatcher", NULL },
     { "qingshuitang", "duty_officer", "st-qingshuitang" },
     { "wall", "viewer", NULL },
+    { "zhongxin", "duty_officer", "st-sifangping" },
   };
   JsonObject *c = city->city;
   double lat, lon;

@@ -542,6 +542,79 @@ test_changes_shift (Fixture       *fixture,
     }
 }
 
+/* The simulator answers a call-out (一呼百应) through the device API: the
+ * counts move until someone arrives. */
+static void
+test_answers_callouts (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) units = request (fixture, "GET", "/api/v1/units", NULL, fixture->dispatcher, NULL, 200);
+  JsonArray *items = json_object_get_array_member (json_node_get_object (units), "items");
+  g_autoptr(JsonNode) incident = NULL;
+  g_autoptr(JsonNode) called = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  JbSimulatorOptions options;
+  JbSimulatorStats stats;
+  JsonObject *callout = NULL, *counts;
+  gint64 deadline, arrived = 0;
+  double lat = 0, lon = 0;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *u = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (u, "kind"), "volunteer") &&
+          g_str_equal (json_object_get_string_member (u, "status"), "available") &&
+          !json_object_get_null_member (u, "position"))
+        {
+          lat = json_object_get_double_member (json_object_get_object_member (u, "position"), "lat");
+          lon = json_object_get_double_member (json_object_get_object_member (u, "position"), "lon");
+          break;
+        }
+    }
+  g_assert_cmpfloat (lat, !=, 0);
+  body = g_strdup_printf ("{\"type\": \"other\", \"priority\": 2, \"location\": {\"lat\": %.7f, \"lon\": %.7f}}",
+                          lat, lon);
+  incident = request (fixture, "POST", "/api/v1/incidents", NULL, fixture->dispatcher, body, 201);
+  path = g_strdup_printf ("/api/v1/incidents/%s", json_object_get_string_member (json_node_get_object (incident), "id"));
+
+  jb_simulator_options_init (&options);
+  options.alarms_per_min = 0;
+  options.patrol_slips = FALSE;
+  fixture->simulator = jb_simulator_new (fixture->dispatch, &options);
+  jb_simulator_set_time_scale (fixture->simulator, 0.01);
+  jb_simulator_start (fixture->simulator);
+  {
+    g_autofree char *callouts = g_strconcat (path, "/callouts", NULL);
+
+    called = request (fixture, "POST", callouts, NULL, fixture->dispatcher,
+                      "{\"radius_m\": 3000, \"message\": \"寻找走失儿童\"}", 201);
+  }
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (
+                     json_object_get_array_member (json_node_get_object (called), "callouts"), 0), "counts"), "called"), >=, 1);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (arrived == 0 && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(JsonNode) now = NULL;
+
+      run_for (200);
+      now = request (fixture, "GET", path, NULL, fixture->dispatcher, NULL, 200);
+      callout = json_array_get_object_element (json_object_get_array_member (json_node_get_object (now), "callouts"), 0);
+      counts = json_object_get_object_member (callout, "counts");
+      arrived = json_object_get_int_member (counts, "arrived");
+      if (arrived > 0)
+        {
+          g_assert_cmpint (json_object_get_int_member (counts, "accepted"), >=, arrived);
+          g_assert_cmpint (json_object_get_int_member (counts, "en_route"), >=, arrived);
+        }
+    }
+  g_assert_cmpint (arrived, >=, 1);
+  jb_simulator_get_stats (fixture->simulator, &stats);
+  g_assert_cmpuint (stats.errors, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +631,8 @@ main (int   argc,
               fixture_set_up, test_resumes_and_gateway_answers, fixture_tear_down);
   g_test_add ("/server/simulator/changes-shift", Fixture, NULL,
               fixture_set_up, test_changes_shift, fixture_tear_down);
+  g_test_add ("/server/simulator/answers-callouts", Fixture, NULL,
+              fixture_set_up, test_answers_callouts, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -130,7 +130,7 @@ show_incident (JbCloseIncidentDialog *self,
       if (disposition >= 0 && disposition < JB_DISPOSITION_N && !self->disposition_chosen)
         {
           self->setting_disposition = TRUE;
-          adw_combo_row_set_selected (self->disposition_row, disposition);
+          adw_combo_row_set_selected (self->disposition_row, (guint) disposition + 1);
           self->setting_disposition = FALSE;
         }
       update_mode (self);
@@ -312,10 +312,17 @@ submit_action (GtkWidget  *widget,
 {
   JbCloseIncidentDialog *self = JB_CLOSE_INCIDENT_DIALOG (widget);
   g_autofree char *note = NULL;
-  guint disposition = adw_combo_row_get_selected (self->disposition_row);
+  int disposition = jb_close_incident_dialog_get_disposition (self);
 
-  if (self->pending || disposition >= JB_DISPOSITION_N)
+  if (self->pending)
     return;
+  if (disposition < 0)
+    {
+      /* Nothing is preselected: the person chooses. */
+      set_error (self, _("Choose a disposition first."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->disposition_row));
+      return;
+    }
 
   note = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->note_row))));
 
@@ -324,7 +331,7 @@ submit_action (GtkWidget  *widget,
   set_pending (self, TRUE);
 
   if (self->mode == JB_CLOSE_INCIDENT_MODE_RESOLVE)
-    jb_client_command_resolve (self->client, self->incident_id, disposition, note,
+    jb_client_command_resolve (self->client, self->incident_id, (JbDisposition) disposition, note,
                                NULL, submit_cb, _jb_weak_ref_new (self));
   else
     jb_client_command_close (self->client, self->incident_id, (int) disposition, note,
@@ -411,10 +418,13 @@ jb_close_incident_dialog_init (JbCloseIncidentDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "jb-dialog");
 
+  /* Row 0 chooses nothing: no disposition is guessed for the person. */
+  gtk_string_list_append (dispositions, _("Choose…"));
   for (guint i = 0; i < JB_DISPOSITION_N; i++)
     gtk_string_list_append (dispositions, jb_disposition_get_label (i));
   self->setting_disposition = TRUE;
   adw_combo_row_set_model (self->disposition_row, G_LIST_MODEL (dispositions));
+  adw_combo_row_set_selected (self->disposition_row, 0);
   self->setting_disposition = FALSE;
 }
 
@@ -485,7 +495,20 @@ jb_close_incident_dialog_set_disposition (JbCloseIncidentDialog *self,
   g_return_if_fail (JB_IS_CLOSE_INCIDENT_DIALOG (self));
   g_return_if_fail (disposition < JB_DISPOSITION_N);
 
-  adw_combo_row_set_selected (self->disposition_row, disposition);
+  adw_combo_row_set_selected (self->disposition_row, (guint) disposition + 1);
+}
+
+int
+jb_close_incident_dialog_get_disposition (JbCloseIncidentDialog *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (JB_IS_CLOSE_INCIDENT_DIALOG (self), -1);
+
+  selected = adw_combo_row_get_selected (self->disposition_row);
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > JB_DISPOSITION_N)
+    return -1;
+  return (int) selected - 1;
 }
 
 void

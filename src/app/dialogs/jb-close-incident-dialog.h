@@ -51,6 +51,9 @@ void                   jb_close_incident_dialog_set_mode        (JbCloseIncident
 JbCloseIncidentMode    jb_close_incident_dialog_get_mode        (JbCloseIncidentDialog *self);
 void                   jb_close_incident_dialog_set_disposition (JbCloseIncidentDialog *self,
                                                                  JbDisposition          disposition);
+/* The chosen disposition; -1 while none is (nothing is preselected for
+ * an open incident; a resolved one's own is). */
+int                    jb_close_incident_dialog_get_disposition (JbCloseIncidentDialog *self);
 void                   jb_close_incident_dialog_set_note        (JbCloseIncidentDialog *self,
                                                                  const char            *note);
 
