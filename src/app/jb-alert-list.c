@@ -106,6 +106,9 @@ jb_alert_list_dispose (GObject *object)
   g_clear_object (&self->alerts);
   g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (object), JB_TYPE_ALERT_LIST);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (jb_alert_list_parent_class)->dispose (object);
 }

@@ -24,6 +24,9 @@ static void
 jb_callout_view_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), JB_TYPE_CALLOUT_VIEW);
+  /* The template's root box has no id, so dispose_template leaves it. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (jb_callout_view_parent_class)->dispose (object);
 }
