@@ -940,6 +940,7 @@ jb_dispatch_clip_open (JbDispatch  *self,
 
 out:
   g_clear_pointer (&req.user, json_object_unref);
+  g_clear_pointer (&req.user_station_ids, g_strfreev);
   return g_steal_pointer (&clip);
 }
 

@@ -841,6 +841,7 @@ jb_dispatch_authenticate_person (JbDispatch  *self,
     return unauthorized (error, "A Bearer session token is required.");
   ok = authenticate_token (self, &req, authorization + 7, error);
   g_clear_pointer (&req.user, json_object_unref);
+  g_clear_pointer (&req.user_station_ids, g_strfreev);
   return ok;
 }
 
