@@ -19,6 +19,7 @@
 #include "jb-demo.h"
 #include "jb-test-clip.h"
 #include "jb-test-server.h"
+#include "jb-test-wait.h"
 #include "jb-wall-layout.h"
 
 typedef struct
@@ -43,20 +44,13 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Seconds, as the cases count them; the loop is the shared one. */
 static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
+wait_for (JbTestCheck check,
+          gpointer    data,
+          guint       seconds)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
+  return jb_test_wait_for (check, data, seconds * 1000);
 }
 
 static void
