@@ -25,6 +25,26 @@ integer_fits (const char *digits,
   return memcmp (digits, limit, 19) <= 0;
 }
 
+/* The UTF-16 unit of a "\\uXXXX" escape at @text, or -1 when it is not one. */
+static int
+escaped_unit (const char *text,
+              gsize       length)
+{
+  int unit = 0;
+
+  if (length < 6 || text[0] != '\\' || text[1] != 'u')
+    return -1;
+  for (gsize k = 2; k < 6; k++)
+    {
+      int digit = g_ascii_xdigit_value (text[k]);
+
+      if (digit < 0)
+        return -1;
+      unit = unit * 16 + digit;
+    }
+  return unit;
+}
+
 gboolean
 jb_json_check_text (const char  *data,
                     gsize        length,
@@ -42,12 +62,30 @@ jb_json_check_text (const char  *data,
             {
               if (data[i] != '\\')
                 continue;
-              if (i + 5 < length && data[i + 1] == 'u' &&
-                  data[i + 2] == '0' && data[i + 3] == '0' && data[i + 4] == '0' && data[i + 5] == '0')
+              if (i + 1 < length && data[i + 1] == 'u')
                 {
-                  g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_VALUE,
-                                       "Text may not contain the NUL character (\\u0000).");
-                  return FALSE;
+                  int unit = escaped_unit (data + i, length - i);
+
+                  if (unit == 0)
+                    {
+                      g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_VALUE,
+                                           "Text may not contain the NUL character (\\u0000).");
+                      return FALSE;
+                    }
+                  /* json-glib lets a short escape or a lone surrogate
+                   * through as bytes that are not UTF-8. */
+                  if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF) ||
+                      (unit >= 0xD800 && unit <= 0xDBFF &&
+                       !(escaped_unit (data + i + 6, length - i - 6) >= 0xDC00 &&
+                         escaped_unit (data + i + 6, length - i - 6) <= 0xDFFF)))
+                    {
+                      g_set_error_literal (error, JB_ERROR, JB_ERROR_MALFORMED_JSON,
+                                           "A \\u escape is not four hex digits of valid UTF-16.");
+                      return FALSE;
+                    }
+                  if (unit >= 0xD800 && unit <= 0xDBFF)
+                    i += 6;  /* the low surrogate just checked */
+                  i += 4;
                 }
               i++;  /* skips the escaped character, \" included */
             }

@@ -89,7 +89,10 @@ command_done_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(JsonNode) node = jb_client_command_finish (JB_CLIENT (object), result, NULL);
+  /* The outcome is read from the store's events; the answer itself is dropped. */
+  JsonNode *node = jb_client_command_finish (JB_CLIENT (object), result, NULL);
+
+  g_clear_pointer (&node, json_node_unref);
 }
 
 /* The server is killed; the dispatcher goes on; every command is sent

@@ -127,8 +127,7 @@ wait_closed (int   fd,
              guint timeout_ms)
 {
   gboolean closed = FALSE;
-  g_autofree char *rest = jb_test_raw_read_all (fd, timeout_ms, &closed);
-
+  g_free (jb_test_raw_read_all (fd, timeout_ms, &closed));
   return closed;
 }
 

@@ -276,7 +276,33 @@ test_strict_numbers_and_text (void)
     g_assert_cmpuint (response->status, ==, 201);
     g_assert_cmpstr (jb_test_json_string (response->body, "description"), ==, "a\\u0000b");
   }
-  g_assert_cmpuint (count_incidents (server, dispatcher), ==, before + 1);
+  /* A short \u escape or a lone surrogate would come out of the JSON
+   * reader as bytes that are not UTF-8. */
+  {
+    static const char * const bad[] = { "\\ud80traffic", "\\udc00", "\\ud83dx", "\\ud83d\\u0041", "\\u12" };
+
+    for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        g_autofree char *body =
+          g_strdup_printf ("{\"type\": \"fight\", \"priority\": 2, \"location\": {\"lat\": 28.2, \"lon\": 112.98},"
+                           " \"description\": \"%s\"}", bad[k]);
+        g_autoptr(JbTestResponse) response =
+          jb_test_request (server, "POST", "/api/v1/incidents", dispatcher, NULL, body);
+
+        assert_error (response, 400, "malformed_json");
+      }
+  }
+  /* A surrogate pair is one character outside the BMP. */
+  {
+    g_autoptr(JbTestResponse) response =
+      jb_test_request (server, "POST", "/api/v1/incidents", dispatcher, NULL,
+                       "{\"type\": \"fight\", \"priority\": 2, \"location\": {\"lat\": 28.2, \"lon\": 112.98},"
+                       " \"description\": \"\\ud83d\\udea8 \\u8b66\"}");
+
+    g_assert_cmpuint (response->status, ==, 201);
+    g_assert_cmpstr (jb_test_json_string (response->body, "description"), ==, "\U0001F6A8 \u8b66");
+  }
+  g_assert_cmpuint (count_incidents (server, dispatcher), ==, before + 2);
   jb_test_server_free (server);
 }
 

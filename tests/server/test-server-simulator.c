@@ -398,9 +398,9 @@ test_resumes_and_gateway_answers (Fixture       *fixture,
     g_autofree char *status_path = g_strdup_printf ("/api/v1/units/%s/status", camera_unit);
     g_autofree char *a = g_strdup_printf ("{\"unit_id\": \"%s\"}", camera_unit);
     g_autofree char *b = g_strdup_printf ("{\"unit_id\": \"%s\"}", gateway_unit);
-    g_autoptr(JsonNode) r1 = request (fixture, "POST", status_path, NULL, fixture->dispatcher, "{\"status\": \"available\"}", 200);
-    g_autoptr(JsonNode) r2 = request (fixture, "POST", assign_path, NULL, fixture->dispatcher, a, 201);
-    g_autoptr(JsonNode) r3 = request (fixture, "POST", assign_path, NULL, fixture->dispatcher, b, 201);
+    json_node_unref (request (fixture, "POST", status_path, NULL, fixture->dispatcher, "{\"status\": \"available\"}", 200));
+    json_node_unref (request (fixture, "POST", assign_path, NULL, fixture->dispatcher, a, 201));
+    json_node_unref (request (fixture, "POST", assign_path, NULL, fixture->dispatcher, b, 201));
   }
 
   /* Only now does the simulator start. */
