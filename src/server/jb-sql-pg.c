@@ -288,7 +288,12 @@ pg_get_schema_version (JbSql *sql)
   if (!ensure_connected (self, NULL))
     return -1;
 
-  result = PQexec (self->conn, "SELECT to_regclass('jb_schema_version') IS NULL");
+  /* pg_tables through the statement's snapshot, not to_regclass: that
+   * reads the session's catalog cache, which may not have seen a table
+   * that another server created while this one waited for the lock. */
+  result = PQexec (self->conn, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_tables "
+                               "WHERE schemaname = current_schema () "
+                               "AND tablename = 'jb_schema_version')");
   if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
     {
       fail (self, result, "schema version", NULL);
