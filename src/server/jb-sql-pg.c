@@ -585,6 +585,7 @@ pg_step (JbSqlStmt  *stmt,
   g_autofree const char **values = NULL;
   g_autofree int *lengths = NULL;
   g_autofree int *formats = NULL;
+  const char *status;
   const char *tuples;
 
   if (self->result != NULL)
@@ -619,8 +620,12 @@ pg_step (JbSqlStmt  *stmt,
       return JB_SQL_ERROR;
     }
 
+  /* Only writes count, as sqlite3_changes () counts them. */
+  status = PQcmdStatus (self->result);
   tuples = PQcmdTuples (self->result);
-  if (tuples != NULL && *tuples != '\0')
+  if (status != NULL && tuples != NULL && *tuples != '\0' &&
+      (g_str_has_prefix (status, "INSERT ") || g_str_has_prefix (status, "UPDATE ") ||
+       g_str_has_prefix (status, "DELETE ") || g_str_has_prefix (status, "MERGE ")))
     self->changes = g_ascii_strtoll (tuples, NULL, 10);
 
   self->row = 0;
@@ -672,9 +677,19 @@ pg_column_int64 (JbSqlStmt *stmt,
     return 0;
   if (PQftype (PG_STMT (stmt)->result, column) == BOOLOID)
     return text[0] == 't';
-  /* numeric and float text ("12.0") truncate as SQLite's do */
-  if (strpbrk (text, ".eE") != NULL)
-    return (gint64) g_ascii_strtod (text, NULL);
+  /* numeric and float text ("12.0") truncate as SQLite's do, clamped */
+  if (strpbrk (text, ".eEnN") != NULL)
+    {
+      double number = g_ascii_strtod (text, NULL);
+
+      if (isnan (number))
+        return 0;
+      if (number >= 9223372036854775807.0)
+        return G_MAXINT64;
+      if (number <= -9223372036854775808.0)
+        return G_MININT64;
+      return (gint64) number;
+    }
   return g_ascii_strtoll (text, NULL, 10);
 }
 

@@ -220,6 +220,22 @@ test_rows_and_changes (Fixture       *fixture,
   g_assert_cmpint (D->changes (update), ==, 3);
   D->finalize (update);
 
+  /* A read leaves the count of the last write alone. */
+  select = prepare (fixture->db, "SELECT n FROM r");
+  g_assert_cmpint (D->step (select, &error), ==, JB_SQL_ROW);
+  g_assert_cmpint (D->changes (select), ==, 0);
+  /* Floating text read as an integer truncates and saturates. */
+  D->finalize (select);
+  select = prepare (fixture->db, "SELECT 2.9::float8, -2.9::numeric, 1e30::float8, -1e30::float8, 'NaN'::float8");
+  g_assert_cmpint (D->step (select, &error), ==, JB_SQL_ROW);
+  g_assert_cmpint (D->column_int64 (select, 0), ==, 2);
+  g_assert_cmpint (D->column_int64 (select, 1), ==, -2);
+  g_assert_cmpint (D->column_int64 (select, 2), ==, G_MAXINT64);
+  g_assert_cmpint (D->column_int64 (select, 3), ==, G_MININT64);
+  g_assert_cmpint (D->column_int64 (select, 4), ==, 0);
+  g_assert_true (isnan (D->column_double (select, 4)));
+  D->finalize (select);
+
   remove = prepare (fixture->db, "DELETE FROM r WHERE n > ?1 RETURNING n");
   D->bind_int64 (remove, 1, 10);
   g_assert_cmpint (D->step (remove, &error), ==, JB_SQL_ROW);
