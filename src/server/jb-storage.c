@@ -352,7 +352,7 @@ prepare (JbStorage  *self,
 static void
 set_string_or_null (JsonObject   *object,
                     const char   *member,
-                    JbSqlStmt *stmt,
+                    JbSqlStmt    *stmt,
                     int           index)
 {
   if (jb_sql_column_is_null (stmt, index))
@@ -364,7 +364,7 @@ set_string_or_null (JsonObject   *object,
 static void
 set_double_or_null (JsonObject   *object,
                     const char   *member,
-                    JbSqlStmt *stmt,
+                    JbSqlStmt    *stmt,
                     int           index)
 {
   if (jb_sql_column_is_null (stmt, index))
@@ -376,7 +376,7 @@ set_double_or_null (JsonObject   *object,
 static void
 set_int_or_null (JsonObject   *object,
                  const char   *member,
-                 JbSqlStmt *stmt,
+                 JbSqlStmt    *stmt,
                  int           index)
 {
   if (jb_sql_column_is_null (stmt, index))
@@ -607,8 +607,8 @@ gboolean
 jb_storage_is_empty (JbStorage *self)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT (SELECT count(*) FROM stations) + (SELECT count(*) FROM units)"
-                                " + (SELECT count(*) FROM terminals) + (SELECT count(*) FROM users)");
+                             "SELECT (SELECT count(*) FROM stations) + (SELECT count(*) FROM units)"
+                             " + (SELECT count(*) FROM terminals) + (SELECT count(*) FROM users)");
   gboolean empty = FALSE;
 
   if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
@@ -647,7 +647,7 @@ jb_storage_update_station (JbStorage   *self,
 
 static GPtrArray *
 collect_objects (JbStorage     *self,
-                 JbSqlStmt  *stmt,
+                 JbSqlStmt     *stmt,
                  JsonObject  *(*row_to_object) (JbSqlStmt *),
                  const char    *what,
                  GError       **error)
@@ -687,7 +687,7 @@ jb_storage_list_stations (JbStorage  *self,
 
 static JsonObject *
 get_one (JbStorage    *self,
-         JbSqlStmt *stmt,
+         JbSqlStmt    *stmt,
          const char   *id,
          JsonObject *(*row_to_object) (JbSqlStmt *))
 {
@@ -796,9 +796,9 @@ jb_storage_set_callout_recipient (JbStorage   *self,
                                   GError     **error)
 {
   JbSqlStmt *stmt = prepare (self, "INSERT INTO callout_recipients"
-                                      " (callout_id, unit_id, incident_id, pending) VALUES (?1, ?2, ?3, ?4)"
-                                      " ON CONFLICT (callout_id, unit_id) DO UPDATE SET"
-                                      " incident_id = excluded.incident_id, pending = excluded.pending");
+                                   " (callout_id, unit_id, incident_id, pending) VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT (callout_id, unit_id) DO UPDATE SET"
+                                   " incident_id = excluded.incident_id, pending = excluded.pending");
 
   jb_sql_bind_text (stmt, 1, callout_id);
   jb_sql_bind_text (stmt, 2, unit_id);
@@ -924,8 +924,8 @@ jb_storage_insert_unit (JbStorage   *self,
                         GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO units (" UNIT_TEXT_COLUMNS ", updated_at) VALUES "
-                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                             "INSERT INTO units (" UNIT_TEXT_COLUMNS ", updated_at) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   JsonObject *position = member_object (unit, "position");
   gint64 updated_at = member_int (unit, "updated_at", 0);
   JbStoragePosition p;
@@ -961,7 +961,7 @@ jb_storage_list_units (JbStorage  *self,
 
 static void
 append_unit_row (GString      *out,
-                 JbSqlStmt *stmt)
+                 JbSqlStmt    *stmt)
 {
   static const char * const position_members[] = { "lat", "lon", "heading", "speed", "accuracy" };
 
@@ -1022,7 +1022,7 @@ jb_storage_update_unit_status (JbStorage   *self,
                                GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "UPDATE units SET status = ?1, incident_id = ?2, updated_at = ?3 WHERE id = ?4");
+                             "UPDATE units SET status = ?1, incident_id = ?2, updated_at = ?3 WHERE id = ?4");
 
   jb_sql_bind_text (stmt, 1, status);
   jb_sql_bind_text (stmt, 2, incident_id);
@@ -1038,8 +1038,8 @@ jb_storage_peek_unit (JbStorage   *self,
                       gint64      *out_position_time)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT u.org_id, p.time FROM units u LEFT JOIN positions p"
-                                " ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id WHERE u.id = ?1");
+                             "SELECT u.org_id, p.time FROM units u LEFT JOIN positions p"
+                             " ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id WHERE u.id = ?1");
   gboolean found = FALSE;
 
   jb_sql_bind_text (stmt, 1, id);
@@ -1065,11 +1065,11 @@ jb_storage_update_unit_position (JbStorage               *self,
                                  GError                 **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-                                " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
-                                " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
-                                " time = excluded.time, updated_at = excluded.updated_at");
+                             "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                             " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
+                             " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
+                             " time = excluded.time, updated_at = excluded.updated_at");
 
   jb_sql_bind_text (stmt, 1, org_id != NULL ? org_id : "");
   jb_sql_bind_text (stmt, 2, id);
@@ -1130,8 +1130,8 @@ jb_storage_insert_terminal (JbStorage     *self,
                             GError       **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO terminals (" TERMINAL_COLUMNS ", secret_hash) VALUES "
-                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+                             "INSERT INTO terminals (" TERMINAL_COLUMNS ", secret_hash) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   JsonObject *venue = member_object (terminal, "venue");
   JsonObject *location = member_object (terminal, "location");
   g_autofree char *venue_text = venue != NULL ? object_to_text (venue) : NULL;
@@ -1202,9 +1202,9 @@ jb_storage_set_terminal_online (JbStorage   *self,
                                 GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "UPDATE terminals SET online = ?1, last_seen_at ="
-                                " CASE WHEN coalesce (last_seen_at, 0) > ?2 THEN coalesce (last_seen_at, 0) ELSE ?2 END"
-                                " WHERE id = ?3");
+                             "UPDATE terminals SET online = ?1, last_seen_at ="
+                             " CASE WHEN coalesce (last_seen_at, 0) > ?2 THEN coalesce (last_seen_at, 0) ELSE ?2 END"
+                             " WHERE id = ?3");
 
   jb_sql_bind_int64 (stmt, 1, online ? 1 : 0);
   jb_sql_bind_int64 (stmt, 2, last_seen_at);
@@ -1219,8 +1219,8 @@ jb_storage_set_terminal_last_seen (JbStorage   *self,
                                    GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "UPDATE terminals SET last_seen_at = ?1 WHERE id = ?2"
-                                " AND coalesce(last_seen_at, 0) < ?3");
+                             "UPDATE terminals SET last_seen_at = ?1 WHERE id = ?2"
+                             " AND coalesce(last_seen_at, 0) < ?3");
 
   jb_sql_bind_int64 (stmt, 1, last_seen_at);
   jb_sql_bind_text (stmt, 2, id);
@@ -1240,8 +1240,8 @@ jb_storage_insert_user (JbStorage   *self,
                         GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO users (username, password_hash, display_name, role, station_id)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5)");
+                             "INSERT INTO users (username, password_hash, display_name, role, station_id)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5)");
 
   jb_sql_bind_text (stmt, 1, username);
   jb_sql_bind_text (stmt, 2, password_hash);
@@ -1260,8 +1260,8 @@ jb_storage_add_user_station (JbStorage   *self,
                              GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO user_stations (username, station_id) VALUES (?1, ?2)"
-                                " ON CONFLICT DO NOTHING");
+                             "INSERT INTO user_stations (username, station_id) VALUES (?1, ?2)"
+                             " ON CONFLICT DO NOTHING");
 
   jb_sql_bind_text (stmt, 1, username);
   jb_sql_bind_text (stmt, 2, station_id);
@@ -1275,7 +1275,7 @@ get_user_stations (JbStorage  *self,
                    const char *first)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT station_id FROM user_stations WHERE username = ?1 ORDER BY station_id");
+                             "SELECT station_id FROM user_stations WHERE username = ?1 ORDER BY station_id");
   JsonArray *ids = json_array_new ();
 
   if (first != NULL)
@@ -1298,8 +1298,8 @@ jb_storage_get_user (JbStorage  *self,
                      gboolean    with_hash)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT username, display_name, role, station_id, password_hash"
-                                " FROM users WHERE username = ?1");
+                             "SELECT username, display_name, role, station_id, password_hash"
+                             " FROM users WHERE username = ?1");
   JsonObject *user = NULL;
 
   jb_sql_bind_text (stmt, 1, username);
@@ -1330,8 +1330,8 @@ jb_storage_insert_session (JbStorage     *self,
                            GError       **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
-                                " VALUES (?1, ?2, ?3, ?4)");
+                             "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
+                             " VALUES (?1, ?2, ?3, ?4)");
 
   jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
   jb_sql_bind_text (stmt, 2, username);
@@ -1347,7 +1347,7 @@ jb_storage_lookup_session (JbStorage    *self,
                            gint64        now)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT username FROM sessions WHERE token_hash = ?1 AND expires_at > ?2");
+                             "SELECT username FROM sessions WHERE token_hash = ?1 AND expires_at > ?2");
   char *username = NULL;
 
   jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
@@ -1405,13 +1405,13 @@ jb_storage_save_incident (JbStorage   *self,
                           GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO incidents"
-                                " (id, number, status, station_id, created_at, updated_at, search, data)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                                " ON CONFLICT (id) DO UPDATE SET number = excluded.number,"
-                                " status = excluded.status, station_id = excluded.station_id,"
-                                " created_at = excluded.created_at, updated_at = excluded.updated_at,"
-                                " search = excluded.search, data = excluded.data");
+                             "INSERT INTO incidents"
+                             " (id, number, status, station_id, created_at, updated_at, search, data)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                             " ON CONFLICT (id) DO UPDATE SET number = excluded.number,"
+                             " status = excluded.status, station_id = excluded.station_id,"
+                             " created_at = excluded.created_at, updated_at = excluded.updated_at,"
+                             " search = excluded.search, data = excluded.data");
   g_autofree char *text = object_to_text (incident);
 
   jb_sql_bind_text (stmt, 1, member_string (incident, "id"));
@@ -1459,11 +1459,11 @@ jb_storage_list_incidents (JbStorage                *self,
                            GError                  **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT data FROM incidents"
-                                " WHERE (?1 = 2 OR (?1 = 0 AND status != 'closed') OR (?1 = 1 AND status = 'closed'))"
-                                "   AND (CAST (?2 AS TEXT) IS NULL OR search LIKE ?2 ESCAPE '\\')"
-                                "   AND created_at >= ?3 AND created_at <= ?4"
-                                " ORDER BY created_at DESC, id DESC LIMIT ?5");
+                             "SELECT data FROM incidents"
+                             " WHERE (?1 = 2 OR (?1 = 0 AND status != 'closed') OR (?1 = 1 AND status = 'closed'))"
+                             "   AND (CAST (?2 AS TEXT) IS NULL OR search LIKE ?2 ESCAPE '\\')"
+                             "   AND created_at >= ?3 AND created_at <= ?4"
+                             " ORDER BY created_at DESC, id DESC LIMIT ?5");
   g_autofree char *pattern = q != NULL && *q != '\0' ? like_pattern (q) : NULL;
 
   jb_sql_bind_int64 (stmt, 1, (int) filter);
@@ -1520,7 +1520,7 @@ jb_storage_read_events (JbStorage  *self,
                         GError    **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT seq, type, time, data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+                             "SELECT seq, type, time, data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2");
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
   JbSqlStep rc;
 
@@ -1570,8 +1570,8 @@ jb_storage_lookup_idempotency (JbStorage            *self,
                                JbStorageIdempotency *out_record)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT method, path, body_hash, status, response FROM idempotency"
-                                " WHERE principal = ?1 AND key = ?2");
+                             "SELECT method, path, body_hash, status, response FROM idempotency"
+                             " WHERE principal = ?1 AND key = ?2");
   gboolean found = FALSE;
 
   jb_sql_bind_text (stmt, 1, principal);
@@ -1603,13 +1603,13 @@ jb_storage_save_idempotency (JbStorage     *self,
                              GError       **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO idempotency"
-                                " (principal, key, method, path, body_hash, status, response, created_at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                                " ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method,"
-                                " path = excluded.path, body_hash = excluded.body_hash,"
-                                " status = excluded.status, response = excluded.response,"
-                                " created_at = excluded.created_at");
+                             "INSERT INTO idempotency"
+                             " (principal, key, method, path, body_hash, status, response, created_at)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                             " ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method,"
+                             " path = excluded.path, body_hash = excluded.body_hash,"
+                             " status = excluded.status, response = excluded.response,"
+                             " created_at = excluded.created_at");
 
   jb_sql_bind_text (stmt, 1, principal);
   jb_sql_bind_text (stmt, 2, key);
@@ -1656,13 +1656,13 @@ jb_storage_save_clip (JbStorage   *self,
                       GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO clips"
-                                " (id, incident_id, terminal_id, state, received, updated_at, keep_until, data)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                                " ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id,"
-                                " terminal_id = excluded.terminal_id, state = excluded.state,"
-                                " received = excluded.received, updated_at = excluded.updated_at,"
-                                " keep_until = excluded.keep_until, data = excluded.data");
+                             "INSERT INTO clips"
+                             " (id, incident_id, terminal_id, state, received, updated_at, keep_until, data)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                             " ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id,"
+                             " terminal_id = excluded.terminal_id, state = excluded.state,"
+                             " received = excluded.received, updated_at = excluded.updated_at,"
+                             " keep_until = excluded.keep_until, data = excluded.data");
   g_autofree char *text = object_to_text (clip);
   gint64 keep_until = member_int (clip, "keep_until", -1);
 
@@ -1706,10 +1706,10 @@ jb_storage_list_clips_to_sweep (JbStorage  *self,
                                 GError    **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT data FROM clips"
-                                " WHERE (state = 'uploading' AND updated_at < ?1)"
-                                "    OR (state = 'verified' AND keep_until <= ?2)"
-                                " ORDER BY id");
+                             "SELECT data FROM clips"
+                             " WHERE (state = 'uploading' AND updated_at < ?1)"
+                             "    OR (state = 'verified' AND keep_until <= ?2)"
+                             " ORDER BY id");
 
   jb_sql_bind_int64 (stmt, 1, idle_before);
   jb_sql_bind_int64 (stmt, 2, now);
@@ -1747,9 +1747,9 @@ jb_storage_add_clip_audit (JbStorage   *self,
                            GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "INSERT INTO clip_audit"
-                                " (clip_id, incident_id, time, username, action, reason, frame_ms)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                             "INSERT INTO clip_audit"
+                             " (clip_id, incident_id, time, username, action, reason, frame_ms)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
   jb_sql_bind_text (stmt, 1, clip_id);
   jb_sql_bind_text (stmt, 2, incident_id);
@@ -1787,8 +1787,8 @@ jb_storage_list_clip_audit (JbStorage   *self,
                             GError     **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                                "SELECT time, username, action, reason, frame_ms FROM clip_audit"
-                                " WHERE clip_id = ?1 ORDER BY id");
+                             "SELECT time, username, action, reason, frame_ms FROM clip_audit"
+                             " WHERE clip_id = ?1 ORDER BY id");
 
   jb_sql_bind_text (stmt, 1, clip_id);
   return collect_objects (self, stmt, audit_row_to_object, "reading clip audit rows", error);
