@@ -74,8 +74,9 @@ jb_sql_open (const char  *target,
   self->driver = driver;
   /* Every SQL text is a literal, so its address identifies it: no need
    * to hash a few hundred characters on each call. */
-  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                            finalize_statement);
+  if (self->statements == NULL)
+    self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                              finalize_statement);
   return self;
 }
 
