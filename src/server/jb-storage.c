@@ -488,6 +488,19 @@ migrate (JbStorage  *self,
 
   if (!jb_sql_begin (self->sql, TRUE, error))
     return FALSE;
+  /* Read again under the writer lock: another server starting on the
+   * same PostgreSQL database may have migrated while this one waited. */
+  version = jb_sql_get_schema_version (self->sql);
+  if (version < 0 || version > target)
+    {
+      jb_sql_rollback (self->sql);
+      if (version < 0)
+        return fail (self, error, "reading the schema version");
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
+                   "The database has schema version %d; this server knows up to %d.",
+                   version, target);
+      return FALSE;
+    }
   for (int i = version; i < target; i++)
     {
       g_debug ("Migrating the database to version %d", i + 1);

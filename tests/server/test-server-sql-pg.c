@@ -13,6 +13,7 @@
 
 #include "jb-error.h"
 #include "jb-sql-private.h"
+#include "jb-storage.h"
 #include "jb-test-postgres.h"
 
 #define D (&jb_sql_pg_driver)
@@ -432,6 +433,40 @@ test_targets (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "no_such_database"));
 }
 
+static gpointer
+open_storage (gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  JbStorage *storage = jb_storage_open (user_data, &error);
+
+  g_assert_no_error (error);
+  return storage;
+}
+
+/* Servers starting together on a new database: one migrates, the others
+ * wait for its writer lock and find the schema done. */
+static void
+test_concurrent_migrations (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GThread *threads[4];
+  int version;
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("open", open_storage, fixture->target);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      JbStorage *storage = g_thread_join (threads[i]);
+
+      g_assert_nonnull (storage);
+      jb_storage_free (storage);
+    }
+
+  version = D->get_schema_version (fixture->db);
+  g_assert_cmpint (version, >, 0);
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM jb_schema_version"), ==, 1);
+}
+
 /* The cluster restarts under an open connection: the next call reports
  * the loss, the one after reconnects and prepares its statements again. */
 static void
@@ -491,6 +526,7 @@ main (int   argc,
   ADD ("/sql-pg/schema-version", test_schema_version);
   ADD ("/sql-pg/writer-lock", test_writer_lock);
   ADD ("/sql-pg/targets", test_targets);
+  ADD ("/sql-pg/concurrent-migrations", test_concurrent_migrations);
 #undef ADD
   g_test_add_func ("/sql-pg/reconnect", test_reconnect);
 
