@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <math.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "jb-error.h"
 #include "jb-sql-private.h"
@@ -467,6 +468,30 @@ test_concurrent_migrations (Fixture       *fixture,
   g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM jb_schema_version"), ==, 1);
 }
 
+/* A PostgreSQL --db has no file beside which to keep the clips: the
+ * server asks for --data-dir instead of making a directory named after
+ * the target. */
+static void
+test_server_needs_data_dir (void)
+{
+  const char *binary = g_getenv ("JB_DISPATCHD");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { binary, "--db", "postgresql://jbadmin@127.0.0.1:1/none",
+                         "--listen", "127.0.0.1:0", NULL };
+
+  g_assert_nonnull (binary);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_nonnull (strstr (err, "--data-dir"));
+  g_assert_false (g_file_test ("postgresql:", G_FILE_TEST_EXISTS));
+}
+
 /* The cluster restarts under an open connection: the next call reports
  * the loss, the one after reconnects and prepares its statements again. */
 static void
@@ -529,6 +554,7 @@ main (int   argc,
   ADD ("/sql-pg/concurrent-migrations", test_concurrent_migrations);
 #undef ADD
   g_test_add_func ("/sql-pg/reconnect", test_reconnect);
+  g_test_add_func ("/sql-pg/server-needs-data-dir", test_server_needs_data_dir);
 
   return g_test_run ();
 }
