@@ -29,6 +29,7 @@ struct _JbTestServer
   char              *db_path;      /* the SQLite file, or the PostgreSQL target */
   char              *data_dir;
   gboolean           postgresql;
+  gboolean           drop_database; /* made by jb_test_postgres_new_database */
   char              *url;
   char             **extra_args;
   guint16            port;
@@ -139,8 +140,8 @@ spawn (JbTestServer *self,
   self->port = (guint16) g_uri_get_port (uri);
 }
 
-JbTestServer *
-jb_test_server_start (const char * const *extra_args)
+static JbTestServer *
+server_new (void)
 {
   JbTestServer *self = g_new0 (JbTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -152,10 +153,21 @@ jb_test_server_start (const char * const *extra_args)
   self->binary = g_strdup (binary);
   self->tmpdir = g_dir_make_tmp ("jb-test-XXXXXX", &error);
   g_assert_no_error (error);
-  if (g_strcmp0 (g_getenv ("JB_TEST_BACKEND"), "postgresql") == 0)
+  self->session = soup_session_new ();
+  soup_session_set_timeout (self->session, 60);
+  return self;
+}
+
+JbTestServer *
+jb_test_server_start (const char * const *extra_args)
+{
+  JbTestServer *self = server_new ();
+
+  if (jb_test_backend_is_postgresql ())
     {
 #ifdef JB_HAVE_POSTGRESQL
       self->postgresql = TRUE;
+      self->drop_database = TRUE;
       self->db_path = jb_test_postgres_new_database ();
       self->data_dir = g_build_filename (self->tmpdir, "data", NULL);
 #else
@@ -168,8 +180,21 @@ jb_test_server_start (const char * const *extra_args)
       self->data_dir = g_strconcat (self->db_path, ".data", NULL);
     }
   self->extra_args = g_strdupv ((char **) extra_args);
-  self->session = soup_session_new ();
-  soup_session_set_timeout (self->session, 60);
+
+  spawn (self, "127.0.0.1:0");
+  return self;
+}
+
+JbTestServer *
+jb_test_server_start_on_postgresql (const char         *target,
+                                    const char * const *extra_args)
+{
+  JbTestServer *self = server_new ();
+
+  self->postgresql = TRUE;
+  self->db_path = g_strdup (target);
+  self->data_dir = g_build_filename (self->tmpdir, "data", NULL);
+  self->extra_args = g_strdupv ((char **) extra_args);
 
   spawn (self, "127.0.0.1:0");
   return self;
@@ -326,7 +351,7 @@ jb_test_server_free (JbTestServer *self)
 
   g_clear_object (&self->session);
 #ifdef JB_HAVE_POSTGRESQL
-  if (self->postgresql)
+  if (self->drop_database)
     jb_test_postgres_drop_database (self->db_path);
 #endif
   remove_tree (self->tmpdir);

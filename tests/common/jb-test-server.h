@@ -17,6 +17,9 @@ typedef struct _JbTestServer JbTestServer;
  * With JB_TEST_BACKEND=postgresql the database is a fresh one on the tests'
  * PostgreSQL cluster (jb-test-postgres.h), dropped by jb_test_server_free. */
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
+/* The same on the PostgreSQL database @target, which the caller owns. */
+JbTestServer *jb_test_server_start_on_postgresql (const char         *target,
+                                                  const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
 /* The --db argument: the SQLite file, or the PostgreSQL target. */
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
