@@ -206,6 +206,8 @@ _jb_dispatch_flush_positions (JbDispatch  *self,
   GHashTableIter iter;
   gpointer key, value;
   gint64 now = _jb_now_ms ();
+  gint64 started = g_get_monotonic_time ();
+  guint n = g_hash_table_size (self->fixes_unflushed);
   gboolean ok;
 
   g_clear_handle_id (&self->positions_flush_id, g_source_remove);
@@ -244,6 +246,7 @@ _jb_dispatch_flush_positions (JbDispatch  *self,
     }
   fixes = g_steal_pointer (&self->fixes_unflushed);
   self->fixes_unflushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fix_free);
+  g_debug ("Wrote %u positions in %.1f ms", n, (g_get_monotonic_time () - started) / 1e3);
   return TRUE;
 }
 
@@ -319,6 +322,7 @@ jb_dispatch_build_current_positions (JbDispatch  *self,
 {
   FrameBuilder b = { NULL, 0, NULL };
   g_autoptr(GPtrArray) units = NULL;
+  gint64 started = g_get_monotonic_time ();
 
   g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
 
@@ -348,5 +352,7 @@ jb_dispatch_build_current_positions (JbDispatch  *self,
       builder_add (&b, _jb_member_string (g_ptr_array_index (units, i), "id"), &p);
     }
   builder_finish_frame (&b);
+  g_debug ("Current positions of %u units in %u frames: %.1f ms", units->len, b.frames->len,
+           (g_get_monotonic_time () - started) / 1e3);
   return b.frames;
 }
