@@ -56,13 +56,96 @@ _jb_dispatch_positions_class_init (GObjectClass *klass)
                   G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
+static GHashTable *
+fix_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fix_free);
+}
+
+/* A unit created (or imported) may come with a position: the table of
+ * current fixes is read again when next needed. */
+static void
+own_event_cb (JbDispatch *self,
+              const char *frame,
+              gint64      seq,
+              gpointer    user_data)
+{
+  if (self->fixes_current != NULL && g_strstr_len (frame, 64, "\"type\":\"unit.created\"") != NULL)
+    g_clear_pointer (&self->fixes_current, g_hash_table_unref);
+}
+
 void
 _jb_dispatch_positions_init (JbDispatch *self)
 {
-  self->fixes_unflushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fix_free);
-  self->fixes_unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fix_free);
+  self->fixes_unflushed = fix_table_new ();
+  self->fixes_flushing = fix_table_new ();
+  self->fixes_unsent = fix_table_new ();
+  self->positions_event_id = g_signal_connect (self, "event", G_CALLBACK (own_event_cb), NULL);
 }
 
+/* Writes the fixes of the round in one transaction (one fsync for all;
+ * transactions of a few thousand each cost one fsync apiece and took
+ * several times longer in all). On failure they stay for the next try. */
+static gboolean
+write_round (JbDispatch  *self,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GPtrArray) fixes = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 now = _jb_now_ms ();
+  gboolean ok;
+
+  g_hash_table_iter_init (&iter, self->fixes_flushing);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_ptr_array_add (keys, key);
+      g_ptr_array_add (fixes, value);
+      g_hash_table_iter_steal (&iter);
+    }
+
+  /* Fixes only: no event, so the seq cannot move. updated_at is when the
+   * row was written: a server reading the table for fixes that others
+   * received tails it by that column. */
+  ok = jb_storage_begin_write (self->storage, error);
+  for (guint i = 0; ok && i < keys->len; i++)
+    ok = jb_storage_update_unit_position (self->storage, keys->pdata[i], ((JbFix *) fixes->pdata[i])->org_id,
+                                          &((JbFix *) fixes->pdata[i])->position, now, error);
+  if (ok)
+    ok = jb_storage_commit (self->storage, error);
+  if (!ok && jb_storage_in_transaction (self->storage))
+    jb_storage_rollback (self->storage);
+
+  for (guint i = 0; i < keys->len; i++)
+    if (ok)
+      {
+        g_free (keys->pdata[i]);
+        fix_free (fixes->pdata[i]);
+      }
+    else
+      g_hash_table_insert (self->fixes_flushing, keys->pdata[i], fixes->pdata[i]);
+  return ok;
+}
+
+/* Moves the fixes accepted so far into the round under way (a newer fix
+ * replaces one of the same unit still waiting there). */
+static void
+start_round (JbDispatch *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->fixes_unflushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_replace (self->fixes_flushing, key, value);
+    }
+}
+
+/* position_flush_ms after the first fix of a round: what was accepted
+ * until now is written; the next fix starts the next round's timer. */
 static gboolean
 flush_cb (gpointer user_data)
 {
@@ -174,12 +257,22 @@ keep_fix (GHashTable              *table,
   fix->position = *position;
 }
 
+/* The newest fix of @unit_id not written yet, or NULL. */
+static JbFix *
+unwritten_fix (JbDispatch *self,
+               const char *unit_id)
+{
+  JbFix *fix = g_hash_table_lookup (self->fixes_unflushed, unit_id);
+
+  return fix != NULL ? fix : g_hash_table_lookup (self->fixes_flushing, unit_id);
+}
+
 gint64
 _jb_dispatch_fix_time (JbDispatch *self,
                        const char *unit_id,
                        gint64      stored_time)
 {
-  JbFix *fix = g_hash_table_lookup (self->fixes_unflushed, unit_id);
+  JbFix *fix = unwritten_fix (self, unit_id);
 
   return fix != NULL ? MAX (fix->position.time, stored_time) : stored_time;
 }
@@ -192,6 +285,8 @@ _jb_dispatch_accept_fix (JbDispatch              *self,
 {
   keep_fix (self->fixes_unflushed, unit_id, org_id, position);
   keep_fix (self->fixes_unsent, unit_id, org_id, position);
+  if (self->fixes_current != NULL)
+    keep_fix (self->fixes_current, unit_id, org_id, position);
   if (self->positions_flush_id == 0)
     self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
   if (self->positions_send_id == 0)
@@ -202,50 +297,27 @@ gboolean
 _jb_dispatch_flush_positions (JbDispatch  *self,
                               GError     **error)
 {
-  g_autoptr(GHashTable) fixes = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
-  gint64 now = _jb_now_ms ();
   gint64 started = g_get_monotonic_time ();
-  guint n = g_hash_table_size (self->fixes_unflushed);
-  gboolean ok;
+  guint n;
 
-  g_clear_handle_id (&self->positions_flush_id, g_source_remove);
-  if (g_hash_table_size (self->fixes_unflushed) == 0)
-    return TRUE;
   /* A route's transaction is open (a read inside a write): the timer
-   * comes back for it. */
+   * comes back for them. */
   if (jb_storage_in_transaction (self->storage))
     {
-      self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
+      if (self->positions_flush_id == 0)
+        self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
       return TRUE;
     }
-
-  /* Fixes only: no event, so the seq cannot move. */
-  if (!jb_storage_begin_write (self->storage, error))
-    ok = FALSE;
-  else
+  start_round (self);
+  n = g_hash_table_size (self->fixes_flushing);
+  if (n == 0)
+    return TRUE;
+  if (!write_round (self, error))
     {
-      ok = TRUE;
-      g_hash_table_iter_init (&iter, self->fixes_unflushed);
-      /* updated_at is when the row was written: a server reading the
-       * table for fixes that others received tails it by that column. */
-      while (ok && g_hash_table_iter_next (&iter, &key, &value))
-        ok = jb_storage_update_unit_position (self->storage, key, ((JbFix *) value)->org_id,
-                                              &((JbFix *) value)->position, now, error);
-      if (ok)
-        ok = jb_storage_commit (self->storage, error);
-      else
-        jb_storage_rollback (self->storage);
-    }
-  if (!ok)
-    {
-      /* Kept for the next try. */
-      self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
+      if (self->positions_flush_id == 0)
+        self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
       return FALSE;
     }
-  fixes = g_steal_pointer (&self->fixes_unflushed);
-  self->fixes_unflushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fix_free);
   g_debug ("Wrote %u positions in %.1f ms", n, (g_get_monotonic_time () - started) / 1e3);
   return TRUE;
 }
@@ -256,6 +328,7 @@ _jb_dispatch_positions_stop (JbDispatch *self)
   g_autoptr(GError) error = NULL;
 
   g_clear_handle_id (&self->positions_send_id, g_source_remove);
+  g_clear_signal_handler (&self->positions_event_id, self);
   if (self->storage != NULL && self->fixes_unflushed != NULL &&
       !_jb_dispatch_flush_positions (self, &error))
     g_warning ("Cannot write the last positions: %s", error->message);
@@ -266,7 +339,9 @@ void
 _jb_dispatch_positions_finalize (JbDispatch *self)
 {
   g_clear_pointer (&self->fixes_unflushed, g_hash_table_unref);
+  g_clear_pointer (&self->fixes_flushing, g_hash_table_unref);
   g_clear_pointer (&self->fixes_unsent, g_hash_table_unref);
+  g_clear_pointer (&self->fixes_current, g_hash_table_unref);
 }
 
 /* The unit object with its newest fix, when that one is not written yet. */
@@ -275,7 +350,7 @@ overlay_fix (JbDispatch *self,
              JsonObject *unit)
 {
   const char *id = _jb_member_string (unit, "id");
-  JbFix *fix = id != NULL ? g_hash_table_lookup (self->fixes_unflushed, id) : NULL;
+  JbFix *fix = id != NULL ? unwritten_fix (self, id) : NULL;
   JsonObject *position;
 
   if (fix == NULL)
@@ -316,26 +391,28 @@ _jb_dispatch_list_units (JbDispatch  *self,
   return units;
 }
 
-GPtrArray *
-jb_dispatch_build_current_positions (JbDispatch  *self,
-                                     GError     **error)
+/* Reads every unit's position once (with the fixes not written yet);
+ * accepted fixes keep the table current from then on. */
+static gboolean
+load_current (JbDispatch  *self,
+              GError     **error)
 {
-  FrameBuilder b = { NULL, 0, NULL };
   g_autoptr(GPtrArray) units = NULL;
-  gint64 started = g_get_monotonic_time ();
+  g_autoptr(GHashTable) current = NULL;
 
-  g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
-
+  if (self->fixes_current != NULL)
+    return TRUE;
   if ((units = _jb_dispatch_list_units (self, error)) == NULL)
-    return NULL;
-  b.frames = g_ptr_array_new_with_free_func (g_free);
+    return FALSE;
+  current = fix_table_new ();
   for (guint i = 0; i < units->len; i++)
     {
-      JsonObject *position = _jb_member_object (g_ptr_array_index (units, i), "position");
+      JsonObject *unit = g_ptr_array_index (units, i);
+      JsonObject *position = _jb_member_object (unit, "position");
       JbStoragePosition p;
       JsonNode *node;
 
-      if (position == NULL)
+      if (position == NULL || _jb_member_string (unit, "id") == NULL)
         continue;
 #define GET_MEASURE(name) \
   node = json_object_get_member (position, #name); \
@@ -349,10 +426,31 @@ jb_dispatch_build_current_positions (JbDispatch  *self,
       p.time = _jb_member_int (position, "time", 0);
       if (isnan (p.lat) || isnan (p.lon))
         continue;
-      builder_add (&b, _jb_member_string (g_ptr_array_index (units, i), "id"), &p);
+      keep_fix (current, _jb_member_string (unit, "id"), _jb_member_string (unit, "org_id"), &p);
     }
+  self->fixes_current = g_steal_pointer (&current);
+  return TRUE;
+}
+
+GPtrArray *
+jb_dispatch_build_current_positions (JbDispatch  *self,
+                                     GError     **error)
+{
+  FrameBuilder b = { NULL, 0, NULL };
+  gint64 started = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
+
+  if (!load_current (self, error))
+    return NULL;
+  b.frames = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&iter, self->fixes_current);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    builder_add (&b, key, &((JbFix *) value)->position);
   builder_finish_frame (&b);
-  g_debug ("Current positions of %u units in %u frames: %.1f ms", units->len, b.frames->len,
-           (g_get_monotonic_time () - started) / 1e3);
+  g_debug ("Current positions of %u units in %u frames: %.1f ms", g_hash_table_size (self->fixes_current),
+           b.frames->len, (g_get_monotonic_time () - started) / 1e3);
   return b.frames;
 }

@@ -71,9 +71,12 @@ struct _JbDispatch
   guint              login_in_flight;
   /* jb-dispatch-positions.c */
   GHashTable        *fixes_unflushed;  /* unit id → newest fix not yet written */
+  GHashTable        *fixes_flushing;   /* unit id → fix of a write that failed, tried again */
   GHashTable        *fixes_unsent;     /* unit id → newest fix not yet streamed */
+  GHashTable        *fixes_current;    /* unit id → newest fix of every unit; NULL: not read yet */
   guint              positions_flush_id;
   guint              positions_send_id;
+  gulong             positions_event_id;
 };
 
 typedef struct
