@@ -241,8 +241,11 @@ schedule_replay (JbEventStream *self,
 {
   if (self->replay_id != 0)
     return;
+  /* At the requests' own priority: an idle would never run on a server
+   * kept busy by a position flood, and the client would wait for its
+   * replay (and then its positions) for ever. Each chunk is bounded. */
   if (delay_ms == 0)
-    self->replay_id = g_idle_add_full (G_PRIORITY_LOW, replay_cb, self, NULL);
+    self->replay_id = g_idle_add_full (G_PRIORITY_DEFAULT, replay_cb, self, NULL);
   else
     self->replay_id = g_timeout_add (delay_ms, replay_cb, self);
 }
