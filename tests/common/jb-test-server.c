@@ -255,6 +255,45 @@ jb_test_server_exec_sql (JbTestServer *self,
     }
 }
 
+gint64
+jb_test_server_query_int (JbTestServer *self,
+                          const char   *sql)
+{
+  gint64 value = -1;
+
+  if (self->postgresql)
+    {
+#ifdef JB_HAVE_POSTGRESQL
+      PGconn *conn = PQconnectdb (self->db_path);
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+        value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (conn);
+#endif
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (self->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 30000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return value;
+}
+
 gboolean
 jb_test_backend_is_postgresql (void)
 {

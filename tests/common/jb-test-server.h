@@ -30,6 +30,10 @@ const char   *jb_test_server_get_data_dir (JbTestServer       *self);
  * backend: for tests that age or damage what the server stored. */
 void          jb_test_server_exec_sql     (JbTestServer       *self,
                                            const char         *sql);
+/* The integer in the first column of the first row @sql returns, -1
+ * when there is no row: for tests that count what the server stored. */
+gint64        jb_test_server_query_int    (JbTestServer       *self,
+                                           const char         *sql);
 /* TRUE when the tests run on PostgreSQL (JB_TEST_BACKEND=postgresql). */
 gboolean      jb_test_backend_is_postgresql (void);
 /* The server process's id (for benchmarks that read its /proc status). */
