@@ -388,8 +388,16 @@ begin_write (JbDispatch  *self,
              gint64      *out_seq_before,
              GError     **error)
 {
+  gint64 oldest;
+
   *out_seq_before = self->seq;
-  return jb_storage_begin_write (self->storage, error);
+  if (!jb_storage_begin_write (self->storage, error))
+    return FALSE;
+  /* Other servers on the same database may have written since: with the
+   * writers serialised, the log's latest seq is the truth, never memory. */
+  jb_storage_get_event_bounds (self->storage, &oldest, &self->seq);
+  *out_seq_before = self->seq;
+  return TRUE;
 }
 
 static void
@@ -1231,8 +1239,15 @@ jb_dispatch_read_events_since (JbDispatch  *self,
 gint64
 jb_dispatch_get_latest_seq (JbDispatch *self)
 {
+  gint64 oldest, latest;
+
   g_return_val_if_fail (JB_IS_DISPATCH (self), 0);
-  return self->seq;
+  /* Read from the log: another server may have committed since our last
+   * write, and a client moving here must not be told its seq is ahead. */
+  if (jb_storage_in_transaction (self->storage))
+    return self->seq;
+  jb_storage_get_event_bounds (self->storage, &oldest, &latest);
+  return MAX (latest, self->seq);
 }
 
 static gboolean
