@@ -131,6 +131,31 @@ position_object (double lat,
   return position;
 }
 
+/* Whether an uncleared alert for @unit_id and @reason is stored; if so
+ * it enters the latch under @key. */
+static gboolean
+uncleared_in_storage (JbDispatch    *self,
+                      const char    *unit_id,
+                      JbAlertReason  reason,
+                      const char    *key)
+{
+  g_autoptr(GPtrArray) alerts = jb_storage_list_uncleared_alerts (self->storage, NULL);
+
+  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
+    {
+      JsonObject *alert = g_ptr_array_index (alerts, i);
+
+      if (g_strcmp0 (_jb_member_string (alert, "unit_id"), unit_id) == 0 &&
+          g_strcmp0 (_jb_member_string (alert, "reason"), reason_name (reason)) == 0)
+        {
+          g_hash_table_replace (self->alert_latch, g_strdup (key),
+                                g_strdup (_jb_member_string (alert, "id")));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Raises an alert unless one for the unit and reason is still uncleared
  * (acknowledged or not): that is what "never repeated" means. */
 static gboolean
@@ -148,6 +173,9 @@ raise_alert (JbDispatch     *self,
   char *id;
 
   if (g_hash_table_contains (self->alert_latch, key))
+    return TRUE;
+  /* Another server on the database may have raised it a moment ago. */
+  if (uncleared_in_storage (self, patrol->unit_id, reason, key))
     return TRUE;
   if ((serial = jb_storage_next_counter (self->storage, "alert_serial", error)) == 0)
     return FALSE;
@@ -272,10 +300,23 @@ _jb_dispatch_check_silence (JbDispatch  *self,
     {
       JbPatrol *patrol = value;
 
+      g_autoptr(JsonObject) unit = NULL;
+      JsonObject *position;
+
       /* Nobody could report while the server was down. */
-      if (jb_dispatch_patrol_is_silent (MAX (patrol->last_fix, self->started_at), now,
+      if (!jb_dispatch_patrol_is_silent (MAX (patrol->last_fix, self->started_at), now,
+                                         self->options.patrol_silence_s))
+        continue;
+      /* Its fixes may have gone to another server: the stored position
+       * is the newest any of them heard. */
+      unit = jb_storage_get_unit (self->storage, patrol->unit_id);
+      position = unit != NULL ? _jb_member_object (unit, "position") : NULL;
+      if (position != NULL)
+        patrol->last_fix = MAX (patrol->last_fix, _jb_member_int (position, "time", 0));
+      if (unit != NULL &&
+          jb_dispatch_patrol_is_silent (MAX (patrol->last_fix, self->started_at), now,
                                         self->options.patrol_silence_s) &&
-          unit_status_is (self, patrol->unit_id, status_on_duty) &&
+          status_on_duty (_jb_member_string (unit, "status")) &&
           !raise_alert (self, patrol, JB_ALERT_SILENT, now, NULL, error))
         return FALSE;
     }
