@@ -15,6 +15,10 @@ typedef struct _JbTestServer JbTestServer;
  * in a fresh temporary directory, plus @extra_args (NULL-terminated, may be
  * NULL), and waits for its "listening on" line. Aborts the test on failure. */
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
+/* Starts another server on @first's database (several servers, one
+ * database), plus @extra_args. Free it before @first, which owns the files. */
+JbTestServer *jb_test_server_start_sibling (JbTestServer      *first,
+                                            const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
 /* The server process's id (for benchmarks that read its /proc status). */
