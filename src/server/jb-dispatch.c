@@ -1056,7 +1056,6 @@ mark_seen (JbDispatch  *self,
   JbLiveness *liveness = g_hash_table_lookup (self->liveness, req->terminal_id);
   g_autoptr(GError) error = NULL;
   gint64 seq_before;
-
   g_autoptr(JsonObject) stored = NULL;
   JsonNode *online;
 
