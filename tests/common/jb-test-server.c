@@ -200,6 +200,22 @@ jb_test_server_start_on_postgresql (const char         *target,
   return self;
 }
 
+JbTestServer *
+jb_test_server_start_sibling (JbTestServer       *first,
+                              const char * const *extra_args)
+{
+  JbTestServer *self = g_new0 (JbTestServer, 1);
+
+  self->binary = g_strdup (first->binary);
+  self->db_path = g_strdup (first->db_path);  /* no tmpdir: @first's is shared */
+  self->extra_args = g_strdupv ((char **) extra_args);
+  self->session = soup_session_new ();
+  soup_session_set_timeout (self->session, 60);
+
+  spawn (self, "127.0.0.1:0");
+  return self;
+}
+
 const char *
 jb_test_server_get_url (JbTestServer *self)
 {
@@ -393,7 +409,8 @@ jb_test_server_free (JbTestServer *self)
   if (self->drop_database)
     jb_test_postgres_drop_database (self->db_path);
 #endif
-  remove_tree (self->tmpdir);
+  if (self->tmpdir != NULL)
+    remove_tree (self->tmpdir);
   g_free (self->tmpdir);
   g_free (self->db_path);
   g_free (self->data_dir);
