@@ -945,7 +945,7 @@ _jb_window_update_actions (JbWindow *self)
   GObject *item = jb_detail_pane_get_item (self->detail_pane);
   gboolean can = _jb_window_can_command (self);
   JbIncidentStatus status = incident ? jb_incident_get_status (incident) : JB_INCIDENT_STATUS_N;
-  gboolean open_incident = incident != NULL && status < JB_INCIDENT_STATUS_RESOLVED;
+  gboolean open_incident = incident != NULL && jb_incident_is_active (incident);
   g_autofree char *refusal = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (command_actions); i++)

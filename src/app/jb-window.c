@@ -166,7 +166,7 @@ update_other_stations (JbWindow *self)
           g_autoptr(JbIncident) incident = g_list_model_get_item (incidents, i);
           JbStation *station;
 
-          if (!jb_incident_is_open (incident) || jb_incident_get_status (incident) >= JB_INCIDENT_STATUS_RESOLVED ||
+          if (!jb_incident_is_active (incident) ||
               jb_queue_in_scope (incident, mine))
             continue;
           n++;

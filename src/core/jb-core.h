@@ -22,6 +22,7 @@
 #include "jb-alert.h"
 #include "jb-incident.h"
 #include "jb-json.h"
+#include "jb-map-bounds.h"
 #include "jb-model-list.h"
 #include "jb-position.h"
 #include "jb-queue.h"

@@ -374,6 +374,54 @@ test_incident_closed (void)
 }
 
 static void
+test_incident_procedure_by_guard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse_with (INCIDENT_JSON, "procedure",
+                                         "[{\"unit_id\": \"u-2\", \"step\": \"separate\", \"at\": 1000},"
+                                         " {\"unit_id\": \"u-1\", \"step\": \"separate\", \"at\": 2000},"
+                                         " {\"unit_id\": \"u-2\", \"step\": \"calm\", \"at\": 3000},"
+                                         " {\"unit_id\": \"u-2\", \"step\": \"mediate\", \"at\": 4000},"
+                                         " {\"unit_id\": \"u-1\", \"step\": \"wait_for_police\", \"at\": 5000}]");
+  g_autoptr(JbIncident) incident = jb_incident_new_from_json (node, &error);
+  g_autoptr(GPtrArray) guards = NULL;
+  g_autoptr(JbIncident) quiet = NULL;
+  g_autoptr(JsonNode) quiet_node = parse_with (INCIDENT_JSON, "procedure", "[]");
+  const JbProcedureProgress *first, *second;
+
+  g_assert_no_error (error);
+  guards = jb_incident_group_procedure (incident);
+
+  /* One per guard, in the order of their first reports. */
+  g_assert_cmpuint (guards->len, ==, 2);
+  first = g_ptr_array_index (guards, 0);
+  second = g_ptr_array_index (guards, 1);
+  g_assert_cmpstr (first->unit_id, ==, "u-2");
+  g_assert_cmpstr (second->unit_id, ==, "u-1");
+
+  /* Every step in the order reported; a step reported after a later one
+   * does not take the guard back. */
+  g_assert_cmpuint (first->entries->len, ==, 3);
+  g_assert_cmpint (((const JbProcedureEntry *) g_ptr_array_index (first->entries, 0))->at, ==, 1000);
+  g_assert_cmpint (((const JbProcedureEntry *) g_ptr_array_index (first->entries, 1))->step, ==,
+                   JB_PROCEDURE_STEP_CALM);
+  g_assert_cmpint (((const JbProcedureEntry *) g_ptr_array_index (first->entries, 2))->step, ==,
+                   JB_PROCEDURE_STEP_MEDIATE);
+  g_assert_cmpint (first->reached, ==, JB_PROCEDURE_STEP_CALM);
+
+  /* A guard may skip steps. */
+  g_assert_cmpuint (second->entries->len, ==, 2);
+  g_assert_cmpint (second->reached, ==, JB_PROCEDURE_STEP_WAIT_FOR_POLICE);
+
+  /* Nobody reported: nothing to group. */
+  quiet = jb_incident_new_from_json (quiet_node, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&guards, g_ptr_array_unref);
+  guards = jb_incident_group_procedure (quiet);
+  g_assert_cmpuint (guards->len, ==, 0);
+}
+
+static void
 test_incident_reject (void)
 {
   NewFunc fn = (NewFunc) jb_incident_new_from_json;
@@ -485,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/core/incident/round-trip", test_incident_round_trip);
   g_test_add_func ("/core/incident/closed", test_incident_closed);
   g_test_add_func ("/core/incident/reject", test_incident_reject);
+  g_test_add_func ("/core/incident/procedure-by-guard", test_incident_procedure_by_guard);
   g_test_add_func ("/core/station/round-trip", test_station_round_trip);
   g_test_add_func ("/core/station/polygon", test_station_polygon);
   g_test_add_func ("/core/station/reject", test_station_reject);
