@@ -27,6 +27,7 @@
 #include "jb-position.h"
 #include "jb-queue.h"
 #include "jb-recommender.h"
+#include "jb-roster.h"
 #include "jb-session.h"
 #include "jb-station.h"
 #include "jb-store.h"

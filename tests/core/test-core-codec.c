@@ -454,7 +454,8 @@ test_station_round_trip (void)
   const double *ring;
   guint n_points;
   double min_lat, min_lon, max_lat, max_lon;
-  JsonObject *roster;
+  JbRoster *roster;
+  const JbRosterPerson *person;
 
   g_assert_cmpstr (jb_station_get_id (station), ==, "st-qingshuitang");
   g_assert_cmpstr (jb_station_get_short_name (station), ==, "清水塘");
@@ -480,9 +481,82 @@ test_station_round_trip (void)
   g_assert_false (jb_station_contains (station, 28.15, 113.05));  /* between them */
   g_assert_false (jb_station_contains (station, 30.0, 112.95));
 
+  /* The roster, typed, through the round trip. */
   roster = jb_station_get_roster (station);
   g_assert_nonnull (roster);
-  g_assert_cmpstr (json_object_get_string_member (roster, "date"), ==, "2026-11-23");
+  g_assert_cmpstr (jb_roster_get_date (roster), ==, "2026-11-23");
+  g_assert_cmpstr (jb_roster_get_phone (roster), ==, "0731");
+  person = jb_roster_get_leader (roster);
+  g_assert_cmpstr (person->name, ==, "谢阳");
+  g_assert_cmpstr (person->phone, ==, "139");
+  g_assert_cmpstr (person->rank, ==, "所长");
+  g_assert_null (person->unit_id);
+  g_assert_cmpuint (jb_roster_get_n_officers (roster), ==, 1);
+  person = jb_roster_get_officer (roster, 0);
+  g_assert_cmpstr (person->name, ==, "王");
+  g_assert_cmpstr (person->phone, ==, "138");
+  g_assert_cmpstr (person->unit_id, ==, "u-00001");
+  g_assert_null (person->rank);
+}
+
+/* A roster as its own value: optional members absent, unknown ones
+ * tolerated, a station without one. */
+static void
+test_roster (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse ("{\"date\": \"2026-02-28\", \"leader\": {\"name\": \"刘\", \"phone\": \"137\"},"
+                                    " \"officers\": [{\"name\": \"甲\", \"phone\": \"1\"},"
+                                    " {\"name\": \"乙\", \"phone\": \"2\", \"unit_id\": \"u-2\", \"shift\": \"night\"}],"
+                                    " \"phone\": \"\", \"note\": \"newer server\"}");
+  g_autoptr(JbRoster) roster = jb_roster_new_from_json (node, &error);
+  g_autoptr(JsonNode) back = NULL;
+  g_autoptr(JbRoster) again = NULL;
+  g_autoptr(JsonNode) no_roster = parse_with (STATION_JSON, "roster", "null");
+  g_autoptr(JbStation) station = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (jb_roster_get_leader (roster)->rank);
+  g_assert_cmpuint (jb_roster_get_n_officers (roster), ==, 2);
+  g_assert_null (jb_roster_get_officer (roster, 0)->unit_id);
+  g_assert_cmpstr (jb_roster_get_officer (roster, 1)->unit_id, ==, "u-2");
+  g_assert_cmpstr (jb_roster_get_phone (roster), ==, "");
+
+  /* Shared by reference: a boxed type. */
+  g_assert_true (G_TYPE_IS_BOXED (JB_TYPE_ROSTER));
+  jb_roster_unref (jb_roster_ref (roster));
+
+  /* Back to JSON and again: the same roster, absent members still absent. */
+  back = jb_roster_to_json (roster);
+  g_assert_false (json_object_has_member (json_node_get_object (back), "note"));
+  g_assert_false (json_object_has_member (json_object_get_object_member (json_node_get_object (back), "leader"),
+                                          "rank"));
+  again = jb_roster_new_from_json (back, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jb_roster_get_date (again), ==, "2026-02-28");
+  g_assert_cmpstr (jb_roster_get_officer (again, 1)->name, ==, "乙");
+
+  station = jb_station_new_from_json (no_roster, &error);
+  g_assert_no_error (error);
+  g_assert_null (jb_station_get_roster (station));
+}
+
+static void
+test_roster_reject (void)
+{
+  NewFunc fn = (NewFunc) jb_station_new_from_json;
+
+  assert_rejected (STATION_JSON, "roster.date", NULL, fn, JB_ERROR_MISSING_FIELD, "\"date\"");
+  assert_rejected (STATION_JSON, "roster.date", "\"2026-02-30\"", fn, JB_ERROR_INVALID_VALUE, "\"date\"");
+  assert_rejected (STATION_JSON, "roster.date", "\"23.11.2026\"", fn, JB_ERROR_INVALID_VALUE, "\"date\"");
+  assert_rejected (STATION_JSON, "roster.phone", "8", fn, JB_ERROR_INVALID_TYPE, "\"phone\"");
+  assert_rejected (STATION_JSON, "roster.leader", NULL, fn, JB_ERROR_MISSING_FIELD, "\"leader\"");
+  assert_rejected (STATION_JSON, "roster.leader.phone", NULL, fn, JB_ERROR_MISSING_FIELD, "roster.leader");
+  assert_rejected (STATION_JSON, "roster.leader.rank", "1", fn, JB_ERROR_INVALID_TYPE, "\"rank\"");
+  assert_rejected (STATION_JSON, "roster.officers", "{}", fn, JB_ERROR_INVALID_TYPE, "\"officers\"");
+  assert_rejected (STATION_JSON, "roster.officers", "[\"王\"]", fn, JB_ERROR_INVALID_TYPE, "officers[0]");
+  assert_rejected (STATION_JSON, "roster.officers", "[{\"name\": \"王\"}]", fn, JB_ERROR_MISSING_FIELD,
+                   "roster.officers[0]");
 }
 
 static void
@@ -537,6 +611,8 @@ main (int   argc,
   g_test_add_func ("/core/station/round-trip", test_station_round_trip);
   g_test_add_func ("/core/station/polygon", test_station_polygon);
   g_test_add_func ("/core/station/reject", test_station_reject);
+  g_test_add_func ("/core/roster/parse", test_roster);
+  g_test_add_func ("/core/roster/reject", test_roster_reject);
 
   return g_test_run ();
 }
