@@ -207,8 +207,8 @@ wait_cb (GObject      *object,
   *(gboolean *) user_data = TRUE;
 }
 
-static void
-remove_tree (const char *path)
+void
+jb_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -218,7 +218,7 @@ remove_tree (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
+        jb_test_remove_tree (child);
       else
         g_unlink (child);
     }
@@ -246,7 +246,7 @@ jb_test_server_free (JbTestServer *self)
     }
 
   g_clear_object (&self->session);
-  remove_tree (self->tmpdir);
+  jb_test_remove_tree (self->tmpdir);
   g_free (self->tmpdir);
   g_free (self->db_path);
   g_free (self->url);
