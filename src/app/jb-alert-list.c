@@ -221,7 +221,8 @@ jb_alert_list_acknowledge_selected (JbAlertList *self)
         continue;
       if (id == NULL || g_strcmp0 (id, jb_alert_get_id (alert)) == 0)
         {
-          jb_client_command_acknowledge_alert (self->client, jb_alert_get_id (alert), NULL, NULL, NULL);
+          jb_client_queue_command (self->client, jb_command_new_acknowledge_alert (jb_alert_get_id (alert)),
+                                   NULL, NULL, NULL);
           return TRUE;
         }
     }

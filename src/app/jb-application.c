@@ -10,6 +10,7 @@
 #include "jb-client.h"
 #include "jb-credentials.h"
 #include "jb-error.h"
+#include "jb-map-bounds.h"
 #include "jb-login-dialog.h"
 #include "jb-preferences-window.h"
 #include "jb-wall-session.h"
@@ -123,7 +124,8 @@ apply_station_scope (JbWindow *window)
   JbStore *store = jb_client_get_store (jb_window_get_client (window));
   g_autofree char *scope = NULL;
   JbStation *station;
-  double min_lat, min_lon, max_lat, max_lon;
+  double min_lat, min_lon, max_lat, max_lon, lat, lon;
+  JbMapBounds bounds;
 
   if (self == NULL || self->settings == NULL || self->view != NULL)
     return;
@@ -131,9 +133,11 @@ apply_station_scope (JbWindow *window)
   station = *scope ? jb_store_lookup_station (store, scope) : NULL;
   if (station == NULL || !jb_station_get_bounds (station, &min_lat, &min_lon, &max_lat, &max_lon))
     return;
+  jb_map_bounds_init (&bounds);
+  jb_map_bounds_add_box (&bounds, min_lat, min_lon, max_lat, max_lon);
+  jb_map_bounds_get_center (&bounds, &lat, &lon);
   /* Zoom 14 shows a station's few square kilometres on a console. */
-  jb_map_view_set_fixed_view (jb_window_get_map_view (window),
-                              (min_lat + max_lat) / 2, (min_lon + max_lon) / 2, 14);
+  jb_map_view_set_fixed_view (jb_window_get_map_view (window), lat, lon, 14);
 }
 
 static void

@@ -41,10 +41,12 @@ response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "callout") != 0)
     return;
   message = gtk_editable_get_text (GTK_EDITABLE (request->message));
-  jb_client_command_callout (request->client, request->incident_id,
-                             (guint) gtk_spin_button_get_value_as_int (request->radius),
-                             gtk_check_button_get_active (request->by_grid) ? request->grid_id : NULL,
-                             message, NULL, NULL, NULL);
+  jb_client_queue_command (request->client,
+                           jb_command_new_callout (request->incident_id,
+                                                   (guint) gtk_spin_button_get_value_as_int (request->radius),
+                                                   gtk_check_button_get_active (request->by_grid) ? request->grid_id : NULL,
+                                                   message),
+                           NULL, NULL, NULL);
 }
 
 static void

@@ -686,11 +686,8 @@ jb_clip_player_save_frame (JbClipPlayer  *self,
     }
 
   if (self->client != NULL)
-    {
-      g_autoptr(JbCommand) command = jb_command_new_clip_snapshot (jb_clip_get_id (self->clip), frame_ms, NULL);
-
-      jb_client_queue_command (self->client, command, NULL, audit_recorded_cb, g_object_ref (self));
-    }
+    jb_client_queue_command (self->client, jb_command_new_clip_snapshot (jb_clip_get_id (self->clip), frame_ms, NULL),
+                             NULL, audit_recorded_cb, g_object_ref (self));
   return g_steal_pointer (&png);
 }
 

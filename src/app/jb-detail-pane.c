@@ -704,44 +704,29 @@ show_incident_lists (JbDetailPane *self,
   /* The guard procedure, one row per guard: every step reached and when. */
   clear_list (self->procedure);
   {
-    g_autoptr(GPtrArray) units = g_ptr_array_new ();
+    g_autoptr(GPtrArray) guards = jb_incident_group_procedure (incident);
 
-    for (guint i = 0; i < jb_incident_get_n_procedure_steps (incident); i++)
+    for (guint j = 0; j < guards->len; j++)
       {
-        const JbProcedureEntry *entry = jb_incident_get_procedure_step (incident, i);
-        gboolean seen = FALSE;
-
-        for (guint j = 0; j < units->len; j++)
-          seen |= g_strcmp0 (units->pdata[j], entry->unit_id) == 0;
-        if (!seen)
-          g_ptr_array_add (units, entry->unit_id);
-      }
-
-    for (guint j = 0; j < units->len; j++)
-      {
+        const JbProcedureProgress *guard = g_ptr_array_index (guards, j);
         g_autoptr(GString) steps = g_string_new (NULL);
         g_autofree char *title = NULL;
-        JbProcedureStep reached = JB_PROCEDURE_STEP_SEPARATE;
 
-        for (guint i = 0; i < jb_incident_get_n_procedure_steps (incident); i++)
+        for (guint i = 0; i < guard->entries->len; i++)
           {
-            const JbProcedureEntry *entry = jb_incident_get_procedure_step (incident, i);
-            g_autofree char *time = NULL;
+            const JbProcedureEntry *entry = g_ptr_array_index (guard->entries, i);
+            g_autofree char *time = jb_format_time (entry->at);
 
-            if (g_strcmp0 (entry->unit_id, units->pdata[j]) != 0)
-              continue;
-            time = jb_format_time (entry->at);
             if (steps->len > 0)
               g_string_append (steps, " → ");
             g_string_append_printf (steps, "%s %s", jb_procedure_step_get_label (entry->step), time);
-            reached = MAX (reached, entry->step);
           }
         /* Translators: a guard in the procedure: callsign, step reached (n of 4) */
-        title = g_strdup_printf (_("%s · step %u of 4: %s"), unit_callsign (self, units->pdata[j]),
-                                 (guint) reached + 1, jb_procedure_step_get_label (reached));
+        title = g_strdup_printf (_("%s · step %u of 4: %s"), unit_callsign (self, guard->unit_id),
+                                 (guint) guard->reached + 1, jb_procedure_step_get_label (guard->reached));
         gtk_list_box_append (self->procedure, text_row (title, steps->str));
       }
-    if (units->len == 0)
+    if (guards->len == 0)
       gtk_list_box_append (self->procedure,
                            text_row (_("No guard has reported a step yet"),
                                      /* Translators: the four steps of the guard procedure */

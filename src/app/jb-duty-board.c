@@ -34,32 +34,6 @@ G_DEFINE_FINAL_TYPE (JbDutyBoard, jb_duty_board, GTK_TYPE_WIDGET)
 #define MAX_OFFICERS 4
 #define MAX_PARTNERS 2
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static void
 add_line (GtkWidget  *card,
           const char *text,
@@ -149,18 +123,14 @@ static GtkWidget *
 make_card (JbDutyBoard *self,
            JbStation   *station)
 {
-  JsonObject *roster = jb_station_get_roster (station);
-  JsonObject *leader = get_object (roster, "leader");
-  JsonNode *officers_node = roster && json_object_has_member (roster, "officers") ?
-                            json_object_get_member (roster, "officers") : NULL;
-  JsonArray *officers = officers_node && JSON_NODE_HOLDS_ARRAY (officers_node) ?
-                        json_node_get_array (officers_node) : NULL;
-  const char *desk = get_string (roster, "phone");
+  JbRoster *roster = jb_station_get_roster (station);
+  const JbRosterPerson *leader = roster != NULL ? jb_roster_get_leader (roster) : NULL;
+  const char *desk = roster != NULL ? jb_roster_get_phone (roster) : NULL;
   g_autoptr(GPtrArray) partners = collect_partners (self, jb_station_get_id (station));
   g_autofree char *leader_text = NULL;
   g_autofree char *desk_text = NULL;
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  guint n_officers = officers ? json_array_get_length (officers) : 0;
+  guint n_officers = roster != NULL ? jb_roster_get_n_officers (roster) : 0;
   guint shown = 0;
 
   gtk_widget_add_css_class (card, "jb-duty-card");
@@ -173,23 +143,17 @@ make_card (JbDutyBoard *self,
    * keeps the names and numbers, not the words around them. */
   /* Translators: heading of the leader on duty (带班领导) on the duty board */
   add_line (card, _("Leader on duty"), "jb-duty-section");
-  leader_text = g_strdup_printf ("%s %s",
-                                 get_string (leader, "name") ? get_string (leader, "name") : "—",
-                                 get_string (leader, "phone") ? get_string (leader, "phone") : "");
+  leader_text = g_strdup_printf ("%s %s", leader != NULL ? leader->name : "—",
+                                 leader != NULL ? leader->phone : "");
   add_line (card, leader_text, "jb-duty-leader");
 
   /* Translators: heading of the duty officers (值班民警) on the duty board */
   add_line (card, _("Duty officers"), "jb-duty-section");
   for (guint i = 0; i < n_officers && shown < MAX_OFFICERS; i++)
     {
-      JsonNode *node = json_array_get_element (officers, i);
-      JsonObject *officer = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      g_autofree char *line = NULL;
+      const JbRosterPerson *officer = jb_roster_get_officer (roster, i);
+      g_autofree char *line = g_strdup_printf ("%s %s", officer->name, officer->phone);
 
-      if (get_string (officer, "name") == NULL)
-        continue;
-      line = g_strdup_printf ("%s %s", get_string (officer, "name"),
-                              get_string (officer, "phone") ? get_string (officer, "phone") : "");
       add_line (card, line, NULL);
       shown++;
     }
@@ -220,7 +184,7 @@ make_card (JbDutyBoard *self,
   if (partners->len == 0)
     add_line (card, _("No linkage partners"), "dim-label");
 
-  if (desk == NULL)
+  if (desk == NULL || *desk == '\0')
     desk = jb_station_get_phone (station);
   desk_text = g_strdup_printf (_("Duty desk %s"), desk ? desk : "—");
   add_line (card, desk_text, "jb-duty-desk");

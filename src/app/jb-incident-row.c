@@ -323,7 +323,7 @@ update (JbIncidentRow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), priority_classes[p - 1]);
   if (status == JB_INCIDENT_STATUS_NEW)
     gtk_widget_add_css_class (GTK_WIDGET (self), "new");
-  if (!jb_incident_is_open (self->incident) || status >= JB_INCIDENT_STATUS_RESOLVED)
+  if (!jb_incident_is_active (self->incident))
     gtk_widget_add_css_class (GTK_WIDGET (self), "resolved");
 
   /* Translators: a priority badge, "P1" (most urgent) to "P4" */

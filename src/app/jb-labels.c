@@ -4,7 +4,6 @@
  */
 #define G_LOG_DOMAIN "jb-labels"
 
-#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "jb-error.h"
@@ -263,4 +262,48 @@ jb_describe_command_error (const GError *error,
 
   /* Translators: %s is the server's reason */
   return g_strdup_printf (_("The server refused the command: %s"), error->message);
+}
+
+const char *
+jb_connection_state_get_label (JbConnectionState state)
+{
+  switch (state)
+    {
+    /* Translators: connection state in the header; short and loud */
+    case JB_CONNECTION_STATE_LIVE:         return _("LIVE");
+    case JB_CONNECTION_STATE_CONNECTING:   return _("CONNECTING");
+    case JB_CONNECTION_STATE_RECONNECTING: return _("RECONNECTING");
+    case JB_CONNECTION_STATE_OFFLINE:
+    default:                               return _("OFFLINE");
+    }
+}
+
+const char *
+jb_connection_badge_update (GtkWidget         *box,
+                            GtkLabel          *label,
+                            JbConnectionState  state)
+{
+  static const char *classes[] = { "live", "reconnecting", "offline" };
+  const char *css;
+
+  switch (state)
+    {
+    case JB_CONNECTION_STATE_LIVE:
+      css = "live";
+      break;
+    case JB_CONNECTION_STATE_CONNECTING:
+    case JB_CONNECTION_STATE_RECONNECTING:
+      css = "reconnecting";
+      break;
+    case JB_CONNECTION_STATE_OFFLINE:
+    default:
+      css = "offline";
+      break;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (box, classes[i]);
+  gtk_widget_add_css_class (box, css);
+  gtk_label_set_text (label, jb_connection_state_get_label (state));
+  return jb_connection_state_get_label (state);
 }

@@ -4,9 +4,10 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 #include "jb-enums.h"
+#include "jb-stream.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,14 @@ const char *jb_assignment_state_get_label (JbAssignmentState state);
 const char *jb_role_get_label             (JbRole           role);
 const char *jb_procedure_step_get_label   (JbProcedureStep  step);
 const char *jb_disposition_get_label      (JbDisposition    disposition);
+/* The connection's short, loud word (LIVE, RECONNECTING …). */
+const char *jb_connection_state_get_label (JbConnectionState state);
+/* The badge of the console's header and the wall's corner: @label gets
+ * the word, @box the state's style class (live, reconnecting, offline).
+ * Returns the word. */
+const char *jb_connection_badge_update    (GtkWidget        *box,
+                                           GtkLabel         *label,
+                                           JbConnectionState state);
 
 /* "2:05" (minutes:seconds) for a duration in ms; negative is clamped to 0. */
 char       *jb_format_duration            (gint64           ms);

@@ -8,41 +8,6 @@
 
 #include "jb-map-frame.h"
 
-/* libshumate clamps to these before projecting. */
-#define MAX_LATITUDE 85.0511287798
-#define MIN_LATITUDE -85.0511287798
-
-double
-jb_mercator_x (double lon)
-{
-  lon = CLAMP (lon, -180.0, 180.0);
-  return (lon + 180.0) / 360.0;
-}
-
-double
-jb_mercator_y (double lat)
-{
-  double s;
-
-  lat = CLAMP (lat, MIN_LATITUDE, MAX_LATITUDE);
-  s = sin (lat * G_PI / 180.0);
-  return 0.5 - log ((1.0 + s) / (1.0 - s)) / (4.0 * G_PI);
-}
-
-double
-jb_mercator_lon (double mx)
-{
-  return mx * 360.0 - 180.0;
-}
-
-double
-jb_mercator_lat (double my)
-{
-  double n = G_PI - 2.0 * G_PI * my;
-
-  return 180.0 / G_PI * atan (0.5 * (exp (n) - exp (-n)));
-}
-
 gboolean
 jb_map_frame_init (JbMapFrame      *frame,
                    ShumateViewport *viewport,

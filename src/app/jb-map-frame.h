@@ -12,6 +12,9 @@
 
 #include <shumate/shumate.h>
 
+/* jb_mercator_x/y/lon/lat: the normalised Web-Mercator coordinates */
+#include "jb-map-bounds.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -26,13 +29,6 @@ typedef struct
   double cos_r;
   double sin_r;
 } JbMapFrame;
-
-/* Normalised Web-Mercator coordinates, both in [0, 1], as libshumate
- * computes them (shumate_map_source_get_x/y divided by the world size). */
-double   jb_mercator_x         (double             lon);
-double   jb_mercator_y         (double             lat);
-double   jb_mercator_lon       (double             mx);
-double   jb_mercator_lat       (double             my);
 
 /* FALSE when the viewport has no reference map source or the widget no
  * size yet: nothing can be drawn. */

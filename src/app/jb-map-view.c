@@ -258,37 +258,32 @@ fit_stations (JbMapView *self,
               double    *zoom)
 {
   GListModel *stations = jb_store_get_stations (self->store);
-  double min_mx = G_MAXDOUBLE, min_my = G_MAXDOUBLE, max_mx = -G_MAXDOUBLE, max_my = -G_MAXDOUBLE;
   double width = gtk_widget_get_width (GTK_WIDGET (self->map));
   double height = gtk_widget_get_height (GTK_WIDGET (self->map));
   guint n = g_list_model_get_n_items (stations);
-  gboolean any = FALSE;
+  JbMapBounds bounds;
+  double fit_lat, fit_lon, fit_zoom;
 
   if (width < 100 || height < 100)
     return;
 
+  jb_map_bounds_init (&bounds);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(JbStation) station = g_list_model_get_item (stations, i);
       double a, b, c, d;
 
-      if (!jb_station_get_bounds (station, &a, &b, &c, &d))
-        continue;
-      min_mx = MIN (min_mx, jb_mercator_x (b));
-      max_mx = MAX (max_mx, jb_mercator_x (d));
-      min_my = MIN (min_my, jb_mercator_y (c));
-      max_my = MAX (max_my, jb_mercator_y (a));
-      any = TRUE;
+      if (jb_station_get_bounds (station, &a, &b, &c, &d))
+        jb_map_bounds_add_box (&bounds, a, b, c, d);
     }
 
-  if (!any || max_mx <= min_mx || max_my <= min_my)
-    return;
-
-  *lat = jb_mercator_lat ((min_my + max_my) / 2);
-  *lon = jb_mercator_lon ((min_mx + max_mx) / 2);
   /* A 6 % margin all round; whole tenths keep the scale bar round. */
-  *zoom = log2 (MIN (width / ((max_mx - min_mx) * 256.0), height / ((max_my - min_my) * 256.0)) * 0.88);
-  *zoom = CLAMP (floor (*zoom * 10) / 10, 8.0, 16.0);
+  if (bounds.n_points == 0 || bounds.max_mx <= bounds.min_mx || bounds.max_my <= bounds.min_my ||
+      !jb_map_bounds_fit (&bounds, width, height, 0.88, 8.0, 16.0, &fit_lat, &fit_lon, &fit_zoom))
+    return;
+  *lat = fit_lat;
+  *lon = fit_lon;
+  *zoom = floor (fit_zoom * 10) / 10;
 }
 
 static void
@@ -833,73 +828,43 @@ frame_incident_units (JbMapView *self,
 {
   JbIncident *incident;
   JbMapFrame frame;
+  JbMapBounds bounds;
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (JbGeoPoint));
   double lat, lon, zoom;
-  double min_mx, max_mx, min_my, max_my;
   double width = gtk_widget_get_width (GTK_WIDGET (self->map));
   double height = gtk_widget_get_height (GTK_WIDGET (self->map));
-  gboolean outside = FALSE, have_frame;
-  guint n_units = 0;
+  gboolean outside = FALSE;
 
   if (self->store == NULL || self->framed_incident == NULL)
     return FALSE;
 
   incident = jb_store_lookup_incident (self->store, self->framed_incident);
-  if (incident == NULL || !jb_incident_get_location (incident, &lat, &lon))
+  jb_map_bounds_init (&bounds);
+  if (incident == NULL || !jb_map_bounds_add_incident (&bounds, incident, self->store, units) ||
+      units->len == 0)
     return FALSE;
 
-  have_frame = jb_map_frame_init (&frame, jb_map_view_get_viewport (self), GTK_WIDGET (self->map));
-  min_mx = max_mx = jb_mercator_x (lon);
-  min_my = max_my = jb_mercator_y (lat);
-
-  for (guint i = 0; i < jb_incident_get_n_assignments (incident); i++)
+  if (only_if_outside && jb_map_frame_init (&frame, jb_map_view_get_viewport (self), GTK_WIDGET (self->map)))
     {
-      const JbAssignment *assignment = jb_incident_get_assignment (incident, i);
-      JbUnit *unit;
-      JbPosition position;
-      double mx, my, x, y;
-
-      if (assignment->state != JB_ASSIGNMENT_STATE_ASSIGNED &&
-          assignment->state != JB_ASSIGNMENT_STATE_ACCEPTED &&
-          assignment->state != JB_ASSIGNMENT_STATE_EN_ROUTE)
-        continue;
-
-      unit = jb_store_lookup_unit (self->store, assignment->unit_id);
-      if (unit == NULL || !jb_unit_get_position (unit, &position))
-        continue;
-
-      mx = jb_mercator_x (position.lon);
-      my = jb_mercator_y (position.lat);
-      min_mx = MIN (min_mx, mx);
-      max_mx = MAX (max_mx, mx);
-      min_my = MIN (min_my, my);
-      max_my = MAX (max_my, my);
-      n_units++;
-
-      if (have_frame)
+      for (guint i = 0; i < units->len && !outside; i++)
         {
-          jb_map_frame_project (&frame, mx, my, &x, &y);
-          if (x < width * 0.1 || x > width * 0.9 || y < height * 0.1 || y > height * 0.9)
-            outside = TRUE;
-        }
-    }
+          const JbGeoPoint *point = &g_array_index (units, JbGeoPoint, i);
+          double x, y;
 
-  if (n_units == 0)
-    return FALSE;
-  if (only_if_outside && have_frame && !outside)
-    return TRUE;
+          jb_map_frame_project (&frame, jb_mercator_x (point->lon), jb_mercator_y (point->lat), &x, &y);
+          outside = x < width * 0.1 || x > width * 0.9 || y < height * 0.1 || y > height * 0.9;
+        }
+      if (!outside)
+        return TRUE;
+    }
 
   /* A fifth of margin all round; no closer than street level, no further
    * than the district. */
-  zoom = 17.0;
-  if (width > 50 && height > 50 && (max_mx > min_mx || max_my > min_my))
-    zoom = log2 (MIN (width / MAX ((max_mx - min_mx) * 256.0, 1e-12),
-                      height / MAX ((max_my - min_my) * 256.0, 1e-12)) * 0.6);
-  zoom = CLAMP (zoom, 11.0, 17.0);
-
-  shumate_map_go_to_full_with_duration (self->map,
-                                        jb_mercator_lat ((min_my + max_my) / 2),
-                                        jb_mercator_lon ((min_mx + max_mx) / 2),
-                                        zoom, only_if_outside ? GO_TO_MS / 2 : GO_TO_MS);
+  if (width <= 50 || height <= 50)
+    width = height = 0;
+  jb_map_bounds_fit (&bounds, width, height, 0.6, 11.0, 17.0, &lat, &lon, &zoom);
+  shumate_map_go_to_full_with_duration (self->map, lat, lon, zoom,
+                                        only_if_outside ? GO_TO_MS / 2 : GO_TO_MS);
   return TRUE;
 }
 

@@ -210,8 +210,7 @@ jb_plan_view_refresh (JbPlanView *self)
   for (guint i = 0; i < JB_TARGET_N; i++)
     g_clear_pointer (&self->texts[i], g_free);
 
-  if (self->client != NULL && self->incident != NULL &&
-      jb_incident_get_status (self->incident) < JB_INCIDENT_STATUS_RESOLVED)
+  if (self->client != NULL && self->incident != NULL && jb_incident_is_active (self->incident))
     {
       JbStore *store = jb_client_get_store (self->client);
       JbRecommendOptions options;

@@ -187,8 +187,7 @@ jb_recommend_list_refresh (JbRecommendList *self)
     gtk_list_box_remove (self->list, child);
   g_clear_pointer (&self->ranked, g_array_unref);
 
-  if (self->client != NULL && self->incident != NULL && jb_incident_is_open (self->incident) &&
-      jb_incident_get_status (self->incident) < JB_INCIDENT_STATUS_RESOLVED)
+  if (self->client != NULL && self->incident != NULL && jb_incident_is_active (self->incident))
     {
       JbStore *store = jb_client_get_store (self->client);
       JbRecommendOptions options;
@@ -210,7 +209,7 @@ jb_recommend_list_refresh (JbRecommendList *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), self->ranked == NULL || self->ranked->len == 0);
   gtk_label_set_text (self->empty_label,
-                      self->incident != NULL && jb_incident_get_status (self->incident) >= JB_INCIDENT_STATUS_RESOLVED
+                      self->incident != NULL && !jb_incident_is_active (self->incident)
                       ? _("The incident is resolved: nobody more to send.")
                       : _("No available unit nearby."));
 

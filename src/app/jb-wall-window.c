@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "jb-application.h"
+#include "jb-config.h"
+#include "jb-labels.h"
 #include "jb-wall-window.h"
 
 struct _JbWallWindow
@@ -66,9 +68,7 @@ update_clock (JbWallWindow *self)
 static void
 update_state (JbWallWindow *self)
 {
-  static const char *classes[] = { "live", "reconnecting", "offline" };
   JbConnectionState state = JB_CONNECTION_STATE_OFFLINE;
-  const char *text, *css;
   g_autofree char *age = NULL;
   gint64 last_event = 0;
 
@@ -78,31 +78,7 @@ update_state (JbWallWindow *self)
       last_event = jb_client_get_last_event_time (self->client);
     }
 
-  switch (state)
-    {
-    case JB_CONNECTION_STATE_LIVE:
-      text = _("LIVE");
-      css = "live";
-      break;
-    case JB_CONNECTION_STATE_CONNECTING:
-      text = _("CONNECTING");
-      css = "reconnecting";
-      break;
-    case JB_CONNECTION_STATE_RECONNECTING:
-      text = _("RECONNECTING");
-      css = "reconnecting";
-      break;
-    case JB_CONNECTION_STATE_OFFLINE:
-    default:
-      text = _("OFFLINE");
-      css = "offline";
-      break;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (self->state_box, classes[i]);
-  gtk_widget_add_css_class (self->state_box, css);
-  gtk_label_set_text (self->state_label, text);
+  jb_connection_badge_update (self->state_box, self->state_label, state);
 
   if (self->message != NULL)
     {
@@ -128,17 +104,14 @@ update_state (JbWallWindow *self)
 static void
 update_title (JbWallWindow *self)
 {
-  JbStore *store = self->client ? jb_client_get_store (self->client) : NULL;
-  JsonObject *config = store ? jb_store_get_config (store) : NULL;
-  JsonNode *node = config && json_object_has_member (config, "city") ? json_object_get_member (config, "city") : NULL;
-  JsonObject *city = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JbConfig *config = self->client ? jb_client_get_config (self->client) : NULL;
   g_autofree char *text = NULL;
 
-  if (city != NULL)
+  if (config != NULL &&
+      (*jb_config_get_city_name (config) != '\0' || *jb_config_get_city_district (config) != '\0'))
     /* Translators: the wall's top line: city and district */
     text = g_strdup_printf (_("%s %s · police and security linkage"),
-                            json_object_get_string_member_with_default (city, "name", ""),
-                            json_object_get_string_member_with_default (city, "district", ""));
+                            jb_config_get_city_name (config), jb_config_get_city_district (config));
   gtk_label_set_text (self->title_label, text ? text : _("Police and security linkage"));
 }
 

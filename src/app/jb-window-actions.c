@@ -185,8 +185,9 @@ acknowledge_action (GtkWidget  *widget,
 
   if (incident == NULL)
     return;
-  track (self, jb_client_command_acknowledge (self->client, jb_incident_get_id (incident), NULL,
-                                              command_finished_cb, NULL));
+  track (self, jb_client_queue_command (self->client,
+                                        jb_command_new_acknowledge (jb_incident_get_id (incident)),
+                                        NULL, command_finished_cb, NULL));
 }
 
 static void
@@ -197,8 +198,9 @@ assign (JbWindow   *self,
 
   if (incident == NULL || unit_id == NULL)
     return;
-  track (self, jb_client_command_assign (self->client, jb_incident_get_id (incident), unit_id, NULL,
-                                         command_finished_cb, NULL));
+  track (self, jb_client_queue_command (self->client,
+                                        jb_command_new_assign (jb_incident_get_id (incident), unit_id),
+                                        NULL, command_finished_cb, NULL));
 }
 
 static void
@@ -324,8 +326,9 @@ unassign (JbWindow   *self,
       _jb_window_show_message (self, _("Select an assigned unit first (Alt+A goes to the list)."));
       return;
     }
-  track (self, jb_client_command_unassign (self->client, jb_incident_get_id (incident), unit_id, NULL,
-                                           command_finished_cb, NULL));
+  track (self, jb_client_queue_command (self->client,
+                                        jb_command_new_unassign (jb_incident_get_id (incident), unit_id),
+                                        NULL, command_finished_cb, NULL));
 }
 
 static void
@@ -393,8 +396,8 @@ set_unit_status_action (GtkWidget  *widget,
       _jb_window_show_message (self, _("Select a unit first: an assigned unit (Alt+A) or a unit on the map."));
       return;
     }
-  track (self, jb_client_command_set_unit_status (self->client, unit_id, status, NULL,
-                                                  command_finished_cb, NULL));
+  track (self, jb_client_queue_command (self->client, jb_command_new_unit_status (unit_id, status),
+                                        NULL, command_finished_cb, NULL));
 }
 
 static void
@@ -411,8 +414,9 @@ add_note_action (GtkWidget  *widget,
 
   if (incident == NULL || text[0] == '\0')
     return;
-  track (self, jb_client_command_add_note (self->client, jb_incident_get_id (incident), text, NULL,
-                                           command_finished_cb, NULL));
+  track (self, jb_client_queue_command (self->client,
+                                        jb_command_new_note (jb_incident_get_id (incident), text),
+                                        NULL, command_finished_cb, NULL));
 }
 
 static void
@@ -796,11 +800,8 @@ push_clip_action (GtkWidget  *widget,
       _jb_window_show_message (self, _("This incident has no verified video clip to push."));
       return;
     }
-  {
-    g_autoptr(JbCommand) command = jb_command_new_clip_push (jb_clip_get_id (clip), NULL);
-
-    jb_client_queue_command (self->client, command, NULL, clip_pushed_cb, g_object_ref (self));
-  }
+  jb_client_queue_command (self->client, jb_command_new_clip_push (jb_clip_get_id (clip), NULL),
+                           NULL, clip_pushed_cb, g_object_ref (self));
 }
 
 /* A plain letter or digit is the field's while a text field has the
@@ -945,7 +946,7 @@ _jb_window_update_actions (JbWindow *self)
   GObject *item = jb_detail_pane_get_item (self->detail_pane);
   gboolean can = _jb_window_can_command (self);
   JbIncidentStatus status = incident ? jb_incident_get_status (incident) : JB_INCIDENT_STATUS_N;
-  gboolean open_incident = incident != NULL && status < JB_INCIDENT_STATUS_RESOLVED;
+  gboolean open_incident = incident != NULL && jb_incident_is_active (incident);
   g_autofree char *refusal = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (command_actions); i++)

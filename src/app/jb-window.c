@@ -39,9 +39,8 @@ update_clock (JbWindow *self)
 static void
 update_state (JbWindow *self)
 {
-  static const char *classes[] = { "live", "reconnecting", "offline" };
   JbConnectionState state = JB_CONNECTION_STATE_OFFLINE;
-  const char *text, *css;
+  const char *text;
   g_autofree char *age = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *last = NULL;
@@ -54,32 +53,7 @@ update_state (JbWindow *self)
       last_event = jb_client_get_last_event_time (self->client);
     }
 
-  switch (state)
-    {
-    case JB_CONNECTION_STATE_LIVE:
-      /* Translators: connection state in the header; short and loud */
-      text = _("LIVE");
-      css = "live";
-      break;
-    case JB_CONNECTION_STATE_CONNECTING:
-      text = _("CONNECTING");
-      css = "reconnecting";
-      break;
-    case JB_CONNECTION_STATE_RECONNECTING:
-      text = _("RECONNECTING");
-      css = "reconnecting";
-      break;
-    case JB_CONNECTION_STATE_OFFLINE:
-    default:
-      text = _("OFFLINE");
-      css = "offline";
-      break;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (self->state_box, classes[i]);
-  gtk_widget_add_css_class (self->state_box, css);
-  gtk_label_set_text (self->state_label, text);
+  text = jb_connection_badge_update (self->state_box, self->state_label, state);
 
   /* The age of the data: since the last event frame (last_event is
    * monotonic), or since the snapshot when nothing came yet. */
@@ -166,7 +140,7 @@ update_other_stations (JbWindow *self)
           g_autoptr(JbIncident) incident = g_list_model_get_item (incidents, i);
           JbStation *station;
 
-          if (!jb_incident_is_open (incident) || jb_incident_get_status (incident) >= JB_INCIDENT_STATUS_RESOLVED ||
+          if (!jb_incident_is_active (incident) ||
               jb_queue_in_scope (incident, mine))
             continue;
           n++;

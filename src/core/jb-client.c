@@ -242,28 +242,16 @@ jb_client_queue_command (JbClient            *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
+  g_autoptr(JbCommand) owned = command;
   GTask *task;
 
   g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  /* A constructor's NULL (it refused its arguments) lands here. */
   g_return_val_if_fail (JB_IS_COMMAND (command), NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, jb_client_command_async);
-  return jb_command_queue_push (self->queue, command, cancellable, command_done_cb, task);
-}
-
-/* Takes @command: the constructors' result goes straight in. */
-static JbCommand *
-queue_new_command (JbClient            *self,
-                   JbCommand           *command,
-                   GCancellable        *cancellable,
-                   GAsyncReadyCallback  callback,
-                   gpointer             user_data)
-{
-  g_autoptr(JbCommand) owned = command;
-
-  g_return_val_if_fail (command != NULL, NULL);
-  return jb_client_queue_command (self, owned, cancellable, callback, user_data);
+  return jb_command_queue_push (self->queue, owned, cancellable, command_done_cb, task);
 }
 
 void
@@ -279,7 +267,7 @@ jb_client_command_async (JbClient            *self,
   g_return_if_fail (method != NULL);
   g_return_if_fail (path != NULL && path[0] == '/');
 
-  queue_new_command (self, jb_command_new (method, path, body), cancellable, callback, user_data);
+  jb_client_queue_command (self, jb_command_new (method, path, body), cancellable, callback, user_data);
 }
 
 JsonNode *
@@ -291,193 +279,6 @@ jb_client_command_finish (JbClient      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-JbCommand *
-jb_client_command_acknowledge (JbClient            *self,
-                               const char          *incident_id,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-
-  return queue_new_command (self, jb_command_new_acknowledge (incident_id),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_acknowledge_alert (JbClient            *self,
-                                     const char          *alert_id,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (alert_id != NULL, NULL);
-
-  return queue_new_command (self, jb_command_new_acknowledge_alert (alert_id), cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_callout (JbClient            *self,
-                           const char          *incident_id,
-                           guint                radius_m,
-                           const char          *grid_id,
-                           const char          *message,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-
-  return queue_new_command (self, jb_command_new_callout (incident_id, radius_m, grid_id, message),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_assign (JbClient            *self,
-                          const char          *incident_id,
-                          const char          *unit_id,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-  g_return_val_if_fail (unit_id != NULL, NULL);
-
-  return queue_new_command (self, jb_command_new_assign (incident_id, unit_id),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_unassign (JbClient            *self,
-                            const char          *incident_id,
-                            const char          *unit_id,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-  g_return_val_if_fail (unit_id != NULL, NULL);
-
-  return queue_new_command (self, jb_command_new_unassign (incident_id, unit_id),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_add_note (JbClient            *self,
-                            const char          *incident_id,
-                            const char          *text,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-
-  return queue_new_command (self, jb_command_new_note (incident_id, text),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_resolve (JbClient            *self,
-                           const char          *incident_id,
-                           JbDisposition        disposition,
-                           const char          *note,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-  g_return_val_if_fail ((guint) disposition < JB_DISPOSITION_N, NULL);
-
-  return queue_new_command (self, jb_command_new_resolve (incident_id, disposition, note),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_close (JbClient            *self,
-                         const char          *incident_id,
-                         int                  disposition,
-                         const char          *note,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (incident_id != NULL, NULL);
-  g_return_val_if_fail (disposition >= -1 && disposition < JB_DISPOSITION_N, NULL);
-
-  return queue_new_command (self, jb_command_new_close (incident_id, disposition, note),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_set_unit_status (JbClient            *self,
-                                   const char          *unit_id,
-                                   JbUnitStatus         status,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (unit_id != NULL, NULL);
-  g_return_val_if_fail ((guint) status < JB_UNIT_STATUS_N, NULL);
-
-  return queue_new_command (self, jb_command_new_unit_status (unit_id, status),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_create_incident (JbClient            *self,
-                                   JbIncidentType       type,
-                                   guint                priority,
-                                   double               lat,
-                                   double               lon,
-                                   const char          *address,
-                                   const char          *description,
-                                   const char          *venue_name,
-                                   JbIncidentSource     source,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail ((guint) type < JB_INCIDENT_TYPE_N, NULL);
-  g_return_val_if_fail (source == JB_INCIDENT_SOURCE_PHONE || source == JB_INCIDENT_SOURCE_PATROL, NULL);
-
-  return queue_new_command (self,
-                            jb_command_new_create_incident (type, priority, lat, lon, address,
-                                                            description, venue_name, source),
-                            cancellable, callback, user_data);
-}
-
-JbCommand *
-jb_client_command_update_roster (JbClient             *self,
-                                 const char           *station_id,
-                                 const char           *date,
-                                 const JbRosterPerson *leader,
-                                 const JbRosterPerson *officers,
-                                 guint                 n_officers,
-                                 const char           *phone,
-                                 GCancellable         *cancellable,
-                                 GAsyncReadyCallback   callback,
-                                 gpointer              user_data)
-{
-  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (station_id != NULL && date != NULL && leader != NULL, NULL);
-
-  return queue_new_command (self,
-                            jb_command_new_roster_update (station_id, date, leader,
-                                                          officers, n_officers, phone),
-                            cancellable, callback, user_data);
 }
 
 JbCommand *

@@ -88,8 +88,11 @@ void               jb_client_set_outbox_dir       (JbClient             *self,
 void               jb_client_start                (JbClient             *self);
 void               jb_client_stop                 (JbClient             *self);
 
-/* Queues @command (jb-command.h's constructors; a reference is taken) and
- * returns it, borrowed; finish with jb_client_command_finish(). */
+/* The one way a command goes out: @command (one of jb-command.h's
+ * constructors, e.g. jb_command_new_assign(); the client takes it) joins
+ * the queue, and is returned, borrowed: the pending list holds it until it
+ * has been CONFIRMED or FAILED for a while (take a reference to keep it
+ * longer). Finish with jb_client_command_finish(). */
 JbCommand         *jb_client_queue_command        (JbClient             *self,
                                                    JbCommand            *command,
                                                    GCancellable         *cancellable,
@@ -125,96 +128,6 @@ GListModel        *jb_client_get_pending_commands (JbClient             *self);
  * or unit is @id (an incident or unit id), NULL when none; borrowed. */
 JbCommand         *jb_client_lookup_pending_command (JbClient           *self,
                                                      const char         *id);
-
-/* The dispatch commands, through the same queue: each builds the path and
- * body, and finishes with jb_client_command_finish(). They return the
- * queued command, borrowed (the pending list holds it until it has been
- * CONFIRMED or FAILED for a while; take a reference to keep it longer). */
-JbCommand *jb_client_command_acknowledge     (JbClient            *self,
-                                              const char          *incident_id,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JbCommand *jb_client_command_acknowledge_alert (JbClient          *self,
-                                                const char        *alert_id,
-                                                GCancellable      *cancellable,
-                                                GAsyncReadyCallback callback,
-                                                gpointer           user_data);
-/* A call-out (一呼百应) by @radius_m, or by @grid_id when not NULL. */
-JbCommand *jb_client_command_callout         (JbClient            *self,
-                                              const char          *incident_id,
-                                              guint                radius_m,
-                                              const char          *grid_id,
-                                              const char          *message,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JbCommand *jb_client_command_assign          (JbClient            *self,
-                                              const char          *incident_id,
-                                              const char          *unit_id,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JbCommand *jb_client_command_unassign        (JbClient            *self,
-                                              const char          *incident_id,
-                                              const char          *unit_id,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JbCommand *jb_client_command_add_note        (JbClient            *self,
-                                              const char          *incident_id,
-                                              const char          *text,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* @note may be NULL or empty (no note). */
-JbCommand *jb_client_command_resolve         (JbClient            *self,
-                                              const char          *incident_id,
-                                              JbDisposition        disposition,
-                                              const char          *note,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* @disposition: a JbDisposition, or -1 for none (allowed once resolved). */
-JbCommand *jb_client_command_close           (JbClient            *self,
-                                              const char          *incident_id,
-                                              int                  disposition,
-                                              const char          *note,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JbCommand *jb_client_command_set_unit_status (JbClient            *self,
-                                              const char          *unit_id,
-                                              JbUnitStatus         status,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* @source: PHONE or PATROL. Empty or NULL strings are left out. The
- * command's target id becomes the new incident's id once ACCEPTED. */
-JbCommand *jb_client_command_create_incident (JbClient            *self,
-                                              JbIncidentType       type,
-                                              guint                priority,
-                                              double               lat,
-                                              double               lon,
-                                              const char          *address,
-                                              const char          *description,
-                                              const char          *venue_name,
-                                              JbIncidentSource     source,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-
-/* PUT …/stations/{id}/roster: see jb_command_new_roster_update(). */
-JbCommand *jb_client_command_update_roster   (JbClient             *self,
-                                              const char           *station_id,
-                                              const char           *date,
-                                              const JbRosterPerson *leader,
-                                              const JbRosterPerson *officers,
-                                              guint                 n_officers,
-                                              const char           *phone,
-                                              GCancellable         *cancellable,
-                                              GAsyncReadyCallback   callback,
-                                              gpointer              user_data);
 
 /* Reads, outside the command queue. */
 

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "jb-enums.h"
+#include "jb-roster.h"
 
 G_BEGIN_DECLS
 
@@ -123,16 +124,6 @@ JbCommand      *jb_command_new_callout         (const char       *incident_id,
                                                 guint             radius_m,
                                                 const char       *grid_id,
                                                 const char       *message);
-
-/* One officer on a roster; @rank is the leader's only, @unit_id an
- * officer's only (both may be NULL). */
-typedef struct
-{
-  const char *name;
-  const char *phone;
-  const char *rank;
-  const char *unit_id;
-} JbRosterPerson;
 
 /* PUT /api/v1/stations/{id}/roster: the whole roster. @date: "YYYY-MM-DD";
  * @officers: @n_officers of them (may be 0). */

@@ -97,6 +97,12 @@ jb_incident_status_is_open (JbIncidentStatus status)
 }
 
 gboolean
+jb_incident_status_is_active (JbIncidentStatus status)
+{
+  return status != JB_INCIDENT_STATUS_RESOLVED && jb_incident_status_is_open (status);
+}
+
+gboolean
 jb_assignment_state_is_active (JbAssignmentState state)
 {
   return state != JB_ASSIGNMENT_STATE_RELEASED && state != JB_ASSIGNMENT_STATE_DECLINED;

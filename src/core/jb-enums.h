@@ -153,7 +153,13 @@ JB_DECLARE_ENUM_STRINGS (JbRole, jb_role)
 const char * const *jb_incident_type_names (void);
 const char * const *jb_disposition_names (void);
 
+/* The one rule for every part, client and server (docs/protocol.md,
+ * "Incident"). Open: not closed; an open incident is in the snapshot and
+ * the queue, resolved ones too until someone closes them. Active: new,
+ * acknowledged, dispatched or on scene; commands on the incident still
+ * apply (assign, resolve, call out) and it sorts above resolved ones. */
 gboolean jb_incident_status_is_open        (JbIncidentStatus status);
+gboolean jb_incident_status_is_active      (JbIncidentStatus status);
 gboolean jb_assignment_state_is_active     (JbAssignmentState state);
 gboolean jb_unit_kind_is_police            (JbUnitKind kind);
 

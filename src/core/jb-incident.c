@@ -925,7 +925,14 @@ gboolean
 jb_incident_is_open (JbIncident *self)
 {
   g_return_val_if_fail (JB_IS_INCIDENT (self), FALSE);
-  return self->d.status != JB_INCIDENT_STATUS_CLOSED;
+  return jb_incident_status_is_open (self->d.status);
+}
+
+gboolean
+jb_incident_is_active (JbIncident *self)
+{
+  g_return_val_if_fail (JB_IS_INCIDENT (self), FALSE);
+  return jb_incident_status_is_active (self->d.status);
 }
 
 JbIncidentSource
@@ -1012,6 +1019,50 @@ jb_incident_get_procedure_step (JbIncident *self,
   g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
   g_return_val_if_fail (i < self->d.procedure->len, NULL);
   return &g_array_index (self->d.procedure, JbProcedureEntry, i);
+}
+
+void
+jb_procedure_progress_free (JbProcedureProgress *progress)
+{
+  if (progress == NULL)
+    return;
+  g_clear_pointer (&progress->entries, g_ptr_array_unref);
+  g_free (progress);
+}
+
+GPtrArray *
+jb_incident_group_procedure (JbIncident *self)
+{
+  g_autoptr(GPtrArray) guards = NULL;
+  g_autoptr(GHashTable) by_unit = NULL;
+
+  g_return_val_if_fail (JB_IS_INCIDENT (self), NULL);
+
+  guards = g_ptr_array_new_with_free_func ((GDestroyNotify) jb_procedure_progress_free);
+  by_unit = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->d.procedure->len; i++)
+    {
+      const JbProcedureEntry *entry = &g_array_index (self->d.procedure, JbProcedureEntry, i);
+      JbProcedureProgress *progress;
+
+      if (entry->unit_id == NULL)
+        continue;
+      progress = g_hash_table_lookup (by_unit, entry->unit_id);
+      if (progress == NULL)
+        {
+          progress = g_new0 (JbProcedureProgress, 1);
+          progress->unit_id = entry->unit_id;
+          progress->reached = entry->step;
+          progress->entries = g_ptr_array_new ();
+          g_hash_table_insert (by_unit, entry->unit_id, progress);
+          g_ptr_array_add (guards, progress);
+        }
+      /* A step reported again, or an earlier one after a later one, does
+       * not take the guard back. */
+      progress->reached = MAX (progress->reached, entry->step);
+      g_ptr_array_add (progress->entries, (gpointer) entry);
+    }
+  return g_steal_pointer (&guards);
 }
 
 guint

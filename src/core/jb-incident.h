@@ -88,7 +88,9 @@ JbIncidentType    jb_incident_get_incident_type            (JbIncident  *self);
 /* 1 (most urgent) to 4. */
 guint             jb_incident_get_priority                 (JbIncident  *self);
 JbIncidentStatus  jb_incident_get_status                   (JbIncident  *self);
+/* jb_incident_status_is_open() and _is_active() of its status. */
 gboolean          jb_incident_is_open                      (JbIncident  *self);
+gboolean          jb_incident_is_active                    (JbIncident  *self);
 JbIncidentSource  jb_incident_get_source                   (JbIncident  *self);
 const char       *jb_incident_get_terminal_id              (JbIncident  *self);
 const char       *jb_incident_get_reported_by              (JbIncident  *self);
@@ -123,6 +125,23 @@ const JbAssignment *jb_incident_find_assignment     (JbIncident  *self,
 guint                   jb_incident_get_n_procedure_steps (JbIncident *self);
 const JbProcedureEntry *jb_incident_get_procedure_step    (JbIncident *self,
                                                            guint       i);
+
+/* One guard's progress through the procedure: every step it reported, in
+ * the order reported, and the furthest one reached. Pointers are borrowed
+ * from the incident and good until it changes. */
+typedef struct
+{
+  const char      *unit_id;
+  JbProcedureStep  reached;
+  GPtrArray       *entries;   /* const JbProcedureEntry * */
+} JbProcedureProgress;
+
+void                    jb_procedure_progress_free        (JbProcedureProgress *progress);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbProcedureProgress, jb_procedure_progress_free)
+
+/* The procedure grouped by guard, one JbProcedureProgress per unit that
+ * reported a step, in the order of their first reports. Never NULL. */
+GPtrArray              *jb_incident_group_procedure       (JbIncident *self);
 guint             jb_incident_get_n_callouts       (JbIncident  *self);
 const JbCallout  *jb_incident_get_callout         (JbIncident  *self,
                                                    guint        i);

@@ -6,12 +6,6 @@
 
 #include <string.h>
 
-static gboolean
-is_open (JbIncident *incident)
-{
-  return jb_incident_is_open (incident) && jb_incident_get_status (incident) < JB_INCIDENT_STATUS_RESOLVED;
-}
-
 int
 jb_queue_compare (JbIncident *a,
                   JbIncident *b)
@@ -22,9 +16,9 @@ jb_queue_compare (JbIncident *a,
 
   g_return_val_if_fail (JB_IS_INCIDENT (a) && JB_IS_INCIDENT (b), 0);
 
-  /* A resolved incident is done with: below every open one. */
-  oa = is_open (a);
-  ob = is_open (b);
+  /* A resolved incident is done with: below every active one. */
+  oa = jb_incident_is_active (a);
+  ob = jb_incident_is_active (b);
   if (oa != ob)
     return oa ? -1 : 1;
   pa = jb_incident_get_priority (a);

@@ -33,7 +33,7 @@ typedef struct
   JsonNode   *jurisdiction;  /* as received, for to_json */
   GArray     *rings;         /* Ring */
   double      bounds[4];     /* min lat, min lon, max lat, max lon */
-  JsonObject *roster;
+  JbRoster   *roster;
 } StationData;
 
 struct _JbStation
@@ -75,7 +75,7 @@ station_data_clear (StationData *d)
   g_clear_pointer (&d->phone, g_free);
   g_clear_pointer (&d->jurisdiction, json_node_unref);
   g_clear_pointer (&d->rings, g_array_unref);
-  g_clear_pointer (&d->roster, json_object_unref);
+  g_clear_pointer (&d->roster, jb_roster_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StationData, station_data_clear)
@@ -240,8 +240,12 @@ station_data_parse (JsonNode     *node,
         return FALSE;
       d->jurisdiction = json_node_copy (json_object_get_member (object, "jurisdiction"));
     }
-  if (roster != NULL)
-    d->roster = json_object_ref (roster);
+  if (roster != NULL &&
+      (d->roster = jb_roster_new_from_json (json_object_get_member (object, "roster"), error)) == NULL)
+    {
+      g_prefix_error (error, "roster.");
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -348,12 +352,7 @@ jb_station_to_json (JbStation *self)
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "roster");
   if (self->d.roster != NULL)
-    {
-      JsonNode *roster = json_node_alloc ();
-
-      json_node_init_object (roster, self->d.roster);
-      json_builder_add_value (builder, roster);
-    }
+    json_builder_add_value (builder, jb_roster_to_json (self->d.roster));
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
@@ -549,7 +548,7 @@ jb_station_contains (JbStation *self,
   return in_polygon;
 }
 
-JsonObject *
+JbRoster *
 jb_station_get_roster (JbStation *self)
 {
   g_return_val_if_fail (JB_IS_STATION (self), NULL);

@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "jb-roster.h"
+
 G_BEGIN_DECLS
 
 #define JB_TYPE_STATION (jb_station_get_type ())
@@ -47,7 +49,8 @@ gboolean      jb_station_get_bounds      (JbStation   *self,
 gboolean      jb_station_contains        (JbStation   *self,
                                           double       lat,
                                           double       lon);
-/* The roster object as the server sent it (NULL when none); borrowed. */
-JsonObject   *jb_station_get_roster      (JbStation   *self);
+/* The day's duty roster, parsed with the station (NULL when none);
+ * borrowed: a station.updated replaces it (take a reference to keep it). */
+JbRoster     *jb_station_get_roster      (JbStation   *self);
 
 G_END_DECLS

@@ -321,7 +321,7 @@ _jb_route_create_clip (JbRequest  *req,
 
   if ((incident = _jb_incident_load (req, incident_id, error)) == NULL)
     return FALSE;
-  if (g_strcmp0 (_jb_member_string (incident, "status"), "closed") == 0)
+  if (!_jb_incident_is_open (incident))
     {
       g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "The incident is closed.");
       return FALSE;

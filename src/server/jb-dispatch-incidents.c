@@ -90,13 +90,19 @@ incident_status (JsonObject *incident)
   return status;
 }
 
-/* new, acknowledged, dispatched, on_scene: commands still apply. */
+/* The core's rule, the client's too (jb-enums.h): open is not closed;
+ * active (commands still apply) is new, acknowledged, dispatched or on
+ * scene. */
+static gboolean
+incident_is_open (JsonObject *incident)
+{
+  return jb_incident_status_is_open (incident_status (incident));
+}
+
 static gboolean
 incident_is_active (JsonObject *incident)
 {
-  JbIncidentStatus status = incident_status (incident);
-
-  return status != JB_INCIDENT_STATUS_RESOLVED && status != JB_INCIDENT_STATUS_CLOSED;
+  return jb_incident_status_is_active (incident_status (incident));
 }
 
 static gboolean
@@ -723,7 +729,7 @@ _jb_route_close (JbRequest  *req,
       !get_text (req->body, "note", FALSE, &note, error) ||
       (incident = load_commanded_incident (req, error)) == NULL)
     return FALSE;
-  if (incident_status (incident) == JB_INCIDENT_STATUS_CLOSED)
+  if (!incident_is_open (incident))
     return conflict (error, "The incident is already closed.");
   if (disposition < 0 && incident_status (incident) != JB_INCIDENT_STATUS_RESOLVED)
     {
@@ -871,7 +877,7 @@ _jb_incident_add_procedure_step (JbRequest        *req,
 
   if (find_active_assignment (incident, unit_id) == NULL)
     return conflict (error, "The unit is not assigned to this incident.");
-  if (incident_status (incident) == JB_INCIDENT_STATUS_CLOSED)
+  if (!incident_is_open (incident))
     return conflict (error, "The incident is closed.");
   for (guint i = 0; i < json_array_get_length (procedure); i++)
     {
@@ -976,6 +982,12 @@ _jb_incident_load_commanded (JbRequest   *req,
                              GError     **error)
 {
   return load_commanded_incident (req, error);
+}
+
+gboolean
+_jb_incident_is_open (JsonObject *incident)
+{
+  return incident_is_open (incident);
 }
 
 gboolean

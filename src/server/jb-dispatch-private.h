@@ -240,6 +240,8 @@ gboolean    _jb_incident_save              (JbRequest   *req,
                                             GError     **error);
 JsonObject *_jb_incident_load_commanded    (JbRequest   *req,
                                             GError     **error);
+/* jb_incident_status_is_open() / _is_active() of a stored incident. */
+gboolean    _jb_incident_is_open           (JsonObject  *incident);
 gboolean    _jb_incident_is_active         (JsonObject  *incident);
 
 /* jb-dispatch-callouts.c */

@@ -294,7 +294,8 @@ test_alarm_bell (Fixture       *fixture,
 
   /* Acknowledge through the core client: pending on the row until the
    * server's event confirms it, and the bell falls silent. */
-  command = jb_client_command_acknowledge (fixture->client, id, NULL, command_cb, &state);
+  command = jb_client_queue_command (fixture->client, jb_command_new_acknowledge (id),
+                                     NULL, command_cb, &state);
   g_assert_true (jb_incident_row_is_pending (row));
   finish_command (command, &state);
   g_assert_true (jb_test_wait_for (row_not_pending, row, 10 * 1000));
@@ -487,20 +488,23 @@ test_alarm_assignments (Fixture       *fixture,
   first = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 0).unit));
   second = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 1).unit));
 
-  command = jb_client_command_assign (fixture->client, id, first, NULL, command_cb, &state);
+  command = jb_client_queue_command (fixture->client, jb_command_new_assign (id, first),
+                                     NULL, command_cb, &state);
   finish_command (command, &state);
   lines.n = 1;
   g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   state = (Command) { 0 };
-  command = jb_client_command_assign (fixture->client, id, second, NULL, command_cb, &state);
+  command = jb_client_queue_command (fixture->client, jb_command_new_assign (id, second),
+                                     NULL, command_cb, &state);
   finish_command (command, &state);
   lines.n = 2;
   g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
 
   /* Releasing one removes its line. */
   state = (Command) { 0 };
-  command = jb_client_command_unassign (fixture->client, id, second, NULL, command_cb, &state);
+  command = jb_client_queue_command (fixture->client, jb_command_new_unassign (id, second),
+                                     NULL, command_cb, &state);
   finish_command (command, &state);
   lines.n = 1;
   g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
@@ -508,8 +512,9 @@ test_alarm_assignments (Fixture       *fixture,
   /* On its way: the line turns en route, and the map frames the scene and
    * the unit. */
   state = (Command) { 0 };
-  command = jb_client_command_set_unit_status (fixture->client, first, JB_UNIT_STATUS_EN_ROUTE,
-                                               NULL, command_cb, &state);
+  command = jb_client_queue_command (fixture->client,
+                                     jb_command_new_unit_status (first, JB_UNIT_STATUS_EN_ROUTE),
+                                     NULL, command_cb, &state);
   finish_command (command, &state);
   lines.state = JB_ASSIGNMENT_STATE_EN_ROUTE;
   g_assert_true (jb_test_wait_for (has_lines, &lines, 10 * 1000));
@@ -533,8 +538,9 @@ test_alarm_assignments (Fixture       *fixture,
   g_assert_cmpstr (jb_map_view_get_followed (map_view), ==, first);
 
   state = (Command) { 0 };
-  command = jb_client_command_set_unit_status (fixture->client, first, JB_UNIT_STATUS_ON_SCENE,
-                                               NULL, command_cb, &state);
+  command = jb_client_queue_command (fixture->client,
+                                     jb_command_new_unit_status (first, JB_UNIT_STATUS_ON_SCENE),
+                                     NULL, command_cb, &state);
   finish_command (command, &state);
   g_assert_true (jb_test_wait_for (not_following, map_view, 10 * 1000));
   lines.n = 0;

@@ -77,10 +77,14 @@ test_catchup (void)
 
   jb_test_server_kill (f.server, SIGKILL);
   g_assert_true (jb_test_wait_for (not_live, f.client, WAIT_MS));
-  note = g_object_ref (jb_client_command_add_note (f.client, incident_id, "断网时记下的备注", NULL, NULL, NULL));
+  note = g_object_ref (jb_client_queue_command (f.client, jb_command_new_note (incident_id, "断网时记下的备注"),
+                                                NULL, NULL, NULL));
   /* Closed twice: the second is refused once the first is done. */
-  jb_client_command_close (f.client, incident_id, JB_DISPOSITION_MEDIATED, NULL, NULL, NULL, NULL);
-  late = g_object_ref (jb_client_command_close (f.client, incident_id, JB_DISPOSITION_MEDIATED, NULL,
+  jb_client_queue_command (f.client, jb_command_new_close (incident_id, JB_DISPOSITION_MEDIATED, NULL),
+                           NULL, NULL, NULL);
+  late = g_object_ref (jb_client_queue_command (f.client,
+                                                jb_command_new_close (incident_id, JB_DISPOSITION_MEDIATED,
+                                                                      NULL),
                                                 NULL, NULL, NULL));
   g_assert_true (jb_test_wait_for (in_journal, f.client, WAIT_MS));
 

@@ -18,10 +18,9 @@
 
 #include "jb-client.h"
 #include "jb-clip-panel.h"
-#include "jb-demo.h"
+#include "jb-test-alarm.h"
 #include "jb-test-clip.h"
-#include "jb-test-server.h"
-#include "jb-test-wait.h"
+#include "jb-test-window.h"
 #include "jb-wall-video.h"
 #include "jb-window.h"
 
@@ -34,147 +33,24 @@ typedef struct
   JbWindow     *wall_window;
   char         *bearer;
   char         *dir;
-  char         *terminal_id;
-  char         *secret;
-  char         *incident_id;
+  JbTestAlarm   alarm;
   GSettings    *settings;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Seconds, as the cases count them; the loop is the shared one. */
-static gboolean
-wait_for (JbTestCheck check,
-          gpointer    data,
-          guint       seconds)
-{
-  return jb_test_wait_for (check, data, seconds * 1000);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
-
-typedef struct
-{
-  JbClient *client;
-} Live;
-
-static gboolean
-is_live (gpointer data)
-{
-  JbClient *client = data;
-
-  return jb_client_get_state (client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_has_snapshot (jb_client_get_store (client));
-}
 
 static JbWindow *
 open_window (Fixture    *fixture,
              const char *username,
              JbClient  **out_client)
 {
-  JbClient *client = jb_client_new (jb_test_server_get_url (fixture->server));
-  Login login = { 0, };
+  JbClient *client = jb_test_client_new_signed_in (fixture->server, username, "demo");
   JbWindow *window;
-
-  jb_client_login_async (client, username, "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 60));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
 
   window = jb_window_new (NULL, client);
   gtk_window_set_default_size (GTK_WINDOW (window), 1600, 900);
   gtk_window_present (GTK_WINDOW (window));
-  jb_client_start (client);
-  g_assert_true (wait_for (is_live, client, 60));
+  jb_test_client_start_live (client, 60 * 1000);
   *out_client = client;
   return window;
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  for (guint attempt = 0; ; attempt++)
-    {
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL || attempt == 100)
-        break;
-      spin (50);
-    }
-  if (node == NULL)
-    {
-      g_test_message ("No frame to save for %s", name);
-      return;
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s", path);
-}
-
-static char *
-first_alarm_button (Fixture *fixture)
-{
-  JbStore *store = jb_client_get_store (fixture->client);
-  GListModel *terminals = jb_store_get_terminals (store);
-
-  for (guint i = 0; i < g_list_model_get_n_items (terminals); i++)
-    {
-      g_autoptr(JbTerminal) t = g_list_model_get_item (terminals, i);
-
-      if (jb_terminal_get_kind (t) == JB_TERMINAL_KIND_ALARM_BUTTON)
-        return g_strdup (jb_terminal_get_id (t));
-    }
-  g_assert_not_reached ();
 }
 
 typedef struct
@@ -197,8 +73,6 @@ fixture_set_up (Fixture       *fixture,
 {
   const char *args[] = { "--demo", NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *auth = NULL;
-  g_autoptr(JbTestResponse) response = NULL;
   Lookup lookup;
 
   fixture->server = jb_test_server_start (args);
@@ -214,16 +88,11 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = open_window (fixture, "dispatcher", &fixture->client);
 
   /* A one-click alarm: an incident whose own terminal may upload. */
-  fixture->terminal_id = first_alarm_button (fixture);
-  fixture->secret = jb_demo_terminal_secret (fixture->terminal_id);
-  auth = jb_test_device_auth (fixture->terminal_id, fixture->secret);
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
-  g_assert_cmpuint (response->status, ==, 201);
-  fixture->incident_id = g_strdup (jb_test_json_string (response->body, "id"));
+  jb_test_alarm_raise (&fixture->alarm, fixture->server, fixture->bearer);
 
   lookup.store = jb_client_get_store (fixture->client);
-  lookup.id = fixture->incident_id;
-  g_assert_true (wait_for (incident_known, &lookup, 60));
+  lookup.id = fixture->alarm.incident_id;
+  g_assert_true (jb_test_wait_for (incident_known, &lookup, 60 * 1000));
 }
 
 static void
@@ -235,26 +104,8 @@ close_window (JbWindow **window,
   if (*window != NULL)
     gtk_window_destroy (GTK_WINDOW (*window));
   *window = NULL;
-  spin (50);
+  jb_test_spin (50);
   g_clear_object (client);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static void
@@ -264,12 +115,10 @@ fixture_tear_down (Fixture       *fixture,
   close_window (&fixture->wall_window, &fixture->wall_client);
   close_window (&fixture->window, &fixture->client);
   g_clear_object (&fixture->settings);
-  remove_tree (fixture->dir);
+  jb_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->bearer);
-  g_free (fixture->terminal_id);
-  g_free (fixture->secret);
-  g_free (fixture->incident_id);
+  jb_test_alarm_clear (&fixture->alarm);
   jb_test_server_free (fixture->server);
 }
 
@@ -278,15 +127,7 @@ upload_clip (Fixture    *fixture,
              guint       seconds,
              const char *label)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = jb_test_clip_make (fixture->dir, seconds, 640, 360, label, &error);
-  char *clip_id;
-
-  g_assert_no_error (error);
-  clip_id = jb_test_clip_upload (fixture->server, fixture->terminal_id, fixture->secret,
-                                 fixture->incident_id, path, &error);
-  g_assert_no_error (error);
-  return clip_id;
+  return jb_test_alarm_upload_clip (&fixture->alarm, fixture->server, fixture->dir, seconds, 640, 360, label, NULL);
 }
 
 static void
@@ -393,7 +234,7 @@ audit_has_snapshot (gpointer data)
     if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i), "action"),
                    "snapshot") == 0)
       return TRUE;
-  spin (100);
+  jb_test_spin (100);
   return FALSE;
 }
 
@@ -410,16 +251,16 @@ test_clips_detail_play (Fixture       *fixture,
   gint64 duration, fd, t0, delta;
   Moved moved;
 
-  select_incident (fixture->window, fixture->incident_id);
+  select_incident (fixture->window, fixture->alarm.incident_id);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel)));
 
   /* A clip of the selected incident appears in its detail, verified. */
   clip_id = upload_clip (fixture, 2, "detail");
-  g_assert_true (wait_for (panel_has_verified, &count, 60));
+  g_assert_true (jb_test_wait_for (panel_has_verified, &count, 60 * 1000));
 
   /* V plays it in place, from the verified download. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.play-clip", NULL));
-  g_assert_true (wait_for (player_prepared, player, 60));
+  g_assert_true (jb_test_wait_for (player_prepared, player, 60 * 1000));
   g_assert_null (jb_clip_player_get_error_text (player));
   g_assert_true (jb_clip_player_get_verified (player));
   g_assert_cmpstr (jb_clip_get_id (jb_clip_player_get_clip (player)), ==, clip_id);
@@ -428,13 +269,14 @@ test_clips_detail_play (Fixture       *fixture,
   g_assert_cmpint (duration, >, 1500 * 1000);
   g_assert_cmpint (duration, <, 2500 * 1000);
   g_assert_true (gtk_media_stream_get_playing (stream));
-  g_assert_true (wait_for (position_past_300ms, stream, 60));
+  g_assert_true (jb_test_wait_for (position_past_300ms, stream, 60 * 1000));
   g_assert_null (gtk_media_stream_get_error (stream));
-  save_png (GTK_WIDGET (fixture->window), "test-app-clips-playing.png");
 
-  /* Paused, a frame step moves by one frame (25 fps: 40 ms). */
+  /* Paused (before the shot: the clip is short), a frame step moves by
+   * one frame (25 fps: 40 ms). */
   gtk_media_stream_pause (stream);
-  g_assert_true (wait_for (settled, stream, 30));
+  jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-clips-playing.png");
+  g_assert_true (jb_test_wait_for (settled, stream, 30 * 1000));
   fd = jb_clip_stream_get_frame_duration (JB_CLIP_STREAM (stream));
   g_assert_cmpint (fd, ==, 40000);
   moved.stream = stream;
@@ -444,13 +286,13 @@ test_clips_detail_play (Fixture       *fixture,
     {
       moved.from = gtk_media_stream_get_timestamp (stream);
       gtk_widget_activate_action (GTK_WIDGET (player), "clip.seek-end", "i", -1);
-      g_assert_true (wait_for (settled_and_moved, &moved, 30));
+      g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
     }
   /* Where it stands is read before the step, as for the step back below:
    * read after, it may already be the next frame. */
   moved.from = gtk_media_stream_get_timestamp (stream);
   gtk_widget_activate_action (GTK_WIDGET (player), "clip.step", "i", 1);
-  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
   g_assert_false (gtk_media_stream_get_playing (stream));
   t0 = moved.from;
   delta = gtk_media_stream_get_timestamp (stream) - t0;
@@ -460,18 +302,18 @@ test_clips_detail_play (Fixture       *fixture,
 
   moved.from = gtk_media_stream_get_timestamp (stream);
   gtk_widget_activate_action (GTK_WIDGET (player), "clip.step", "i", -1);
-  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
   delta = gtk_media_stream_get_timestamp (stream) - moved.from;
   g_assert_cmpint (llabs (delta + fd), <=, fd / 2);
 
   /* Home, then +5 s (clamped to the clip's end), M, F11. */
   moved.from = gtk_media_stream_get_timestamp (stream);
   gtk_widget_activate_action (GTK_WIDGET (player), "clip.seek-end", "i", -1);
-  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
   g_assert_cmpint (gtk_media_stream_get_timestamp (stream), <, fd);
   moved.from = gtk_media_stream_get_timestamp (stream);
   gtk_widget_activate_action (GTK_WIDGET (player), "clip.seek", "i", 1);
-  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
   g_assert_cmpint (gtk_media_stream_get_timestamp (stream), >=, duration - 2 * fd);
   g_assert_false (gtk_media_stream_get_muted (stream));
   gtk_widget_activate_action (GTK_WIDGET (player), "clip.mute", NULL);
@@ -517,10 +359,10 @@ test_clips_detail_play (Fixture       *fixture,
     g_assert_cmpstr (json_object_get_string_member (sidecar, "clip_id"), ==, clip_id);
     g_assert_cmpstr (json_object_get_string_member (sidecar, "sha256"), ==,
                      jb_clip_get_sha256 (jb_clip_player_get_clip (player)));
-    g_assert_cmpstr (json_object_get_string_member (sidecar, "terminal_id"), ==, fixture->terminal_id);
+    g_assert_cmpstr (json_object_get_string_member (sidecar, "terminal_id"), ==, fixture->alarm.terminal_id);
     g_assert_cmpint (json_object_get_int_member (sidecar, "frame_ms"), ==,
                      jb_clip_stream_get_frame_time (JB_CLIP_STREAM (stream)) / 1000);
-    g_assert_true (wait_for (audit_has_snapshot, &audit, 60));
+    g_assert_true (jb_test_wait_for (audit_has_snapshot, &audit, 60 * 1000));
   }
 
   /* The speed: ] once is 1.5×, and it stays for the next clip. */
@@ -531,18 +373,18 @@ test_clips_detail_play (Fixture       *fixture,
   /* A second clip of the selected incident appears live. */
   second_id = upload_clip (fixture, 2, "second");
   count.n = 2;
-  g_assert_true (wait_for (panel_has_verified, &count, 60));
+  g_assert_true (jb_test_wait_for (panel_has_verified, &count, 60 * 1000));
   {
     JbIncident *incident = jb_clip_panel_get_incident (panel);
     JbClip *second = jb_incident_lookup_clip (incident, second_id);
 
     g_assert_true (jb_clip_list_select (jb_clip_panel_get_list (panel), second));
-    g_assert_true (wait_for (player_prepared, player, 60));
+    g_assert_true (jb_test_wait_for (player_prepared, player, 60 * 1000));
     g_assert_cmpstr (jb_clip_get_id (jb_clip_player_get_clip (player)), ==, second_id);
     g_assert_cmpfloat (jb_clip_stream_get_rate (jb_clip_player_get_stream (player)), ==, 1.5);
   }
-  spin (500);
-  save_png (GTK_WIDGET (fixture->window), "test-app-clips-detail.png");
+  jb_test_spin (500);
+  jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-clips-detail.png");
 }
 
 static gboolean
@@ -581,28 +423,28 @@ test_clips_wall (Fixture       *fixture,
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->wall_window), "win.push-clip", NULL) &&
                   gtk_widget_get_visible (GTK_WIDGET (wall)));
 
-  select_incident (fixture->window, fixture->incident_id);
+  select_incident (fixture->window, fixture->alarm.incident_id);
   clip_id = upload_clip (fixture, 2, "wall");
-  g_assert_true (wait_for (panel_has_verified, &count, 60));
+  g_assert_true (jb_test_wait_for (panel_has_verified, &count, 60 * 1000));
 
   /* The dispatcher pushes; the wall plays it in the map's corner with
    * the incident's banner, then goes back to the map. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.push-clip", NULL));
-  g_assert_true (wait_for (wall_playing, wall, 60));
+  g_assert_true (jb_test_wait_for (wall_playing, wall, 60 * 1000));
   g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (wall)), ==, clip_id);
-  incident = jb_store_lookup_incident (jb_client_get_store (fixture->wall_client), fixture->incident_id);
+  incident = jb_store_lookup_incident (jb_client_get_store (fixture->wall_client), fixture->alarm.incident_id);
   g_assert_nonnull (incident);
   g_assert_nonnull (strstr (jb_wall_video_get_banner (wall), jb_incident_get_number (incident)));
-  save_png (GTK_WIDGET (fixture->wall_window), "test-app-clips-wall.png");
-  g_assert_true (wait_for (wall_hidden, wall, 60));
+  jb_test_save_png (GTK_WIDGET (fixture->wall_window), "test-app-clips-wall.png");
+  g_assert_true (jb_test_wait_for (wall_hidden, wall, 60 * 1000));
   g_assert_null (jb_wall_video_get_stream (wall));
 
   /* With the setting, a new priority-1 clip plays by itself. */
   g_settings_set_boolean (fixture->settings, "wall-autoplay-priority1", TRUE);
   auto_id = upload_clip (fixture, 2, "auto");
-  g_assert_true (wait_for (wall_playing, wall, 60));
+  g_assert_true (jb_test_wait_for (wall_playing, wall, 60 * 1000));
   g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (wall)), ==, auto_id);
-  g_assert_true (wait_for (wall_hidden, wall, 60));
+  g_assert_true (jb_test_wait_for (wall_hidden, wall, 60 * 1000));
 }
 
 static void
@@ -615,11 +457,11 @@ test_clips_no_decoder (Fixture       *fixture,
   g_autofree char *clip_id = NULL;
   const char *text;
 
-  select_incident (fixture->window, fixture->incident_id);
+  select_incident (fixture->window, fixture->alarm.incident_id);
   clip_id = upload_clip (fixture, 1, "no decoder");
-  g_assert_true (wait_for (panel_has_verified, &count, 60));
+  g_assert_true (jb_test_wait_for (panel_has_verified, &count, 60 * 1000));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.play-clip", NULL));
-  g_assert_true (wait_for (player_prepared, player, 60));
+  g_assert_true (jb_test_wait_for (player_prepared, player, 60 * 1000));
 
   /* Not a black box: the words name what is missing. */
   text = jb_clip_player_get_error_text (player);
@@ -627,8 +469,8 @@ test_clips_no_decoder (Fixture       *fixture,
   g_assert_nonnull (text);
   g_assert_nonnull (strstr (text, "plug-in"));
   g_assert_nonnull (strstr (text, "VP8"));
-  spin (300);
-  save_png (GTK_WIDGET (fixture->window), "test-app-clips-no-decoder.png");
+  jb_test_spin (300);
+  jb_test_save_png (GTK_WIDGET (fixture->window), "test-app-clips-no-decoder.png");
 }
 
 /* The stream alone in a GtkVideo: no server. */
@@ -685,36 +527,36 @@ test_clips_stream (void)
   Moved moved = { media, 0 };
   gint64 fd;
 
-  g_assert_true (wait_for (prepared_or_failed, media, 60));
+  g_assert_true (jb_test_wait_for (prepared_or_failed, media, 60 * 1000));
   g_assert_null (gtk_media_stream_get_error (media));
   g_assert_true (gtk_media_stream_has_video (media));
   g_assert_true (gtk_media_stream_has_audio (media));
   g_assert_cmpint (gtk_media_stream_get_duration (media), >, 1500 * 1000);
   /* Prerolled: the first frame is on screen before playing. */
-  g_assert_true (wait_for (drawn, stream, 30));
+  g_assert_true (jb_test_wait_for (drawn, stream, 30 * 1000));
   fd = jb_clip_stream_get_frame_duration (stream);
   g_assert_cmpint (fd, ==, 40000);
 
   /* Steps while paused, by one frame each. */
   moved.from = gtk_media_stream_get_timestamp (media);
   jb_clip_stream_step (stream, 1);
-  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
   g_assert_cmpint (llabs (gtk_media_stream_get_timestamp (media) - moved.from - fd), <=, fd / 2);
   moved.from = gtk_media_stream_get_timestamp (media);
   jb_clip_stream_step (stream, 5);
-  g_assert_true (wait_for (settled_and_moved, &moved, 30));
+  g_assert_true (jb_test_wait_for (settled_and_moved, &moved, 30 * 1000));
   g_assert_cmpint (llabs (gtk_media_stream_get_timestamp (media) - moved.from - 5 * fd), <=, fd / 2);
 
   /* Plays at double speed to the end. */
   jb_clip_stream_set_rate (stream, 2.0);
   gtk_media_stream_play (media);
-  g_assert_true (wait_for (position_past_300ms, media, 30));
-  g_assert_true (wait_for (ended, media, 60));
+  g_assert_true (jb_test_wait_for (position_past_300ms, media, 30 * 1000));
+  g_assert_true (jb_test_wait_for (ended, media, 60 * 1000));
   g_assert_null (gtk_media_stream_get_error (media));
 
   gtk_window_destroy (window);
-  spin (50);
-  remove_tree (dir);
+  jb_test_spin (50);
+  jb_test_remove_tree (dir);
 }
 
 static void
@@ -727,7 +569,7 @@ test_clips_stream_no_decoder (void)
   GtkMediaStream *media = GTK_MEDIA_STREAM (stream);
   const GError *failure;
 
-  g_assert_true (wait_for (prepared_or_failed, media, 60));
+  g_assert_true (jb_test_wait_for (prepared_or_failed, media, 60 * 1000));
   failure = gtk_media_stream_get_error (media);
   g_assert_nonnull (failure);
   g_test_message ("stream error: %s", failure->message);
@@ -735,8 +577,8 @@ test_clips_stream_no_decoder (void)
   g_assert_nonnull (strstr (failure->message, "VP8"));
 
   gtk_window_destroy (window);
-  spin (50);
-  remove_tree (dir);
+  jb_test_spin (50);
+  jb_test_remove_tree (dir);
 }
 
 int

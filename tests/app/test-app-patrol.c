@@ -255,7 +255,8 @@ test_callout_counts (Fixture       *fixture,
   g_assert_nonnull (view);
 
   /* The call-out through the client's typed call, as the dialog makes it. */
-  jb_client_command_callout (fixture->client, incident_id, 2000, NULL, "寻找走失儿童", NULL, NULL, NULL);
+  jb_client_queue_command (fixture->client, jb_command_new_callout (incident_id, 2000, NULL, "寻找走失儿童"),
+                           NULL, NULL, NULL);
   path = g_strdup_printf ("/api/v1/incidents/%s", incident_id);
   {
     gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000LL;

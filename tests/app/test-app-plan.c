@@ -403,7 +403,7 @@ test_presence_and_owner (Fixture       *fixture,
   g_test_message ("presence: %s", jb_detail_pane_get_presence_text (fixture->window->detail_pane));
 
   /* …and acknowledges it: it owns it. */
-  jb_client_command_acknowledge (other, incident_id, NULL, command_done_cb, &done);
+  jb_client_queue_command (other, jb_command_new_acknowledge (incident_id), NULL, command_done_cb, &done);
   g_assert_true (jb_test_wait_for (flag_set, &done, 60 * 1000));
   g_assert_true (jb_test_wait_for (acknowledged, &w, 60 * 1000));
   g_assert_true (jb_test_wait_for (presence_says, &owned, 60 * 1000));

@@ -12,14 +12,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "jb-client.h"
-#include "jb-demo.h"
-#include "jb-test-clip.h"
-#include "jb-test-server.h"
-#include "jb-test-wait.h"
+#include "jb-test-alarm.h"
+#include "jb-test-window.h"
 #include "jb-wall-layout.h"
 
 typedef struct
@@ -30,62 +27,8 @@ typedef struct
   GSettings    *settings;
   char         *bearer;
   char         *dir;
-  char         *terminal_id;
-  char         *secret;
-  char         *incident_id;
+  JbTestAlarm   alarm;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Seconds, as the cases count them; the loop is the shared one. */
-static gboolean
-wait_for (JbTestCheck check,
-          gpointer    data,
-          guint       seconds)
-{
-  return jb_test_wait_for (check, data, seconds * 1000);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
 
 static gboolean
 incident_known (gpointer data)
@@ -93,7 +36,7 @@ incident_known (gpointer data)
   Fixture *fixture = data;
 
   return jb_client_get_state (fixture->client) == JB_CONNECTION_STATE_LIVE &&
-         jb_store_lookup_incident (jb_client_get_store (fixture->client), fixture->incident_id) != NULL;
+         jb_store_lookup_incident (jb_client_get_store (fixture->client), fixture->alarm.incident_id) != NULL;
 }
 
 static gboolean
@@ -105,52 +48,20 @@ window_mapped (gpointer data)
          gtk_widget_get_mapped (GTK_WIDGET (jb_wall_layout_get_window (fixture->layout, 0)));
 }
 
-static char *
-first_alarm_button (JbTestServer *server,
-                    const char   *bearer)
-{
-  g_autoptr(JbTestResponse) response = jb_test_request (server, "GET", "/api/v1/snapshot", bearer, NULL, NULL);
-  JsonArray *terminals;
-
-  g_assert_cmpuint (response->status, ==, 200);
-  g_assert_nonnull (response->body);
-  terminals = json_object_get_array_member (json_node_get_object (response->body), "terminals");
-  for (guint i = 0; i < json_array_get_length (terminals); i++)
-    {
-      JsonObject *t = json_array_get_object_element (terminals, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (t, "kind", ""), "alarm_button") == 0)
-        return g_strdup (json_object_get_string_member (t, "id"));
-    }
-  g_assert_not_reached ();
-}
-
 static void
 open_layout (Fixture            *fixture,
              const char * const *panes)
 {
-  g_autofree char *auth = NULL;
-  g_autoptr(JbTestResponse) response = NULL;
-  Login login = { 0 };
-
   fixture->layout = jb_wall_layout_new (NULL, fixture->client, gdk_display_get_default (), panes, 5.0);
-  jb_client_login_async (fixture->client, "wall", "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 30));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
+  jb_test_client_sign_in (fixture->client, "wall", "demo");
   g_assert_cmpint (jb_client_get_role (fixture->client), ==, JB_ROLE_VIEWER);
   jb_client_start (fixture->client);
 
   /* A one-click alarm: an incident whose own terminal may upload. */
-  fixture->terminal_id = first_alarm_button (fixture->server, fixture->bearer);
-  fixture->secret = jb_demo_terminal_secret (fixture->terminal_id);
-  auth = jb_test_device_auth (fixture->terminal_id, fixture->secret);
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
-  g_assert_cmpuint (response->status, ==, 201);
-  fixture->incident_id = g_strdup (jb_test_json_string (response->body, "id"));
+  jb_test_alarm_raise (&fixture->alarm, fixture->server, fixture->bearer);
 
-  g_assert_true (wait_for (incident_known, fixture, 60));
-  g_assert_true (wait_for (window_mapped, fixture, 30));
+  g_assert_true (jb_test_wait_for (incident_known, fixture, 60 * 1000));
+  g_assert_true (jb_test_wait_for (window_mapped, fixture, 30 * 1000));
 }
 
 static void
@@ -170,37 +81,20 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   jb_client_stop (fixture->client);
   if (fixture->layout != NULL)
     jb_wall_layout_close (fixture->layout);
-  spin (50);
+  jb_test_spin (50);
   g_clear_object (&fixture->layout);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->settings);
-  remove_tree (fixture->dir);
+  jb_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->bearer);
-  g_free (fixture->terminal_id);
-  g_free (fixture->secret);
-  g_free (fixture->incident_id);
+  jb_test_alarm_clear (&fixture->alarm);
   jb_test_server_free (fixture->server);
 }
 
@@ -208,15 +102,7 @@ static char *
 upload_clip (Fixture    *fixture,
              const char *label)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = jb_test_clip_make (fixture->dir, 2, 640, 360, label, &error);
-  char *clip_id;
-
-  g_assert_no_error (error);
-  clip_id = jb_test_clip_upload (fixture->server, fixture->terminal_id, fixture->secret,
-                                 fixture->incident_id, path, &error);
-  g_assert_no_error (error);
-  return clip_id;
+  return jb_test_alarm_upload_clip (&fixture->alarm, fixture->server, fixture->dir, 2, 640, 360, label, NULL);
 }
 
 static void
@@ -259,41 +145,6 @@ idle_label (GtkWidget *pane)
 }
 
 static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  /* The first frame may not be drawn yet. */
-  for (guint attempt = 0; node == NULL && attempt < 100; attempt++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node == NULL)
-        spin (50);
-    }
-  if (node == NULL)
-    {
-      g_test_message ("no frame to save for %s", name);
-      return;
-    }
-  renderer = gsk_cairo_renderer_new ();
-  gsk_renderer_realize (renderer, NULL, NULL);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
-}
-
-static void
 test_wall_video_pane (Fixture       *fixture,
                       gconstpointer  data)
 {
@@ -316,26 +167,26 @@ test_wall_video_pane (Fixture       *fixture,
   /* Pushed: it plays in the video pane, filling it, with its banner. */
   clip_id = upload_clip (fixture, "wall pane");
   push_clip (fixture, clip_id);
-  g_assert_true (wait_for (video_playing, video, 60));
+  g_assert_true (jb_test_wait_for (video_playing, video, 60 * 1000));
   g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (video)), ==, clip_id);
   g_assert_false (gtk_widget_get_visible (idle));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (video)), ==, gtk_widget_get_width (pane));
-  incident = jb_store_lookup_incident (jb_client_get_store (fixture->client), fixture->incident_id);
+  incident = jb_store_lookup_incident (jb_client_get_store (fixture->client), fixture->alarm.incident_id);
   g_assert_nonnull (incident);
   g_assert_nonnull (strstr (jb_wall_video_get_banner (video), jb_incident_get_number (incident)));
-  save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "video")), "test-app-wall-video-pane.png");
+  jb_test_save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "video")), "test-app-wall-video-pane.png");
 
   /* Ended: the pane is idle again. */
-  g_assert_true (wait_for (video_idle, video, 60));
+  g_assert_true (jb_test_wait_for (video_idle, video, 60 * 1000));
   g_assert_true (gtk_widget_get_visible (idle));
 
   /* With the setting, a new priority-1 clip plays there by itself. */
   g_settings_set_boolean (fixture->settings, "wall-autoplay-priority1", TRUE);
   auto_id = upload_clip (fixture, "auto");
-  g_assert_true (wait_for (video_playing, video, 60));
+  g_assert_true (jb_test_wait_for (video_playing, video, 60 * 1000));
   g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (video)), ==, auto_id);
   g_assert_false (gtk_widget_get_visible (idle));
-  g_assert_true (wait_for (video_idle, video, 60));
+  g_assert_true (jb_test_wait_for (video_idle, video, 60 * 1000));
   g_assert_true (gtk_widget_get_visible (idle));
 }
 
@@ -357,14 +208,14 @@ test_wall_video_corner (Fixture       *fixture,
 
   clip_id = upload_clip (fixture, "wall corner");
   push_clip (fixture, clip_id);
-  g_assert_true (wait_for (video_playing, video, 60));
+  g_assert_true (jb_test_wait_for (video_playing, video, 60 * 1000));
   g_assert_cmpstr (jb_clip_get_id (jb_wall_video_get_clip (video)), ==, clip_id);
-  save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "map")), "test-app-wall-video-corner.png");
+  jb_test_save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "map")), "test-app-wall-video-corner.png");
   /* A corner of the map, at its natural size: not the whole map. (How
    * big depends on the text height, which follows the monitor.) */
   g_assert_cmpint (gtk_widget_get_halign (GTK_WIDGET (video)), ==, GTK_ALIGN_END);
   g_assert_cmpint (gtk_widget_get_valign (GTK_WIDGET (video)), ==, GTK_ALIGN_END);
-  g_assert_true (wait_for (video_idle, video, 60));
+  g_assert_true (jb_test_wait_for (video_idle, video, 60 * 1000));
 }
 
 int

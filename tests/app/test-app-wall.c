@@ -21,7 +21,7 @@
 
 #include "jb-client.h"
 #include "jb-duty-board.h"
-#include "jb-test-server.h"
+#include "jb-test-window.h"
 #include "jb-wall-layout.h"
 #include "jb-wall-queue.h"
 
@@ -32,65 +32,6 @@ typedef struct
   JbWallLayout *layout;
   char         *bearer;
 } Fixture;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Login;
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Login *login = user_data;
-
-  login->ok = jb_client_login_finish (JB_CLIENT (object), result, &login->error);
-  login->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Login *) data)->done;
-}
 
 static gboolean
 is_live (gpointer data)
@@ -149,7 +90,6 @@ fixture_set_up (Fixture       *fixture,
 {
   const char *args[] = { "--demo", NULL };
   const char *panes[] = { "map", "queue", "duty", NULL };
-  Login login = { 0 };
 
   if (n_monitors () < 2)
     {
@@ -159,18 +99,13 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->server = jb_test_server_start (args);
   fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-
-  jb_client_login_async (fixture->client, "wall", "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 30));
-  g_assert_no_error (login.error);
-  g_assert_true (login.ok);
+  fixture->client = jb_test_client_new_signed_in (fixture->server, "wall", "demo");
   g_assert_cmpint (jb_client_get_role (fixture->client), ==, JB_ROLE_VIEWER);
 
   fixture->layout = jb_wall_layout_new (NULL, fixture->client, gdk_display_get_default (), panes, 5.0);
   jb_client_start (fixture->client);
-  g_assert_true (wait_for (is_live, fixture, 60));
-  g_assert_true (wait_for (windows_placed, fixture, 30));
+  g_assert_true (jb_test_wait_for (is_live, fixture, 60 * 1000));
+  g_assert_true (jb_test_wait_for (windows_placed, fixture, 30 * 1000));
 }
 
 static void
@@ -181,39 +116,11 @@ fixture_tear_down (Fixture       *fixture,
     return;
   jb_client_stop (fixture->client);
   jb_wall_layout_close (fixture->layout);
-  spin (50);
+  jb_test_spin (50);
   g_clear_object (&fixture->layout);
   g_clear_object (&fixture->client);
   g_clear_pointer (&fixture->bearer, g_free);
   jb_test_server_free (fixture->server);
-}
-
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GskRenderer) renderer = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    {
-      g_test_message ("no frame to save for %s", name);
-      return;
-    }
-  renderer = gsk_cairo_renderer_new ();
-  gsk_renderer_realize (renderer, NULL, NULL);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_renderer_unrealize (renderer);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  gdk_texture_save_to_png (texture, path);
-  g_test_message ("saved %s", path);
 }
 
 /* Whether @widget and all its ancestors up to the window are visible. */
@@ -288,7 +195,7 @@ test_wall_two_monitors (Fixture       *fixture,
   g_assert_true (jb_wall_layout_find_window (fixture->layout, "duty") == queue_window);
 
   clock = g_regex_new ("^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$", 0, 0, NULL);
-  spin (1500);
+  jb_test_spin (1500);
   for (guint i = 0; i < 2; i++)
     {
       JbWallWindow *window = jb_wall_layout_get_window (fixture->layout, i);
@@ -331,8 +238,8 @@ test_wall_two_monitors (Fixture       *fixture,
     }
   g_regex_unref (clock);
 
-  save_png (GTK_WIDGET (map_window), "test-app-wall-map.png");
-  save_png (GTK_WIDGET (queue_window), "test-app-wall-queue.png");
+  jb_test_save_png (GTK_WIDGET (map_window), "test-app-wall-map.png");
+  jb_test_save_png (GTK_WIDGET (queue_window), "test-app-wall-queue.png");
 }
 
 typedef struct
@@ -405,18 +312,18 @@ test_wall_p1_jump (Fixture       *fixture,
   jump.id = id;
   jump.lat = 28.2101;
   jump.lon = 112.9702;
-  g_assert_true (wait_for (is_held, &jump, 60));
+  g_assert_true (jb_test_wait_for (is_held, &jump, 60 * 1000));
   g_assert_false (jb_wall_map_is_home (map));
-  save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "map")), "test-app-wall-p1.png");
+  jb_test_save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "map")), "test-app-wall-p1.png");
 
   ack_path = g_strdup_printf ("/api/v1/incidents/%s/acknowledge", id);
   acked = jb_test_request (fixture->server, "POST", ack_path, fixture->bearer, "wall-ack", NULL);
   g_assert_cmpuint (acked->status, ==, 200);
-  g_assert_true (wait_for (is_acknowledged_in_store, &jump, 60));
+  g_assert_true (jb_test_wait_for (is_acknowledged_in_store, &jump, 60 * 1000));
 
   jump.lat = 28.25;
   jump.lon = 112.995;
-  g_assert_true (wait_for (is_home, &jump, 60));
+  g_assert_true (jb_test_wait_for (is_home, &jump, 60 * 1000));
 }
 
 typedef struct
@@ -454,7 +361,7 @@ test_wall_duty_board (Fixture       *fixture,
     return;
 
   pane = jb_wall_layout_get_pane (fixture->layout, "duty");
-  g_assert_true (wait_for (board_built, pane, 30));
+  g_assert_true (jb_test_wait_for (board_built, pane, 30 * 1000));
   text = jb_duty_board_get_card_text (JB_DUTY_BOARD (pane), "st-qingshuitang");
   g_assert_nonnull (text);
   g_assert_nonnull (strstr (text, "清水塘派出所"));
@@ -465,7 +372,7 @@ test_wall_duty_board (Fixture       *fixture,
   g_assert_cmpuint (put->status, ==, 200);
 
   board.needle = "\n欧阳明 13900001111\n";
-  g_assert_true (wait_for (board_shows, &board, 60));
+  g_assert_true (jb_test_wait_for (board_shows, &board, 60 * 1000));
   board.needle = "龙海 13900002222";
   g_assert_true (board_shows (&board));
   board.needle = "0731-84440110";
@@ -510,15 +417,15 @@ test_wall_hotplug (Fixture       *fixture,
     return;
 
   run_xrandr ("--output DUMMY1 --off");
-  g_assert_true (wait_for (one_window, fixture, 60));
+  g_assert_true (jb_test_wait_for (one_window, fixture, 60 * 1000));
   /* One monitor shows every pane. */
   window = jb_wall_layout_get_window (fixture->layout, 0);
   g_assert_cmpuint (jb_wall_window_get_n_panes (window), ==, 3);
   g_assert_true (jb_wall_layout_find_window (fixture->layout, "queue") == window);
-  save_png (GTK_WIDGET (window), "test-app-wall-one-monitor.png");
+  jb_test_save_png (GTK_WIDGET (window), "test-app-wall-one-monitor.png");
 
   run_xrandr ("--output DUMMY1 --mode 1280x1024 --right-of DUMMY0");
-  g_assert_true (wait_for (two_windows, fixture, 60));
+  g_assert_true (jb_test_wait_for (two_windows, fixture, 60 * 1000));
   g_assert_cmpstr (gdk_monitor_get_connector (jb_wall_layout_get_monitor (fixture->layout, 1)), ==, "DUMMY1");
   window = jb_wall_layout_find_window (fixture->layout, "queue");
   g_assert_true (window == jb_wall_layout_get_window (fixture->layout, 1));
@@ -554,9 +461,9 @@ test_wall_server_restart (Fixture       *fixture,
     return;
 
   jb_test_server_kill (fixture->server, SIGKILL);
-  g_assert_true (wait_for (corner_not_live, fixture, 120));
+  g_assert_true (jb_test_wait_for (corner_not_live, fixture, 120 * 1000));
   jb_test_server_restart (fixture->server);
-  g_assert_true (wait_for (corner_live_again, fixture, 180));
+  g_assert_true (jb_test_wait_for (corner_live_again, fixture, 180 * 1000));
   g_assert_cmpuint (jb_wall_layout_get_n_windows (fixture->layout), ==, 2);
 }
 
@@ -586,7 +493,7 @@ test_wall_burn_in (Fixture       *fixture,
   /* After a whole round the offset is where it started. */
   g_assert_cmpint (dx, ==, dx0);
   g_assert_cmpint (dy, ==, dy0);
-  spin (100);
+  jb_test_spin (100);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
 }
 

@@ -125,7 +125,7 @@ main (int   argc,
     {
       g_autofree char *text = g_strdup_printf ("stall-%d", i);
 
-      jb_client_command_add_note (client, incident, text, NULL, NULL, NULL);
+      jb_client_queue_command (client, jb_command_new_note (incident, text), NULL, NULL, NULL);
       spin_ms (100);
     }
   spin_ms (3000);

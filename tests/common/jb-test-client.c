@@ -4,12 +4,11 @@
  */
 #include "jb-test-client.h"
 
-JbClient *
-jb_test_client_new_signed_in (JbTestServer *server,
-                              const char   *username,
-                              const char   *password)
+void
+jb_test_client_sign_in (JbClient   *client,
+                        const char *username,
+                        const char *password)
 {
-  g_autoptr(JbClient) client = jb_client_new (jb_test_server_get_url (server));
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -17,6 +16,16 @@ jb_test_client_new_signed_in (JbTestServer *server,
   g_assert_true (jb_client_login_finish (client, jb_test_wait_result (&result, JB_TEST_WAIT_MS), &error));
   g_assert_no_error (error);
   g_assert_true (jb_client_is_logged_in (client));
+}
+
+JbClient *
+jb_test_client_new_signed_in (JbTestServer *server,
+                              const char   *username,
+                              const char   *password)
+{
+  g_autoptr(JbClient) client = jb_client_new (jb_test_server_get_url (server));
+
+  jb_test_client_sign_in (client, username, password);
   return g_steal_pointer (&client);
 }
 

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
 JbClient *jb_test_client_new_signed_in (JbTestServer *server,
                                         const char   *username,
                                         const char   *password);
+/* Signs @client in (asserting it worked) and waits for the answer, for a
+ * test that must make the client before it signs in. */
+void      jb_test_client_sign_in       (JbClient     *client,
+                                        const char   *username,
+                                        const char   *password);
 /* LIVE with a snapshot in the store. */
 gboolean  jb_test_client_is_live       (JbClient     *client);
 /* jb_client_start(), then waits (asserting) until it is live. */

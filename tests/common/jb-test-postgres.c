@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "jb-test-postgres"
 
 #include "jb-test-postgres.h"
+#include "jb-test-server.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -252,29 +253,11 @@ jb_test_postgres_restart (JbTestPostgres *self)
   start_postmaster (self);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 jb_test_postgres_stop (JbTestPostgres *self)
 {
   stop_postmaster (self);
-  remove_tree (self->dir);
+  jb_test_remove_tree (self->dir);
   g_free (self->bindir);
   g_free (self->dir);
   g_free (self->data);

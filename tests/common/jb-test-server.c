@@ -366,8 +366,8 @@ wait_cb (GObject      *object,
   *(gboolean *) user_data = TRUE;
 }
 
-static void
-remove_tree (const char *path)
+void
+jb_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -377,7 +377,7 @@ remove_tree (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
+        jb_test_remove_tree (child);
       else
         g_unlink (child);
     }
@@ -410,7 +410,7 @@ jb_test_server_free (JbTestServer *self)
     jb_test_postgres_drop_database (self->db_path);
 #endif
   if (self->tmpdir != NULL)
-    remove_tree (self->tmpdir);
+    jb_test_remove_tree (self->tmpdir);
   g_free (self->tmpdir);
   g_free (self->db_path);
   g_free (self->data_dir);

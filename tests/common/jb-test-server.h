@@ -49,6 +49,8 @@ void          jb_test_server_kill         (JbTestServer       *self,
 void          jb_test_server_restart      (JbTestServer       *self);
 /* SIGTERM, asserts a clean exit (status 0), removes the temporary files. */
 void          jb_test_server_free         (JbTestServer       *self);
+/* Deletes @path and everything under it (a test's temporary directory). */
+void          jb_test_remove_tree         (const char         *path);
 
 typedef struct
 {

@@ -51,7 +51,7 @@ main (int   argc,
         {
           g_autofree char *text = g_strdup_printf ("%s-%u", argv[6], i);
 
-          jb_client_command_add_note (client, argv[4], text, NULL, NULL, NULL);
+          jb_client_queue_command (client, jb_command_new_note (argv[4], text), NULL, NULL, NULL);
         }
       jb_outbox_flush (jb_command_queue_get_outbox (queue));
       say ("GIVEN");

@@ -551,10 +551,12 @@ test_command_confirmation (void)
 
   /* Create: SENDING, ACCEPTED, CONFIRMED; at CONFIRMED the incident is in
    * the store. */
-  create = g_object_ref (jb_client_command_create_incident (client, JB_INCIDENT_TYPE_FIGHT, 2, 28.25, 112.99,
-                                                            "开福区测试路2号", "confirm me", NULL,
-                                                            JB_INCIDENT_SOURCE_PHONE, NULL,
-                                                            jb_test_store_result_cb, &result));
+  create = g_object_ref (jb_client_queue_command (client,
+                                                  jb_command_new_create_incident (JB_INCIDENT_TYPE_FIGHT, 2,
+                                                                                  28.25, 112.99, "开福区测试路2号",
+                                                                                  "confirm me", NULL,
+                                                                                  JB_INCIDENT_SOURCE_PHONE),
+                                                  NULL, jb_test_store_result_cb, &result));
   g_signal_connect (create, "notify::state", G_CALLBACK (state_notified_cb), &r);
   /* The queue was empty: it went out at once. */
   g_assert_cmpint (jb_command_get_state (create), ==, JB_COMMAND_STATE_SENDING);
@@ -591,7 +593,8 @@ test_command_confirmation (void)
   g_array_set_size (r.states, 0);
   g_array_set_size (r.statuses, 0);
   g_array_set_size (r.seqs, 0);
-  ack = g_object_ref (jb_client_command_acknowledge (client, id, NULL, jb_test_store_result_cb, &result));
+  ack = g_object_ref (jb_client_queue_command (client, jb_command_new_acknowledge (id),
+                                               NULL, jb_test_store_result_cb, &result));
   g_signal_connect (ack, "notify::state", G_CALLBACK (state_notified_cb), &r);
   g_assert_true (jb_client_lookup_pending_command (client, id) == ack);
   answer = jb_client_command_finish (client, jb_test_wait_result (&result, WAIT_MS), &error);
@@ -619,8 +622,9 @@ test_command_confirmation (void)
 
   /* 409: FAILED with the server's code, listed for a while too. */
   {
-    g_autoptr(JbCommand) again = g_object_ref (jb_client_command_acknowledge (client, id, NULL,
-                                                                              jb_test_store_result_cb, &result));
+    g_autoptr(JbCommand) again = g_object_ref (jb_client_queue_command (client,
+                                                                        jb_command_new_acknowledge (id),
+                                                                        NULL, jb_test_store_result_cb, &result));
     DropWait w = { pending, again };
 
     answer = jb_client_command_finish (client, jb_test_wait_result (&result, WAIT_MS), &error);
@@ -652,8 +656,9 @@ test_command_confirmation (void)
           unit_id = jb_unit_get_id (unit);
       }
 
-    forbidden = g_object_ref (jb_client_command_set_unit_status (duty, unit_id, JB_UNIT_STATUS_BUSY, NULL,
-                                                                 jb_test_store_result_cb, &result));
+    forbidden = g_object_ref (jb_client_queue_command (duty,
+                                                       jb_command_new_unit_status (unit_id, JB_UNIT_STATUS_BUSY),
+                                                       NULL, jb_test_store_result_cb, &result));
     g_assert_cmpstr (jb_command_get_target_id (forbidden), ==, unit_id);
     answer = jb_client_command_finish (duty, jb_test_wait_result (&result, WAIT_MS), &error);
     g_assert_error (error, JB_ERROR, JB_ERROR_FORBIDDEN);
@@ -685,9 +690,13 @@ test_dispatch_commands (void)
   JbRecommendOptions options;
   JbIncident *incident;
 
-  create = g_object_ref (jb_client_command_create_incident (client, JB_INCIDENT_TYPE_DISPUTE, 3, 28.2050, 112.9870,
-                                                            "开福区清水塘路1号", "phone report", "清水塘茶馆",
-                                                            JB_INCIDENT_SOURCE_PATROL, NULL, NULL, NULL));
+  create = g_object_ref (jb_client_queue_command (client,
+                                                  jb_command_new_create_incident (JB_INCIDENT_TYPE_DISPUTE, 3,
+                                                                                  28.2050, 112.9870,
+                                                                                  "开福区清水塘路1号", "phone report",
+                                                                                  "清水塘茶馆",
+                                                                                  JB_INCIDENT_SOURCE_PATROL),
+                                                  NULL, NULL, NULL));
   wait_confirmed (create);
   id = g_strdup (jb_command_get_target_id (create));
   incident = jb_store_lookup_incident (store, id);
@@ -707,8 +716,10 @@ test_dispatch_commands (void)
   u1 = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 0).unit));
   u2 = g_strdup (jb_unit_get_id (g_array_index (ranked, JbRecommendation, 1).unit));
   {
-    g_autoptr(JbCommand) a1 = g_object_ref (jb_client_command_assign (client, id, u1, NULL, NULL, NULL));
-    g_autoptr(JbCommand) a2 = g_object_ref (jb_client_command_assign (client, id, u2, NULL, NULL, NULL));
+    g_autoptr(JbCommand) a1 = g_object_ref (jb_client_queue_command (client, jb_command_new_assign (id, u1),
+                                                                     NULL, NULL, NULL));
+    g_autoptr(JbCommand) a2 = g_object_ref (jb_client_queue_command (client, jb_command_new_assign (id, u2),
+                                                                     NULL, NULL, NULL));
 
     g_assert_cmpstr (jb_command_get_unit_id (a1), ==, u1);
     g_assert_true (jb_client_lookup_pending_command (client, u2) == a2);
@@ -723,10 +734,16 @@ test_dispatch_commands (void)
 
   /* Note, status, unassign. */
   {
-    g_autoptr(JbCommand) note = g_object_ref (jb_client_command_add_note (client, id, "两人争执，已隔开", NULL, NULL, NULL));
-    g_autoptr(JbCommand) en_route = g_object_ref (jb_client_command_set_unit_status (client, u1, JB_UNIT_STATUS_EN_ROUTE,
-                                                                                     NULL, NULL, NULL));
-    g_autoptr(JbCommand) unassign = g_object_ref (jb_client_command_unassign (client, id, u2, NULL, NULL, NULL));
+    g_autoptr(JbCommand) note = g_object_ref (jb_client_queue_command (client,
+                                                                       jb_command_new_note (id, "两人争执，已隔开"),
+                                                                       NULL, NULL, NULL));
+    g_autoptr(JbCommand) en_route = g_object_ref (jb_client_queue_command (client,
+                                                                           jb_command_new_unit_status (u1,
+                                                                                                       JB_UNIT_STATUS_EN_ROUTE),
+                                                                           NULL, NULL, NULL));
+    g_autoptr(JbCommand) unassign = g_object_ref (jb_client_queue_command (client,
+                                                                           jb_command_new_unassign (id, u2),
+                                                                           NULL, NULL, NULL));
 
     g_assert_cmpint (jb_command_get_target_kind (en_route), ==, JB_COMMAND_TARGET_UNIT);
     g_assert_cmpstr (jb_command_get_unit_id (unassign), ==, u2);
@@ -742,8 +759,10 @@ test_dispatch_commands (void)
 
   /* A free unit's own status. */
   {
-    g_autoptr(JbCommand) busy = g_object_ref (jb_client_command_set_unit_status (client, u2, JB_UNIT_STATUS_BUSY,
-                                                                                 NULL, NULL, NULL));
+    g_autoptr(JbCommand) busy = g_object_ref (jb_client_queue_command (client,
+                                                                       jb_command_new_unit_status (u2,
+                                                                                                   JB_UNIT_STATUS_BUSY),
+                                                                       NULL, NULL, NULL));
 
     wait_confirmed (busy);
     g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u2)), ==, JB_UNIT_STATUS_BUSY);
@@ -752,8 +771,11 @@ test_dispatch_commands (void)
   /* Resolve with a note, close without a disposition: it leaves the store
    * and its unit is free again. */
   {
-    g_autoptr(JbCommand) resolve = g_object_ref (jb_client_command_resolve (client, id, JB_DISPOSITION_MEDIATED,
-                                                                            "调解完毕", NULL, NULL, NULL));
+    g_autoptr(JbCommand) resolve = g_object_ref (jb_client_queue_command (client,
+                                                                          jb_command_new_resolve (id,
+                                                                                                  JB_DISPOSITION_MEDIATED,
+                                                                                                  "调解完毕"),
+                                                                          NULL, NULL, NULL));
     g_autoptr(JbCommand) close = NULL;
 
     wait_confirmed (resolve);
@@ -761,7 +783,8 @@ test_dispatch_commands (void)
     g_assert_cmpint (jb_incident_get_disposition (incident), ==, JB_DISPOSITION_MEDIATED);
     g_assert_cmpuint (jb_incident_get_n_notes (incident), ==, 2);
 
-    close = g_object_ref (jb_client_command_close (client, id, -1, "", NULL, NULL, NULL));
+    close = g_object_ref (jb_client_queue_command (client, jb_command_new_close (id, -1, ""),
+                                                   NULL, NULL, NULL));
     wait_confirmed (close);
     g_assert_null (jb_store_lookup_incident (store, id));
     g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, u1)), ==, JB_UNIT_STATUS_AVAILABLE);

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "jb-core.h"
-#include "jb-demo.h"
+#include "jb-test-alarm.h"
+#include "jb-test-client.h"
 #include "jb-test-clip.h"
-#include "jb-test-server.h"
 
 typedef struct
 {
@@ -24,28 +24,6 @@ typedef struct
   JbClip       *clip;       /* as the server describes it */
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return check (data);
-}
-
 typedef struct
 {
   gboolean  done;
@@ -58,17 +36,6 @@ static gboolean
 is_done (gpointer data)
 {
   return ((Result *) data)->done;
-}
-
-static void
-login_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->ok = jb_client_login_finish (JB_CLIENT (object), result, &r->error);
-  r->done = TRUE;
 }
 
 static void
@@ -116,92 +83,32 @@ get_clip (Fixture    *fixture,
   return clip;
 }
 
-/* An alarm from a demo alarm button makes an incident whose own terminal
- * may upload its clip. */
-static char *
-raise_alarm (Fixture     *fixture,
-             char       **out_terminal_id)
-{
-  g_autoptr(JbTestResponse) terminals = jb_test_request (fixture->server, "GET", "/api/v1/snapshot",
-                                                         fixture->bearer, NULL, NULL);
-  JsonArray *list = json_object_get_array_member (json_node_get_object (terminals->body), "terminals");
-  const char *terminal_id = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *auth = NULL;
-  g_autoptr(JbTestResponse) response = NULL;
-
-  for (guint i = 0; i < json_array_get_length (list) && terminal_id == NULL; i++)
-    {
-      JsonObject *t = json_array_get_object_element (list, i);
-
-      if (g_strcmp0 (json_object_get_string_member (t, "kind"), "alarm_button") == 0)
-        terminal_id = json_object_get_string_member (t, "id");
-    }
-  g_assert_nonnull (terminal_id);
-  *out_terminal_id = g_strdup (terminal_id);
-
-  secret = jb_demo_terminal_secret (terminal_id);
-  auth = jb_test_device_auth (terminal_id, secret);
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
-  g_assert_cmpuint (response->status, ==, 201);
-  return g_strdup (jb_test_json_string (response->body, "id"));
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   const char *args[] = { "--demo", NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *terminal_id = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *incident_id = NULL;
-  Result login = { 0, };
+  g_autofree char *cache_dir = NULL;
+  JbTestAlarm alarm = { 0, };
 
   fixture->server = jb_test_server_start (args);
   fixture->bearer = jb_test_login (fixture->server, "dispatcher", "demo");
   fixture->dir = g_dir_make_tmp ("jb-clip-cache-XXXXXX", &error);
   g_assert_no_error (error);
 
-  incident_id = raise_alarm (fixture, &terminal_id);
-  g_assert_nonnull (incident_id);
-  fixture->clip_path = jb_test_clip_make (fixture->dir, 2, 320, 240, "cache", &error);
-  g_assert_no_error (error);
-  secret = jb_demo_terminal_secret (terminal_id);
-  fixture->clip_id = jb_test_clip_upload (fixture->server, terminal_id, secret, incident_id,
-                                          fixture->clip_path, &error);
-  g_assert_no_error (error);
+  /* An alarm from a demo alarm button makes an incident whose own
+   * terminal may upload its clip. */
+  jb_test_alarm_raise (&alarm, fixture->server, fixture->bearer);
+  fixture->clip_id = jb_test_alarm_upload_clip (&alarm, fixture->server, fixture->dir, 2, 320, 240, "cache",
+                                                &fixture->clip_path);
+  jb_test_alarm_clear (&alarm);
   fixture->clip = get_clip (fixture, fixture->clip_id);
   g_assert_true (jb_clip_is_verified (fixture->clip));
 
-  fixture->client = jb_client_new (jb_test_server_get_url (fixture->server));
-  jb_client_login_async (fixture->client, "dispatcher", "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (is_done, &login, 60));
-  g_assert_no_error (login.error);
-
-  {
-    g_autofree char *cache_dir = g_build_filename (fixture->dir, "cache", NULL);
-
-    fixture->cache = jb_clip_cache_new (fixture->client, cache_dir);
-  }
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
+  fixture->client = jb_test_client_new_signed_in (fixture->server, "dispatcher", "demo");
+  cache_dir = g_build_filename (fixture->dir, "cache", NULL);
+  fixture->cache = jb_clip_cache_new (fixture->client, cache_dir);
 }
 
 static void
@@ -211,7 +118,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->cache);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->clip);
-  remove_tree (fixture->dir);
+  jb_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->bearer);
   g_free (fixture->clip_path);
@@ -246,7 +153,7 @@ fetch (Fixture *fixture,
 {
   result_clear (r);
   jb_clip_cache_fetch_async (fixture->cache, clip, NULL, fetched_cb, r);
-  g_assert_true (wait_for (is_done, r, 120));
+  g_assert_true (jb_test_wait_for (is_done, r, 120 * 1000));
 }
 
 static gboolean
@@ -414,7 +321,7 @@ test_refusals (Fixture       *fixture,
   anonymous_cache = jb_clip_cache_new (anonymous, jb_clip_cache_get_dir (fixture->cache));
   r.done = FALSE;
   jb_clip_cache_fetch_async (anonymous_cache, fixture->clip, NULL, fetched_cb, &r);
-  g_assert_true (wait_for (is_done, &r, 60));
+  g_assert_true (jb_test_wait_for (is_done, &r, 60 * 1000));
   g_assert_error (r.error, JB_CLIP_CACHE_ERROR, JB_CLIP_CACHE_ERROR_NOT_LOGGED_IN);
   result_clear (&r);
 }
@@ -430,9 +337,9 @@ test_cancel (Fixture       *fixture,
   jb_clip_cache_fetch_async (fixture->cache, fixture->clip, cancellable, fetched_cb, &r);
   jb_clip_cache_fetch_async (fixture->cache, fixture->clip, NULL, fetched_cb, &again);
   g_cancellable_cancel (cancellable);
-  g_assert_true (wait_for (is_done, &r, 60));
+  g_assert_true (jb_test_wait_for (is_done, &r, 60 * 1000));
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_true (wait_for (is_done, &again, 120));
+  g_assert_true (jb_test_wait_for (is_done, &again, 120 * 1000));
   g_assert_no_error (again.error);
   g_assert_true (jb_clip_cache_has_verified (fixture->cache, fixture->clip));
   result_clear (&r);
@@ -449,7 +356,7 @@ test_thumbnail (Fixture       *fixture,
   gsize len = 0;
 
   jb_clip_cache_fetch_thumbnail_async (fixture->cache, fixture->clip, NULL, thumbnail_cb, &r);
-  g_assert_true (wait_for (is_done, &r, 120));
+  g_assert_true (jb_test_wait_for (is_done, &r, 120 * 1000));
   g_assert_no_error (r.error);
   path = g_file_get_path (r.file);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));

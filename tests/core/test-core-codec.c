@@ -374,6 +374,54 @@ test_incident_closed (void)
 }
 
 static void
+test_incident_procedure_by_guard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse_with (INCIDENT_JSON, "procedure",
+                                         "[{\"unit_id\": \"u-2\", \"step\": \"separate\", \"at\": 1000},"
+                                         " {\"unit_id\": \"u-1\", \"step\": \"separate\", \"at\": 2000},"
+                                         " {\"unit_id\": \"u-2\", \"step\": \"calm\", \"at\": 3000},"
+                                         " {\"unit_id\": \"u-2\", \"step\": \"mediate\", \"at\": 4000},"
+                                         " {\"unit_id\": \"u-1\", \"step\": \"wait_for_police\", \"at\": 5000}]");
+  g_autoptr(JbIncident) incident = jb_incident_new_from_json (node, &error);
+  g_autoptr(GPtrArray) guards = NULL;
+  g_autoptr(JbIncident) quiet = NULL;
+  g_autoptr(JsonNode) quiet_node = parse_with (INCIDENT_JSON, "procedure", "[]");
+  const JbProcedureProgress *first, *second;
+
+  g_assert_no_error (error);
+  guards = jb_incident_group_procedure (incident);
+
+  /* One per guard, in the order of their first reports. */
+  g_assert_cmpuint (guards->len, ==, 2);
+  first = g_ptr_array_index (guards, 0);
+  second = g_ptr_array_index (guards, 1);
+  g_assert_cmpstr (first->unit_id, ==, "u-2");
+  g_assert_cmpstr (second->unit_id, ==, "u-1");
+
+  /* Every step in the order reported; a step reported after a later one
+   * does not take the guard back. */
+  g_assert_cmpuint (first->entries->len, ==, 3);
+  g_assert_cmpint (((const JbProcedureEntry *) g_ptr_array_index (first->entries, 0))->at, ==, 1000);
+  g_assert_cmpint (((const JbProcedureEntry *) g_ptr_array_index (first->entries, 1))->step, ==,
+                   JB_PROCEDURE_STEP_CALM);
+  g_assert_cmpint (((const JbProcedureEntry *) g_ptr_array_index (first->entries, 2))->step, ==,
+                   JB_PROCEDURE_STEP_MEDIATE);
+  g_assert_cmpint (first->reached, ==, JB_PROCEDURE_STEP_CALM);
+
+  /* A guard may skip steps. */
+  g_assert_cmpuint (second->entries->len, ==, 2);
+  g_assert_cmpint (second->reached, ==, JB_PROCEDURE_STEP_WAIT_FOR_POLICE);
+
+  /* Nobody reported: nothing to group. */
+  quiet = jb_incident_new_from_json (quiet_node, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&guards, g_ptr_array_unref);
+  guards = jb_incident_group_procedure (quiet);
+  g_assert_cmpuint (guards->len, ==, 0);
+}
+
+static void
 test_incident_reject (void)
 {
   NewFunc fn = (NewFunc) jb_incident_new_from_json;
@@ -406,7 +454,8 @@ test_station_round_trip (void)
   const double *ring;
   guint n_points;
   double min_lat, min_lon, max_lat, max_lon;
-  JsonObject *roster;
+  JbRoster *roster;
+  const JbRosterPerson *person;
 
   g_assert_cmpstr (jb_station_get_id (station), ==, "st-qingshuitang");
   g_assert_cmpstr (jb_station_get_short_name (station), ==, "清水塘");
@@ -432,9 +481,82 @@ test_station_round_trip (void)
   g_assert_false (jb_station_contains (station, 28.15, 113.05));  /* between them */
   g_assert_false (jb_station_contains (station, 30.0, 112.95));
 
+  /* The roster, typed, through the round trip. */
   roster = jb_station_get_roster (station);
   g_assert_nonnull (roster);
-  g_assert_cmpstr (json_object_get_string_member (roster, "date"), ==, "2026-11-23");
+  g_assert_cmpstr (jb_roster_get_date (roster), ==, "2026-11-23");
+  g_assert_cmpstr (jb_roster_get_phone (roster), ==, "0731");
+  person = jb_roster_get_leader (roster);
+  g_assert_cmpstr (person->name, ==, "谢阳");
+  g_assert_cmpstr (person->phone, ==, "139");
+  g_assert_cmpstr (person->rank, ==, "所长");
+  g_assert_null (person->unit_id);
+  g_assert_cmpuint (jb_roster_get_n_officers (roster), ==, 1);
+  person = jb_roster_get_officer (roster, 0);
+  g_assert_cmpstr (person->name, ==, "王");
+  g_assert_cmpstr (person->phone, ==, "138");
+  g_assert_cmpstr (person->unit_id, ==, "u-00001");
+  g_assert_null (person->rank);
+}
+
+/* A roster as its own value: optional members absent, unknown ones
+ * tolerated, a station without one. */
+static void
+test_roster (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse ("{\"date\": \"2026-02-28\", \"leader\": {\"name\": \"刘\", \"phone\": \"137\"},"
+                                    " \"officers\": [{\"name\": \"甲\", \"phone\": \"1\"},"
+                                    " {\"name\": \"乙\", \"phone\": \"2\", \"unit_id\": \"u-2\", \"shift\": \"night\"}],"
+                                    " \"phone\": \"\", \"note\": \"newer server\"}");
+  g_autoptr(JbRoster) roster = jb_roster_new_from_json (node, &error);
+  g_autoptr(JsonNode) back = NULL;
+  g_autoptr(JbRoster) again = NULL;
+  g_autoptr(JsonNode) no_roster = parse_with (STATION_JSON, "roster", "null");
+  g_autoptr(JbStation) station = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (jb_roster_get_leader (roster)->rank);
+  g_assert_cmpuint (jb_roster_get_n_officers (roster), ==, 2);
+  g_assert_null (jb_roster_get_officer (roster, 0)->unit_id);
+  g_assert_cmpstr (jb_roster_get_officer (roster, 1)->unit_id, ==, "u-2");
+  g_assert_cmpstr (jb_roster_get_phone (roster), ==, "");
+
+  /* Shared by reference: a boxed type. */
+  g_assert_true (G_TYPE_IS_BOXED (JB_TYPE_ROSTER));
+  jb_roster_unref (jb_roster_ref (roster));
+
+  /* Back to JSON and again: the same roster, absent members still absent. */
+  back = jb_roster_to_json (roster);
+  g_assert_false (json_object_has_member (json_node_get_object (back), "note"));
+  g_assert_false (json_object_has_member (json_object_get_object_member (json_node_get_object (back), "leader"),
+                                          "rank"));
+  again = jb_roster_new_from_json (back, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (jb_roster_get_date (again), ==, "2026-02-28");
+  g_assert_cmpstr (jb_roster_get_officer (again, 1)->name, ==, "乙");
+
+  station = jb_station_new_from_json (no_roster, &error);
+  g_assert_no_error (error);
+  g_assert_null (jb_station_get_roster (station));
+}
+
+static void
+test_roster_reject (void)
+{
+  NewFunc fn = (NewFunc) jb_station_new_from_json;
+
+  assert_rejected (STATION_JSON, "roster.date", NULL, fn, JB_ERROR_MISSING_FIELD, "\"date\"");
+  assert_rejected (STATION_JSON, "roster.date", "\"2026-02-30\"", fn, JB_ERROR_INVALID_VALUE, "\"date\"");
+  assert_rejected (STATION_JSON, "roster.date", "\"23.11.2026\"", fn, JB_ERROR_INVALID_VALUE, "\"date\"");
+  assert_rejected (STATION_JSON, "roster.phone", "8", fn, JB_ERROR_INVALID_TYPE, "\"phone\"");
+  assert_rejected (STATION_JSON, "roster.leader", NULL, fn, JB_ERROR_MISSING_FIELD, "\"leader\"");
+  assert_rejected (STATION_JSON, "roster.leader.phone", NULL, fn, JB_ERROR_MISSING_FIELD, "roster.leader");
+  assert_rejected (STATION_JSON, "roster.leader.rank", "1", fn, JB_ERROR_INVALID_TYPE, "\"rank\"");
+  assert_rejected (STATION_JSON, "roster.officers", "{}", fn, JB_ERROR_INVALID_TYPE, "\"officers\"");
+  assert_rejected (STATION_JSON, "roster.officers", "[\"王\"]", fn, JB_ERROR_INVALID_TYPE, "officers[0]");
+  assert_rejected (STATION_JSON, "roster.officers", "[{\"name\": \"王\"}]", fn, JB_ERROR_MISSING_FIELD,
+                   "roster.officers[0]");
 }
 
 static void
@@ -485,9 +607,12 @@ main (int   argc,
   g_test_add_func ("/core/incident/round-trip", test_incident_round_trip);
   g_test_add_func ("/core/incident/closed", test_incident_closed);
   g_test_add_func ("/core/incident/reject", test_incident_reject);
+  g_test_add_func ("/core/incident/procedure-by-guard", test_incident_procedure_by_guard);
   g_test_add_func ("/core/station/round-trip", test_station_round_trip);
   g_test_add_func ("/core/station/polygon", test_station_polygon);
   g_test_add_func ("/core/station/reject", test_station_reject);
+  g_test_add_func ("/core/roster/parse", test_roster);
+  g_test_add_func ("/core/roster/reject", test_roster_reject);
 
   return g_test_run ();
 }

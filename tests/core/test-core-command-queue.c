@@ -239,7 +239,7 @@ test_roster (void)
                                                               officers, G_N_ELEMENTS (officers),
                                                               "0731-84440000");
   JbStation *station;
-  JsonObject *roster;
+  JbRoster *roster;
 
   g_assert_cmpstr (jb_command_get_method (update), ==, "PUT");
   g_assert_cmpstr (jb_command_get_path (update), ==, "/api/v1/stations/st-qingshuitang/roster");
@@ -252,10 +252,10 @@ test_roster (void)
   g_assert_nonnull (station);
   roster = jb_station_get_roster (station);
   g_assert_nonnull (roster);
-  g_assert_cmpstr (json_object_get_string_member (roster, "date"), ==, "2026-11-23");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (roster, "leader"), "rank"), ==, "副所长");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (roster, "officers")), ==, 2);
-  g_assert_cmpstr (json_object_get_string_member (roster, "phone"), ==, "0731-84440000");
+  g_assert_cmpstr (jb_roster_get_date (roster), ==, "2026-11-23");
+  g_assert_cmpstr (jb_roster_get_leader (roster)->rank, ==, "副所长");
+  g_assert_cmpuint (jb_roster_get_n_officers (roster), ==, 2);
+  g_assert_cmpstr (jb_roster_get_phone (roster), ==, "0731-84440000");
 
   parts_clear (&parts);
 }

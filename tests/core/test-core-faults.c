@@ -101,8 +101,9 @@ give_notes (JbClient   *client,
     {
       g_autofree char *text = g_strdup_printf ("%s-%u", prefix, i);
 
-      g_ptr_array_add (commands, g_object_ref (jb_client_command_add_note (client, incident_id, text,
-                                                                           NULL, NULL, NULL)));
+      g_ptr_array_add (commands, g_object_ref (jb_client_queue_command (client,
+                                                                        jb_command_new_note (incident_id, text),
+                                                                        NULL, NULL, NULL)));
     }
   return commands;
 }

@@ -116,11 +116,11 @@ test_offline_then_back (void)
   jb_test_server_kill (server, SIGKILL);
   g_assert_true (jb_test_wait_for (not_live, client, WAIT_MS));
 
-  jb_client_command_acknowledge (client, incident_id, NULL, command_done_cb, NULL);
-  jb_client_command_add_note (client, incident_id, "离线时的备注", NULL, command_done_cb, NULL);
+  jb_client_queue_command (client, jb_command_new_acknowledge (incident_id), NULL, command_done_cb, NULL);
+  jb_client_queue_command (client, jb_command_new_note (incident_id, "离线时的备注"), NULL, command_done_cb, NULL);
   draft = jb_command_new_create_incident (JB_INCIDENT_TYPE_THEFT, 2, 28.2, 112.98, description,
                                           "离线时接警", NULL, JB_INCIDENT_SOURCE_PHONE);
-  jb_client_queue_command (client, draft, NULL, command_done_cb, NULL);
+  jb_client_queue_command (client, g_object_ref (draft), NULL, command_done_cb, NULL);
   g_assert_true (jb_test_wait_for (all_offline, &wait, WAIT_MS));
   g_assert_true (jb_command_is_draft (draft));
   for (guint i = 0; i < 3; i++)
@@ -201,7 +201,9 @@ test_conflict (void)
 
   jb_test_server_kill (server, SIGKILL);
   g_assert_true (jb_test_wait_for (not_live, client, WAIT_MS));
-  stale = g_object_ref (jb_client_command_set_unit_status (client, unit_id, JB_UNIT_STATUS_BUSY, NULL, command_done_cb, NULL));
+  stale = g_object_ref (jb_client_queue_command (client,
+                                                 jb_command_new_unit_status (unit_id, JB_UNIT_STATUS_BUSY),
+                                                 NULL, command_done_cb, NULL));
   g_assert_true (jb_test_wait_for (all_offline, &(OfflineWait) { client, 1 }, WAIT_MS));
   g_assert_cmpint (jb_command_get_state (stale), !=, JB_COMMAND_STATE_FAILED);
 
@@ -213,8 +215,9 @@ test_conflict (void)
   g_assert_cmpuint (answer->status, ==, 200);
 
   jb_client_start (client);
-  mine = g_object_ref (jb_client_command_set_unit_status (client, unit_id, JB_UNIT_STATUS_AVAILABLE,
-                                                      NULL, command_done_cb, NULL));
+  mine = g_object_ref (jb_client_queue_command (client,
+                                                jb_command_new_unit_status (unit_id, JB_UNIT_STATUS_AVAILABLE),
+                                                NULL, command_done_cb, NULL));
   g_assert_true (jb_test_wait_for ((JbTestCheck) jb_test_outbox_settled, client, WAIT_MS));
   g_assert_cmpint (jb_command_get_state (stale), ==, JB_COMMAND_STATE_FAILED);
   g_assert_true (g_error_matches (jb_command_get_error (stale), JB_ERROR, JB_ERROR_CONFLICT));

@@ -57,6 +57,34 @@ test_order (void)
   g_assert_cmpint (jb_queue_compare (queue->pdata[0], queue->pdata[0]), ==, 0);
 }
 
+/* The one rule (jb-enums.h), status by status, and the incident's own. */
+static void
+test_open_and_active (void)
+{
+  static const struct { const char *status; gboolean open; gboolean active; } rule[] = {
+    { "new", TRUE, TRUE },
+    { "acknowledged", TRUE, TRUE },
+    { "dispatched", TRUE, TRUE },
+    { "on_scene", TRUE, TRUE },
+    { "resolved", TRUE, FALSE },
+    { "closed", FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rule); i++)
+    {
+      g_autoptr(JbIncident) a = incident ("a", rule[i].status, 2, 1000, "st-a");
+      JbIncidentStatus status;
+
+      g_assert_true (jb_incident_status_from_string (rule[i].status, &status));
+      g_assert_cmpint (jb_incident_status_is_open (status), ==, rule[i].open);
+      g_assert_cmpint (jb_incident_status_is_active (status), ==, rule[i].active);
+      g_assert_cmpint (jb_incident_is_open (a), ==, rule[i].open);
+      g_assert_cmpint (jb_incident_is_active (a), ==, rule[i].active);
+    }
+  /* Every status is in the table. */
+  g_assert_cmpuint (G_N_ELEMENTS (rule), ==, JB_INCIDENT_STATUS_N);
+}
+
 static void
 test_scope_and_search (void)
 {
@@ -128,6 +156,7 @@ main (int   argc,
 
   g_test_add_func ("/core/queue/order", test_order);
   g_test_add_func ("/core/queue/scope-and-search", test_scope_and_search);
+  g_test_add_func ("/core/incident/open-and-active", test_open_and_active);
   g_test_add_func ("/core/store/shared-clock", test_shared_clock);
 
   return g_test_run ();

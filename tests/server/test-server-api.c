@@ -406,6 +406,80 @@ test_incident_lifecycle (Fixture       *fixture,
   g_assert_cmpstr (jb_test_json_string (r10->body, "items.0.id"), ==, id);
 }
 
+/* TRUE when @id is among the items of @array_path in @body. */
+static gboolean
+lists_incident (JsonNode   *body,
+                const char *array_path,
+                const char *id)
+{
+  JsonArray *items = json_node_get_array (jb_test_json_get (body, array_path));
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i), "id"), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The one rule (jb-enums.h, protocol.md "Incident") wherever the server
+ * applies it: a resolved incident is open (snapshot, status=open) but no
+ * longer active (assign, resolve, call out: 409); a closed one is neither,
+ * and closing, notes and clips stop there too. */
+static void
+test_open_and_active (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  const char *station_id = officer_station_id (fixture);
+  g_autoptr(JsonNode) incident = create_incident (fixture, fixture->dispatcher, find_station (fixture, station_id, TRUE));
+  const char *id = jb_test_json_string (incident, "id");
+  g_autofree char *base = g_strdup_printf ("/api/v1/incidents/%s", id);
+  g_autofree char *assign = g_strconcat (base, "/assignments", NULL);
+  g_autofree char *resolve = g_strconcat (base, "/resolve", NULL);
+  g_autofree char *close = g_strconcat (base, "/close", NULL);
+  g_autofree char *callouts = g_strconcat (base, "/callouts", NULL);
+  g_autofree char *assign_body = g_strdup_printf ("{\"unit_id\": \"%s\"}",
+                                                  available_unit (fixture, station_id, "officer", 0));
+  const char *callout_body = "{\"radius_m\": 300, \"message\": \"附近义警请到场\"}";
+  g_autoptr(JbTestResponse) resolved = NULL, snapshot = NULL, open_list = NULL, assigned = NULL;
+  g_autoptr(JbTestResponse) resolved_again = NULL, called = NULL, closed = NULL, closed_again = NULL;
+  g_autoptr(JbTestResponse) snapshot_after = NULL, open_after = NULL, closed_list = NULL;
+
+  resolved = jb_test_request (fixture->server, "POST", resolve, fixture->dispatcher, NULL,
+                              "{\"disposition\": \"mediated\"}");
+  g_assert_cmpuint (resolved->status, ==, 200);
+  g_assert_cmpstr (jb_test_json_string (resolved->body, "status"), ==, "resolved");
+
+  /* Resolved: still open. */
+  snapshot = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->viewer, NULL, NULL);
+  g_assert_cmpuint (snapshot->status, ==, 200);
+  g_assert_true (lists_incident (snapshot->body, "incidents", id));
+  open_list = jb_test_request (fixture->server, "GET", "/api/v1/incidents?status=open", fixture->viewer, NULL, NULL);
+  g_assert_cmpuint (open_list->status, ==, 200);
+  g_assert_true (lists_incident (open_list->body, "items", id));
+
+  /* … but no longer active. */
+  assigned = jb_test_request (fixture->server, "POST", assign, fixture->dispatcher, NULL, assign_body);
+  assert_error (assigned, 409, "conflict");
+  resolved_again = jb_test_request (fixture->server, "POST", resolve, fixture->dispatcher, NULL,
+                                    "{\"disposition\": \"mediated\"}");
+  assert_error (resolved_again, 409, "conflict");
+  called = jb_test_request (fixture->server, "POST", callouts, fixture->dispatcher, NULL, callout_body);
+  assert_error (called, 409, "conflict");
+
+  /* Closing needs no disposition now; then it is neither. */
+  closed = jb_test_request (fixture->server, "POST", close, fixture->dispatcher, NULL, "{}");
+  g_assert_cmpuint (closed->status, ==, 200);
+  g_assert_cmpstr (jb_test_json_string (closed->body, "status"), ==, "closed");
+  closed_again = jb_test_request (fixture->server, "POST", close, fixture->dispatcher, NULL, "{}");
+  assert_error (closed_again, 409, "conflict");
+
+  snapshot_after = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->viewer, NULL, NULL);
+  g_assert_false (lists_incident (snapshot_after->body, "incidents", id));
+  open_after = jb_test_request (fixture->server, "GET", "/api/v1/incidents?status=open", fixture->viewer, NULL, NULL);
+  g_assert_false (lists_incident (open_after->body, "items", id));
+  closed_list = jb_test_request (fixture->server, "GET", "/api/v1/incidents?status=closed", fixture->viewer, NULL, NULL);
+  g_assert_true (lists_incident (closed_list->body, "items", id));
+}
+
 static void
 test_roles (Fixture       *fixture,
             gconstpointer  user_data)
@@ -534,6 +608,7 @@ main (int   argc,
   ADD ("/server/api/replay-since", test_replay_since);
   ADD ("/server/api/idempotent-assignment", test_idempotent_assignment);
   ADD ("/server/api/incident-lifecycle", test_incident_lifecycle);
+  ADD ("/server/api/open-and-active", test_open_and_active);
   ADD ("/server/api/roles", test_roles);
   ADD ("/server/api/bad-input", test_bad_input);
   ADD ("/server/api/websocket-auth", test_websocket_auth);

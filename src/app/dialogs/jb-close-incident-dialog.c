@@ -331,10 +331,11 @@ submit_action (GtkWidget  *widget,
   set_pending (self, TRUE);
 
   if (self->mode == JB_CLOSE_INCIDENT_MODE_RESOLVE)
-    jb_client_command_resolve (self->client, self->incident_id, (JbDisposition) disposition, note,
-                               NULL, submit_cb, _jb_weak_ref_new (self));
+    jb_client_queue_command (self->client,
+                             jb_command_new_resolve (self->incident_id, (JbDisposition) disposition, note),
+                             NULL, submit_cb, _jb_weak_ref_new (self));
   else
-    jb_client_command_close (self->client, self->incident_id, (int) disposition, note,
+    jb_client_queue_command (self->client, jb_command_new_close (self->incident_id, (int) disposition, note),
                              NULL, submit_cb, _jb_weak_ref_new (self));
 }
 

@@ -1,7 +1,8 @@
 /* jb-close-incident-dialog.h — resolve or close an incident with a
  * disposition and a note
  *
- * Sends jb_client_command_resolve() or jb_client_command_close(); shows the command pending until the server
+ * Sends jb_command_new_resolve() or jb_command_new_close() through
+ * jb_client_queue_command(); shows the command pending until the server
  * answered and its incident.updated event reached the store, then emits
  * ::done and closes. Errors are shown in words: 409 (already resolved or
  * closed by someone else), 403 (another station's incident, or a viewer).

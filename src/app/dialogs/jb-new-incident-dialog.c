@@ -600,10 +600,12 @@ create_action (GtkWidget  *widget,
   /* No cancellable: closing the dialog must not take back a report the
    * queue may already have sent. */
   g_set_object (&self->command,
-                jb_client_command_create_incident (self->client, type, priority, self->lat, self->lon,
-                                                   address, description,
-                                                   self->location_source == LOCATION_VENUE ? self->venue_name : NULL,
-                                                   source, NULL, create_cb, _jb_weak_ref_new (self)));
+                jb_client_queue_command (self->client,
+                                         jb_command_new_create_incident (type, priority, self->lat, self->lon,
+                                                                         address, description,
+                                                                         self->location_source == LOCATION_VENUE ? self->venue_name : NULL,
+                                                                         source),
+                                         NULL, create_cb, _jb_weak_ref_new (self)));
 }
 
 static void

@@ -3,8 +3,7 @@
  * The location comes from a map click (jb_new_incident_dialog_set_location),
  * from typed coordinates ("28.2301, 112.9870", checked as typed), or from a
  * venue or address looked up among the store's terminals' venues. Create
- * sends jb_client_command_create_incident(); the
- * dialog shows the command pending (spinner, form insensitive) until the
+ * queues jb_command_new_create_incident(); the dialog shows the command pending (spinner, form insensitive) until the
  * server answered and its incident.created event reached the store, then
  * emits ::created and closes. An error answer is shown in words in the
  * dialog (a duty officer's 403 explains the jurisdiction rule). Closing the

@@ -32,33 +32,6 @@ struct _JbRosterCard
 
 G_DEFINE_FINAL_TYPE (JbRosterCard, jb_roster_card, GTK_TYPE_WIDGET)
 
-/* A string member, or NULL when absent or not a string. */
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static GtkWidget *
 make_label (const char *text,
             const char *css_class)
@@ -76,14 +49,13 @@ jb_roster_card_set_station (JbRosterCard *self,
                             JbStation    *station,
                             gboolean      own)
 {
-  JsonObject *roster, *leader;
-  JsonNode *officers_node = NULL;
-  JsonArray *officers = NULL;
-  const char *desk_phone, *leader_name, *leader_phone, *rank;
+  JbRoster *roster;
+  const JbRosterPerson *leader = NULL;
+  const char *desk_phone = NULL, *leader_name = NULL, *leader_phone = NULL, *rank = NULL;
   g_autofree char *desk = NULL;
   g_autoptr(GString) accessible = g_string_new (NULL);
   GtkWidget *child;
-  guint n_officers = 0;
+  guint n_officers;
 
   g_return_if_fail (JB_IS_ROSTER_CARD (self));
   g_return_if_fail (JB_IS_STATION (station));
@@ -92,9 +64,16 @@ jb_roster_card_set_station (JbRosterCard *self,
   self->station_id = g_strdup (jb_station_get_id (station));
 
   roster = jb_station_get_roster (station);
-  leader = get_object (roster, "leader");
+  if (roster != NULL)
+    {
+      leader = jb_roster_get_leader (roster);
+      leader_name = leader->name;
+      leader_phone = leader->phone;
+      rank = leader->rank;
+      desk_phone = jb_roster_get_phone (roster);
+    }
   g_free (self->date);
-  self->date = g_strdup (get_string (roster, "date"));
+  self->date = g_strdup (roster != NULL ? jb_roster_get_date (roster) : NULL);
 
   gtk_label_set_text (self->station_label, jb_station_get_name (station));
   gtk_widget_set_visible (GTK_WIDGET (self->own_label), own);
@@ -103,16 +82,12 @@ jb_roster_card_set_station (JbRosterCard *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "own");
 
-  desk_phone = get_string (roster, "phone");
-  if (desk_phone == NULL)
+  if (desk_phone == NULL || *desk_phone == '\0')
     desk_phone = jb_station_get_phone (station);
   /* Translators: the station's duty desk phone number */
   desk = g_strdup_printf (_("Duty desk %s"), desk_phone ? desk_phone : "—");
   gtk_label_set_text (self->desk_label, desk);
 
-  leader_name = get_string (leader, "name");
-  leader_phone = get_string (leader, "phone");
-  rank = get_string (leader, "rank");
   /* The rank beside the name, unless it only repeats the heading
    * (a "带班领导" has no other rank to show). */
   if (rank != NULL && g_strcmp0 (rank, gtk_label_get_text (self->role_label)) == 0)
@@ -125,30 +100,20 @@ jb_roster_card_set_station (JbRosterCard *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->officers_grid))) != NULL)
     gtk_grid_remove (self->officers_grid, child);
 
-  if (roster != NULL && json_object_has_member (roster, "officers"))
-    officers_node = json_object_get_member (roster, "officers");
-  if (officers_node != NULL && JSON_NODE_HOLDS_ARRAY (officers_node))
-    officers = json_node_get_array (officers_node);
-
   /* Translators: how a screen reader reads a roster card */
   g_string_append_printf (accessible, _("%s. Leader on duty %s %s, phone %s. %s."),
                           jb_station_get_name (station), rank ? rank : "", leader_name ? leader_name : "—",
                           leader_phone ? leader_phone : "—", desk);
 
-  for (guint i = 0; officers != NULL && i < json_array_get_length (officers); i++)
+  n_officers = roster != NULL ? jb_roster_get_n_officers (roster) : 0;
+  for (guint i = 0; i < n_officers; i++)
     {
-      JsonNode *node = json_array_get_element (officers, i);
-      JsonObject *officer = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *name = get_string (officer, "name");
-      const char *phone = get_string (officer, "phone");
+      const JbRosterPerson *officer = jb_roster_get_officer (roster, i);
 
-      if (name == NULL)
-        continue;
-      gtk_grid_attach (self->officers_grid, make_label (name, "jb-roster-officer"), 0, n_officers, 1, 1);
-      gtk_grid_attach (self->officers_grid, make_label (phone ? phone : "", "jb-roster-phone"), 1, n_officers, 1, 1);
+      gtk_grid_attach (self->officers_grid, make_label (officer->name, "jb-roster-officer"), 0, i, 1, 1);
+      gtk_grid_attach (self->officers_grid, make_label (officer->phone, "jb-roster-phone"), 1, i, 1, 1);
       /* Translators: an officer and phone number, read by a screen reader */
-      g_string_append_printf (accessible, _(" Officer %s, %s."), name, phone ? phone : "—");
-      n_officers++;
+      g_string_append_printf (accessible, _(" Officer %s, %s."), officer->name, officer->phone);
     }
 
   if (n_officers == 0)
