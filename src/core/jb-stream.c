@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "jb-stream"
 
 #include "jb-stream.h"
+#include "jb-background-private.h"
 
 #include <libsoup/soup.h>
 #include <string.h>
@@ -26,6 +27,9 @@
 #define MAX_INCOMING_PAYLOAD    (16 * 1024 * 1024)
 #define BACKOFF_MIN_MS          500
 #define BACKOFF_MAX_MS          10000
+/* A snapshot goes into the store this much at a time, so the main loop
+ * keeps drawing and taking keys (target: no stall over 50 ms). */
+#define APPLY_SLICE_US          4000
 
 struct _JbStream
 {
@@ -53,6 +57,12 @@ struct _JbStream
   char                    *last_error;
   char                    *viewing;     /* the incident this client has open, told to the server */
   GPtrArray               *viewers;     /* JbViewer, from the last presence frame */
+
+  /* A snapshot going in by slices, and the event frames held meanwhile
+   * (GBytes, in the order they came, which is seq order). */
+  JbStoreSnapshot         *applying;
+  guint                    apply_source;
+  GQueue                   held;
 };
 
 G_DEFINE_FINAL_TYPE (JbStream, jb_stream, G_TYPE_OBJECT)
@@ -111,8 +121,19 @@ set_last_error (JbStream   *self,
 static void clear_viewers (JbStream *self);
 
 static void
+drop_sliced_apply (JbStream *self)
+{
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_pointer (&self->applying, jb_store_snapshot_free);
+  g_queue_clear_full (&self->held, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
 teardown_stream (JbStream *self)
 {
+  /* A snapshot half in is dropped with its connection: the next one
+   * reloads it (need_snapshot is still set). */
+  drop_sliced_apply (self);
   g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
   g_clear_handle_id (&self->liveness_source, g_source_remove);
@@ -347,6 +368,10 @@ jb_stream_get_viewers (JbStream   *self,
   return result;
 }
 
+static void apply_event_frame (JbStream   *self,
+                               const char *data,
+                               gsize       len);
+
 static void
 stream_message_cb (SoupWebsocketConnection *ws,
                    int                      type,
@@ -354,7 +379,6 @@ stream_message_cb (SoupWebsocketConnection *ws,
                    gpointer                 user_data)
 {
   JbStream *self = user_data;
-  g_autoptr(GError) error = NULL;
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
   gint64 now = g_get_monotonic_time ();
@@ -378,6 +402,21 @@ stream_message_cb (SoupWebsocketConnection *ws,
       apply_unsequenced (self, data, len);
       return;
     }
+  /* Held while a snapshot goes in, applied after it. */
+  if (self->apply_source != 0)
+    {
+      g_queue_push_tail (&self->held, g_bytes_ref (message));
+      return;
+    }
+  apply_event_frame (self, data, len);
+}
+
+static void
+apply_event_frame (JbStream   *self,
+                   const char *data,
+                   gsize       len)
+{
+  g_autoptr(GError) error = NULL;
 
   switch (jb_store_apply_event_text (self->store, data, len, &error))
     {
@@ -529,7 +568,9 @@ stream_connected_cb (GObject      *object,
                                          liveness_check_cb, self);
   self->backoff_attempt = 0;
   set_last_error (self, NULL);
-  set_state (self, JB_CONNECTION_STATE_LIVE);
+  /* Live once the snapshot is in (apply_slice_cb). */
+  if (self->apply_source == 0)
+    set_state (self, JB_CONNECTION_STATE_LIVE);
   /* A new connection: the server knows nothing of us yet. */
   send_viewing (self);
 }
@@ -542,7 +583,9 @@ open_stream (JbStream *self)
   ConnectData *data;
   SoupMessage *msg;
 
-  path = g_strdup_printf ("/api/v1/events?since=%" G_GINT64_FORMAT, jb_store_get_seq (self->store));
+  path = g_strdup_printf ("/api/v1/events?since=%" G_GINT64_FORMAT,
+                          self->applying != NULL ? jb_store_snapshot_get_seq (self->applying)
+                                                 : jb_store_get_seq (self->store));
   if (!(msg = jb_session_new_message (self->session, "GET", path, NULL, &error)))
     {
       lost_session (self, error->message);
@@ -576,6 +619,43 @@ prepare_snapshot_in_thread (GTask        *task,
     g_task_return_pointer (task, prepared, (GDestroyNotify) jb_store_snapshot_free);
 }
 
+/* One slice of the snapshot, then of the frames held meanwhile; LIVE when
+ * both are done and the connection is open. */
+static gboolean
+apply_slice_cb (gpointer user_data)
+{
+  JbStream *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + APPLY_SLICE_US;
+
+  if (self->applying != NULL)
+    {
+      if (!jb_store_apply_snapshot_step (self->store, self->applying, deadline))
+        return G_SOURCE_CONTINUE;
+      g_clear_pointer (&self->applying, jb_store_snapshot_free);
+      self->need_snapshot = FALSE;
+      g_signal_emit (self, signals[APPLIED], 0);
+    }
+
+  while (!g_queue_is_empty (&self->held))
+    {
+      g_autoptr(GBytes) frame = g_queue_pop_head (&self->held);
+      gsize len;
+      const char *data = g_bytes_get_data (frame, &len);
+
+      apply_event_frame (self, data, len);
+      /* A gap or a bad frame tore the stream down (and this source). */
+      if (self->apply_source == 0)
+        return G_SOURCE_REMOVE;
+      if (g_get_monotonic_time () >= deadline)
+        return G_SOURCE_CONTINUE;
+    }
+
+  self->apply_source = 0;
+  if (self->ws != NULL && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    set_state (self, JB_CONNECTION_STATE_LIVE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 snapshot_prepared_cb (GObject      *object,
                       GAsyncResult *result,
@@ -593,10 +673,12 @@ snapshot_prepared_cb (GObject      *object,
       schedule_reconnect (self, FALSE, error->message);
       return;
     }
-  jb_store_apply_snapshot (self->store, prepared);
-
-  self->need_snapshot = FALSE;
-  g_signal_emit (self, signals[APPLIED], 0);
+  /* In by slices, each after input and after the frame clock's layout
+   * and paint (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20); the stream opens
+   * meanwhile and its frames wait for the snapshot. */
+  drop_sliced_apply (self);
+  self->applying = g_steal_pointer (&prepared);
+  self->apply_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, apply_slice_cb, self, NULL);
   open_stream (self);
 }
 
@@ -636,7 +718,7 @@ snapshot_loaded_cb (GObject      *object,
   slot = g_new0 (JsonNode *, 1);
   *slot = g_steal_pointer (&node);
   g_task_set_task_data (task, slot, (GDestroyNotify) free_node_slot);
-  g_task_run_in_thread (task, prepare_snapshot_in_thread);
+  _jb_task_run_in_background (task, prepare_snapshot_in_thread);
 }
 
 static void
