@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Like g_task_run_in_thread(), on a thread of its own at a lower CPU
- * priority (nice +10), for the rare big jobs (parsing and building a
+ * priority (nice +5), for the rare big jobs (parsing and building a
  * city's snapshot, letting go of the old one): on a busy machine they
  * must not take the CPU from the main loop that draws and takes keys.
  * @func returns through @task as usual. */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #endif
 
-#define BACKGROUND_NICE 10
+#define BACKGROUND_NICE 5
 
 typedef struct
 {
