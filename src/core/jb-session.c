@@ -5,7 +5,6 @@
 #define G_LOG_DOMAIN "jb-session"
 
 #include "jb-session.h"
-#include "jb-background-private.h"
 
 #include <string.h>
 
@@ -240,7 +239,7 @@ request_sent_cb (GObject      *object,
 
       g_task_set_source_tag (parse, parse_in_thread);
       g_task_set_task_data (parse, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
-      _jb_task_run_in_background (parse, parse_in_thread);
+      g_task_run_in_thread (parse, parse_in_thread);
       return;
     }
 

@@ -5,7 +5,6 @@
 #define G_LOG_DOMAIN "jb-store"
 
 #include "jb-store.h"
-#include "jb-background-private.h"
 
 #include "jb-grid-set.h"
 #include "jb-alert.h"
@@ -509,7 +508,7 @@ jb_store_apply_snapshot_step (JbStore         *self,
       g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
       g_task_set_task_data (task, g_steal_pointer (&prepared->garbage), (GDestroyNotify) g_ptr_array_unref);
-      _jb_task_run_in_background (task, drop_in_thread);
+      g_task_run_in_thread (task, drop_in_thread);
     }
   return TRUE;
 }

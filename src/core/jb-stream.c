@@ -5,7 +5,6 @@
 #define G_LOG_DOMAIN "jb-stream"
 
 #include "jb-stream.h"
-#include "jb-background-private.h"
 
 #include <libsoup/soup.h>
 #include <string.h>
@@ -718,7 +717,7 @@ snapshot_loaded_cb (GObject      *object,
   slot = g_new0 (JsonNode *, 1);
   *slot = g_steal_pointer (&node);
   g_task_set_task_data (task, slot, (GDestroyNotify) free_node_slot);
-  _jb_task_run_in_background (task, prepare_snapshot_in_thread);
+  g_task_run_in_thread (task, prepare_snapshot_in_thread);
 }
 
 static void
