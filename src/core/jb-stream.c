@@ -405,6 +405,10 @@ stream_message_cb (SoupWebsocketConnection *ws,
   if (self->apply_source != 0)
     {
       g_queue_push_tail (&self->held, g_bytes_ref (message));
+      /* A busy stream is always ready at the default priority and would
+       * starve the slices (and grow this queue): they take turns now. */
+      if (g_queue_get_length (&self->held) == 1)
+        g_source_set_priority (g_main_context_find_source_by_id (NULL, self->apply_source), G_PRIORITY_DEFAULT);
       return;
     }
   apply_event_frame (self, data, len);
