@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jb-incident-row.h"
+#include "jb-draft-list.h"
 #include "jb-labels.h"
 #include "jb-targets.h"
 
@@ -79,7 +80,16 @@ static const char *css =
   "  background-color: #1c71d8;"
   "  color: white;"
   "}"
-  ".jb-pending-command.failed { background-color: #e01b24; }";
+  ".jb-pending-command.failed { background-color: #e01b24; }"
+  /* A draft the server has not numbered: amber and dashed, readable from
+   * across the room. */
+  "jb-incident-row.draft { border: 3px dashed #f6d32d; border-radius: 8px; }"
+  ".jb-pending-command.draft {"
+  "  font-size: 18px;"
+  "  padding: 2px 14px;"
+  "  background-color: #f6d32d;"
+  "  color: black;"
+  "}";
 
 static void
 load_style (void)
@@ -255,10 +265,18 @@ update_pending (JbIncidentRow *self)
   JbCommand *command = NULL;
   const char *text = NULL;
 
-  if (self->client != NULL && self->incident != NULL)
+  gboolean draft = self->incident != NULL && jb_draft_list_is_draft (self->incident);
+
+  if (draft)
+    command = jb_draft_list_get_command (self->incident);
+  else if (self->client != NULL && self->incident != NULL)
     command = jb_client_lookup_pending_command (self->client, jb_incident_get_id (self->incident));
 
-  if (command != NULL)
+  if (draft && command != NULL && jb_command_get_state (command) != JB_COMMAND_STATE_ACCEPTED)
+    /* Translators: a queue row's marker: a new incident given while the
+     * server was out of reach, not yet received by it (待发送) */
+    text = _("Not sent");
+  else if (command != NULL)
     {
       switch (jb_command_get_state (command))
         {
@@ -285,6 +303,16 @@ update_pending (JbIncidentRow *self)
 
   gtk_label_set_text (self->pending_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->pending_label), text != NULL);
+  if (draft)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->pending_label), "draft");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "draft");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->pending_label), "draft");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "draft");
+    }
 }
 
 static void
@@ -337,7 +365,12 @@ update (JbIncidentRow *self)
     place = jb_incident_get_address (self->incident);
   gtk_label_set_text (self->place_label, place ? place : "");
   gtk_widget_set_visible (GTK_WIDGET (self->place_label), place != NULL && place[0] != '\0');
-  gtk_label_set_text (self->number_label, jb_incident_get_number (self->incident));
+  if (jb_draft_list_is_draft (self->incident))
+    /* Translators: in place of a queue row's incident number: the server
+     * gives the number when it receives the incident (草稿) */
+    gtk_label_set_text (self->number_label, _("Draft"));
+  else
+    gtk_label_set_text (self->number_label, jb_incident_get_number (self->incident));
   gtk_label_set_text (self->status_label, jb_incident_status_get_label (status));
   update_clock (self);
   update_pending (self);
@@ -349,6 +382,15 @@ update (JbIncidentRow *self)
                                 jb_incident_type_get_label (jb_incident_get_incident_type (self->incident)),
                                 place ? place : "",
                                 jb_incident_status_get_label (status));
+  if (jb_draft_list_is_draft (self->incident))
+    {
+      /* Translators: appended to a queue row's screen reader text for a
+       * new incident the server has not received yet */
+      g_autofree char *tmp = g_strdup_printf (_("%s, not sent"), accessible);
+
+      g_free (accessible);
+      accessible = g_steal_pointer (&tmp);
+    }
   if (self->overdue)
     {
       /* Translators: appended to a queue row's screen reader text when a

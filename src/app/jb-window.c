@@ -9,6 +9,7 @@
 
 #include "jb-alert-list.h"
 #include "jb-application.h"
+#include "jb-draft-list.h"
 #include "jb-incident-row.h"
 #include "jb-roster-panel.h"
 #include "jb-window-private.h"
@@ -219,6 +220,12 @@ compare_incidents (gconstpointer a,
                    gconstpointer b,
                    gpointer      user_data)
 {
+  gboolean draft_a = jb_draft_list_is_draft ((JbIncident *) a);
+  gboolean draft_b = jb_draft_list_is_draft ((JbIncident *) b);
+
+  /* Drafts not yet sent head the queue. */
+  if (draft_a != draft_b)
+    return draft_a ? -1 : 1;
   return jb_queue_compare ((JbIncident *) a, (JbIncident *) b);
 }
 
@@ -236,6 +243,14 @@ queue_selection_changed_cb (JbWindow *self)
   incident = gtk_single_selection_get_selected_item (self->selection);
   if (incident == NULL)
     return;
+  /* A draft is on no map and takes no command until it has its number. */
+  if (jb_draft_list_is_draft (incident))
+    {
+      self->syncing_selection = TRUE;
+      jb_map_view_select (self->map_view, NULL);
+      self->syncing_selection = FALSE;
+      return;
+    }
 
   self->syncing_selection = TRUE;
   jb_map_view_select (self->map_view, G_OBJECT (incident));
@@ -305,7 +320,8 @@ filter_incident (gpointer item,
   JbIncident *incident = item;
   const char *text = self->search_entry ? gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) : NULL;
 
-  if (self->own_station && user_station_id (self) != NULL &&
+  /* A draft has no station yet: its author always sees it. */
+  if (self->own_station && user_station_id (self) != NULL && !jb_draft_list_is_draft (incident) &&
       !jb_queue_in_scope (incident, jb_client_get_station_ids (self->client)))
     return FALSE;
 
@@ -414,7 +430,16 @@ set_client (JbWindow *self,
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
 
   sorter = gtk_custom_sorter_new (compare_incidents, NULL, NULL);
-  sorted = gtk_sort_list_model_new (g_object_ref (jb_store_get_incidents (store)), GTK_SORTER (sorter));
+  {
+    /* The store's incidents and the drafts not yet numbered, in one queue. */
+    GListStore *sources = g_list_store_new (G_TYPE_LIST_MODEL);
+    g_autoptr(JbDraftList) drafts = jb_draft_list_new (jb_client_get_command_queue (client), store);
+
+    g_list_store_append (sources, drafts);
+    g_list_store_append (sources, jb_store_get_incidents (store));
+    sorted = gtk_sort_list_model_new (G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (sources))),
+                                      GTK_SORTER (sorter));
+  }
   self->filter = gtk_custom_filter_new (filter_incident, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (sorted), GTK_FILTER (g_object_ref (self->filter)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
@@ -558,8 +583,9 @@ _jb_window_get_selected_incident (JbWindow *self)
 
   if (item != NULL && JB_IS_INCIDENT (item))
     return JB_INCIDENT (item);
-  if (self->selection != NULL)
-    return gtk_single_selection_get_selected_item (self->selection);
+  if (self->selection != NULL && (item = gtk_single_selection_get_selected_item (self->selection)) != NULL &&
+      !jb_draft_list_is_draft (JB_INCIDENT (item)))
+    return JB_INCIDENT (item);
   return NULL;
 }
 

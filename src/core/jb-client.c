@@ -199,6 +199,8 @@ jb_client_logout (JbClient *self)
   g_return_if_fail (JB_IS_CLIENT (self));
 
   jb_stream_stop (self->stream);
+  /* Journaled commands wait in the outbox for the next login. */
+  jb_command_queue_abandon (self->queue);
   jb_session_logout (self->session);
 }
 

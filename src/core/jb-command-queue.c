@@ -49,6 +49,7 @@ struct _JbCommandQueue
    * kept for the catch-up until dismissed. */
   JbOutbox    *outbox;
   gboolean     unreachable;
+  gboolean     awaiting_login;  /* a journaled command met a 401: hold until the next login */
   GListStore  *journal;
 };
 
@@ -353,7 +354,9 @@ command_sent_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  JbCommandQueue *self = user_data;
+  /* The head task may hold the last reference (its client was let go
+   * meanwhile): keep the queue alive until this callback is done. */
+  g_autoptr(JbCommandQueue) self = g_object_ref (user_data);
   GError *error = NULL;
   JsonNode *node = jb_session_send_finish (JB_SESSION (object), result, &error);
   GTask *task = g_queue_peek_head (&self->commands);
@@ -385,6 +388,24 @@ command_sent_cb (GObject      *object,
       return;
     }
 
+  /* The session ended (expired, revoked) with the command on its way: a
+   * journaled command is not lost with it. It stays first in line, listed
+   * as given offline, until the person signs in again
+   * (jb_command_queue_resume()), then goes with the same key. */
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_UNAUTHORIZED) && self->outbox != NULL &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      self->awaiting_login = TRUE;
+      mark_offline (self, command);
+      journal_write (self, command);
+      _jb_command_set_error_message (command, error->message);
+      _jb_command_set_state (command, JB_COMMAND_STATE_RETRYING);
+      g_clear_error (&error);
+      g_clear_pointer (&node, json_node_unref);
+      g_signal_emit (self, signals[UNAUTHORIZED], 0);
+      return;
+    }
+
   if (g_error_matches (error, JB_ERROR, JB_ERROR_UNAUTHORIZED))
     g_signal_emit (self, signals[UNAUTHORIZED], 0);
 
@@ -413,7 +434,7 @@ process_queue (JbCommandQueue *self)
   if (self->outbox != NULL && !_jb_command_get_durable (command))
     return;
   /* Journaled commands wait for a login (jb_command_queue_resume()). */
-  if (self->outbox != NULL && !jb_session_is_logged_in (self->session))
+  if (self->outbox != NULL && (!jb_session_is_logged_in (self->session) || self->awaiting_login))
     return;
   if (!jb_session_is_logged_in (self->session))
     {
@@ -567,6 +588,7 @@ jb_command_queue_resume (JbCommandQueue *self)
   g_return_if_fail (JB_IS_COMMAND_QUEUE (self));
 
   self->unreachable = FALSE;
+  self->awaiting_login = FALSE;
   if (self->command_retry_source != 0)
     {
       g_clear_handle_id (&self->command_retry_source, g_source_remove);
@@ -574,6 +596,26 @@ jb_command_queue_resume (JbCommandQueue *self)
     }
   else
     process_queue (self);
+}
+
+void
+jb_command_queue_abandon (JbCommandQueue *self)
+{
+  GTask *task;
+
+  g_return_if_fail (JB_IS_COMMAND_QUEUE (self));
+
+  /* One on the wire finishes by its callback, which needs its task. */
+  if (self->outbox == NULL || self->command_in_flight)
+    return;
+  g_clear_handle_id (&self->command_retry_source, g_source_remove);
+  while ((task = g_queue_pop_head (&self->commands)) != NULL)
+    {
+      g_autoptr(GTask) owned = task;
+
+      g_task_return_new_error (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "The console was signed out; the command stays in the outbox.");
+    }
 }
 
 void

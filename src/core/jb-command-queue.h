@@ -71,6 +71,11 @@ guint           jb_command_queue_restore             (JbCommandQueue      *self,
 /* The server is back (or a login happened): send now, not at the next
  * retry. */
 void            jb_command_queue_resume              (JbCommandQueue      *self);
+/* The console signs out: the journaled commands still waiting let go of
+ * their tasks (CANCELLED) but stay in the outbox, unchanged, for the next
+ * login (of this client or a new one). Nothing when there is no outbox or
+ * a command is on the wire. */
+void            jb_command_queue_abandon             (JbCommandQueue      *self);
 /* What the event stream knows: a command given while FALSE is offline. */
 void            jb_command_queue_set_reachable       (JbCommandQueue      *self,
                                                       gboolean             reachable);

@@ -13,6 +13,7 @@
 #include "jb-command-queue.h"
 #include "jb-outbox.h"
 #include "jb-config.h"
+#include "jb-draft-list.h"
 #include "jb-enum-types.h"
 #include "jb-enums.h"
 #include "jb-error.h"

@@ -196,38 +196,6 @@ parse_items (JsonArray        *array,
   return g_steal_pointer (&items);
 }
 
-/* Swaps in @fresh for the list's contents, keeping the old object for
- * every id that survives (it takes over the fresh one's fields), so a view
- * holding one stays live. Rebuilds @by_id; the caller splices the list. */
-static void
-replace_items (GHashTable          *by_id,
-               GPtrArray           *fresh,
-               UpdateFromFreshFunc  update,
-               GetIdFunc            get_id,
-               GPtrArray           *garbage)
-{
-  for (guint i = 0; i < fresh->len; i++)
-    {
-      gpointer item = g_ptr_array_index (fresh, i);
-      gpointer old = g_hash_table_lookup (by_id, get_id (item));
-
-      if (old == NULL)
-        continue;
-      update (old, item);
-      g_ptr_array_index (fresh, i) = g_object_ref (old);
-      /* Nobody else holds it: let go of it off the main loop. */
-      g_ptr_array_add (garbage, item);
-    }
-
-  g_hash_table_remove_all (by_id);
-  for (guint i = 0; i < fresh->len; i++)
-    {
-      gpointer item = g_ptr_array_index (fresh, i);
-
-      g_hash_table_insert (by_id, (gpointer) get_id (item), item);
-    }
-}
-
 static void load_alerts (JbStore   *self,
                          JsonArray *alerts);
 
@@ -253,6 +221,13 @@ struct _JbStoreSnapshot
   JsonArray  *alerts;
   gint64      seq;
   gint64      server_time;
+
+  /* Where a sliced apply stands (jb_store_apply_snapshot_step()). */
+  guint       kind;          /* SnapshotKind being matched, or N_KINDS: all matched */
+  guint       cursor;        /* next item of that kind */
+  GHashTable *by_id[4];      /* the new tables, swapped in at the end */
+  GPtrArray  *garbage;       /* fresh objects whose old one took their fields */
+  GArray     *points;        /* JbUnitPoint of the new units list */
 };
 
 void
@@ -268,6 +243,10 @@ jb_store_snapshot_free (JbStoreSnapshot *prepared)
   g_clear_pointer (&prepared->incidents, g_ptr_array_unref);
   g_clear_pointer (&prepared->grids, json_array_unref);
   g_clear_pointer (&prepared->alerts, json_array_unref);
+  for (guint k = 0; k < G_N_ELEMENTS (prepared->by_id); k++)
+    g_clear_pointer (&prepared->by_id[k], g_hash_table_unref);
+  g_clear_pointer (&prepared->garbage, g_ptr_array_unref);
+  g_clear_pointer (&prepared->points, g_array_unref);
   g_free (prepared);
 }
 
@@ -332,41 +311,171 @@ jb_store_prepare_snapshot (JsonNode  *snapshot,
   return g_steal_pointer (&prepared);
 }
 
-void
-jb_store_apply_snapshot (JbStore         *self,
-                         JbStoreSnapshot *prepared)
+/* Applying a snapshot, in slices: the objects whose id survives take the
+ * fresh fields in place (each as one event would change it: readers see an
+ * object either before or after, never half), a few hundred per slice; the
+ * tables, lists, seq and signals then change at once in the last slice. */
+typedef enum
+{
+  KIND_STATIONS,
+  KIND_UNITS,
+  KIND_TERMINALS,
+  KIND_INCIDENTS,
+  N_KINDS
+} SnapshotKind;
+
+/* How many items between two looks at the clock. */
+#define SLICE_CHECK_EVERY 32
+
+static GHashTable **
+store_table (JbStore      *self,
+             SnapshotKind  kind)
+{
+  switch (kind)
+    {
+    case KIND_STATIONS: return &self->station_by_id;
+    case KIND_UNITS: return &self->unit_by_id;
+    case KIND_TERMINALS: return &self->terminal_by_id;
+    case KIND_INCIDENTS: default: return &self->incident_by_id;
+    }
+}
+
+static GPtrArray *
+snapshot_items (JbStoreSnapshot *prepared,
+                SnapshotKind     kind)
+{
+  switch (kind)
+    {
+    case KIND_STATIONS: return prepared->stations;
+    case KIND_UNITS: return prepared->units;
+    case KIND_TERMINALS: return prepared->terminals;
+    case KIND_INCIDENTS: default: return prepared->incidents;
+    }
+}
+
+static const char *
+item_id (SnapshotKind kind,
+         gpointer     item)
+{
+  switch (kind)
+    {
+    case KIND_STATIONS: return jb_station_get_id (item);
+    case KIND_UNITS: return jb_unit_get_id (item);
+    case KIND_TERMINALS: return jb_terminal_get_id (item);
+    case KIND_INCIDENTS: default: return jb_incident_get_id (item);
+    }
+}
+
+static void
+item_update (SnapshotKind kind,
+             gpointer     old,
+             gpointer     fresh)
+{
+  switch (kind)
+    {
+    case KIND_STATIONS: _jb_station_update_from_station (old, fresh); break;
+    case KIND_UNITS: _jb_unit_update_from_unit (old, fresh); break;
+    case KIND_TERMINALS: _jb_terminal_update_from_terminal (old, fresh); break;
+    case KIND_INCIDENTS: default: _jb_incident_update_from_incident (old, fresh); break;
+    }
+}
+
+/* Matches (and updates in place) the snapshot's items until @deadline_us;
+ * TRUE when all are matched. */
+static gboolean
+match_items (JbStore         *self,
+             JbStoreSnapshot *prepared,
+             gint64           deadline_us)
+{
+  while (prepared->kind < N_KINDS)
+    {
+      SnapshotKind kind = prepared->kind;
+      GPtrArray *fresh = snapshot_items (prepared, kind);
+      GHashTable *old_by_id = *store_table (self, kind);
+
+      if (prepared->by_id[kind] == NULL)
+        prepared->by_id[kind] = g_hash_table_new (g_str_hash, g_str_equal);
+      if (kind == KIND_UNITS && prepared->points == NULL)
+        {
+          prepared->points = g_array_sized_new (FALSE, TRUE, sizeof (JbUnitPoint), fresh->len);
+          g_array_set_size (prepared->points, fresh->len);
+        }
+
+      while (prepared->cursor < fresh->len)
+        {
+          gpointer item = g_ptr_array_index (fresh, prepared->cursor);
+          gpointer old = g_hash_table_lookup (old_by_id, item_id (kind, item));
+
+          if (old != NULL && old != item)
+            {
+              item_update (kind, old, item);
+              g_ptr_array_index (fresh, prepared->cursor) = g_object_ref (old);
+              /* Nobody else holds it: let go of it off the main loop. */
+              g_ptr_array_add (prepared->garbage, item);
+              item = old;
+              /* The map's point follows its unit at once. */
+              if (kind == KIND_UNITS)
+                {
+                  guint index = _jb_unit_get_index (item);
+
+                  if (index < self->points->len &&
+                      index < jb_model_list_get_n_items (self->units) &&
+                      jb_model_list_peek (self->units, index) == item)
+                    fill_unit_point (&g_array_index (self->points, JbUnitPoint, index), item);
+                }
+            }
+          g_hash_table_insert (prepared->by_id[kind], (gpointer) item_id (kind, item), item);
+          if (kind == KIND_UNITS)
+            fill_unit_point (&g_array_index (prepared->points, JbUnitPoint, prepared->cursor), item);
+          prepared->cursor++;
+          if (prepared->cursor % SLICE_CHECK_EVERY == 0 && g_get_monotonic_time () >= deadline_us)
+            return FALSE;
+        }
+      prepared->kind++;
+      prepared->cursor = 0;
+    }
+  return TRUE;
+}
+
+gboolean
+jb_store_apply_snapshot_step (JbStore         *self,
+                              JbStoreSnapshot *prepared,
+                              gint64           deadline_us)
 {
   GPtrArray *new_stations, *new_units, *new_terminals, *new_incidents;
   guint n_stations, n_units, n_terminals, n_incidents;
-  g_autoptr(GPtrArray) garbage = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) grid_error = NULL;
 
-  g_return_if_fail (JB_IS_STORE (self));
-  g_return_if_fail (prepared != NULL);
+  g_return_val_if_fail (JB_IS_STORE (self), TRUE);
+  g_return_val_if_fail (prepared != NULL, TRUE);
+
+  if (prepared->garbage == NULL)
+    prepared->garbage = g_ptr_array_new_with_free_func (g_object_unref);
+  if (prepared->kind > N_KINDS)
+    return TRUE;  /* applied already */
+  if (!match_items (self, prepared, deadline_us))
+    return FALSE;
+  prepared->kind = N_KINDS + 1;
 
   new_stations = prepared->stations;
   new_units = prepared->units;
   new_terminals = prepared->terminals;
   new_incidents = prepared->incidents;
 
-  /* Everything is valid: now change state, then tell the world. */
-  replace_items (self->station_by_id, new_stations,
-                 (UpdateFromFreshFunc) _jb_station_update_from_station, (GetIdFunc) jb_station_get_id, garbage);
-  replace_items (self->unit_by_id, new_units,
-                 (UpdateFromFreshFunc) _jb_unit_update_from_unit, (GetIdFunc) jb_unit_get_id, garbage);
-  replace_items (self->terminal_by_id, new_terminals,
-                 (UpdateFromFreshFunc) _jb_terminal_update_from_terminal, (GetIdFunc) jb_terminal_get_id, garbage);
-  replace_items (self->incident_by_id, new_incidents,
-                 (UpdateFromFreshFunc) _jb_incident_update_from_incident, (GetIdFunc) jb_incident_get_id, garbage);
-
-  g_array_set_size (self->points, new_units->len);
-  for (guint i = 0; i < new_units->len; i++)
+  /* Everything matched: now swap the state in, then tell the world. The
+   * new tables borrow from the new lists, as the old ones did. */
+  for (SnapshotKind kind = 0; kind < N_KINDS; kind++)
     {
-      JbUnit *unit = g_ptr_array_index (new_units, i);
+      GHashTable **table = store_table (self, kind);
 
-      _jb_unit_set_index (unit, i);
-      fill_unit_point (&g_array_index (self->points, JbUnitPoint, i), unit);
+      g_hash_table_unref (*table);
+      *table = g_steal_pointer (&prepared->by_id[kind]);
     }
+
+  g_array_unref (self->points);
+  self->points = g_steal_pointer (&prepared->points);
+  for (guint i = 0; i < new_units->len; i++)
+    _jb_unit_set_index (g_ptr_array_index (new_units, i), i);
 
   self->seq = prepared->seq;
   self->server_time = prepared->server_time;
@@ -395,13 +504,31 @@ jb_store_apply_snapshot (JbStore         *self,
   g_signal_emit (self, signals[SNAPSHOT_LOADED], 0);
   schedule_units_moved (self);
 
-  if (garbage->len > 1000)
+  if (prepared->garbage->len > 1000)
     {
       g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
-      g_task_set_task_data (task, g_steal_pointer (&garbage), (GDestroyNotify) g_ptr_array_unref);
+      g_task_set_task_data (task, g_steal_pointer (&prepared->garbage), (GDestroyNotify) g_ptr_array_unref);
       g_task_run_in_thread (task, drop_in_thread);
     }
+  return TRUE;
+}
+
+gint64
+jb_store_snapshot_get_seq (JbStoreSnapshot *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, -1);
+  return prepared->seq;
+}
+
+void
+jb_store_apply_snapshot (JbStore         *self,
+                         JbStoreSnapshot *prepared)
+{
+  g_return_if_fail (JB_IS_STORE (self));
+  g_return_if_fail (prepared != NULL);
+
+  (void) jb_store_apply_snapshot_step (self, prepared, G_MAXINT64);
 }
 
 gboolean

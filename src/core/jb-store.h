@@ -77,6 +77,18 @@ JbStoreSnapshot   *jb_store_prepare_snapshot   (JsonNode        *snapshot,
 void               jb_store_apply_snapshot     (JbStore         *self,
                                                 JbStoreSnapshot *prepared);
 void               jb_store_snapshot_free      (JbStoreSnapshot *prepared);
+/* The same in slices, so a city's snapshot never holds the main loop:
+ * works until the monotonic time @deadline_us and returns FALSE while
+ * there is more to do (call again with the same @prepared), TRUE once the
+ * snapshot is in (the lists, seq and signals change in that last call).
+ * Between two calls, an object whose id survives may already carry the
+ * snapshot's fields; apply no event until it returns TRUE. Dropping
+ * @prepared half-way leaves the lists as they were. */
+gboolean           jb_store_apply_snapshot_step (JbStore         *self,
+                                                 JbStoreSnapshot *prepared,
+                                                 gint64           deadline_us);
+/* The seq the snapshot brings. */
+gint64             jb_store_snapshot_get_seq   (JbStoreSnapshot *prepared);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JbStoreSnapshot, jb_store_snapshot_free)
 gboolean           jb_store_has_snapshot       (JbStore     *self);
 

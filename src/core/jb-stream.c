@@ -26,6 +26,9 @@
 #define MAX_INCOMING_PAYLOAD    (16 * 1024 * 1024)
 #define BACKOFF_MIN_MS          500
 #define BACKOFF_MAX_MS          10000
+/* A snapshot goes into the store this much at a time, so the main loop
+ * keeps drawing and taking keys (target: no stall over 50 ms). */
+#define APPLY_SLICE_US          4000
 
 struct _JbStream
 {
@@ -53,6 +56,12 @@ struct _JbStream
   char                    *last_error;
   char                    *viewing;     /* the incident this client has open, told to the server */
   GPtrArray               *viewers;     /* JbViewer, from the last presence frame */
+
+  /* A snapshot going in by slices, and the event frames held meanwhile
+   * (GBytes, in the order they came, which is seq order). */
+  JbStoreSnapshot         *applying;
+  guint                    apply_source;
+  GQueue                   held;
 };
 
 G_DEFINE_FINAL_TYPE (JbStream, jb_stream, G_TYPE_OBJECT)
@@ -111,8 +120,19 @@ set_last_error (JbStream   *self,
 static void clear_viewers (JbStream *self);
 
 static void
+drop_sliced_apply (JbStream *self)
+{
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_pointer (&self->applying, jb_store_snapshot_free);
+  g_queue_clear_full (&self->held, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
 teardown_stream (JbStream *self)
 {
+  /* A snapshot half in is dropped with its connection: the next one
+   * reloads it (need_snapshot is still set). */
+  drop_sliced_apply (self);
   g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
   g_clear_handle_id (&self->liveness_source, g_source_remove);
@@ -367,6 +387,10 @@ jb_stream_get_viewers (JbStream   *self,
   return result;
 }
 
+static void apply_event_frame (JbStream   *self,
+                               const char *data,
+                               gsize       len);
+
 static void
 stream_message_cb (SoupWebsocketConnection *ws,
                    int                      type,
@@ -374,7 +398,6 @@ stream_message_cb (SoupWebsocketConnection *ws,
                    gpointer                 user_data)
 {
   JbStream *self = user_data;
-  g_autoptr(GError) error = NULL;
   gsize len;
   const char *data = g_bytes_get_data (message, &len);
   gint64 now = g_get_monotonic_time ();
@@ -404,6 +427,25 @@ stream_message_cb (SoupWebsocketConnection *ws,
       apply_unsequenced (self, data, len);
       return;
     }
+  /* Held while a snapshot goes in, applied after it. */
+  if (self->apply_source != 0)
+    {
+      g_queue_push_tail (&self->held, g_bytes_ref (message));
+      /* A busy stream is always ready at the default priority and would
+       * starve the slices (and grow this queue): they take turns now. */
+      if (g_queue_get_length (&self->held) == 1)
+        g_source_set_priority (g_main_context_find_source_by_id (NULL, self->apply_source), G_PRIORITY_DEFAULT);
+      return;
+    }
+  apply_event_frame (self, data, len);
+}
+
+static void
+apply_event_frame (JbStream   *self,
+                   const char *data,
+                   gsize       len)
+{
+  g_autoptr(GError) error = NULL;
 
   switch (jb_store_apply_event_text (self->store, data, len, &error))
     {
@@ -555,7 +597,9 @@ stream_connected_cb (GObject      *object,
                                          liveness_check_cb, self);
   self->backoff_attempt = 0;
   set_last_error (self, NULL);
-  set_state (self, JB_CONNECTION_STATE_LIVE);
+  /* Live once the snapshot is in (apply_slice_cb). */
+  if (self->apply_source == 0)
+    set_state (self, JB_CONNECTION_STATE_LIVE);
   /* A new connection: the server knows nothing of us yet. */
   send_viewing (self);
 }
@@ -568,7 +612,9 @@ open_stream (JbStream *self)
   ConnectData *data;
   SoupMessage *msg;
 
-  path = g_strdup_printf ("/api/v1/events?since=%" G_GINT64_FORMAT, jb_store_get_seq (self->store));
+  path = g_strdup_printf ("/api/v1/events?since=%" G_GINT64_FORMAT,
+                          self->applying != NULL ? jb_store_snapshot_get_seq (self->applying)
+                                                 : jb_store_get_seq (self->store));
   if (!(msg = jb_session_new_message (self->session, "GET", path, NULL, &error)))
     {
       lost_session (self, error->message);
@@ -602,6 +648,43 @@ prepare_snapshot_in_thread (GTask        *task,
     g_task_return_pointer (task, prepared, (GDestroyNotify) jb_store_snapshot_free);
 }
 
+/* One slice of the snapshot, then of the frames held meanwhile; LIVE when
+ * both are done and the connection is open. */
+static gboolean
+apply_slice_cb (gpointer user_data)
+{
+  JbStream *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + APPLY_SLICE_US;
+
+  if (self->applying != NULL)
+    {
+      if (!jb_store_apply_snapshot_step (self->store, self->applying, deadline))
+        return G_SOURCE_CONTINUE;
+      g_clear_pointer (&self->applying, jb_store_snapshot_free);
+      self->need_snapshot = FALSE;
+      g_signal_emit (self, signals[APPLIED], 0);
+    }
+
+  while (!g_queue_is_empty (&self->held))
+    {
+      g_autoptr(GBytes) frame = g_queue_pop_head (&self->held);
+      gsize len;
+      const char *data = g_bytes_get_data (frame, &len);
+
+      apply_event_frame (self, data, len);
+      /* A gap or a bad frame tore the stream down (and this source). */
+      if (self->apply_source == 0)
+        return G_SOURCE_REMOVE;
+      if (g_get_monotonic_time () >= deadline)
+        return G_SOURCE_CONTINUE;
+    }
+
+  self->apply_source = 0;
+  if (self->ws != NULL && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    set_state (self, JB_CONNECTION_STATE_LIVE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 snapshot_prepared_cb (GObject      *object,
                       GAsyncResult *result,
@@ -619,10 +702,12 @@ snapshot_prepared_cb (GObject      *object,
       schedule_reconnect (self, FALSE, error->message);
       return;
     }
-  jb_store_apply_snapshot (self->store, prepared);
-
-  self->need_snapshot = FALSE;
-  g_signal_emit (self, signals[APPLIED], 0);
+  /* In by slices, each after input and after the frame clock's layout
+   * and paint (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20); the stream opens
+   * meanwhile and its frames wait for the snapshot. */
+  drop_sliced_apply (self);
+  self->applying = g_steal_pointer (&prepared);
+  self->apply_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, apply_slice_cb, self, NULL);
   open_stream (self);
 }
 

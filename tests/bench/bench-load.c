@@ -77,6 +77,29 @@ sample_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+typedef struct
+{
+  GPid    server;
+  gint64  start;
+  JbClient **clients;
+  guint   n_clients;
+} RssProbe;
+
+/* One line a minute: a leak shows as a slope, caches settling as a step. */
+static gboolean
+rss_cb (gpointer data)
+{
+  RssProbe *p = data;
+  guint64 events = 0;
+
+  for (guint c = 0; c < p->n_clients; c++)
+    events += jb_store_get_n_events (jb_client_get_store (p->clients[c]));
+  printf ("  t=%3.0f s  RSS server %ld MiB, clients %ld MiB, events applied %" G_GUINT64_FORMAT "\n",
+          (g_get_monotonic_time () - p->start) / 1e6, rss_kib (p->server) / 1024, rss_kib (getpid ()) / 1024, events);
+  fflush (stdout);
+  return G_SOURCE_CONTINUE;
+}
+
 /* Incident POSTs from a thread of their own (its own session, blocking
  * calls), so the clients' ingestion on the main loop does not delay them. */
 typedef struct
@@ -166,7 +189,8 @@ main (int   argc,
   Sampler sampler = { 0 };
   long server_rss_start, client_rss_start, server_rss_end, client_rss_end;
   GPid self_pid = getpid ();
-  guint sample_id;
+  guint sample_id, rss_id;
+  RssProbe rss_probe;
   gint64 start;
   double elapsed;
 
@@ -203,9 +227,12 @@ main (int   argc,
   start = g_get_monotonic_time ();
   poster_thread = g_thread_new ("bench-incidents", post_incidents_thread, &poster);
   printf ("%u clients, %s extra units at 1 Hz, alarms 30/min, %u s\n", n_clients, units, seconds);
+  rss_probe = (RssProbe) { jb_test_server_get_pid (server), start, clients, n_clients };
+  rss_id = g_timeout_add_seconds (60, rss_cb, &rss_probe);
   jb_test_spin (seconds * 1000);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_source_remove (sample_id);
+  g_source_remove (rss_id);
   g_atomic_int_set (&poster.stop, 1);
   g_thread_join (poster_thread);
   seq_end = server_seq (server, dispatcher);

@@ -40,6 +40,7 @@ typedef struct
   GPtrArray  *command_keys;    /* char *, Idempotency-Key of each POST */
   guint       fail_commands;   /* drop this many POSTs without an answer */
   gint64      health_seq;      /* the seq GET /api/v1/health reports */
+  guint       extra_units;     /* more units in the snapshot (a city's worth) */
 } FakeServer;
 
 static void
@@ -80,12 +81,20 @@ snapshot_cb (SoupServer        *server,
     }
 
   fake->n_snapshots++;
-  json = g_strdup_printf ("{\"seq\": %" G_GINT64_FORMAT ", \"server_time\": 1795400000000,"
-                          " \"user\": {\"username\": \"dispatcher\", \"role\": \"dispatcher\"}, \"config\": {},"
-                          " \"stations\": [], \"terminals\": [], \"incidents\": [],"
-                          " \"units\": [{\"id\": \"u-1\", \"kind\": \"guard\", \"status\": \"available\"},"
-                          "             {\"id\": \"u-2\", \"kind\": \"officer\", \"status\": \"available\"}]}",
-                          fake->seq);
+  {
+    g_autoptr(GString) extra = g_string_new (NULL);
+
+    for (guint i = 0; i < fake->extra_units; i++)
+      g_string_append_printf (extra, ", {\"id\": \"u-x%05u\", \"kind\": \"guard\", \"status\": \"available\","
+                                     " \"callsign\": \"保-%u\", \"position\": {\"lat\": 28.2, \"lon\": 112.9,"
+                                     " \"time\": %" G_GINT64_FORMAT "}}", i, i, fake->seq);
+    json = g_strdup_printf ("{\"seq\": %" G_GINT64_FORMAT ", \"server_time\": 1795400000000,"
+                            " \"user\": {\"username\": \"dispatcher\", \"role\": \"dispatcher\"}, \"config\": {},"
+                            " \"stations\": [], \"terminals\": [], \"incidents\": [],"
+                            " \"units\": [{\"id\": \"u-1\", \"kind\": \"guard\", \"status\": \"available\"},"
+                            "             {\"id\": \"u-2\", \"kind\": \"officer\", \"status\": \"available\"}%s]}",
+                            fake->seq, extra->str);
+  }
   set_json (msg, 200, json);
 }
 
@@ -339,8 +348,9 @@ test_gap_resync_close (void)
   g_assert_cmpuint (jb_client_get_gap_count (client), ==, 1);
   g_assert_cmpuint (fake->n_snapshots, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 1), ==, "20");
-  g_assert_cmpint (jb_store_get_seq (store), ==, 20);
+  /* The stream opens while the snapshot goes in by slices; live once in. */
   wait_state (client, JB_CONNECTION_STATE_LIVE);
+  g_assert_cmpint (jb_store_get_seq (store), ==, 20);
 
   /* resync_required, then close 4000: reload again. */
   fake->seq = 30;
@@ -379,8 +389,8 @@ test_gap_resync_close (void)
   wait_connections (fake, 5);
   g_assert_cmpuint (fake->n_snapshots, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 4), ==, "6");
-  g_assert_cmpint (jb_store_get_seq (store), ==, 6);
   wait_state (client, JB_CONNECTION_STATE_LIVE);
+  g_assert_cmpint (jb_store_get_seq (store), ==, 6);
 
   drop_client (&client);
   fake_server_free (fake);
@@ -437,6 +447,67 @@ test_positions_not_a_gap (void)
   g_assert_cmpuint (fake->n_snapshots, ==, 1);
   g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_LIVE);
 
+  drop_client (&client);
+  fake_server_free (fake);
+}
+
+static void
+live_means_loaded_cb (JbClient *client,
+                      GParamSpec *pspec,
+                      gint64   *snapshot_seq)
+{
+  if (jb_client_get_state (client) == JB_CONNECTION_STATE_LIVE)
+    g_assert_cmpint (jb_store_get_seq (jb_client_get_store (client)), >=, *snapshot_seq);
+}
+
+static gint64
+unit_fix_time (JbClient *client)
+{
+  JbPosition pos;
+
+  g_assert_true (jb_unit_get_position (jb_store_lookup_unit (jb_client_get_store (client), "u-1"), &pos));
+  return pos.time;
+}
+
+/* A city's snapshot goes in by slices while the stream is already open:
+ * the frames that come meanwhile wait and follow it, in order, none lost
+ * or applied twice; the client is live only once the snapshot is in. */
+static void
+test_events_during_snapshot (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(JbClient) client = NULL;
+  gint64 snapshot_seq = 10;
+
+  fake->seq = 10;
+  fake->extra_units = 1000;
+  client = started_client (fake, 0);
+  g_signal_connect (client, "notify::state", G_CALLBACK (live_means_loaded_cb), &snapshot_seq);
+  wait_connections (fake, 1);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 0), ==, "10");
+  for (gint64 seq = 11; seq <= 13; seq++)
+    fake_send_moved (fake, 0, seq);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  wait_seq (client, 13);
+  g_assert_cmpint (unit_fix_time (client), ==, 13);
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (jb_client_get_store (client))), ==, 1002);
+
+  /* A gap: the reload updates 1,000 surviving units in place. */
+  fake->seq = 20;
+  snapshot_seq = 20;
+  fake_send_moved (fake, 0, 15);
+  wait_connections (fake, 2);
+  g_assert_cmpstr (g_ptr_array_index (fake->sinces, 1), ==, "20");
+  for (gint64 seq = 21; seq <= 24; seq++)
+    fake_send_moved (fake, 1, seq);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  wait_seq (client, 24);
+  g_assert_cmpint (unit_fix_time (client), ==, 24);
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 1);
+  g_assert_cmpuint (fake->n_snapshots, ==, 2);
+  g_assert_cmpuint (jb_store_get_n_moves (jb_client_get_store (client)), ==, 3 + 4);
+
+  g_signal_handlers_disconnect_by_func (client, live_means_loaded_cb, &snapshot_seq);
   drop_client (&client);
   fake_server_free (fake);
 }
@@ -565,6 +636,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/client/stream/gap-resync-close", test_gap_resync_close);
+  g_test_add_func ("/core/client/stream/events-during-snapshot", test_events_during_snapshot);
   g_test_add_func ("/core/client/stream/silence", test_silence);
   g_test_add_func ("/core/client/stream/positions-not-a-gap", test_positions_not_a_gap);
   g_test_add_func ("/core/client/stream/unauthorized", test_unauthorized);

@@ -280,6 +280,92 @@ test_snapshot_reload_keeps_objects (void)
   g_assert_cmpuint (jb_store_get_unit_points (store, NULL)[3].status, ==, JB_UNIT_STATUS_BUSY);
 }
 
+/* In slices: until the last one, the lists, the points and the seq are
+ * the old ones (a reader never sees half a list), while a surviving object
+ * may already carry its new fields; the end equals a load in one go. */
+static void
+test_snapshot_sliced (void)
+{
+  g_autoptr(JbStore) store = loaded_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) again = make_snapshot (40, 2 * N_UNITS);
+  g_autoptr(JbStoreSnapshot) prepared = NULL;
+  g_autoptr(JbUnit) kept = g_object_ref (jb_store_lookup_unit (store, "u-00003"));
+  JsonArray *units = json_object_get_array_member (json_node_get_object (again), "units");
+  ItemsChanged record = { 0 };
+  guint loaded = 0, steps = 0, n_points = 0;
+
+  json_object_set_string_member (json_array_get_object_element (units, 3), "status", "busy");
+  prepared = jb_store_prepare_snapshot (again, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (jb_store_snapshot_get_seq (prepared), ==, 40);
+  g_signal_connect (jb_store_get_units (store), "items-changed", G_CALLBACK (items_changed_cb), &record);
+  g_signal_connect (store, "snapshot-loaded", G_CALLBACK (count_cb), &loaded);
+
+  /* A deadline already past: one look at the clock's worth per call. */
+  while (!jb_store_apply_snapshot_step (store, prepared, 0))
+    {
+      steps++;
+      g_assert_cmpint (jb_store_get_seq (store), ==, 10);
+      g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), ==, N_UNITS);
+      jb_store_get_unit_points (store, &n_points);
+      g_assert_cmpuint (n_points, ==, N_UNITS);
+      g_assert_null (jb_store_lookup_unit (store, "u-00070"));
+      g_assert_cmpuint (record.n_signals, ==, 0);
+      g_assert_cmpuint (loaded, ==, 0);
+      /* The object and its point agree at every step. */
+      g_assert_cmpuint (jb_store_get_unit_points (store, NULL)[3].status, ==, jb_unit_get_status (kept));
+    }
+  g_assert_cmpuint (steps, >, 1);
+  g_assert_true (jb_store_apply_snapshot_step (store, prepared, 0));  /* done stays done */
+
+  g_assert_cmpint (jb_store_get_seq (store), ==, 40);
+  g_assert_cmpuint (loaded, ==, 1);
+  g_assert_cmpuint (record.n_signals, ==, 1);
+  g_assert_cmpuint (record.removed, ==, N_UNITS);
+  g_assert_cmpuint (record.added, ==, 2 * N_UNITS);
+  g_assert_true (jb_store_lookup_unit (store, "u-00003") == kept);
+  g_assert_cmpint (jb_unit_get_status (kept), ==, JB_UNIT_STATUS_BUSY);
+  g_assert_nonnull (jb_store_lookup_unit (store, "u-00070"));
+  jb_store_get_unit_points (store, &n_points);
+  g_assert_cmpuint (n_points, ==, 2 * N_UNITS);
+  for (guint i = 0; i < 2 * N_UNITS; i++)
+    {
+      g_autoptr(JbUnit) unit = g_list_model_get_item (jb_store_get_units (store), i);
+
+      g_assert_true (jb_store_lookup_unit (store, jb_unit_get_id (unit)) == unit);
+      g_assert_cmpuint (jb_store_get_unit_index (store, jb_unit_get_id (unit)), ==, i);
+      g_assert_cmpuint (jb_store_get_unit_points (store, NULL)[i].status, ==, jb_unit_get_status (unit));
+    }
+  drain_main_context ();
+}
+
+/* Dropped half-way: the lists are as they were. */
+static void
+test_snapshot_sliced_dropped (void)
+{
+  g_autoptr(JbStore) store = loaded_store ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) again = make_snapshot (50, N_UNITS);
+  JbStoreSnapshot *prepared = jb_store_prepare_snapshot (again, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (jb_store_apply_snapshot_step (store, prepared, 0));
+  jb_store_snapshot_free (prepared);
+  g_assert_cmpint (jb_store_get_seq (store), ==, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), ==, N_UNITS);
+  g_assert_nonnull (jb_store_lookup_unit (store, "u-00040"));
+  {
+    g_autofree char *unit = unit_json (40, "busy", NULL);
+    g_autofree char *updated = g_strdup_printf ("{\"unit\": %s}", unit);
+
+    g_assert_cmpint (apply (store, 11, "unit.updated", updated), ==, JB_STORE_APPLY_OK);
+    g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, "u-00040")), ==, JB_UNIT_STATUS_BUSY);
+    g_assert_cmpuint (jb_store_get_unit_points (store, NULL)[40].status, ==, JB_UNIT_STATUS_BUSY);
+  }
+  drain_main_context ();
+}
+
 static void
 test_events_in_order (void)
 {
@@ -1030,6 +1116,8 @@ main (int   argc,
   g_test_add_func ("/core/store/snapshot", test_snapshot);
   g_test_add_func ("/core/store/snapshot-bad", test_snapshot_bad);
   g_test_add_func ("/core/store/snapshot-reload-keeps-objects", test_snapshot_reload_keeps_objects);
+  g_test_add_func ("/core/store/snapshot-sliced", test_snapshot_sliced);
+  g_test_add_func ("/core/store/snapshot-sliced-dropped", test_snapshot_sliced_dropped);
   g_test_add_func ("/core/store/events-in-order", test_events_in_order);
   g_test_add_func ("/core/store/duplicate-and-gap", test_duplicate_and_gap);
   g_test_add_func ("/core/store/resync-frame", test_resync_frame);
