@@ -8,6 +8,9 @@
 
 #include <libsoup/soup.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "jb-enum-types.h"
 #include "jb-error.h"
@@ -594,9 +597,17 @@ snapshot_prepared_cb (GObject      *object,
       return;
     }
   jb_store_apply_snapshot (self->store, prepared);
+  g_clear_pointer (&prepared, jb_store_snapshot_free);
 
   self->need_snapshot = FALSE;
   g_signal_emit (self, signals[APPLIED], 0);
+#ifdef __GLIBC__
+  /* The snapshot's JSON and objects were built on a worker, in one of
+   * glibc's per-thread arenas, and what the swap let go stays there:
+   * glibc returns a thread arena's free pages only when asked. Without
+   * this a wall's RSS grew by 10-30 MB at every reconnect for good. */
+  malloc_trim (0);
+#endif
   open_stream (self);
 }
 

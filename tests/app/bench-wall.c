@@ -26,6 +26,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -104,6 +105,80 @@ rss_mb (void)
   return resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
 }
 
+/* What malloc hands out now (live blocks, mapped ones included): RSS
+ * minus this is pages malloc keeps but nobody uses. */
+static double
+heap_mb (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+}
+
+/* GObject instances per type, when GOBJECT_DEBUG=instance-count: which
+ * types grow over the run. */
+static void
+count_instances (GType       type,
+                 GHashTable *counts)
+{
+  g_autofree GType *children = NULL;
+  guint n = 0;
+
+  if (!G_TYPE_IS_ABSTRACT (type))
+    g_hash_table_insert (counts, (gpointer) g_type_name (type),
+                         GINT_TO_POINTER (g_type_get_instance_count (type)));
+  children = g_type_children (type, &n);
+  for (guint i = 0; i < n; i++)
+    count_instances (children[i], counts);
+}
+
+static GHashTable *
+instance_counts (void)
+{
+  GHashTable *counts = g_hash_table_new (g_str_hash, g_str_equal);
+
+  count_instances (G_TYPE_OBJECT, counts);
+  count_instances (G_TYPE_INITIALLY_UNOWNED, counts);
+  return counts;
+}
+
+static void
+print_instance_growth (GHashTable *before,
+                       GHashTable *after)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint shown = 0;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int was = GPOINTER_TO_INT (g_hash_table_lookup (before, key));
+
+      if (GPOINTER_TO_INT (value) != was)
+        {
+          g_print ("  %-32s %8d -> %8d\n", (const char *) key, was, GPOINTER_TO_INT (value));
+          shown++;
+        }
+    }
+  if (shown == 0)
+    g_print ("  no GObject type changed its instance count\n");
+}
+
+static guint n_reloads;
+
+/* A reconnect loads a whole new snapshot (jb_stream_start always does). */
+static gboolean
+reload_cb (gpointer data)
+{
+  JbClient *client = data;
+
+  jb_client_stop (client);
+  jb_client_start (client);
+  n_reloads++;
+  return G_SOURCE_CONTINUE;
+}
+
 static double
 cpu_s (void)
 {
@@ -119,12 +194,16 @@ main (int   argc,
       char *argv[])
 {
   int minutes = 3, sample_s = 60, units = 20000;
-  double alarms = 0;
+  double alarms = 0, moving = 1.0;
+  int reload_s = 0;
+  guint reload_id = 0;
   gboolean stock = FALSE;
   GOptionEntry entries[] = {
     { "minutes", 0, 0, G_OPTION_ARG_INT, &minutes, "How long to run", "N" },
     { "sample-s", 0, 0, G_OPTION_ARG_INT, &sample_s, "Seconds between samples", "S" },
     { "units", 0, 0, G_OPTION_ARG_INT, &units, "Units in the city (at least the demo's 2,253)", "N" },
+    { "moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &moving, "Share of the units that move (default 1: all)", "X" },
+    { "reload-every", 0, 0, G_OPTION_ARG_INT, &reload_s, "Reconnect with a fresh snapshot every S seconds (as after a server restart or a resync; default 0: never)", "S" },
     { "alarms-per-min", 0, 0, G_OPTION_ARG_DOUBLE, &alarms, "Simulated alarms (default 0: the map stays at district zoom)", "X" },
     { "stock", 0, 0, G_OPTION_ARG_NONE, &stock, "Without the wall's redraw limits (every batch of moves and every pulse frame drawn), for comparison", NULL },
     { NULL }
@@ -133,6 +212,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *extra = NULL;
   g_autofree char *alarm_arg = NULL;
+  g_autofree char *moving_arg = NULL;
   const char *panes[] = { "map", "queue", NULL };
   const char *args[8];
   JbTestServer *server;
@@ -144,6 +224,8 @@ main (int   argc,
   double cpu0, t0, sum_x = 0, sum_y = 0, sum_xx = 0, sum_xy = 0, slope;
   guint n_samples, n;
   guint64 moves0;
+  gboolean counting = g_strrstr (g_getenv ("GOBJECT_DEBUG") ? g_getenv ("GOBJECT_DEBUG") : "", "instance-count") != NULL;
+  GHashTable *counts_before = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -159,7 +241,8 @@ main (int   argc,
   args[0] = "--demo";
   args[1] = extra;
   args[2] = "--simulate";
-  args[3] = "--sim-moving-fraction=1";
+  moving_arg = g_strdup_printf ("--sim-moving-fraction=%g", CLAMP (moving, 0.0, 1.0));
+  args[3] = moving_arg;
   args[4] = "--sim-rate=1";
   alarm_arg = g_strdup_printf ("--sim-alarms-per-min=%g", alarms);
   args[5] = alarm_arg;
@@ -193,13 +276,15 @@ main (int   argc,
   jb_map_view_set_fixed_view (jb_wall_map_get_map_view (map), 28.25, 112.995, 12);
   run_for (5000);
 
-  g_print ("bench-wall: %u units, all moving at 1 Hz, %g alarms/min; wall layout map + queue, district zoom 12; "
+  g_print ("bench-wall: %u units, %g %% of them moving at 1 Hz, %g alarms/min; wall layout map + queue, district zoom 12; "
            "%s; %d min, a sample every %d s\n",
-           g_list_model_get_n_items (jb_store_get_units (jb_client_get_store (client))), alarms,
+           g_list_model_get_n_items (jb_store_get_units (jb_client_get_store (client))), moving * 100, alarms,
            stock ? "stock redraws (every batch, every pulse frame)" : "wall redraw limits (units 500 ms, pulse 100 ms)",
            minutes, sample_s);
-  g_print ("%8s %10s %12s %12s\n", "t (s)", "RSS (MB)", "CPU (s)", "moves");
+  g_print ("%8s %10s %10s %12s %12s %12s\n", "t (s)", "RSS (MB)", "heap (MB)", "CPU (s)", "moves", "events");
 
+  if (reload_s > 0)
+    reload_id = g_timeout_add_seconds (reload_s, reload_cb, client);
   n_samples = MAX (2, (guint) (minutes * 60 / sample_s));
   cpu0 = cpu_s ();
   t0 = g_get_monotonic_time () / 1e6;
@@ -212,9 +297,12 @@ main (int   argc,
         run_for (sample_s * 1000);
       r = rss_mb ();
       g_array_append_val (rss, r);
-      g_print ("%8.0f %10.1f %12.2f %12" G_GUINT64_FORMAT "\n",
-               g_get_monotonic_time () / 1e6 - t0, r, cpu_s () - cpu0,
-               jb_store_get_n_moves (jb_client_get_store (client)) - moves0);
+      if (i == 1 && counting)
+        counts_before = instance_counts ();
+      g_print ("%8.0f %10.1f %10.1f %12.2f %12" G_GUINT64_FORMAT " %12" G_GUINT64_FORMAT "\n",
+               g_get_monotonic_time () / 1e6 - t0, r, heap_mb (), cpu_s () - cpu0,
+               jb_store_get_n_moves (jb_client_get_store (client)) - moves0,
+               jb_store_get_n_events (jb_client_get_store (client)));
     }
 
   /* Least squares over samples 1.. (sample 0 is the end of the warm-up
@@ -242,6 +330,18 @@ main (int   argc,
              "%.0f moves/s applied\n",
              cpu / elapsed * 60, cpu / elapsed * 100, moves / elapsed);
   }
+
+  g_clear_handle_id (&reload_id, g_source_remove);
+  if (reload_s > 0)
+    g_print ("%u reconnects with a fresh snapshot\n", n_reloads);
+  if (counts_before != NULL)
+    {
+      g_autoptr(GHashTable) counts_after = instance_counts ();
+
+      g_print ("GObject instances that changed after the warm-up:\n");
+      print_instance_growth (counts_before, counts_after);
+      g_hash_table_unref (counts_before);
+    }
 
   jb_client_stop (client);
   jb_wall_layout_close (layout);
