@@ -167,6 +167,54 @@ print_instance_growth (GHashTable *before,
 
 static guint n_reloads;
 
+typedef struct
+{
+  JbStore *store;
+  GString *frame;
+  guint    rate;      /* moves per second */
+  gint64   start_us;
+  guint64  sent;
+  guint    cursor;
+  guint    tick;
+} Replay;
+
+/* The moves due since the start (a late tick catches up, at most 200 ms'
+ * worth at once): each unit in turn takes a small step around where it
+ * is, as the simulator's do. */
+static gboolean
+replay_cb (gpointer data)
+{
+  Replay *replay = data;
+  GListModel *units = jb_store_get_units (replay->store);
+  guint n = g_list_model_get_n_items (units);
+  gint64 now = g_get_real_time () / 1000;
+  guint64 due = (guint64) ((g_get_monotonic_time () - replay->start_us) / 1e6 * replay->rate);
+  guint64 batch = due > replay->sent ? MIN (due - replay->sent, replay->rate / 5) : 0;
+
+  replay->tick++;
+  replay->sent += batch;
+  for (guint64 k = 0; k < batch && n > 0; k++)
+    {
+      g_autoptr(JbUnit) unit = g_list_model_get_item (units, replay->cursor++ % n);
+      JbPosition position;
+      double step = ((int) ((replay->cursor + replay->tick) % 7) - 3) * 0.00002;
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lon[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (!jb_unit_get_position (unit, &position))
+        continue;
+      g_string_printf (replay->frame,
+                       "{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"unit.moved\",\"time\":%" G_GINT64_FORMAT
+                       ",\"data\":{\"id\":\"%s\",\"lat\":%s,\"lon\":%s,\"heading\":90,\"speed\":5,"
+                       "\"accuracy\":10,\"time\":%" G_GINT64_FORMAT "}}",
+                       jb_store_get_seq (replay->store) + 1, now, jb_unit_get_id (unit),
+                       g_ascii_dtostr (lat, sizeof lat, position.lat + step),
+                       g_ascii_dtostr (lon, sizeof lon, position.lon - step), now);
+      if (jb_store_apply_event_text (replay->store, replay->frame->str, replay->frame->len, NULL) != JB_STORE_APPLY_OK)
+        g_error ("bench-wall: a replayed frame was refused: %s", replay->frame->str);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* A reconnect loads a whole new snapshot (jb_stream_start always does). */
 static gboolean
 reload_cb (gpointer data)
@@ -195,7 +243,9 @@ main (int   argc,
 {
   int minutes = 3, sample_s = 60, units = 20000;
   double alarms = 0, moving = 1.0;
-  int reload_s = 0;
+  int reload_s = 0, replay = 0;
+  guint replay_id = 0;
+  Replay replayer = { 0 };
   guint reload_id = 0;
   gboolean stock = FALSE;
   GOptionEntry entries[] = {
@@ -203,6 +253,7 @@ main (int   argc,
     { "sample-s", 0, 0, G_OPTION_ARG_INT, &sample_s, "Seconds between samples", "S" },
     { "units", 0, 0, G_OPTION_ARG_INT, &units, "Units in the city (at least the demo's 2,253)", "N" },
     { "moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &moving, "Share of the units that move (default 1: all)", "X" },
+    { "replay", 0, 0, G_OPTION_ARG_INT, &replay, "Instead of the simulator, feed the client's store N unit.moved frames per second after the snapshot (the stream stopped): the client's cost at a rate the server cannot reach on this machine; WebSocket receiving not included", "N" },
     { "reload-every", 0, 0, G_OPTION_ARG_INT, &reload_s, "Reconnect with a fresh snapshot every S seconds (as after a server restart or a resync; default 0: never)", "S" },
     { "alarms-per-min", 0, 0, G_OPTION_ARG_DOUBLE, &alarms, "Simulated alarms (default 0: the map stays at district zoom)", "X" },
     { "stock", 0, 0, G_OPTION_ARG_NONE, &stock, "Without the wall's redraw limits (every batch of moves and every pulse frame drawn), for comparison", NULL },
@@ -240,7 +291,7 @@ main (int   argc,
   extra = g_strdup_printf ("--demo-extra-units=%d", MAX (units - 2253, 0));
   args[0] = "--demo";
   args[1] = extra;
-  args[2] = "--simulate";
+  args[2] = replay > 0 ? "--sim-rate=1" : "--simulate";
   moving_arg = g_strdup_printf ("--sim-moving-fraction=%g", CLAMP (moving, 0.0, 1.0));
   args[3] = moving_arg;
   args[4] = "--sim-rate=1";
@@ -276,6 +327,8 @@ main (int   argc,
   jb_map_view_set_fixed_view (jb_wall_map_get_map_view (map), 28.25, 112.995, 12);
   run_for (5000);
 
+  if (replay > 0)
+    g_print ("bench-wall: replaying %d unit.moved frames per second into the store (no simulator)\n", replay);
   g_print ("bench-wall: %u units, %g %% of them moving at 1 Hz, %g alarms/min; wall layout map + queue, district zoom 12; "
            "%s; %d min, a sample every %d s\n",
            g_list_model_get_n_items (jb_store_get_units (jb_client_get_store (client))), moving * 100, alarms,
@@ -283,6 +336,17 @@ main (int   argc,
            minutes, sample_s);
   g_print ("%8s %10s %10s %12s %12s %12s\n", "t (s)", "RSS (MB)", "heap (MB)", "CPU (s)", "moves", "events");
 
+  if (replay > 0)
+    {
+      /* The server's stream stops here: the frames come from the bench,
+       * in seq order after the snapshot's. */
+      jb_client_stop (client);
+      replayer.store = jb_client_get_store (client);
+      replayer.rate = (guint) replay;
+      replayer.start_us = g_get_monotonic_time ();
+      replayer.frame = g_string_new (NULL);
+      replay_id = g_timeout_add (20, replay_cb, &replayer);
+    }
   if (reload_s > 0)
     reload_id = g_timeout_add_seconds (reload_s, reload_cb, client);
   n_samples = MAX (2, (guint) (minutes * 60 / sample_s));
@@ -332,6 +396,9 @@ main (int   argc,
   }
 
   g_clear_handle_id (&reload_id, g_source_remove);
+  g_clear_handle_id (&replay_id, g_source_remove);
+  if (replayer.frame != NULL)
+    g_string_free (replayer.frame, TRUE);
   if (reload_s > 0)
     g_print ("%u reconnects with a fresh snapshot\n", n_reloads);
   if (counts_before != NULL)
