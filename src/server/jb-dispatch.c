@@ -677,10 +677,17 @@ authenticate_token (JbDispatch  *self,
   if (token == NULL || *token == '\0' || strlen (token) > 256)
     return unauthorized (error, "A valid session token is required.");
   hash_text (token, strlen (token), req->token_hash);
+  /* A lookup the database could not answer is not an unknown session:
+   * the client must not be signed out because a connection was lost. */
+  jb_storage_take_read_error (self->storage, NULL);
   username = jb_storage_lookup_session (self->storage, req->token_hash, JB_HASH_BYTES, req->now);
+  if (username == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   if (username == NULL)
     return unauthorized (error, "The session token is unknown or has expired.");
   req->user = jb_storage_get_user (self->storage, username, FALSE);
+  if (req->user == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   if (req->user == NULL)
     return unauthorized (error, "The session's user no longer exists.");
   role = _jb_member_string (req->user, "role");
@@ -722,12 +729,17 @@ authenticate_device (JbDispatch  *self,
   if (colon == NULL)
     return unauthorized (error, "The device credentials are malformed.");
   id = g_strndup ((const char *) decoded, (gsize) (colon - (const char *) decoded));
+  jb_storage_take_read_error (self->storage, NULL);
   stored = jb_storage_get_terminal_secret_hash (self->storage, id);
+  if (stored == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   hash_text (colon + 1, len - (gsize) (colon + 1 - (const char *) decoded), hash);
   if (stored == NULL || g_bytes_get_size (stored) != JB_HASH_BYTES ||
       sodium_memcmp (hash, g_bytes_get_data (stored, NULL), JB_HASH_BYTES) != 0)
     return unauthorized (error, "Unknown terminal or wrong secret.");
   req->terminal = jb_storage_get_terminal (self->storage, id);
+  if (req->terminal == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   if (req->terminal == NULL)
     return unauthorized (error, "Unknown terminal or wrong secret.");
   req->terminal_id = _jb_member_string (req->terminal, "id");

@@ -1,7 +1,7 @@
 /* jb-storage.h — every SQL statement of the server, behind one type
  *
- * JbStorage is the only place that knows the database is SQLite, so a
- * PostgreSQL backend can later replace this file pair. It speaks in
+ * JbStorage is the only place that holds SQL; it runs it on SQLite or
+ * PostgreSQL through jb-sql.h (see docs/storage.md). It speaks in
  * protocol objects (JsonObject) and plain values; it validates nothing
  * (JbDispatch does), it only stores and reads.
  *
@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 
 typedef struct _JbStorage JbStorage;
 
-/* Opens (creating when needed) the database and migrates its schema. */
-JbStorage  *jb_storage_open                (const char   *path,
+/* Opens the database @target names (an SQLite file path, created when
+ * needed, or a PostgreSQL URI or key=value string) and migrates its
+ * schema. */
+JbStorage  *jb_storage_open                (const char   *target,
                                             GError      **error);
 void        jb_storage_free                (JbStorage    *self);
 
@@ -168,6 +170,14 @@ gboolean    jb_storage_set_terminal_last_seen (JbStorage  *self,
                                                const char *id,
                                                gint64      last_seen_at,
                                                GError    **error);
+
+/* TRUE, with @error (may be NULL: then the failure is only forgotten),
+ * when a read since the last call failed in the database rather than
+ * finding nothing: a lookup that returned NULL because the connection
+ * was lost must not read as "unknown session". The error is
+ * JB_ERROR_UNAVAILABLE for a lost connection, logged in full. */
+gboolean    jb_storage_take_read_error     (JbStorage    *self,
+                                            GError      **error);
 
 /* Users and sessions. */
 gboolean    jb_storage_insert_user         (JbStorage    *self,

@@ -15,6 +15,7 @@
 #include "jb-dispatch.h"
 #include "jb-http.h"
 #include "jb-simulator.h"
+#include "jb-sql.h"
 
 typedef struct
 {
@@ -81,7 +82,7 @@ parse_options (Options   *options,
                GError   **error)
 {
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite database (created if missing)", "PATH" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite file (created if missing), or a PostgreSQL postgresql:// URI or key=value target", "TARGET" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &options->listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks one)", "HOST:PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo, "Load the demo city into an empty database", NULL },
     { "simulate", 0, 0, G_OPTION_ARG_NONE, &options->simulate, "Drive the demo city through the device API", NULL },
@@ -147,6 +148,9 @@ check_options (const Options *options)
 {
   if (options->db_path == NULL)
     return "--db PATH is required.";
+  /* No file to keep the clips beside. */
+  if (jb_sql_target_is_postgresql (options->db_path) && options->data_dir == NULL)
+    return "--data-dir DIR is required with a PostgreSQL --db (clip files live on disk).";
   if (options->target_guard == 0 || options->target_police == 0 || options->target_reinforce == 0 ||
       options->target_guard < -1 || options->target_police < -1 || options->target_reinforce < -1)
     return "Response targets are positive numbers of seconds.";

@@ -12,13 +12,24 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include <sqlite3.h>
+
+#ifdef JB_HAVE_POSTGRESQL
+#include <libpq-fe.h>
+
+#include "jb-test-postgres.h"
+#endif
+
 #define START_TIMEOUT_S 60
 
 struct _JbTestServer
 {
   char              *binary;
   char              *tmpdir;
-  char              *db_path;
+  char              *db_path;      /* the SQLite file, or the PostgreSQL target */
+  char              *data_dir;
+  gboolean           postgresql;
+  gboolean           drop_database; /* made by jb_test_postgres_new_database */
   char              *url;
   char             **extra_args;
   guint16            port;
@@ -91,6 +102,12 @@ spawn (JbTestServer *self,
   g_ptr_array_add (argv, self->binary);
   g_ptr_array_add (argv, (char *) "--db");
   g_ptr_array_add (argv, self->db_path);
+  if (self->postgresql)
+    {
+      /* No file beside which to keep the clips. */
+      g_ptr_array_add (argv, (char *) "--data-dir");
+      g_ptr_array_add (argv, self->data_dir);
+    }
   g_ptr_array_add (argv, (char *) "--listen");
   g_ptr_array_add (argv, (char *) listen);
   for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
@@ -123,8 +140,8 @@ spawn (JbTestServer *self,
   self->port = (guint16) g_uri_get_port (uri);
 }
 
-JbTestServer *
-jb_test_server_start (const char * const *extra_args)
+static JbTestServer *
+server_new (void)
 {
   JbTestServer *self = g_new0 (JbTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -136,10 +153,48 @@ jb_test_server_start (const char * const *extra_args)
   self->binary = g_strdup (binary);
   self->tmpdir = g_dir_make_tmp ("jb-test-XXXXXX", &error);
   g_assert_no_error (error);
-  self->db_path = g_build_filename (self->tmpdir, "dispatch.db", NULL);
-  self->extra_args = g_strdupv ((char **) extra_args);
   self->session = soup_session_new ();
   soup_session_set_timeout (self->session, 60);
+  return self;
+}
+
+JbTestServer *
+jb_test_server_start (const char * const *extra_args)
+{
+  JbTestServer *self = server_new ();
+
+  if (jb_test_backend_is_postgresql ())
+    {
+#ifdef JB_HAVE_POSTGRESQL
+      self->postgresql = TRUE;
+      self->drop_database = TRUE;
+      self->db_path = jb_test_postgres_new_database ();
+      self->data_dir = g_build_filename (self->tmpdir, "data", NULL);
+#else
+      g_error ("JB_TEST_BACKEND=postgresql in a build without PostgreSQL");
+#endif
+    }
+  else
+    {
+      self->db_path = g_build_filename (self->tmpdir, "dispatch.db", NULL);
+      self->data_dir = g_strconcat (self->db_path, ".data", NULL);
+    }
+  self->extra_args = g_strdupv ((char **) extra_args);
+
+  spawn (self, "127.0.0.1:0");
+  return self;
+}
+
+JbTestServer *
+jb_test_server_start_on_postgresql (const char         *target,
+                                    const char * const *extra_args)
+{
+  JbTestServer *self = server_new ();
+
+  self->postgresql = TRUE;
+  self->db_path = g_strdup (target);
+  self->data_dir = g_build_filename (self->tmpdir, "data", NULL);
+  self->extra_args = g_strdupv ((char **) extra_args);
 
   spawn (self, "127.0.0.1:0");
   return self;
@@ -155,6 +210,55 @@ const char *
 jb_test_server_get_db_path (JbTestServer *self)
 {
   return self->db_path;
+}
+
+gboolean
+jb_test_server_is_postgresql (JbTestServer *self)
+{
+  return self->postgresql;
+}
+
+const char *
+jb_test_server_get_data_dir (JbTestServer *self)
+{
+  return self->data_dir;
+}
+
+void
+jb_test_server_exec_sql (JbTestServer *self,
+                         const char   *sql)
+{
+  if (self->postgresql)
+    {
+#ifdef JB_HAVE_POSTGRESQL
+      PGconn *conn = PQconnectdb (self->db_path);
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+#endif
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 30000);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+gboolean
+jb_test_backend_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("JB_TEST_BACKEND"), "postgresql") == 0;
 }
 
 GPid
@@ -246,9 +350,14 @@ jb_test_server_free (JbTestServer *self)
     }
 
   g_clear_object (&self->session);
+#ifdef JB_HAVE_POSTGRESQL
+  if (self->drop_database)
+    jb_test_postgres_drop_database (self->db_path);
+#endif
   remove_tree (self->tmpdir);
   g_free (self->tmpdir);
   g_free (self->db_path);
+  g_free (self->data_dir);
   g_free (self->url);
   g_free (self->binary);
   g_strfreev (self->extra_args);

@@ -13,10 +13,25 @@ typedef struct _JbTestServer JbTestServer;
 
 /* Starts the binary named by $JB_DISPATCHD on 127.0.0.1:0 with a database
  * in a fresh temporary directory, plus @extra_args (NULL-terminated, may be
- * NULL), and waits for its "listening on" line. Aborts the test on failure. */
+ * NULL), and waits for its "listening on" line. Aborts the test on failure.
+ * With JB_TEST_BACKEND=postgresql the database is a fresh one on the tests'
+ * PostgreSQL cluster (jb-test-postgres.h), dropped by jb_test_server_free. */
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
+/* The same on the PostgreSQL database @target, which the caller owns. */
+JbTestServer *jb_test_server_start_on_postgresql (const char         *target,
+                                                  const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
+/* The --db argument: the SQLite file, or the PostgreSQL target. */
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
+gboolean      jb_test_server_is_postgresql (JbTestServer      *self);
+/* Where the server keeps its clip files (--data-dir or its default). */
+const char   *jb_test_server_get_data_dir (JbTestServer       *self);
+/* Runs @sql (no parameters) on the server's database, whichever the
+ * backend: for tests that age or damage what the server stored. */
+void          jb_test_server_exec_sql     (JbTestServer       *self,
+                                           const char         *sql);
+/* TRUE when the tests run on PostgreSQL (JB_TEST_BACKEND=postgresql). */
+gboolean      jb_test_backend_is_postgresql (void);
 /* The server process's id (for benchmarks that read its /proc status). */
 GPid          jb_test_server_get_pid      (JbTestServer       *self);
 /* Sends @signum and waits for the process to end. */
