@@ -508,6 +508,8 @@ struct _JbTestEvents
   SoupSession             *session;
   SoupWebsocketConnection *connection;
   GQueue                   frames;
+  GQueue                   positions;  /* "positions" frames, apart */
+  GHashTable              *by_unit;    /* unit id → GQueue of their items read */
   gboolean                 closed;
 };
 
@@ -526,7 +528,10 @@ message_cb (SoupWebsocketConnection *connection,
   g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
   json_parser_load_from_data (parser, data, length, &error);
   g_assert_no_error (error);
-  g_queue_push_tail (&events->frames, json_node_ref (json_parser_get_root (parser)));
+  if (g_strcmp0 (jb_test_json_string (json_parser_get_root (parser), "type"), "positions") == 0)
+    g_queue_push_tail (&events->positions, json_node_ref (json_parser_get_root (parser)));
+  else
+    g_queue_push_tail (&events->frames, json_node_ref (json_parser_get_root (parser)));
 }
 
 static void
@@ -578,6 +583,7 @@ jb_test_events_connect (JbTestServer *self,
 
   events = g_new0 (JbTestEvents, 1);
   g_queue_init (&events->frames);
+  g_queue_init (&events->positions);
   events->session = soup_session_new ();
   soup_session_websocket_connect_async (events->session, msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT, NULL, connect_cb, &wait);
@@ -618,6 +624,85 @@ jb_test_events_next (JbTestEvents *events,
     }
 
   return g_queue_pop_head (&events->frames);
+}
+
+JsonNode *
+jb_test_events_next_positions (JbTestEvents *events,
+                               guint         timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = 0;
+
+  if (g_queue_is_empty (&events->positions) && !events->closed)
+    {
+      id = g_timeout_add (timeout_ms, set_true_cb, &timed_out);
+      while (g_queue_is_empty (&events->positions) && !events->closed && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      if (!timed_out)
+        g_source_remove (id);
+    }
+
+  return g_queue_pop_head (&events->positions);
+}
+
+static void
+queue_free (gpointer data)
+{
+  g_queue_free_full (data, (GDestroyNotify) json_object_unref);
+}
+
+/* Items of the positions frames read so far, per unit, not yet returned. */
+static GQueue *
+unit_items (JbTestEvents *events,
+            const char   *unit_id)
+{
+  GQueue *queue;
+
+  if (events->by_unit == NULL)
+    events->by_unit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, queue_free);
+  queue = g_hash_table_lookup (events->by_unit, unit_id);
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (events->by_unit, g_strdup (unit_id), queue);
+    }
+  return queue;
+}
+
+JsonObject *
+jb_test_events_wait_position (JbTestEvents *events,
+                              const char   *unit_id,
+                              gint64        time,
+                              guint         timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      GQueue *mine = unit_items (events, unit_id);
+      gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+      g_autoptr(JsonNode) frame = NULL;
+      JsonArray *items;
+
+      while (!g_queue_is_empty (mine))
+        {
+          JsonObject *item = g_queue_pop_head (mine);
+
+          if (time < 0 || json_object_get_int_member (item, "time") == time)
+            return item;
+          json_object_unref (item);
+        }
+      if (left_ms <= 0 || (frame = jb_test_events_next_positions (events, (guint) left_ms)) == NULL)
+        return NULL;
+      items = json_node_get_array (jb_test_json_get (frame, "data.items"));
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+
+          g_queue_push_tail (unit_items (events, json_object_get_string_member (item, "id")),
+                             json_object_ref (item));
+        }
+    }
 }
 
 JsonNode *
@@ -666,6 +751,8 @@ jb_test_events_free (JbTestEvents *events)
       g_clear_object (&events->connection);
     }
   g_queue_clear_full (&events->frames, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&events->positions, (GDestroyNotify) json_node_unref);
+  g_clear_pointer (&events->by_unit, g_hash_table_unref);
   g_clear_object (&events->session);
   g_free (events);
 }

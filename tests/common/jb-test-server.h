@@ -100,6 +100,17 @@ JbTestEvents   *jb_test_events_connect    (JbTestServer       *self,
  * close. */
 JsonNode       *jb_test_events_next       (JbTestEvents       *events,
                                            guint               timeout_ms);
+/* "positions" frames (no seq) are kept apart: _next and _wait_type never
+ * return them. The next one, waiting up to @timeout_ms (NULL on timeout). */
+JsonNode       *jb_test_events_next_positions (JbTestEvents   *events,
+                                               guint           timeout_ms);
+/* The next item for @unit_id of the positions frames (with fix @time, or
+ * any when @time < 0; items of that unit before it are dropped, other
+ * units' items are kept for their own calls); NULL on timeout. */
+JsonObject     *jb_test_events_wait_position  (JbTestEvents   *events,
+                                               const char     *unit_id,
+                                               gint64          time,
+                                               guint           timeout_ms);
 /* Skips frames until one of @type arrives (NULL on timeout). */
 JsonNode       *jb_test_events_wait_type  (JbTestEvents       *events,
                                            const char         *type,
