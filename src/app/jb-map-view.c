@@ -43,6 +43,7 @@ struct _JbMapView
   JbUnitLayer         *units;
   JbIncidentLayer     *incidents;
   JbAssignmentLayer   *assignments;
+  JbCalloutLayer      *callouts;
   JbTileLayer         *tile_layer;
   ShumateLicense      *license;
   GtkLabel            *no_basemap_label;
@@ -415,6 +416,7 @@ jb_map_view_set_store (JbMapView *self,
   g_set_object (&self->store, store);
   jb_grid_layer_set_grids (self->grids, store != NULL ? jb_store_get_grids (store) : NULL);
   jb_assignment_layer_set_store (self->assignments, store);
+  jb_callout_layer_set_store (self->callouts, store);
   jb_incident_layer_set_store (self->incidents, store);
 
   if (store != NULL)
@@ -798,6 +800,14 @@ jb_map_view_get_assignment_layer (JbMapView *self)
   g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
 
   return self->assignments;
+}
+
+JbCalloutLayer *
+jb_map_view_get_callout_layer (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), NULL);
+
+  return self->callouts;
 }
 
 gboolean
@@ -1496,6 +1506,7 @@ jb_map_view_init (JbMapView *self)
   self->units = jb_unit_layer_new (viewport);
   self->incidents = jb_incident_layer_new (viewport);
   self->assignments = jb_assignment_layer_new (viewport);
+  self->callouts = jb_callout_layer_new (viewport);
   self->station_names = jb_jurisdiction_layer_new (viewport);
   jb_jurisdiction_layer_set_parts (self->jurisdictions, TRUE, FALSE);
   jb_jurisdiction_layer_set_parts (self->station_names, FALSE, TRUE);
@@ -1506,6 +1517,8 @@ jb_map_view_init (JbMapView *self)
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->assignments));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->terminals));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->units));
+  /* Call-out responders ring their unit, above any cluster. */
+  shumate_map_add_layer (self->map, SHUMATE_LAYER (self->callouts));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->station_names));
   shumate_map_add_layer (self->map, SHUMATE_LAYER (self->incidents));
 

@@ -8,6 +8,7 @@
 #include <shumate/shumate.h>
 
 #include "jb-assignment-layer.h"
+#include "jb-callout-layer.h"
 #include "jb-grid-layer.h"
 #include "jb-incident-layer.h"
 #include "jb-jurisdiction-layer.h"
@@ -73,6 +74,7 @@ JbIncidentLayer     *jb_map_view_get_incident_layer   (JbMapView   *self);
 JbJurisdictionLayer *jb_map_view_get_jurisdiction_layer (JbMapView *self);
 JbGridLayer         *jb_map_view_get_grid_layer       (JbMapView   *self);
 JbAssignmentLayer   *jb_map_view_get_assignment_layer (JbMapView   *self);
+JbCalloutLayer      *jb_map_view_get_callout_layer    (JbMapView   *self);
 
 /* Frames incident @incident_id's scene and its units on their way
  * (assigned, accepted, en route) and keeps them in view as they move,

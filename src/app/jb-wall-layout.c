@@ -50,6 +50,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void queue_relayout (JbWallLayout *self);
+
 double
 jb_wall_min_text_mm (double distance_m)
 {
@@ -267,10 +269,10 @@ jb_wall_layout_relayout (JbWallLayout *self)
 
 /* A window manager may fullscreen a new window on the monitor it was
  * first mapped on, or move it later: put it back where it belongs. */
-static gboolean
-check_cb (gpointer user_data)
+void
+jb_wall_layout_check_placement (JbWallLayout *self)
 {
-  JbWallLayout *self = user_data;
+  g_return_if_fail (JB_IS_WALL_LAYOUT (self));
 
   for (guint i = 0; i < self->n_in_use && i < self->slot_monitors->len; i++)
     {
@@ -281,6 +283,15 @@ check_cb (gpointer user_data)
 
       if (surface == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
         continue;
+      /* Unplugged since the last layout: the 2 s check may run before the
+       * relayout the removal queued (an idle, lower priority), and a
+       * window cannot be put on a monitor that is gone (GTK's critical).
+       * The relayout places it. */
+      if (!gdk_monitor_is_valid (monitor))
+        {
+          queue_relayout (self);
+          continue;
+        }
       gdk_monitor_get_geometry (monitor, &geometry);
       if (gdk_display_get_monitor_at_surface (self->display, surface) != monitor ||
           gdk_surface_get_width (surface) != geometry.width ||
@@ -291,6 +302,12 @@ check_cb (gpointer user_data)
           gtk_window_fullscreen_on_monitor (window, monitor);
         }
     }
+}
+
+static gboolean
+check_cb (gpointer user_data)
+{
+  jb_wall_layout_check_placement (user_data);
   return G_SOURCE_CONTINUE;
 }
 

@@ -76,6 +76,10 @@ void          jb_wall_layout_set_distance  (JbWallLayout       *self,
 /* Lays the windows out again now (normally done in an idle after a
  * monitor came, went or changed). */
 void          jb_wall_layout_relayout      (JbWallLayout       *self);
+/* Puts back each window a window manager moved off its monitor or
+ * resized (a timer does it every 2 s); a monitor unplugged since the last
+ * layout is left to the relayout its removal queued. */
+void          jb_wall_layout_check_placement (JbWallLayout     *self);
 /* Hides and destroys the windows. */
 void          jb_wall_layout_close         (JbWallLayout       *self);
 

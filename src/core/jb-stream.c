@@ -8,6 +8,9 @@
 
 #include <libsoup/soup.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "jb-enum-types.h"
 #include "jb-error.h"
@@ -661,6 +664,13 @@ apply_slice_cb (gpointer user_data)
       if (!jb_store_apply_snapshot_step (self->store, self->applying, deadline))
         return G_SOURCE_CONTINUE;
       g_clear_pointer (&self->applying, jb_store_snapshot_free);
+#ifdef __GLIBC__
+      /* The snapshot's JSON and objects were built on a worker, in one of
+       * glibc's per-thread arenas, and what the swap let go stays there:
+       * glibc returns a thread arena's free pages only when asked. Without
+       * this a wall's RSS grew by 10-30 MB at every reconnect for good. */
+      malloc_trim (0);
+#endif
       self->need_snapshot = FALSE;
       g_signal_emit (self, signals[APPLIED], 0);
     }

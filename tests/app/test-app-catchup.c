@@ -206,9 +206,11 @@ test_draft_in_queue (void)
 
   jb_test_server_kill (f.server, SIGKILL);
   g_assert_true (jb_test_wait_for (not_live, f.client, WAIT_MS));
-  create = g_object_ref (jb_client_command_create_incident (f.client, JB_INCIDENT_TYPE_FIGHT, 1, 28.2301, 112.9870,
-                                                            address, "断网时接的警", NULL,
-                                                            JB_INCIDENT_SOURCE_PHONE, NULL, NULL, NULL));
+  create = g_object_ref (jb_client_queue_command (f.client,
+                                                  jb_command_new_create_incident (JB_INCIDENT_TYPE_FIGHT, 1, 28.2301, 112.9870,
+                                                                                  address, "断网时接的警", NULL,
+                                                                                  JB_INCIDENT_SOURCE_PHONE),
+                                                  NULL, NULL, NULL));
   g_assert_true (jb_test_wait_for (draft_shown, &look, WAIT_MS));
   g_assert_cmpuint (look.n_items, ==, 1);
   g_assert_cmpuint (look.n_drafts, ==, 1);

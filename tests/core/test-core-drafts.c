@@ -129,9 +129,10 @@ test_offline_draft (void)
   /* Offline: the draft is there at once, as the person gave it. */
   jb_test_proxy_cut (proxy);
   g_assert_true (jb_test_wait_for (not_live, first, WAIT_MS));
-  command = jb_client_command_create_incident (first, JB_INCIDENT_TYPE_FIGHT, 1, 28.2301, 112.9870, address,
-                                               "两人在店门口打架", "待发送饭店", JB_INCIDENT_SOURCE_PHONE,
-                                               NULL, command_done_cb, NULL);
+  command = jb_client_queue_command (first,
+                                     jb_command_new_create_incident (JB_INCIDENT_TYPE_FIGHT, 1, 28.2301, 112.9870, address,
+                                                                     "两人在店门口打架", "待发送饭店", JB_INCIDENT_SOURCE_PHONE),
+                                     NULL, command_done_cb, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drafts)), ==, 1);
   draft = g_list_model_get_item (G_LIST_MODEL (drafts), 0);
   g_assert_true (jb_draft_list_is_draft (draft));

@@ -70,7 +70,7 @@ check_relogin (gboolean new_client)
 
   end_session (server, client);
   g_signal_connect (client, "unauthorized", G_CALLBACK (count_cb), &unauthorized);
-  note = g_object_ref (jb_client_command_add_note (client, incident_id, text, NULL, NULL, NULL));
+  note = g_object_ref (jb_client_queue_command (client, jb_command_new_note (incident_id, text), NULL, NULL, NULL));
   key = g_strdup (jb_command_get_idempotency_key (note));
   g_assert_true (jb_test_wait_for (refused_once, note, WAIT_MS));
   g_assert_cmpuint (unauthorized, >=, 1);
