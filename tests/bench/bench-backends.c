@@ -145,12 +145,7 @@ run (const char *name,
     g_unsetenv ("JB_TEST_BACKEND");
   a = jb_test_server_start (args);
   if (n_servers > 1)
-    {
-      /* Clip files live beside the first server's: the same directory. */
-      const char *sibling_args[] = { "--data-dir", jb_test_server_get_data_dir (a), NULL };
-
-      b = jb_test_server_start_sibling (a, sibling_args);
-    }
+    b = jb_test_server_start_sibling (a, NULL);
   auth = jb_test_login (a, "dispatcher", "demo");
   events = jb_test_events_connect (a, auth, -1, NULL);
   g_assert_nonnull (events);

@@ -208,6 +208,10 @@ jb_test_server_start_sibling (JbTestServer       *first,
 
   self->binary = g_strdup (first->binary);
   self->db_path = g_strdup (first->db_path);  /* no tmpdir: @first's is shared */
+  /* On PostgreSQL --data-dir is required: the clip files are @first's. */
+  self->postgresql = first->postgresql;
+  if (first->postgresql)
+    self->data_dir = g_strdup (first->data_dir);
   self->extra_args = g_strdupv ((char **) extra_args);
   self->session = soup_session_new ();
   soup_session_set_timeout (self->session, 60);
