@@ -26,6 +26,7 @@
 #include "jb-position.h"
 #include "jb-queue.h"
 #include "jb-recommender.h"
+#include "jb-server-list.h"
 #include "jb-session.h"
 #include "jb-station.h"
 #include "jb-store.h"

@@ -11,6 +11,7 @@
 #include "jb-enum-types.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-server-list.h"
 #include "jb-tls-private.h"
 
 #define REST_TIMEOUT_S          30
@@ -20,7 +21,10 @@ struct _JbSession
 {
   GObject      parent_instance;
 
-  char        *server_url;
+  char        *server_url;  /* the one in use, an entry of server_urls */
+  GStrv        server_urls;
+  guint        server_index;
+  guint        move_count;
   SoupSession *soup;
   char        *token;
   JsonObject  *user;
@@ -36,6 +40,7 @@ G_DEFINE_FINAL_TYPE (JbSession, jb_session, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_SERVER_URL,
+  PROP_SERVER_INDEX,
   PROP_USER,
   PROP_USERNAME,
   PROP_DISPLAY_NAME,
@@ -71,6 +76,9 @@ jb_session_new_message (JbSession   *self,
     }
 
   msg = soup_message_new_from_uri (method, uri);
+  /* Which server did not answer, if one does not: the list may have moved
+   * on while the request was out. */
+  g_object_set_data_full (G_OBJECT (msg), "jb-server-url", g_strdup (self->server_url), g_free);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
   if (self->token != NULL)
     {
@@ -226,6 +234,9 @@ request_sent_cb (GObject      *object,
     {
       GError *net_error = NULL;
 
+      if (jb_session_error_is_unreachable (error))
+        jb_session_move_on (g_task_get_source_object (task),
+                            g_object_get_data (G_OBJECT (msg), "jb-server-url"), error->message);
       set_network_error (&net_error, error);
       g_task_return_error (task, net_error);
       return;
@@ -484,6 +495,69 @@ jb_session_get_server_url (JbSession *self)
   return self->server_url;
 }
 
+const char * const *
+jb_session_get_server_urls (JbSession *self)
+{
+  g_return_val_if_fail (JB_IS_SESSION (self), NULL);
+  return (const char * const *) self->server_urls;
+}
+
+guint
+jb_session_get_server_index (JbSession *self)
+{
+  g_return_val_if_fail (JB_IS_SESSION (self), 0);
+  return self->server_index;
+}
+
+guint
+jb_session_get_move_count (JbSession *self)
+{
+  g_return_val_if_fail (JB_IS_SESSION (self), 0);
+  return self->move_count;
+}
+
+/* Failover */
+
+gboolean
+jb_session_error_is_unreachable (const GError *error)
+{
+  /* No connection, or no answer in time: the server is not there. A
+   * connection cut in the middle of an answer is not this: the request
+   * is retried on the same server first, and that try fails to connect
+   * if the server is gone. */
+  return error != NULL && error->domain == G_IO_ERROR &&
+         (error->code == G_IO_ERROR_CONNECTION_REFUSED ||
+          error->code == G_IO_ERROR_TIMED_OUT ||
+          error->code == G_IO_ERROR_HOST_UNREACHABLE ||
+          error->code == G_IO_ERROR_NETWORK_UNREACHABLE ||
+          error->code == G_IO_ERROR_NOT_CONNECTED);
+}
+
+gboolean
+jb_session_move_on (JbSession  *self,
+                    const char *from_url,
+                    const char *reason)
+{
+  guint n;
+
+  g_return_val_if_fail (JB_IS_SESSION (self), FALSE);
+
+  n = g_strv_length (self->server_urls);
+  /* Requests that failed on a server already left do not move us again. */
+  if (n < 2 || g_strcmp0 (from_url, self->server_url) != 0)
+    return FALSE;
+
+  self->server_index = (self->server_index + 1) % n;
+  self->server_url = self->server_urls[self->server_index];
+  self->move_count++;
+  g_message ("%s does not answer (%s): moving to %s", from_url, reason ? reason : "?", self->server_url);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_INDEX]);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
+}
+
 SoupSession *
 jb_session_get_soup_session (JbSession *self)
 {
@@ -576,7 +650,8 @@ jb_session_finalize (GObject *object)
   JbSession *self = (JbSession *)object;
 
   g_clear_object (&self->soup);
-  g_clear_pointer (&self->server_url, g_free);
+  self->server_url = NULL;
+  g_clear_pointer (&self->server_urls, g_strfreev);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->user, json_object_unref);
   g_clear_pointer (&self->username, g_free);
@@ -598,6 +673,7 @@ jb_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SERVER_URL: g_value_set_string (value, self->server_url); break;
+    case PROP_SERVER_INDEX: g_value_set_uint (value, self->server_index); break;
     case PROP_USER: g_value_set_boxed (value, self->user); break;
     case PROP_USERNAME: g_value_set_string (value, self->username); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, self->display_name); break;
@@ -623,10 +699,20 @@ jb_session_set_property (GObject      *object,
         const char *url = g_value_get_string (value);
         gsize len = url != NULL ? strlen (url) : 0;
 
-        /* Paths start with '/': drop the URL's trailing ones. */
-        while (len > 0 && url[len - 1] == '/')
-          len--;
-        self->server_url = g_strndup (url != NULL ? url : "", len);
+        /* "URL1,URL2": a failover list. */
+        self->server_urls = jb_server_list_parse (url, NULL);
+        if (self->server_urls == NULL)
+          {
+            /* Not an address: kept as given, so that each request says
+             * "Bad server address" as it did. Paths start with '/': drop
+             * the trailing ones. */
+            while (len > 0 && url[len - 1] == '/')
+              len--;
+            self->server_urls = g_new0 (char *, 2);
+            self->server_urls[0] = g_strndup (url != NULL ? url : "", len);
+          }
+        self->server_index = 0;
+        self->server_url = self->server_urls[0];
       }
       break;
     default:
@@ -645,9 +731,12 @@ jb_session_class_init (JbSessionClass *klass)
   object_class->get_property = jb_session_get_property;
   object_class->set_property = jb_session_set_property;
 
+  /* Set: the list ("URL1,URL2"); read: the server in use. */
   properties[PROP_SERVER_URL] =
     g_param_spec_string ("server-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_INDEX] = g_param_spec_uint ("server-index", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_USER] = g_param_spec_boxed ("user", NULL, NULL, JSON_TYPE_OBJECT, ro);
   properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, ro);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, ro);

@@ -145,6 +145,27 @@ jb_test_server_start (const char * const *extra_args)
   return self;
 }
 
+JbTestServer *
+jb_test_server_start_sharing (JbTestServer       *first,
+                              const char * const *extra_args)
+{
+  JbTestServer *self = g_new0 (JbTestServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  self->binary = g_strdup (first->binary);
+  /* Its own (empty) directory, so that freeing either removes only its
+   * own; the database is the first one's. */
+  self->tmpdir = g_dir_make_tmp ("jb-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_strdup (first->db_path);
+  self->extra_args = g_strdupv ((char **) extra_args);
+  self->session = soup_session_new ();
+  soup_session_set_timeout (self->session, 60);
+
+  spawn (self, "127.0.0.1:0");
+  return self;
+}
+
 const char *
 jb_test_server_get_url (JbTestServer *self)
 {

@@ -15,6 +15,10 @@ typedef struct _JbTestServer JbTestServer;
  * in a fresh temporary directory, plus @extra_args (NULL-terminated, may be
  * NULL), and waits for its "listening on" line. Aborts the test on failure. */
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
+/* A second server on @first's database (several servers, one database),
+ * on another free port, with @extra_args; free it before @first. */
+JbTestServer *jb_test_server_start_sharing (JbTestServer      *first,
+                                            const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
 /* The server process's id (for benchmarks that read its /proc status). */
