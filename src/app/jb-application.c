@@ -12,6 +12,7 @@
 #include "jb-error.h"
 #include "jb-login-dialog.h"
 #include "jb-preferences-window.h"
+#include "jb-server-list.h"
 #include "jb-wall-session.h"
 #include "jb-window.h"
 
@@ -446,8 +447,18 @@ jb_application_handle_local_options (GApplication *application,
 
   if (g_variant_dict_lookup (options, "server", "&s", &value))
     {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) urls = jb_server_list_parse (value, &error);
+
+      /* "URL1,URL2": the servers to move between, in order. */
+      if (urls == NULL)
+        {
+          /* Translators: %s says which address is wrong */
+          g_printerr (_("jingbao: --server: %s\n"), error->message);
+          return 1;
+        }
       g_free (self->server_url);
-      self->server_url = g_strdup (value);
+      self->server_url = jb_server_list_format ((const char * const *) urls);
     }
   if (g_variant_dict_lookup (options, "user", "&s", &value))
     {
@@ -636,7 +647,7 @@ jb_application_init (JbApplication *self)
   };
   const GOptionEntry options[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
-      N_("The dispatch server (default http://127.0.0.1:8080)"), N_("URL") },
+      N_("The dispatch server, or several separated by commas to move between when one stops answering (default http://127.0.0.1:8080)"), N_("URL[,URL…]") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, NULL,
       N_("Sign in as this user without asking (with --password-file)"), N_("NAME") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
