@@ -224,7 +224,7 @@ login_cb (GObject      *object,
 
   if (!jb_client_login_finish (client, result, &error))
     {
-      g_autofree char *message = jb_application_describe_login_error (error, jb_client_get_server_url (client));
+      g_autofree char *message = jb_application_describe_login_error (error, self->server_url);
 
       g_clear_pointer (&self->pending_password, g_free);
       g_clear_object (&self->pending);
@@ -232,8 +232,10 @@ login_cb (GObject      *object,
       return;
     }
 
+  /* Kept for the list as given (what the next start looks up), not for
+   * the server of it that answered. */
   if (self->pending_remember && self->pending_password != NULL)
-    jb_credentials_store_async (jb_client_get_server_url (client), jb_client_get_username (client),
+    jb_credentials_store_async (self->server_url, jb_client_get_username (client),
                                 self->pending_password, NULL, remember_cb, NULL);
   g_clear_pointer (&self->pending_password, g_free);
 

@@ -349,6 +349,22 @@ read_station_ids (JsonObject *user,
   return g_strv_builder_end (builder);
 }
 
+/* A sign-in's body, and how many servers of the list it has tried. */
+typedef struct
+{
+  JsonNode *body;
+  char     *url;    /* the server of the try under way */
+  guint     tries;
+} LoginData;
+
+static void
+login_data_free (LoginData *data)
+{
+  g_clear_pointer (&data->body, json_node_unref);
+  g_free (data->url);
+  g_free (data);
+}
+
 static void
 login_cb (GObject      *object,
           GAsyncResult *result,
@@ -362,6 +378,22 @@ login_cb (GObject      *object,
   const char *token = NULL, *username = NULL, *role = NULL;
   const char *display_name = NULL, *station_id = NULL;
   JbRole role_value = JB_ROLE_N;
+  LoginData *data = g_task_get_task_data (task);
+
+  /* The server did not answer and the session moved on: the sign-in
+   * goes to the next one, once round the list. */
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_NETWORK) &&
+      g_strcmp0 (data->url, self->server_url) != 0 && ++data->tries < g_strv_length (self->server_urls))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_debug ("Signing in at %s instead", self->server_url);
+      g_free (data->url);
+      data->url = g_strdup (self->server_url);
+      jb_session_send_async (self, "POST", "/api/v1/session", data->body, NULL,
+                             cancellable, login_cb, g_steal_pointer (&task));
+      return;
+    }
 
   if (error != NULL)
     {
@@ -420,7 +452,7 @@ jb_session_login_async (JbSession           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
+  LoginData *data;
 
   g_return_if_fail (JB_IS_SESSION (self));
   g_return_if_fail (username != NULL);
@@ -435,11 +467,14 @@ jb_session_login_async (JbSession           *self,
   json_builder_set_member_name (builder, "password");
   json_builder_add_string_value (builder, password);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  data = g_new0 (LoginData, 1);
+  data->body = json_builder_get_root (builder);
+  data->url = g_strdup (self->server_url);
+  g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
 
   /* A login is not authenticated: do not send a previous token. */
   g_clear_pointer (&self->token, g_free);
-  jb_session_send_async (self, "POST", "/api/v1/session", body, NULL, cancellable,
+  jb_session_send_async (self, "POST", "/api/v1/session", data->body, NULL, cancellable,
                          login_cb, g_steal_pointer (&task));
 }
 

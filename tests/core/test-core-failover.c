@@ -239,6 +239,33 @@ test_kill_current_server (void)
   g_clear_pointer (&a, jb_test_server_free);
 }
 
+/* The first server of the list is down at sign-in: the login goes to the
+ * next, and the stream starts there. */
+static void
+test_sign_in_first_down (void)
+{
+  g_autoptr(JbTestServer) a = jb_test_server_start (demo_args);
+  g_autoptr(JbTestServer) b = jb_test_server_start_sharing (a, NULL);
+  g_autofree char *urls = g_strconcat (jb_test_server_get_url (a), ",", jb_test_server_get_url (b), NULL);
+  g_autoptr(JbClient) client = jb_client_new (urls);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OnServer on_b = { client, jb_test_server_get_url (b) };
+
+  jb_test_server_kill (a, SIGKILL);
+  jb_client_login_async (client, "dispatcher", "demo", NULL, jb_test_store_result_cb, &result);
+  g_assert_true (jb_client_login_finish (client, jb_test_wait_result (&result, WAIT_MS), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (jb_client_get_server_url (client), ==, jb_test_server_get_url (b));
+  jb_client_start (client);
+  g_assert_true (jb_test_wait_for (live_on, &on_b, WAIT_MS));
+
+  jb_client_stop (client);
+  g_clear_object (&client);
+  g_clear_pointer (&b, jb_test_server_free);
+  g_clear_pointer (&a, jb_test_server_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -247,6 +274,7 @@ main (int   argc,
 
   g_test_add_func ("/core/failover/server-list", test_server_list);
   g_test_add_func ("/core/failover/kill-current-server", test_kill_current_server);
+  g_test_add_func ("/core/failover/sign-in-first-down", test_sign_in_first_down);
 
   return g_test_run ();
 }
