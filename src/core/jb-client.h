@@ -87,7 +87,8 @@ void               jb_client_logout               (JbClient             *self);
 
 /* Journals every command on disk (jb-outbox.h) under @dir (NULL: the
  * user's data directory, $XDG_DATA_HOME/jingbao), one file per server
- * and user, opened at login; what it holds unfinished is sent again. */
+ * (the list's first) and user, opened at login; what it holds unfinished
+ * is sent again. */
 void               jb_client_set_outbox_dir       (JbClient             *self,
                                                    const char           *dir);
 
