@@ -77,7 +77,9 @@ apply_server (JbPreferencesWindow *self)
   g_autofree char *text = NULL;
 
   set_row_error (self->server_row, urls == NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->server_row), error != NULL ? error->message : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->server_row),
+                               error != NULL ? _("Each address must start with http:// or https:// and name a host; separate several with commas.")
+                                             : NULL);
   if (urls == NULL)
     return FALSE;
   text = jb_server_list_format ((const char * const *) urls);
