@@ -10,6 +10,7 @@
 
 #include "jb-core.h"
 #include "jb-test-window.h"
+#include "jb-window-private.h"
 
 #define WAIT_MS JB_TEST_WAIT_MS
 
@@ -106,6 +107,19 @@ test_failover_header (void)
   g_assert_nonnull (strstr (jb_window_get_last_message (window), label_a));
   g_assert_nonnull (strstr (jb_window_get_last_message (window), label_b));
   jb_test_save_png (GTK_WIDGET (window), "test-app-failover-after.png");
+
+  /* The badge's tooltip, also its accessible name, names the server in
+   * use and the list in order. */
+  {
+    const char *tooltip = gtk_widget_get_tooltip_text (window->state_box);
+    g_autofree char *in_use = g_strdup_printf ("Server: %s\n", jb_test_server_get_url (b));
+    g_autofree char *list = g_strdup_printf ("Servers, in order: %s, %s", jb_test_server_get_url (a),
+                                             jb_test_server_get_url (b));
+
+    g_assert_nonnull (strstr (tooltip, in_use));
+    g_assert_nonnull (strstr (tooltip, list));
+    gtk_test_accessible_assert_property (window->state_box, GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip);
+  }
 
   /* Moving, then live: each told in the header as it happened. */
   seen_moving = g_strdup_printf ("MOVING|%s", moving_to_b);
