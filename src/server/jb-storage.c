@@ -7,23 +7,24 @@
 #include "jb-storage.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "jb-error.h"
 #include "jb-json.h"
 #include "jb-json-text.h"
+#include "jb-sql.h"
 
 struct _JbStorage
 {
-  sqlite3    *db;
-  GHashTable *statements;   /* SQL literal (by address) → sqlite3_stmt*, prepared once */
+  JbSql      *sql;
   char       *peek_org_id;  /* owned copy for jb_storage_peek_unit */
 };
 
-/* Each step runs once, in order, inside one transaction; user_version
- * records how many have run. Append new steps, never edit old ones. */
-static const char * const migrations[] = {
+/* Each step runs once, in order, inside one transaction; the schema
+ * version (SQLite's user_version) records how many have run. Append new
+ * steps, never edit old ones, and append the same step to
+ * postgresql_migrations below. */
+static const char * const sqlite_migrations[] = {
   /* 1: the first schema */
   "CREATE TABLE meta ("
   "  key TEXT PRIMARY KEY,"
@@ -183,137 +184,205 @@ static const char * const migrations[] = {
   "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
 };
 
+/* The same versions for PostgreSQL, ending in the same schema: times and
+ * counts BIGINT, coordinates DOUBLE PRECISION, hashes BYTEA, flags kept
+ * INTEGER so that the queries read the same. No PostgreSQL database
+ * predates version 7, so each step creates its tables in their final
+ * shape and none converts data. */
+static const char * const postgresql_migrations[] = {
+  /* 1: the first schema, units without their position columns */
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE stations ("
+  "  id TEXT PRIMARY KEY,"
+  "  data TEXT NOT NULL);"
+  "CREATE TABLE units ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  callsign TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  org_id TEXT,"
+  "  org_name TEXT,"
+  "  station_id TEXT REFERENCES stations (id),"
+  "  status TEXT NOT NULL,"
+  "  terminal_id TEXT,"
+  "  incident_id TEXT,"
+  "  phone TEXT,"
+  "  updated_at BIGINT NOT NULL);"
+  "CREATE INDEX units_station ON units (station_id);"
+  "CREATE TABLE terminals ("
+  "  id TEXT PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  venue TEXT,"
+  "  station_id TEXT REFERENCES stations (id),"
+  "  unit_id TEXT,"
+  "  org_id TEXT,"
+  "  lat DOUBLE PRECISION, lon DOUBLE PRECISION,"
+  "  online INTEGER NOT NULL,"
+  "  last_seen_at BIGINT,"
+  "  heartbeat_interval_s BIGINT NOT NULL,"
+  "  gateway INTEGER NOT NULL DEFAULT 0,"
+  "  secret_hash BYTEA NOT NULL);"
+  "CREATE TABLE incidents ("
+  "  id TEXT PRIMARY KEY,"
+  "  number TEXT NOT NULL UNIQUE,"
+  "  status TEXT NOT NULL,"
+  "  station_id TEXT REFERENCES stations (id),"
+  "  created_at BIGINT NOT NULL,"
+  "  updated_at BIGINT NOT NULL,"
+  "  search TEXT NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX incidents_status ON incidents (status);"
+  "CREATE INDEX incidents_created ON incidents (created_at);"
+  "CREATE INDEX incidents_station ON incidents (station_id);"
+  "CREATE TABLE users ("
+  "  username TEXT PRIMARY KEY,"
+  "  password_hash TEXT NOT NULL,"
+  "  display_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL,"
+  "  station_id TEXT REFERENCES stations (id));"
+  "CREATE TABLE sessions ("
+  "  token_hash BYTEA PRIMARY KEY,"
+  "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
+  "  created_at BIGINT NOT NULL,"
+  "  expires_at BIGINT NOT NULL);"
+  "CREATE INDEX sessions_expires ON sessions (expires_at);"
+  "CREATE TABLE events ("
+  "  seq BIGINT PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  time BIGINT NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE TABLE idempotency ("
+  "  principal TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  method TEXT NOT NULL,"
+  "  path TEXT NOT NULL,"
+  "  body_hash BYTEA NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  response TEXT NOT NULL,"
+  "  created_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (principal, key));"
+  "CREATE INDEX idempotency_created ON idempotency (created_at);",
+
+  /* 2: positions, one row per unit, keyed by organisation first */
+  "CREATE TABLE positions ("
+  "  org_id TEXT NOT NULL,"
+  "  unit_id TEXT NOT NULL REFERENCES units (id),"
+  "  lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,"
+  "  heading DOUBLE PRECISION, speed DOUBLE PRECISION, accuracy DOUBLE PRECISION,"
+  "  time BIGINT NOT NULL,"
+  "  updated_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (org_id, unit_id));",
+
+  /* 3: grids */
+  "CREATE TABLE grids ("
+  "  id TEXT PRIMARY KEY,"
+  "  station_id TEXT NOT NULL,"
+  "  data TEXT NOT NULL);",
+
+  /* 4: clips and their audit rows */
+  "CREATE TABLE clips ("
+  "  id TEXT PRIMARY KEY,"
+  "  incident_id TEXT NOT NULL,"
+  "  terminal_id TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  received BIGINT NOT NULL,"
+  "  updated_at BIGINT NOT NULL,"
+  "  keep_until BIGINT,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX clips_incident ON clips (incident_id);"
+  "CREATE INDEX clips_sweep ON clips (state, updated_at);"
+  "CREATE INDEX clips_keep ON clips (keep_until);"
+  "CREATE TABLE clip_audit ("
+  "  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  clip_id TEXT NOT NULL,"
+  "  incident_id TEXT NOT NULL,"
+  "  time BIGINT NOT NULL,"
+  "  username TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  reason TEXT,"
+  "  frame_ms BIGINT);"
+  "CREATE INDEX clip_audit_clip ON clip_audit (clip_id, id);",
+
+  /* 5: a user's stations */
+  "CREATE TABLE user_stations ("
+  "  username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,"
+  "  station_id TEXT NOT NULL REFERENCES stations (id),"
+  "  PRIMARY KEY (username, station_id));",
+
+  /* 6: patrol alerts */
+  "CREATE TABLE alerts ("
+  "  id TEXT PRIMARY KEY,"
+  "  cleared INTEGER NOT NULL,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX alerts_uncleared ON alerts (cleared) WHERE cleared = 0;",
+
+  /* 7: call-out recipients */
+  "CREATE TABLE callout_recipients ("
+  "  callout_id TEXT NOT NULL,"
+  "  unit_id TEXT NOT NULL,"
+  "  incident_id TEXT NOT NULL,"
+  "  pending INTEGER NOT NULL,"
+  "  PRIMARY KEY (callout_id, unit_id));"
+  "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (postgresql_migrations) == G_N_ELEMENTS (sqlite_migrations));
+
 static gboolean
 fail (JbStorage   *self,
       GError     **error,
       const char  *what)
 {
   g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
-               "Database error while %s: %s", what, sqlite3_errmsg (self->db));
+               "Database error while %s: %s", what, jb_sql_errmsg (self->sql));
   return FALSE;
 }
 
-static gboolean
-exec (JbStorage   *self,
-      const char  *sql,
-      GError     **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
-    {
-      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error: %s",
-                   message != NULL ? message : sqlite3_errmsg (self->db));
-      sqlite3_free (message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Returns the cached statement for @sql, reset and with no bindings. */
-static sqlite3_stmt *
+/* The cached statement for the literal @sql, reset and with no bindings. */
+static inline JbSqlStmt *
 prepare (JbStorage  *self,
          const char *sql)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-
-  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    {
-      g_critical ("Cannot prepare \"%s\": %s", sql, sqlite3_errmsg (self->db));
-      return NULL;
-    }
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
-  return stmt;
-}
-
-/* Runs a statement that returns no rows. */
-static gboolean
-step_done (JbStorage    *self,
-           sqlite3_stmt *stmt,
-           const char   *what,
-           GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return fail (self, error, what);
-  return TRUE;
-}
-
-/* Bound values are not copied (SQLITE_STATIC): every caller steps the
- * statement before the value goes away, and prepare() clears bindings
- * before the next use. */
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-}
-
-static void
-bind_double (sqlite3_stmt *stmt,
-             int           index,
-             double        value)
-{
-  if (isnan (value))
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_double (stmt, index, value);
-}
-
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           index)
-{
-  return (const char *) sqlite3_column_text (stmt, index);
+  return jb_sql_prepare (self->sql, sql);
 }
 
 static void
 set_string_or_null (JsonObject   *object,
                     const char   *member,
-                    sqlite3_stmt *stmt,
+                    JbSqlStmt    *stmt,
                     int           index)
 {
-  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+  if (jb_sql_column_is_null (stmt, index))
     json_object_set_null_member (object, member);
   else
-    json_object_set_string_member (object, member, column_text (stmt, index));
+    json_object_set_string_member (object, member, jb_sql_column_text (stmt, index));
 }
 
 static void
 set_double_or_null (JsonObject   *object,
                     const char   *member,
-                    sqlite3_stmt *stmt,
+                    JbSqlStmt    *stmt,
                     int           index)
 {
-  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+  if (jb_sql_column_is_null (stmt, index))
     json_object_set_null_member (object, member);
   else
-    json_object_set_double_member (object, member, sqlite3_column_double (stmt, index));
+    json_object_set_double_member (object, member, jb_sql_column_double (stmt, index));
 }
 
 static void
 set_int_or_null (JsonObject   *object,
                  const char   *member,
-                 sqlite3_stmt *stmt,
+                 JbSqlStmt    *stmt,
                  int           index)
 {
-  if (sqlite3_column_type (stmt, index) == SQLITE_NULL)
+  if (jb_sql_column_is_null (stmt, index))
     json_object_set_null_member (object, member);
   else
-    json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, index));
+    json_object_set_int_member (object, member, jb_sql_column_int64 (stmt, index));
 }
 
 /* Parses a stored JSON object text; stored texts were written by us. */
@@ -397,38 +466,13 @@ member_object (JsonObject *object,
 /* Opening and migrating */
 
 static gboolean
-configure (JbStorage  *self,
-           GError    **error)
-{
-  sqlite3_busy_timeout (self->db, 5000);
-  return exec (self,
-               "PRAGMA journal_mode = WAL;"
-               "PRAGMA synchronous = FULL;"
-               "PRAGMA foreign_keys = ON;"
-               "PRAGMA temp_store = MEMORY;"
-               "PRAGMA cache_size = -65536;",
-               error);
-}
-
-static int
-get_user_version (JbStorage *self)
-{
-  sqlite3_stmt *stmt = NULL;
-  int version = -1;
-
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  return version;
-}
-
-static gboolean
 migrate (JbStorage  *self,
          GError    **error)
 {
-  int version = get_user_version (self);
-  int target = (int) G_N_ELEMENTS (migrations);
+  gboolean postgresql = jb_sql_get_dialect (self->sql) == JB_SQL_POSTGRESQL;
+  const char * const *steps = postgresql ? postgresql_migrations : sqlite_migrations;
+  int version = jb_sql_get_schema_version (self->sql);
+  int target = (int) G_N_ELEMENTS (sqlite_migrations);
 
   if (version < 0)
     return fail (self, error, "reading the schema version");
@@ -442,46 +486,29 @@ migrate (JbStorage  *self,
   if (version == target)
     return TRUE;
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!jb_sql_begin (self->sql, TRUE, error))
     return FALSE;
   for (int i = version; i < target; i++)
     {
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
-
       g_debug ("Migrating the database to version %d", i + 1);
-      if (!exec (self, migrations[i], error) || !exec (self, set_version, error))
+      if (!jb_sql_exec (self->sql, steps[i], error) ||
+          !jb_sql_set_schema_version (self->sql, i + 1, error))
         {
-          jb_storage_rollback (self);
+          jb_sql_rollback (self->sql);
           return FALSE;
         }
     }
-  return exec (self, "COMMIT", error);
-}
-
-static void
-finalize_statement (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
+  return jb_sql_commit (self->sql, error);
 }
 
 JbStorage *
-jb_storage_open (const char  *path,
+jb_storage_open (const char  *target,
                  GError     **error)
 {
   g_autoptr(JbStorage) self = g_new0 (JbStorage, 1);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 
-  /* Every SQL text is a literal, so its address identifies it: no need
-   * to hash a few hundred characters on each call. */
-  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                            finalize_statement);
-  if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Cannot open the database %s: %s",
-                   path, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
-      return NULL;
-    }
-  if (!configure (self, error) || !migrate (self, error))
+  self->sql = jb_sql_open (target, error);
+  if (self->sql == NULL || !migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -491,9 +518,7 @@ jb_storage_free (JbStorage *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->statements, g_hash_table_unref);
-  if (self->db != NULL)
-    sqlite3_close (self->db);
+  g_clear_pointer (&self->sql, jb_sql_close);
   g_free (self->peek_org_id);
   g_free (self);
 }
@@ -504,34 +529,33 @@ gboolean
 jb_storage_begin_write (JbStorage  *self,
                         GError    **error)
 {
-  return step_done (self, prepare (self, "BEGIN IMMEDIATE"), "beginning a transaction", error);
+  return jb_sql_begin (self->sql, TRUE, error);
 }
 
 gboolean
 jb_storage_begin_read (JbStorage  *self,
                        GError    **error)
 {
-  return step_done (self, prepare (self, "BEGIN DEFERRED"), "beginning a transaction", error);
+  return jb_sql_begin (self->sql, FALSE, error);
 }
 
 gboolean
 jb_storage_commit (JbStorage  *self,
                    GError    **error)
 {
-  return step_done (self, prepare (self, "COMMIT"), "committing", error);
+  return jb_sql_commit (self->sql, error);
 }
 
 void
 jb_storage_rollback (JbStorage *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  jb_sql_rollback (self->sql);
 }
 
 gboolean
 jb_storage_in_transaction (JbStorage *self)
 {
-  return !sqlite3_get_autocommit (self->db);
+  return jb_sql_in_transaction (self->sql);
 }
 
 /* meta */
@@ -540,13 +564,13 @@ char *
 jb_storage_get_meta (JbStorage  *self,
                      const char *key)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?");
+  JbSqlStmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1");
   char *value = NULL;
 
-  bind_text (stmt, 1, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup (column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  jb_sql_bind_text (stmt, 1, key);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+    value = g_strdup (jb_sql_column_text (stmt, 0));
+  jb_sql_reset (stmt);
   return value;
 }
 
@@ -556,11 +580,12 @@ jb_storage_set_meta (JbStorage   *self,
                      const char  *value,
                      GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  JbSqlStmt *stmt = prepare (self, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                                   " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
-  return step_done (self, stmt, "writing a setting", error);
+  jb_sql_bind_text (stmt, 1, key);
+  jb_sql_bind_text (stmt, 2, value);
+  return jb_sql_run (stmt, "writing a setting", error);
 }
 
 gint64
@@ -581,14 +606,14 @@ jb_storage_next_counter (JbStorage   *self,
 gboolean
 jb_storage_is_empty (JbStorage *self)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT (SELECT count(*) FROM stations) + (SELECT count(*) FROM units)"
-                                " + (SELECT count(*) FROM terminals) + (SELECT count(*) FROM users)");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT (SELECT count(*) FROM stations) + (SELECT count(*) FROM units)"
+                             " + (SELECT count(*) FROM terminals) + (SELECT count(*) FROM users)");
   gboolean empty = FALSE;
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    empty = sqlite3_column_int64 (stmt, 0) == 0;
-  sqlite3_reset (stmt);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+    empty = jb_sql_column_int64 (stmt, 0) == 0;
+  jb_sql_reset (stmt);
   return empty;
 }
 
@@ -599,12 +624,12 @@ jb_storage_insert_station (JbStorage   *self,
                            JsonObject  *station,
                            GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT INTO stations (id, data) VALUES (?, ?)");
+  JbSqlStmt *stmt = prepare (self, "INSERT INTO stations (id, data) VALUES (?1, ?2)");
   g_autofree char *text = object_to_text (station);
 
-  bind_text (stmt, 1, member_string (station, "id"));
-  bind_text (stmt, 2, text);
-  return step_done (self, stmt, "inserting a station", error);
+  jb_sql_bind_text (stmt, 1, member_string (station, "id"));
+  jb_sql_bind_text (stmt, 2, text);
+  return jb_sql_run (stmt, "inserting a station", error);
 }
 
 gboolean
@@ -612,33 +637,33 @@ jb_storage_update_station (JbStorage   *self,
                            JsonObject  *station,
                            GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE stations SET data = ? WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self, "UPDATE stations SET data = ?1 WHERE id = ?2");
   g_autofree char *text = object_to_text (station);
 
-  bind_text (stmt, 1, text);
-  bind_text (stmt, 2, member_string (station, "id"));
-  return step_done (self, stmt, "updating a station", error);
+  jb_sql_bind_text (stmt, 1, text);
+  jb_sql_bind_text (stmt, 2, member_string (station, "id"));
+  return jb_sql_run (stmt, "updating a station", error);
 }
 
 static GPtrArray *
 collect_objects (JbStorage     *self,
-                 sqlite3_stmt  *stmt,
-                 JsonObject  *(*row_to_object) (sqlite3_stmt *),
+                 JbSqlStmt     *stmt,
+                 JsonObject  *(*row_to_object) (JbSqlStmt *),
                  const char    *what,
                  GError       **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  int rc;
+  JbSqlStep rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
     {
       JsonObject *object = row_to_object (stmt);
 
       if (object != NULL)
         g_ptr_array_add (items, object);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  jb_sql_reset (stmt);
+  if (rc != JB_SQL_DONE)
     {
       fail (self, error, what);
       return NULL;
@@ -647,9 +672,9 @@ collect_objects (JbStorage     *self,
 }
 
 static JsonObject *
-data_row_to_object (sqlite3_stmt *stmt)
+data_row_to_object (JbSqlStmt *stmt)
 {
-  return parse_stored_object (column_text (stmt, 0));
+  return parse_stored_object (jb_sql_column_text (stmt, 0));
 }
 
 GPtrArray *
@@ -662,16 +687,16 @@ jb_storage_list_stations (JbStorage  *self,
 
 static JsonObject *
 get_one (JbStorage    *self,
-         sqlite3_stmt *stmt,
+         JbSqlStmt    *stmt,
          const char   *id,
-         JsonObject *(*row_to_object) (sqlite3_stmt *))
+         JsonObject *(*row_to_object) (JbSqlStmt *))
 {
   JsonObject *object = NULL;
 
-  bind_text (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  jb_sql_bind_text (stmt, 1, id);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
     object = row_to_object (stmt);
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
   return object;
 }
 
@@ -679,7 +704,7 @@ JsonObject *
 jb_storage_get_station (JbStorage  *self,
                         const char *id)
 {
-  return get_one (self, prepare (self, "SELECT data FROM stations WHERE id = ?"), id,
+  return get_one (self, prepare (self, "SELECT data FROM stations WHERE id = ?1"), id,
                   data_row_to_object);
 }
 
@@ -690,13 +715,13 @@ jb_storage_insert_grid (JbStorage   *self,
                         JsonObject  *grid,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT INTO grids (id, station_id, data) VALUES (?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self, "INSERT INTO grids (id, station_id, data) VALUES (?1, ?2, ?3)");
   g_autofree char *text = object_to_text (grid);
 
-  bind_text (stmt, 1, member_string (grid, "id"));
-  bind_text (stmt, 2, member_string (grid, "station_id"));
-  bind_text (stmt, 3, text);
-  return step_done (self, stmt, "inserting a grid", error);
+  jb_sql_bind_text (stmt, 1, member_string (grid, "id"));
+  jb_sql_bind_text (stmt, 2, member_string (grid, "station_id"));
+  jb_sql_bind_text (stmt, 3, text);
+  return jb_sql_run (stmt, "inserting a grid", error);
 }
 
 gboolean
@@ -704,12 +729,12 @@ jb_storage_update_grid (JbStorage   *self,
                         JsonObject  *grid,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE grids SET data = ? WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self, "UPDATE grids SET data = ?1 WHERE id = ?2");
   g_autofree char *text = object_to_text (grid);
 
-  bind_text (stmt, 1, text);
-  bind_text (stmt, 2, member_string (grid, "id"));
-  return step_done (self, stmt, "updating a grid", error);
+  jb_sql_bind_text (stmt, 1, text);
+  jb_sql_bind_text (stmt, 2, member_string (grid, "id"));
+  return jb_sql_run (stmt, "updating a grid", error);
 }
 
 GPtrArray *
@@ -724,7 +749,7 @@ JsonObject *
 jb_storage_get_grid (JbStorage  *self,
                      const char *id)
 {
-  return get_one (self, prepare (self, "SELECT data FROM grids WHERE id = ?"), id, data_row_to_object);
+  return get_one (self, prepare (self, "SELECT data FROM grids WHERE id = ?1"), id, data_row_to_object);
 }
 
 /* Alerts */
@@ -734,14 +759,15 @@ jb_storage_save_alert (JbStorage   *self,
                        JsonObject  *alert,
                        GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO alerts (id, cleared, data) VALUES (?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self, "INSERT INTO alerts (id, cleared, data) VALUES (?1, ?2, ?3)"
+                                   " ON CONFLICT (id) DO UPDATE SET cleared = excluded.cleared, data = excluded.data");
   g_autofree char *text = object_to_text (alert);
   JsonNode *cleared = json_object_get_member (alert, "cleared_at");
 
-  bind_text (stmt, 1, member_string (alert, "id"));
-  sqlite3_bind_int (stmt, 2, cleared != NULL && !JSON_NODE_HOLDS_NULL (cleared));
-  bind_text (stmt, 3, text);
-  return step_done (self, stmt, "saving an alert", error);
+  jb_sql_bind_text (stmt, 1, member_string (alert, "id"));
+  jb_sql_bind_int64 (stmt, 2, cleared != NULL && !JSON_NODE_HOLDS_NULL (cleared));
+  jb_sql_bind_text (stmt, 3, text);
+  return jb_sql_run (stmt, "saving an alert", error);
 }
 
 GPtrArray *
@@ -756,7 +782,7 @@ JsonObject *
 jb_storage_get_alert (JbStorage  *self,
                       const char *id)
 {
-  return get_one (self, prepare (self, "SELECT data FROM alerts WHERE id = ?"), id, data_row_to_object);
+  return get_one (self, prepare (self, "SELECT data FROM alerts WHERE id = ?1"), id, data_row_to_object);
 }
 
 /* Call-out recipients */
@@ -769,24 +795,26 @@ jb_storage_set_callout_recipient (JbStorage   *self,
                                   gboolean     pending,
                                   GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO callout_recipients"
-                                      " (callout_id, unit_id, incident_id, pending) VALUES (?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self, "INSERT INTO callout_recipients"
+                                   " (callout_id, unit_id, incident_id, pending) VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT (callout_id, unit_id) DO UPDATE SET"
+                                   " incident_id = excluded.incident_id, pending = excluded.pending");
 
-  bind_text (stmt, 1, callout_id);
-  bind_text (stmt, 2, unit_id);
-  bind_text (stmt, 3, incident_id);
-  sqlite3_bind_int (stmt, 4, pending ? 1 : 0);
-  return step_done (self, stmt, "saving a call-out recipient", error);
+  jb_sql_bind_text (stmt, 1, callout_id);
+  jb_sql_bind_text (stmt, 2, unit_id);
+  jb_sql_bind_text (stmt, 3, incident_id);
+  jb_sql_bind_int64 (stmt, 4, pending ? 1 : 0);
+  return jb_sql_run (stmt, "saving a call-out recipient", error);
 }
 
 static JsonObject *
-recipient_row_to_object (sqlite3_stmt *stmt)
+recipient_row_to_object (JbSqlStmt *stmt)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_string_member (object, "callout_id", column_text (stmt, 0));
-  json_object_set_string_member (object, "unit_id", column_text (stmt, 1));
-  json_object_set_string_member (object, "incident_id", column_text (stmt, 2));
+  json_object_set_string_member (object, "callout_id", jb_sql_column_text (stmt, 0));
+  json_object_set_string_member (object, "unit_id", jb_sql_column_text (stmt, 1));
+  json_object_set_string_member (object, "incident_id", jb_sql_column_text (stmt, 2));
   return object;
 }
 
@@ -796,22 +824,22 @@ jb_storage_list_pending_callouts (JbStorage   *self,
                                   const char  *org_id,
                                   GError     **error)
 {
-  sqlite3_stmt *stmt;
+  JbSqlStmt *stmt;
 
   if (org_id == NULL)
     {
       stmt = prepare (self, "SELECT callout_id, unit_id, incident_id FROM callout_recipients"
-                            " WHERE unit_id = ? AND pending = 1 ORDER BY callout_id");
-      bind_text (stmt, 1, unit_id);
+                            " WHERE unit_id = ?1 AND pending = 1 ORDER BY callout_id");
+      jb_sql_bind_text (stmt, 1, unit_id);
     }
   else
     {
       stmt = prepare (self, "SELECT r.callout_id, r.unit_id, r.incident_id FROM callout_recipients r"
                             " JOIN units u ON u.id = r.unit_id"
-                            " WHERE r.pending = 1 AND (r.unit_id = ? OR u.org_id = ?)"
+                            " WHERE r.pending = 1 AND (r.unit_id = ?1 OR u.org_id = ?2)"
                             " ORDER BY r.callout_id, r.unit_id");
-      bind_text (stmt, 1, unit_id);
-      bind_text (stmt, 2, org_id);
+      jb_sql_bind_text (stmt, 1, unit_id);
+      jb_sql_bind_text (stmt, 2, org_id);
     }
   return collect_objects (self, stmt, recipient_row_to_object, "reading call-outs", error);
 }
@@ -821,14 +849,14 @@ jb_storage_get_callout_incident (JbStorage  *self,
                                  const char *callout_id,
                                  const char *unit_id)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT incident_id FROM callout_recipients WHERE callout_id = ? AND unit_id = ?");
+  JbSqlStmt *stmt = prepare (self, "SELECT incident_id FROM callout_recipients WHERE callout_id = ?1 AND unit_id = ?2");
   char *incident_id = NULL;
 
-  bind_text (stmt, 1, callout_id);
-  bind_text (stmt, 2, unit_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    incident_id = g_strdup (column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  jb_sql_bind_text (stmt, 1, callout_id);
+  jb_sql_bind_text (stmt, 2, unit_id);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+    incident_id = g_strdup (jb_sql_column_text (stmt, 0));
+  jb_sql_reset (stmt);
   return incident_id;
 }
 
@@ -842,7 +870,7 @@ jb_storage_get_callout_incident (JbStorage  *self,
 #define SELECT_UNIT                                                     \
   "SELECT u.id, u.kind, u.callsign, u.name, u.org_id, u.org_name, u.station_id, u.status," \
   " u.terminal_id, u.incident_id, u.phone, p.lat, p.lon, p.heading, p.speed, p.accuracy," \
-  " p.time, max (u.updated_at, coalesce (p.updated_at, 0))"            \
+  " p.time, CASE WHEN p.updated_at > u.updated_at THEN p.updated_at ELSE u.updated_at END" \
   " FROM units u LEFT JOIN positions p ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id"
 
 static const char * const unit_text_members[] = {
@@ -851,14 +879,14 @@ static const char * const unit_text_members[] = {
 };
 
 static JsonObject *
-unit_row_to_object (sqlite3_stmt *stmt)
+unit_row_to_object (JbSqlStmt *stmt)
 {
   JsonObject *unit = json_object_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (unit_text_members); i++)
     set_string_or_null (unit, unit_text_members[i], stmt, (int) i);
 
-  if (sqlite3_column_type (stmt, 11) == SQLITE_NULL)
+  if (jb_sql_column_is_null (stmt, 11))
     json_object_set_null_member (unit, "position");
   else
     {
@@ -872,7 +900,7 @@ unit_row_to_object (sqlite3_stmt *stmt)
       set_int_or_null (position, "time", stmt, 16);
       json_object_set_object_member (unit, "position", position);
     }
-  json_object_set_int_member (unit, "updated_at", sqlite3_column_int64 (stmt, 17));
+  json_object_set_int_member (unit, "updated_at", jb_sql_column_int64 (stmt, 17));
   return unit;
 }
 
@@ -895,17 +923,17 @@ jb_storage_insert_unit (JbStorage   *self,
                         JsonObject  *unit,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO units (" UNIT_TEXT_COLUMNS ", updated_at) VALUES "
-                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO units (" UNIT_TEXT_COLUMNS ", updated_at) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   JsonObject *position = member_object (unit, "position");
   gint64 updated_at = member_int (unit, "updated_at", 0);
   JbStoragePosition p;
 
   for (guint i = 0; i < G_N_ELEMENTS (unit_text_members); i++)
-    bind_text (stmt, (int) i + 1, member_string (unit, unit_text_members[i]));
-  sqlite3_bind_int64 (stmt, 12, updated_at);
-  if (!step_done (self, stmt, "inserting a unit", error))
+    jb_sql_bind_text (stmt, (int) i + 1, member_string (unit, unit_text_members[i]));
+  jb_sql_bind_int64 (stmt, 12, updated_at);
+  if (!jb_sql_run (stmt, "inserting a unit", error))
     return FALSE;
   if (position == NULL)
     return TRUE;
@@ -920,7 +948,7 @@ JsonObject *
 jb_storage_get_unit (JbStorage  *self,
                      const char *id)
 {
-  return get_one (self, prepare (self, SELECT_UNIT " WHERE u.id = ?"), id, unit_row_to_object);
+  return get_one (self, prepare (self, SELECT_UNIT " WHERE u.id = ?1"), id, unit_row_to_object);
 }
 
 GPtrArray *
@@ -933,7 +961,7 @@ jb_storage_list_units (JbStorage  *self,
 
 static void
 append_unit_row (GString      *out,
-                 sqlite3_stmt *stmt)
+                 JbSqlStmt    *stmt)
 {
   static const char * const position_members[] = { "lat", "lon", "heading", "speed", "accuracy" };
 
@@ -941,9 +969,9 @@ append_unit_row (GString      *out,
   for (guint i = 0; i < G_N_ELEMENTS (unit_text_members); i++)
     {
       g_string_append_printf (out, "%s\"%s\":", i > 0 ? "," : "", unit_text_members[i]);
-      jb_json_text_append_string (out, column_text (stmt, (int) i));
+      jb_json_text_append_string (out, jb_sql_column_text (stmt, (int) i));
     }
-  if (sqlite3_column_type (stmt, 11) == SQLITE_NULL)
+  if (jb_sql_column_is_null (stmt, 11))
     g_string_append (out, ",\"position\":null");
   else
     {
@@ -951,14 +979,14 @@ append_unit_row (GString      *out,
       for (guint i = 0; i < G_N_ELEMENTS (position_members); i++)
         {
           g_string_append_printf (out, "%s\"%s\":", i > 0 ? "," : "", position_members[i]);
-          if (sqlite3_column_type (stmt, 11 + (int) i) == SQLITE_NULL)
+          if (jb_sql_column_is_null (stmt, 11 + (int) i))
             g_string_append (out, "null");
           else
-            jb_json_text_append_double (out, sqlite3_column_double (stmt, 11 + (int) i));
+            jb_json_text_append_double (out, jb_sql_column_double (stmt, 11 + (int) i));
         }
-      g_string_append_printf (out, ",\"time\":%" G_GINT64_FORMAT "}", (gint64) sqlite3_column_int64 (stmt, 16));
+      g_string_append_printf (out, ",\"time\":%" G_GINT64_FORMAT "}", (gint64) jb_sql_column_int64 (stmt, 16));
     }
-  g_string_append_printf (out, ",\"updated_at\":%" G_GINT64_FORMAT "}", (gint64) sqlite3_column_int64 (stmt, 17));
+  g_string_append_printf (out, ",\"updated_at\":%" G_GINT64_FORMAT "}", (gint64) jb_sql_column_int64 (stmt, 17));
 }
 
 gboolean
@@ -966,21 +994,21 @@ jb_storage_append_units_json (JbStorage  *self,
                               GString    *out,
                               GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, SELECT_UNIT " ORDER BY u.id");
+  JbSqlStmt *stmt = prepare (self, SELECT_UNIT " ORDER BY u.id");
   gboolean first = TRUE;
-  int rc;
+  JbSqlStep rc;
 
   g_string_append_c (out, '[');
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
     {
       if (!first)
         g_string_append_c (out, ',');
       first = FALSE;
       append_unit_row (out, stmt);
     }
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
   g_string_append_c (out, ']');
-  if (rc != SQLITE_DONE)
+  if (rc != JB_SQL_DONE)
     return fail (self, error, "reading units");
   return TRUE;
 }
@@ -993,14 +1021,14 @@ jb_storage_update_unit_status (JbStorage   *self,
                                gint64       updated_at,
                                GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE units SET status = ?, incident_id = ?, updated_at = ? WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "UPDATE units SET status = ?1, incident_id = ?2, updated_at = ?3 WHERE id = ?4");
 
-  bind_text (stmt, 1, status);
-  bind_text (stmt, 2, incident_id);
-  sqlite3_bind_int64 (stmt, 3, updated_at);
-  bind_text (stmt, 4, id);
-  return step_done (self, stmt, "updating a unit", error);
+  jb_sql_bind_text (stmt, 1, status);
+  jb_sql_bind_text (stmt, 2, incident_id);
+  jb_sql_bind_int64 (stmt, 3, updated_at);
+  jb_sql_bind_text (stmt, 4, id);
+  return jb_sql_run (stmt, "updating a unit", error);
 }
 
 gboolean
@@ -1009,22 +1037,22 @@ jb_storage_peek_unit (JbStorage   *self,
                       const char **out_org_id,
                       gint64      *out_position_time)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT u.org_id, p.time FROM units u LEFT JOIN positions p"
-                                " ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id WHERE u.id = ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT u.org_id, p.time FROM units u LEFT JOIN positions p"
+                             " ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id WHERE u.id = ?1");
   gboolean found = FALSE;
 
-  bind_text (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  jb_sql_bind_text (stmt, 1, id);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
     {
       found = TRUE;
       g_free (self->peek_org_id);
-      self->peek_org_id = g_strdup (column_text (stmt, 0));
+      self->peek_org_id = g_strdup (jb_sql_column_text (stmt, 0));
       *out_org_id = self->peek_org_id;
-      *out_position_time = sqlite3_column_type (stmt, 1) == SQLITE_NULL ? G_MININT64
-                                                                         : sqlite3_column_int64 (stmt, 1);
+      *out_position_time = jb_sql_column_is_null (stmt, 1) ? G_MININT64
+                                                                         : jb_sql_column_int64 (stmt, 1);
     }
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
   return found;
 }
 
@@ -1036,23 +1064,23 @@ jb_storage_update_unit_position (JbStorage               *self,
                                  gint64                   updated_at,
                                  GError                 **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
-                                " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
-                                " time = excluded.time, updated_at = excluded.updated_at");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                             " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
+                             " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
+                             " time = excluded.time, updated_at = excluded.updated_at");
 
-  bind_text (stmt, 1, org_id != NULL ? org_id : "");
-  bind_text (stmt, 2, id);
-  sqlite3_bind_double (stmt, 3, position->lat);
-  sqlite3_bind_double (stmt, 4, position->lon);
-  bind_double (stmt, 5, position->heading);
-  bind_double (stmt, 6, position->speed);
-  bind_double (stmt, 7, position->accuracy);
-  sqlite3_bind_int64 (stmt, 8, position->time);
-  sqlite3_bind_int64 (stmt, 9, updated_at);
-  return step_done (self, stmt, "moving a unit", error);
+  jb_sql_bind_text (stmt, 1, org_id != NULL ? org_id : "");
+  jb_sql_bind_text (stmt, 2, id);
+  jb_sql_bind_double (stmt, 3, position->lat);
+  jb_sql_bind_double (stmt, 4, position->lon);
+  jb_sql_bind_double (stmt, 5, position->heading);
+  jb_sql_bind_double (stmt, 6, position->speed);
+  jb_sql_bind_double (stmt, 7, position->accuracy);
+  jb_sql_bind_int64 (stmt, 8, position->time);
+  jb_sql_bind_int64 (stmt, 9, updated_at);
+  return jb_sql_run (stmt, "moving a unit", error);
 }
 
 /* Terminals */
@@ -1062,10 +1090,10 @@ jb_storage_update_unit_position (JbStorage               *self,
   "last_seen_at, heartbeat_interval_s, gateway"
 
 static JsonObject *
-terminal_row_to_object (sqlite3_stmt *stmt)
+terminal_row_to_object (JbSqlStmt *stmt)
 {
   JsonObject *terminal = json_object_new ();
-  JsonObject *venue = parse_stored_object (column_text (stmt, 3));
+  JsonObject *venue = parse_stored_object (jb_sql_column_text (stmt, 3));
 
   set_string_or_null (terminal, "id", stmt, 0);
   set_string_or_null (terminal, "kind", stmt, 1);
@@ -1077,20 +1105,20 @@ terminal_row_to_object (sqlite3_stmt *stmt)
   set_string_or_null (terminal, "station_id", stmt, 4);
   set_string_or_null (terminal, "unit_id", stmt, 5);
   set_string_or_null (terminal, "org_id", stmt, 6);
-  if (sqlite3_column_type (stmt, 7) == SQLITE_NULL)
+  if (jb_sql_column_is_null (stmt, 7))
     json_object_set_null_member (terminal, "location");
   else
     {
       JsonObject *location = json_object_new ();
 
-      json_object_set_double_member (location, "lat", sqlite3_column_double (stmt, 7));
-      json_object_set_double_member (location, "lon", sqlite3_column_double (stmt, 8));
+      json_object_set_double_member (location, "lat", jb_sql_column_double (stmt, 7));
+      json_object_set_double_member (location, "lon", jb_sql_column_double (stmt, 8));
       json_object_set_object_member (terminal, "location", location);
     }
-  json_object_set_boolean_member (terminal, "online", sqlite3_column_int (stmt, 9) != 0);
+  json_object_set_boolean_member (terminal, "online", jb_sql_column_int64 (stmt, 9) != 0);
   set_int_or_null (terminal, "last_seen_at", stmt, 10);
-  json_object_set_int_member (terminal, "heartbeat_interval_s", sqlite3_column_int64 (stmt, 11));
-  json_object_set_boolean_member (terminal, "gateway", sqlite3_column_int (stmt, 12) != 0);
+  json_object_set_int_member (terminal, "heartbeat_interval_s", jb_sql_column_int64 (stmt, 11));
+  json_object_set_boolean_member (terminal, "gateway", jb_sql_column_int64 (stmt, 12) != 0);
   return terminal;
 }
 
@@ -1101,45 +1129,45 @@ jb_storage_insert_terminal (JbStorage     *self,
                             gsize          secret_hash_len,
                             GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO terminals (" TERMINAL_COLUMNS ", secret_hash) VALUES "
-                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO terminals (" TERMINAL_COLUMNS ", secret_hash) VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   JsonObject *venue = member_object (terminal, "venue");
   JsonObject *location = member_object (terminal, "location");
   g_autofree char *venue_text = venue != NULL ? object_to_text (venue) : NULL;
   JsonNode *online = json_object_get_member (terminal, "online");
   JsonNode *gateway = json_object_get_member (terminal, "gateway");
 
-  bind_text (stmt, 1, member_string (terminal, "id"));
-  bind_text (stmt, 2, member_string (terminal, "kind"));
-  bind_text (stmt, 3, member_string (terminal, "name"));
-  bind_text (stmt, 4, venue_text);
-  bind_text (stmt, 5, member_string (terminal, "station_id"));
-  bind_text (stmt, 6, member_string (terminal, "unit_id"));
-  bind_text (stmt, 7, member_string (terminal, "org_id"));
+  jb_sql_bind_text (stmt, 1, member_string (terminal, "id"));
+  jb_sql_bind_text (stmt, 2, member_string (terminal, "kind"));
+  jb_sql_bind_text (stmt, 3, member_string (terminal, "name"));
+  jb_sql_bind_text (stmt, 4, venue_text);
+  jb_sql_bind_text (stmt, 5, member_string (terminal, "station_id"));
+  jb_sql_bind_text (stmt, 6, member_string (terminal, "unit_id"));
+  jb_sql_bind_text (stmt, 7, member_string (terminal, "org_id"));
   if (location != NULL)
     {
-      bind_double (stmt, 8, member_double (location, "lat"));
-      bind_double (stmt, 9, member_double (location, "lon"));
+      jb_sql_bind_double (stmt, 8, member_double (location, "lat"));
+      jb_sql_bind_double (stmt, 9, member_double (location, "lon"));
     }
-  sqlite3_bind_int (stmt, 10, online != NULL && JSON_NODE_HOLDS_VALUE (online) &&
+  jb_sql_bind_int64 (stmt, 10, online != NULL && JSON_NODE_HOLDS_VALUE (online) &&
                               json_node_get_value_type (online) == G_TYPE_BOOLEAN &&
                               json_node_get_boolean (online));
   if (member_int (terminal, "last_seen_at", -1) >= 0)
-    sqlite3_bind_int64 (stmt, 11, member_int (terminal, "last_seen_at", 0));
-  sqlite3_bind_int64 (stmt, 12, member_int (terminal, "heartbeat_interval_s", 60));
-  sqlite3_bind_int (stmt, 13, gateway != NULL && JSON_NODE_HOLDS_VALUE (gateway) &&
+    jb_sql_bind_int64 (stmt, 11, member_int (terminal, "last_seen_at", 0));
+  jb_sql_bind_int64 (stmt, 12, member_int (terminal, "heartbeat_interval_s", 60));
+  jb_sql_bind_int64 (stmt, 13, gateway != NULL && JSON_NODE_HOLDS_VALUE (gateway) &&
                               json_node_get_value_type (gateway) == G_TYPE_BOOLEAN &&
                               json_node_get_boolean (gateway));
-  sqlite3_bind_blob (stmt, 14, secret_hash, (int) secret_hash_len, SQLITE_STATIC);
-  return step_done (self, stmt, "inserting a terminal", error);
+  jb_sql_bind_blob (stmt, 14, secret_hash, secret_hash_len);
+  return jb_sql_run (stmt, "inserting a terminal", error);
 }
 
 JsonObject *
 jb_storage_get_terminal (JbStorage  *self,
                          const char *id)
 {
-  return get_one (self, prepare (self, "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE id = ?"),
+  return get_one (self, prepare (self, "SELECT " TERMINAL_COLUMNS " FROM terminals WHERE id = ?1"),
                   id, terminal_row_to_object);
 }
 
@@ -1156,13 +1184,13 @@ GBytes *
 jb_storage_get_terminal_secret_hash (JbStorage  *self,
                                      const char *id)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT secret_hash FROM terminals WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self, "SELECT secret_hash FROM terminals WHERE id = ?1");
   GBytes *hash = NULL;
 
-  bind_text (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    hash = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
-  sqlite3_reset (stmt);
+  jb_sql_bind_text (stmt, 1, id);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+    hash = jb_sql_column_blob (stmt, 0);
+  jb_sql_reset (stmt);
   return hash;
 }
 
@@ -1173,14 +1201,15 @@ jb_storage_set_terminal_online (JbStorage   *self,
                                 gint64       last_seen_at,
                                 GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE terminals SET online = ?, last_seen_at = max(coalesce(last_seen_at, 0), ?)"
-                                " WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "UPDATE terminals SET online = ?1, last_seen_at ="
+                             " CASE WHEN coalesce (last_seen_at, 0) > ?2 THEN coalesce (last_seen_at, 0) ELSE ?2 END"
+                             " WHERE id = ?3");
 
-  sqlite3_bind_int (stmt, 1, online ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 2, last_seen_at);
-  bind_text (stmt, 3, id);
-  return step_done (self, stmt, "updating a terminal", error);
+  jb_sql_bind_int64 (stmt, 1, online ? 1 : 0);
+  jb_sql_bind_int64 (stmt, 2, last_seen_at);
+  jb_sql_bind_text (stmt, 3, id);
+  return jb_sql_run (stmt, "updating a terminal", error);
 }
 
 gboolean
@@ -1189,14 +1218,14 @@ jb_storage_set_terminal_last_seen (JbStorage   *self,
                                    gint64       last_seen_at,
                                    GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE terminals SET last_seen_at = ? WHERE id = ?"
-                                " AND coalesce(last_seen_at, 0) < ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "UPDATE terminals SET last_seen_at = ?1 WHERE id = ?2"
+                             " AND coalesce(last_seen_at, 0) < ?3");
 
-  sqlite3_bind_int64 (stmt, 1, last_seen_at);
-  bind_text (stmt, 2, id);
-  sqlite3_bind_int64 (stmt, 3, last_seen_at);
-  return step_done (self, stmt, "updating a terminal", error);
+  jb_sql_bind_int64 (stmt, 1, last_seen_at);
+  jb_sql_bind_text (stmt, 2, id);
+  jb_sql_bind_int64 (stmt, 3, last_seen_at);
+  return jb_sql_run (stmt, "updating a terminal", error);
 }
 
 /* Users and sessions */
@@ -1210,16 +1239,16 @@ jb_storage_insert_user (JbStorage   *self,
                         const char  *station_id,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO users (username, password_hash, display_name, role, station_id)"
-                                " VALUES (?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO users (username, password_hash, display_name, role, station_id)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5)");
 
-  bind_text (stmt, 1, username);
-  bind_text (stmt, 2, password_hash);
-  bind_text (stmt, 3, display_name);
-  bind_text (stmt, 4, role);
-  bind_text (stmt, 5, station_id);
-  if (!step_done (self, stmt, "inserting a user", error))
+  jb_sql_bind_text (stmt, 1, username);
+  jb_sql_bind_text (stmt, 2, password_hash);
+  jb_sql_bind_text (stmt, 3, display_name);
+  jb_sql_bind_text (stmt, 4, role);
+  jb_sql_bind_text (stmt, 5, station_id);
+  if (!jb_sql_run (stmt, "inserting a user", error))
     return FALSE;
   return station_id == NULL || jb_storage_add_user_station (self, username, station_id, error);
 }
@@ -1230,12 +1259,13 @@ jb_storage_add_user_station (JbStorage   *self,
                              const char  *station_id,
                              GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT OR IGNORE INTO user_stations (username, station_id) VALUES (?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO user_stations (username, station_id) VALUES (?1, ?2)"
+                             " ON CONFLICT DO NOTHING");
 
-  bind_text (stmt, 1, username);
-  bind_text (stmt, 2, station_id);
-  return step_done (self, stmt, "adding a user's station", error);
+  jb_sql_bind_text (stmt, 1, username);
+  jb_sql_bind_text (stmt, 2, station_id);
+  return jb_sql_run (stmt, "adding a user's station", error);
 }
 
 /* The user's stations: users.station_id first, then the others by id. */
@@ -1244,21 +1274,21 @@ get_user_stations (JbStorage  *self,
                    const char *username,
                    const char *first)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT station_id FROM user_stations WHERE username = ? ORDER BY station_id");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT station_id FROM user_stations WHERE username = ?1 ORDER BY station_id");
   JsonArray *ids = json_array_new ();
 
   if (first != NULL)
     json_array_add_string_element (ids, first);
-  bind_text (stmt, 1, username);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  jb_sql_bind_text (stmt, 1, username);
+  while (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
     {
-      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *id = jb_sql_column_text (stmt, 0);
 
       if (id != NULL && g_strcmp0 (id, first) != 0)
         json_array_add_string_element (ids, id);
     }
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
   return ids;
 }
 
@@ -1267,13 +1297,13 @@ jb_storage_get_user (JbStorage  *self,
                      const char *username,
                      gboolean    with_hash)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT username, display_name, role, station_id, password_hash"
-                                " FROM users WHERE username = ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT username, display_name, role, station_id, password_hash"
+                             " FROM users WHERE username = ?1");
   JsonObject *user = NULL;
 
-  bind_text (stmt, 1, username);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  jb_sql_bind_text (stmt, 1, username);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
     {
       user = json_object_new ();
       set_string_or_null (user, "username", stmt, 0);
@@ -1283,7 +1313,7 @@ jb_storage_get_user (JbStorage  *self,
       if (with_hash)
         set_string_or_null (user, "password_hash", stmt, 4);
     }
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
   if (user != NULL)
     json_object_set_array_member (user, "station_ids",
                                   get_user_stations (self, username, member_string (user, "station_id")));
@@ -1299,15 +1329,15 @@ jb_storage_insert_session (JbStorage     *self,
                            gint64         expires_at,
                            GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
-                                " VALUES (?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO sessions (token_hash, username, created_at, expires_at)"
+                             " VALUES (?1, ?2, ?3, ?4)");
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
-  bind_text (stmt, 2, username);
-  sqlite3_bind_int64 (stmt, 3, created_at);
-  sqlite3_bind_int64 (stmt, 4, expires_at);
-  return step_done (self, stmt, "creating a session", error);
+  jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
+  jb_sql_bind_text (stmt, 2, username);
+  jb_sql_bind_int64 (stmt, 3, created_at);
+  jb_sql_bind_int64 (stmt, 4, expires_at);
+  return jb_sql_run (stmt, "creating a session", error);
 }
 
 char *
@@ -1316,15 +1346,15 @@ jb_storage_lookup_session (JbStorage    *self,
                            gsize         token_hash_len,
                            gint64        now)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT username FROM sessions WHERE token_hash = ? AND expires_at > ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT username FROM sessions WHERE token_hash = ?1 AND expires_at > ?2");
   char *username = NULL;
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    username = g_strdup (column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
+  jb_sql_bind_int64 (stmt, 2, now);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+    username = g_strdup (jb_sql_column_text (stmt, 0));
+  jb_sql_reset (stmt);
   return username;
 }
 
@@ -1333,13 +1363,13 @@ jb_storage_get_session_expiry (JbStorage    *self,
                                const guint8 *token_hash,
                                gsize         token_hash_len)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT expires_at FROM sessions WHERE token_hash = ?");
+  JbSqlStmt *stmt = prepare (self, "SELECT expires_at FROM sessions WHERE token_hash = ?1");
   gint64 expires_at = 0;
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    expires_at = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+    expires_at = jb_sql_column_int64 (stmt, 0);
+  jb_sql_reset (stmt);
   return expires_at;
 }
 
@@ -1349,10 +1379,10 @@ jb_storage_delete_session (JbStorage     *self,
                            gsize          token_hash_len,
                            GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE token_hash = ?");
+  JbSqlStmt *stmt = prepare (self, "DELETE FROM sessions WHERE token_hash = ?1");
 
-  sqlite3_bind_blob (stmt, 1, token_hash, (int) token_hash_len, SQLITE_STATIC);
-  return step_done (self, stmt, "deleting a session", error);
+  jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
+  return jb_sql_run (stmt, "deleting a session", error);
 }
 
 gboolean
@@ -1360,10 +1390,10 @@ jb_storage_prune_sessions (JbStorage  *self,
                            gint64      now,
                            GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE expires_at <= ?");
+  JbSqlStmt *stmt = prepare (self, "DELETE FROM sessions WHERE expires_at <= ?1");
 
-  sqlite3_bind_int64 (stmt, 1, now);
-  return step_done (self, stmt, "pruning sessions", error);
+  jb_sql_bind_int64 (stmt, 1, now);
+  return jb_sql_run (stmt, "pruning sessions", error);
 }
 
 /* Incidents */
@@ -1374,28 +1404,32 @@ jb_storage_save_incident (JbStorage   *self,
                           const char  *search_text,
                           GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT OR REPLACE INTO incidents"
-                                " (id, number, status, station_id, created_at, updated_at, search, data)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO incidents"
+                             " (id, number, status, station_id, created_at, updated_at, search, data)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                             " ON CONFLICT (id) DO UPDATE SET number = excluded.number,"
+                             " status = excluded.status, station_id = excluded.station_id,"
+                             " created_at = excluded.created_at, updated_at = excluded.updated_at,"
+                             " search = excluded.search, data = excluded.data");
   g_autofree char *text = object_to_text (incident);
 
-  bind_text (stmt, 1, member_string (incident, "id"));
-  bind_text (stmt, 2, member_string (incident, "number"));
-  bind_text (stmt, 3, member_string (incident, "status"));
-  bind_text (stmt, 4, member_string (incident, "station_id"));
-  sqlite3_bind_int64 (stmt, 5, member_int (incident, "created_at", 0));
-  sqlite3_bind_int64 (stmt, 6, member_int (incident, "updated_at", 0));
-  bind_text (stmt, 7, search_text);
-  bind_text (stmt, 8, text);
-  return step_done (self, stmt, "saving an incident", error);
+  jb_sql_bind_text (stmt, 1, member_string (incident, "id"));
+  jb_sql_bind_text (stmt, 2, member_string (incident, "number"));
+  jb_sql_bind_text (stmt, 3, member_string (incident, "status"));
+  jb_sql_bind_text (stmt, 4, member_string (incident, "station_id"));
+  jb_sql_bind_int64 (stmt, 5, member_int (incident, "created_at", 0));
+  jb_sql_bind_int64 (stmt, 6, member_int (incident, "updated_at", 0));
+  jb_sql_bind_text (stmt, 7, search_text);
+  jb_sql_bind_text (stmt, 8, text);
+  return jb_sql_run (stmt, "saving an incident", error);
 }
 
 JsonObject *
 jb_storage_get_incident (JbStorage  *self,
                          const char *id)
 {
-  return get_one (self, prepare (self, "SELECT data FROM incidents WHERE id = ?"), id,
+  return get_one (self, prepare (self, "SELECT data FROM incidents WHERE id = ?1"), id,
                   data_row_to_object);
 }
 
@@ -1424,19 +1458,19 @@ jb_storage_list_incidents (JbStorage                *self,
                            guint                     limit,
                            GError                  **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT data FROM incidents"
-                                " WHERE (?1 = 2 OR (?1 = 0 AND status != 'closed') OR (?1 = 1 AND status = 'closed'))"
-                                "   AND (?2 IS NULL OR search LIKE ?2 ESCAPE '\\')"
-                                "   AND created_at >= ?3 AND created_at <= ?4"
-                                " ORDER BY created_at DESC, id DESC LIMIT ?5");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT data FROM incidents"
+                             " WHERE (?1 = 2 OR (?1 = 0 AND status != 'closed') OR (?1 = 1 AND status = 'closed'))"
+                             "   AND (CAST (?2 AS TEXT) IS NULL OR search LIKE ?2 ESCAPE '\\')"
+                             "   AND created_at >= ?3 AND created_at <= ?4"
+                             " ORDER BY created_at DESC, id DESC LIMIT ?5");
   g_autofree char *pattern = q != NULL && *q != '\0' ? like_pattern (q) : NULL;
 
-  sqlite3_bind_int (stmt, 1, (int) filter);
-  bind_text (stmt, 2, pattern);
-  sqlite3_bind_int64 (stmt, 3, from >= 0 ? from : G_MININT64);
-  sqlite3_bind_int64 (stmt, 4, to >= 0 ? to : G_MAXINT64);
-  sqlite3_bind_int64 (stmt, 5, limit);
+  jb_sql_bind_int64 (stmt, 1, (int) filter);
+  jb_sql_bind_text (stmt, 2, pattern);
+  jb_sql_bind_int64 (stmt, 3, from >= 0 ? from : G_MININT64);
+  jb_sql_bind_int64 (stmt, 4, to >= 0 ? to : G_MAXINT64);
+  jb_sql_bind_int64 (stmt, 5, limit);
   return collect_objects (self, stmt, data_row_to_object, "reading incidents", error);
 }
 
@@ -1451,13 +1485,15 @@ jb_storage_append_event (JbStorage   *self,
                          gsize        data_len,
                          GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "INSERT INTO events (seq, type, time, data) VALUES (?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self, "INSERT INTO events (seq, type, time, data) VALUES (?1, ?2, ?3, ?4)");
+  g_autofree char *copy = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, seq);
-  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, time);
-  sqlite3_bind_text (stmt, 4, data, (int) data_len, SQLITE_STATIC);
-  return step_done (self, stmt, "appending an event", error);
+  /* Every caller's text ends at data_len already; copy only if not. */
+  jb_sql_bind_int64 (stmt, 1, seq);
+  jb_sql_bind_text (stmt, 2, type);
+  jb_sql_bind_int64 (stmt, 3, time);
+  jb_sql_bind_text (stmt, 4, data[data_len] == '\0' ? data : (copy = g_strndup (data, data_len)));
+  return jb_sql_run (stmt, "appending an event", error);
 }
 
 void
@@ -1465,16 +1501,16 @@ jb_storage_get_event_bounds (JbStorage *self,
                              gint64    *out_oldest,
                              gint64    *out_latest)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM events");
+  JbSqlStmt *stmt = prepare (self, "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM events");
 
   *out_oldest = 0;
   *out_latest = 0;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
     {
-      *out_oldest = sqlite3_column_int64 (stmt, 0);
-      *out_latest = sqlite3_column_int64 (stmt, 1);
+      *out_oldest = jb_sql_column_int64 (stmt, 0);
+      *out_latest = jb_sql_column_int64 (stmt, 1);
     }
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
 }
 
 GPtrArray *
@@ -1483,21 +1519,21 @@ jb_storage_read_events (JbStorage  *self,
                         guint       limit,
                         GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT seq, type, time, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT seq, type, time, data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2");
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_free);
-  int rc;
+  JbSqlStep rc;
 
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  jb_sql_bind_int64 (stmt, 1, since);
+  jb_sql_bind_int64 (stmt, 2, limit);
+  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
     g_ptr_array_add (frames,
                      g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"time\":%"
                                       G_GINT64_FORMAT ",\"data\":%s}",
-                                      (gint64) sqlite3_column_int64 (stmt, 0), column_text (stmt, 1),
-                                      (gint64) sqlite3_column_int64 (stmt, 2), column_text (stmt, 3)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+                                      (gint64) jb_sql_column_int64 (stmt, 0), jb_sql_column_text (stmt, 1),
+                                      (gint64) jb_sql_column_int64 (stmt, 2), jb_sql_column_text (stmt, 3)));
+  jb_sql_reset (stmt);
+  if (rc != JB_SQL_DONE)
     {
       fail (self, error, "reading events");
       return NULL;
@@ -1510,10 +1546,10 @@ jb_storage_prune_events (JbStorage  *self,
                          gint64      oldest_kept,
                          GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM events WHERE seq < ?");
+  JbSqlStmt *stmt = prepare (self, "DELETE FROM events WHERE seq < ?1");
 
-  sqlite3_bind_int64 (stmt, 1, oldest_kept);
-  return step_done (self, stmt, "pruning events", error);
+  jb_sql_bind_int64 (stmt, 1, oldest_kept);
+  return jb_sql_run (stmt, "pruning events", error);
 }
 
 /* Idempotency */
@@ -1533,24 +1569,23 @@ jb_storage_lookup_idempotency (JbStorage            *self,
                                const char           *key,
                                JbStorageIdempotency *out_record)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT method, path, body_hash, status, response FROM idempotency"
-                                " WHERE principal = ? AND key = ?");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT method, path, body_hash, status, response FROM idempotency"
+                             " WHERE principal = ?1 AND key = ?2");
   gboolean found = FALSE;
 
-  bind_text (stmt, 1, principal);
-  bind_text (stmt, 2, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  jb_sql_bind_text (stmt, 1, principal);
+  jb_sql_bind_text (stmt, 2, key);
+  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
     {
       found = TRUE;
-      out_record->method = g_strdup (column_text (stmt, 0));
-      out_record->path = g_strdup (column_text (stmt, 1));
-      out_record->body_hash = g_bytes_new (sqlite3_column_blob (stmt, 2),
-                                           (gsize) sqlite3_column_bytes (stmt, 2));
-      out_record->status = (guint) sqlite3_column_int (stmt, 3);
-      out_record->response = g_strdup (column_text (stmt, 4));
+      out_record->method = g_strdup (jb_sql_column_text (stmt, 0));
+      out_record->path = g_strdup (jb_sql_column_text (stmt, 1));
+      out_record->body_hash = jb_sql_column_blob (stmt, 2);
+      out_record->status = (guint) jb_sql_column_int64 (stmt, 3);
+      out_record->response = g_strdup (jb_sql_column_text (stmt, 4));
     }
-  sqlite3_reset (stmt);
+  jb_sql_reset (stmt);
   return found;
 }
 
@@ -1567,20 +1602,24 @@ jb_storage_save_idempotency (JbStorage     *self,
                              gint64         created_at,
                              GError       **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT OR REPLACE INTO idempotency"
-                                " (principal, key, method, path, body_hash, status, response, created_at)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO idempotency"
+                             " (principal, key, method, path, body_hash, status, response, created_at)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                             " ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method,"
+                             " path = excluded.path, body_hash = excluded.body_hash,"
+                             " status = excluded.status, response = excluded.response,"
+                             " created_at = excluded.created_at");
 
-  bind_text (stmt, 1, principal);
-  bind_text (stmt, 2, key);
-  bind_text (stmt, 3, method);
-  bind_text (stmt, 4, path);
-  sqlite3_bind_blob (stmt, 5, body_hash, (int) body_hash_len, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 6, (int) status);
-  bind_text (stmt, 7, response != NULL ? response : "");
-  sqlite3_bind_int64 (stmt, 8, created_at);
-  return step_done (self, stmt, "saving an idempotency record", error);
+  jb_sql_bind_text (stmt, 1, principal);
+  jb_sql_bind_text (stmt, 2, key);
+  jb_sql_bind_text (stmt, 3, method);
+  jb_sql_bind_text (stmt, 4, path);
+  jb_sql_bind_blob (stmt, 5, body_hash, body_hash_len);
+  jb_sql_bind_int64 (stmt, 6, (int) status);
+  jb_sql_bind_text (stmt, 7, response != NULL ? response : "");
+  jb_sql_bind_int64 (stmt, 8, created_at);
+  return jb_sql_run (stmt, "saving an idempotency record", error);
 }
 
 gboolean
@@ -1588,10 +1627,10 @@ jb_storage_prune_idempotency (JbStorage  *self,
                               gint64      older_than,
                               GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM idempotency WHERE created_at < ?");
+  JbSqlStmt *stmt = prepare (self, "DELETE FROM idempotency WHERE created_at < ?1");
 
-  sqlite3_bind_int64 (stmt, 1, older_than);
-  return step_done (self, stmt, "pruning idempotency records", error);
+  jb_sql_bind_int64 (stmt, 1, older_than);
+  return jb_sql_run (stmt, "pruning idempotency records", error);
 }
 
 /* Incidents' stored object only (the searched columns stay). */
@@ -1600,12 +1639,12 @@ jb_storage_update_incident_data (JbStorage   *self,
                                  JsonObject  *incident,
                                  GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "UPDATE incidents SET data = ? WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self, "UPDATE incidents SET data = ?1 WHERE id = ?2");
   g_autofree char *text = object_to_text (incident);
 
-  bind_text (stmt, 1, text);
-  bind_text (stmt, 2, member_string (incident, "id"));
-  return step_done (self, stmt, "updating an incident", error);
+  jb_sql_bind_text (stmt, 1, text);
+  jb_sql_bind_text (stmt, 2, member_string (incident, "id"));
+  return jb_sql_run (stmt, "updating an incident", error);
 }
 
 /* Clips */
@@ -1616,32 +1655,36 @@ jb_storage_save_clip (JbStorage   *self,
                       gint64       updated_at,
                       GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT OR REPLACE INTO clips"
-                                " (id, incident_id, terminal_id, state, received, updated_at, keep_until, data)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO clips"
+                             " (id, incident_id, terminal_id, state, received, updated_at, keep_until, data)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                             " ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id,"
+                             " terminal_id = excluded.terminal_id, state = excluded.state,"
+                             " received = excluded.received, updated_at = excluded.updated_at,"
+                             " keep_until = excluded.keep_until, data = excluded.data");
   g_autofree char *text = object_to_text (clip);
   gint64 keep_until = member_int (clip, "keep_until", -1);
 
-  bind_text (stmt, 1, member_string (clip, "id"));
-  bind_text (stmt, 2, member_string (clip, "incident_id"));
-  bind_text (stmt, 3, member_string (clip, "terminal_id"));
-  bind_text (stmt, 4, member_string (clip, "state"));
-  sqlite3_bind_int64 (stmt, 5, member_int (clip, "received", 0));
-  sqlite3_bind_int64 (stmt, 6, updated_at);
+  jb_sql_bind_text (stmt, 1, member_string (clip, "id"));
+  jb_sql_bind_text (stmt, 2, member_string (clip, "incident_id"));
+  jb_sql_bind_text (stmt, 3, member_string (clip, "terminal_id"));
+  jb_sql_bind_text (stmt, 4, member_string (clip, "state"));
+  jb_sql_bind_int64 (stmt, 5, member_int (clip, "received", 0));
+  jb_sql_bind_int64 (stmt, 6, updated_at);
   if (keep_until >= 0)
-    sqlite3_bind_int64 (stmt, 7, keep_until);
+    jb_sql_bind_int64 (stmt, 7, keep_until);
   else
-    sqlite3_bind_null (stmt, 7);
-  bind_text (stmt, 8, text);
-  return step_done (self, stmt, "saving a clip", error);
+    jb_sql_bind_null (stmt, 7);
+  jb_sql_bind_text (stmt, 8, text);
+  return jb_sql_run (stmt, "saving a clip", error);
 }
 
 JsonObject *
 jb_storage_get_clip (JbStorage  *self,
                      const char *id)
 {
-  return get_one (self, prepare (self, "SELECT data FROM clips WHERE id = ?"), id,
+  return get_one (self, prepare (self, "SELECT data FROM clips WHERE id = ?1"), id,
                   data_row_to_object);
 }
 
@@ -1650,10 +1693,10 @@ jb_storage_delete_clip (JbStorage   *self,
                         const char  *id,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM clips WHERE id = ?");
+  JbSqlStmt *stmt = prepare (self, "DELETE FROM clips WHERE id = ?1");
 
-  bind_text (stmt, 1, id);
-  return step_done (self, stmt, "deleting a clip", error);
+  jb_sql_bind_text (stmt, 1, id);
+  return jb_sql_run (stmt, "deleting a clip", error);
 }
 
 GPtrArray *
@@ -1662,14 +1705,14 @@ jb_storage_list_clips_to_sweep (JbStorage  *self,
                                 gint64      idle_before,
                                 GError    **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT data FROM clips"
-                                " WHERE (state = 'uploading' AND updated_at < ?1)"
-                                "    OR (state = 'verified' AND keep_until <= ?2)"
-                                " ORDER BY id");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT data FROM clips"
+                             " WHERE (state = 'uploading' AND updated_at < ?1)"
+                             "    OR (state = 'verified' AND keep_until <= ?2)"
+                             " ORDER BY id");
 
-  sqlite3_bind_int64 (stmt, 1, idle_before);
-  sqlite3_bind_int64 (stmt, 2, now);
+  jb_sql_bind_int64 (stmt, 1, idle_before);
+  jb_sql_bind_int64 (stmt, 2, now);
   return collect_objects (self, stmt, data_row_to_object, "reading clips to sweep", error);
 }
 
@@ -1678,13 +1721,13 @@ jb_storage_list_clip_ids (JbStorage  *self,
                           GError    **error)
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = prepare (self, "SELECT id FROM clips");
-  int rc;
+  JbSqlStmt *stmt = prepare (self, "SELECT id FROM clips");
+  JbSqlStep rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
+    g_ptr_array_add (ids, g_strdup (jb_sql_column_text (stmt, 0)));
+  jb_sql_reset (stmt);
+  if (rc != JB_SQL_DONE)
     {
       fail (self, error, "reading clip ids");
       return NULL;
@@ -1703,38 +1746,38 @@ jb_storage_add_clip_audit (JbStorage   *self,
                            gint64       frame_ms,
                            GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO clip_audit"
-                                " (clip_id, incident_id, time, username, action, reason, frame_ms)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO clip_audit"
+                             " (clip_id, incident_id, time, username, action, reason, frame_ms)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
-  bind_text (stmt, 1, clip_id);
-  bind_text (stmt, 2, incident_id);
-  sqlite3_bind_int64 (stmt, 3, time);
-  bind_text (stmt, 4, username);
-  bind_text (stmt, 5, action);
-  bind_text (stmt, 6, reason);
+  jb_sql_bind_text (stmt, 1, clip_id);
+  jb_sql_bind_text (stmt, 2, incident_id);
+  jb_sql_bind_int64 (stmt, 3, time);
+  jb_sql_bind_text (stmt, 4, username);
+  jb_sql_bind_text (stmt, 5, action);
+  jb_sql_bind_text (stmt, 6, reason);
   if (frame_ms >= 0)
-    sqlite3_bind_int64 (stmt, 7, frame_ms);
+    jb_sql_bind_int64 (stmt, 7, frame_ms);
   else
-    sqlite3_bind_null (stmt, 7);
-  return step_done (self, stmt, "recording a clip audit row", error);
+    jb_sql_bind_null (stmt, 7);
+  return jb_sql_run (stmt, "recording a clip audit row", error);
 }
 
 static JsonObject *
-audit_row_to_object (sqlite3_stmt *stmt)
+audit_row_to_object (JbSqlStmt *stmt)
 {
   JsonObject *item = json_object_new ();
 
-  json_object_set_int_member (item, "time", sqlite3_column_int64 (stmt, 0));
-  json_object_set_string_member (item, "username", (const char *) sqlite3_column_text (stmt, 1));
-  json_object_set_string_member (item, "action", (const char *) sqlite3_column_text (stmt, 2));
-  if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
+  json_object_set_int_member (item, "time", jb_sql_column_int64 (stmt, 0));
+  json_object_set_string_member (item, "username", jb_sql_column_text (stmt, 1));
+  json_object_set_string_member (item, "action", jb_sql_column_text (stmt, 2));
+  if (jb_sql_column_is_null (stmt, 3))
     json_object_set_null_member (item, "reason");
   else
-    json_object_set_string_member (item, "reason", (const char *) sqlite3_column_text (stmt, 3));
-  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-    json_object_set_int_member (item, "frame_ms", sqlite3_column_int64 (stmt, 4));
+    json_object_set_string_member (item, "reason", jb_sql_column_text (stmt, 3));
+  if (!jb_sql_column_is_null (stmt, 4))
+    json_object_set_int_member (item, "frame_ms", jb_sql_column_int64 (stmt, 4));
   return item;
 }
 
@@ -1743,10 +1786,10 @@ jb_storage_list_clip_audit (JbStorage   *self,
                             const char  *clip_id,
                             GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT time, username, action, reason, frame_ms FROM clip_audit"
-                                " WHERE clip_id = ? ORDER BY id");
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT time, username, action, reason, frame_ms FROM clip_audit"
+                             " WHERE clip_id = ?1 ORDER BY id");
 
-  bind_text (stmt, 1, clip_id);
+  jb_sql_bind_text (stmt, 1, clip_id);
   return collect_objects (self, stmt, audit_row_to_object, "reading clip audit rows", error);
 }

@@ -1,7 +1,7 @@
 /* jb-storage.h — every SQL statement of the server, behind one type
  *
- * JbStorage is the only place that knows the database is SQLite, so a
- * PostgreSQL backend can later replace this file pair. It speaks in
+ * JbStorage is the only place that holds SQL; it runs it on SQLite or
+ * PostgreSQL through jb-sql.h (see docs/storage.md). It speaks in
  * protocol objects (JsonObject) and plain values; it validates nothing
  * (JbDispatch does), it only stores and reads.
  *
@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 
 typedef struct _JbStorage JbStorage;
 
-/* Opens (creating when needed) the database and migrates its schema. */
-JbStorage  *jb_storage_open                (const char   *path,
+/* Opens the database @target names (an SQLite file path, created when
+ * needed, or a PostgreSQL URI or key=value string) and migrates its
+ * schema. */
+JbStorage  *jb_storage_open                (const char   *target,
                                             GError      **error);
 void        jb_storage_free                (JbStorage    *self);
 
