@@ -422,3 +422,103 @@ _jb_moved_frame_scan (const char   *text,
 
   return (seen & TOP_REQUIRED) == TOP_REQUIRED && out->seq > 0 && out->id_len > 0;
 }
+
+/* [item, item, …] */
+static gboolean
+scan_items (Scanner *s,
+            GArray  *items)
+{
+  if (!expect (s, '['))
+    return FALSE;
+  skip_ws (s);
+  if (s->p < s->end && *s->p == ']')
+    {
+      s->p++;
+      return TRUE;
+    }
+  for (;;)
+    {
+      JbMovedFrame item = { 0, };
+
+      if (!scan_data (s, &item) || item.id_len == 0)
+        return FALSE;
+      g_array_append_val (items, item);
+      skip_ws (s);
+      if (s->p < s->end && *s->p == ',')
+        {
+          s->p++;
+          continue;
+        }
+      return expect (s, ']');
+    }
+}
+
+/* {"items": [...]} */
+static gboolean
+scan_positions_data (Scanner *s,
+                     GArray  *items)
+{
+  const char *key;
+  gsize key_len;
+
+  return expect (s, '{') &&
+         scan_plain_string (s, &key, &key_len) && KEY_IS (key, key_len, "items") &&
+         expect (s, ':') && scan_items (s, items) && expect (s, '}');
+}
+
+gboolean
+_jb_positions_frame_scan (const char *text,
+                          gsize       len,
+                          GArray     *items,
+                          gint64     *out_time)
+{
+  Scanner s = { text, text + len };
+  guint seen = 0;
+
+  *out_time = 0;
+  if (!expect (&s, '{'))
+    return FALSE;
+
+  for (;;)
+    {
+      const char *key;
+      gsize key_len;
+      guint bit;
+      gboolean ok;
+
+      if (!scan_plain_string (&s, &key, &key_len) || !expect (&s, ':'))
+        return FALSE;
+
+      if (KEY_IS (key, key_len, "type"))
+        {
+          const char *type;
+          gsize type_len;
+
+          bit = TOP_TYPE;
+          ok = scan_plain_string (&s, &type, &type_len) && KEY_IS (type, type_len, "positions");
+        }
+      else if (KEY_IS (key, key_len, "time"))
+        bit = TOP_TIME, ok = scan_int (&s, out_time);
+      else if (KEY_IS (key, key_len, "data"))
+        bit = TOP_DATA, ok = scan_positions_data (&s, items);
+      else
+        return FALSE;
+
+      if (!ok || (seen & bit) != 0)
+        return FALSE;
+      seen |= bit;
+
+      skip_ws (&s);
+      if (s.p < s.end && *s.p == ',')
+        {
+          s.p++;
+          continue;
+        }
+      if (!expect (&s, '}'))
+        return FALSE;
+      break;
+    }
+
+  skip_ws (&s);
+  return s.p == s.end && (seen & (TOP_TYPE | TOP_DATA)) == (TOP_TYPE | TOP_DATA);
+}

@@ -55,6 +55,7 @@ struct _JbStore
   guint64      n_events;
   guint64      n_moves;
   guint64      n_fast;
+  GArray      *scan_items;  /* JbMovedFrame, reused by every positions frame */
 };
 
 G_DEFINE_FINAL_TYPE (JbStore, jb_store, G_TYPE_OBJECT)
@@ -591,8 +592,15 @@ apply_unit (JbStore     *self,
   unit = lookup_by_node_id (self->unit_by_id, node);
   if (unit != NULL)
     {
+      JbPosition before, after;
+      gboolean had = jb_unit_get_position (unit, &before);
+
       if (!_jb_unit_update_from_json (unit, node, error))
         return FALSE;
+      /* Positions travel outside the seq: a fix the store already has may
+       * be newer than the one this event carries. */
+      if (had && (!jb_unit_get_position (unit, &after) || after.time < before.time))
+        _jb_unit_set_position (unit, &before);
       index = _jb_unit_get_index (unit);
       fill_unit_point (&g_array_index (self->points, JbUnitPoint, index), unit);
       _jb_model_list_item_changed (self->units, index);
@@ -1019,6 +1027,124 @@ jb_store_apply_event_text (JbStore     *self,
   return jb_store_apply_event (self, node, error);
 }
 
+/* Positions (outside the event log) */
+
+/* A fix older than the one the store has is skipped: positions frames,
+ * the snapshot and unit.updated may bring the same unit in any order. */
+static gboolean
+apply_fix (JbStore          *self,
+           JbUnit           *unit,
+           const JbPosition *pos)
+{
+  JbPosition current;
+
+  if (jb_unit_get_position (unit, &current) && pos->time < current.time)
+    return FALSE;
+  apply_move (self, unit, pos);
+  return TRUE;
+}
+
+static gint
+apply_positions_node (JbStore     *self,
+                      JsonNode    *node,
+                      GError     **error)
+{
+  JsonObject *frame, *data = NULL;
+  JsonArray *items = NULL;
+  const char *type = NULL;
+  g_autoptr(GArray) fixes = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  gint applied = 0;
+
+  frame = json_node_get_object (node);
+  if (!jb_json_get_string (frame, "type", TRUE, &type, error) ||
+      !jb_json_get_object (frame, "data", TRUE, &data, error) ||
+      !jb_json_get_array (data, "items", TRUE, &items, error))
+    return -1;
+  if (g_strcmp0 (type, "positions") != 0)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_PROTOCOL, "A \"%s\" frame is not a positions frame.", type);
+      return -1;
+    }
+
+  /* Every item checked before any is applied. */
+  fixes = g_array_sized_new (FALSE, FALSE, sizeof (JbPosition), json_array_get_length (items));
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+      const char *id = NULL;
+      JbPosition pos;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        {
+          g_set_error (error, JB_ERROR, JB_ERROR_INVALID_TYPE, "positions item %u is not an object.", i);
+          return -1;
+        }
+      if (!jb_json_get_string (json_node_get_object (item), "id", TRUE, &id, error) ||
+          !jb_position_from_json_object (json_node_get_object (item), "item", &pos, error))
+        {
+          g_prefix_error (error, "positions item %u: ", i);
+          return -1;
+        }
+      g_ptr_array_add (ids, (gpointer) id);
+      g_array_append_val (fixes, pos);
+    }
+  for (guint i = 0; i < fixes->len; i++)
+    {
+      JbUnit *unit = g_hash_table_lookup (self->unit_by_id, g_ptr_array_index (ids, i));
+
+      if (unit != NULL && apply_fix (self, unit, &g_array_index (fixes, JbPosition, i)))
+        applied++;
+    }
+  return applied;
+}
+
+gint
+jb_store_apply_positions_text (JbStore     *self,
+                               const char  *text,
+                               gsize        len,
+                               GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  gint64 time = 0;
+  gint applied = 0;
+
+  g_return_val_if_fail (JB_IS_STORE (self), -1);
+  g_return_val_if_fail (text != NULL || len == 0, -1);
+
+  g_array_set_size (self->scan_items, 0);
+  if (_jb_positions_frame_scan (text, len, self->scan_items, &time))
+    {
+      for (guint i = 0; i < self->scan_items->len; i++)
+        {
+          JbMovedFrame *item = &g_array_index (self->scan_items, JbMovedFrame, i);
+          char id[64];
+          JbUnit *unit;
+
+          /* An id too long for this buffer is no unit of ours. */
+          if (item->id_len >= sizeof id)
+            continue;
+          memcpy (id, item->id, item->id_len);
+          id[item->id_len] = '\0';
+          unit = g_hash_table_lookup (self->unit_by_id, id);
+          if (unit != NULL && apply_fix (self, unit, &item->position))
+            {
+              applied++;
+              self->n_fast++;
+            }
+        }
+    }
+  else
+    {
+      if (!(node = jb_json_parse_object (text, (gssize) len, error)) ||
+          (applied = apply_positions_node (self, node, error)) < 0)
+        return -1;
+    }
+  if (time > self->server_time)
+    self->server_time = time;
+  return applied;
+}
+
 /* Accessors */
 
 gboolean
@@ -1243,6 +1369,7 @@ jb_store_finalize (GObject *object)
 {
   JbStore *self = (JbStore *)object;
 
+  g_clear_pointer (&self->scan_items, g_array_unref);
   /* The tables borrow from the lists: drop them first. */
   g_clear_pointer (&self->unit_by_id, g_hash_table_unref);
   g_clear_pointer (&self->terminal_by_id, g_hash_table_unref);
@@ -1336,6 +1463,7 @@ jb_store_init (JbStore *self)
   self->station_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->incident_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->points = g_array_new (FALSE, TRUE, sizeof (JbUnitPoint));
+  self->scan_items = g_array_new (FALSE, FALSE, sizeof (JbMovedFrame));
 }
 
 JbStore *

@@ -94,6 +94,17 @@ JbStoreApply       jb_store_apply_event_text   (JbStore     *self,
                                                 gsize        len,
                                                 GError     **error);
 
+/* Applies a "positions" frame (docs/protocol.md: no seq, outside the
+ * event log, so never a gap): each unit's fix unless the store already has
+ * a newer one; units the store does not know are skipped. A hand-written
+ * scanner takes the server's frames, json-glib the rest. Returns how many
+ * fixes were applied, or -1 with @error for a malformed frame (then
+ * nothing was applied). Moves are announced by ::units-moved. */
+gint               jb_store_apply_positions_text (JbStore   *self,
+                                                  const char *text,
+                                                  gsize       len,
+                                                  GError    **error);
+
 /* The seq of the last event applied (the snapshot's seq after a load). */
 gint64             jb_store_get_seq            (JbStore     *self);
 /* The snapshot's server_time (ms) and the time field of the last event. */
@@ -161,8 +172,9 @@ guint              jb_store_count_station_units (JbStore     *self,
 /* Counters, for the status bar and tests. */
 guint64            jb_store_get_n_events       (JbStore     *self);
 guint64            jb_store_get_n_moves        (JbStore     *self);
-/* How many frames the unit.moved scanner took (the rest went through
- * json-glib): should be nearly all moves. */
+/* How many moves the scanners took (the rest went through json-glib):
+ * should be nearly all moves. n_moves counts every fix applied, from
+ * unit.moved events and positions frames alike. */
 guint64            jb_store_get_n_fast_path    (JbStore     *self);
 
 /* Signals:

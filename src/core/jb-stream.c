@@ -281,8 +281,23 @@ send_viewing (JbStream *self)
   soup_websocket_connection_send_text (self->ws, text);
 }
 
-/* A frame without a seq is outside the event log: presence (or a kind
- * this client does not know, ignored). Never a gap. */
+/* Positions are state outside the event log: applied as they come, never
+ * a gap; after a (re)connection the server sends every unit's current
+ * one. A bad frame is logged and dropped: the next one brings newer
+ * fixes. */
+static void
+apply_positions (JbStream   *self,
+                 const char *data,
+                 gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (jb_store_apply_positions_text (self->store, data, len, &error) < 0)
+    g_warning ("Ignoring a bad positions frame: %s", error->message);
+}
+
+/* A frame without a seq is outside the event log: positions, presence (or
+ * a kind this client does not know, ignored). Never a gap. */
 static void
 apply_unsequenced (JbStream   *self,
                    const char *data,
@@ -299,6 +314,11 @@ apply_unsequenced (JbStream   *self,
       return;
     }
   frame = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (frame, "type", NULL), "positions") == 0)
+    {
+      apply_positions (self, data, len);
+      return;
+    }
   if (g_strcmp0 (json_object_get_string_member_with_default (frame, "type", NULL), "presence") != 0)
     {
       g_debug ("Ignoring an unsequenced frame of another type");
@@ -402,7 +422,13 @@ stream_message_cb (SoupWebsocketConnection *ws,
       g_debug ("Ignoring a binary frame");
       return;
     }
-  /* Event frames are the server's own and begin with their seq. */
+  /* Event frames are the server's own and begin with their seq; its
+   * positions frames with their type. */
+  if (len > 19 && memcmp (data, "{\"type\":\"positions\"", 19) == 0)
+    {
+      apply_positions (self, data, len);
+      return;
+    }
   if (len < 7 || memcmp (data, "{\"seq\":", 7) != 0)
     {
       apply_unsequenced (self, data, len);

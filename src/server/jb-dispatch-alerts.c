@@ -61,7 +61,7 @@ add_patrol (JbDispatch  *self,
   patrol->grid_id = g_strdup (_jb_member_string (grid, "id"));
   patrol->station_id = g_strdup (_jb_member_string (grid, "station_id"));
   patrol->area = jb_geo_shape_ref (area);
-  unit = jb_storage_get_unit (self->storage, unit_id);
+  unit = _jb_dispatch_get_unit (self, unit_id);
   position = unit != NULL ? _jb_member_object (unit, "position") : NULL;
   if (position != NULL)
     patrol->last_fix = _jb_member_int (position, "time", 0);
@@ -211,7 +211,7 @@ unit_status_is (JbDispatch   *self,
                 const char   *unit_id,
                 gboolean    (*predicate) (const char *status))
 {
-  g_autoptr(JsonObject) unit = jb_storage_get_unit (self->storage, unit_id);
+  g_autoptr(JsonObject) unit = _jb_dispatch_get_unit (self, unit_id);
 
   return unit != NULL && predicate (_jb_member_string (unit, "status"));
 }

@@ -161,7 +161,7 @@ _jb_route_create_callout (JbRequest  *req,
   location = _jb_member_object (incident, "location");
   lat = json_object_get_double_member_with_default (location, "lat", 0);
   lon = json_object_get_double_member_with_default (location, "lon", 0);
-  if ((units = jb_storage_list_units (req->self->storage, error)) == NULL)
+  if ((units = _jb_dispatch_list_units (req->self, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < units->len; i++)
     {
@@ -402,7 +402,7 @@ _jb_route_device_callout_answer (JbRequest  *req,
       g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal is not bound to a unit.");
       return FALSE;
     }
-  unit = jb_storage_get_unit (req->self->storage, unit_id);
+  unit = _jb_dispatch_get_unit (req->self, unit_id);
   if (unit == NULL)
     {
       g_set_error (error, JB_ERROR, JB_ERROR_NOT_FOUND, "There is no unit \"%s\".", unit_id);

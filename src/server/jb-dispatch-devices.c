@@ -14,7 +14,15 @@ typedef struct
 {
   const char        *unit_id;
   JbStoragePosition  position;
+  char              *org_id;   /* once checked */
+  gboolean           moved;    /* newer than the unit's newest fix */
 } PositionItem;
+
+static void
+position_item_clear (gpointer data)
+{
+  g_free (((PositionItem *) data)->org_id);
+}
 
 static gboolean
 get_optional_measure (JsonObject  *object,
@@ -61,40 +69,23 @@ parse_position (JsonObject         *object,
   return TRUE;
 }
 
-/* Moves one unit and writes its flat unit.moved event. Stale fixes (older
- * than the stored one) are skipped: returns FALSE in @out_moved. */
+/* Checks one fix: stale ones (older than the unit's newest, written or
+ * not) are skipped, @out_moved FALSE. A fix may raise or clear a patrol
+ * alert, which is a state change: its event goes in the request's
+ * transaction. The fix itself is kept by the caller once the whole
+ * request is accepted (_jb_dispatch_accept_fix). */
 static gboolean
-move_unit (JbRequest                *req,
+check_fix (JbRequest                *req,
            const char               *unit_id,
-           const char               *org_id,
            gint64                    stored_time,
            const JbStoragePosition  *position,
-           GString                  *scratch,
            gboolean                 *out_moved,
            GError                  **error)
 {
   *out_moved = FALSE;
-  if (position->time < stored_time)
+  if (position->time < _jb_dispatch_fix_time (req->self, unit_id, stored_time))
     return TRUE;
-  if (!jb_storage_update_unit_position (req->self->storage, unit_id, org_id, position, req->now, error))
-    return FALSE;
-
-  g_string_truncate (scratch, 0);
-  g_string_append (scratch, "{\"id\":");
-  jb_json_text_append_string (scratch, unit_id);
-  g_string_append (scratch, ",\"lat\":");
-  jb_json_text_append_double (scratch, position->lat);
-  g_string_append (scratch, ",\"lon\":");
-  jb_json_text_append_double (scratch, position->lon);
-  g_string_append (scratch, ",\"heading\":");
-  jb_json_text_append_double (scratch, position->heading);
-  g_string_append (scratch, ",\"speed\":");
-  jb_json_text_append_double (scratch, position->speed);
-  g_string_append (scratch, ",\"accuracy\":");
-  jb_json_text_append_double (scratch, position->accuracy);
-  g_string_append_printf (scratch, ",\"time\":%" G_GINT64_FORMAT "}", position->time);
-  if (!_jb_dispatch_emit (req->self, "unit.moved", req->now, scratch->str, scratch->len, error) ||
-      !_jb_dispatch_patrol_fix (req->self, unit_id, position->lat, position->lon, position->time,
+  if (!_jb_dispatch_patrol_fix (req->self, unit_id, position->lat, position->lon, position->time,
                                 req->now, error))
     return FALSE;
   *out_moved = TRUE;
@@ -167,7 +158,6 @@ _jb_route_position (JbRequest  *req,
                     GError    **error)
 {
   static const char * const allowed[] = { "lat", "lon", "heading", "speed", "accuracy", "time", NULL };
-  g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(JsonObject) answer = json_object_new ();
   JbStoragePosition position;
   const char *unit_id, *org_id;
@@ -183,8 +173,10 @@ _jb_route_position (JbRequest  *req,
       g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal's unit does not exist.");
       return FALSE;
     }
-  if (!move_unit (req, unit_id, org_id, stored_time, &position, scratch, &moved, error))
+  if (!check_fix (req, unit_id, stored_time, &position, &moved, error))
     return FALSE;
+  if (moved)
+    _jb_dispatch_accept_fix (req->self, unit_id, org_id, &position);
   _jb_request_answer (req, 202, answer);
   return TRUE;
 }
@@ -237,8 +229,8 @@ _jb_route_positions (JbRequest  *req,
                      GError    **error)
 {
   static const char * const allowed[] = { "items", NULL };
-  g_autoptr(GString) scratch = g_string_sized_new (256);
   g_autoptr(GArray) items = NULL;
+  g_autoptr(GHashTable) newest = NULL;  /* unit id → its newest moved item */
   g_autoptr(JsonObject) answer = json_object_new ();
   JsonArray *array = NULL;
   guint n, accepted = 0;
@@ -250,6 +242,7 @@ _jb_route_positions (JbRequest  *req,
   /* Validate everything first: a bad item rejects the whole batch. */
   n = json_array_get_length (array);
   items = g_array_sized_new (FALSE, TRUE, sizeof (PositionItem), n);
+  g_array_set_clear_func (items, position_item_clear);
   g_array_set_size (items, n);
   for (guint i = 0; i < n; i++)
     if (!parse_position_item (req, json_array_get_element (array, i),
@@ -259,9 +252,11 @@ _jb_route_positions (JbRequest  *req,
         return FALSE;
       }
 
+  newest = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n; i++)
     {
       PositionItem *item = &g_array_index (items, PositionItem, i);
+      PositionItem *earlier;
       const char *org_id;
       gint64 stored_time;
       gboolean moved;
@@ -272,10 +267,28 @@ _jb_route_positions (JbRequest  *req,
                        i, item->unit_id);
           return FALSE;
         }
-      if (!may_report_for (req, item->unit_id, org_id, error) ||
-          !move_unit (req, item->unit_id, org_id, stored_time, &item->position, scratch, &moved, error))
+      if (!may_report_for (req, item->unit_id, org_id, error))
         return FALSE;
+      item->org_id = g_strdup (org_id);
+      /* A unit twice in one batch: its earlier item is not kept yet. */
+      earlier = g_hash_table_lookup (newest, item->unit_id);
+      if (earlier != NULL)
+        stored_time = MAX (stored_time, earlier->position.time);
+      if (!check_fix (req, item->unit_id, stored_time, &item->position, &moved, error))
+        return FALSE;
+      item->moved = moved;
+      if (moved)
+        g_hash_table_replace (newest, (gpointer) item->unit_id, item);
       accepted += moved ? 1 : 0;
+    }
+  /* Nothing is kept until every item was accepted: a bad one rejects the
+   * batch whole. */
+  for (guint i = 0; i < n; i++)
+    {
+      PositionItem *item = &g_array_index (items, PositionItem, i);
+
+      if (item->moved)
+        _jb_dispatch_accept_fix (req->self, item->unit_id, item->org_id, &item->position);
     }
   json_object_set_int_member (answer, "accepted", accepted);
   _jb_request_answer (req, 202, answer);
@@ -293,7 +306,7 @@ default_alarm_location (JbRequest  *req,
   g_autoptr(JsonObject) unit = NULL;
 
   if (location == NULL && unit_id != NULL &&
-      (unit = jb_storage_get_unit (req->self->storage, unit_id)) != NULL)
+      (unit = _jb_dispatch_get_unit (req->self, unit_id)) != NULL)
     location = _jb_member_object (unit, "position");
   if (location == NULL)
     return FALSE;
@@ -392,7 +405,7 @@ _jb_route_device_assignment (JbRequest  *req,
   if ((unit_id = acting_unit_id (req, error)) == NULL ||
       (incident = _jb_incident_load (req, incident_id, error)) == NULL)
     return FALSE;
-  if ((unit = jb_storage_get_unit (req->self->storage, unit_id)) == NULL)
+  if ((unit = _jb_dispatch_get_unit (req->self, unit_id)) == NULL)
     {
       g_set_error_literal (error, JB_ERROR, JB_ERROR_CONFLICT, "This terminal's unit does not exist.");
       return FALSE;

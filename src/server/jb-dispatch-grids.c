@@ -42,7 +42,7 @@ check_unit (JbRequest   *req,
 
   if (id == NULL)
     return TRUE;
-  unit = jb_storage_get_unit (req->self->storage, id);
+  unit = _jb_dispatch_get_unit (req->self, id);
   if (unit == NULL)
     {
       g_set_error (error, JB_ERROR, JB_ERROR_INVALID_VALUE, "%s: there is no unit \"%s\".", where, id);

@@ -59,7 +59,7 @@ fill_terminal_org (JbDispatch *self,
 
   if (_jb_member_string (terminal, "org_id") != NULL)
     return;
-  if (unit_id != NULL && (unit = jb_storage_get_unit (self->storage, unit_id)) != NULL &&
+  if (unit_id != NULL && (unit = _jb_dispatch_get_unit (self, unit_id)) != NULL &&
       _jb_member_string (unit, "org_id") != NULL)
     json_object_set_string_member (terminal, "org_id", _jb_member_string (unit, "org_id"));
   else

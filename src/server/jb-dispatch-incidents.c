@@ -229,7 +229,7 @@ load_unit (JbRequest   *req,
            const char  *id,
            GError     **error)
 {
-  JsonObject *unit = jb_storage_get_unit (req->self->storage, id);
+  JsonObject *unit = _jb_dispatch_get_unit (req->self, id);
 
   if (unit == NULL)
     g_set_error (error, JB_ERROR, JB_ERROR_NOT_FOUND, "There is no unit \"%s\".", id);
@@ -611,7 +611,7 @@ end_assignment (JbRequest          *req,
                 GError            **error)
 {
   const char *unit_id = _jb_member_string (assignment, "unit_id");
-  g_autoptr(JsonObject) unit = jb_storage_get_unit (req->self->storage, unit_id);
+  g_autoptr(JsonObject) unit = _jb_dispatch_get_unit (req->self, unit_id);
 
   json_object_set_string_member (assignment, "state", jb_assignment_state_to_string (state));
   json_object_set_int_member (assignment, "released_at", req->now);

@@ -69,6 +69,14 @@ struct _JbDispatch
   GThreadPool       *login_pool;   /* password checks; NULL with login_threads 0 */
   GHashTable        *login_records; /* "u:NAME" / "a:ADDRESS" → failures */
   guint              login_in_flight;
+  /* jb-dispatch-positions.c */
+  GHashTable        *fixes_unflushed;  /* unit id → newest fix not yet written */
+  GHashTable        *fixes_flushing;   /* unit id → fix of a write that failed, tried again */
+  GHashTable        *fixes_unsent;     /* unit id → newest fix not yet streamed */
+  GHashTable        *fixes_current;    /* unit id → newest fix of every unit; NULL: not read yet */
+  guint              positions_flush_id;
+  guint              positions_send_id;
+  gulong             positions_event_id;
 };
 
 typedef struct
@@ -289,6 +297,31 @@ gboolean    _jb_route_positions            (JbRequest *req, GError **error);
 gboolean    _jb_route_alarm                (JbRequest *req, GError **error);
 gboolean    _jb_route_procedure            (JbRequest *req, GError **error);
 gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);
+
+/* jb-dispatch-positions.c */
+void        _jb_dispatch_positions_class_init (GObjectClass *klass);
+void        _jb_dispatch_positions_init    (JbDispatch  *self);
+void        _jb_dispatch_positions_stop    (JbDispatch  *self);
+void        _jb_dispatch_positions_finalize (JbDispatch *self);
+/* Keeps @position as @unit_id's newest fix: written within
+ * position_flush_ms, streamed within 50 ms. */
+void        _jb_dispatch_accept_fix        (JbDispatch  *self,
+                                            const char  *unit_id,
+                                            const char  *org_id,
+                                            const JbStoragePosition *position);
+/* The newest fix time of @unit_id, @stored_time (the database's) or a
+ * newer one not yet written. */
+gint64      _jb_dispatch_fix_time          (JbDispatch  *self,
+                                            const char  *unit_id,
+                                            gint64       stored_time);
+/* Writes the fixes not yet written, in one transaction of their own. */
+gboolean    _jb_dispatch_flush_positions   (JbDispatch  *self,
+                                            GError     **error);
+/* jb_storage_get_unit/list_units with the newest fix not yet written. */
+JsonObject *_jb_dispatch_get_unit          (JbDispatch  *self,
+                                            const char  *id);
+GPtrArray  *_jb_dispatch_list_units        (JbDispatch  *self,
+                                            GError     **error);
 
 /* jb-dispatch-clips.c */
 gboolean    _jb_dispatch_clips_init        (JbDispatch  *self,

@@ -168,6 +168,9 @@ _jb_route_snapshot (JbRequest  *req,
   g_autoptr(GString) out = g_string_sized_new (1024 * 1024);
   gboolean ok;
 
+  /* The fixes not yet written go in first: the snapshot is current. */
+  if (!_jb_dispatch_flush_positions (req->self, error))
+    return FALSE;
   /* One read transaction: the state and max(seq) agree. */
   if (!jb_storage_begin_read (req->self->storage, error))
     return FALSE;
@@ -223,7 +226,8 @@ _jb_route_list_units (JbRequest  *req,
 {
   g_autoptr(GString) out = g_string_new ("{\"items\":");
 
-  if (!jb_storage_append_units_json (req->self->storage, out, error))
+  if (!_jb_dispatch_flush_positions (req->self, error) ||
+      !jb_storage_append_units_json (req->self->storage, out, error))
     return FALSE;
   g_string_append_c (out, '}');
   req->status = 200;
@@ -264,7 +268,7 @@ gboolean
 _jb_route_get_unit (JbRequest  *req,
                     GError    **error)
 {
-  return answer_found (req, jb_storage_get_unit (req->self->storage, req->parts[1]), "unit", error);
+  return answer_found (req, _jb_dispatch_get_unit (req->self, req->parts[1]), "unit", error);
 }
 
 gboolean

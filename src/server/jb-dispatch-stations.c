@@ -167,7 +167,7 @@ read_officer (JbRequest    *req,
     }
   if (unit_id != NULL)
     {
-      unit = jb_storage_get_unit (req->self->storage, unit_id);
+      unit = _jb_dispatch_get_unit (req->self, unit_id);
       if (unit == NULL)
         {
           g_set_error (error, JB_ERROR, JB_ERROR_INVALID_VALUE, "%sThere is no unit \"%s\".",

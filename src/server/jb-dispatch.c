@@ -124,6 +124,7 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->login_max_failures_address = 30;
   options->login_lockout_s = 60;
   options->login_delay_ms = 250;
+  options->position_flush_ms = 1000;
 }
 
 static void
@@ -140,6 +141,7 @@ jb_dispatch_dispose (GObject *object)
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
   g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
   _jb_login_stop (self);
+  _jb_dispatch_positions_stop (self);
   if (self->storage != NULL)
     jb_dispatch_flush (self);
 
@@ -170,6 +172,7 @@ jb_dispatch_finalize (GObject *object)
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->clip_uploads, g_hash_table_unref);
   g_clear_pointer (&self->clip_progress, g_hash_table_unref);
+  _jb_dispatch_positions_finalize (self);
 
   G_OBJECT_CLASS (jb_dispatch_parent_class)->finalize (object);
 }
@@ -203,6 +206,8 @@ jb_dispatch_class_init (JbDispatchClass *klass)
   signals[SIGNAL_SESSION_ENDED] =
     g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BYTES);
+
+  _jb_dispatch_positions_class_init (object_class);
 }
 
 void
@@ -224,6 +229,7 @@ jb_dispatch_init (JbDispatch *self)
   self->patrols = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _jb_patrol_free);
   self->alert_latch = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->patrols_dirty = TRUE;
+  _jb_dispatch_positions_init (self);
 }
 
 /* Loading state */
@@ -318,6 +324,9 @@ jb_dispatch_new (const char               *db_path,
   else
     jb_dispatch_options_init (&self->options);
   self->options.event_retention = MAX (self->options.event_retention, 1);
+  if (self->options.position_flush_ms == 0)
+    self->options.position_flush_ms = 1000;
+  self->options.position_flush_ms = CLAMP (self->options.position_flush_ms, 10, 1000);
   self->started_at = _jb_now_ms ();
 
   self->storage = jb_storage_open (db_path, error);
@@ -685,10 +694,17 @@ authenticate_token (JbDispatch  *self,
   if (token == NULL || *token == '\0' || strlen (token) > 256)
     return unauthorized (error, "A valid session token is required.");
   hash_text (token, strlen (token), req->token_hash);
+  /* A lookup the database could not answer is not an unknown session:
+   * the client must not be signed out because a connection was lost. */
+  jb_storage_take_read_error (self->storage, NULL);
   username = jb_storage_lookup_session (self->storage, req->token_hash, JB_HASH_BYTES, req->now);
+  if (username == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   if (username == NULL)
     return unauthorized (error, "The session token is unknown or has expired.");
   req->user = jb_storage_get_user (self->storage, username, FALSE);
+  if (req->user == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   if (req->user == NULL)
     return unauthorized (error, "The session's user no longer exists.");
   role = _jb_member_string (req->user, "role");
@@ -730,12 +746,17 @@ authenticate_device (JbDispatch  *self,
   if (colon == NULL)
     return unauthorized (error, "The device credentials are malformed.");
   id = g_strndup ((const char *) decoded, (gsize) (colon - (const char *) decoded));
+  jb_storage_take_read_error (self->storage, NULL);
   stored = jb_storage_get_terminal_secret_hash (self->storage, id);
+  if (stored == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   hash_text (colon + 1, len - (gsize) (colon + 1 - (const char *) decoded), hash);
   if (stored == NULL || g_bytes_get_size (stored) != JB_HASH_BYTES ||
       sodium_memcmp (hash, g_bytes_get_data (stored, NULL), JB_HASH_BYTES) != 0)
     return unauthorized (error, "Unknown terminal or wrong secret.");
   req->terminal = jb_storage_get_terminal (self->storage, id);
+  if (req->terminal == NULL && jb_storage_take_read_error (self->storage, error))
+    return FALSE;
   if (req->terminal == NULL)
     return unauthorized (error, "Unknown terminal or wrong secret.");
   req->terminal_id = _jb_member_string (req->terminal, "id");
@@ -1351,6 +1372,10 @@ maintenance_cb (gpointer user_data)
 void
 jb_dispatch_flush (JbDispatch *self)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (JB_IS_DISPATCH (self));
+  if (!_jb_dispatch_flush_positions (self, &error))
+    g_warning ("Cannot write positions: %s", error->message);
   run_maintenance (self, FALSE);
 }

@@ -35,6 +35,7 @@ typedef struct
   guint  login_max_failures_address; /* per client address, default 30 (0: never) */
   guint  login_lockout_s;      /* lockout length, default 60 */
   guint  login_delay_ms;       /* first slowed answer's delay, doubling, default 250 */
+  guint  position_flush_ms;    /* accepted fixes are written at least this often, default 1000 (10 to 1000) */
 } JbDispatchOptions;
 
 void        jb_dispatch_options_init      (JbDispatchOptions       *options);
@@ -210,5 +211,11 @@ JsonObject *jb_dispatch_clip_open         (JbDispatch              *self,
                                            GError                 **error);
 /* Removes abandoned uploads and expired clips now; returns how many. */
 guint       jb_dispatch_sweep_clips       (JbDispatch              *self);
+
+/* The current position of every unit as "positions" frames (char *, no
+ * seq), for a stream that starts: what a (re)connecting client needs
+ * instead of every fix it missed. Listen to ::positions for the rest. */
+GPtrArray  *jb_dispatch_build_current_positions (JbDispatch     *self,
+                                                 GError        **error);
 
 G_END_DECLS

@@ -15,6 +15,9 @@
 #define REPLAY_CHUNK          256
 #define REPLAY_HIGH_WATER     (1024 * 1024)
 #define SLOW_CONSUMER_LIMIT   (8 * 1024 * 1024)
+/* Above this backlog, positions frames are skipped and the client gets
+ * the current positions once it has caught up: coalesced, not queued. */
+#define POSITIONS_HIGH_WATER  (1024 * 1024)
 #define MAX_INCOMING_PAYLOAD  (64 * 1024)
 #define MAX_ID_LENGTH         128
 #define KEEPALIVE_S           15
@@ -34,6 +37,9 @@ struct _JbEventStream
   gboolean                 live;
   gboolean                 finished;
   gulong                   event_handler;
+  gulong                   positions_handler;
+  gboolean                 positions_live;  /* it had the current positions */
+  gboolean                 positions_owed;  /* frames were skipped: send them all */
   guint                    replay_id;
   JbPresence              *presence;
   gulong                   presence_handler;
@@ -106,6 +112,7 @@ finish (JbEventStream *self)
     return;
   self->finished = TRUE;
   g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_signal_handler (&self->positions_handler, self->dispatch);
   g_clear_signal_handler (&self->session_handler, self->dispatch);
   g_clear_handle_id (&self->replay_id, g_source_remove);
   /* Gone: its presence with it, for everyone else at once. */
@@ -137,6 +144,48 @@ event_cb (JbDispatch    *dispatch,
     }
   if (send_frame (self, frame))
     self->last_sent = seq;
+}
+
+/* Positions are state outside the seq: after the replay the client gets
+ * every unit's current one, then the changes as they come. */
+static void
+send_current_positions (JbEventStream *self)
+{
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GError) error = NULL;
+
+  frames = jb_dispatch_build_current_positions (self->dispatch, &error);
+  if (frames == NULL)
+    {
+      g_warning ("Cannot read the current positions: %s", error->message);
+      /* The next positions frame tries again. */
+      self->positions_live = TRUE;
+      self->positions_owed = TRUE;
+      return;
+    }
+  for (guint i = 0; i < frames->len; i++)
+    if (!send_frame (self, g_ptr_array_index (frames, i)))
+      return;
+  self->positions_live = TRUE;
+  self->positions_owed = FALSE;
+}
+
+static void
+positions_cb (JbDispatch    *dispatch,
+              const char    *frame,
+              JbEventStream *self)
+{
+  if (!self->positions_live || !is_open (self))
+    return;
+  if (backlog (self) > POSITIONS_HIGH_WATER)
+    {
+      self->positions_owed = TRUE;
+      return;
+    }
+  if (self->positions_owed)
+    send_current_positions (self);
+  else
+    send_frame (self, frame);
 }
 
 static gint64
@@ -177,7 +226,10 @@ replay_cb (gpointer user_data)
   /* Everything is on the main loop: nothing was committed between this
    * read and now, so a short chunk means the replay caught up. */
   if (frames->len < REPLAY_CHUNK)
-    self->live = TRUE;
+    {
+      self->live = TRUE;
+      send_current_positions (self);
+    }
   else
     schedule_replay (self, 0);
   return G_SOURCE_REMOVE;
@@ -189,8 +241,11 @@ schedule_replay (JbEventStream *self,
 {
   if (self->replay_id != 0)
     return;
+  /* At the requests' own priority: an idle would never run on a server
+   * kept busy by a position flood, and the client would wait for its
+   * replay (and then its positions) for ever. Each chunk is bounded. */
   if (delay_ms == 0)
-    self->replay_id = g_idle_add_full (G_PRIORITY_LOW, replay_cb, self, NULL);
+    self->replay_id = g_idle_add_full (G_PRIORITY_DEFAULT, replay_cb, self, NULL);
   else
     self->replay_id = g_timeout_add (delay_ms, replay_cb, self);
 }
@@ -219,10 +274,12 @@ start (JbEventStream *self,
 
   /* Subscribe before reading, so nothing committed later is missed. */
   self->event_handler = g_signal_connect (self->dispatch, "event", G_CALLBACK (event_cb), self);
+  self->positions_handler = g_signal_connect (self->dispatch, "positions", G_CALLBACK (positions_cb), self);
   if (since < 0)
     {
       self->last_sent = latest;
       self->live = TRUE;
+      send_current_positions (self);
       return;
     }
   none = jb_dispatch_read_events_since (self->dispatch, G_MAXINT64, 1, &oldest, NULL);
@@ -323,6 +380,7 @@ jb_event_stream_dispose (GObject *object)
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   g_clear_signal_handler (&self->event_handler, self->dispatch);
+  g_clear_signal_handler (&self->positions_handler, self->dispatch);
   g_clear_signal_handler (&self->session_handler, self->dispatch);
   g_clear_handle_id (&self->replay_id, g_source_remove);
   if (self->presence != NULL)

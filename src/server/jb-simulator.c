@@ -153,6 +153,7 @@ struct _JbSimulator
   gint64              next_shift_us;
   guint               next_shift_station;
   gint64              stats_at_us;
+  gint64              stats_seq;     /* the event log's seq at stats_at_us */
   gint64              run_id;
   guint64             key_counter;
   guint               errors_shown;
@@ -783,8 +784,9 @@ dispatch_event_cb (JbDispatch  *dispatch,
   JsonObject *data = NULL;
   gboolean is_unit;
 
-  /* Frames start {"seq":N,"type":"…": position floods are skipped
-   * without parsing. */
+  /* Frames start {"seq":N,"type":"…": what the simulator does not follow
+   * is skipped without parsing. Positions are no events: the simulator
+   * keeps its own units' positions. */
   type = g_strstr_len (json_text, 48, "\"type\":\"");
   if (type == NULL)
     return;
@@ -1525,6 +1527,7 @@ print_stats (JbSimulator *self,
   Counters *p = &self->period;
   g_autofree char *lag = NULL;
   guint silent = 0;
+  gint64 seq;
 
   if (p->dropped > 0 || p->behind > 1)
     lag = g_strdup_printf ("; falling behind: up to %" G_GUINT64_FORMAT " ticks late, %" G_GUINT64_FORMAT
@@ -1533,20 +1536,23 @@ print_stats (JbSimulator *self,
   for (guint i = 0; i < self->terminals->len; i++)
     silent += terminal_at (self, i)->silent_until > now_us;
 
+  /* Positions are no events: the log grows by the state changes only. */
+  seq = jb_dispatch_get_latest_seq (self->dispatch);
   g_printerr ("jb-simulator: %.0f s: %" G_GUINT64_FORMAT " positions (%.1f/s) in %" G_GUINT64_FORMAT
               " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms, %"
               G_GUINT64_FORMAT " assignment answers, %" G_GUINT64_FORMAT " procedure steps, %"
               G_GUINT64_FORMAT " unanswerable, %u responding, %u terminals silent, %" G_GUINT64_FORMAT
               " clips (%" G_GUINT64_FORMAT " resumed), %" G_GUINT64_FORMAT
-              " errors; dispatch busy %.1f%% (%.2f ms/request)%s\n",
+              " errors; event log +%" G_GINT64_FORMAT " rows; dispatch busy %.1f%% (%.2f ms/request)%s\n",
               secs, p->positions, secs > 0 ? p->positions / secs : 0.0, p->batches, p->heartbeats,
               p->alarms, p->answers, p->steps, p->unreachable, self->responders->len, silent,
-              p->clips, p->clips_resumed, p->errors + p->clip_errors,
+              p->clips, p->clips_resumed, p->errors + p->clip_errors, seq - self->stats_seq,
               secs > 0 ? 100.0 * p->busy_us / (secs * US) : 0.0,
               p->requests > 0 ? p->busy_us / 1000.0 / p->requests : 0.0,
               lag != NULL ? lag : "");
 
   memset (&self->period, 0, sizeof self->period);
+  self->stats_seq = seq;
   self->errors_shown = 0;
   self->stats_at_us = now_us;
 }
@@ -2142,6 +2148,7 @@ jb_simulator_start (JbSimulator *self)
   self->ticks_done = 0;
   self->beats_done = 0;
   self->stats_at_us = now_us;
+  self->stats_seq = jb_dispatch_get_latest_seq (self->dispatch);
   self->next_alarm_us = self->options.alarms_per_min > 0 ? now_us + next_alarm_delay_us (self) : G_MAXINT64;
   /* With cameras filming, the first alarm (a camera's report) comes soon,
    * so that a demo shows a clip within half a minute. */

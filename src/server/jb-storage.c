@@ -17,6 +17,7 @@
 struct _JbStorage
 {
   JbSql      *sql;
+  GError     *read_error;   /* a read that failed, for jb_storage_take_read_error */
   char       *peek_org_id;  /* owned copy for jb_storage_peek_unit */
 };
 
@@ -341,6 +342,43 @@ fail (JbStorage   *self,
   return FALSE;
 }
 
+/* Steps a read whose caller has no GError: a failure is kept for
+ * jb_storage_take_read_error, so that "nothing found" is not mistaken
+ * for what a lost database connection returns. */
+static JbSqlStep
+step (JbStorage *self,
+      JbSqlStmt *stmt)
+{
+  g_autoptr(GError) local_error = NULL;
+  JbSqlStep rc = jb_sql_step (stmt, &local_error);
+
+  if (rc == JB_SQL_ERROR)
+    {
+      g_clear_error (&self->read_error);
+      self->read_error = g_steal_pointer (&local_error);
+    }
+  return rc;
+}
+
+gboolean
+jb_storage_take_read_error (JbStorage  *self,
+                            GError    **error)
+{
+  g_autoptr(GError) read_error = g_steal_pointer (&self->read_error);
+
+  if (read_error == NULL)
+    return FALSE;
+  if (error == NULL)
+    return TRUE;
+  g_warning ("%s", read_error->message);
+  if (g_error_matches (read_error, JB_ERROR, JB_ERROR_UNAVAILABLE))
+    g_set_error_literal (error, JB_ERROR, JB_ERROR_UNAVAILABLE,
+                         "The database is unavailable: try again shortly.");
+  else
+    g_set_error_literal (error, JB_ERROR, JB_ERROR_INTERNAL, "The request failed.");
+  return TRUE;
+}
+
 /* The cached statement for the literal @sql, reset and with no bindings. */
 static inline JbSqlStmt *
 prepare (JbStorage  *self,
@@ -488,6 +526,19 @@ migrate (JbStorage  *self,
 
   if (!jb_sql_begin (self->sql, TRUE, error))
     return FALSE;
+  /* Read again under the writer lock: another server starting on the
+   * same PostgreSQL database may have migrated while this one waited. */
+  version = jb_sql_get_schema_version (self->sql);
+  if (version < 0 || version > target)
+    {
+      jb_sql_rollback (self->sql);
+      if (version < 0)
+        return fail (self, error, "reading the schema version");
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
+                   "The database has schema version %d; this server knows up to %d.",
+                   version, target);
+      return FALSE;
+    }
   for (int i = version; i < target; i++)
     {
       g_debug ("Migrating the database to version %d", i + 1);
@@ -519,6 +570,7 @@ jb_storage_free (JbStorage *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->sql, jb_sql_close);
+  g_clear_error (&self->read_error);
   g_free (self->peek_org_id);
   g_free (self);
 }
@@ -568,7 +620,7 @@ jb_storage_get_meta (JbStorage  *self,
   char *value = NULL;
 
   jb_sql_bind_text (stmt, 1, key);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     value = g_strdup (jb_sql_column_text (stmt, 0));
   jb_sql_reset (stmt);
   return value;
@@ -611,7 +663,7 @@ jb_storage_is_empty (JbStorage *self)
                              " + (SELECT count(*) FROM terminals) + (SELECT count(*) FROM users)");
   gboolean empty = FALSE;
 
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     empty = jb_sql_column_int64 (stmt, 0) == 0;
   jb_sql_reset (stmt);
   return empty;
@@ -655,7 +707,7 @@ collect_objects (JbStorage     *self,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   JbSqlStep rc;
 
-  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
+  while ((rc = step (self, stmt)) == JB_SQL_ROW)
     {
       JsonObject *object = row_to_object (stmt);
 
@@ -694,7 +746,7 @@ get_one (JbStorage    *self,
   JsonObject *object = NULL;
 
   jb_sql_bind_text (stmt, 1, id);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     object = row_to_object (stmt);
   jb_sql_reset (stmt);
   return object;
@@ -854,7 +906,7 @@ jb_storage_get_callout_incident (JbStorage  *self,
 
   jb_sql_bind_text (stmt, 1, callout_id);
   jb_sql_bind_text (stmt, 2, unit_id);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     incident_id = g_strdup (jb_sql_column_text (stmt, 0));
   jb_sql_reset (stmt);
   return incident_id;
@@ -999,7 +1051,7 @@ jb_storage_append_units_json (JbStorage  *self,
   JbSqlStep rc;
 
   g_string_append_c (out, '[');
-  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
+  while ((rc = step (self, stmt)) == JB_SQL_ROW)
     {
       if (!first)
         g_string_append_c (out, ',');
@@ -1043,7 +1095,7 @@ jb_storage_peek_unit (JbStorage   *self,
   gboolean found = FALSE;
 
   jb_sql_bind_text (stmt, 1, id);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     {
       found = TRUE;
       g_free (self->peek_org_id);
@@ -1188,7 +1240,7 @@ jb_storage_get_terminal_secret_hash (JbStorage  *self,
   GBytes *hash = NULL;
 
   jb_sql_bind_text (stmt, 1, id);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     hash = jb_sql_column_blob (stmt, 0);
   jb_sql_reset (stmt);
   return hash;
@@ -1281,7 +1333,7 @@ get_user_stations (JbStorage  *self,
   if (first != NULL)
     json_array_add_string_element (ids, first);
   jb_sql_bind_text (stmt, 1, username);
-  while (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  while (step (self, stmt) == JB_SQL_ROW)
     {
       const char *id = jb_sql_column_text (stmt, 0);
 
@@ -1303,7 +1355,7 @@ jb_storage_get_user (JbStorage  *self,
   JsonObject *user = NULL;
 
   jb_sql_bind_text (stmt, 1, username);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     {
       user = json_object_new ();
       set_string_or_null (user, "username", stmt, 0);
@@ -1352,7 +1404,7 @@ jb_storage_lookup_session (JbStorage    *self,
 
   jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
   jb_sql_bind_int64 (stmt, 2, now);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     username = g_strdup (jb_sql_column_text (stmt, 0));
   jb_sql_reset (stmt);
   return username;
@@ -1367,7 +1419,7 @@ jb_storage_get_session_expiry (JbStorage    *self,
   gint64 expires_at = 0;
 
   jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     expires_at = jb_sql_column_int64 (stmt, 0);
   jb_sql_reset (stmt);
   return expires_at;
@@ -1505,7 +1557,7 @@ jb_storage_get_event_bounds (JbStorage *self,
 
   *out_oldest = 0;
   *out_latest = 0;
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     {
       *out_oldest = jb_sql_column_int64 (stmt, 0);
       *out_latest = jb_sql_column_int64 (stmt, 1);
@@ -1526,7 +1578,7 @@ jb_storage_read_events (JbStorage  *self,
 
   jb_sql_bind_int64 (stmt, 1, since);
   jb_sql_bind_int64 (stmt, 2, limit);
-  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
+  while ((rc = step (self, stmt)) == JB_SQL_ROW)
     g_ptr_array_add (frames,
                      g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",\"type\":\"%s\",\"time\":%"
                                       G_GINT64_FORMAT ",\"data\":%s}",
@@ -1576,7 +1628,7 @@ jb_storage_lookup_idempotency (JbStorage            *self,
 
   jb_sql_bind_text (stmt, 1, principal);
   jb_sql_bind_text (stmt, 2, key);
-  if (jb_sql_step (stmt, NULL) == JB_SQL_ROW)
+  if (step (self, stmt) == JB_SQL_ROW)
     {
       found = TRUE;
       out_record->method = g_strdup (jb_sql_column_text (stmt, 0));
@@ -1724,7 +1776,7 @@ jb_storage_list_clip_ids (JbStorage  *self,
   JbSqlStmt *stmt = prepare (self, "SELECT id FROM clips");
   JbSqlStep rc;
 
-  while ((rc = jb_sql_step (stmt, NULL)) == JB_SQL_ROW)
+  while ((rc = step (self, stmt)) == JB_SQL_ROW)
     g_ptr_array_add (ids, g_strdup (jb_sql_column_text (stmt, 0)));
   jb_sql_reset (stmt);
   if (rc != JB_SQL_DONE)

@@ -171,6 +171,14 @@ gboolean    jb_storage_set_terminal_last_seen (JbStorage  *self,
                                                gint64      last_seen_at,
                                                GError    **error);
 
+/* TRUE, with @error (may be NULL: then the failure is only forgotten),
+ * when a read since the last call failed in the database rather than
+ * finding nothing: a lookup that returned NULL because the connection
+ * was lost must not read as "unknown session". The error is
+ * JB_ERROR_UNAVAILABLE for a lost connection, logged in full. */
+gboolean    jb_storage_take_read_error     (JbStorage    *self,
+                                            GError      **error);
+
 /* Users and sessions. */
 gboolean    jb_storage_insert_user         (JbStorage    *self,
                                             const char   *username,

@@ -15,6 +15,7 @@
 #include "jb-dispatch.h"
 #include "jb-http.h"
 #include "jb-simulator.h"
+#include "jb-sql.h"
 
 typedef struct
 {
@@ -28,6 +29,7 @@ typedef struct
   gint      target_reinforce;
   gint64    event_retention;
   gint      patrol_silence;
+  gint      position_flush_ms;
   gint      demo_guards;
   gint      demo_extra_units;
   double    sim_rate;
@@ -81,7 +83,7 @@ parse_options (Options   *options,
                GError   **error)
 {
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite database (created if missing)", "PATH" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite file (created if missing), or a PostgreSQL postgresql:// URI or key=value target", "TARGET" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &options->listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks one)", "HOST:PORT" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo, "Load the demo city into an empty database", NULL },
     { "simulate", 0, 0, G_OPTION_ARG_NONE, &options->simulate, "Drive the demo city through the device API", NULL },
@@ -89,6 +91,7 @@ parse_options (Options   *options,
     { "target-police", 0, 0, G_OPTION_ARG_INT, &options->target_police, "Police on-scene target (default 180)", "S" },
     { "target-reinforce", 0, 0, G_OPTION_ARG_INT, &options->target_reinforce, "Reinforcement target (default 300)", "S" },
     { "event-retention", 0, 0, G_OPTION_ARG_INT64, &options->event_retention, "Events kept (default 1000000)", "N" },
+    { "position-flush-ms", 0, 0, G_OPTION_ARG_INT, &options->position_flush_ms, "Write accepted position fixes to the database at least this often, 10 to 1000 (default 1000): what a crash can lose", "MS" },
     { "patrol-silence", 0, 0, G_OPTION_ARG_INT, &options->patrol_silence, "A patrolling grid member without a position fix for this long raises an alert; 0: never (default 600)", "S" },
     { "demo-guards", 0, 0, G_OPTION_ARG_INT, &options->demo_guards, "Guards in the demo city (default 2000)", "N" },
     { "demo-extra-units", 0, 0, G_OPTION_ARG_INT, &options->demo_extra_units, "Extra moving units for load tests (default 0)", "N" },
@@ -147,11 +150,16 @@ check_options (const Options *options)
 {
   if (options->db_path == NULL)
     return "--db PATH is required.";
+  /* No file to keep the clips beside. */
+  if (jb_sql_target_is_postgresql (options->db_path) && options->data_dir == NULL)
+    return "--data-dir DIR is required with a PostgreSQL --db (clip files live on disk).";
   if (options->target_guard == 0 || options->target_police == 0 || options->target_reinforce == 0 ||
       options->target_guard < -1 || options->target_police < -1 || options->target_reinforce < -1)
     return "Response targets are positive numbers of seconds.";
   if (options->event_retention == 0 || options->event_retention < -1)
     return "--event-retention must be at least 1.";
+  if (options->position_flush_ms != -1 && (options->position_flush_ms < 10 || options->position_flush_ms > 1000))
+    return "--position-flush-ms is 10 to 1000 milliseconds.";
   if (options->patrol_silence < -1 || options->patrol_silence > 86400)
     return "--patrol-silence is 0 to 86400 seconds.";
   if (options->demo_guards < -1 || options->demo_extra_units < 0)
@@ -206,6 +214,8 @@ fill_dispatch_options (const Options     *options,
     out->event_retention = options->event_retention;
   if (options->patrol_silence >= 0)
     out->patrol_silence_s = (guint) options->patrol_silence;
+  if (options->position_flush_ms > 0)
+    out->position_flush_ms = (guint) options->position_flush_ms;
   out->data_dir = options->data_dir;
   if (options->clip_max_size > 0)
     out->clip_max_size = options->clip_max_size;
@@ -316,6 +326,7 @@ main (int    argc,
   g_auto(Options) options = {
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
     .event_retention = -1, .demo_guards = -1, .seed = -1, .patrol_silence = -1,
+    .position_flush_ms = -1,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
     .clip_max_size = -1, .clip_abandon_after = -1, .clip_retention_days = -1,
     .clip_sweep_interval = -1,

@@ -1,10 +1,12 @@
 /* bench-load.c — load and soak: the simulator at 20,000 units at 1 Hz
  * plus alarms, several consoles (client cores) live on it
  *
- * Prints events/s per client, device fix → client store latency p50/p99
- * (the fix's own time against the moment a client's store shows it,
- * sampled every 20 ms on 1,000 units), and the RSS of the server and of
- * the client process at start and end.
+ * Prints events/s and positions/s per client, device fix → client store
+ * latency p50/p99 (the fix's own time against the moment a client's store
+ * shows it, sampled every 20 ms on 1,000 units), incident POST p50/p99
+ * under the flood (a dispatcher's thread of its own, 4 a second), how many
+ * rows the event log grew by, and the RSS of the server and of the client
+ * process at start and end.
  *
  *   JB_BENCH_SOAK=1     10 minutes instead of 1
  *   JB_BENCH_SECONDS=N  N seconds
@@ -75,6 +77,62 @@ sample_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Incident POSTs from a thread of their own (its own session, blocking
+ * calls), so the clients' ingestion on the main loop does not delay them. */
+typedef struct
+{
+  char          *url;
+  char          *authorization;
+  volatile gint  stop;
+  GArray        *latency_us;  /* gint64, answered 201 */
+  guint          failures;
+} Poster;
+
+static gpointer
+post_incidents_thread (gpointer data)
+{
+  Poster *p = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  guint i = 0;
+
+  while (!g_atomic_int_get (&p->stop))
+    {
+      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
+                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
+                                               "\"description\":\"bench-load %u\"}", i % 1000, i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+      gint64 start;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+      start = g_get_monotonic_time ();
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (answer != NULL && soup_message_get_status (msg) == 201)
+        {
+          gint64 took = g_get_monotonic_time () - start;
+
+          g_array_append_val (p->latency_us, took);
+        }
+      else
+        p->failures++;
+      i++;
+      g_usleep (250 * 1000);
+    }
+  return NULL;
+}
+
+static gint64
+server_seq (JbTestServer *server,
+            const char   *authorization)
+{
+  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", authorization, NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return jb_test_json_int (health->body, "seq");
+}
+
 static int
 compare_int64 (gconstpointer a,
                gconstpointer b)
@@ -100,6 +158,11 @@ main (int   argc,
   JbTestServer *server;
   g_autofree JbClient **clients = NULL;
   g_autofree guint64 *events_start = NULL;
+  g_autofree guint64 *moves_start = NULL;
+  g_autofree char *dispatcher = NULL;
+  Poster poster = { 0 };
+  GThread *poster_thread;
+  gint64 seq_start, seq_end;
   Sampler sampler = { 0 };
   long server_rss_start, client_rss_start, server_rss_end, client_rss_end;
   GPid self_pid = getpid ();
@@ -111,6 +174,8 @@ main (int   argc,
   server = jb_test_server_start (args);
   clients = g_new0 (JbClient *, n_clients);
   events_start = g_new0 (guint64, n_clients);
+  moves_start = g_new0 (guint64, n_clients);
+  dispatcher = jb_test_login (server, "dispatcher", "demo");
   for (guint c = 0; c < n_clients; c++)
     {
       clients[c] = jb_test_client_new_signed_in (server, "dispatcher", "demo");
@@ -126,25 +191,47 @@ main (int   argc,
   sampler.last_time = g_new0 (gint64, (gsize) n_clients * SAMPLED);
   sampler.latency = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint c = 0; c < n_clients; c++)
-    events_start[c] = jb_store_get_n_events (jb_client_get_store (clients[c]));
+    {
+      events_start[c] = jb_store_get_n_events (jb_client_get_store (clients[c]));
+      moves_start[c] = jb_store_get_n_moves (jb_client_get_store (clients[c]));
+    }
+  poster.url = g_strdup_printf ("%s/api/v1/incidents", jb_test_server_get_url (server));
+  poster.authorization = dispatcher;
+  poster.latency_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  seq_start = server_seq (server, dispatcher);
   sample_id = g_timeout_add (20, sample_cb, &sampler);
   start = g_get_monotonic_time ();
+  poster_thread = g_thread_new ("bench-incidents", post_incidents_thread, &poster);
   printf ("%u clients, %s extra units at 1 Hz, alarms 30/min, %u s\n", n_clients, units, seconds);
   jb_test_spin (seconds * 1000);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_source_remove (sample_id);
+  g_atomic_int_set (&poster.stop, 1);
+  g_thread_join (poster_thread);
+  seq_end = server_seq (server, dispatcher);
 
   for (guint c = 0; c < n_clients; c++)
     {
       JbStore *store = jb_client_get_store (clients[c]);
       guint64 n = jb_store_get_n_events (store) - events_start[c];
+      guint64 moves = jb_store_get_n_moves (store) - moves_start[c];
 
-      printf ("client %u: %.0f events/s, %u reconnects, %u gaps, live %s\n",
-              c, n / elapsed, jb_client_get_reconnect_count (clients[c]), jb_client_get_gap_count (clients[c]),
+      printf ("client %u: %.0f events/s, %.0f positions/s, %u reconnects, %u gaps, live %s\n",
+              c, n / elapsed, moves / elapsed, jb_client_get_reconnect_count (clients[c]),
+              jb_client_get_gap_count (clients[c]),
               jb_test_client_is_live (clients[c]) ? "yes" : "NO");
       /* A run in which a client applied nothing measured nothing. */
-      g_assert_cmpuint (n, >, 0);
+      g_assert_cmpuint (n + moves, >, 0);
     }
+  printf ("event log: %" G_GINT64_FORMAT " rows appended in %.0f s (%.0f/s), seq now %" G_GINT64_FORMAT "\n",
+          seq_end - seq_start, elapsed, (seq_end - seq_start) / elapsed, seq_end);
+  g_array_sort (poster.latency_us, compare_int64);
+  if (poster.latency_us->len > 0)
+    printf ("incident POST under the flood: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%u posts, %u failed)\n",
+            g_array_index (poster.latency_us, gint64, poster.latency_us->len / 2) / 1e3,
+            g_array_index (poster.latency_us, gint64, (guint) (poster.latency_us->len * 0.99)) / 1e3,
+            g_array_index (poster.latency_us, gint64, poster.latency_us->len - 1) / 1e3,
+            poster.latency_us->len, poster.failures);
   g_array_sort (sampler.latency, compare_int64);
   if (sampler.latency->len > 0)
     printf ("fix → client store: p50 %" G_GINT64_FORMAT " ms, p99 %" G_GINT64_FORMAT " ms, max %" G_GINT64_FORMAT
@@ -164,6 +251,8 @@ main (int   argc,
     }
   jb_test_server_free (server);
   g_array_unref (sampler.latency);
+  g_array_unref (poster.latency_us);
+  g_free (poster.url);
   g_free (sampler.last_time);
   return 0;
 }

@@ -12,13 +12,24 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include <sqlite3.h>
+
+#ifdef JB_HAVE_POSTGRESQL
+#include <libpq-fe.h>
+
+#include "jb-test-postgres.h"
+#endif
+
 #define START_TIMEOUT_S 60
 
 struct _JbTestServer
 {
   char              *binary;
   char              *tmpdir;
-  char              *db_path;
+  char              *db_path;      /* the SQLite file, or the PostgreSQL target */
+  char              *data_dir;
+  gboolean           postgresql;
+  gboolean           drop_database; /* made by jb_test_postgres_new_database */
   char              *url;
   char             **extra_args;
   guint16            port;
@@ -91,6 +102,12 @@ spawn (JbTestServer *self,
   g_ptr_array_add (argv, self->binary);
   g_ptr_array_add (argv, (char *) "--db");
   g_ptr_array_add (argv, self->db_path);
+  if (self->postgresql)
+    {
+      /* No file beside which to keep the clips. */
+      g_ptr_array_add (argv, (char *) "--data-dir");
+      g_ptr_array_add (argv, self->data_dir);
+    }
   g_ptr_array_add (argv, (char *) "--listen");
   g_ptr_array_add (argv, (char *) listen);
   for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
@@ -123,8 +140,8 @@ spawn (JbTestServer *self,
   self->port = (guint16) g_uri_get_port (uri);
 }
 
-JbTestServer *
-jb_test_server_start (const char * const *extra_args)
+static JbTestServer *
+server_new (void)
 {
   JbTestServer *self = g_new0 (JbTestServer, 1);
   g_autoptr(GError) error = NULL;
@@ -136,10 +153,48 @@ jb_test_server_start (const char * const *extra_args)
   self->binary = g_strdup (binary);
   self->tmpdir = g_dir_make_tmp ("jb-test-XXXXXX", &error);
   g_assert_no_error (error);
-  self->db_path = g_build_filename (self->tmpdir, "dispatch.db", NULL);
-  self->extra_args = g_strdupv ((char **) extra_args);
   self->session = soup_session_new ();
   soup_session_set_timeout (self->session, 60);
+  return self;
+}
+
+JbTestServer *
+jb_test_server_start (const char * const *extra_args)
+{
+  JbTestServer *self = server_new ();
+
+  if (jb_test_backend_is_postgresql ())
+    {
+#ifdef JB_HAVE_POSTGRESQL
+      self->postgresql = TRUE;
+      self->drop_database = TRUE;
+      self->db_path = jb_test_postgres_new_database ();
+      self->data_dir = g_build_filename (self->tmpdir, "data", NULL);
+#else
+      g_error ("JB_TEST_BACKEND=postgresql in a build without PostgreSQL");
+#endif
+    }
+  else
+    {
+      self->db_path = g_build_filename (self->tmpdir, "dispatch.db", NULL);
+      self->data_dir = g_strconcat (self->db_path, ".data", NULL);
+    }
+  self->extra_args = g_strdupv ((char **) extra_args);
+
+  spawn (self, "127.0.0.1:0");
+  return self;
+}
+
+JbTestServer *
+jb_test_server_start_on_postgresql (const char         *target,
+                                    const char * const *extra_args)
+{
+  JbTestServer *self = server_new ();
+
+  self->postgresql = TRUE;
+  self->db_path = g_strdup (target);
+  self->data_dir = g_build_filename (self->tmpdir, "data", NULL);
+  self->extra_args = g_strdupv ((char **) extra_args);
 
   spawn (self, "127.0.0.1:0");
   return self;
@@ -149,18 +204,15 @@ JbTestServer *
 jb_test_server_start_sharing (JbTestServer       *first,
                               const char * const *extra_args)
 {
-  JbTestServer *self = g_new0 (JbTestServer, 1);
-  g_autoptr(GError) error = NULL;
+  JbTestServer *self = server_new ();
 
-  self->binary = g_strdup (first->binary);
-  /* Its own (empty) directory, so that freeing either removes only its
-   * own; the database is the first one's. */
-  self->tmpdir = g_dir_make_tmp ("jb-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  /* The first one's database and clip files (either backend); its own
+   * (empty) directory, so that freeing it removes nothing of the first's,
+   * and the first drops the database. */
+  self->postgresql = first->postgresql;
   self->db_path = g_strdup (first->db_path);
+  self->data_dir = g_strdup (first->data_dir);
   self->extra_args = g_strdupv ((char **) extra_args);
-  self->session = soup_session_new ();
-  soup_session_set_timeout (self->session, 60);
 
   spawn (self, "127.0.0.1:0");
   return self;
@@ -176,6 +228,55 @@ const char *
 jb_test_server_get_db_path (JbTestServer *self)
 {
   return self->db_path;
+}
+
+gboolean
+jb_test_server_is_postgresql (JbTestServer *self)
+{
+  return self->postgresql;
+}
+
+const char *
+jb_test_server_get_data_dir (JbTestServer *self)
+{
+  return self->data_dir;
+}
+
+void
+jb_test_server_exec_sql (JbTestServer *self,
+                         const char   *sql)
+{
+  if (self->postgresql)
+    {
+#ifdef JB_HAVE_POSTGRESQL
+      PGconn *conn = PQconnectdb (self->db_path);
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+#endif
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 30000);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+gboolean
+jb_test_backend_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("JB_TEST_BACKEND"), "postgresql") == 0;
 }
 
 GPid
@@ -267,9 +368,14 @@ jb_test_server_free (JbTestServer *self)
     }
 
   g_clear_object (&self->session);
+#ifdef JB_HAVE_POSTGRESQL
+  if (self->drop_database)
+    jb_test_postgres_drop_database (self->db_path);
+#endif
   remove_tree (self->tmpdir);
   g_free (self->tmpdir);
   g_free (self->db_path);
+  g_free (self->data_dir);
   g_free (self->url);
   g_free (self->binary);
   g_strfreev (self->extra_args);
@@ -420,6 +526,8 @@ struct _JbTestEvents
   SoupSession             *session;
   SoupWebsocketConnection *connection;
   GQueue                   frames;
+  GQueue                   positions;  /* "positions" frames, apart */
+  GHashTable              *by_unit;    /* unit id → GQueue of their items read */
   gboolean                 closed;
 };
 
@@ -438,7 +546,10 @@ message_cb (SoupWebsocketConnection *connection,
   g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
   json_parser_load_from_data (parser, data, length, &error);
   g_assert_no_error (error);
-  g_queue_push_tail (&events->frames, json_node_ref (json_parser_get_root (parser)));
+  if (g_strcmp0 (jb_test_json_string (json_parser_get_root (parser), "type"), "positions") == 0)
+    g_queue_push_tail (&events->positions, json_node_ref (json_parser_get_root (parser)));
+  else
+    g_queue_push_tail (&events->frames, json_node_ref (json_parser_get_root (parser)));
 }
 
 static void
@@ -490,6 +601,7 @@ jb_test_events_connect (JbTestServer *self,
 
   events = g_new0 (JbTestEvents, 1);
   g_queue_init (&events->frames);
+  g_queue_init (&events->positions);
   events->session = soup_session_new ();
   soup_session_websocket_connect_async (events->session, msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT, NULL, connect_cb, &wait);
@@ -530,6 +642,85 @@ jb_test_events_next (JbTestEvents *events,
     }
 
   return g_queue_pop_head (&events->frames);
+}
+
+JsonNode *
+jb_test_events_next_positions (JbTestEvents *events,
+                               guint         timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = 0;
+
+  if (g_queue_is_empty (&events->positions) && !events->closed)
+    {
+      id = g_timeout_add (timeout_ms, set_true_cb, &timed_out);
+      while (g_queue_is_empty (&events->positions) && !events->closed && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      if (!timed_out)
+        g_source_remove (id);
+    }
+
+  return g_queue_pop_head (&events->positions);
+}
+
+static void
+queue_free (gpointer data)
+{
+  g_queue_free_full (data, (GDestroyNotify) json_object_unref);
+}
+
+/* Items of the positions frames read so far, per unit, not yet returned. */
+static GQueue *
+unit_items (JbTestEvents *events,
+            const char   *unit_id)
+{
+  GQueue *queue;
+
+  if (events->by_unit == NULL)
+    events->by_unit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, queue_free);
+  queue = g_hash_table_lookup (events->by_unit, unit_id);
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (events->by_unit, g_strdup (unit_id), queue);
+    }
+  return queue;
+}
+
+JsonObject *
+jb_test_events_wait_position (JbTestEvents *events,
+                              const char   *unit_id,
+                              gint64        time,
+                              guint         timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      GQueue *mine = unit_items (events, unit_id);
+      gint64 left_ms = (deadline - g_get_monotonic_time ()) / 1000;
+      g_autoptr(JsonNode) frame = NULL;
+      JsonArray *items;
+
+      while (!g_queue_is_empty (mine))
+        {
+          JsonObject *item = g_queue_pop_head (mine);
+
+          if (time < 0 || json_object_get_int_member (item, "time") == time)
+            return item;
+          json_object_unref (item);
+        }
+      if (left_ms <= 0 || (frame = jb_test_events_next_positions (events, (guint) left_ms)) == NULL)
+        return NULL;
+      items = json_node_get_array (jb_test_json_get (frame, "data.items"));
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+
+          g_queue_push_tail (unit_items (events, json_object_get_string_member (item, "id")),
+                             json_object_ref (item));
+        }
+    }
 }
 
 JsonNode *
@@ -578,6 +769,8 @@ jb_test_events_free (JbTestEvents *events)
       g_clear_object (&events->connection);
     }
   g_queue_clear_full (&events->frames, (GDestroyNotify) json_node_unref);
+  g_queue_clear_full (&events->positions, (GDestroyNotify) json_node_unref);
+  g_clear_pointer (&events->by_unit, g_hash_table_unref);
   g_clear_object (&events->session);
   g_free (events);
 }

@@ -13,14 +13,29 @@ typedef struct _JbTestServer JbTestServer;
 
 /* Starts the binary named by $JB_DISPATCHD on 127.0.0.1:0 with a database
  * in a fresh temporary directory, plus @extra_args (NULL-terminated, may be
- * NULL), and waits for its "listening on" line. Aborts the test on failure. */
+ * NULL), and waits for its "listening on" line. Aborts the test on failure.
+ * With JB_TEST_BACKEND=postgresql the database is a fresh one on the tests'
+ * PostgreSQL cluster (jb-test-postgres.h), dropped by jb_test_server_free. */
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
 /* A second server on @first's database (several servers, one database),
  * on another free port, with @extra_args; free it before @first. */
 JbTestServer *jb_test_server_start_sharing (JbTestServer      *first,
                                             const char * const *extra_args);
+/* The same on the PostgreSQL database @target, which the caller owns. */
+JbTestServer *jb_test_server_start_on_postgresql (const char         *target,
+                                                  const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
+/* The --db argument: the SQLite file, or the PostgreSQL target. */
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
+gboolean      jb_test_server_is_postgresql (JbTestServer      *self);
+/* Where the server keeps its clip files (--data-dir or its default). */
+const char   *jb_test_server_get_data_dir (JbTestServer       *self);
+/* Runs @sql (no parameters) on the server's database, whichever the
+ * backend: for tests that age or damage what the server stored. */
+void          jb_test_server_exec_sql     (JbTestServer       *self,
+                                           const char         *sql);
+/* TRUE when the tests run on PostgreSQL (JB_TEST_BACKEND=postgresql). */
+gboolean      jb_test_backend_is_postgresql (void);
 /* The server process's id (for benchmarks that read its /proc status). */
 GPid          jb_test_server_get_pid      (JbTestServer       *self);
 /* Sends @signum and waits for the process to end. */
@@ -89,6 +104,17 @@ JbTestEvents   *jb_test_events_connect    (JbTestServer       *self,
  * close. */
 JsonNode       *jb_test_events_next       (JbTestEvents       *events,
                                            guint               timeout_ms);
+/* "positions" frames (no seq) are kept apart: _next and _wait_type never
+ * return them. The next one, waiting up to @timeout_ms (NULL on timeout). */
+JsonNode       *jb_test_events_next_positions (JbTestEvents   *events,
+                                               guint           timeout_ms);
+/* The next item for @unit_id of the positions frames (with fix @time, or
+ * any when @time < 0; items of that unit before it are dropped, other
+ * units' items are kept for their own calls); NULL on timeout. */
+JsonObject     *jb_test_events_wait_position  (JbTestEvents   *events,
+                                               const char     *unit_id,
+                                               gint64          time,
+                                               guint           timeout_ms);
 /* Skips frames until one of @type arrives (NULL on timeout). */
 JsonNode       *jb_test_events_wait_type  (JbTestEvents       *events,
                                            const char         *type,

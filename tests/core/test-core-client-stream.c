@@ -386,6 +386,61 @@ test_gap_resync_close (void)
   fake_server_free (fake);
 }
 
+typedef struct
+{
+  JbStore *store;
+  guint64  n;
+} MovesWait;
+
+static gboolean
+moves_reached (gpointer data)
+{
+  MovesWait *w = data;
+
+  return jb_store_get_n_moves (w->store) >= w->n;
+}
+
+/* Positions frames carry no seq: between events they are applied and are
+ * never a gap, in the server's own form (the scanner) or another (json-glib). */
+static void
+test_positions_not_a_gap (void)
+{
+  FakeServer *fake = fake_server_new ();
+  g_autoptr(JbClient) client = NULL;
+  JbStore *store;
+  JbPosition pos;
+  MovesWait w;
+
+  fake->seq = 10;
+  client = started_client (fake, 0);
+  store = jb_client_get_store (client);
+  wait_connections (fake, 1);
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  w.store = store;
+  w.n = jb_store_get_n_moves (store) + 3;
+
+  fake_send_moved (fake, 0, 11);
+  fake_send (fake, 0, "{\"type\":\"positions\",\"time\":1795400000000,\"data\":{\"items\":["
+                      "{\"id\":\"u-2\",\"lat\":28.25,\"lon\":112.95,\"heading\":null,\"speed\":null,"
+                      "\"accuracy\":null,\"time\":1795400000100}]}}");
+  fake_send (fake, 0, "{\"time\": 1, \"data\": {\"items\": [{\"id\": \"u-1\", \"lat\": 28.26, \"lon\": 112.96,"
+                      " \"time\": 1795400000200}]}, \"type\": \"positions\"}");
+  fake_send_moved (fake, 0, 12);
+  wait_seq (client, 12);
+  g_assert_true (jb_test_wait_for (moves_reached, &w, WAIT_MS));
+
+  g_assert_true (jb_unit_get_position (jb_store_lookup_unit (store, "u-2"), &pos));
+  g_assert_cmpfloat (pos.lat, ==, 28.25);
+  g_assert_cmpint (pos.time, ==, 1795400000100);
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
+  g_assert_cmpuint (fake->connections->len, ==, 1);
+  g_assert_cmpuint (fake->n_snapshots, ==, 1);
+  g_assert_cmpint (jb_client_get_state (client), ==, JB_CONNECTION_STATE_LIVE);
+
+  drop_client (&client);
+  fake_server_free (fake);
+}
+
 static void
 test_silence (void)
 {
@@ -511,6 +566,7 @@ main (int   argc,
 
   g_test_add_func ("/core/client/stream/gap-resync-close", test_gap_resync_close);
   g_test_add_func ("/core/client/stream/silence", test_silence);
+  g_test_add_func ("/core/client/stream/positions-not-a-gap", test_positions_not_a_gap);
   g_test_add_func ("/core/client/stream/unauthorized", test_unauthorized);
   g_test_add_func ("/core/client/stream/command-retry-same-key", test_command_retry_same_key);
 

@@ -7,6 +7,7 @@
 
 #include "jb-core.h"
 #include "jb-client-private.h"
+#include "jb-demo.h"
 #include "jb-test-client.h"
 #include "jb-test-server.h"
 
@@ -342,6 +343,74 @@ test_reconnect (void)
   g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), ==, n_units);
   /* Objects survive a reconnect. */
   g_assert_true (jb_store_lookup_unit (store, jb_unit_get_id (held)) == held);
+
+  finish (&client, server);
+}
+
+/* A fix made while the client is away comes with its reconnection (the
+ * server sends the current positions after the since= replay), and is no
+ * event: the seq does not move for it. */
+typedef struct
+{
+  JbStore    *store;
+  const char *unit_id;
+  gint64      time;
+} FixWait;
+
+static gboolean
+fix_known (gpointer data)
+{
+  FixWait *w = data;
+  JbPosition pos;
+
+  return jb_unit_get_position (jb_store_lookup_unit (w->store, w->unit_id), &pos) && pos.time == w->time;
+}
+
+static void
+test_reconnect_positions (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbClient) client = live_client (server);
+  JbStore *store = jb_client_get_store (client);
+  g_autofree char *dispatcher = jb_test_login (server, "dispatcher", "demo");
+  g_autoptr(JbTestResponse) terminals = jb_test_request (server, "GET", "/api/v1/terminals", dispatcher, NULL, NULL);
+  JsonArray *items = json_node_get_array (jb_test_json_get (terminals->body, "items"));
+  const char *camera = NULL;
+  FixWait w = { store, NULL, g_get_real_time () / 1000 + 60000 };
+  gint64 seq;
+
+  for (guint i = 0; i < json_array_get_length (items) && camera == NULL; i++)
+    {
+      JsonObject *t = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (t, "kind"), "body_camera") == 0 &&
+          !json_object_get_null_member (t, "unit_id"))
+        {
+          camera = json_object_get_string_member (t, "id");
+          w.unit_id = json_object_get_string_member (t, "unit_id");
+        }
+    }
+  g_assert_nonnull (camera);
+
+  jb_test_server_kill (server, SIGKILL);
+  wait_state (client, JB_CONNECTION_STATE_RECONNECTING);
+  jb_test_server_restart (server);
+  seq = server_seq (server);
+  {
+    g_autofree char *secret = jb_demo_terminal_secret (camera);
+    g_autofree char *auth = jb_test_device_auth (camera, secret);
+    g_autofree char *body = g_strdup_printf ("{\"lat\": 28.2611, \"lon\": 112.9811, \"time\": %" G_GINT64_FORMAT "}",
+                                             w.time);
+    g_autoptr(JbTestResponse) fix = jb_test_request (server, "POST", "/api/v1/device/position", auth, NULL, body);
+
+    g_assert_cmpuint (fix->status, ==, 202);
+  }
+
+  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  g_assert_true (jb_test_wait_for (fix_known, &w, WAIT_MS));
+  g_assert_cmpint (server_seq (server), ==, seq);
+  g_assert_cmpint (jb_store_get_seq (store), <=, seq);
+  g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
 
   finish (&client, server);
 }
@@ -729,7 +798,8 @@ nonzero (gpointer data)
 }
 
 /* The simulator moves units through the device API: the server's own
- * unit.moved frames must all take the scanner, never json-glib. */
+ * positions frames must all take the scanner, never json-glib, and the
+ * moves are no events. */
 static void
 test_simulated_moves (void)
 {
@@ -747,6 +817,7 @@ test_simulated_moves (void)
   g_assert_true (jb_test_wait_for (nonzero, &batches, WAIT_MS));
 
   g_assert_cmpuint (jb_store_get_n_fast_path (store), ==, jb_store_get_n_moves (store));
+  g_assert_cmpuint (jb_store_get_n_events (store), <, jb_store_get_n_moves (store));
   g_assert_cmpuint (batches, >, 0);
   g_assert_cmpuint (batches, <=, jb_store_get_n_moves (store));
   g_assert_cmpuint (jb_client_get_gap_count (client), ==, 0);
@@ -788,6 +859,7 @@ main (int   argc,
   g_test_add_func ("/core/client/command-confirmation", test_command_confirmation);
   g_test_add_func ("/core/client/dispatch-commands", test_dispatch_commands);
   g_test_add_func ("/core/client/reconnect", test_reconnect);
+  g_test_add_func ("/core/client/reconnect-positions", test_reconnect_positions);
   g_test_add_func ("/core/client/simulated-moves", test_simulated_moves);
 
   return g_test_run ();

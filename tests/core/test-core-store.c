@@ -862,6 +862,165 @@ test_fast_path_bounded (void)
   }
 }
 
+/* Positions frames: outside the seq */
+
+static gint
+apply_positions (JbStore    *store,
+                 const char *text,
+                 GError    **error)
+{
+  return jb_store_apply_positions_text (store, text, strlen (text), error);
+}
+
+static gint64
+unit_fix_time (JbStore *store,
+               guint    unit)
+{
+  g_autofree char *id = g_strdup_printf ("u-%05u", unit);
+  JbPosition pos;
+
+  if (!jb_unit_get_position (jb_store_lookup_unit (store, id), &pos))
+    return -1;
+  return pos.time;
+}
+
+/* Applied by the scanner, points in step, the seq untouched (a positions
+ * frame is never a gap, nor does it fill one), moves announced once. */
+static void
+test_positions_frame (void)
+{
+  g_autoptr(JbStore) store = loaded_store ();
+  static const char frame[] =
+    "{\"type\":\"positions\",\"time\":1795400009000,\"data\":{\"items\":["
+    "{\"id\":\"u-00001\",\"lat\":28.1,\"lon\":112.9,\"heading\":45,\"speed\":null,\"accuracy\":3,\"time\":1795400005000},"
+    "{\"id\":\"u-00009\",\"lat\":28.3,\"lon\":113.0,\"heading\":null,\"speed\":2,\"accuracy\":null,\"time\":1795400006000},"
+    "{\"id\":\"u-99999\",\"lat\":28.3,\"lon\":113.0,\"heading\":null,\"speed\":2,\"accuracy\":null,\"time\":1795400006000}"
+    "]}}";
+  g_autoptr(GError) error = NULL;
+  const JbUnitPoint *points;
+  guint moved = 0, n;
+  guint64 fast = jb_store_get_n_fast_path (store);
+
+  g_signal_connect (store, "units-moved", G_CALLBACK (count_cb), &moved);
+  /* The unknown unit is skipped, the others applied. */
+  g_assert_cmpint (apply_positions (store, frame, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (jb_store_get_seq (store), ==, 10);
+  g_assert_cmpuint (jb_store_get_n_fast_path (store), ==, fast + 2);
+  g_assert_cmpint (unit_fix_time (store, 1), ==, 1795400005000);
+  g_assert_cmpint (unit_fix_time (store, 9), ==, 1795400006000);
+  points = jb_store_get_unit_points (store, &n);
+  g_assert_cmpfloat (points[1].lat, ==, 28.1);
+  g_assert_cmpfloat (points[9].lon, ==, 113.0);
+  g_assert_true (points[9].flags & JB_UNIT_POINT_HAS_POSITION);
+  g_assert_false (points[9].flags & JB_UNIT_POINT_HAS_HEADING);
+  drain_main_context ();
+  g_assert_cmpuint (moved, ==, 1);
+
+  /* Then events go on from the same seq. */
+  g_assert_cmpint (apply (store, 11, "future.kind", "{}"), ==, JB_STORE_APPLY_OK);
+}
+
+/* The newest fix wins whatever the order: a stale item is skipped, an
+ * older position in unit.updated does not move the unit back. */
+static void
+test_positions_newest_wins (void)
+{
+  g_autoptr(JbStore) store = loaded_store ();
+  g_autofree char *unit = NULL;
+  g_autofree char *data = NULL;
+
+  g_assert_cmpint (apply_positions (store, "{\"type\":\"positions\",\"time\":1,\"data\":{\"items\":["
+                                    "{\"id\":\"u-00002\",\"lat\":28.5,\"lon\":112.5,\"time\":1795400007000}]}}",
+                                    NULL), ==, 1);
+  g_assert_cmpint (apply_positions (store, "{\"type\":\"positions\",\"time\":1,\"data\":{\"items\":["
+                                    "{\"id\":\"u-00002\",\"lat\":27.0,\"lon\":112.5,\"time\":1795400006999}]}}",
+                                    NULL), ==, 0);
+  g_assert_cmpint (unit_fix_time (store, 2), ==, 1795400007000);
+
+  /* unit.updated carries the unit with an older fix: status changes,
+   * the position stays. */
+  unit = unit_json (2, "busy", NULL);
+  data = g_strdup_printf ("{\"unit\": %s}", unit);
+  g_assert_cmpint (apply (store, 11, "unit.updated", data), ==, JB_STORE_APPLY_OK);
+  g_assert_cmpint (jb_unit_get_status (jb_store_lookup_unit (store, "u-00002")), ==, JB_UNIT_STATUS_BUSY);
+  g_assert_cmpint (unit_fix_time (store, 2), ==, 1795400007000);
+  g_assert_cmpfloat (jb_store_get_unit_points (store, NULL)[2].lat, ==, 28.5);
+}
+
+/* What the scanner leaves (other member order, escapes, whitespace) goes
+ * through json-glib with the same result; a bad frame applies nothing. */
+static void
+test_positions_odd_frames (void)
+{
+  g_autoptr(JbStore) store = loaded_store ();
+  g_autoptr(GError) error = NULL;
+  guint64 fast = jb_store_get_n_fast_path (store);
+  static const char * const bad[] = {
+    "{\"type\":\"positions\",\"data\":{\"items\":[{\"id\":\"u-00004\",\"lat\":28.5,\"lon\":112.5,\"time\":1795400009000},"
+    "{\"id\":\"u-00005\",\"lat\":128.5,\"lon\":112.5,\"time\":1795400009000}]}}",
+    "{\"type\":\"positions\",\"data\":{\"items\":[{\"id\":\"u-00004\",\"lat\":28.5,\"lon\":112.5,\"time\":1795400009000},"
+    "{\"lat\":28.5,\"lon\":112.5,\"time\":1795400009000}]}}",
+    "{\"type\":\"positions\",\"data\":{\"items\":{}}}",
+    "{\"type\":\"presence\",\"data\":{\"items\":[]}}",
+    "{\"type\":\"positions\",\"data\":{\"items\":[{\"id\":\"u-00004\",\"lat\":28.5",
+    "[]",
+  };
+
+  g_assert_cmpint (apply_positions (store, " { \"data\" : {\"items\": [ {\"time\": 1795400008000, \"lon\": 112.6,"
+                                    " \"lat\": 28.6, \"id\": \"u-0000\\u0033\"} ] }, \"type\": \"positions\" } ",
+                                    &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (unit_fix_time (store, 3), ==, 1795400008000);
+  g_assert_cmpuint (jb_store_get_n_fast_path (store), ==, fast);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) bad_error = NULL;
+
+      g_test_message ("bad frame %u", i);
+      g_assert_cmpint (apply_positions (store, bad[i], &bad_error), ==, -1);
+      g_assert_nonnull (bad_error);
+      /* Nothing of a bad frame is applied, its good items neither. */
+      g_assert_cmpint (unit_fix_time (store, 4), ==, 1795400000000);
+    }
+  g_assert_cmpint (jb_store_get_seq (store), ==, 10);
+}
+
+/* The scanner and json-glib agree item for item. */
+static void
+test_positions_scan_equals_json (void)
+{
+  static const char frame[] =
+    "{\"type\":\"positions\",\"time\":1795400009000,\"data\":{\"items\":["
+    "{\"id\":\"u-00001\",\"lat\":28.1234567,\"lon\":112.9876543,\"heading\":359.9,\"speed\":0,\"accuracy\":3.25,\"time\":1795400005000},"
+    "{\"id\":\"u-00002\",\"lat\":-0,\"lon\":1e-3,\"heading\":null,\"speed\":null,\"accuracy\":null,\"time\":0}]}}";
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (JbMovedFrame));
+  g_autoptr(JsonNode) node = parse (frame);
+  JsonArray *array = json_object_get_array_member (json_object_get_object_member (json_node_get_object (node), "data"),
+                                                  "items");
+  gint64 time = 0;
+
+  g_assert_true (_jb_positions_frame_scan (frame, strlen (frame), items, &time));
+  g_assert_cmpint (time, ==, 1795400009000);
+  g_assert_cmpuint (items->len, ==, 2);
+  for (guint i = 0; i < items->len; i++)
+    {
+      JbMovedFrame *item = &g_array_index (items, JbMovedFrame, i);
+      JbPosition pos;
+
+      g_assert_true (jb_position_from_json_object (json_array_get_object_element (array, i), "item", &pos, NULL));
+      g_assert_cmpmem (item->id, item->id_len, json_object_get_string_member (json_array_get_object_element (array, i), "id"),
+                       strlen (json_object_get_string_member (json_array_get_object_element (array, i), "id")));
+      g_assert_cmpmem (&item->position.lat, sizeof (double), &pos.lat, sizeof (double));
+      g_assert_cmpmem (&item->position.lon, sizeof (double), &pos.lon, sizeof (double));
+      g_assert_true (item->position.heading == pos.heading || (isnan (item->position.heading) && isnan (pos.heading)));
+      g_assert_true (item->position.speed == pos.speed || (isnan (item->position.speed) && isnan (pos.speed)));
+      g_assert_true (item->position.accuracy == pos.accuracy || (isnan (item->position.accuracy) && isnan (pos.accuracy)));
+      g_assert_cmpint (item->position.time, ==, pos.time);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -882,6 +1041,10 @@ main (int   argc,
   g_test_add_func ("/core/store/fast-path-odd-frames", test_fast_path_odd_frames);
   g_test_add_func ("/core/store/fast-path-bounded", test_fast_path_bounded);
   g_test_add_func ("/core/store/fast-path-mutations", test_fast_path_mutations);
+  g_test_add_func ("/core/store/positions-frame", test_positions_frame);
+  g_test_add_func ("/core/store/positions-newest-wins", test_positions_newest_wins);
+  g_test_add_func ("/core/store/positions-odd-frames", test_positions_odd_frames);
+  g_test_add_func ("/core/store/positions-scan-equals-json", test_positions_scan_equals_json);
 
   return g_test_run ();
 }

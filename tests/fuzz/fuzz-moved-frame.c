@@ -1,5 +1,5 @@
-/* fuzz-moved-frame.c — the unit.moved fast path against json-glib: what
- * the scanner accepts, json-glib reads the same
+/* fuzz-moved-frame.c — the unit.moved and positions fast paths against
+ * json-glib: what the scanners accept, json-glib reads the same
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,6 +11,40 @@
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
+/* A positions frame the scanner accepts has the same items for json-glib. */
+static void
+check_positions (const guint8 *data,
+                 size_t        size)
+{
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (JbMovedFrame));
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *payload;
+  JsonArray *array;
+  gint64 time;
+
+  if (!_jb_positions_frame_scan ((const char *) data, size, items, &time))
+    return;
+  root = jb_json_parse_object ((const char *) data, (gssize) size, NULL);
+  if (root == NULL)
+    g_assert_not_reached ();
+  payload = json_object_get_object_member (json_node_get_object (root), "data");
+  array = payload != NULL ? json_object_get_array_member (payload, "items") : NULL;
+  if (array == NULL || json_array_get_length (array) != items->len)
+    g_assert_not_reached ();
+  for (guint i = 0; i < items->len; i++)
+    {
+      JbMovedFrame *item = &g_array_index (items, JbMovedFrame, i);
+      JsonObject *object = json_array_get_object_element (array, i);
+      g_autofree char *id = g_strndup (item->id, item->id_len);
+
+      if (object == NULL || g_strcmp0 (json_object_get_string_member (object, "id"), id) != 0 ||
+          fabs (json_object_get_double_member (object, "lat") - item->position.lat) > 1e-9 ||
+          fabs (json_object_get_double_member (object, "lon") - item->position.lon) > 1e-9 ||
+          !(item->position.lat >= -90 && item->position.lat <= 90))
+        g_assert_not_reached ();
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
@@ -20,7 +54,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   JsonObject *object, *payload;
   g_autofree char *id = NULL;
 
-  if (size > 1 << 16 || !_jb_moved_frame_scan ((const char *) data, size, &frame))
+  if (size > 1 << 16)
+    return 0;
+  check_positions (data, size);
+  if (!_jb_moved_frame_scan ((const char *) data, size, &frame))
     return 0;
   /* Accepted: values in range, and the same reading as json-glib's. */
   if (frame.id == NULL || frame.id_len == 0 || (const guint8 *) frame.id < data ||

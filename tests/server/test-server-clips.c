@@ -81,7 +81,7 @@ start (Fixture            *fixture,
   g_ptr_array_add (args, NULL);
 
   fixture->server = jb_test_server_start ((const char * const *) args->pdata);
-  fixture->data_dir = g_strconcat (jb_test_server_get_db_path (fixture->server), ".data", NULL);
+  fixture->data_dir = g_strdup (jb_test_server_get_data_dir (fixture->server));
   fixture->dispatcher = jb_test_login (fixture->server, "dispatcher", "demo");
   response = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->dispatcher, NULL, NULL);
   g_assert_cmpuint (response->status, ==, 200);
