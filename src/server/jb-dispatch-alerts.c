@@ -68,12 +68,33 @@ add_patrol (JbDispatch  *self,
   g_hash_table_replace (self->patrols, patrol->unit_id, patrol);
 }
 
+/* The latch: the uncleared alerts as stored. */
+static void
+sync_latch (JbDispatch *self)
+{
+  g_autoptr(GPtrArray) alerts = jb_storage_list_uncleared_alerts (self->storage, NULL);
+
+  if (alerts == NULL)
+    return;
+  g_hash_table_remove_all (self->alert_latch);
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      JsonObject *alert = g_ptr_array_index (alerts, i);
+      const char *reason = _jb_member_string (alert, "reason");
+
+      g_hash_table_replace (self->alert_latch,
+                            latch_key (_jb_member_string (alert, "unit_id"),
+                                       g_strcmp0 (reason, "left_grid") == 0 ? JB_ALERT_LEFT_GRID
+                                                                           : JB_ALERT_SILENT),
+                            g_strdup (_jb_member_string (alert, "id")));
+    }
+}
+
 /* Who patrols where: every member of a grid, from the grids as stored. */
 static void
 ensure_patrols (JbDispatch *self)
 {
   g_autoptr(GPtrArray) grids = NULL;
-  g_autoptr(GPtrArray) alerts = NULL;
 
   if (!self->patrols_dirty)
     return;
@@ -98,18 +119,7 @@ ensure_patrols (JbDispatch *self)
         add_patrol (self, grid, area, json_array_get_string_element (volunteers, k));
     }
 
-  alerts = jb_storage_list_uncleared_alerts (self->storage, NULL);
-  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
-    {
-      JsonObject *alert = g_ptr_array_index (alerts, i);
-      const char *reason = _jb_member_string (alert, "reason");
-
-      g_hash_table_replace (self->alert_latch,
-                            latch_key (_jb_member_string (alert, "unit_id"),
-                                       g_strcmp0 (reason, "left_grid") == 0 ? JB_ALERT_LEFT_GRID
-                                                                           : JB_ALERT_SILENT),
-                            g_strdup (_jb_member_string (alert, "id")));
-    }
+  sync_latch (self);
 }
 
 void
@@ -131,10 +141,36 @@ position_object (double lat,
   return position;
 }
 
+/* Whether an uncleared alert for @unit_id and @reason is stored; if so
+ * it enters the latch under @key. */
+static gboolean
+uncleared_in_storage (JbDispatch    *self,
+                      const char    *unit_id,
+                      JbAlertReason  reason,
+                      const char    *key)
+{
+  g_autoptr(GPtrArray) alerts = jb_storage_list_uncleared_alerts (self->storage, NULL);
+
+  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
+    {
+      JsonObject *alert = g_ptr_array_index (alerts, i);
+
+      if (g_strcmp0 (_jb_member_string (alert, "unit_id"), unit_id) == 0 &&
+          g_strcmp0 (_jb_member_string (alert, "reason"), reason_name (reason)) == 0)
+        {
+          g_hash_table_replace (self->alert_latch, g_strdup (key),
+                                g_strdup (_jb_member_string (alert, "id")));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Raises an alert unless one for the unit and reason is still uncleared
  * (acknowledged or not): that is what "never repeated" means. */
 static gboolean
 raise_alert (JbDispatch     *self,
+             gboolean        latch_synced,
              JbPatrol       *patrol,
              JbAlertReason   reason,
              gint64          now,
@@ -148,6 +184,9 @@ raise_alert (JbDispatch     *self,
   char *id;
 
   if (g_hash_table_contains (self->alert_latch, key))
+    return TRUE;
+  /* Another server on the database may have raised it a moment ago. */
+  if (!latch_synced && uncleared_in_storage (self, patrol->unit_id, reason, key))
     return TRUE;
   if ((serial = jb_storage_next_counter (self->storage, "alert_serial", error)) == 0)
     return FALSE;
@@ -252,7 +291,7 @@ _jb_dispatch_patrol_fix (JbDispatch  *self,
     return clear_alert (self, patrol, JB_ALERT_LEFT_GRID, now, error);
   if (!unit_status_is (self, unit_id, status_on_patrol))
     return TRUE;
-  return raise_alert (self, patrol, JB_ALERT_LEFT_GRID, now, position_object (lat, lon, time), error);
+  return raise_alert (self, FALSE, patrol, JB_ALERT_LEFT_GRID, now, position_object (lat, lon, time), error);
 }
 
 gboolean
@@ -267,16 +306,32 @@ _jb_dispatch_check_silence (JbDispatch  *self,
   if (limit_ms <= 0)
     return TRUE;
   ensure_patrols (self);
+  /* Once per tick, the latch from what is stored: another server may
+   * have raised or cleared alerts (one read, not one per raise). */
+  sync_latch (self);
   g_hash_table_iter_init (&iter, self->patrols);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       JbPatrol *patrol = value;
 
+      g_autoptr(JsonObject) unit = NULL;
+      JsonObject *position;
+
       /* Nobody could report while the server was down. */
-      if (jb_dispatch_patrol_is_silent (MAX (patrol->last_fix, self->started_at), now,
+      if (!jb_dispatch_patrol_is_silent (MAX (patrol->last_fix, self->started_at), now,
+                                         self->options.patrol_silence_s))
+        continue;
+      /* Its fixes may have gone to another server: the stored position
+       * is the newest any of them heard. */
+      unit = jb_storage_get_unit (self->storage, patrol->unit_id);
+      position = unit != NULL ? _jb_member_object (unit, "position") : NULL;
+      if (position != NULL)
+        patrol->last_fix = MAX (patrol->last_fix, _jb_member_int (position, "time", 0));
+      if (unit != NULL &&
+          jb_dispatch_patrol_is_silent (MAX (patrol->last_fix, self->started_at), now,
                                         self->options.patrol_silence_s) &&
-          unit_status_is (self, patrol->unit_id, status_on_duty) &&
-          !raise_alert (self, patrol, JB_ALERT_SILENT, now, NULL, error))
+          status_on_duty (_jb_member_string (unit, "status")) &&
+          !raise_alert (self, TRUE, patrol, JB_ALERT_SILENT, now, NULL, error))
         return FALSE;
     }
   return TRUE;

@@ -56,6 +56,10 @@ struct _JbDispatch
   GArray            *pending;      /* JbPendingEvent of the open transaction */
   GQueue             outbox;       /* JbPendingEvent* committed, not yet emitted */
   gboolean           emitting;
+  gint64             emitted;      /* last seq emitted, by this server or read from the log */
+  guint              tail_id;      /* reads what other servers committed */
+  char              *server_id;    /* names this process in the duty lease */
+  gboolean           holds_duty;   /* the lease was ours at the last maintenance tick */
   GHashTable        *liveness;     /* terminal id → JbLiveness */
   guint              maintenance_id;
   gint64             started_at;   /* silence is counted from here at the earliest */

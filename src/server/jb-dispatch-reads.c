@@ -201,6 +201,8 @@ _jb_route_health (JbRequest  *req,
 
   json_object_set_string_member (answer, "status", "ok");
   json_object_set_int_member (answer, "seq", jb_dispatch_get_latest_seq (req->self));
+  /* Whether this server holds the duty lease (docs/deploy.md). */
+  json_object_set_boolean_member (answer, "duties", req->self->holds_duty);
   json_object_set_string_member (answer, "version", PACKAGE_VERSION);
   _jb_request_answer (req, 200, answer);
   return TRUE;

@@ -8,10 +8,13 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_BODY_SIZE            (64 * 1024)
 #define MAX_POSITIONS_BODY_SIZE  (1024 * 1024)
 #define IDEMPOTENCY_KEEP_MS      (24 * 3600 * 1000LL)
+#define TAIL_CHUNK               1024
+#define DUTY_LEASE_KEY           "duty_lease"
 
 typedef enum
 {
@@ -88,12 +91,18 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
 
 static gboolean maintenance_cb (gpointer user_data);
+static gboolean tail_cb        (gpointer user_data);
+static void     release_duty   (JbDispatch *self);
 static void     request_clear  (JbRequest *req);
 
 static gboolean
 clip_sweep_cb (gpointer user_data)
 {
-  jb_dispatch_sweep_clips (JB_DISPATCH (user_data));
+  JbDispatch *self = JB_DISPATCH (user_data);
+
+  /* A duty: the server holding the lease sweeps for all. */
+  if (self->holds_duty)
+    jb_dispatch_sweep_clips (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -111,6 +120,8 @@ jb_dispatch_options_init (JbDispatchOptions *options)
   options->target_reinforce_s = 300;
   options->event_retention = 1000000;
   options->maintenance_ms = 5000;
+  options->tail_ms = 50;
+  options->lease_ms = 0;
   options->patrol_silence_s = 600;
   options->data_dir = NULL;
   options->clip_max_size = 512 * 1024 * 1024LL;
@@ -140,10 +151,14 @@ jb_dispatch_dispose (GObject *object)
 
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
   g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
+  g_clear_handle_id (&self->tail_id, g_source_remove);
   _jb_login_stop (self);
   _jb_dispatch_positions_stop (self);
   if (self->storage != NULL)
-    jb_dispatch_flush (self);
+    {
+      jb_dispatch_flush (self);
+      release_duty (self);
+    }
 
   G_OBJECT_CLASS (jb_dispatch_parent_class)->dispose (object);
 }
@@ -158,6 +173,7 @@ jb_dispatch_finalize (GObject *object)
   g_clear_pointer (&self->city, json_object_unref);
   g_clear_pointer (&self->basemap, json_object_unref);
   g_clear_pointer (&self->incident_prefix, g_free);
+  g_clear_pointer (&self->server_id, g_free);
   g_clear_pointer (&self->pending, g_array_unref);
   while (!g_queue_is_empty (&self->outbox))
     {
@@ -333,6 +349,8 @@ jb_dispatch_new (const char               *db_path,
   if (self->storage == NULL)
     return NULL;
   jb_storage_get_event_bounds (self->storage, &oldest, &self->seq);
+  self->emitted = self->seq;
+  self->server_id = g_strdup_printf ("%s/%d/%08x", g_get_host_name (), (int) getpid (), g_random_int ());
   _jb_dispatch_load_city (self);
   _jb_dispatch_reload_stations (self);
   load_liveness (self);
@@ -343,6 +361,8 @@ jb_dispatch_new (const char               *db_path,
   _jb_login_start (self);
   if (self->options.maintenance_ms > 0)
     self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
+  if (self->options.tail_ms > 0)
+    self->tail_id = g_timeout_add (self->options.tail_ms, tail_cb, self);
   return g_steal_pointer (&self);
 }
 
@@ -420,9 +440,117 @@ rollback (JbDispatch *self,
   g_array_set_size (self->pending, 0);
 }
 
+static gint64
+frame_seq (const char *frame)
+{
+  /* Frames are ours and start with {"seq":N */
+  return g_ascii_strtoll (frame + strlen ("{\"seq\":"), NULL, 10);
+}
+
+/* Another server's commit: what this one keeps in memory follows it. */
+static void
+observe_foreign (JbDispatch *self,
+                 const char *frame)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *data;
+  JsonObject *terminal;
+  const char *type;
+  const char *id;
+  JbLiveness *liveness;
+  JsonNode *online;
+
+  /* Only these few types matter: skip the JSON parse for the rest. */
+  if (strstr (frame, "\"type\":\"terminal.updated\"") == NULL &&
+      strstr (frame, "\"type\":\"alert.") == NULL &&
+      strstr (frame, "\"type\":\"grid.updated\"") == NULL &&
+      strstr (frame, "\"type\":\"station.updated\"") == NULL)
+    return;
+  node = jb_json_parse_object (frame, -1, NULL);
+  if (node == NULL)
+    return;
+  type = _jb_member_string (json_node_get_object (node), "type");
+  data = _jb_member_object (json_node_get_object (node), "data");
+  if (g_str_has_prefix (type, "alert.") || g_strcmp0 (type, "grid.updated") == 0)
+    {
+      self->patrols_dirty = TRUE;
+      return;
+    }
+  if (g_strcmp0 (type, "station.updated") == 0)
+    {
+      _jb_dispatch_reload_stations (self);
+      return;
+    }
+  terminal = data != NULL ? _jb_member_object (data, "terminal") : NULL;
+  id = terminal != NULL ? _jb_member_string (terminal, "id") : NULL;
+  if (id == NULL)
+    return;
+  liveness = g_hash_table_lookup (self->liveness, id);
+  if (liveness == NULL)
+    {
+      _jb_dispatch_track_terminal (self, terminal);
+      return;
+    }
+  online = json_object_get_member (terminal, "online");
+  liveness->online = online != NULL && JSON_NODE_HOLDS_VALUE (online) && json_node_get_boolean (online);
+  liveness->last_seen = MAX (liveness->last_seen, _jb_member_int (terminal, "last_seen_at", 0));
+  liveness->flushed = MAX (liveness->flushed, _jb_member_int (terminal, "last_seen_at", 0));
+}
+
+/* Every frame goes out through here, once, in seq order. */
+static void
+emit_frame (JbDispatch *self,
+            const char *frame,
+            gint64      seq,
+            gboolean    foreign)
+{
+  if (seq <= self->emitted)
+    return;
+  self->emitted = seq;
+  if (foreign)
+    observe_foreign (self, frame);
+  g_signal_emit (self, signals[SIGNAL_EVENT], 0, frame, seq);
+}
+
+/* Emits what the log holds after the last emitted seq, up to @until:
+ * the commits of the other servers on this database. FALSE when the log
+ * cannot be read. */
+static gboolean
+emit_from_log (JbDispatch *self,
+               gint64      until)
+{
+  while (self->emitted < until)
+    {
+      guint limit = (guint) MIN (until - self->emitted, TAIL_CHUNK);
+      g_autoptr(GPtrArray) frames = NULL;
+      g_autoptr(GError) error = NULL;
+
+      frames = jb_storage_read_events (self->storage, self->emitted, limit, &error);
+      if (frames == NULL)
+        {
+          g_warning ("Cannot read the event log: %s", error->message);
+          return FALSE;
+        }
+      for (guint i = 0; i < frames->len; i++)
+        {
+          const char *frame = g_ptr_array_index (frames, i);
+          gint64 seq = frame_seq (frame);
+
+          if (seq > until)
+            return TRUE;
+          emit_frame (self, frame, seq, TRUE);
+        }
+      if (frames->len < limit)
+        break;
+    }
+  return TRUE;
+}
+
 /* Emits committed events in seq order. A handler of ::event may itself
  * call jb_dispatch_handle(): its events wait in the outbox until the
- * earlier ones are out, so nobody sees seq N+2 before N+1. */
+ * earlier ones are out, so nobody sees seq N+2 before N+1. When another
+ * server committed between our last emitted seq and ours, its events are
+ * read from the log and go first. */
 static void
 drain_outbox (JbDispatch *self)
 {
@@ -433,11 +561,29 @@ drain_outbox (JbDispatch *self)
     {
       JbPendingEvent *event = g_queue_pop_head (&self->outbox);
 
-      g_signal_emit (self, signals[SIGNAL_EVENT], 0, event->frame, event->seq);
+      if (event->seq > self->emitted + 1)
+        emit_from_log (self, event->seq - 1);
+      emit_frame (self, event->frame, event->seq, FALSE);
       g_free (event->frame);
       g_free (event);
     }
   self->emitting = FALSE;
+}
+
+/* The tail: what other servers committed reaches this server's streams
+ * within one period. */
+static gboolean
+tail_cb (gpointer user_data)
+{
+  JbDispatch *self = JB_DISPATCH (user_data);
+
+  if (self->emitting || jb_storage_in_transaction (self->storage))
+    return G_SOURCE_CONTINUE;
+  self->emitting = TRUE;
+  emit_from_log (self, G_MAXINT64);
+  self->emitting = FALSE;
+  drain_outbox (self);
+  return G_SOURCE_CONTINUE;
 }
 
 /* Commits, then tells the world, in seq order. */
@@ -931,17 +1077,34 @@ mark_seen (JbDispatch  *self,
   JbLiveness *liveness = g_hash_table_lookup (self->liveness, req->terminal_id);
   g_autoptr(GError) error = NULL;
   gint64 seq_before;
+  g_autoptr(JsonObject) stored = NULL;
+  JsonNode *online;
 
   if (liveness == NULL)
     return;
   liveness->last_seen = MAX (liveness->last_seen, req->now);
-  if (liveness->online)
-    return;
+  /* The stored flag, read with the request: another server may have
+   * marked the terminal offline since this one last heard it. */
+  online = json_object_get_member (req->terminal, "online");
+  if (online != NULL && JSON_NODE_HOLDS_VALUE (online) && json_node_get_boolean (online))
+    {
+      liveness->online = TRUE;
+      return;
+    }
 
   /* Its own small transaction: the terminal is back even if the request
    * itself fails. */
   if (!begin_write (self, &seq_before, &error))
     goto failed;
+  /* Another server may have brought it back meanwhile: once is enough. */
+  stored = jb_storage_get_terminal (self->storage, req->terminal_id);
+  online = stored != NULL ? json_object_get_member (stored, "online") : NULL;
+  if (online != NULL && JSON_NODE_HOLDS_VALUE (online) && json_node_get_boolean (online))
+    {
+      rollback (self, seq_before);
+      liveness->online = TRUE;
+      return;
+    }
   if (!jb_storage_set_terminal_online (self->storage, req->terminal_id, TRUE, req->now, &error))
     goto failed;
   json_object_set_boolean_member (req->terminal, "online", TRUE);
@@ -1292,6 +1455,9 @@ flush_last_seen (JbDispatch  *self,
   return TRUE;
 }
 
+/* Silence is judged from the stored last_seen_at, which every server
+ * flushes: heartbeats may land on any of them. Only terminals silent in
+ * this server's memory are looked up, and each lookup refreshes memory. */
 static gboolean
 mark_silent_offline (JbDispatch  *self,
                      gint64       now,
@@ -1305,14 +1471,27 @@ mark_silent_offline (JbDispatch  *self,
     {
       JbLiveness *liveness = value;
       g_autoptr(JsonObject) terminal = NULL;
+      gint64 limit = 3000LL * liveness->interval_s;
+      gint64 stored_seen;
+      JsonNode *online;
 
       /* Nobody could be heard while the server was down: silence counts
        * from its start at the earliest. */
-      if (!liveness->online ||
-          now - MAX (liveness->last_seen, self->started_at) <= 3000LL * liveness->interval_s)
+      if (!liveness->online || now - MAX (liveness->last_seen, self->started_at) <= limit)
+        continue;
+      terminal = jb_storage_get_terminal (self->storage, key);
+      if (terminal == NULL)
+        continue;
+      stored_seen = _jb_member_int (terminal, "last_seen_at", 0);
+      liveness->last_seen = MAX (liveness->last_seen, stored_seen);
+      liveness->flushed = MAX (liveness->flushed, stored_seen);
+      online = json_object_get_member (terminal, "online");
+      liveness->online = online != NULL && JSON_NODE_HOLDS_VALUE (online) && json_node_get_boolean (online);
+      if (!liveness->online || now - MAX (liveness->last_seen, self->started_at) <= limit)
         continue;
       if (!jb_storage_set_terminal_online (self->storage, key, FALSE, liveness->last_seen, error))
         return FALSE;
+      g_clear_pointer (&terminal, json_object_unref);
       terminal = jb_storage_get_terminal (self->storage, key);
       if (terminal == NULL ||
           !_jb_dispatch_emit_object (self, "terminal.updated", now, "terminal", terminal, NULL, error))
@@ -1320,6 +1499,65 @@ mark_silent_offline (JbDispatch  *self,
       liveness->online = FALSE;
     }
   return TRUE;
+}
+
+/* The duties that run once per database (liveness, patrol silence,
+ * pruning, clip sweeps) belong to the server holding a lease in meta,
+ * "SERVER_ID EXPIRES_AT_MS". The holder renews it each maintenance tick,
+ * inside the write transaction that does the duties (so the writers'
+ * lock orders takers); another server takes it once it has expired. */
+static gboolean
+lease_duty (JbDispatch  *self,
+            gint64       now,
+            GError     **error)
+{
+  g_autofree char *lease = jb_storage_get_meta (self->storage, DUTY_LEASE_KEY);
+  g_autofree char *renewed = NULL;
+  gint64 lease_ms = self->options.lease_ms > 0 ? self->options.lease_ms : 3LL * self->options.maintenance_ms;
+  const char *space = lease != NULL ? strrchr (lease, ' ') : NULL;
+  gboolean ours = space != NULL && (gsize) (space - lease) == strlen (self->server_id) &&
+                  strncmp (lease, self->server_id, space - lease) == 0;
+  gint64 expires = space != NULL ? g_ascii_strtoll (space + 1, NULL, 10) : 0;
+
+  self->holds_duty = FALSE;
+  if (!ours && expires > now)
+    return TRUE;
+  if (!ours)
+    g_message ("Taking the duty lease (liveness, patrol silence, pruning, clip sweeps).");
+  renewed = g_strdup_printf ("%s %" G_GINT64_FORMAT, self->server_id, now + MAX (lease_ms, 1000));
+  if (!jb_storage_set_meta (self->storage, DUTY_LEASE_KEY, renewed, error))
+    return FALSE;
+  self->holds_duty = TRUE;
+  return TRUE;
+}
+
+/* On a clean stop, another server may take the duties at once. */
+static void
+release_duty (JbDispatch *self)
+{
+  g_autofree char *lease = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 seq_before;
+
+  if (!self->holds_duty || jb_storage_in_transaction (self->storage))
+    return;
+  if (!begin_write (self, &seq_before, &error))
+    goto failed;
+  lease = jb_storage_get_meta (self->storage, DUTY_LEASE_KEY);
+  if (lease != NULL && g_str_has_prefix (lease, self->server_id) && lease[strlen (self->server_id)] == ' ')
+    {
+      if (!jb_storage_set_meta (self->storage, DUTY_LEASE_KEY, "- 0", &error) ||
+          !commit_and_broadcast (self, seq_before, &error))
+        goto failed;
+    }
+  else
+    rollback (self, seq_before);
+  self->holds_duty = FALSE;
+  return;
+
+failed:
+  rollback (self, seq_before);
+  g_warning ("Cannot release the duty lease: %s", error != NULL ? error->message : "?");
 }
 
 /* Each maintenance tick: the DELETEs walk indexes and cost nothing when
@@ -1344,11 +1582,13 @@ run_maintenance (JbDispatch *self,
 
   if (jb_storage_in_transaction (self->storage))
     return;
+  /* Every server flushes what it heard; the duties run on one. */
   if (!begin_write (self, &seq_before, &error) ||
       !flush_last_seen (self, &error) ||
-      (check_liveness && !mark_silent_offline (self, now, &error)) ||
-      (check_liveness && !_jb_dispatch_check_silence (self, now, &error)) ||
-      (check_liveness && !prune (self, now, &error)))
+      (check_liveness && !lease_duty (self, now, &error)) ||
+      (check_liveness && self->holds_duty && !mark_silent_offline (self, now, &error)) ||
+      (check_liveness && self->holds_duty && !_jb_dispatch_check_silence (self, now, &error)) ||
+      (check_liveness && self->holds_duty && !prune (self, now, &error)))
     {
       rollback (self, seq_before);
       g_warning ("Maintenance failed: %s", error != NULL ? error->message : "?");

@@ -24,6 +24,8 @@ typedef struct
   guint  target_reinforce_s;   /* reinforcement, default 300 */
   gint64 event_retention;      /* events kept, default 1,000,000 */
   guint  maintenance_ms;       /* liveness check and last-seen flush period, default 5000 */
+  guint  tail_ms;              /* how often the event log is read for other servers' commits, default 50; 0: never */
+  guint  lease_ms;             /* the duty lease's length; 0 (default): three maintenance periods */
   guint  patrol_silence_s;     /* a patrolling unit without a fix this long raises an alert; 0: never. Default 600 */
   const char *data_dir;        /* clip files; NULL: "<db>.data" beside the database */
   gint64 clip_max_size;        /* bytes, default 512 MiB */

@@ -63,6 +63,9 @@ G_DEFINE_FINAL_TYPE (JbEventStream, jb_event_stream, G_TYPE_OBJECT)
 
 static void schedule_replay (JbEventStream *self,
                              guint          delay_ms);
+static void send_resync     (JbEventStream *self,
+                             gint64         oldest,
+                             gint64         latest);
 
 static guint64
 backlog (JbEventStream *self)
@@ -136,6 +139,14 @@ event_cb (JbDispatch    *dispatch,
   /* While replaying, the replay reads this event from the database. */
   if (!self->live || seq <= self->last_sent || !is_open (self))
     return;
+  /* A gap (the log pruned past this server's tail): the replay reads the
+   * log and tells the client to resync if the events are gone. */
+  if (seq > self->last_sent + 1)
+    {
+      self->live = FALSE;
+      schedule_replay (self, 0);
+      return;
+    }
   if (backlog (self) > SLOW_CONSUMER_LIMIT)
     {
       g_message ("Closing a slow event stream client (%" G_GUINT64_FORMAT " bytes queued).", backlog (self));
@@ -217,14 +228,21 @@ replay_cb (gpointer user_data)
       close_with (self, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "internal");
       return G_SOURCE_REMOVE;
     }
+  if (frames->len > 0 && frame_seq (g_ptr_array_index (frames, 0)) != self->last_sent + 1)
+    {
+      send_resync (self, frame_seq (g_ptr_array_index (frames, 0)),
+                   jb_dispatch_get_latest_seq (self->dispatch));
+      return G_SOURCE_REMOVE;
+    }
   for (guint i = 0; i < frames->len; i++)
     {
       if (!send_frame (self, g_ptr_array_index (frames, i)))
         return G_SOURCE_REMOVE;
       self->last_sent = frame_seq (g_ptr_array_index (frames, i));
     }
-  /* Everything is on the main loop: nothing was committed between this
-   * read and now, so a short chunk means the replay caught up. */
+  /* A short chunk means the replay caught up with the log. What commits
+   * later reaches ::event (from this server or its tail of the log) with a
+   * higher seq; anything the replay already sent is skipped there. */
   if (frames->len < REPLAY_CHUNK)
     {
       self->live = TRUE;

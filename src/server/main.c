@@ -29,6 +29,8 @@ typedef struct
   gint      target_reinforce;
   gint64    event_retention;
   gint      patrol_silence;
+  gint      maintenance_ms;
+  gint      tail_ms;
   gint      position_flush_ms;
   gint      demo_guards;
   gint      demo_extra_units;
@@ -93,6 +95,8 @@ parse_options (Options   *options,
     { "event-retention", 0, 0, G_OPTION_ARG_INT64, &options->event_retention, "Events kept (default 1000000)", "N" },
     { "position-flush-ms", 0, 0, G_OPTION_ARG_INT, &options->position_flush_ms, "Write accepted position fixes to the database at least this often, 10 to 1000 (default 1000): what a crash can lose", "MS" },
     { "patrol-silence", 0, 0, G_OPTION_ARG_INT, &options->patrol_silence, "A patrolling grid member without a position fix for this long raises an alert; 0: never (default 600)", "S" },
+    { "maintenance-ms", 0, 0, G_OPTION_ARG_INT, &options->maintenance_ms, "Period of the last-seen flush and of the duties (liveness, patrol silence, pruning), 100 to 60000 ms; the duty lease lasts three periods (default 5000)", "MS" },
+    { "tail-ms", 0, 0, G_OPTION_ARG_INT, &options->tail_ms, "How often the event log is read for what other servers on the database committed, 10 to 5000 ms (default 50)", "MS" },
     { "demo-guards", 0, 0, G_OPTION_ARG_INT, &options->demo_guards, "Guards in the demo city (default 2000)", "N" },
     { "demo-extra-units", 0, 0, G_OPTION_ARG_INT, &options->demo_extra_units, "Extra moving units for load tests (default 0)", "N" },
     { "sim-rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_rate, "Position reports per moving unit per second", "HZ" },
@@ -162,6 +166,10 @@ check_options (const Options *options)
     return "--position-flush-ms is 10 to 1000 milliseconds.";
   if (options->patrol_silence < -1 || options->patrol_silence > 86400)
     return "--patrol-silence is 0 to 86400 seconds.";
+  if (options->maintenance_ms != -1 && (options->maintenance_ms < 100 || options->maintenance_ms > 60000))
+    return "--maintenance-ms is 100 to 60000.";
+  if (options->tail_ms != -1 && (options->tail_ms < 10 || options->tail_ms > 5000))
+    return "--tail-ms is 10 to 5000.";
   if (options->demo_guards < -1 || options->demo_extra_units < 0)
     return "--demo-guards and --demo-extra-units cannot be negative.";
   if (options->sim_rate < 0 || options->sim_alarms_per_min < 0)
@@ -214,6 +222,10 @@ fill_dispatch_options (const Options     *options,
     out->event_retention = options->event_retention;
   if (options->patrol_silence >= 0)
     out->patrol_silence_s = (guint) options->patrol_silence;
+  if (options->maintenance_ms > 0)
+    out->maintenance_ms = (guint) options->maintenance_ms;
+  if (options->tail_ms > 0)
+    out->tail_ms = (guint) options->tail_ms;
   if (options->position_flush_ms > 0)
     out->position_flush_ms = (guint) options->position_flush_ms;
   out->data_dir = options->data_dir;
@@ -326,6 +338,7 @@ main (int    argc,
   g_auto(Options) options = {
     .target_guard = -1, .target_police = -1, .target_reinforce = -1,
     .event_retention = -1, .demo_guards = -1, .seed = -1, .patrol_silence = -1,
+    .maintenance_ms = -1, .tail_ms = -1,
     .position_flush_ms = -1,
     .sim_moving_fraction = -1, .sim_heartbeat = -1,
     .clip_max_size = -1, .clip_abandon_after = -1, .clip_retention_days = -1,

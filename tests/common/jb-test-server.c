@@ -218,6 +218,22 @@ jb_test_server_start_sharing (JbTestServer       *first,
   return self;
 }
 
+JbTestServer *
+jb_test_server_start_sibling (JbTestServer       *first,
+                              const char * const *extra_args)
+{
+  JbTestServer *self = g_new0 (JbTestServer, 1);
+
+  self->binary = g_strdup (first->binary);
+  self->db_path = g_strdup (first->db_path);  /* no tmpdir: @first's is shared */
+  self->extra_args = g_strdupv ((char **) extra_args);
+  self->session = soup_session_new ();
+  soup_session_set_timeout (self->session, 60);
+
+  spawn (self, "127.0.0.1:0");
+  return self;
+}
+
 const char *
 jb_test_server_get_url (JbTestServer *self)
 {
@@ -271,6 +287,45 @@ jb_test_server_exec_sql (JbTestServer *self,
         g_error ("%s: %s", sql, message);
       sqlite3_close (db);
     }
+}
+
+gint64
+jb_test_server_query_int (JbTestServer *self,
+                          const char   *sql)
+{
+  gint64 value = -1;
+
+  if (self->postgresql)
+    {
+#ifdef JB_HAVE_POSTGRESQL
+      PGconn *conn = PQconnectdb (self->db_path);
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+        value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (conn);
+#endif
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (self->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 30000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return value;
 }
 
 gboolean
@@ -372,7 +427,8 @@ jb_test_server_free (JbTestServer *self)
   if (self->drop_database)
     jb_test_postgres_drop_database (self->db_path);
 #endif
-  remove_tree (self->tmpdir);
+  if (self->tmpdir != NULL)
+    remove_tree (self->tmpdir);
   g_free (self->tmpdir);
   g_free (self->db_path);
   g_free (self->data_dir);

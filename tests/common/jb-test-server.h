@@ -24,6 +24,10 @@ JbTestServer *jb_test_server_start_sharing (JbTestServer      *first,
 /* The same on the PostgreSQL database @target, which the caller owns. */
 JbTestServer *jb_test_server_start_on_postgresql (const char         *target,
                                                   const char * const *extra_args);
+/* Starts another server on @first's database (several servers, one
+ * database), plus @extra_args. Free it before @first, which owns the files. */
+JbTestServer *jb_test_server_start_sibling (JbTestServer      *first,
+                                            const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
 /* The --db argument: the SQLite file, or the PostgreSQL target. */
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
@@ -33,6 +37,10 @@ const char   *jb_test_server_get_data_dir (JbTestServer       *self);
 /* Runs @sql (no parameters) on the server's database, whichever the
  * backend: for tests that age or damage what the server stored. */
 void          jb_test_server_exec_sql     (JbTestServer       *self,
+                                           const char         *sql);
+/* The integer in the first column of the first row @sql returns, -1
+ * when there is no row: for tests that count what the server stored. */
+gint64        jb_test_server_query_int    (JbTestServer       *self,
                                            const char         *sql);
 /* TRUE when the tests run on PostgreSQL (JB_TEST_BACKEND=postgresql). */
 gboolean      jb_test_backend_is_postgresql (void);

@@ -11,7 +11,6 @@
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include "jb-demo.h"
 #include "jb-test-server.h"
@@ -139,18 +138,7 @@ static gint64
 count_rows (Fixture    *fixture,
             const char *sql)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 count = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (jb_test_server_get_db_path (fixture->server), &db,
-                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 30000);
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
+  return jb_test_server_query_int (fixture->server, sql);
 }
 
 /* Frames with a seq, until none comes for a while: asserts none is a
