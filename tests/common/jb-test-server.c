@@ -242,40 +242,24 @@ jb_test_server_get_data_dir (JbTestServer *self)
   return self->data_dir;
 }
 
-void
-jb_test_server_exec_sql (JbTestServer *self,
-                         const char   *sql)
+static int
+first_value_cb (void  *user_data,
+                int    n_columns,
+                char **values,
+                char **names)
 {
-  if (self->postgresql)
-    {
-#ifdef JB_HAVE_POSTGRESQL
-      PGconn *conn = PQconnectdb (self->db_path);
-      PGresult *result;
+  gint64 *value = user_data;
 
-      g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-      result = PQexec (conn, sql);
-      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      PQclear (result);
-      PQfinish (conn);
-#endif
-    }
-  else
-    {
-      sqlite3 *db = NULL;
-      char *message = NULL;
-
-      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
-      sqlite3_busy_timeout (db, 30000);
-      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-        g_error ("%s: %s", sql, message);
-      sqlite3_close (db);
-    }
+  if (*value == -1 && n_columns > 0 && values[0] != NULL)
+    *value = g_ascii_strtoll (values[0], NULL, 10);
+  return 0;
 }
 
-gint64
-jb_test_server_query_int (JbTestServer *self,
-                          const char   *sql)
+/* Runs @sql (one or more statements) on either backend; returns the
+ * integer in the first column of the first row, -1 without one. */
+static gint64
+run_sql (JbTestServer *self,
+         const char   *sql)
 {
   gint64 value = -1;
 
@@ -287,9 +271,9 @@ jb_test_server_query_int (JbTestServer *self,
 
       g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
       result = PQexec (conn, sql);
-      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
         g_error ("%s: %s", sql, PQerrorMessage (conn));
-      if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
         value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
       PQclear (result);
       PQfinish (conn);
@@ -298,18 +282,29 @@ jb_test_server_query_int (JbTestServer *self,
   else
     {
       sqlite3 *db = NULL;
-      sqlite3_stmt *stmt = NULL;
+      char *message = NULL;
 
-      g_assert_cmpint (sqlite3_open_v2 (self->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
       sqlite3_busy_timeout (db, 30000);
-      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        g_error ("%s: %s", sql, sqlite3_errmsg (db));
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-        value = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
+      if (sqlite3_exec (db, sql, first_value_cb, &value, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
       sqlite3_close (db);
     }
   return value;
+}
+
+void
+jb_test_server_exec_sql (JbTestServer *self,
+                         const char   *sql)
+{
+  run_sql (self, sql);
+}
+
+gint64
+jb_test_server_query_int (JbTestServer *self,
+                          const char   *sql)
+{
+  return run_sql (self, sql);
 }
 
 gboolean
