@@ -722,6 +722,102 @@ test_liveness_once (void)
   fixture_tear_down (&fixture, NULL);
 }
 
+/* A minute ahead of the clock (the server takes fixes up to 10 minutes
+ * ahead): newer than the demo's own fixes. */
+static void
+post_fix (JbTestServer *server,
+          const char   *camera_id,
+          double        lat,
+          gint64        time)
+{
+  g_autofree char *secret = jb_demo_terminal_secret (camera_id);
+  g_autofree char *auth = jb_test_device_auth (camera_id, secret);
+  g_autofree char *body = g_strdup_printf ("{\"lat\": %.6f, \"lon\": 112.9855, \"time\": %" G_GINT64_FORMAT "}",
+                                           lat, time);
+  g_autoptr(JbTestResponse) answer = jb_test_request (server, "POST", "/api/v1/device/position", auth, NULL, body);
+
+  g_assert_cmpuint (answer->status, ==, 202);
+}
+
+typedef struct
+{
+  JbTestServer *server;
+  const char   *sql;
+  gint64        value;
+} Stored;
+
+static gboolean
+stored_is (gpointer data)
+{
+  Stored *stored = data;
+
+  return jb_test_server_query_int (stored->server, stored->sql) == stored->value;
+}
+
+/* A fix received by A reaches a stream on B (B reads the fixes other
+ * servers wrote); an older fix accepted by B meanwhile does not overwrite
+ * it in the database, whichever server writes last. */
+static void
+test_positions_across (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  JsonArray *terminals = json_node_get_array (jb_test_json_get (fixture->snapshot, "terminals"));
+  const char *camera_id = NULL, *unit_id = NULL;
+  gint64 t = g_get_real_time () / 1000 + 60000;
+  g_autoptr(JbTestEvents) on_b = NULL;
+  g_autoptr(JbTestResponse) unit_on_a = NULL;
+  g_autoptr(JbTestResponse) unit_on_b = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *item;
+  Stored stored;
+  guint tick;
+
+  for (guint i = 0; i < json_array_get_length (terminals) && camera_id == NULL; i++)
+    {
+      JsonObject *terminal = json_array_get_object_element (terminals, i);
+
+      if (g_strcmp0 (json_object_get_string_member (terminal, "kind"), "body_camera") == 0 &&
+          !json_object_get_null_member (terminal, "unit_id"))
+        {
+          camera_id = json_object_get_string_member (terminal, "id");
+          unit_id = json_object_get_string_member (terminal, "unit_id");
+        }
+    }
+  g_assert_nonnull (camera_id);
+
+  on_b = jb_test_events_connect (fixture->b, fixture->auth, jb_test_json_int (fixture->snapshot, "seq"), NULL);
+  g_assert_nonnull (on_b);
+  /* The older fix goes to B while A holds the newer one unwritten (if A
+   * wrote it first, B skips the older one as stale: the same outcome). */
+  post_fix (fixture->a, camera_id, 28.2001, t);
+  post_fix (fixture->b, camera_id, 28.1999, t - 1000);
+
+  item = jb_test_events_wait_position (on_b, unit_id, t, WAIT_MS);
+  g_assert_nonnull (item);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (item, "lat"), 28.2001, 1e-6);
+  json_object_unref (item);
+
+  /* A's fix is in the database; B's older one is written at the latest
+   * when B stops: it must not replace A's. */
+  sql = g_strdup_printf ("SELECT time FROM positions WHERE unit_id = '%s'", unit_id);
+  stored = (Stored) { fixture->a, sql, t };
+  tick = g_timeout_add (100, tick_cb, NULL);
+  g_assert_true (jb_test_wait_for (stored_is, &stored, WAIT_MS));
+  g_source_remove (tick);
+  jb_test_server_kill (fixture->b, SIGTERM);
+  g_assert_cmpint (jb_test_server_query_int (fixture->a, sql), ==, t);
+
+  jb_test_server_restart (fixture->b);
+  path = g_strconcat ("/api/v1/units/", unit_id, NULL);
+  unit_on_a = jb_test_request (fixture->a, "GET", path, fixture->auth, NULL, NULL);
+  unit_on_b = jb_test_request (fixture->b, "GET", path, fixture->auth, NULL, NULL);
+  g_assert_cmpuint (unit_on_a->status, ==, 200);
+  g_assert_cmpuint (unit_on_b->status, ==, 200);
+  g_assert_cmpint (jb_test_json_int (unit_on_a->body, "position.time"), ==, t);
+  g_assert_cmpint (jb_test_json_int (unit_on_b->body, "position.time"), ==, t);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -733,6 +829,7 @@ main (int    argc,
   ADD ("/server/multi/every-event-once", test_every_event_once);
   ADD ("/server/multi/idempotent-retry", test_idempotent_retry);
   ADD ("/server/multi/kill-one", test_kill_one);
+  ADD ("/server/multi/positions-across", test_positions_across);
 #undef ADD
   g_test_add_func ("/server/multi/liveness-once", test_liveness_once);
 
