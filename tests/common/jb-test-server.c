@@ -208,6 +208,8 @@ jb_test_server_start_sibling (JbTestServer       *first,
 
   self->binary = g_strdup (first->binary);
   self->db_path = g_strdup (first->db_path);  /* no tmpdir: @first's is shared */
+  self->postgresql = first->postgresql;       /* the database is @first's to drop */
+  self->data_dir = g_strdup (first->data_dir); /* one clip directory for all servers */
   self->extra_args = g_strdupv ((char **) extra_args);
   self->session = soup_session_new ();
   soup_session_set_timeout (self->session, 60);

@@ -1,9 +1,10 @@
 /* test-server-multi.c — several jingbao-dispatchd on one database
  *
- * Two real server processes share one SQLite file (WAL; the writers are
- * serialised by BEGIN IMMEDIATE, as PostgreSQL serialises them with an
- * advisory lock). Commands go through both at once; a stream on each sees
- * every event once, in seq order, strictly +1, and the same frames. A
+ * Two real server processes share one database: an SQLite file (WAL; the
+ * writers are serialised by BEGIN IMMEDIATE) or a PostgreSQL database
+ * (serialised by an advisory lock). Commands go through both at once; a
+ * stream on each sees every event once, in seq order, strictly +1, and
+ * the same frames. A
  * retried POST with the same Idempotency-Key on the other server counts
  * once. A server killed with SIGKILL in the middle of a load run: its
  * stream's client resumes on the other from its last seq, the requests it
@@ -12,12 +13,14 @@
  * last-seen: a terminal heard only by one server is not marked offline by
  * the one holding the duty lease; a silent one is, exactly once; the
  * lease moves when its holder dies. (The terminals' heartbeat interval is
- * set in the SQLite file directly, with both servers stopped.)
+ * set in the database directly, with both servers stopped.) A position
+ * received by one server reaches the other's streams, and an older fix
+ * never overwrites a newer one. The same tests run on SQLite and on
+ * PostgreSQL (suite server-pg).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "jb-demo.h"
@@ -533,24 +536,19 @@ server_holds_duties (gpointer data)
 }
 
 static void
-set_heartbeat_interval (const char *db_path,
-                        const char *id_a,
-                        const char *id_b,
-                        gint64      now)
+set_heartbeat_interval (JbTestServer *server,
+                        const char   *id_a,
+                        const char   *id_b,
+                        gint64        now)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE terminals SET heartbeat_interval_s = 6, online = 1,"
+                                          " last_seen_at = %" G_GINT64_FORMAT " WHERE id IN ('%s', '%s')",
+                                          now, id_a, id_b);
+  g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM terminals WHERE heartbeat_interval_s = 6"
+                                            " AND id IN ('%s', '%s')", id_a, id_b);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE terminals SET heartbeat_interval_s = 6, online = 1,"
-                                       " last_seen_at = ? WHERE id IN (?, ?)", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_text (stmt, 2, id_a, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, id_b, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 2);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  jb_test_server_exec_sql (server, sql);
+  g_assert_cmpint (jb_test_server_query_int (server, count), ==, 2);
 }
 
 typedef struct
@@ -665,7 +663,7 @@ test_liveness_once (void)
   g_assert_nonnull (silent);
   jb_test_server_kill (fixture.b, SIGTERM);
   jb_test_server_kill (fixture.a, SIGTERM);
-  set_heartbeat_interval (jb_test_server_get_db_path (fixture.a), heard, silent, g_get_real_time () / 1000);
+  set_heartbeat_interval (fixture.a, heard, silent, g_get_real_time () / 1000);
   jb_test_server_restart (fixture.a);
   jb_test_server_restart (fixture.b);
 
