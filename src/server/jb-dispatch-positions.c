@@ -6,7 +6,8 @@
  * "positions" frames without a seq, coalesced per unit between sends. The
  * seq log keeps the state changes only, so hours of commands can be
  * replayed; a client that reconnects gets the current positions instead of
- * every fix it missed.
+ * every fix it missed. Servers sharing a database read the fixes the others
+ * wrote every 500 ms and stream the newer ones.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
