@@ -13,6 +13,7 @@
 #include "jb-map-bounds.h"
 #include "jb-login-dialog.h"
 #include "jb-preferences-window.h"
+#include "jb-server-list.h"
 #include "jb-wall-session.h"
 #include "jb-window.h"
 
@@ -227,7 +228,7 @@ login_cb (GObject      *object,
 
   if (!jb_client_login_finish (client, result, &error))
     {
-      g_autofree char *message = jb_application_describe_login_error (error, jb_client_get_server_url (client));
+      g_autofree char *message = jb_application_describe_login_error (error, self->server_url);
 
       g_clear_pointer (&self->pending_password, g_free);
       g_clear_object (&self->pending);
@@ -235,8 +236,10 @@ login_cb (GObject      *object,
       return;
     }
 
+  /* Kept for the list as given (what the next start looks up), not for
+   * the server of it that answered. */
   if (self->pending_remember && self->pending_password != NULL)
-    jb_credentials_store_async (jb_client_get_server_url (client), jb_client_get_username (client),
+    jb_credentials_store_async (self->server_url, jb_client_get_username (client),
                                 self->pending_password, NULL, remember_cb, NULL);
   g_clear_pointer (&self->pending_password, g_free);
 
@@ -450,8 +453,18 @@ jb_application_handle_local_options (GApplication *application,
 
   if (g_variant_dict_lookup (options, "server", "&s", &value))
     {
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) urls = jb_server_list_parse (value, &error);
+
+      /* "URL1,URL2": the servers to move between, in order. */
+      if (urls == NULL)
+        {
+          /* Translators: %s says which address is wrong */
+          g_printerr (_("jingbao: --server: %s\n"), error->message);
+          return 1;
+        }
       g_free (self->server_url);
-      self->server_url = g_strdup (value);
+      self->server_url = jb_server_list_format ((const char * const *) urls);
     }
   if (g_variant_dict_lookup (options, "user", "&s", &value))
     {
@@ -640,7 +653,7 @@ jb_application_init (JbApplication *self)
   };
   const GOptionEntry options[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
-      N_("The dispatch server (default http://127.0.0.1:8080)"), N_("URL") },
+      N_("The dispatch server, or several separated by commas to move between when one stops answering (default http://127.0.0.1:8080)"), N_("URL[,URL…]") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, NULL,
       N_("Sign in as this user without asking (with --password-file)"), N_("NAME") },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,

@@ -281,10 +281,12 @@ jb_connection_state_get_label (JbConnectionState state)
 const char *
 jb_connection_badge_update (GtkWidget         *box,
                             GtkLabel          *label,
-                            JbConnectionState  state)
+                            JbConnectionState  state,
+                            gboolean           moving)
 {
-  static const char *classes[] = { "live", "reconnecting", "offline" };
+  static const char *classes[] = { "live", "reconnecting", "offline", "moving" };
   const char *css;
+  const char *text = jb_connection_state_get_label (state);
 
   switch (state)
     {
@@ -301,9 +303,19 @@ jb_connection_badge_update (GtkWidget         *box,
       break;
     }
 
+  /* The server in use stopped answering: the next of the list is being
+   * tried. */
+  if (moving && state != JB_CONNECTION_STATE_LIVE)
+    {
+      /* Translators: connection state in the header while the client
+       * moves to another dispatch server; short and loud */
+      text = _("MOVING");
+      css = "moving";
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     gtk_widget_remove_css_class (box, classes[i]);
   gtk_widget_add_css_class (box, css);
-  gtk_label_set_text (label, jb_connection_state_get_label (state));
-  return jb_connection_state_get_label (state);
+  gtk_label_set_text (label, text);
+  return text;
 }

@@ -29,7 +29,8 @@ const char *jb_connection_state_get_label (JbConnectionState state);
  * Returns the word. */
 const char *jb_connection_badge_update    (GtkWidget        *box,
                                            GtkLabel         *label,
-                                           JbConnectionState state);
+                                           JbConnectionState state,
+                                           gboolean          moving);
 
 /* "2:05" (minutes:seconds) for a duration in ms; negative is clamped to 0. */
 char       *jb_format_duration            (gint64           ms);

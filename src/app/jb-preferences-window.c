@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jb-preferences-window.h"
+#include "jb-server-list.h"
 #include "jb-wall-layout.h"
 
 struct _JbPreferencesWindow
@@ -66,16 +67,24 @@ split_list (const char *text)
   return g_strv_builder_end (builder);
 }
 
+/* One address, or several separated by commas: the servers to move
+ * between when one stops answering, kept in order in "server-url". */
 static gboolean
 apply_server (JbPreferencesWindow *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
-  gboolean ok = is_http_url (text);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) urls = jb_server_list_parse (gtk_editable_get_text (GTK_EDITABLE (self->server_row)), &error);
+  g_autofree char *text = NULL;
 
-  set_row_error (self->server_row, !ok);
-  if (ok)
-    g_settings_set_string (self->settings, "server-url", text);
-  return ok;
+  set_row_error (self->server_row, urls == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->server_row),
+                               error != NULL ? _("Each address must start with http:// or https:// and name a host; separate several with commas.")
+                                             : NULL);
+  if (urls == NULL)
+    return FALSE;
+  text = jb_server_list_format ((const char * const *) urls);
+  g_settings_set_string (self->settings, "server-url", text);
+  return TRUE;
 }
 
 static gboolean

@@ -78,7 +78,7 @@ update_state (JbWallWindow *self)
       last_event = jb_client_get_last_event_time (self->client);
     }
 
-  jb_connection_badge_update (self->state_box, self->state_label, state);
+  jb_connection_badge_update (self->state_box, self->state_label, state, FALSE);
 
   if (self->message != NULL)
     {

@@ -22,6 +22,7 @@ struct _JbWindow
   GtkLabel            *alert_count;
   struct _JbAlertList *alert_list;
   GtkLabel            *age_label;
+  GtkLabel            *server_label;  /* host:port of the server in use */
   GtkWidget           *state_box;
   GtkLabel            *clock_label;
   GtkLabel            *user_label;

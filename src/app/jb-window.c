@@ -15,6 +15,7 @@
 #include "jb-window-private.h"
 #include "jb-labels.h"
 #include "jb-queue.h"
+#include "jb-server-list.h"
 #include "jb-window.h"
 
 G_DEFINE_FINAL_TYPE (JbWindow, jb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -45,6 +46,9 @@ update_state (JbWindow *self)
   g_autofree char *age = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *last = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *server_text = NULL;
+  gboolean moving = FALSE;
   gint64 last_event = 0;
   gint64 age_s = -1;
 
@@ -52,9 +56,15 @@ update_state (JbWindow *self)
     {
       state = jb_client_get_state (self->client);
       last_event = jb_client_get_last_event_time (self->client);
+      moving = jb_client_get_moving (self->client);
+      server = jb_server_list_label (jb_client_get_server_url (self->client));
     }
 
-  text = jb_connection_badge_update (self->state_box, self->state_label, state);
+  text = jb_connection_badge_update (self->state_box, self->state_label, state, moving);
+  if (server != NULL)
+    /* Translators: the server being moved to in the header, %s is host:port */
+    server_text = moving ? g_strdup_printf (_("→ %s"), server) : g_strdup (server);
+  gtk_label_set_text (self->server_label, server_text ? server_text : "");
 
   /* The age of the data: since the last event frame (last_event is
    * monotonic), or since the snapshot when nothing came yet. */
@@ -77,6 +87,17 @@ update_state (JbWindow *self)
                              self->client ? jb_client_get_gap_count (self->client) : 0,
                              self->client ? jb_client_get_reconnect_count (self->client) : 0,
                              self->client ? jb_client_get_server_url (self->client) : "");
+  if (self->client != NULL && g_strv_length ((GStrv) jb_client_get_server_urls (self->client)) > 1)
+    {
+      g_autofree char *list = g_strjoinv (", ", (GStrv) jb_client_get_server_urls (self->client));
+      char *with_list;
+
+      /* Translators: a line of the connection tooltip: the servers the
+       * console moves between when one stops answering, in order */
+      with_list = g_strdup_printf (_("%s\nServers, in order: %s"), tooltip, list);
+      g_free (tooltip);
+      tooltip = with_list;
+    }
   gtk_widget_set_tooltip_text (self->state_box, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
@@ -304,6 +325,22 @@ client_notify_cb (JbWindow *self)
   update_user (self);
 }
 
+static void
+server_moved_cb (JbWindow   *self,
+                 const char *from,
+                 const char *to)
+{
+  g_autofree char *from_label = jb_server_list_label (from);
+  g_autofree char *to_label = jb_server_list_label (to);
+  g_autofree char *text = NULL;
+
+  /* Translators: a toast when the dispatch server in use stopped
+   * answering and the console moved to the next one; %s are host:port */
+  text = g_strdup_printf (_("Server %s does not answer: switched to %s, nothing missed"), from_label, to_label);
+  _jb_window_show_message (self, text);
+  update_state (self);
+}
+
 static const char *
 user_station_id (JbWindow *self)
 {
@@ -425,6 +462,7 @@ set_client (JbWindow *self,
   jb_store_start_clock (store);
 
   g_signal_connect_object (client, "notify", G_CALLBACK (client_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "server-moved", G_CALLBACK (server_moved_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "command-changed", G_CALLBACK (_jb_window_command_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
@@ -521,6 +559,14 @@ jb_window_get_queue (JbWindow *self)
   g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
 
   return self->queue;
+}
+
+const char *
+jb_window_get_server_text (JbWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->server_label);
 }
 
 const char *
@@ -739,6 +785,7 @@ jb_window_class_init (JbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JbWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, roster_box);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, JbWindow, server_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, age_label);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, state_box);
   gtk_widget_class_bind_template_child (widget_class, JbWindow, clock_label);

@@ -33,6 +33,9 @@ JbClipPanel  *jb_window_get_clip_panel   (JbWindow       *self);
 JbWallVideo  *jb_window_get_wall_video   (JbWindow       *self);
 /* The connection text shown in the header ("LIVE", …), for tests. */
 const char   *jb_window_get_state_text   (JbWindow       *self);
+/* The server shown in the header ("host:port", with an arrow while
+ * moving to it), for tests. */
+const char   *jb_window_get_server_text  (JbWindow       *self);
 /* The last message shown in a toast (a failed command in words), NULL
  * when none yet; for tests. */
 const char   *jb_window_get_last_message (JbWindow       *self);

@@ -38,6 +38,7 @@ enum {
   PROP_GAP_COUNT,
   PROP_LAST_EVENT_TIME,
   PROP_LAST_ERROR,
+  PROP_MOVING,
   N_PROPS
 };
 
@@ -47,6 +48,7 @@ enum {
   UNAUTHORIZED,
   COMMAND_CHANGED,
   PRESENCE_CHANGED,
+  SERVER_MOVED,
   N_SIGNALS
 };
 
@@ -101,7 +103,9 @@ open_outbox (JbClient *self)
 
   if (!self->use_outbox || jb_session_get_username (self->session) == NULL)
     return;
-  path = jb_outbox_path_for (self->outbox_dir, jb_session_get_server_url (self->session),
+  /* The list's first server names it: the journal stays the same when
+   * the client moves to another server of the list. */
+  path = jb_outbox_path_for (self->outbox_dir, jb_session_get_server_urls (self->session)[0],
                              jb_session_get_username (self->session));
   if (current != NULL && g_str_equal (jb_outbox_get_path (current), path))
     {
@@ -629,6 +633,32 @@ jb_client_get_last_error (JbClient *self)
   return jb_stream_get_last_error (self->stream);
 }
 
+/* Failover (docs/failover.md): the session moves through its list, the
+ * stream follows and says when it is live again. */
+
+const char * const *
+jb_client_get_server_urls (JbClient *self)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), NULL);
+  return jb_session_get_server_urls (self->session);
+}
+
+gboolean
+jb_client_get_moving (JbClient *self)
+{
+  g_return_val_if_fail (JB_IS_CLIENT (self), FALSE);
+  return jb_stream_get_moving (self->stream);
+}
+
+static void
+server_moved_cb (JbStream   *stream,
+                 const char *from,
+                 const char *to,
+                 JbClient   *self)
+{
+  g_signal_emit (self, signals[SERVER_MOVED], 0, from, to);
+}
+
 /* GObject */
 
 JbClient *
@@ -662,6 +692,7 @@ jb_client_constructed (GObject *object)
   /* Commands are confirmed as the stream feeds the store. */
   g_signal_connect_object (self->stream, "presence-changed", G_CALLBACK (presence_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stream, "moved", G_CALLBACK (server_moved_cb), self, 0);
   g_signal_connect_object (self->stream, "applied",
                            G_CALLBACK (jb_command_queue_check_confirmations), self->queue,
                            G_CONNECT_SWAPPED);
@@ -716,6 +747,7 @@ jb_client_get_property (GObject    *object,
     case PROP_GAP_COUNT: g_value_set_uint (value, jb_client_get_gap_count (self)); break;
     case PROP_LAST_EVENT_TIME: g_value_set_int64 (value, jb_client_get_last_event_time (self)); break;
     case PROP_LAST_ERROR: g_value_set_string (value, jb_client_get_last_error (self)); break;
+    case PROP_MOVING: g_value_set_boolean (value, jb_client_get_moving (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -768,6 +800,7 @@ jb_client_class_init (JbClientClass *klass)
   properties[PROP_LAST_EVENT_TIME] = g_param_spec_int64 ("last-event-time", NULL, NULL,
                                                          0, G_MAXINT64, 0, ro);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  properties[PROP_MOVING] = g_param_spec_boolean ("moving", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -801,6 +834,18 @@ jb_client_class_init (JbClientClass *klass)
   signals[PRESENCE_CHANGED] =
     g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbClient::server-moved:
+   * @from: the server the client was on
+   * @to: the server it is live on now
+   *
+   * @from stopped answering and the client is live on @to, resumed from
+   * its last seq (docs/failover.md).
+   */
+  signals[SERVER_MOVED] =
+    g_signal_new ("server-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 void

@@ -23,10 +23,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JbClient, jb_client, JB, CLIENT, GObject)
 
-/* @server_url: "http://127.0.0.1:8080" (no trailing /api/v1). */
+/* @server_url: "http://127.0.0.1:8080" (no trailing /api/v1), or several
+ * separated by commas, "http://a:8080,http://b:8080": the servers of one
+ * database to move between when one stops answering (docs/failover.md). */
 JbClient          *jb_client_new                  (const char           *server_url);
 
+/* The server in use (notify::server-url when the client moves). */
 const char        *jb_client_get_server_url       (JbClient             *self);
+/* Every server of the list, in order. */
+const char * const *jb_client_get_server_urls     (JbClient             *self);
+/* The server in use stopped answering and the client is not live on the
+ * next one yet (notify::moving); ::server-moved tells when it is. */
+gboolean           jb_client_get_moving           (JbClient             *self);
 /* Borrowed; the client owns it for its whole life. */
 JbStore           *jb_client_get_store            (JbClient             *self);
 JbConnectionState  jb_client_get_state            (JbClient             *self);
@@ -79,7 +87,8 @@ void               jb_client_logout               (JbClient             *self);
 
 /* Journals every command on disk (jb-outbox.h) under @dir (NULL: the
  * user's data directory, $XDG_DATA_HOME/jingbao), one file per server
- * and user, opened at login; what it holds unfinished is sent again. */
+ * (the list's first) and user, opened at login; what it holds unfinished
+ * is sent again. */
 void               jb_client_set_outbox_dir       (JbClient             *self,
                                                    const char           *dir);
 

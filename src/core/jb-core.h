@@ -29,6 +29,7 @@
 #include "jb-queue.h"
 #include "jb-recommender.h"
 #include "jb-roster.h"
+#include "jb-server-list.h"
 #include "jb-session.h"
 #include "jb-station.h"
 #include "jb-store.h"

@@ -11,6 +11,7 @@
 #include "jb-enum-types.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-server-list.h"
 #include "jb-tls-private.h"
 
 #define REST_TIMEOUT_S          30
@@ -20,7 +21,10 @@ struct _JbSession
 {
   GObject      parent_instance;
 
-  char        *server_url;
+  char        *server_url;  /* the one in use, an entry of server_urls */
+  GStrv        server_urls;
+  guint        server_index;
+  guint        move_count;
   SoupSession *soup;
   char        *token;
   JsonObject  *user;
@@ -36,6 +40,7 @@ G_DEFINE_FINAL_TYPE (JbSession, jb_session, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_SERVER_URL,
+  PROP_SERVER_INDEX,
   PROP_USER,
   PROP_USERNAME,
   PROP_DISPLAY_NAME,
@@ -71,6 +76,9 @@ jb_session_new_message (JbSession   *self,
     }
 
   msg = soup_message_new_from_uri (method, uri);
+  /* Which server did not answer, if one does not: the list may have moved
+   * on while the request was out. */
+  g_object_set_data_full (G_OBJECT (msg), "jb-server-url", g_strdup (self->server_url), g_free);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
   if (self->token != NULL)
     {
@@ -226,6 +234,9 @@ request_sent_cb (GObject      *object,
     {
       GError *net_error = NULL;
 
+      if (jb_session_error_is_unreachable (error))
+        jb_session_move_on (g_task_get_source_object (task),
+                            g_object_get_data (G_OBJECT (msg), "jb-server-url"), error->message);
       set_network_error (&net_error, error);
       g_task_return_error (task, net_error);
       return;
@@ -338,6 +349,22 @@ read_station_ids (JsonObject *user,
   return g_strv_builder_end (builder);
 }
 
+/* A sign-in's body, and how many servers of the list it has tried. */
+typedef struct
+{
+  JsonNode *body;
+  char     *url;    /* the server of the try under way */
+  guint     tries;
+} LoginData;
+
+static void
+login_data_free (LoginData *data)
+{
+  g_clear_pointer (&data->body, json_node_unref);
+  g_free (data->url);
+  g_free (data);
+}
+
 static void
 login_cb (GObject      *object,
           GAsyncResult *result,
@@ -351,6 +378,22 @@ login_cb (GObject      *object,
   const char *token = NULL, *username = NULL, *role = NULL;
   const char *display_name = NULL, *station_id = NULL;
   JbRole role_value = JB_ROLE_N;
+  LoginData *data = g_task_get_task_data (task);
+
+  /* The server did not answer and the session moved on: the sign-in
+   * goes to the next one, once round the list. */
+  if (g_error_matches (error, JB_ERROR, JB_ERROR_NETWORK) &&
+      g_strcmp0 (data->url, self->server_url) != 0 && ++data->tries < g_strv_length (self->server_urls))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      g_debug ("Signing in at %s instead", self->server_url);
+      g_free (data->url);
+      data->url = g_strdup (self->server_url);
+      jb_session_send_async (self, "POST", "/api/v1/session", data->body, NULL,
+                             cancellable, login_cb, g_steal_pointer (&task));
+      return;
+    }
 
   if (error != NULL)
     {
@@ -409,7 +452,7 @@ jb_session_login_async (JbSession           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) body = NULL;
+  LoginData *data;
 
   g_return_if_fail (JB_IS_SESSION (self));
   g_return_if_fail (username != NULL);
@@ -424,11 +467,14 @@ jb_session_login_async (JbSession           *self,
   json_builder_set_member_name (builder, "password");
   json_builder_add_string_value (builder, password);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  data = g_new0 (LoginData, 1);
+  data->body = json_builder_get_root (builder);
+  data->url = g_strdup (self->server_url);
+  g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
 
   /* A login is not authenticated: do not send a previous token. */
   g_clear_pointer (&self->token, g_free);
-  jb_session_send_async (self, "POST", "/api/v1/session", body, NULL, cancellable,
+  jb_session_send_async (self, "POST", "/api/v1/session", data->body, NULL, cancellable,
                          login_cb, g_steal_pointer (&task));
 }
 
@@ -482,6 +528,69 @@ jb_session_get_server_url (JbSession *self)
 {
   g_return_val_if_fail (JB_IS_SESSION (self), NULL);
   return self->server_url;
+}
+
+const char * const *
+jb_session_get_server_urls (JbSession *self)
+{
+  g_return_val_if_fail (JB_IS_SESSION (self), NULL);
+  return (const char * const *) self->server_urls;
+}
+
+guint
+jb_session_get_server_index (JbSession *self)
+{
+  g_return_val_if_fail (JB_IS_SESSION (self), 0);
+  return self->server_index;
+}
+
+guint
+jb_session_get_move_count (JbSession *self)
+{
+  g_return_val_if_fail (JB_IS_SESSION (self), 0);
+  return self->move_count;
+}
+
+/* Failover */
+
+gboolean
+jb_session_error_is_unreachable (const GError *error)
+{
+  /* No connection, or no answer in time: the server is not there. A
+   * connection cut in the middle of an answer is not this: the request
+   * is retried on the same server first, and that try fails to connect
+   * if the server is gone. */
+  return error != NULL && error->domain == G_IO_ERROR &&
+         (error->code == G_IO_ERROR_CONNECTION_REFUSED ||
+          error->code == G_IO_ERROR_TIMED_OUT ||
+          error->code == G_IO_ERROR_HOST_UNREACHABLE ||
+          error->code == G_IO_ERROR_NETWORK_UNREACHABLE ||
+          error->code == G_IO_ERROR_NOT_CONNECTED);
+}
+
+gboolean
+jb_session_move_on (JbSession  *self,
+                    const char *from_url,
+                    const char *reason)
+{
+  guint n;
+
+  g_return_val_if_fail (JB_IS_SESSION (self), FALSE);
+
+  n = g_strv_length (self->server_urls);
+  /* Requests that failed on a server already left do not move us again. */
+  if (n < 2 || g_strcmp0 (from_url, self->server_url) != 0)
+    return FALSE;
+
+  self->server_index = (self->server_index + 1) % n;
+  self->server_url = self->server_urls[self->server_index];
+  self->move_count++;
+  g_message ("%s does not answer (%s): moving to %s", from_url, reason ? reason : "?", self->server_url);
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_INDEX]);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
 }
 
 SoupSession *
@@ -576,7 +685,8 @@ jb_session_finalize (GObject *object)
   JbSession *self = (JbSession *)object;
 
   g_clear_object (&self->soup);
-  g_clear_pointer (&self->server_url, g_free);
+  self->server_url = NULL;
+  g_clear_pointer (&self->server_urls, g_strfreev);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->user, json_object_unref);
   g_clear_pointer (&self->username, g_free);
@@ -598,6 +708,7 @@ jb_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SERVER_URL: g_value_set_string (value, self->server_url); break;
+    case PROP_SERVER_INDEX: g_value_set_uint (value, self->server_index); break;
     case PROP_USER: g_value_set_boxed (value, self->user); break;
     case PROP_USERNAME: g_value_set_string (value, self->username); break;
     case PROP_DISPLAY_NAME: g_value_set_string (value, self->display_name); break;
@@ -623,10 +734,20 @@ jb_session_set_property (GObject      *object,
         const char *url = g_value_get_string (value);
         gsize len = url != NULL ? strlen (url) : 0;
 
-        /* Paths start with '/': drop the URL's trailing ones. */
-        while (len > 0 && url[len - 1] == '/')
-          len--;
-        self->server_url = g_strndup (url != NULL ? url : "", len);
+        /* "URL1,URL2": a failover list. */
+        self->server_urls = jb_server_list_parse (url, NULL);
+        if (self->server_urls == NULL)
+          {
+            /* Not an address: kept as given, so that each request says
+             * "Bad server address" as it did. Paths start with '/': drop
+             * the trailing ones. */
+            while (len > 0 && url[len - 1] == '/')
+              len--;
+            self->server_urls = g_new0 (char *, 2);
+            self->server_urls[0] = g_strndup (url != NULL ? url : "", len);
+          }
+        self->server_index = 0;
+        self->server_url = self->server_urls[0];
       }
       break;
     default:
@@ -645,9 +766,12 @@ jb_session_class_init (JbSessionClass *klass)
   object_class->get_property = jb_session_get_property;
   object_class->set_property = jb_session_set_property;
 
+  /* Set: the list ("URL1,URL2"); read: the server in use. */
   properties[PROP_SERVER_URL] =
     g_param_spec_string ("server-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_INDEX] = g_param_spec_uint ("server-index", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_USER] = g_param_spec_boxed ("user", NULL, NULL, JSON_TYPE_OBJECT, ro);
   properties[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, NULL, ro);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL, ro);

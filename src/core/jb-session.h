@@ -18,11 +18,29 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (JbSession, jb_session, JB, SESSION, GObject)
 
-/* @server_url: "http://127.0.0.1:8080" (no trailing /api/v1). */
+/* @server_url: "http://127.0.0.1:8080" (no trailing /api/v1), or several
+ * separated by commas (jb-server-list.h): the servers to fail over to,
+ * in order. */
 JbSession   *jb_session_new               (const char           *server_url);
 
-/* Without trailing '/'. */
+/* The server in use, without trailing '/'; notified when it changes. */
 const char  *jb_session_get_server_url    (JbSession            *self);
+/* Every server of the list, in order (one when a single address was
+ * given), and the index of the one in use. */
+const char * const *jb_session_get_server_urls (JbSession       *self);
+guint        jb_session_get_server_index  (JbSession            *self);
+/* How many times the session moved to another server. */
+guint        jb_session_get_move_count    (JbSession            *self);
+/* @from_url (the server a request went to) did not answer: if it is the
+ * one in use and the list has another, the next one (round robin) is in
+ * use from now on, with the same token (sessions are shared by the
+ * servers of one database). TRUE when it moved. */
+gboolean     jb_session_move_on           (JbSession            *self,
+                                           const char           *from_url,
+                                           const char           *reason);
+/* @error says the server did not answer at all (refused, unreachable,
+ * timed out), as opposed to an answer or a cut in the middle of one. */
+gboolean     jb_session_error_is_unreachable (const GError      *error);
 /* The REST SoupSession (30 s timeout), borrowed: for downloads that must
  * share its connections. */
 SoupSession *jb_session_get_soup_session  (JbSession            *self);

@@ -58,6 +58,13 @@ struct _JbStream
   guint                    gap_count;
   char                    *last_error;
   char                    *viewing;     /* the incident this client has open, told to the server */
+  /* Failover: the server the stream was last live on, and how many moves
+   * were made without success since (the first round of the list goes
+   * at once, further ones with the backoff). */
+  char                    *live_url;
+  char                    *attempt_url;  /* the server of the try under way */
+  guint                    moves_since_live;
+  gboolean                 moving;
   GPtrArray               *viewers;     /* JbViewer, from the last presence frame */
 
   /* A snapshot going in by slices, and the event frames held meanwhile
@@ -78,6 +85,7 @@ enum {
   PROP_GAP_COUNT,
   PROP_LAST_EVENT_TIME,
   PROP_LAST_ERROR,
+  PROP_MOVING,
   N_PROPS
 };
 
@@ -87,12 +95,23 @@ enum {
   UNAUTHORIZED,
   APPLIED,
   PRESENCE_CHANGED,
+  MOVED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void connect_stream (JbStream *self);
+
+static void
+set_moving (JbStream *self,
+            gboolean  moving)
+{
+  if (self->moving == moving)
+    return;
+  self->moving = moving;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MOVING]);
+}
 
 static void
 set_state (JbStream          *self,
@@ -191,6 +210,17 @@ schedule_reconnect (JbStream   *self,
         immediately = FALSE;
       else
         self->last_immediate_reconnect = now;
+    }
+
+  /* The session moved to another server while this try was out: that one
+   * has not failed yet. Once round the list at once; then the backoff, so
+   * that a city with every server down is not hammered. */
+  if (!immediately &&
+      g_strcmp0 (jb_session_get_server_url (self->session), self->attempt_url) != 0 &&
+      self->moves_since_live < g_strv_length ((GStrv) jb_session_get_server_urls (self->session)))
+    {
+      self->moves_since_live++;
+      immediately = TRUE;
     }
 
   if (!immediately)
@@ -581,7 +611,12 @@ stream_connected_cb (GObject      *object,
       if (soup_message_get_status (data->msg) == SOUP_STATUS_UNAUTHORIZED)
         lost_session (self, "The server refused the session (401).");
       else
-        schedule_reconnect (self, FALSE, error->message);
+        {
+          if (jb_session_error_is_unreachable (error))
+            jb_session_move_on (self->session, g_object_get_data (G_OBJECT (data->msg), "jb-server-url"),
+                                error->message);
+          schedule_reconnect (self, FALSE, error->message);
+        }
       return;
     }
 
@@ -605,6 +640,21 @@ stream_connected_cb (GObject      *object,
     set_state (self, JB_CONNECTION_STATE_LIVE);
   /* A new connection: the server knows nothing of us yet. */
   send_viewing (self);
+
+  {
+    const char *url = g_object_get_data (G_OBJECT (data->msg), "jb-server-url");
+    g_autofree char *from = g_steal_pointer (&self->live_url);
+
+    self->live_url = g_strdup (url);
+    self->moves_since_live = 0;
+    set_moving (self, FALSE);
+    if (from != NULL && g_strcmp0 (from, url) != 0)
+      {
+        g_message ("Moved from %s to %s, resumed after seq %" G_GINT64_FORMAT,
+                   from, url, jb_store_get_seq (self->store));
+        g_signal_emit (self, signals[MOVED], 0, from, url);
+      }
+  }
 }
 
 static void
@@ -812,6 +862,8 @@ connect_stream (JbStream *self)
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   teardown_stream (self);
   self->connect_cancellable = g_cancellable_new ();
+  g_free (self->attempt_url);
+  self->attempt_url = g_strdup (jb_session_get_server_url (self->session));
 
   if (self->state == JB_CONNECTION_STATE_OFFLINE)
     set_state (self, JB_CONNECTION_STATE_CONNECTING);
@@ -850,7 +902,28 @@ jb_stream_stop (JbStream *self)
   self->running = FALSE;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   teardown_stream (self);
+  set_moving (self, FALSE);
   set_state (self, JB_CONNECTION_STATE_OFFLINE);
+}
+
+/* The session moved to another server (this stream's try failed, or a
+ * REST request did): a live stream follows at once, resuming by since=. */
+static void
+session_server_cb (JbStream *self)
+{
+  if (!self->running)
+    return;
+  if (self->live_url != NULL)
+    set_moving (self, g_strcmp0 (jb_session_get_server_url (self->session), self->live_url) != 0);
+  if (self->state == JB_CONNECTION_STATE_LIVE)
+    schedule_reconnect (self, FALSE, "The server does not answer: moving to the next one");
+}
+
+gboolean
+jb_stream_get_moving (JbStream *self)
+{
+  g_return_val_if_fail (JB_IS_STREAM (self), FALSE);
+  return self->moving;
 }
 
 
@@ -928,6 +1001,16 @@ jb_stream_new (JbSession *session,
 }
 
 static void
+jb_stream_constructed (GObject *object)
+{
+  JbStream *self = (JbStream *)object;
+
+  G_OBJECT_CLASS (jb_stream_parent_class)->constructed (object);
+  g_signal_connect_object (self->session, "notify::server-url", G_CALLBACK (session_server_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
 jb_stream_dispose (GObject *object)
 {
   JbStream *self = (JbStream *)object;
@@ -951,6 +1034,8 @@ jb_stream_finalize (GObject *object)
 
   g_clear_pointer (&self->viewers, g_ptr_array_unref);
   g_clear_pointer (&self->viewing, g_free);
+  g_clear_pointer (&self->live_url, g_free);
+  g_clear_pointer (&self->attempt_url, g_free);
 
   G_OBJECT_CLASS (jb_stream_parent_class)->finalize (object);
 }
@@ -972,6 +1057,7 @@ jb_stream_get_property (GObject    *object,
     case PROP_GAP_COUNT: g_value_set_uint (value, self->gap_count); break;
     case PROP_LAST_EVENT_TIME: g_value_set_int64 (value, self->last_event_time); break;
     case PROP_LAST_ERROR: g_value_set_string (value, self->last_error); break;
+    case PROP_MOVING: g_value_set_boolean (value, self->moving); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -999,6 +1085,7 @@ jb_stream_class_init (JbStreamClass *klass)
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
   GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
+  object_class->constructed = jb_stream_constructed;
   object_class->dispose = jb_stream_dispose;
   object_class->finalize = jb_stream_finalize;
   object_class->get_property = jb_stream_get_property;
@@ -1014,6 +1101,7 @@ jb_stream_class_init (JbStreamClass *klass)
   properties[PROP_LAST_EVENT_TIME] = g_param_spec_int64 ("last-event-time", NULL, NULL,
                                                          0, G_MAXINT64, 0, ro);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  properties[PROP_MOVING] = g_param_spec_boolean ("moving", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1046,6 +1134,18 @@ jb_stream_class_init (JbStreamClass *klass)
   signals[PRESENCE_CHANGED] =
     g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JbStream::moved:
+   * @from: the server the stream was live on
+   * @to: the one it is live on now
+   *
+   * The stream is live again, on another server of the list, resumed
+   * after the store's seq.
+   */
+  signals[MOVED] =
+    g_signal_new ("moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

@@ -38,6 +38,9 @@ guint              jb_stream_get_gap_count        (JbStream   *self);
 gint64             jb_stream_get_last_event_time  (JbStream   *self);
 /* The last connection error's message (NULL when none). */
 const char        *jb_stream_get_last_error       (JbStream   *self);
+/* The session moved to another server of its list and the stream is not
+ * live there yet (JbStream::moved tells when it is). */
+gboolean           jb_stream_get_moving           (JbStream   *self);
 
 /* Loads the snapshot, opens the event stream and keeps it open
  * (reconnecting with backoff) until jb_stream_stop(). Needs a login. */

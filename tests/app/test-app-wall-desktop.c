@@ -89,6 +89,13 @@ test_preferences (void)
   g_clear_pointer (&server, g_free);
   server = g_settings_get_string (settings, "server-url");
   g_assert_cmpstr (server, ==, "http://10.20.30.40:8080");
+  /* Several, in order: the servers to move between; one bad entry refuses
+   * the whole list. */
+  g_assert_false (jb_preferences_window_apply_text (window, "server", "http://10.20.30.40:8080, ftp://b"));
+  g_assert_true (jb_preferences_window_apply_text (window, "server", "http://10.20.30.40:8080/ , http://10.20.30.41:8080"));
+  g_clear_pointer (&server, g_free);
+  server = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (server, ==, "http://10.20.30.40:8080,http://10.20.30.41:8080");
 
   g_assert_true (jb_preferences_window_apply_text (window, "servers", "http://10.20.30.41:8080, https://standby.example"));
   servers = g_settings_get_strv (settings, "server-urls");

@@ -204,15 +204,15 @@ JbTestServer *
 jb_test_server_start_sibling (JbTestServer       *first,
                               const char * const *extra_args)
 {
-  JbTestServer *self = g_new0 (JbTestServer, 1);
+  JbTestServer *self = server_new ();
 
-  self->binary = g_strdup (first->binary);
-  self->db_path = g_strdup (first->db_path);  /* no tmpdir: @first's is shared */
-  self->postgresql = first->postgresql;       /* the database is @first's to drop */
-  self->data_dir = g_strdup (first->data_dir); /* one clip directory for all servers */
+  /* The first one's database and clip files (either backend); its own
+   * (empty) directory, so that freeing it removes nothing of the first's,
+   * and the first drops the database. */
+  self->postgresql = first->postgresql;
+  self->db_path = g_strdup (first->db_path);
+  self->data_dir = g_strdup (first->data_dir);
   self->extra_args = g_strdupv ((char **) extra_args);
-  self->session = soup_session_new ();
-  soup_session_set_timeout (self->session, 60);
 
   spawn (self, "127.0.0.1:0");
   return self;

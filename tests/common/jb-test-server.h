@@ -17,13 +17,13 @@ typedef struct _JbTestServer JbTestServer;
  * With JB_TEST_BACKEND=postgresql the database is a fresh one on the tests'
  * PostgreSQL cluster (jb-test-postgres.h), dropped by jb_test_server_free. */
 JbTestServer *jb_test_server_start        (const char * const *extra_args);
+/* A second server on @first's database (several servers, one database),
+ * on another free port, with @extra_args; free it before @first. */
+JbTestServer *jb_test_server_start_sibling (JbTestServer      *first,
+                                            const char * const *extra_args);
 /* The same on the PostgreSQL database @target, which the caller owns. */
 JbTestServer *jb_test_server_start_on_postgresql (const char         *target,
                                                   const char * const *extra_args);
-/* Starts another server on @first's database (several servers, one
- * database), plus @extra_args. Free it before @first, which owns the files. */
-JbTestServer *jb_test_server_start_sibling (JbTestServer      *first,
-                                            const char * const *extra_args);
 const char   *jb_test_server_get_url      (JbTestServer       *self);
 /* The --db argument: the SQLite file, or the PostgreSQL target. */
 const char   *jb_test_server_get_db_path  (JbTestServer       *self);
