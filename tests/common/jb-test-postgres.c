@@ -34,6 +34,7 @@ struct _JbTestPostgres
   gboolean     switch_user;
   uid_t        uid;
   gid_t        gid;
+  char       **settings;   /* extra "name=value" for -c, after the defaults */
 };
 
 /* initdb, pg_ctl and postgres: on PATH, else where Debian keeps them. */
@@ -46,8 +47,14 @@ find_bindir (void)
   const char *name;
   char *best = NULL;
 
+  /* Through a symbolic link to the real bindir, which also holds
+   * pg_basebackup. */
   if (initdb != NULL)
-    return g_path_get_dirname (initdb);
+    {
+      g_autofree char *real = realpath (initdb, NULL);
+
+      return g_path_get_dirname (real != NULL ? real : initdb);
+    }
 
   if (pg_config != NULL)
     {
@@ -117,6 +124,9 @@ child_setup (gpointer user_data)
     }
   /* After setuid, which clears it. */
   prctl (PR_SET_PDEATHSIG, SIGQUIT);
+  /* Its own process group, so that a test can kill -9 the whole cluster
+   * (the postmaster and its backends) as a crashed machine would. */
+  setpgid (0, 0);
 }
 
 static GSubprocessLauncher *
@@ -152,19 +162,34 @@ start_postmaster (JbTestPostgres *self)
   g_autofree char *sockets = g_strdup_printf ("unix_socket_directories=%s", self->dir);
   g_autofree char *ping = g_strdup_printf ("%s dbname=postgres connect_timeout=5", self->base);
   gint64 deadline = g_get_monotonic_time () + READY_TIMEOUT_S * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char * const defaults[] = {
+    "listen_addresses=127.0.0.1", sockets, "fsync=off", "synchronous_commit=off",
+    "full_page_writes=off", "shared_buffers=32MB", "max_connections=200",
+  };
+
+  g_ptr_array_add (argv, postgres);
+  g_ptr_array_add (argv, "-D");
+  g_ptr_array_add (argv, self->data);
+  g_ptr_array_add (argv, "-p");
+  g_ptr_array_add (argv, port);
+  for (gsize i = 0; i < G_N_ELEMENTS (defaults); i++)
+    {
+      g_ptr_array_add (argv, "-c");
+      g_ptr_array_add (argv, (gpointer) defaults[i]);
+    }
+  /* The last -c of a name wins. */
+  for (char **setting = self->settings; setting != NULL && *setting != NULL; setting++)
+    {
+      g_ptr_array_add (argv, "-c");
+      g_ptr_array_add (argv, *setting);
+    }
+  g_ptr_array_add (argv, NULL);
 
   /* The postmaster itself rather than pg_ctl's daemon, so that it is
    * this process's child and dies with it. */
-  self->postmaster = g_subprocess_launcher_spawn (launcher, &error, postgres,
-                                                  "-D", self->data, "-p", port,
-                                                  "-c", "listen_addresses=127.0.0.1",
-                                                  "-c", sockets,
-                                                  "-c", "fsync=off",
-                                                  "-c", "synchronous_commit=off",
-                                                  "-c", "full_page_writes=off",
-                                                  "-c", "shared_buffers=32MB",
-                                                  "-c", "max_connections=200",
-                                                  NULL);
+  self->postmaster = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                   &error);
   g_assert_no_error (error);
 
   while (PQping (ping) != PQPING_OK)
@@ -180,20 +205,19 @@ start_postmaster (JbTestPostgres *self)
     }
 }
 
-JbTestPostgres *
-jb_test_postgres_start (void)
+/* A cluster's directory, owned by the user who runs it. */
+static JbTestPostgres *
+cluster_new (const char * const *settings)
 {
   JbTestPostgres *self = g_new0 (JbTestPostgres, 1);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) initdb = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *initdb_path = NULL;
 
   self->bindir = find_bindir ();
   self->dir = g_dir_make_tmp ("jb-test-pg-XXXXXX", &error);
   g_assert_no_error (error);
   self->data = g_build_filename (self->dir, "data", NULL);
   self->log = g_build_filename (self->dir, "postgres.log", NULL);
+  self->settings = g_strdupv ((char **) settings);
 
   if (getuid () == 0)
     {
@@ -206,6 +230,23 @@ jb_test_postgres_start (void)
       self->gid = user->pw_gid;
       g_assert_cmpint (chown (self->dir, self->uid, self->gid), ==, 0);
     }
+  return self;
+}
+
+JbTestPostgres *
+jb_test_postgres_start (void)
+{
+  return jb_test_postgres_start_with (NULL);
+}
+
+JbTestPostgres *
+jb_test_postgres_start_with (const char * const *settings)
+{
+  JbTestPostgres *self = cluster_new (settings);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) initdb = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *initdb_path = NULL;
 
   launcher = launcher_new (self);
   initdb_path = g_build_filename (self->bindir, "initdb", NULL);
@@ -263,7 +304,136 @@ jb_test_postgres_stop (JbTestPostgres *self)
   g_free (self->data);
   g_free (self->log);
   g_free (self->base);
+  g_strfreev (self->settings);
   g_free (self);
+}
+
+guint16
+jb_test_postgres_get_port (JbTestPostgres *self)
+{
+  return self->port;
+}
+
+static void quiet_notice (void *user_data, const char *message);
+
+/* The first column of the first row of @sql on @self's database @dbname
+ * as a string (NULL when there is no row); aborts on error. */
+static char *
+query_text (JbTestPostgres *self,
+            const char     *dbname,
+            const char     *sql)
+{
+  g_autofree char *conninfo = g_strdup_printf ("%s dbname=%s connect_timeout=10", self->base, dbname);
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *result;
+  char *value = NULL;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("Cannot connect to PostgreSQL (%s): %s", conninfo, PQerrorMessage (conn));
+  PQsetNoticeProcessor (conn, quiet_notice, NULL);
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK && PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
+    value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  PQfinish (conn);
+  return value;
+}
+
+JbTestPostgres *
+jb_test_postgres_start_standby (JbTestPostgres     *primary,
+                                const char * const *settings)
+{
+  JbTestPostgres *self = cluster_new (settings);
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (self);
+  g_autoptr(GSubprocess) basebackup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (self->bindir, "pg_basebackup", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", primary->port);
+  gint64 deadline;
+
+  /* A copy of the primary with -R: standby.signal and its primary_conninfo
+   * (initdb's pg_hba.conf already lets loopback replicate). */
+  basebackup = g_subprocess_launcher_spawn (launcher, &error, path, "-D", self->data,
+                                            "-h", "127.0.0.1", "-p", port, "-U", "jbadmin",
+                                            "-R", "-X", "stream", "-c", "fast", NULL);
+  g_assert_no_error (error);
+  if (!g_subprocess_wait_check (basebackup, NULL, &error))
+    {
+      g_autofree char *log = read_log (self);
+
+      g_error ("pg_basebackup failed: %s\n%s", error->message, log);
+    }
+
+  self->port = free_port ();
+  self->base = g_strdup_printf ("host=127.0.0.1 port=%u user=jbadmin", self->port);
+  start_postmaster (self);
+
+  /* Streaming, so that a synchronous primary accepts commits. */
+  deadline = g_get_monotonic_time () + READY_TIMEOUT_S * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *state = query_text (primary, "postgres",
+                                           "SELECT state FROM pg_stat_replication LIMIT 1");
+
+      if (g_strcmp0 (state, "streaming") == 0)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = read_log (self);
+
+          g_error ("The standby on port %u is not streaming:\n%s", self->port, log);
+        }
+      g_usleep (50 * 1000);
+    }
+  return self;
+}
+
+void
+jb_test_postgres_kill (JbTestPostgres *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *pid;
+
+  g_assert_nonnull (self->postmaster);
+  pid = g_subprocess_get_identifier (self->postmaster);
+  g_assert_nonnull (pid);
+  /* The whole group: the postmaster and every backend at once. */
+  g_assert_cmpint (kill (-(pid_t) g_ascii_strtoll (pid, NULL, 10), SIGKILL), ==, 0);
+  g_subprocess_wait (self->postmaster, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&self->postmaster);
+}
+
+void
+jb_test_postgres_promote (JbTestPostgres *self)
+{
+  g_autofree char *done = query_text (self, "postgres", "SELECT pg_promote (true, 120)");
+
+  g_assert_cmpstr (done, ==, "t");
+}
+
+char *
+jb_test_postgres_create_database (JbTestPostgres *self)
+{
+  static guint counter;
+  g_autofree char *name = g_strdup_printf ("jb_test_%d_c%u_%08x", (int) getpid (), ++counter,
+                                           g_random_int ());
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  g_autofree char *unused = query_text (self, "postgres", create);
+
+  return g_steal_pointer (&name);
+}
+
+gint64
+jb_test_postgres_query_int (JbTestPostgres *self,
+                            const char     *dbname,
+                            const char     *sql)
+{
+  g_autofree char *value = query_text (self, dbname, sql);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : -1;
 }
 
 static JbTestPostgres *default_cluster;

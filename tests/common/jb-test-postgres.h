@@ -19,6 +19,25 @@ typedef struct _JbTestPostgres JbTestPostgres;
 /* Starts a new private cluster (as the `postgres` user when running as
  * root) and waits until it accepts connections. Aborts on failure. */
 JbTestPostgres *jb_test_postgres_start         (void);
+/* The same with extra server settings ("name=value", NULL-terminated),
+ * which win over the defaults (fsync and synchronous_commit off…). */
+JbTestPostgres *jb_test_postgres_start_with    (const char * const *settings);
+/* A streaming standby of @primary on another loopback port (pg_basebackup
+ * -R), with extra @settings; returns once the primary sees it streaming. */
+JbTestPostgres *jb_test_postgres_start_standby (JbTestPostgres     *primary,
+                                                const char * const *settings);
+/* kill -9 of the postmaster and all its backends, as a lost machine. */
+void            jb_test_postgres_kill          (JbTestPostgres *self);
+/* Promotes a standby (pg_promote) and waits until it accepts writes. */
+void            jb_test_postgres_promote       (JbTestPostgres *self);
+guint16         jb_test_postgres_get_port      (JbTestPostgres *self);
+/* CREATE DATABASE on @self; returns its name. */
+char           *jb_test_postgres_create_database (JbTestPostgres *self);
+/* The integer in the first column of the first row @sql returns on the
+ * database @dbname of @self, -1 when there is no row. */
+gint64          jb_test_postgres_query_int     (JbTestPostgres *self,
+                                                const char     *dbname,
+                                                const char     *sql);
 /* The libpq key=value base of @self, without dbname. */
 const char     *jb_test_postgres_get_base      (JbTestPostgres *self);
 /* Stops the postmaster (fast shutdown, every session is cut) and starts

@@ -1,0 +1,250 @@
+/* bench-backends.c — the same position flood on SQLite, on PostgreSQL with
+ * one server and with two servers, side by side in one run
+ *
+ * Each configuration: a fresh database, the demo city with extra units all
+ * moving at 1 Hz (the simulator, in one server only), a stream on that
+ * server counting the position items it delivers, and a dispatcher's
+ * thread POSTing an incident every 250 ms (on the second server when there
+ * are two). It prints positions/s delivered, the dispatch servers' CPU per
+ * position (their utime + stime; the PostgreSQL processes not included),
+ * incident POST p50/p99 under the flood, and the replay rate: the whole
+ * event log read back through /api/v1/events?since=0 after the run.
+ *
+ *   JB_BENCH_SECONDS=N  seconds of flood per configuration (default 20)
+ *   JB_BENCH_UNITS=N    extra moving units (default 20000)
+ *
+ * PostgreSQL is the tests' private cluster (jb-test-postgres.h: fsync and
+ * synchronous_commit off), SQLite a file in /tmp: both without the cost of
+ * durable disk writes, so the figures compare the engines, not the disks.
+ *
+ *   meson test -C build --benchmark bench-backends -v
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jb-test-server.h"
+
+typedef struct
+{
+  char          *url;
+  char          *authorization;
+  volatile gint  stop;
+  GArray        *latency_us;  /* gint64, answered 201 */
+  guint          failures;
+} Poster;
+
+static gpointer
+post_incidents_thread (gpointer data)
+{
+  Poster *p = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  guint i = 0;
+
+  while (!g_atomic_int_get (&p->stop))
+    {
+      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
+                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
+                                               "\"description\":\"bench-backends %u\"}", i % 1000, i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+      gint64 start;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+      start = g_get_monotonic_time ();
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (answer != NULL && soup_message_get_status (msg) == 201)
+        {
+          gint64 took = g_get_monotonic_time () - start;
+
+          g_array_append_val (p->latency_us, took);
+        }
+      else
+        p->failures++;
+      i++;
+      g_usleep (250 * 1000);
+    }
+  return NULL;
+}
+
+/* utime + stime of @pid, in seconds. */
+static double
+cpu_seconds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  const char *p;
+  unsigned long utime, stime;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (p = strrchr (text, ')')) == NULL)
+    return 0;
+  /* After the command name: state is field 3, utime 14, stime 15. */
+  if (sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+    return 0;
+  return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
+}
+
+static gint64
+server_seq (JbTestServer *server,
+            const char   *authorization)
+{
+  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", authorization, NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return jb_test_json_int (health->body, "seq");
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+typedef struct
+{
+  const char *name;
+  double      positions_per_s;
+  double      cpu_us_per_position;
+  double      p50_ms, p99_ms;
+  guint       posts, failures;
+  double      replay_per_s;
+  gint64      replayed;
+} Result;
+
+static void
+run (const char *name,
+     gboolean    postgresql,
+     guint       n_servers,
+     const char *units,
+     guint       seconds,
+     Result     *result)
+{
+  const char *args[] = { "--demo", "--demo-extra-units", units, "--simulate", "--sim-rate", "1",
+                         "--sim-moving-fraction", "1", "--sim-alarms-per-min", "600", NULL };
+  JbTestServer *a, *b = NULL;
+  g_autofree char *auth = NULL;
+  g_autoptr(JbTestEvents) events = NULL;
+  g_autoptr(JbTestEvents) replay = NULL;
+  Poster poster = { 0 };
+  GThread *thread;
+  guint64 positions = 0;
+  double cpu_start, cpu_end;
+  gint64 start, end, seq_end, replay_start, last_seq = 0;
+
+  if (postgresql)
+    g_setenv ("JB_TEST_BACKEND", "postgresql", TRUE);
+  else
+    g_unsetenv ("JB_TEST_BACKEND");
+  a = jb_test_server_start (args);
+  if (n_servers > 1)
+    b = jb_test_server_start_sibling (a, NULL);
+  auth = jb_test_login (a, "dispatcher", "demo");
+  events = jb_test_events_connect (a, auth, -1, NULL);
+  g_assert_nonnull (events);
+
+  /* Let the simulator reach its pace. */
+  for (gint64 settle = g_get_monotonic_time () + 5 * G_USEC_PER_SEC; g_get_monotonic_time () < settle;)
+    {
+      g_autoptr(JsonNode) frame = jb_test_events_next_positions (events, 100);
+    }
+
+  poster.url = g_strdup_printf ("%s/api/v1/incidents", jb_test_server_get_url (b != NULL ? b : a));
+  poster.authorization = auth;
+  poster.latency_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  cpu_start = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
+  start = g_get_monotonic_time ();
+  thread = g_thread_new ("bench-incidents", post_incidents_thread, &poster);
+  while ((end = g_get_monotonic_time ()) < start + (gint64) seconds * G_USEC_PER_SEC)
+    {
+      g_autoptr(JsonNode) frame = jb_test_events_next_positions (events, 100);
+
+      if (frame != NULL)
+        positions += json_array_get_length (json_node_get_array (jb_test_json_get (frame, "data.items")));
+    }
+  cpu_end = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
+  g_atomic_int_set (&poster.stop, 1);
+  g_thread_join (thread);
+
+  result->name = name;
+  result->positions_per_s = positions / ((end - start) / 1e6);
+  result->cpu_us_per_position = positions > 0 ? (cpu_end - cpu_start) * 1e6 / positions : 0;
+  g_array_sort (poster.latency_us, compare_int64);
+  result->posts = poster.latency_us->len;
+  result->failures = poster.failures;
+  if (poster.latency_us->len > 0)
+    {
+      result->p50_ms = g_array_index (poster.latency_us, gint64, poster.latency_us->len / 2) / 1e3;
+      result->p99_ms = g_array_index (poster.latency_us, gint64, (guint) (poster.latency_us->len * 0.99)) / 1e3;
+    }
+  /* A run that delivered nothing or acknowledged nothing measured nothing. */
+  g_assert_cmpuint (positions, >, 0);
+  g_assert_cmpuint (poster.latency_us->len, >, 0);
+
+  /* Replay: the whole log from seq 0, as a client that was away. */
+  g_clear_pointer (&events, jb_test_events_free);
+  seq_end = server_seq (a, auth);
+  replay_start = g_get_monotonic_time ();
+  replay = jb_test_events_connect (b != NULL ? b : a, auth, 0, NULL);
+  g_assert_nonnull (replay);
+  while (last_seq < seq_end)
+    {
+      g_autoptr(JsonNode) frame = jb_test_events_next (replay, 30000);
+      JsonNode *seq;
+
+      g_assert_nonnull (frame);
+      seq = jb_test_json_get (frame, "seq");
+      if (seq != NULL)
+        last_seq = json_node_get_int (seq);
+    }
+  result->replayed = seq_end;
+  result->replay_per_s = seq_end / ((g_get_monotonic_time () - replay_start) / 1e6);
+
+  printf ("%-22s %8.0f positions/s  %5.1f µs CPU/position  POST p50 %6.1f ms p99 %6.1f ms"
+          " (%u, %u failed)  replay %8.0f events/s (%" G_GINT64_FORMAT ")\n",
+          name, result->positions_per_s, result->cpu_us_per_position, result->p50_ms, result->p99_ms,
+          result->posts, result->failures, result->replay_per_s, result->replayed);
+  fflush (stdout);
+
+  g_clear_pointer (&replay, jb_test_events_free);
+  g_clear_pointer (&b, jb_test_server_free);
+  jb_test_server_free (a);
+  g_array_unref (poster.latency_us);
+  g_free (poster.url);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *seconds_env = g_getenv ("JB_BENCH_SECONDS");
+  const char *units_env = g_getenv ("JB_BENCH_UNITS");
+  guint seconds = seconds_env != NULL ? (guint) atoi (seconds_env) : 20;
+  const char *units = units_env != NULL ? units_env : "20000";
+  Result results[3] = { 0 };
+
+  g_test_init (&argc, &argv, NULL);
+  printf ("%s extra units at 1 Hz, simulated alarms 10/s, incident POST every 250 ms, %u s each\n",
+          units, seconds);
+  run ("SQLite, 1 server", FALSE, 1, units, seconds, &results[0]);
+  run ("PostgreSQL, 1 server", TRUE, 1, units, seconds, &results[1]);
+  run ("PostgreSQL, 2 servers", TRUE, 2, units, seconds, &results[2]);
+
+  printf ("\n| backend | positions/s | server CPU µs/position | incident POST p50 | p99 | replay events/s |\n"
+          "|---|---|---|---|---|---|\n");
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    printf ("| %s | %.0f | %.1f | %.1f ms | %.1f ms | %.0f |\n", results[i].name,
+            results[i].positions_per_s, results[i].cpu_us_per_position, results[i].p50_ms,
+            results[i].p99_ms, results[i].replay_per_s);
+  printf ("ratio PostgreSQL 2 servers / SQLite: positions/s %.2f, POST p99 %.2f\n",
+          results[2].positions_per_s / MAX (results[0].positions_per_s, 1),
+          results[2].p99_ms / MAX (results[0].p99_ms, 0.001));
+  return 0;
+}
