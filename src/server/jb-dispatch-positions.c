@@ -6,7 +6,8 @@
  * "positions" frames without a seq, coalesced per unit between sends. The
  * seq log keeps the state changes only, so hours of commands can be
  * replayed; a client that reconnects gets the current positions instead of
- * every fix it missed.
+ * every fix it missed. Servers sharing a database read the fixes the others
+ * wrote every 500 ms and stream the newer ones.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +24,12 @@
 /* Items per positions frame: about 140 bytes each, well under the
  * protocol's 1 MiB frame. */
 #define FRAME_MAX_ITEMS    2000
+
+/* How often the positions table is read for the fixes other servers on
+ * the database wrote, and how far back each read goes: a flush that
+ * began earlier may commit after a later one, with an older updated_at. */
+#define POLL_PERIOD_MS     500
+#define POLL_MARGIN_MS     2000
 
 typedef struct
 {
@@ -94,7 +101,7 @@ write_round (JbDispatch  *self,
   g_autoptr(GPtrArray) fixes = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key, value;
-  gint64 now = _jb_now_ms ();
+  gint64 now = 0;
   gboolean ok;
 
   g_hash_table_iter_init (&iter, self->fixes_flushing);
@@ -109,6 +116,9 @@ write_round (JbDispatch  *self,
    * row was written: a server reading the table for fixes that others
    * received tails it by that column. */
   ok = jb_storage_begin_write (self->storage, error);
+  /* Once the lock is held: the time another server's read goes by must
+   * not be older than the wait for the lock. */
+  now = _jb_now_ms ();
   for (guint i = 0; ok && i < keys->len; i++)
     ok = jb_storage_update_unit_position (self->storage, keys->pdata[i], ((JbFix *) fixes->pdata[i])->org_id,
                                           &((JbFix *) fixes->pdata[i])->position, now, error);
@@ -328,6 +338,7 @@ _jb_dispatch_positions_stop (JbDispatch *self)
   g_autoptr(GError) error = NULL;
 
   g_clear_handle_id (&self->positions_send_id, g_source_remove);
+  g_clear_handle_id (&self->positions_poll_id, g_source_remove);
   g_clear_signal_handler (&self->positions_event_id, self);
   if (self->storage != NULL && self->fixes_unflushed != NULL &&
       !_jb_dispatch_flush_positions (self, &error))
@@ -344,16 +355,18 @@ _jb_dispatch_positions_finalize (JbDispatch *self)
   g_clear_pointer (&self->fixes_current, g_hash_table_unref);
 }
 
-/* The unit object with its newest fix, when that one is not written yet. */
+/* The unit object with its newest fix, when that one is not written yet
+ * (and no other server wrote a newer one). */
 static void
 overlay_fix (JbDispatch *self,
              JsonObject *unit)
 {
   const char *id = _jb_member_string (unit, "id");
   JbFix *fix = id != NULL ? unwritten_fix (self, id) : NULL;
+  JsonObject *stored = _jb_member_object (unit, "position");
   JsonObject *position;
 
-  if (fix == NULL)
+  if (fix == NULL || (stored != NULL && _jb_member_int (stored, "time", G_MININT64) > fix->position.time))
     return;
   position = json_object_new ();
   json_object_set_double_member (position, "lat", fix->position.lat);
@@ -453,4 +466,63 @@ jb_dispatch_build_current_positions (JbDispatch  *self,
   g_debug ("Current positions of %u units in %u frames: %.1f ms", g_hash_table_size (self->fixes_current),
            b.frames->len, (g_get_monotonic_time () - started) / 1e3);
   return b.frames;
+}
+
+/* The fixes other servers on the database received: those newer than
+ * the one held for the unit go to this server's streams like its own. */
+static gboolean
+poll_cb (gpointer user_data)
+{
+  JbDispatch *self = JB_DISPATCH (user_data);
+  g_autoptr(GPtrArray) fixes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 newest;
+
+  if (jb_storage_in_transaction (self->storage))
+    return G_SOURCE_CONTINUE;
+  if (self->positions_polled_after == 0)
+    self->positions_polled_after = _jb_now_ms () - POLL_MARGIN_MS;
+  fixes = jb_storage_list_positions_since (self->storage, self->positions_polled_after, &error);
+  if (fixes == NULL)
+    {
+      g_warning ("Cannot read other servers' positions: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  newest = self->positions_polled_after + POLL_MARGIN_MS;
+  for (guint i = 0; i < fixes->len; i++)
+    newest = MAX (newest, ((JbStoredFix *) fixes->pdata[i])->updated_at);
+  self->positions_polled_after = newest - POLL_MARGIN_MS;
+
+  /* No stream has read the current fixes yet: the first one reads them
+   * from the database, these included. */
+  if (self->fixes_current == NULL &&
+      !g_signal_has_handler_pending (self, positions_signal, 0, FALSE))
+    return G_SOURCE_CONTINUE;
+  if (!load_current (self, &error))
+    {
+      g_warning ("Cannot read the current positions: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  for (guint i = 0; i < fixes->len; i++)
+    {
+      JbStoredFix *fix = fixes->pdata[i];
+      JbFix *held = g_hash_table_lookup (self->fixes_current, fix->unit_id);
+      gint64 held_time = _jb_dispatch_fix_time (self, fix->unit_id,
+                                                held != NULL ? held->position.time : G_MININT64);
+
+      if (fix->position.time <= held_time)
+        continue;
+      keep_fix (self->fixes_current, fix->unit_id, fix->org_id, &fix->position);
+      keep_fix (self->fixes_unsent, fix->unit_id, fix->org_id, &fix->position);
+      if (self->positions_send_id == 0)
+        self->positions_send_id = g_timeout_add (SEND_PERIOD_MS, send_cb, self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+_jb_dispatch_positions_start (JbDispatch *self)
+{
+  jb_storage_set_writer (self->storage, self->server_id);
+  self->positions_poll_id = g_timeout_add (POLL_PERIOD_MS, poll_cb, self);
 }

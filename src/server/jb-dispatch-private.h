@@ -80,6 +80,8 @@ struct _JbDispatch
   GHashTable        *fixes_current;    /* unit id → newest fix of every unit; NULL: not read yet */
   guint              positions_flush_id;
   guint              positions_send_id;
+  guint              positions_poll_id;
+  gint64             positions_polled_after; /* updated_at of the next read, less its margin */
   gulong             positions_event_id;
 };
 
@@ -307,6 +309,7 @@ gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);
 /* jb-dispatch-positions.c */
 void        _jb_dispatch_positions_class_init (GObjectClass *klass);
 void        _jb_dispatch_positions_init    (JbDispatch  *self);
+void        _jb_dispatch_positions_start   (JbDispatch  *self);
 void        _jb_dispatch_positions_stop    (JbDispatch  *self);
 void        _jb_dispatch_positions_finalize (JbDispatch *self);
 /* Keeps @position as @unit_id's newest fix: written within

@@ -19,6 +19,7 @@ struct _JbStorage
   JbSql      *sql;
   GError     *read_error;   /* a read that failed, for jb_storage_take_read_error */
   char       *peek_org_id;  /* owned copy for jb_storage_peek_unit */
+  char       *writer;       /* stamped on the positions this process writes */
 };
 
 /* Each step runs once, in order, inside one transaction; the schema
@@ -183,6 +184,11 @@ static const char * const sqlite_migrations[] = {
   "  pending INTEGER NOT NULL,"
   "  PRIMARY KEY (callout_id, unit_id)) WITHOUT ROWID;"
   "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
+
+  /* 8: servers on one database read each other's fixes by the time they
+   * were written, skipping their own by the writer's id */
+  "ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX positions_updated ON positions (updated_at);",
 };
 
 /* The same versions for PostgreSQL, ending in the same schema: times and
@@ -328,6 +334,10 @@ static const char * const postgresql_migrations[] = {
   "  pending INTEGER NOT NULL,"
   "  PRIMARY KEY (callout_id, unit_id));"
   "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
+
+  /* 8: the positions other servers wrote */
+  "ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX positions_updated ON positions (updated_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (postgresql_migrations) == G_N_ELEMENTS (sqlite_migrations));
@@ -572,6 +582,7 @@ jb_storage_free (JbStorage *self)
   g_clear_pointer (&self->sql, jb_sql_close);
   g_clear_error (&self->read_error);
   g_free (self->peek_org_id);
+  g_free (self->writer);
   g_free (self);
 }
 
@@ -1117,11 +1128,13 @@ jb_storage_update_unit_position (JbStorage               *self,
                                  GError                 **error)
 {
   JbSqlStmt *stmt = prepare (self,
-                             "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                             "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at, writer)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                              " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
                              " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
-                             " time = excluded.time, updated_at = excluded.updated_at");
+                             " time = excluded.time, updated_at = excluded.updated_at, writer = excluded.writer"
+                             /* another server may have written a newer fix meanwhile */
+                             " WHERE excluded.time >= positions.time");
 
   jb_sql_bind_text (stmt, 1, org_id != NULL ? org_id : "");
   jb_sql_bind_text (stmt, 2, id);
@@ -1132,7 +1145,70 @@ jb_storage_update_unit_position (JbStorage               *self,
   jb_sql_bind_double (stmt, 7, position->accuracy);
   jb_sql_bind_int64 (stmt, 8, position->time);
   jb_sql_bind_int64 (stmt, 9, updated_at);
+  jb_sql_bind_text (stmt, 10, self->writer != NULL ? self->writer : "");
   return jb_sql_run (stmt, "moving a unit", error);
+}
+
+void
+jb_storage_set_writer (JbStorage  *self,
+                       const char *writer)
+{
+  g_free (self->writer);
+  self->writer = g_strdup (writer);
+}
+
+static void
+stored_fix_free (gpointer data)
+{
+  JbStoredFix *fix = data;
+
+  g_free (fix->org_id);
+  g_free (fix->unit_id);
+  g_free (fix);
+}
+
+static double
+column_double_or_nan (JbSqlStmt *stmt,
+                      int        index)
+{
+  return jb_sql_column_is_null (stmt, index) ? NAN : jb_sql_column_double (stmt, index);
+}
+
+GPtrArray *
+jb_storage_list_positions_since (JbStorage  *self,
+                                 gint64      updated_after,
+                                 GError    **error)
+{
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at"
+                             " FROM positions WHERE updated_at > ?1 AND writer <> ?2 ORDER BY updated_at");
+  g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func (stored_fix_free);
+  JbSqlStep rc;
+
+  jb_sql_bind_int64 (stmt, 1, updated_after);
+  jb_sql_bind_text (stmt, 2, self->writer != NULL ? self->writer : "");
+  while ((rc = step (self, stmt)) == JB_SQL_ROW)
+    {
+      JbStoredFix *fix = g_new0 (JbStoredFix, 1);
+
+      fix->org_id = g_strdup (jb_sql_column_text (stmt, 0));
+      fix->unit_id = g_strdup (jb_sql_column_text (stmt, 1));
+      fix->position.lat = jb_sql_column_double (stmt, 2);
+      fix->position.lon = jb_sql_column_double (stmt, 3);
+      fix->position.heading = column_double_or_nan (stmt, 4);
+      fix->position.speed = column_double_or_nan (stmt, 5);
+      fix->position.accuracy = column_double_or_nan (stmt, 6);
+      fix->position.time = jb_sql_column_int64 (stmt, 7);
+      fix->updated_at = jb_sql_column_int64 (stmt, 8);
+      g_ptr_array_add (fixes, fix);
+    }
+  jb_sql_reset (stmt);
+  if (rc != JB_SQL_DONE)
+    {
+      fail (self, error, "reading positions");
+      return NULL;
+    }
+  return g_steal_pointer (&fixes);
 }
 
 /* Terminals */

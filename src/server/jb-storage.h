@@ -148,6 +148,25 @@ gboolean    jb_storage_update_unit_position (JbStorage              *self,
                                              gint64                  updated_at,
                                              GError                **error);
 
+/* Names this process on the positions it writes, so that its reads of
+ * other servers' fixes skip its own. */
+void        jb_storage_set_writer          (JbStorage    *self,
+                                            const char   *writer);
+
+typedef struct
+{
+  char              *org_id;
+  char              *unit_id;
+  JbStoragePosition  position;
+  gint64             updated_at;
+} JbStoredFix;
+
+/* The positions other writers wrote after @updated_after (ms), oldest
+ * write first: JbStoredFix items. */
+GPtrArray  *jb_storage_list_positions_since (JbStorage   *self,
+                                             gint64       updated_after,
+                                             GError     **error);
+
 /* Terminals. @secret_hash is the BLAKE2b hash of the device secret. */
 gboolean    jb_storage_insert_terminal     (JbStorage    *self,
                                             JsonObject   *terminal,

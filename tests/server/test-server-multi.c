@@ -1,9 +1,10 @@
 /* test-server-multi.c — several jingbao-dispatchd on one database
  *
- * Two real server processes share one SQLite file (WAL; the writers are
- * serialised by BEGIN IMMEDIATE, as PostgreSQL serialises them with an
- * advisory lock). Commands go through both at once; a stream on each sees
- * every event once, in seq order, strictly +1, and the same frames. A
+ * Two real server processes share one database: an SQLite file (WAL; the
+ * writers are serialised by BEGIN IMMEDIATE) or a PostgreSQL database
+ * (serialised by an advisory lock). Commands go through both at once; a
+ * stream on each sees every event once, in seq order, strictly +1, and
+ * the same frames. A
  * retried POST with the same Idempotency-Key on the other server counts
  * once. A server killed with SIGKILL in the middle of a load run: its
  * stream's client resumes on the other from its last seq, the requests it
@@ -12,12 +13,14 @@
  * last-seen: a terminal heard only by one server is not marked offline by
  * the one holding the duty lease; a silent one is, exactly once; the
  * lease moves when its holder dies. (The terminals' heartbeat interval is
- * set in the SQLite file directly, with both servers stopped.)
+ * set in the database directly, with both servers stopped.) A position
+ * received by one server reaches the other's streams, and an older fix
+ * never overwrites a newer one. The same tests run on SQLite and on
+ * PostgreSQL (suite server-pg).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "jb-demo.h"
@@ -533,24 +536,19 @@ server_holds_duties (gpointer data)
 }
 
 static void
-set_heartbeat_interval (const char *db_path,
-                        const char *id_a,
-                        const char *id_b,
-                        gint64      now)
+set_heartbeat_interval (JbTestServer *server,
+                        const char   *id_a,
+                        const char   *id_b,
+                        gint64        now)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE terminals SET heartbeat_interval_s = 6, online = 1,"
+                                          " last_seen_at = %" G_GINT64_FORMAT " WHERE id IN ('%s', '%s')",
+                                          now, id_a, id_b);
+  g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM terminals WHERE heartbeat_interval_s = 6"
+                                            " AND id IN ('%s', '%s')", id_a, id_b);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE terminals SET heartbeat_interval_s = 6, online = 1,"
-                                       " last_seen_at = ? WHERE id IN (?, ?)", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_text (stmt, 2, id_a, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, id_b, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 2);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  jb_test_server_exec_sql (server, sql);
+  g_assert_cmpint (jb_test_server_query_int (server, count), ==, 2);
 }
 
 typedef struct
@@ -665,7 +663,7 @@ test_liveness_once (void)
   g_assert_nonnull (silent);
   jb_test_server_kill (fixture.b, SIGTERM);
   jb_test_server_kill (fixture.a, SIGTERM);
-  set_heartbeat_interval (jb_test_server_get_db_path (fixture.a), heard, silent, g_get_real_time () / 1000);
+  set_heartbeat_interval (fixture.a, heard, silent, g_get_real_time () / 1000);
   jb_test_server_restart (fixture.a);
   jb_test_server_restart (fixture.b);
 
@@ -722,6 +720,102 @@ test_liveness_once (void)
   fixture_tear_down (&fixture, NULL);
 }
 
+/* A minute ahead of the clock (the server takes fixes up to 10 minutes
+ * ahead): newer than the demo's own fixes. */
+static void
+post_fix (JbTestServer *server,
+          const char   *camera_id,
+          double        lat,
+          gint64        time)
+{
+  g_autofree char *secret = jb_demo_terminal_secret (camera_id);
+  g_autofree char *auth = jb_test_device_auth (camera_id, secret);
+  g_autofree char *body = g_strdup_printf ("{\"lat\": %.6f, \"lon\": 112.9855, \"time\": %" G_GINT64_FORMAT "}",
+                                           lat, time);
+  g_autoptr(JbTestResponse) answer = jb_test_request (server, "POST", "/api/v1/device/position", auth, NULL, body);
+
+  g_assert_cmpuint (answer->status, ==, 202);
+}
+
+typedef struct
+{
+  JbTestServer *server;
+  const char   *sql;
+  gint64        value;
+} Stored;
+
+static gboolean
+stored_is (gpointer data)
+{
+  Stored *stored = data;
+
+  return jb_test_server_query_int (stored->server, stored->sql) == stored->value;
+}
+
+/* A fix received by A reaches a stream on B (B reads the fixes other
+ * servers wrote); an older fix accepted by B meanwhile does not overwrite
+ * it in the database, whichever server writes last. */
+static void
+test_positions_across (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  JsonArray *terminals = json_node_get_array (jb_test_json_get (fixture->snapshot, "terminals"));
+  const char *camera_id = NULL, *unit_id = NULL;
+  gint64 t = g_get_real_time () / 1000 + 60000;
+  g_autoptr(JbTestEvents) on_b = NULL;
+  g_autoptr(JbTestResponse) unit_on_a = NULL;
+  g_autoptr(JbTestResponse) unit_on_b = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *item;
+  Stored stored;
+  guint tick;
+
+  for (guint i = 0; i < json_array_get_length (terminals) && camera_id == NULL; i++)
+    {
+      JsonObject *terminal = json_array_get_object_element (terminals, i);
+
+      if (g_strcmp0 (json_object_get_string_member (terminal, "kind"), "body_camera") == 0 &&
+          !json_object_get_null_member (terminal, "unit_id"))
+        {
+          camera_id = json_object_get_string_member (terminal, "id");
+          unit_id = json_object_get_string_member (terminal, "unit_id");
+        }
+    }
+  g_assert_nonnull (camera_id);
+
+  on_b = jb_test_events_connect (fixture->b, fixture->auth, jb_test_json_int (fixture->snapshot, "seq"), NULL);
+  g_assert_nonnull (on_b);
+  /* The older fix goes to B while A holds the newer one unwritten (if A
+   * wrote it first, B skips the older one as stale: the same outcome). */
+  post_fix (fixture->a, camera_id, 28.2001, t);
+  post_fix (fixture->b, camera_id, 28.1999, t - 1000);
+
+  item = jb_test_events_wait_position (on_b, unit_id, t, WAIT_MS);
+  g_assert_nonnull (item);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (item, "lat"), 28.2001, 1e-6);
+  json_object_unref (item);
+
+  /* A's fix is in the database; B's older one is written at the latest
+   * when B stops: it must not replace A's. */
+  sql = g_strdup_printf ("SELECT time FROM positions WHERE unit_id = '%s'", unit_id);
+  stored = (Stored) { fixture->a, sql, t };
+  tick = g_timeout_add (100, tick_cb, NULL);
+  g_assert_true (jb_test_wait_for (stored_is, &stored, WAIT_MS));
+  g_source_remove (tick);
+  jb_test_server_kill (fixture->b, SIGTERM);
+  g_assert_cmpint (jb_test_server_query_int (fixture->a, sql), ==, t);
+
+  jb_test_server_restart (fixture->b);
+  path = g_strconcat ("/api/v1/units/", unit_id, NULL);
+  unit_on_a = jb_test_request (fixture->a, "GET", path, fixture->auth, NULL, NULL);
+  unit_on_b = jb_test_request (fixture->b, "GET", path, fixture->auth, NULL, NULL);
+  g_assert_cmpuint (unit_on_a->status, ==, 200);
+  g_assert_cmpuint (unit_on_b->status, ==, 200);
+  g_assert_cmpint (jb_test_json_int (unit_on_a->body, "position.time"), ==, t);
+  g_assert_cmpint (jb_test_json_int (unit_on_b->body, "position.time"), ==, t);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -733,6 +827,7 @@ main (int    argc,
   ADD ("/server/multi/every-event-once", test_every_event_once);
   ADD ("/server/multi/idempotent-retry", test_idempotent_retry);
   ADD ("/server/multi/kill-one", test_kill_one);
+  ADD ("/server/multi/positions-across", test_positions_across);
 #undef ADD
   g_test_add_func ("/server/multi/liveness-once", test_liveness_once);
 
