@@ -47,16 +47,6 @@ get (Fixture    *fixture,
   return json_node_ref (response->body);
 }
 
-static JsonObject *
-find_by_id (JsonArray  *array,
-            const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "id"), id) == 0)
-      return json_array_get_object_element (array, i);
-  return NULL;
-}
-
 static char *
 device_of (JsonObject *unit)
 {
@@ -118,7 +108,7 @@ test_alert (Fixture       *fixture,
 
       for (guint k = 0; k < json_array_get_length (ids) && volunteer == NULL; k++)
         {
-          JsonObject *unit = find_by_id (units, json_array_get_string_element (ids, k));
+          JsonObject *unit = jb_test_json_find_by_id (units, json_array_get_string_element (ids, k));
 
           if (g_str_equal (json_object_get_string_member (unit, "status"), "available"))
             volunteer = unit;
@@ -289,8 +279,8 @@ test_callout_counts (Fixture       *fixture,
                gtk_widget_get_visible (GTK_WIDGET (view)) ? "visible" : "hidden", text);
   }
 
-  first = find_by_id (units, jb_test_json_string (incident, "callouts.0.responders.0.unit_id"));
-  second = find_by_id (units, jb_test_json_string (incident, "callouts.0.responders.1.unit_id"));
+  first = jb_test_json_find_by_id (units, jb_test_json_string (incident, "callouts.0.responders.0.unit_id"));
+  second = jb_test_json_find_by_id (units, jb_test_json_string (incident, "callouts.0.responders.1.unit_id"));
   answer (fixture, first, callout_id, "accept");
   answer (fixture, first, callout_id, "en_route");
   answer (fixture, second, callout_id, "decline");

@@ -556,6 +556,20 @@ jb_test_json_int (JsonNode   *node,
   return json_node_get_int (member);
 }
 
+JsonObject *
+jb_test_json_find_by_id (JsonArray  *array,
+                         const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return object;
+    }
+  return NULL;
+}
+
 struct _JbTestEvents
 {
   SoupSession             *session;

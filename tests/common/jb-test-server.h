@@ -94,6 +94,9 @@ const char     *jb_test_json_string       (JsonNode           *node,
                                            const char         *path);
 gint64          jb_test_json_int          (JsonNode           *node,
                                            const char         *path);
+/* The object of @array whose "id" is @id, NULL when there is none. */
+JsonObject     *jb_test_json_find_by_id   (JsonArray          *array,
+                                           const char         *id);
 JsonNode       *jb_test_json_get          (JsonNode           *node,
                                            const char         *path);
 

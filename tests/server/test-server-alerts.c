@@ -37,20 +37,6 @@ member_array (JsonNode   *node,
   return json_object_get_array_member (json_node_get_object (node), member);
 }
 
-static JsonObject *
-find_by_id (JsonArray  *array,
-            const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *object = json_array_get_object_element (array, i);
-
-      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
-        return object;
-    }
-  return NULL;
-}
-
 /* The first available volunteer of a grid, and that grid (the server
  * patrols a unit in the first grid, by id, that lists it). */
 static void
@@ -71,7 +57,7 @@ pick_patroller (Fixture    *fixture,
       for (guint k = 0; k < json_array_get_length (volunteers); k++)
         {
           const char *id = json_array_get_string_element (volunteers, k);
-          JsonObject *unit = find_by_id (units, id);
+          JsonObject *unit = jb_test_json_find_by_id (units, id);
 
           if (!g_hash_table_add (seen, (gpointer) id))
             continue;
@@ -311,7 +297,7 @@ test_left_grid (Fixture       *fixture,
 
   /* In the snapshot until cleared. */
   snapshot = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->dispatcher, NULL, NULL);
-  g_assert_nonnull (find_by_id (member_array (snapshot->body, "alerts"), first));
+  g_assert_nonnull (jb_test_json_find_by_id (member_array (snapshot->body, "alerts"), first));
 
   ack = acknowledge (fixture, first, fixture->dispatcher, NULL);
   g_assert_cmpuint (ack->status, ==, 200);

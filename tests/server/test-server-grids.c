@@ -54,20 +54,6 @@ member_array (JsonNode   *node,
   return json_object_get_array_member (json_node_get_object (node), member);
 }
 
-static JsonObject *
-find_by_id (JsonArray  *array,
-            const char *id)
-{
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *object = json_array_get_object_element (array, i);
-
-      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
-        return object;
-    }
-  return NULL;
-}
-
 /* The first unit of @kind (and @station_id unless NULL) not in @except. */
 static const char *
 pick_unit (Fixture    *fixture,
@@ -111,7 +97,7 @@ test_demo_grids (Fixture       *fixture,
       JsonObject *grid = json_array_get_object_element (grids, i);
       JsonObject *members = json_object_get_object_member (grid, "members");
       const char *station_id = json_object_get_string_member (grid, "station_id");
-      JsonObject *station = find_by_id (stations, station_id);
+      JsonObject *station = jb_test_json_find_by_id (stations, station_id);
       JsonArray *volunteers = json_object_get_array_member (members, "volunteers");
       g_autoptr(GError) error = NULL;
       g_autoptr(JbGeoShape) area = jb_geo_shape_new_from_json (json_object_get_member (grid, "area"), &error);
@@ -139,7 +125,7 @@ test_demo_grids (Fixture       *fixture,
       /* Its people: two of the station's officers, and volunteers. */
       for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
         {
-          JsonObject *unit = find_by_id (units, json_object_get_string_member (members, roles[r]));
+          JsonObject *unit = jb_test_json_find_by_id (units, json_object_get_string_member (members, roles[r]));
 
           g_assert_nonnull (unit);
           g_assert_cmpstr (json_object_get_string_member (unit, "kind"), ==, "officer");
@@ -149,7 +135,7 @@ test_demo_grids (Fixture       *fixture,
                        json_object_get_string_member (members, "auxiliary"));
       g_assert_cmpuint (json_array_get_length (volunteers), >=, 1);
       for (guint v = 0; v < json_array_get_length (volunteers); v++)
-        g_assert_cmpstr (json_object_get_string_member (find_by_id (units, json_array_get_string_element (volunteers, v)),
+        g_assert_cmpstr (json_object_get_string_member (jb_test_json_find_by_id (units, json_array_get_string_element (volunteers, v)),
                                                         "kind"), ==, "volunteer");
     }
   /* 4 to 6 in every station. */
@@ -228,7 +214,7 @@ test_members (Fixture       *fixture,
   g_free (fixture->dispatcher);
   fixture->dispatcher = jb_test_login (fixture->server, "dispatcher", "demo");
   listed = jb_test_request (fixture->server, "GET", "/api/v1/grids", fixture->dispatcher, NULL, NULL);
-  grid = find_by_id (member_array (listed->body, "items"), own);
+  grid = jb_test_json_find_by_id (member_array (listed->body, "items"), own);
   g_assert_nonnull (grid);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (grid, "members"), "officer"),
                    ==, officer);
