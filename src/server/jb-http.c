@@ -18,6 +18,7 @@
 #include "jb-error.h"
 #include "jb-event-stream.h"
 #include "jb-json.h"
+#include "jb-pushback-stream.h"
 #include "jb-tiles.h"
 
 #define ACCEPT_BATCH          64     /* connections accepted per wake-up */
@@ -26,6 +27,7 @@
 #define LOG_EVERY_US          (10 * G_USEC_PER_SEC)
 #define DRAIN_LIMIT           (256 * 1024)  /* read and dropped after an early refusal */
 #define DRAIN_MS              2000
+#define READ_AHEAD            16384  /* more than SoupServer reads ahead (8 KiB) */
 
 struct _JbHttpServer
 {
@@ -440,18 +442,22 @@ log_limited (JbHttpServer *self,
 
 /* Connections: each accepted connection gets a record, found again from
  * any of its messages by the remote address object given to SoupServer
- * (one per connection). The record goes when the connection is finalized,
- * whoever dropped it (SoupServer, a WebSocket, an early refusal). */
+ * (one per connection). The record goes when the connection's stream is
+ * finalized, whoever dropped it (SoupServer, a WebSocket, an early
+ * refusal). */
 
 typedef struct
 {
   JbHttpServer   *self;
   GSocket        *socket;         /* owned by the connection */
+  GIOStream      *stream;         /* the connection (TLS or not): the record lives as long */
   GSocketAddress *remote;         /* the key */
   char           *peer;
   gint64          request_since;  /* monotonic µs the current request began; 0: none */
   GSocketAddress *local;
   SoupServerMessage *last_msg;    /* the answered one, until the connection is taken back */
+  JbPushbackStream  *pushback;    /* what SoupServer reads from now, when not @stream itself */
+  GIOStream      *pending;        /* taken back with bytes put back, to hand in again */
   guint           rearm_id;
   gboolean        upgraded;
   gboolean        cut;
@@ -462,6 +468,7 @@ conn_free (Conn *conn)
 {
   g_clear_handle_id (&conn->rearm_id, g_source_remove);
   g_clear_object (&conn->last_msg);
+  g_clear_object (&conn->pending);
   g_clear_object (&conn->remote);
   g_clear_object (&conn->local);
   g_free (conn->peer);
@@ -578,7 +585,20 @@ request_read_done (JbHttpServer      *self,
  * go of it (nor of its descriptor). So after each answer the connection
  * is taken back (soup_server_message_steal_connection, from an idle of
  * high priority: before SoupServer can read from it again) and handed in
- * again as a new one, whose first message is watched like any other. */
+ * again as a new one, whose first message is watched like any other.
+ *
+ * What is handed in is always the connection as first accepted, never
+ * the stream SoupServer gives back: that one wraps ours in a buffering
+ * stream, and handing it in would wrap it again at every request, each
+ * read then going through one more layer (after a few hundred requests on
+ * one connection the whole server crawled, deep in nested reads). What
+ * that buffering stream had already read (a pipelined request) is put
+ * back in front (JbPushbackStream). A peer that has closed is let go of
+ * there and then. A connection with bytes already waiting is handed in
+ * from an idle of default priority, so that a client that pipelines gets
+ * one request in per turn of the loop, in turn with everyone else, and a
+ * request answered at once, inside the hand-in, only schedules the next
+ * take-back. */
 
 static gboolean
 keeps_alive (SoupServerMessage *msg)
@@ -594,22 +614,87 @@ keeps_alive (SoupServerMessage *msg)
   return soup_server_message_get_http_version (msg) == SOUP_HTTP_1_1;
 }
 
+static void
+hand_in (Conn      *conn,
+         GIOStream *stream)
+{
+  g_autoptr(GError) error = NULL;
+  JbHttpServer *self = conn->self;
+
+  /* @conn may be gone when this returns (an answer with "Connection:
+   * close" given at once): the caller's reference keeps @stream. */
+  conn->pushback = JB_IS_PUSHBACK_STREAM (stream) ? JB_PUSHBACK_STREAM (stream) : NULL;
+  if (!soup_server_accept_iostream (self->server, stream, conn->local, conn->remote, &error))
+    log_limited (self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+}
+
 static gboolean
-rearm_cb (gpointer user_data)
+hand_in_cb (gpointer user_data)
+{
+  Conn *conn = user_data;
+  g_autoptr(GIOStream) stream = g_steal_pointer (&conn->pending);
+
+  conn->rearm_id = 0;
+  if (conn->self == NULL)
+    {
+      g_io_stream_close (stream, NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  hand_in (conn, stream);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+take_back_cb (gpointer user_data)
 {
   Conn *conn = user_data;
   g_autoptr(SoupServerMessage) msg = g_steal_pointer (&conn->last_msg);
+  g_autoptr(GIOStream) stolen = NULL;
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GBytes) rest = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree guint8 *ahead = NULL;
+  GByteArray *head;
+  gssize n;
 
   conn->rearm_id = 0;
   if (conn->self == NULL || g_socket_is_closed (conn->socket))
     return G_SOURCE_REMOVE;
-  stream = soup_server_message_steal_connection (msg);
-  if (stream == NULL)
+  stolen = soup_server_message_steal_connection (msg);
+  if (stolen == NULL)
     return G_SOURCE_REMOVE;
-  if (!soup_server_accept_iostream (conn->self->server, stream, conn->local, conn->remote, &error))
-    log_limited (conn->self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+
+  /* One read, never blocking: what SoupServer had read ahead comes first
+   * (all of it: it reads 8 KiB at most), else what is left of our head,
+   * else what the peer has sent since. */
+  ahead = g_malloc (READ_AHEAD);
+  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stolen)),
+                                                ahead, READ_AHEAD, NULL, &error);
+  if (conn->pushback != NULL)
+    rest = jb_pushback_stream_steal_head (conn->pushback);
+  conn->pushback = NULL;  /* it goes with @stolen */
+  if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
+    {
+      /* The peer closed or reset the connection: nothing more to answer. */
+      g_io_stream_close (stolen, NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  if (n < 0 && rest == NULL)
+    {
+      /* Nothing waiting: SoupServer waits for the next request. */
+      stream = g_object_ref (conn->stream);
+      hand_in (conn, stream);
+      return G_SOURCE_REMOVE;
+    }
+  head = g_byte_array_new_take (g_steal_pointer (&ahead), (gsize) MAX (n, 0));
+  if (rest != NULL)
+    g_byte_array_append (head, g_bytes_get_data (rest, NULL), (guint) g_bytes_get_size (rest));
+  {
+    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (head);
+
+    conn->pending = G_IO_STREAM (jb_pushback_stream_new (conn->stream, bytes));
+  }
+  conn->rearm_id = g_idle_add_full (G_PRIORITY_DEFAULT, hand_in_cb, conn, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -626,7 +711,7 @@ request_finished_cb (SoupServer        *server,
   if (conn->upgraded || conn->rearm_id != 0 || !keeps_alive (msg))
     return;
   g_set_object (&conn->last_msg, msg);
-  conn->rearm_id = g_idle_add_full (G_PRIORITY_HIGH, rearm_cb, conn, NULL);
+  conn->rearm_id = g_idle_add_full (G_PRIORITY_HIGH, take_back_cb, conn, NULL);
 }
 
 static void
@@ -742,17 +827,6 @@ admit (JbHttpServer *self,
    * kept-alive connections end, and so do peers that stop reading. */
   g_socket_set_timeout (socket, self->limits.idle_timeout_s);
   connection = g_socket_connection_factory_create_connection (socket);
-
-  conn = g_new0 (Conn, 1);
-  conn->self = self;
-  conn->socket = socket;
-  conn->remote = g_object_ref (remote);
-  conn->local = g_object_ref (local);
-  conn->peer = g_strdup (peer);
-  g_hash_table_insert (self->conns, conn->remote, conn);
-  peer_count_add (self, peer, +1);
-  g_object_weak_ref (G_OBJECT (connection), connection_gone_cb, conn);
-
   if (self->tls_certificate != NULL)
     {
       stream = (GIOStream *) g_tls_server_connection_new (G_IO_STREAM (connection), self->tls_certificate, &error);
@@ -765,6 +839,18 @@ admit (JbHttpServer *self,
     }
   else
     stream = G_IO_STREAM (g_object_ref (connection));
+
+  conn = g_new0 (Conn, 1);
+  conn->self = self;
+  conn->socket = socket;
+  conn->stream = stream;
+  conn->remote = g_object_ref (remote);
+  conn->local = g_object_ref (local);
+  conn->peer = g_strdup (peer);
+  g_hash_table_insert (self->conns, conn->remote, conn);
+  peer_count_add (self, peer, +1);
+  g_object_weak_ref (G_OBJECT (stream), connection_gone_cb, conn);
+
   if (!soup_server_accept_iostream (self->server, stream, local, remote, &error))
     log_limited (self, "accept-iostream", "Cannot accept a connection: %s", error->message);
 }

@@ -1,8 +1,10 @@
 /* test-server-hardening-conn.c — connections, event streams, TLS and logs
  * of the real jingbao-dispatchd: idle and slow connections are cut, one
- * address cannot take every connection, 1,000 clients reconnecting at once
- * are all answered, a revoked or expired session's stream closes, HTTPS
- * with a CA made here, nothing secret in the log, no log floods
+ * address cannot take every connection, kept-alive connections (thousands
+ * of requests, pipelined ones, peers that go) are served, 1,000 clients
+ * reconnecting at once are all answered, a revoked or expired session's
+ * stream closes, HTTPS with a CA made here, nothing secret in the log, no
+ * log floods
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +15,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -289,6 +292,225 @@ test_connections_per_address (void)
   g_test_message ("refusal lines in the log: %u", count_occurrences (log, "Refused a connection"));
   g_assert_cmpuint (count_occurrences (log, "Refused a connection"), >=, 1);
   g_assert_cmpuint (count_occurrences (log, "Refused a connection"), <=, 3);
+}
+
+/* Kept-alive connections: the server takes each one back between requests
+ * (jb-http.c). Thousands of requests on one connection, pipelined requests
+ * (with a half-close after them), and peers that close or half-close after
+ * their request: every request is answered in order, a peer that has gone
+ * is let go of, and others are served meanwhile. */
+
+#define KEPT_ALIVE_REQUESTS 4000
+#define KEPT_ALIVE_DEADLINE_S 120
+#define PIPELINED_BURST 600
+
+static const char health_request[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+
+/* Three requests of three kinds: an answer, a body read and refused, a
+ * path that does not exist. */
+static const char three_requests[] =
+  "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+  "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 44\r\n\r\n"
+  "{\"username\": \"dispatcher\", \"password\": \"no\"}"
+  "GET /api/v1/no-such-thing HTTP/1.1\r\nHost: x\r\n\r\n";
+
+/* Reads until @count whole responses have come, the peer closes, or
+ * @timeout_ms pass with nothing; returns their statuses in order.
+ * *out_closed: whether the peer closed. */
+static GArray *
+read_responses (int       fd,
+                guint     count,
+                guint     timeout_ms,
+                gboolean *out_closed)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GArray *statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+  gsize offset = 0;
+  char buffer[16384];
+
+  *out_closed = FALSE;
+  while (statuses->len < count || count == 0)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      const char *end;
+      ssize_t n;
+
+      /* Every whole response in what has come. */
+      while ((end = strstr (text->str + offset, "\r\n\r\n")) != NULL)
+        {
+          const char *start = text->str + offset;
+          const char *length = g_strstr_len (start, end - start, "Content-Length:");
+          gsize size = (gsize) (end + 4 - start) + (length != NULL ? strtoul (length + 15, NULL, 10) : 0);
+          guint status = jb_test_raw_status (start);
+
+          if (text->len - offset < size)
+            break;
+          g_array_append_val (statuses, status);
+          offset += size;
+        }
+      if (count != 0 && statuses->len >= count)
+        break;
+      if (poll (&pfd, 1, (int) timeout_ms) <= 0)
+        break;
+      n = recv (fd, buffer, sizeof buffer, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          *out_closed = TRUE;
+          break;
+        }
+      g_string_append_len (text, buffer, n);
+    }
+  return statuses;
+}
+
+static void
+assert_three_answers (GArray *statuses)
+{
+  g_assert_cmpuint (statuses->len, ==, 3);
+  g_assert_cmpuint (g_array_index (statuses, guint, 0), ==, 200);
+  g_assert_cmpuint (g_array_index (statuses, guint, 1), ==, 401);
+  g_assert_cmpuint (g_array_index (statuses, guint, 2), ==, 404);
+}
+
+static void
+assert_others_served (JbTestServer *server)
+{
+  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", NULL, NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+}
+
+/* A connection to @port that the server took in: a refused one (503:
+ * the server has not seen an earlier one from here go yet) is tried
+ * again. Returns it with @request sent and its answer's status read. */
+static int
+connect_answered (guint16     port,
+                  const char *request)
+{
+  for (guint attempt = 0; attempt < 300; attempt++)
+    {
+      int fd = jb_test_raw_connect (port, NULL);
+      g_autofree char *response = NULL;
+
+      if (jb_test_raw_send (fd, request, -1))
+        response = jb_test_raw_read_response (fd, 30000);
+      if (jb_test_raw_status (response) == 200)
+        return fd;
+      close (fd);
+      g_usleep (100 * 1000);
+    }
+  g_error ("no connection was let in");
+  return -1;
+}
+
+static void
+test_kept_alive (void)
+{
+  /* Four connections from one address at most: one the server kept for a
+   * peer that has gone would soon lock this address out. */
+  static const char *args[] = { "--login-delay-ms", "0", "--max-connections-per-address", "4", NULL };
+  JbTestServer *server = jb_test_server_start (args);
+  guint16 port = jb_test_url_port (jb_test_server_get_url (server));
+  gint64 started = g_get_monotonic_time ();
+  gint64 deadline = started + KEPT_ALIVE_DEADLINE_S * G_USEC_PER_SEC;
+  g_autoptr(GString) burst = g_string_new (NULL);
+  gboolean closed = FALSE;
+  guint answered;
+  int fd;
+
+  /* Thousands of requests one after the other on one connection, each
+   * answered. (The deadline is far beyond what this takes, about a second
+   * here: when every request wrapped the connection once more, the time
+   * grew with the square of the count, 2,000 took half a minute, and the
+   * server slowed down for everyone.) */
+  fd = jb_test_raw_connect (port, NULL);
+  for (answered = 0; answered < KEPT_ALIVE_REQUESTS && g_get_monotonic_time () < deadline; answered++)
+    {
+      g_autofree char *response = NULL;
+
+      if (!jb_test_raw_send (fd, health_request, -1))
+        break;
+      response = jb_test_raw_read_response (fd, 30000);
+      if (jb_test_raw_status (response) != 200)
+        break;
+    }
+  g_test_message ("%u requests on one connection in %.1f s", answered,
+                  (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC);
+  g_assert_cmpuint (answered, ==, KEPT_ALIVE_REQUESTS);
+  /* It stays open, idle: others are served. */
+  assert_others_served (server);
+
+  /* Pipelined: three requests in one write, three answers in order, and
+   * the connection goes on. */
+  g_assert_true (jb_test_raw_send (fd, three_requests, -1));
+  {
+    g_autoptr(GArray) statuses = read_responses (fd, 3, 30000, &closed);
+
+    assert_three_answers (statuses);
+    g_assert_false (closed);
+  }
+  g_assert_true (jb_test_raw_send (fd, health_request, -1));
+  {
+    g_autofree char *response = jb_test_raw_read_response (fd, 30000);
+
+    g_assert_cmpuint (jb_test_raw_status (response), ==, 200);
+  }
+  close (fd);
+
+  /* Pipelined, then half-closed: all three answered, then the server
+   * closes too. */
+  fd = connect_answered (port, health_request);
+  g_assert_true (jb_test_raw_send (fd, three_requests, -1));
+  g_assert_cmpint (shutdown (fd, SHUT_WR), ==, 0);
+  {
+    g_autoptr(GArray) statuses = read_responses (fd, 0, 30000, &closed);
+
+    assert_three_answers (statuses);
+    g_assert_true (closed);
+  }
+  close (fd);
+
+  /* More pipelined requests than the server reads at once, half-closed. */
+  for (guint i = 0; i < PIPELINED_BURST; i++)
+    g_string_append (burst, health_request);
+  fd = connect_answered (port, health_request);
+  g_assert_true (jb_test_raw_send (fd, burst->str, (gssize) burst->len));
+  g_assert_cmpint (shutdown (fd, SHUT_WR), ==, 0);
+  {
+    g_autoptr(GArray) statuses = read_responses (fd, 0, 30000, &closed);
+
+    g_assert_cmpuint (statuses->len, ==, PIPELINED_BURST);
+    for (guint i = 0; i < statuses->len; i++)
+      g_assert_cmpuint (g_array_index (statuses, guint, i), ==, 200);
+    g_assert_true (closed);
+  }
+  close (fd);
+
+  /* Peers that go after an answer: closing, half-closing (the server
+   * closes its side), or sending one more request and closing without
+   * reading it. Far more of them than the four this address may hold,
+   * each let in (connect_answered would give up on a lock-out). */
+  for (guint i = 0; i < 30; i++)
+    {
+      fd = connect_answered (port, health_request);
+      switch (i % 3)
+        {
+        case 0:
+          break;
+        case 1:
+          g_assert_cmpint (shutdown (fd, SHUT_WR), ==, 0);
+          g_assert_true (wait_closed (fd, 30000));
+          break;
+        default:
+          g_assert_true (jb_test_raw_send (fd, health_request, -1));
+          break;
+        }
+      close (fd);
+    }
+  assert_others_served (server);
+  jb_test_server_free (server);
 }
 
 /* 1,000 clients reconnecting at once (a server restart): every one is
@@ -745,6 +967,7 @@ main (int    argc,
 
   g_test_add_func ("/server/hardening/idle-and-slow", test_idle_and_slow);
   g_test_add_func ("/server/hardening/connections-per-address", test_connections_per_address);
+  g_test_add_func ("/server/hardening/kept-alive", test_kept_alive);
   g_test_add_func ("/server/hardening/reconnect-storm", test_reconnect_storm);
   g_test_add_func ("/server/hardening/stream-revoked", test_stream_revoked);
   g_test_add_func ("/server/hardening/stream-expired", test_stream_expired);
