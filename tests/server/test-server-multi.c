@@ -646,17 +646,6 @@ test_liveness_once (void)
   Watch watch = { 0 };
   guint tick;
 
-  /* Known failure: after the lease holder's kill -9 the other server
-   * stops answering; it was caught busy inside libsoup, re-reading a
-   * kept-alive connection that jb-http re-arms (rearm_cb), hundreds of
-   * requests deep. Kept runnable by hand until that is fixed. */
-  if (g_getenv ("JB_TEST_LIVENESS_ONCE") == NULL)
-    {
-      g_test_skip ("the other server hangs in jb-http's re-armed connection after the holder's kill; "
-                   "set JB_TEST_LIVENESS_ONCE=1 to run");
-      return;
-    }
-
   /* Set the intervals with every server stopped, then start both. */
   start_pair (&fixture, fast);
   terminals = json_node_get_array (jb_test_json_get (fixture.snapshot, "terminals"));
