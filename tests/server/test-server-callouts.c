@@ -8,8 +8,8 @@
 #include <locale.h>
 #include <string.h>
 
-#include "jb-demo.h"
 #include "jb-geo.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 
 typedef struct
@@ -181,22 +181,13 @@ count (JsonObject *callout,
   return json_object_get_int_member (json_object_get_object_member (callout, "counts"), name);
 }
 
-static char *
-device_of (JsonObject *unit)
-{
-  const char *terminal_id = json_object_get_string_member (unit, "terminal_id");
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-
-  return jb_test_device_auth (terminal_id, secret);
-}
-
 static JbTestResponse *
 answer (Fixture    *fixture,
         JsonObject *unit,
         const char *callout_id,
         const char *what)
 {
-  g_autofree char *auth = device_of (unit);
+  g_autofree char *auth = jb_test_demo_unit_auth (unit);
   g_autofree char *path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", callout_id);
   g_autofree char *body = g_strdup_printf ("{\"answer\": \"%s\", \"unit_id\": \"%s\"}", what,
                                            json_object_get_string_member (unit, "id"));
@@ -210,7 +201,7 @@ pending_for (Fixture    *fixture,
              JsonObject *unit,
              const char *callout_id)
 {
-  g_autofree char *auth = device_of (unit);
+  g_autofree char *auth = jb_test_demo_unit_auth (unit);
   g_autoptr(JbTestResponse) response = jb_test_request (fixture->server, "GET", "/api/v1/device/callouts",
                                                         auth, NULL, NULL);
   JsonArray *items;
@@ -464,7 +455,7 @@ test_answers (Fixture       *fixture,
     g_autoptr(JbTestResponse) bad = answer (fixture, first, callout_id, "maybe");
     g_autoptr(JbTestResponse) unknown = answer (fixture, first, "co-999999", "accept");
     g_autoptr(JbTestResponse) not_called = answer (fixture, outsider, callout_id, "accept");
-    g_autofree char *auth = device_of (outsider);
+    g_autofree char *auth = jb_test_demo_unit_auth (outsider);
     g_autofree char *path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", callout_id);
     g_autofree char *body = g_strdup_printf ("{\"answer\": \"accept\", \"unit_id\": \"%s\"}",
                                              json_object_get_string_member (first, "id"));
