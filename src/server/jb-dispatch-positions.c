@@ -158,6 +158,8 @@ start_round (JbDispatch *self)
 }
 
 static gboolean flush_cb (gpointer user_data);
+static void     finish_poll_read (JbDispatch *self,
+                                  gboolean    apply);
 
 static void
 arm_flush (JbDispatch *self)
@@ -433,6 +435,9 @@ _jb_dispatch_positions_stop (JbDispatch *self)
 
   g_clear_handle_id (&self->positions_send_id, g_source_remove);
   g_clear_handle_id (&self->positions_poll_id, g_source_remove);
+  if (self->positions_poll_read != NULL)
+    finish_poll_read (self, FALSE);
+  g_clear_pointer (&self->positions_reader, jb_storage_free);
   g_clear_signal_handler (&self->positions_event_id, self);
   if (self->storage != NULL && self->fixes_unflushed != NULL &&
       !_jb_dispatch_flush_positions (self, &error))
@@ -563,30 +568,19 @@ jb_dispatch_build_current_positions (JbDispatch  *self,
   return b.frames;
 }
 
-/* The fixes other servers on the database received: those newer than
- * the one held for the unit go to this server's streams like its own. */
-static gboolean
-poll_cb (gpointer user_data)
+/* The fixes other servers on the database received (@fixes, read since
+ * positions_polled_after): those newer than the one held for the unit go
+ * to this server's streams like its own. */
+static void
+apply_polled (JbDispatch *self,
+              GPtrArray  *fixes)
 {
-  JbDispatch *self = JB_DISPATCH (user_data);
-  g_autoptr(GPtrArray) fixes = NULL;
   g_autoptr(GError) error = NULL;
   /* Rows stamped with the newest time seen are read again (a later
    * write may share its millisecond). */
   gint64 margin = jb_storage_positions_read_margin (self->storage) + 1;
-  gint64 newest;
+  gint64 newest = self->positions_polled_after + margin;
 
-  if (jb_storage_in_transaction (self->storage))
-    return G_SOURCE_CONTINUE;
-  if (self->positions_polled_after == 0)
-    self->positions_polled_after = _jb_now_ms () - 2000;
-  fixes = jb_storage_list_positions_since (self->storage, self->positions_polled_after, &error);
-  if (fixes == NULL)
-    {
-      g_warning ("Cannot read other servers' positions: %s", error->message);
-      return G_SOURCE_CONTINUE;
-    }
-  newest = self->positions_polled_after + margin;
   for (guint i = 0; i < fixes->len; i++)
     newest = MAX (newest, ((JbStoredFix *) fixes->pdata[i])->updated_at);
   self->positions_polled_after = newest - margin;
@@ -595,11 +589,11 @@ poll_cb (gpointer user_data)
    * from the database, these included. */
   if (self->fixes_current == NULL &&
       !g_signal_has_handler_pending (self, positions_signal, 0, FALSE))
-    return G_SOURCE_CONTINUE;
+    return;
   if (!load_current (self, &error))
     {
       g_warning ("Cannot read the current positions: %s", error->message);
-      return G_SOURCE_CONTINUE;
+      return;
     }
   for (guint i = 0; i < fixes->len; i++)
     {
@@ -615,6 +609,91 @@ poll_cb (gpointer user_data)
       if (self->positions_send_id == 0)
         self->positions_send_id = g_timeout_add (SEND_PERIOD_MS, send_cb, self);
     }
+}
+
+/* PostgreSQL: the read goes through a connection of its own on a thread
+ * (with a flood on another server it is every unit twice a second), the
+ * rows come back to the main loop. */
+typedef struct
+{
+  JbStorage *storage;
+  gint64     after;
+  GPtrArray *fixes;  /* NULL: failed */
+  GError    *error;
+  GSource   *done;
+} PollRead;
+
+static gpointer
+poll_read_thread (gpointer data)
+{
+  PollRead *read = data;
+
+  read->fixes = jb_storage_list_positions_since (read->storage, read->after, &read->error);
+  g_source_attach (read->done, NULL);
+  return NULL;
+}
+
+static void
+finish_poll_read (JbDispatch *self,
+                  gboolean    apply)
+{
+  PollRead *read = g_steal_pointer (&self->positions_poll_read);
+
+  g_thread_join (g_steal_pointer (&self->positions_poll_thread));
+  g_source_destroy (read->done);
+  g_source_unref (read->done);
+  if (read->fixes == NULL)
+    g_warning ("Cannot read other servers' positions: %s", read->error->message);
+  else if (apply)
+    apply_polled (self, read->fixes);
+  g_clear_pointer (&read->fixes, g_ptr_array_unref);
+  g_clear_error (&read->error);
+  g_free (read);
+}
+
+static gboolean
+poll_read_done_cb (gpointer user_data)
+{
+  finish_poll_read (JB_DISPATCH (user_data), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  JbDispatch *self = JB_DISPATCH (user_data);
+  g_autoptr(GPtrArray) fixes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->positions_polled_after == 0)
+    self->positions_polled_after = _jb_now_ms () - 2000;
+  if (self->positions_reader != NULL)
+    {
+      PollRead *read;
+
+      /* The last read is still under way: this one is skipped. */
+      if (self->positions_poll_read != NULL)
+        return G_SOURCE_CONTINUE;
+      read = g_new0 (PollRead, 1);
+      read->storage = self->positions_reader;
+      read->after = self->positions_polled_after;
+      read->done = g_idle_source_new ();
+      g_source_set_callback (read->done, poll_read_done_cb, self, NULL);
+      g_source_set_static_name (read->done, "jb-positions-polled");
+      self->positions_poll_read = read;
+      self->positions_poll_thread = g_thread_new ("jb-positions-poll", poll_read_thread, read);
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (jb_storage_in_transaction (self->storage))
+    return G_SOURCE_CONTINUE;
+  fixes = jb_storage_list_positions_since (self->storage, self->positions_polled_after, &error);
+  if (fixes == NULL)
+    {
+      g_warning ("Cannot read other servers' positions: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  apply_polled (self, fixes);
   return G_SOURCE_CONTINUE;
 }
 
@@ -631,5 +710,11 @@ _jb_dispatch_positions_start (JbDispatch *self,
   self->positions_storage = jb_storage_open_sibling (self->storage, db_target, &error);
   if (self->positions_storage == NULL && error != NULL)
     g_warning ("Positions will share the main database connection: %s", error->message);
+  g_clear_error (&error);
+  /* And the reads of other servers' fixes a third one. */
+  if (self->positions_storage != NULL)
+    self->positions_reader = jb_storage_open_sibling (self->storage, db_target, &error);
+  if (self->positions_storage != NULL && self->positions_reader == NULL && error != NULL)
+    g_warning ("Other servers' positions will be read on the main database connection: %s", error->message);
   self->positions_poll_id = g_timeout_add (POLL_PERIOD_MS, poll_cb, self);
 }
