@@ -207,8 +207,8 @@ static const char * const sqlite_migrations[] = {
 
   /* 8: servers on one database read each other's fixes by the time they
    * were written, skipping their own by the writer's id */
-  "ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
-  "CREATE INDEX positions_updated ON positions (updated_at);",
+  ("ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
+   "CREATE INDEX positions_updated ON positions (updated_at);"),
 };
 
 /* The same versions for PostgreSQL, ending in the same schema: times and
@@ -356,8 +356,8 @@ static const char * const postgresql_migrations[] = {
   "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
 
   /* 8: the positions other servers wrote */
-  "ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
-  "CREATE INDEX positions_updated ON positions (updated_at);",
+  ("ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
+   "CREATE INDEX positions_updated ON positions (updated_at);"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (postgresql_migrations) == G_N_ELEMENTS (sqlite_migrations));
