@@ -158,6 +158,7 @@ start_round (JbDispatch *self)
 }
 
 static gboolean flush_cb (gpointer user_data);
+static void     start_round_thread (JbDispatch *self);
 static void     finish_poll_read (JbDispatch *self,
                                   gboolean    apply);
 
@@ -196,7 +197,8 @@ write_round_thread (gpointer data)
 /* Back on the main loop, the thread joined: what it wrote leaves
  * fixes_flushing (fixes accepted since are in fixes_unflushed). */
 static void
-finish_round (JbDispatch *self)
+finish_round (JbDispatch *self,
+              gboolean    go_on)
 {
   WriteRound *round = g_steal_pointer (&self->positions_round);
 
@@ -211,17 +213,32 @@ finish_round (JbDispatch *self)
     }
   else
     g_warning ("Cannot write positions: %s", round->error->message);
-  if (g_hash_table_size (self->fixes_flushing) > 0 || g_hash_table_size (self->fixes_unflushed) > 0)
-    arm_flush (self);
   g_ptr_array_unref (round->fixes);
   g_clear_error (&round->error);
   g_free (round);
+  /* The caller writes the rest itself. */
+  if (!go_on)
+    {
+      self->positions_flush_due = FALSE;
+      return;
+    }
+  if (g_hash_table_size (self->fixes_flushing) == 0 && g_hash_table_size (self->fixes_unflushed) == 0)
+    return;
+  /* The timer fired while this round was being written: the next one
+   * starts now, so that no fix waits more than a period plus a write. */
+  if (self->positions_flush_due)
+    {
+      g_clear_handle_id (&self->positions_flush_id, g_source_remove);
+      start_round_thread (self);
+    }
+  else
+    arm_flush (self);
 }
 
 static gboolean
 round_done_cb (gpointer user_data)
 {
-  finish_round (JB_DISPATCH (user_data));
+  finish_round (JB_DISPATCH (user_data), TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -230,6 +247,7 @@ start_round_thread (JbDispatch *self)
 {
   WriteRound *round = g_new0 (WriteRound, 1);
 
+  self->positions_flush_due = FALSE;
   start_round (self);
   round->storage = self->positions_storage;
   round->fixes = round_fixes (self);
@@ -252,9 +270,10 @@ flush_cb (gpointer user_data)
   self->positions_flush_id = 0;
   if (self->positions_storage != NULL)
     {
-      /* The round under way re-arms the timer when it ends. */
-      if (self->positions_round == NULL && g_hash_table_size (self->fixes_unflushed) +
-                                           g_hash_table_size (self->fixes_flushing) > 0)
+      /* A round under way starts the next when it ends. */
+      if (self->positions_round != NULL)
+        self->positions_flush_due = TRUE;
+      else if (g_hash_table_size (self->fixes_unflushed) + g_hash_table_size (self->fixes_flushing) > 0)
         start_round_thread (self);
       return G_SOURCE_REMOVE;
     }
@@ -407,7 +426,7 @@ _jb_dispatch_flush_positions (JbDispatch  *self,
 
   /* A round on its thread: waited for, then the rest written here. */
   if (self->positions_round != NULL)
-    finish_round (self);
+    finish_round (self, FALSE);
   /* A route's transaction is open (a read inside a write): the timer
    * comes back for them. The positions' own connection has none. */
   if (self->positions_storage == NULL && jb_storage_in_transaction (self->storage))

@@ -86,6 +86,7 @@ struct _JbDispatch
   JbStorage         *positions_storage; /* PostgreSQL: the positions' own connection */
   GThread           *positions_thread;  /* writing a round on positions_storage */
   gpointer           positions_round;   /* that round, until it is finished on the main loop */
+  gboolean           positions_flush_due; /* the timer fired during that round */
   JbStorage         *positions_reader;  /* PostgreSQL: reads other servers' fixes */
   GThread           *positions_poll_thread;
   gpointer           positions_poll_read; /* the read under way on it */
