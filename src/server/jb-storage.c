@@ -26,7 +26,7 @@ struct _JbStorage
 /* PostgreSQL: the lock position writers take instead of the writer lock
  * ("jingbao" + 2 in ASCII; the writer lock is + 1). Whoever takes both
  * takes the writer lock first. */
-#define POSITIONS_LOCK_SQL "SELECT pg_advisory_xact_lock(7667764345087045378)"
+#define POSITIONS_LOCK_SQL "SELECT pg_advisory_xact_lock(7667781230886219522)"
 
 /* PostgreSQL stamps positions with the start of the statement that writes
  * them, on the database's one clock, taken with the positions lock held:
@@ -40,7 +40,6 @@ struct _JbStorage
   " time = excluded.time, updated_at = excluded.updated_at, writer = excluded.writer"           \
   /* another server may have written a newer fix meanwhile */                                   \
   " WHERE excluded.time >= positions.time"
-
 
 /* Each step runs once, in order, inside one transaction; the schema
  * version (SQLite's user_version) records how many have run. Append new
@@ -1288,9 +1287,10 @@ jb_storage_update_unit_position (JbStorage               *self,
 {
   JbSqlStmt *stmt;
 
-  /* A unit created with a position, under the writer lock: the position
-   * writers' lock after it, as they take it, so no two wait on each
-   * other's rows. */
+  /* Called under the writer lock (a unit created with a position) or by
+   * a position writer: the positions lock is taken after the writer lock,
+   * and position writers take no other, so no two transactions wait for
+   * each other's rows. */
   if (!lock_positions (self, error))
     return FALSE;
   if (jb_sql_get_dialect (self->sql) == JB_SQL_POSTGRESQL)
