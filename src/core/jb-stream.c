@@ -562,6 +562,10 @@ liveness_check_cb (gpointer user_data)
       schedule_reconnect (self, FALSE, "The server went silent");
       return G_SOURCE_REMOVE;
     }
+  /* What a soak reads from the log (G_MESSAGES_DEBUG=jb-stream): the
+   * totals applied, to tell the rate the client really took. */
+  g_debug ("Applied so far: %" G_GUINT64_FORMAT " moves, %" G_GUINT64_FORMAT " events",
+           (guint64) jb_store_get_n_moves (self->store), (guint64) jb_store_get_n_events (self->store));
 
   return G_SOURCE_CONTINUE;
 }
