@@ -4,10 +4,7 @@
  */
 #define G_LOG_DOMAIN "jb-callout-layer"
 
-#include <math.h>
-
 #include "jb-callout-layer.h"
-#include "jb-map-frame.h"
 
 /* The call-out's own colour: no unit status, incident or terminal uses
  * it, so a responder reads as one whatever its icon's colour. */
@@ -17,37 +14,12 @@
 /* A diamond, not a ring: rings are the units' clusters. */
 #define DIAMOND_RADIUS 19.0
 
-typedef struct
-{
-  char   *incident_id;
-  char   *unit_id;
-  guint   unit_index;   /* in jb_store_get_units(), for the moves */
-  guint8  state;        /* JB_CALLOUT_ACCEPTED or JB_CALLOUT_EN_ROUTE */
-  double  unit_mx;
-  double  unit_my;
-  double  scene_mx;
-  double  scene_my;
-} Marker;
-
 struct _JbCalloutLayer
 {
-  ShumateLayer  parent_instance;
-
-  /* Owned references */
-  JbStore      *store;
-  GArray       *markers;  /* Marker */
+  JbIncidentLinkLayer parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (JbCalloutLayer, jb_callout_layer, SHUMATE_TYPE_LAYER)
-
-static void
-marker_clear (gpointer data)
-{
-  Marker *marker = data;
-
-  g_clear_pointer (&marker->incident_id, g_free);
-  g_clear_pointer (&marker->unit_id, g_free);
-}
+G_DEFINE_FINAL_TYPE (JbCalloutLayer, jb_callout_layer, JB_TYPE_INCIDENT_LINK_LAYER)
 
 /* The unit's answer to the incident's call-outs: the latest call-out it
  * answered at all decides (a later one supersedes an earlier). */
@@ -73,257 +45,122 @@ answer_of (JbIncident *incident,
   return state;
 }
 
+/* Whether one of the links from @from on (this incident's) is @unit_id's. */
 static gboolean
-has_marker (JbCalloutLayer *self,
-            guint           from,
-            const char     *unit_id)
+has_marker (JbIncidentLinkLayer *layer,
+            guint                from,
+            const char          *unit_id)
 {
-  for (guint i = from; i < self->markers->len; i++)
-    if (g_strcmp0 (g_array_index (self->markers, Marker, i).unit_id, unit_id) == 0)
+  guint n = 0;
+  const JbIncidentLink *links = jb_incident_link_layer_get_links (layer, &n);
+
+  for (guint i = from; i < n; i++)
+    if (g_strcmp0 (links[i].unit_id, unit_id) == 0)
       return TRUE;
   return FALSE;
 }
 
-void
-jb_callout_layer_reload (JbCalloutLayer *self)
+static void
+jb_callout_layer_collect (JbIncidentLinkLayer *layer,
+                          JbIncident          *incident)
 {
-  const JbUnitPoint *points;
-  GListModel *incidents;
-  guint n_points = 0, n;
+  guint first = 0;
 
-  g_return_if_fail (JB_IS_CALLOUT_LAYER (self));
+  jb_incident_link_layer_get_links (layer, &first);
 
-  g_array_set_size (self->markers, 0);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-
-  if (self->store == NULL)
-    return;
-
-  points = jb_store_get_unit_points (self->store, &n_points);
-  incidents = jb_store_get_incidents (self->store);
-  n = g_list_model_get_n_items (incidents);
-
-  for (guint i = 0; i < n; i++)
+  for (guint c = 0; c < jb_incident_get_n_callouts (incident); c++)
     {
-      g_autoptr(JbIncident) incident = g_list_model_get_item (incidents, i);
-      guint first = self->markers->len;
-      double lat, lon;
+      const JbCallout *callout = jb_incident_get_callout (incident, c);
 
-      if (jb_incident_get_n_callouts (incident) == 0 || !jb_incident_is_open (incident) ||
-          !jb_incident_get_location (incident, &lat, &lon))
-        continue;
-
-      for (guint c = 0; c < jb_incident_get_n_callouts (incident); c++)
+      for (guint r = 0; callout->responders != NULL && r < callout->responders->len; r++)
         {
-          const JbCallout *callout = jb_incident_get_callout (incident, c);
+          const JbCalloutResponder *responder = &g_array_index (callout->responders, JbCalloutResponder, r);
+          JbCalloutState state;
 
-          for (guint r = 0; callout->responders != NULL && r < callout->responders->len; r++)
-            {
-              const JbCalloutResponder *responder = &g_array_index (callout->responders, JbCalloutResponder, r);
-              JbCalloutState state;
-              guint index;
-              Marker marker;
-
-              if (responder->state != JB_CALLOUT_ACCEPTED && responder->state != JB_CALLOUT_EN_ROUTE)
-                continue;
-              if (has_marker (self, first, responder->unit_id))
-                continue;
-              state = answer_of (incident, responder->unit_id);
-              if (state != JB_CALLOUT_ACCEPTED && state != JB_CALLOUT_EN_ROUTE)
-                continue;
-
-              index = jb_store_get_unit_index (self->store, responder->unit_id);
-              if (index == GTK_INVALID_LIST_POSITION || index >= n_points ||
-                  !(points[index].flags & JB_UNIT_POINT_HAS_POSITION))
-                continue;
-
-              marker.incident_id = g_strdup (jb_incident_get_id (incident));
-              marker.unit_id = g_strdup (responder->unit_id);
-              marker.unit_index = index;
-              marker.state = (guint8) state;
-              marker.unit_mx = jb_mercator_x (points[index].lon);
-              marker.unit_my = jb_mercator_y (points[index].lat);
-              marker.scene_mx = jb_mercator_x (lon);
-              marker.scene_my = jb_mercator_y (lat);
-              g_array_append_val (self->markers, marker);
-            }
-        }
-    }
-}
-
-/* Positions only: the markers stay, they move with their units. */
-static void
-units_moved_cb (JbCalloutLayer *self)
-{
-  const JbUnitPoint *points;
-  guint n_points = 0;
-
-  if (self->markers->len == 0)
-    return;
-
-  points = jb_store_get_unit_points (self->store, &n_points);
-  for (guint i = 0; i < self->markers->len; i++)
-    {
-      Marker *marker = &g_array_index (self->markers, Marker, i);
-
-      if (marker->unit_index >= n_points || !(points[marker->unit_index].flags & JB_UNIT_POINT_HAS_POSITION))
-        continue;
-      marker->unit_mx = jb_mercator_x (points[marker->unit_index].lon);
-      marker->unit_my = jb_mercator_y (points[marker->unit_index].lat);
-    }
-
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-store_changed_cb (JbCalloutLayer *self,
-                  JbStoreChange   kind,
-                  const char     *id)
-{
-  /* A call-out made or answered is an incident change. */
-  if (kind == JB_STORE_CHANGE_INCIDENT)
-    jb_callout_layer_reload (self);
-}
-
-static void
-model_changed_cb (JbCalloutLayer *self)
-{
-  jb_callout_layer_reload (self);
-}
-
-static void
-viewport_changed_cb (JbCalloutLayer *self)
-{
-  if (self->markers->len > 0)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-jb_callout_layer_snapshot (GtkWidget   *widget,
-                           GtkSnapshot *snapshot)
-{
-  static const double dash[] = { 6.0, 4.0 };
-  JbCalloutLayer *self = (JbCalloutLayer *) widget;
-  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  JbMapFrame frame;
-  cairo_t *cr;
-
-  if (self->markers->len == 0 || !jb_map_frame_init (&frame, viewport, widget))
-    return;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, frame.width, frame.height));
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-
-  /* Dark casings first, then the colour: legible on any basemap. */
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      for (guint i = 0; i < self->markers->len; i++)
-        {
-          const Marker *marker = &g_array_index (self->markers, Marker, i);
-          gboolean en_route = marker->state == JB_CALLOUT_EN_ROUTE;
-          double x0, y0, x1, y1;
-
-          jb_map_frame_project (&frame, marker->unit_mx, marker->unit_my, &x0, &y0);
-          jb_map_frame_project (&frame, marker->scene_mx, marker->scene_my, &x1, &y1);
-
-          if (pass == 0)
-            {
-              cairo_set_dash (cr, NULL, 0, 0);
-              cairo_set_source_rgba (cr, 0.02, 0.04, 0.08, 0.8);
-            }
-          else
-            cairo_set_source_rgba (cr, RESPONDER_R, RESPONDER_G, RESPONDER_B, 0.95);
-
-          /* On the way: a thin line to the scene, under the diamond. */
-          if (en_route &&
-              !(MAX (x0, x1) < 0 || MIN (x0, x1) > frame.width ||
-                MAX (y0, y1) < 0 || MIN (y0, y1) > frame.height))
-            {
-              cairo_set_line_width (cr, pass == 0 ? 4.5 : 2.0);
-              cairo_move_to (cr, x0, y0);
-              cairo_line_to (cr, x1, y1);
-              cairo_stroke (cr);
-            }
-
-          if (x0 < -DIAMOND_RADIUS || x0 > frame.width + DIAMOND_RADIUS ||
-              y0 < -DIAMOND_RADIUS || y0 > frame.height + DIAMOND_RADIUS)
+          if (responder->state != JB_CALLOUT_ACCEPTED && responder->state != JB_CALLOUT_EN_ROUTE)
+            continue;
+          if (has_marker (layer, first, responder->unit_id))
+            continue;
+          state = answer_of (incident, responder->unit_id);
+          if (state != JB_CALLOUT_ACCEPTED && state != JB_CALLOUT_EN_ROUTE)
             continue;
 
-          /* Accepted, not moving yet: dashed, as the assignment lines. */
-          if (pass == 1 && !en_route)
-            cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
-          cairo_set_line_width (cr, pass == 0 ? 7.0 : 3.5);
-          cairo_move_to (cr, x0, y0 - DIAMOND_RADIUS);
-          cairo_line_to (cr, x0 + DIAMOND_RADIUS, y0);
-          cairo_line_to (cr, x0, y0 + DIAMOND_RADIUS);
-          cairo_line_to (cr, x0 - DIAMOND_RADIUS, y0);
-          cairo_close_path (cr);
-          if (pass == 1)
-            {
-              /* A light fill: the diamond reads as one shape on a busy map. */
-              cairo_set_source_rgba (cr, RESPONDER_R, RESPONDER_G, RESPONDER_B, 0.22);
-              cairo_fill_preserve (cr);
-              cairo_set_source_rgba (cr, RESPONDER_R, RESPONDER_G, RESPONDER_B, 0.95);
-            }
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
+          jb_incident_link_layer_add (layer, incident, responder->unit_id, (guint8) state);
         }
     }
-
-  cairo_destroy (cr);
 }
 
 static void
-jb_callout_layer_constructed (GObject *object)
+jb_callout_layer_draw_link (JbIncidentLinkLayer  *layer,
+                            cairo_t              *cr,
+                            const JbMapFrame     *frame,
+                            const JbIncidentLink *link,
+                            guint                 pass,
+                            double                x0,
+                            double                y0,
+                            double                x1,
+                            double                y1)
 {
-  JbCalloutLayer *self = (JbCalloutLayer *) object;
+  static const double dash[] = { 6.0, 4.0 };
+  gboolean en_route = link->state == JB_CALLOUT_EN_ROUTE;
 
-  G_OBJECT_CLASS (jb_callout_layer_parent_class)->constructed (object);
+  if (pass == 0)
+    {
+      cairo_set_dash (cr, NULL, 0, 0);
+      cairo_set_source_rgba (cr, 0.02, 0.04, 0.08, 0.8);
+    }
+  else
+    cairo_set_source_rgba (cr, RESPONDER_R, RESPONDER_G, RESPONDER_B, 0.95);
 
-  /* The viewport is a construct property: it exists only now. */
-  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (self)), "notify",
-                           G_CALLBACK (viewport_changed_cb), self, G_CONNECT_SWAPPED);
-}
+  /* On the way: a thin line to the scene, under the diamond. */
+  if (en_route &&
+      !(MAX (x0, x1) < 0 || MIN (x0, x1) > frame->width ||
+        MAX (y0, y1) < 0 || MIN (y0, y1) > frame->height))
+    {
+      cairo_set_line_width (cr, pass == 0 ? 4.5 : 2.0);
+      cairo_move_to (cr, x0, y0);
+      cairo_line_to (cr, x1, y1);
+      cairo_stroke (cr);
+    }
 
-static void
-jb_callout_layer_dispose (GObject *object)
-{
-  jb_callout_layer_set_store ((JbCalloutLayer *) object, NULL);
+  if (x0 < -DIAMOND_RADIUS || x0 > frame->width + DIAMOND_RADIUS ||
+      y0 < -DIAMOND_RADIUS || y0 > frame->height + DIAMOND_RADIUS)
+    return;
 
-  G_OBJECT_CLASS (jb_callout_layer_parent_class)->dispose (object);
-}
-
-static void
-jb_callout_layer_finalize (GObject *object)
-{
-  JbCalloutLayer *self = (JbCalloutLayer *) object;
-
-  g_array_unref (self->markers);
-
-  G_OBJECT_CLASS (jb_callout_layer_parent_class)->finalize (object);
+  /* Accepted, not moving yet: dashed, as the assignment lines. */
+  if (pass == 1 && !en_route)
+    cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  cairo_set_line_width (cr, pass == 0 ? 7.0 : 3.5);
+  cairo_move_to (cr, x0, y0 - DIAMOND_RADIUS);
+  cairo_line_to (cr, x0 + DIAMOND_RADIUS, y0);
+  cairo_line_to (cr, x0, y0 + DIAMOND_RADIUS);
+  cairo_line_to (cr, x0 - DIAMOND_RADIUS, y0);
+  cairo_close_path (cr);
+  if (pass == 1)
+    {
+      /* A light fill: the diamond reads as one shape on a busy map. */
+      cairo_set_source_rgba (cr, RESPONDER_R, RESPONDER_G, RESPONDER_B, 0.22);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, RESPONDER_R, RESPONDER_G, RESPONDER_B, 0.95);
+    }
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
 }
 
 static void
 jb_callout_layer_class_init (JbCalloutLayerClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  JbIncidentLinkLayerClass *link_class = JB_INCIDENT_LINK_LAYER_CLASS (klass);
 
-  object_class->constructed = jb_callout_layer_constructed;
-  object_class->dispose = jb_callout_layer_dispose;
-  object_class->finalize = jb_callout_layer_finalize;
-
-  widget_class->snapshot = jb_callout_layer_snapshot;
+  /* A call-out made or answered is an incident change: the default
+   * reloads_on() suffices. */
+  link_class->collect = jb_callout_layer_collect;
+  link_class->draw_link = jb_callout_layer_draw_link;
 }
 
 static void
 jb_callout_layer_init (JbCalloutLayer *self)
 {
-  self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
-  g_array_set_clear_func (self->markers, marker_clear);
-
-  /* Clicks are the map's: the layer only draws. */
-  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
 
 JbCalloutLayer *
@@ -332,45 +169,15 @@ jb_callout_layer_new (ShumateViewport *viewport)
   return g_object_new (JB_TYPE_CALLOUT_LAYER, "viewport", viewport, NULL);
 }
 
-void
-jb_callout_layer_set_store (JbCalloutLayer *self,
-                            JbStore        *store)
-{
-  g_return_if_fail (JB_IS_CALLOUT_LAYER (self));
-  g_return_if_fail (!store || JB_IS_STORE (store));
-
-  if (self->store == store)
-    return;
-
-  if (self->store != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->store, self);
-      g_signal_handlers_disconnect_by_data (jb_store_get_incidents (self->store), self);
-      g_signal_handlers_disconnect_by_data (jb_store_get_units (self->store), self);
-    }
-
-  g_set_object (&self->store, store);
-
-  if (store != NULL)
-    {
-      g_signal_connect_object (store, "units-moved", G_CALLBACK (units_moved_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (jb_store_get_incidents (store), "items-changed",
-                               G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
-      /* Unit indices shift when units come or go. */
-      g_signal_connect_object (jb_store_get_units (store), "items-changed",
-                               G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
-    }
-
-  jb_callout_layer_reload (self);
-}
-
 guint
 jb_callout_layer_get_n_markers (JbCalloutLayer *self)
 {
+  guint n = 0;
+
   g_return_val_if_fail (JB_IS_CALLOUT_LAYER (self), 0);
 
-  return self->markers->len;
+  jb_incident_link_layer_get_links (JB_INCIDENT_LINK_LAYER (self), &n);
+  return n;
 }
 
 gboolean
@@ -381,22 +188,18 @@ jb_callout_layer_lookup (JbCalloutLayer *self,
                          double         *lat,
                          double         *lon)
 {
+  const JbIncidentLink *link;
+
   g_return_val_if_fail (JB_IS_CALLOUT_LAYER (self), FALSE);
 
-  for (guint i = 0; i < self->markers->len; i++)
-    {
-      const Marker *marker = &g_array_index (self->markers, Marker, i);
-
-      if (g_strcmp0 (marker->incident_id, incident_id) != 0 || g_strcmp0 (marker->unit_id, unit_id) != 0)
-        continue;
-      if (state != NULL)
-        *state = (JbCalloutState) marker->state;
-      if (lat != NULL)
-        *lat = jb_mercator_lat (marker->unit_my);
-      if (lon != NULL)
-        *lon = jb_mercator_lon (marker->unit_mx);
-      return TRUE;
-    }
-
-  return FALSE;
+  link = jb_incident_link_layer_lookup (JB_INCIDENT_LINK_LAYER (self), incident_id, unit_id);
+  if (link == NULL)
+    return FALSE;
+  if (state != NULL)
+    *state = (JbCalloutState) link->state;
+  if (lat != NULL)
+    *lat = jb_mercator_lat (link->unit_my);
+  if (lon != NULL)
+    *lon = jb_mercator_lon (link->unit_mx);
+  return TRUE;
 }

@@ -4,30 +4,23 @@
  * there gets a diamond of the call-out's own colour around its icon
  * (dashed: accepted, not moving yet; solid with a thin line to the scene:
  * on the way), drawn above the units so that a responder stands out even
- * inside a cluster (clusters are rings). Kept in step with the store like the assignment lines:
- * rebuilt when an incident (its call-outs) or the unit list changes,
- * moved with each batch of ::units-moved.
+ * inside a cluster (clusters are rings). A JbIncidentLinkLayer, like the
+ * assignment lines: kept in step with the store (an incident's call-outs
+ * are incident changes) and drawn in one snapshot.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <shumate/shumate.h>
-
-#include "jb-store.h"
+#include "jb-incident-link-layer.h"
 
 G_BEGIN_DECLS
 
 #define JB_TYPE_CALLOUT_LAYER (jb_callout_layer_get_type ())
 
-G_DECLARE_FINAL_TYPE (JbCalloutLayer, jb_callout_layer, JB, CALLOUT_LAYER, ShumateLayer)
+G_DECLARE_FINAL_TYPE (JbCalloutLayer, jb_callout_layer, JB, CALLOUT_LAYER, JbIncidentLinkLayer)
 
 JbCalloutLayer *jb_callout_layer_new          (ShumateViewport *viewport);
-void            jb_callout_layer_set_store    (JbCalloutLayer  *self,
-                                               JbStore         *store);
-/* Rebuilds the markers from the store now (the layer does it by itself
- * on every change). */
-void            jb_callout_layer_reload       (JbCalloutLayer  *self);
 /* How many responders are marked now (one per unit and incident). */
 guint           jb_callout_layer_get_n_markers (JbCalloutLayer *self);
 /* Whether unit @unit_id is marked as a responder of incident

@@ -415,8 +415,8 @@ jb_map_view_set_store (JbMapView *self,
 
   g_set_object (&self->store, store);
   jb_grid_layer_set_grids (self->grids, store != NULL ? jb_store_get_grids (store) : NULL);
-  jb_assignment_layer_set_store (self->assignments, store);
-  jb_callout_layer_set_store (self->callouts, store);
+  jb_incident_link_layer_set_store (JB_INCIDENT_LINK_LAYER (self->assignments), store);
+  jb_incident_link_layer_set_store (JB_INCIDENT_LINK_LAYER (self->callouts), store);
   jb_incident_layer_set_store (self->incidents, store);
 
   if (store != NULL)

@@ -32,6 +32,7 @@
 /* A snapshot goes into the store this much at a time, so the main loop
  * keeps drawing and taking keys (target: no stall over 50 ms). */
 #define APPLY_SLICE_US          4000
+#define APPLY_GUARD_MS          50
 
 struct _JbStream
 {
@@ -71,6 +72,8 @@ struct _JbStream
    * (GBytes, in the order they came, which is seq order). */
   JbStoreSnapshot         *applying;
   guint                    apply_source;
+  guint                    apply_guard;      /* a slice at least every APPLY_GUARD_MS */
+  gint64                   last_slice_time;
   GQueue                   held;
 };
 
@@ -145,6 +148,7 @@ static void
 drop_sliced_apply (JbStream *self)
 {
   g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_handle_id (&self->apply_guard, g_source_remove);
   g_clear_pointer (&self->applying, jb_store_snapshot_free);
   g_queue_clear_full (&self->held, (GDestroyNotify) g_bytes_unref);
 }
@@ -720,6 +724,7 @@ apply_slice_cb (gpointer user_data)
   JbStream *self = user_data;
   gint64 deadline = g_get_monotonic_time () + APPLY_SLICE_US;
 
+  self->last_slice_time = g_get_monotonic_time ();
   if (self->applying != NULL)
     {
       if (!jb_store_apply_snapshot_step (self->store, self->applying, deadline))
@@ -746,10 +751,26 @@ apply_slice_cb (gpointer user_data)
         return G_SOURCE_CONTINUE;
     }
 
-  self->apply_source = 0;
+  /* Either source may be the one running this. */
+  g_clear_handle_id (&self->apply_source, g_source_remove);
+  g_clear_handle_id (&self->apply_guard, g_source_remove);
   if (self->ws != NULL && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     set_state (self, JB_CONNECTION_STATE_LIVE);
   return G_SOURCE_REMOVE;
+}
+
+/* The slices come after painting (HIGH_IDLE + 30 against + 20): where a
+ * frame takes longer to paint than the frame clock's interval, as on a
+ * slow wall PC with the whole city moving, the frame clock is always
+ * ready and a quiet stream's snapshot would never go in. */
+static gboolean
+apply_guard_cb (gpointer user_data)
+{
+  JbStream *self = user_data;
+
+  if (g_get_monotonic_time () - self->last_slice_time >= APPLY_GUARD_MS * 1000)
+    apply_slice_cb (self);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -775,6 +796,8 @@ snapshot_prepared_cb (GObject      *object,
   drop_sliced_apply (self);
   self->applying = g_steal_pointer (&prepared);
   self->apply_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, apply_slice_cb, self, NULL);
+  self->last_slice_time = g_get_monotonic_time ();
+  self->apply_guard = g_timeout_add (APPLY_GUARD_MS, apply_guard_cb, self);
   open_stream (self);
 }
 

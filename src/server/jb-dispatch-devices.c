@@ -232,6 +232,10 @@ _jb_route_positions (JbRequest  *req,
   g_autoptr(GArray) items = NULL;
   g_autoptr(GHashTable) newest = NULL;  /* unit id → its newest moved item */
   g_autoptr(JsonObject) answer = json_object_new ();
+  g_autofree const char **ids = NULL;
+  g_autofree gboolean *found = NULL;
+  g_autoptr(GPtrArray) org_ids = NULL;  /* may hold NULL: a unit without organisation */
+  g_autofree gint64 *stored_times = NULL;
   JsonArray *array = NULL;
   guint n, accepted = 0;
 
@@ -252,16 +256,29 @@ _jb_route_positions (JbRequest  *req,
         return FALSE;
       }
 
+  /* The units of the whole batch in one lookup: on PostgreSQL one round
+   * trip instead of one per item. */
+  ids = g_new (const char *, MAX (n, 1));
+  found = g_new (gboolean, MAX (n, 1));
+  org_ids = g_ptr_array_new_full (n, g_free);
+  g_ptr_array_set_size (org_ids, n);
+  stored_times = g_new (gint64, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    ids[i] = g_array_index (items, PositionItem, i).unit_id;
+  if (!jb_storage_peek_units (req->self->storage, ids, n, found, (char **) org_ids->pdata,
+                              stored_times, error))
+    return FALSE;
+
   newest = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n; i++)
     {
       PositionItem *item = &g_array_index (items, PositionItem, i);
       PositionItem *earlier;
-      const char *org_id;
-      gint64 stored_time;
+      const char *org_id = g_ptr_array_index (org_ids, i);
+      gint64 stored_time = stored_times[i];
       gboolean moved;
 
-      if (!jb_storage_peek_unit (req->self->storage, item->unit_id, &org_id, &stored_time))
+      if (!found[i])
         {
           g_set_error (error, JB_ERROR, JB_ERROR_NOT_FOUND, "items[%u]: there is no unit \"%s\".",
                        i, item->unit_id);

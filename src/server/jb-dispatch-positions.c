@@ -26,10 +26,11 @@
 #define FRAME_MAX_ITEMS    2000
 
 /* How often the positions table is read for the fixes other servers on
- * the database wrote, and how far back each read goes: a flush that
- * began earlier may commit after a later one, with an older updated_at. */
+ * the database wrote. Each read goes back from the newest updated_at seen
+ * by the storage's margin (jb_storage_positions_read_margin): on SQLite a
+ * flush that began earlier may commit after a later one, with an older
+ * updated_at. */
 #define POLL_PERIOD_MS     500
-#define POLL_MARGIN_MS     2000
 
 typedef struct
 {
@@ -38,6 +39,16 @@ typedef struct
 } JbFix;
 
 static guint positions_signal;
+
+static void
+stored_fix_free (gpointer data)
+{
+  JbStoredFix *fix = data;
+
+  g_free (fix->org_id);
+  g_free (fix->unit_id);
+  g_free (fix);
+}
 
 static void
 fix_free (gpointer data)
@@ -90,52 +101,44 @@ _jb_dispatch_positions_init (JbDispatch *self)
   self->positions_event_id = g_signal_connect (self, "event", G_CALLBACK (own_event_cb), NULL);
 }
 
-/* Writes the fixes of the round in one transaction (one fsync for all;
- * transactions of a few thousand each cost one fsync apiece and took
- * several times longer in all). On failure they stay for the next try. */
-static gboolean
-write_round (JbDispatch  *self,
-             GError     **error)
+/* The fixes of the round as the storage takes them: copies, so that a
+ * worker thread can write them while the main loop goes on with the
+ * tables. */
+static GPtrArray *
+round_fixes (JbDispatch *self)
 {
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  g_autoptr(GPtrArray) fixes = g_ptr_array_new ();
+  GPtrArray *fixes = g_ptr_array_new_full (g_hash_table_size (self->fixes_flushing), stored_fix_free);
   GHashTableIter iter;
   gpointer key, value;
-  gint64 now = 0;
-  gboolean ok;
 
   g_hash_table_iter_init (&iter, self->fixes_flushing);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_ptr_array_add (keys, key);
-      g_ptr_array_add (fixes, value);
-      g_hash_table_iter_steal (&iter);
+      JbStoredFix *fix = g_new0 (JbStoredFix, 1);
+
+      fix->unit_id = g_strdup (key);
+      fix->org_id = g_strdup (((JbFix *) value)->org_id);
+      fix->position = ((JbFix *) value)->position;
+      g_ptr_array_add (fixes, fix);
     }
+  return fixes;
+}
 
-  /* Fixes only: no event, so the seq cannot move. updated_at is when the
-   * row was written: a server reading the table for fixes that others
-   * received tails it by that column. */
-  ok = jb_storage_begin_write (self->storage, error);
-  /* Once the lock is held: the time another server's read goes by must
-   * not be older than the wait for the lock. */
-  now = _jb_now_ms ();
-  for (guint i = 0; ok && i < keys->len; i++)
-    ok = jb_storage_update_unit_position (self->storage, keys->pdata[i], ((JbFix *) fixes->pdata[i])->org_id,
-                                          &((JbFix *) fixes->pdata[i])->position, now, error);
-  if (ok)
-    ok = jb_storage_commit (self->storage, error);
-  if (!ok && jb_storage_in_transaction (self->storage))
-    jb_storage_rollback (self->storage);
+/* Writes the fixes of the round in one transaction (one fsync for all;
+ * transactions of a few thousand each cost one fsync apiece and took
+ * several times longer in all). On failure they stay for the next try.
+ * Fixes only: no event, so the seq cannot move. */
+static gboolean
+write_round (JbDispatch  *self,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) fixes = round_fixes (self);
+  JbStorage *storage = self->positions_storage != NULL ? self->positions_storage : self->storage;
 
-  for (guint i = 0; i < keys->len; i++)
-    if (ok)
-      {
-        g_free (keys->pdata[i]);
-        fix_free (fixes->pdata[i]);
-      }
-    else
-      g_hash_table_insert (self->fixes_flushing, keys->pdata[i], fixes->pdata[i]);
-  return ok;
+  if (!jb_storage_write_positions (storage, (JbStoredFix * const *) fixes->pdata, fixes->len, error))
+    return FALSE;
+  g_hash_table_remove_all (self->fixes_flushing);
+  return TRUE;
 }
 
 /* Moves the fixes accepted so far into the round under way (a newer fix
@@ -154,6 +157,108 @@ start_round (JbDispatch *self)
     }
 }
 
+static gboolean flush_cb (gpointer user_data);
+static void     start_round_thread (JbDispatch *self);
+static void     finish_poll_read (JbDispatch *self,
+                                  gboolean    apply);
+
+static void
+arm_flush (JbDispatch *self)
+{
+  if (self->positions_flush_id == 0)
+    self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
+}
+
+/* A round written on a thread of its own (PostgreSQL): the main loop
+ * neither waits for the database nor holds a lock other servers' commands
+ * need. The fixes stay in fixes_flushing meanwhile, so that reads overlay
+ * them; accepted ones gather in fixes_unflushed for the next round. */
+typedef struct
+{
+  JbStorage *storage;
+  GPtrArray *fixes;
+  gboolean   ok;
+  GError    *error;
+  gint64     started;
+  GSource   *done;
+} WriteRound;
+
+static gpointer
+write_round_thread (gpointer data)
+{
+  WriteRound *round = data;
+
+  round->ok = jb_storage_write_positions (round->storage, (JbStoredFix * const *) round->fixes->pdata,
+                                          round->fixes->len, &round->error);
+  g_source_attach (round->done, NULL);
+  return NULL;
+}
+
+/* Back on the main loop, the thread joined: what it wrote leaves
+ * fixes_flushing (fixes accepted since are in fixes_unflushed). */
+static void
+finish_round (JbDispatch *self,
+              gboolean    go_on)
+{
+  WriteRound *round = g_steal_pointer (&self->positions_round);
+
+  g_thread_join (g_steal_pointer (&self->positions_thread));
+  g_source_destroy (round->done);
+  g_source_unref (round->done);
+  if (round->ok)
+    {
+      g_hash_table_remove_all (self->fixes_flushing);
+      g_debug ("Wrote %u positions in %.1f ms", round->fixes->len,
+               (g_get_monotonic_time () - round->started) / 1e3);
+    }
+  else
+    g_warning ("Cannot write positions: %s", round->error->message);
+  g_ptr_array_unref (round->fixes);
+  g_clear_error (&round->error);
+  g_free (round);
+  /* The caller writes the rest itself. */
+  if (!go_on)
+    {
+      self->positions_flush_due = FALSE;
+      return;
+    }
+  if (g_hash_table_size (self->fixes_flushing) == 0 && g_hash_table_size (self->fixes_unflushed) == 0)
+    return;
+  /* The timer fired while this round was being written: the next one
+   * starts now, so that no fix waits more than a period plus a write. */
+  if (self->positions_flush_due)
+    {
+      g_clear_handle_id (&self->positions_flush_id, g_source_remove);
+      start_round_thread (self);
+    }
+  else
+    arm_flush (self);
+}
+
+static gboolean
+round_done_cb (gpointer user_data)
+{
+  finish_round (JB_DISPATCH (user_data), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_round_thread (JbDispatch *self)
+{
+  WriteRound *round = g_new0 (WriteRound, 1);
+
+  self->positions_flush_due = FALSE;
+  start_round (self);
+  round->storage = self->positions_storage;
+  round->fixes = round_fixes (self);
+  round->started = g_get_monotonic_time ();
+  round->done = g_idle_source_new ();
+  g_source_set_callback (round->done, round_done_cb, self, NULL);
+  g_source_set_static_name (round->done, "jb-positions-written");
+  self->positions_round = round;
+  self->positions_thread = g_thread_new ("jb-positions", write_round_thread, round);
+}
+
 /* position_flush_ms after the first fix of a round: what was accepted
  * until now is written; the next fix starts the next round's timer. */
 static gboolean
@@ -163,6 +268,15 @@ flush_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->positions_flush_id = 0;
+  if (self->positions_storage != NULL)
+    {
+      /* A round under way starts the next when it ends. */
+      if (self->positions_round != NULL)
+        self->positions_flush_due = TRUE;
+      else if (g_hash_table_size (self->fixes_unflushed) + g_hash_table_size (self->fixes_flushing) > 0)
+        start_round_thread (self);
+      return G_SOURCE_REMOVE;
+    }
   if (!_jb_dispatch_flush_positions (self, &error))
     g_warning ("Cannot write positions: %s", error->message);
   return G_SOURCE_REMOVE;
@@ -310,12 +424,14 @@ _jb_dispatch_flush_positions (JbDispatch  *self,
   gint64 started = g_get_monotonic_time ();
   guint n;
 
+  /* A round on its thread: waited for, then the rest written here. */
+  if (self->positions_round != NULL)
+    finish_round (self, FALSE);
   /* A route's transaction is open (a read inside a write): the timer
-   * comes back for them. */
-  if (jb_storage_in_transaction (self->storage))
+   * comes back for them. The positions' own connection has none. */
+  if (self->positions_storage == NULL && jb_storage_in_transaction (self->storage))
     {
-      if (self->positions_flush_id == 0)
-        self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
+      arm_flush (self);
       return TRUE;
     }
   start_round (self);
@@ -324,8 +440,7 @@ _jb_dispatch_flush_positions (JbDispatch  *self,
     return TRUE;
   if (!write_round (self, error))
     {
-      if (self->positions_flush_id == 0)
-        self->positions_flush_id = g_timeout_add (self->options.position_flush_ms, flush_cb, self);
+      arm_flush (self);
       return FALSE;
     }
   g_debug ("Wrote %u positions in %.1f ms", n, (g_get_monotonic_time () - started) / 1e3);
@@ -339,11 +454,15 @@ _jb_dispatch_positions_stop (JbDispatch *self)
 
   g_clear_handle_id (&self->positions_send_id, g_source_remove);
   g_clear_handle_id (&self->positions_poll_id, g_source_remove);
+  if (self->positions_poll_read != NULL)
+    finish_poll_read (self, FALSE);
+  g_clear_pointer (&self->positions_reader, jb_storage_free);
   g_clear_signal_handler (&self->positions_event_id, self);
   if (self->storage != NULL && self->fixes_unflushed != NULL &&
       !_jb_dispatch_flush_positions (self, &error))
     g_warning ("Cannot write the last positions: %s", error->message);
   g_clear_handle_id (&self->positions_flush_id, g_source_remove);
+  g_clear_pointer (&self->positions_storage, jb_storage_free);
 }
 
 void
@@ -468,40 +587,32 @@ jb_dispatch_build_current_positions (JbDispatch  *self,
   return b.frames;
 }
 
-/* The fixes other servers on the database received: those newer than
- * the one held for the unit go to this server's streams like its own. */
-static gboolean
-poll_cb (gpointer user_data)
+/* The fixes other servers on the database received (@fixes, read since
+ * positions_polled_after): those newer than the one held for the unit go
+ * to this server's streams like its own. */
+static void
+apply_polled (JbDispatch *self,
+              GPtrArray  *fixes)
 {
-  JbDispatch *self = JB_DISPATCH (user_data);
-  g_autoptr(GPtrArray) fixes = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 newest;
+  /* Rows stamped with the newest time seen are read again (a later
+   * write may share its millisecond). */
+  gint64 margin = jb_storage_positions_read_margin (self->storage) + 1;
+  gint64 newest = self->positions_polled_after + margin;
 
-  if (jb_storage_in_transaction (self->storage))
-    return G_SOURCE_CONTINUE;
-  if (self->positions_polled_after == 0)
-    self->positions_polled_after = _jb_now_ms () - POLL_MARGIN_MS;
-  fixes = jb_storage_list_positions_since (self->storage, self->positions_polled_after, &error);
-  if (fixes == NULL)
-    {
-      g_warning ("Cannot read other servers' positions: %s", error->message);
-      return G_SOURCE_CONTINUE;
-    }
-  newest = self->positions_polled_after + POLL_MARGIN_MS;
   for (guint i = 0; i < fixes->len; i++)
     newest = MAX (newest, ((JbStoredFix *) fixes->pdata[i])->updated_at);
-  self->positions_polled_after = newest - POLL_MARGIN_MS;
+  self->positions_polled_after = newest - margin;
 
   /* No stream has read the current fixes yet: the first one reads them
    * from the database, these included. */
   if (self->fixes_current == NULL &&
       !g_signal_has_handler_pending (self, positions_signal, 0, FALSE))
-    return G_SOURCE_CONTINUE;
+    return;
   if (!load_current (self, &error))
     {
       g_warning ("Cannot read the current positions: %s", error->message);
-      return G_SOURCE_CONTINUE;
+      return;
     }
   for (guint i = 0; i < fixes->len; i++)
     {
@@ -517,12 +628,112 @@ poll_cb (gpointer user_data)
       if (self->positions_send_id == 0)
         self->positions_send_id = g_timeout_add (SEND_PERIOD_MS, send_cb, self);
     }
+}
+
+/* PostgreSQL: the read goes through a connection of its own on a thread
+ * (with a flood on another server it is every unit twice a second), the
+ * rows come back to the main loop. */
+typedef struct
+{
+  JbStorage *storage;
+  gint64     after;
+  GPtrArray *fixes;  /* NULL: failed */
+  GError    *error;
+  GSource   *done;
+} PollRead;
+
+static gpointer
+poll_read_thread (gpointer data)
+{
+  PollRead *read = data;
+
+  read->fixes = jb_storage_list_positions_since (read->storage, read->after, &read->error);
+  g_source_attach (read->done, NULL);
+  return NULL;
+}
+
+static void
+finish_poll_read (JbDispatch *self,
+                  gboolean    apply)
+{
+  PollRead *read = g_steal_pointer (&self->positions_poll_read);
+
+  g_thread_join (g_steal_pointer (&self->positions_poll_thread));
+  g_source_destroy (read->done);
+  g_source_unref (read->done);
+  if (read->fixes == NULL)
+    g_warning ("Cannot read other servers' positions: %s", read->error->message);
+  else if (apply)
+    apply_polled (self, read->fixes);
+  g_clear_pointer (&read->fixes, g_ptr_array_unref);
+  g_clear_error (&read->error);
+  g_free (read);
+}
+
+static gboolean
+poll_read_done_cb (gpointer user_data)
+{
+  finish_poll_read (JB_DISPATCH (user_data), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  JbDispatch *self = JB_DISPATCH (user_data);
+  g_autoptr(GPtrArray) fixes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->positions_polled_after == 0)
+    self->positions_polled_after = _jb_now_ms () - 2000;
+  if (self->positions_reader != NULL)
+    {
+      PollRead *read;
+
+      /* The last read is still under way: this one is skipped. */
+      if (self->positions_poll_read != NULL)
+        return G_SOURCE_CONTINUE;
+      read = g_new0 (PollRead, 1);
+      read->storage = self->positions_reader;
+      read->after = self->positions_polled_after;
+      read->done = g_idle_source_new ();
+      g_source_set_callback (read->done, poll_read_done_cb, self, NULL);
+      g_source_set_static_name (read->done, "jb-positions-polled");
+      self->positions_poll_read = read;
+      self->positions_poll_thread = g_thread_new ("jb-positions-poll", poll_read_thread, read);
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (jb_storage_in_transaction (self->storage))
+    return G_SOURCE_CONTINUE;
+  fixes = jb_storage_list_positions_since (self->storage, self->positions_polled_after, &error);
+  if (fixes == NULL)
+    {
+      g_warning ("Cannot read other servers' positions: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+  apply_polled (self, fixes);
   return G_SOURCE_CONTINUE;
 }
 
 void
-_jb_dispatch_positions_start (JbDispatch *self)
+_jb_dispatch_positions_start (JbDispatch *self,
+                              const char *db_target)
 {
+  g_autoptr(GError) error = NULL;
+
   jb_storage_set_writer (self->storage, self->server_id);
+  /* PostgreSQL: positions go through a connection of their own, written
+   * on a thread; without it (SQLite, or if it cannot be opened) on the
+   * main connection, on the main loop. */
+  self->positions_storage = jb_storage_open_sibling (self->storage, db_target, &error);
+  if (self->positions_storage == NULL && error != NULL)
+    g_warning ("Positions will share the main database connection: %s", error->message);
+  g_clear_error (&error);
+  /* And the reads of other servers' fixes a third one. */
+  if (self->positions_storage != NULL)
+    self->positions_reader = jb_storage_open_sibling (self->storage, db_target, &error);
+  if (self->positions_storage != NULL && self->positions_reader == NULL && error != NULL)
+    g_warning ("Other servers' positions will be read on the main database connection: %s", error->message);
   self->positions_poll_id = g_timeout_add (POLL_PERIOD_MS, poll_cb, self);
 }

@@ -75,7 +75,7 @@ struct _JbDispatch
   guint              login_in_flight;
   /* jb-dispatch-positions.c */
   GHashTable        *fixes_unflushed;  /* unit id → newest fix not yet written */
-  GHashTable        *fixes_flushing;   /* unit id → fix of a write that failed, tried again */
+  GHashTable        *fixes_flushing;   /* unit id → fix of the round being written (or that failed, tried again) */
   GHashTable        *fixes_unsent;     /* unit id → newest fix not yet streamed */
   GHashTable        *fixes_current;    /* unit id → newest fix of every unit; NULL: not read yet */
   guint              positions_flush_id;
@@ -83,6 +83,13 @@ struct _JbDispatch
   guint              positions_poll_id;
   gint64             positions_polled_after; /* updated_at of the next read, less its margin */
   gulong             positions_event_id;
+  JbStorage         *positions_storage; /* PostgreSQL: the positions' own connection */
+  GThread           *positions_thread;  /* writing a round on positions_storage */
+  gpointer           positions_round;   /* that round, until it is finished on the main loop */
+  gboolean           positions_flush_due; /* the timer fired during that round */
+  JbStorage         *positions_reader;  /* PostgreSQL: reads other servers' fixes */
+  GThread           *positions_poll_thread;
+  gpointer           positions_poll_read; /* the read under way on it */
 };
 
 typedef struct
@@ -309,7 +316,8 @@ gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);
 /* jb-dispatch-positions.c */
 void        _jb_dispatch_positions_class_init (GObjectClass *klass);
 void        _jb_dispatch_positions_init    (JbDispatch  *self);
-void        _jb_dispatch_positions_start   (JbDispatch  *self);
+void        _jb_dispatch_positions_start   (JbDispatch  *self,
+                                            const char  *db_target);
 void        _jb_dispatch_positions_stop    (JbDispatch  *self);
 void        _jb_dispatch_positions_finalize (JbDispatch *self);
 /* Keeps @position as @unit_id's newest fix: written within

@@ -351,7 +351,7 @@ jb_dispatch_new (const char               *db_path,
   jb_storage_get_event_bounds (self->storage, &oldest, &self->seq);
   self->emitted = self->seq;
   self->server_id = g_strdup_printf ("%s/%d/%08x", g_get_host_name (), (int) getpid (), g_random_int ());
-  _jb_dispatch_positions_start (self);
+  _jb_dispatch_positions_start (self, db_path);
   _jb_dispatch_load_city (self);
   _jb_dispatch_reload_stations (self);
   load_liveness (self);

@@ -245,15 +245,15 @@ pg_begin (JbSql     *sql,
 
   /* READ COMMITTED: each statement after the lock sees what the previous
    * writer committed (a snapshot taken at BEGIN would not). */
-  if (!run_command (self, "BEGIN ISOLATION LEVEL READ COMMITTED", error))
-    return FALSE;
   if (!write)
-    return TRUE;
+    return run_command (self, "BEGIN ISOLATION LEVEL READ COMMITTED", error);
 
-  lock = g_strdup_printf ("SELECT pg_advisory_xact_lock(%" G_GINT64_FORMAT ")", WRITER_LOCK_KEY);
+  /* One round trip for both: the writer lock is held for less. */
+  lock = g_strdup_printf ("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%" G_GINT64_FORMAT ")",
+                          WRITER_LOCK_KEY);
   if (!run_command (self, lock, error))
     {
-      if (!connection_lost (self))
+      if (!connection_lost (self) && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
         PQclear (PQexec (self->conn, "ROLLBACK"));
       return FALSE;
     }

@@ -20,7 +20,26 @@ struct _JbStorage
   GError     *read_error;   /* a read that failed, for jb_storage_take_read_error */
   char       *peek_org_id;  /* owned copy for jb_storage_peek_unit */
   char       *writer;       /* stamped on the positions this process writes */
+  gboolean    positions_locked;  /* the transaction holds the positions lock */
 };
+
+/* PostgreSQL: the lock position writers take instead of the writer lock
+ * ("jingbao" + 2 in ASCII; the writer lock is + 1). Whoever takes both
+ * takes the writer lock first. */
+#define POSITIONS_LOCK_SQL "SELECT pg_advisory_xact_lock(7667781230886219522)"
+
+/* PostgreSQL stamps positions with the start of the statement that writes
+ * them, on the database's one clock, taken with the positions lock held:
+ * the stamps grow in commit order on every server, so a reader of other
+ * servers' fixes can go by the newest stamp it saw. */
+#define PG_NOW_MS "(extract (epoch FROM statement_timestamp ()) * 1000)::int8"
+
+#define UPSERT_POSITION                                                                         \
+  " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"        \
+  " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"          \
+  " time = excluded.time, updated_at = excluded.updated_at, writer = excluded.writer"           \
+  /* another server may have written a newer fix meanwhile */                                   \
+  " WHERE excluded.time >= positions.time"
 
 /* Each step runs once, in order, inside one transaction; the schema
  * version (SQLite's user_version) records how many have run. Append new
@@ -187,8 +206,8 @@ static const char * const sqlite_migrations[] = {
 
   /* 8: servers on one database read each other's fixes by the time they
    * were written, skipping their own by the writer's id */
-  "ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
-  "CREATE INDEX positions_updated ON positions (updated_at);",
+  ("ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
+   "CREATE INDEX positions_updated ON positions (updated_at);"),
 };
 
 /* The same versions for PostgreSQL, ending in the same schema: times and
@@ -336,8 +355,8 @@ static const char * const postgresql_migrations[] = {
   "CREATE INDEX callout_recipients_unit ON callout_recipients (unit_id) WHERE pending = 1;",
 
   /* 8: the positions other servers wrote */
-  "ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
-  "CREATE INDEX positions_updated ON positions (updated_at);",
+  ("ALTER TABLE positions ADD COLUMN writer TEXT NOT NULL DEFAULT '';"
+   "CREATE INDEX positions_updated ON positions (updated_at);"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (postgresql_migrations) == G_N_ELEMENTS (sqlite_migrations));
@@ -574,6 +593,23 @@ jb_storage_open (const char  *target,
   return g_steal_pointer (&self);
 }
 
+JbStorage *
+jb_storage_open_sibling (JbStorage   *self,
+                         const char  *target,
+                         GError     **error)
+{
+  g_autoptr(JbStorage) sibling = NULL;
+
+  if (jb_sql_get_dialect (self->sql) != JB_SQL_POSTGRESQL)
+    return NULL;
+  sibling = g_new0 (JbStorage, 1);
+  sibling->sql = jb_sql_open (target, error);
+  if (sibling->sql == NULL)
+    return NULL;
+  sibling->writer = g_strdup (self->writer);
+  return g_steal_pointer (&sibling);
+}
+
 void
 jb_storage_free (JbStorage *self)
 {
@@ -592,6 +628,7 @@ gboolean
 jb_storage_begin_write (JbStorage  *self,
                         GError    **error)
 {
+  self->positions_locked = FALSE;
   return jb_sql_begin (self->sql, TRUE, error);
 }
 
@@ -599,6 +636,7 @@ gboolean
 jb_storage_begin_read (JbStorage  *self,
                        GError    **error)
 {
+  self->positions_locked = FALSE;
   return jb_sql_begin (self->sql, FALSE, error);
 }
 
@@ -606,12 +644,14 @@ gboolean
 jb_storage_commit (JbStorage  *self,
                    GError    **error)
 {
+  self->positions_locked = FALSE;
   return jb_sql_commit (self->sql, error);
 }
 
 void
 jb_storage_rollback (JbStorage *self)
 {
+  self->positions_locked = FALSE;
   jb_sql_rollback (self->sql);
 }
 
@@ -1119,6 +1159,124 @@ jb_storage_peek_unit (JbStorage   *self,
   return found;
 }
 
+/* One element of a PostgreSQL array literal, always quoted. */
+static void
+append_array_text (GString    *array,
+                   const char *text)
+{
+  g_string_append_c (array, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *p);
+    }
+  g_string_append_c (array, '"');
+}
+
+gboolean
+jb_storage_peek_units (JbStorage           *self,
+                       const char * const  *ids,
+                       guint                n,
+                       gboolean            *out_found,
+                       char               **out_org_ids,
+                       gint64              *out_position_times,
+                       GError             **error)
+{
+  g_autoptr(GHashTable) index = NULL;  /* id → its first index in @ids */
+  g_autoptr(GString) array = NULL;
+  JbSqlStmt *stmt;
+  JbSqlStep rc;
+
+  for (guint i = 0; i < n; i++)
+    {
+      out_found[i] = FALSE;
+      out_org_ids[i] = NULL;
+      out_position_times[i] = G_MININT64;
+    }
+  if (n == 0)
+    return TRUE;
+  /* SQLite's lookups are function calls: one at a time costs nothing. */
+  if (jb_sql_get_dialect (self->sql) != JB_SQL_POSTGRESQL)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          const char *org_id = NULL;
+
+          if (jb_storage_peek_unit (self, ids[i], &org_id, &out_position_times[i]))
+            {
+              out_found[i] = TRUE;
+              out_org_ids[i] = g_strdup (org_id);
+            }
+          else if (jb_storage_take_read_error (self, NULL))
+            return fail (self, error, "reading units");
+        }
+      return TRUE;
+    }
+
+  /* PostgreSQL: the ids as one text[] literal, one round trip. */
+  index = g_hash_table_new (g_str_hash, g_str_equal);
+  array = g_string_sized_new (n * 24 + 2);
+  g_string_append_c (array, '{');
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_hash_table_contains (index, ids[i]))
+        continue;
+      g_hash_table_insert (index, (gpointer) ids[i], GUINT_TO_POINTER (i));
+      if (array->len > 1)
+        g_string_append_c (array, ',');
+      append_array_text (array, ids[i]);
+    }
+  g_string_append_c (array, '}');
+  stmt = prepare (self, "SELECT u.id, u.org_id, p.time FROM units u LEFT JOIN positions p"
+                        " ON p.org_id = coalesce (u.org_id, '') AND p.unit_id = u.id"
+                        " WHERE u.id = ANY (?1::text[])");
+  if (stmt == NULL)
+    return fail (self, error, "reading units");
+  jb_sql_bind_text (stmt, 1, array->str);
+  while ((rc = jb_sql_step (stmt, error)) == JB_SQL_ROW)
+    {
+      gpointer value;
+      guint i;
+
+      if (!g_hash_table_lookup_extended (index, jb_sql_column_text (stmt, 0), NULL, &value))
+        continue;
+      i = GPOINTER_TO_UINT (value);
+      out_found[i] = TRUE;
+      out_org_ids[i] = g_strdup (jb_sql_column_text (stmt, 1));
+      out_position_times[i] = jb_sql_column_is_null (stmt, 2) ? G_MININT64 : jb_sql_column_int64 (stmt, 2);
+    }
+  jb_sql_reset (stmt);
+  if (rc != JB_SQL_DONE)
+    return FALSE;
+  /* A unit named twice: every copy gets what the first found. */
+  for (guint i = 0; i < n; i++)
+    {
+      guint first = GPOINTER_TO_UINT (g_hash_table_lookup (index, ids[i]));
+
+      if (first != i)
+        {
+          out_found[i] = out_found[first];
+          out_org_ids[i] = g_strdup (out_org_ids[first]);
+          out_position_times[i] = out_position_times[first];
+        }
+    }
+  return TRUE;
+}
+
+/* Takes the positions lock once per transaction (PostgreSQL). */
+static gboolean
+lock_positions (JbStorage  *self,
+                GError    **error)
+{
+  if (self->positions_locked || jb_sql_get_dialect (self->sql) != JB_SQL_POSTGRESQL)
+    return TRUE;
+  if (!jb_sql_exec (self->sql, POSITIONS_LOCK_SQL, error))
+    return FALSE;
+  self->positions_locked = TRUE;
+  return TRUE;
+}
+
 gboolean
 jb_storage_update_unit_position (JbStorage               *self,
                                  const char              *id,
@@ -1127,14 +1285,22 @@ jb_storage_update_unit_position (JbStorage               *self,
                                  gint64                   updated_at,
                                  GError                 **error)
 {
-  JbSqlStmt *stmt = prepare (self,
-                             "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at, writer)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                             " ON CONFLICT (org_id, unit_id) DO UPDATE SET lat = excluded.lat, lon = excluded.lon,"
-                             " heading = excluded.heading, speed = excluded.speed, accuracy = excluded.accuracy,"
-                             " time = excluded.time, updated_at = excluded.updated_at, writer = excluded.writer"
-                             /* another server may have written a newer fix meanwhile */
-                             " WHERE excluded.time >= positions.time");
+  JbSqlStmt *stmt;
+
+  /* Called under the writer lock (a unit created with a position) or by
+   * a position writer: the positions lock is taken after the writer lock,
+   * and position writers take no other, so no two transactions wait for
+   * each other's rows. */
+  if (!lock_positions (self, error))
+    return FALSE;
+  if (jb_sql_get_dialect (self->sql) == JB_SQL_POSTGRESQL)
+    stmt = prepare (self,
+                    "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at, writer)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " PG_NOW_MS ", ?9)" UPSERT_POSITION);
+  else
+    stmt = prepare (self,
+                    "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at, writer)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)" UPSERT_POSITION);
 
   jb_sql_bind_text (stmt, 1, org_id != NULL ? org_id : "");
   jb_sql_bind_text (stmt, 2, id);
@@ -1144,9 +1310,117 @@ jb_storage_update_unit_position (JbStorage               *self,
   jb_sql_bind_double (stmt, 6, position->speed);
   jb_sql_bind_double (stmt, 7, position->accuracy);
   jb_sql_bind_int64 (stmt, 8, position->time);
-  jb_sql_bind_int64 (stmt, 9, updated_at);
-  jb_sql_bind_text (stmt, 10, self->writer != NULL ? self->writer : "");
+  if (jb_sql_get_dialect (self->sql) == JB_SQL_POSTGRESQL)
+    jb_sql_bind_text (stmt, 9, self->writer != NULL ? self->writer : "");
+  else
+    {
+      jb_sql_bind_int64 (stmt, 9, updated_at);
+      jb_sql_bind_text (stmt, 10, self->writer != NULL ? self->writer : "");
+    }
   return jb_sql_run (stmt, "moving a unit", error);
+}
+
+static void
+append_array_double (GString *array,
+                     double   value)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (array->len > 1)
+    g_string_append_c (array, ',');
+  if (isnan (value))
+    g_string_append (array, "NULL");
+  else if (isinf (value))
+    g_string_append (array, value > 0 ? "Infinity" : "-Infinity");
+  else
+    g_string_append (array, g_ascii_dtostr (number, sizeof number, value));
+}
+
+/* One statement for the whole round: the columns as arrays, unnested
+ * into rows. */
+static gboolean
+write_positions_postgresql (JbStorage           *self,
+                            JbStoredFix * const *fixes,
+                            guint                n,
+                            GError             **error)
+{
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO positions (org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at, writer)"
+                             " SELECT o, u, la, lo, h, s, a, t, " PG_NOW_MS ", ?9"
+                             " FROM unnest (?1::text[], ?2::text[], ?3::float8[], ?4::float8[], ?5::float8[],"
+                             " ?6::float8[], ?7::float8[], ?8::int8[]) AS f (o, u, la, lo, h, s, a, t)"
+                             UPSERT_POSITION);
+  GString *columns[8];
+  gboolean ok;
+
+  if (stmt == NULL)
+    return fail (self, error, "moving units");
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    columns[c] = g_string_append_c (g_string_sized_new (n * (c < 2 ? 24 : 20) + 2), '{');
+  for (guint i = 0; i < n; i++)
+    {
+      const JbStoredFix *fix = fixes[i];
+
+      if (i > 0)
+        {
+          g_string_append_c (columns[0], ',');
+          g_string_append_c (columns[1], ',');
+          g_string_append_c (columns[7], ',');
+        }
+      append_array_text (columns[0], fix->org_id != NULL ? fix->org_id : "");
+      append_array_text (columns[1], fix->unit_id);
+      append_array_double (columns[2], fix->position.lat);
+      append_array_double (columns[3], fix->position.lon);
+      append_array_double (columns[4], fix->position.heading);
+      append_array_double (columns[5], fix->position.speed);
+      append_array_double (columns[6], fix->position.accuracy);
+      g_string_append_printf (columns[7], "%" G_GINT64_FORMAT, fix->position.time);
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      g_string_append_c (columns[c], '}');
+      jb_sql_bind_text (stmt, c + 1, columns[c]->str);
+    }
+  jb_sql_bind_text (stmt, 9, self->writer != NULL ? self->writer : "");
+  /* The bound text is read when the statement runs: freed after. */
+  ok = jb_sql_run (stmt, "moving units", error);
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    g_string_free (columns[c], TRUE);
+  return ok;
+}
+
+gint64
+jb_storage_positions_read_margin (JbStorage *self)
+{
+  return jb_sql_get_dialect (self->sql) == JB_SQL_POSTGRESQL ? 0 : 2000;
+}
+
+gboolean
+jb_storage_write_positions (JbStorage           *self,
+                            JbStoredFix * const *fixes,
+                            guint                n,
+                            GError             **error)
+{
+  gboolean postgresql = jb_sql_get_dialect (self->sql) == JB_SQL_POSTGRESQL;
+  gboolean ok;
+  gint64 now;
+
+  ok = postgresql ? jb_storage_begin_read (self, error) && lock_positions (self, error)
+                  : jb_storage_begin_write (self, error);
+  /* Once the lock is held: the time another server's read goes by must
+   * not be older than the wait for the lock (PostgreSQL: the statement's
+   * own time, on the database's clock). */
+  now = g_get_real_time () / 1000;
+  if (ok && postgresql)
+    ok = write_positions_postgresql (self, fixes, n, error);
+  for (guint i = 0; ok && !postgresql && i < n; i++)
+    ok = jb_storage_update_unit_position (self, fixes[i]->unit_id, fixes[i]->org_id,
+                                          &fixes[i]->position, now, error);
+  if (ok)
+    ok = jb_storage_commit (self, error);
+  if (!ok && jb_storage_in_transaction (self))
+    jb_storage_rollback (self);
+  return ok;
 }
 
 void

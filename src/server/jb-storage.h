@@ -21,6 +21,12 @@ typedef struct _JbStorage JbStorage;
 JbStorage  *jb_storage_open                (const char   *target,
                                             GError      **error);
 void        jb_storage_free                (JbStorage    *self);
+/* A second connection to the database @self was opened on (already
+ * migrated), for another thread: PostgreSQL only, NULL on SQLite, whose
+ * one writer is the main connection. */
+JbStorage  *jb_storage_open_sibling        (JbStorage    *self,
+                                            const char   *target,
+                                            GError      **error);
 
 /* Transactions. begin_write takes the write lock at once (IMMEDIATE);
  * begin_read gives a consistent view for several SELECTs. */
@@ -139,6 +145,17 @@ gboolean    jb_storage_peek_unit           (JbStorage    *self,
                                             const char   *id,
                                             const char  **out_org_id,
                                             gint64       *out_position_time);
+/* peek_unit for @n ids at once (one query on PostgreSQL): for each
+ * found, @out_found[i] TRUE, @out_org_ids[i] a new string (NULL when the
+ * unit has no organisation) and @out_position_times[i] (G_MININT64 when
+ * it has no position). */
+gboolean    jb_storage_peek_units          (JbStorage           *self,
+                                            const char * const  *ids,
+                                            guint                n,
+                                            gboolean            *out_found,
+                                            char               **out_org_ids,
+                                            gint64              *out_position_times,
+                                            GError             **error);
 /* @org_id is the unit's (from peek_unit): positions are kept by
  * organisation. */
 gboolean    jb_storage_update_unit_position (JbStorage              *self,
@@ -160,6 +177,22 @@ typedef struct
   JbStoragePosition  position;
   gint64             updated_at;
 } JbStoredFix;
+
+/* How far back a reader of other servers' fixes must go behind the
+ * newest updated_at it saw, in ms: 0 on PostgreSQL, whose stamps grow in
+ * commit order (the database's clock, under the positions lock); on
+ * SQLite, a margin for writers whose clocks or commits disagree. */
+gint64      jb_storage_positions_read_margin (JbStorage  *self);
+
+/* Writes @n fixes (their updated_at is ignored) in one transaction of
+ * its own, stamped with the time the positions lock was taken. On
+ * PostgreSQL one statement for the lot, under a lock of the position
+ * writers alone (not the writer lock: commands on other servers do not
+ * wait for it); on SQLite under the writer lock, row by row. */
+gboolean    jb_storage_write_positions     (JbStorage          *self,
+                                            JbStoredFix * const *fixes,
+                                            guint               n,
+                                            GError            **error);
 
 /* The positions other writers wrote after @updated_after (ms), oldest
  * write first: JbStoredFix items. */

@@ -32,38 +32,9 @@
 #include <unistd.h>
 
 #include "jb-test-server.h"
+#include "jb-test-wait.h"
 #include "jb-point-layer.h"
 #include "jb-wall-layout.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer), gpointer data, guint seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return check (data);
-}
 
 typedef struct { gboolean done; gboolean ok; GError *error; } Login;
 
@@ -302,7 +273,7 @@ main (int   argc,
 
   client = jb_client_new (jb_test_server_get_url (server));
   jb_client_login_async (client, "wall", "demo", NULL, login_cb, &login);
-  if (!wait_for (login_done, &login, 60) || !login.ok)
+  if (!jb_test_wait_for (login_done, &login, 60000) || !login.ok)
     {
       g_printerr ("bench-wall: cannot sign in: %s\n", login.error ? login.error->message : "timeout");
       g_assert_not_reached ();
@@ -318,14 +289,14 @@ main (int   argc,
       jb_point_layer_set_pulse_interval (JB_POINT_LAYER (jb_map_view_get_incident_layer (view)), 0);
     }
   jb_client_start (client);
-  if (!wait_for (is_live, client, 120))
+  if (!jb_test_wait_for (is_live, client, 120000))
     {
       g_printerr ("bench-wall: the client did not go live\n");
       g_assert_not_reached ();
     }
   /* District zoom over the district's centre. */
   jb_map_view_set_fixed_view (jb_wall_map_get_map_view (map), 28.25, 112.995, 12);
-  run_for (5000);
+  jb_test_spin (5000);
 
   if (replay > 0)
     g_print ("bench-wall: replaying %d unit.moved frames per second into the store (no simulator)\n", replay);
@@ -358,7 +329,7 @@ main (int   argc,
       double r;
 
       if (i > 0)
-        run_for (sample_s * 1000);
+        jb_test_spin (sample_s * 1000);
       r = rss_mb ();
       g_array_append_val (rss, r);
       if (i == 1 && counting)

@@ -20,9 +20,9 @@
 
 #include "jb-alarm-bell.h"
 #include "jb-client.h"
-#include "jb-demo.h"
 #include "jb-incident-row.h"
 #include "jb-recommender.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-window.h"
 #include "jb-window.h"
@@ -49,32 +49,9 @@ static char *
 raise_alarm (Fixture    *fixture,
              const char *body)
 {
-  g_autoptr(JbTestResponse) snapshot = NULL;
-  g_autoptr(JbTestResponse) response = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *auth = NULL;
-  JsonArray *terminals;
-  const char *terminal_id = NULL;
+  g_autofree char *terminal_id = jb_test_demo_find_terminal (fixture->server, fixture->bearer, "alarm_button");
 
-  snapshot = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->bearer, NULL, NULL);
-  g_assert_cmpuint (snapshot->status, ==, 200);
-  terminals = json_object_get_array_member (json_node_get_object (snapshot->body), "terminals");
-
-  for (guint i = 0; i < json_array_get_length (terminals) && terminal_id == NULL; i++)
-    {
-      JsonObject *terminal = json_array_get_object_element (terminals, i);
-
-      if (g_strcmp0 (json_object_get_string_member (terminal, "kind"), "alarm_button") == 0)
-        terminal_id = json_object_get_string_member (terminal, "id");
-    }
-  g_assert_nonnull (terminal_id);
-
-  secret = jb_demo_terminal_secret (terminal_id);
-  auth = jb_test_device_auth (terminal_id, secret);
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, body ? body : "{}");
-  g_assert_cmpuint (response->status, ==, 201);
-
-  return g_strdup (jb_test_json_string (response->body, "id"));
+  return jb_test_demo_raise_alarm (fixture->server, terminal_id, body);
 }
 
 typedef struct

@@ -20,7 +20,7 @@
 
 #include "jb-callout-layer.h"
 #include "jb-callout-view.h"
-#include "jb-demo.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-wait.h"
 #include "jb-test-window.h"
@@ -168,18 +168,13 @@ answer (Fixture    *fixture,
         const char *what)
 {
   JbUnit *unit = jb_store_lookup_unit (jb_client_get_store (fixture->client), unit_id);
-  const char *terminal_id;
-  g_autofree char *secret = NULL;
   g_autofree char *auth = NULL;
   g_autofree char *path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", callout_id);
   g_autofree char *body = g_strdup_printf ("{\"answer\": \"%s\", \"unit_id\": \"%s\"}", what, unit_id);
   g_autoptr(JbTestResponse) response = NULL;
 
   g_assert_nonnull (unit);
-  terminal_id = jb_unit_get_terminal_id (unit);
-  g_assert_nonnull (terminal_id);
-  secret = jb_demo_terminal_secret (terminal_id);
-  auth = jb_test_device_auth (terminal_id, secret);
+  auth = jb_test_demo_device_auth (jb_unit_get_terminal_id (unit));
   response = jb_test_request (fixture->server, "POST", path, auth, NULL, body);
   g_assert_cmpuint (response->status, ==, 200);
 }

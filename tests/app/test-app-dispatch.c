@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "jb-client.h"
-#include "jb-demo.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-window.h"
 #include "jb-window-private.h"
@@ -63,19 +63,6 @@ find_alarm_button (Fixture    *fixture,
     }
   g_assert_not_reached ();
   return NULL;
-}
-
-static char *
-raise_alarm (Fixture    *fixture,
-             const char *terminal_id)
-{
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-  g_autofree char *auth = jb_test_device_auth (terminal_id, secret);
-  g_autoptr(JbTestResponse) response = NULL;
-
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
-  g_assert_cmpuint (response->status, ==, 201);
-  return g_strdup (jb_test_json_string (response->body, "id"));
 }
 
 static JsonNode *
@@ -192,7 +179,7 @@ test_dispatch_alarm_to_assigned (Fixture       *fixture,
   Wait w = { fixture };
 
   /* 1. The alarm tops the queue. */
-  incident_id = raise_alarm (fixture, terminal_id);
+  incident_id = jb_test_demo_raise_alarm (fixture->server, terminal_id, NULL);
   w.incident_id = incident_id;
   g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
   g_assert_true (jb_test_wait_for (queue_top_is, &w, 60 * 1000));
@@ -296,7 +283,7 @@ test_dispatch_forbidden (Fixture       *fixture,
   /* The duty officer's queue shows its own station by default. */
   g_assert_true (fixture->window->own_station);
 
-  incident_id = raise_alarm (fixture, terminal_id);
+  incident_id = jb_test_demo_raise_alarm (fixture->server, terminal_id, NULL);
   w.incident_id = incident_id;
   g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
   jb_test_spin (200);
@@ -351,7 +338,7 @@ test_dispatch_viewer (Fixture       *fixture,
   GListModel *pending = jb_client_get_pending_commands (fixture->client);
   Wait w = { fixture };
 
-  incident_id = raise_alarm (fixture, terminal_id);
+  incident_id = jb_test_demo_raise_alarm (fixture->server, terminal_id, NULL);
   w.incident_id = incident_id;
   g_assert_true (jb_test_wait_for (incident_in_store, &w, 60 * 1000));
   g_assert_true (jb_test_wait_for (queue_top_is, &w, 60 * 1000));

@@ -11,7 +11,7 @@
 #include "jb-alert.h"
 #include "jb-alert-list.h"
 #include "jb-callout-view.h"
-#include "jb-demo.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-wait.h"
 #include "jb-test-window.h"
@@ -45,15 +45,6 @@ get (Fixture    *fixture,
 
   g_assert_cmpuint (response->status, ==, 200);
   return json_node_ref (response->body);
-}
-
-static char *
-device_of (JsonObject *unit)
-{
-  const char *terminal_id = json_object_get_string_member (unit, "terminal_id");
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-
-  return jb_test_device_auth (terminal_id, secret);
 }
 
 static gboolean
@@ -118,7 +109,7 @@ test_alert (Fixture       *fixture,
   g_assert_cmpstr (jb_window_get_alert_count_text (fixture->window), ==, "");
 
   /* A fix far out of its grid (a degree north). */
-  auth = device_of (volunteer);
+  auth = jb_test_demo_unit_auth (volunteer);
   body = g_strdup_printf ("{\"items\": [{\"unit_id\": \"%s\", \"lat\": 29.3, \"lon\": 112.98}]}",
                           json_object_get_string_member (volunteer, "id"));
   posted = jb_test_request (fixture->server, "POST", "/api/v1/device/positions", auth, NULL, body);
@@ -181,7 +172,7 @@ answer (Fixture    *fixture,
         const char *callout_id,
         const char *what)
 {
-  g_autofree char *auth = device_of (unit);
+  g_autofree char *auth = jb_test_demo_unit_auth (unit);
   g_autofree char *path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", callout_id);
   g_autofree char *body = g_strdup_printf ("{\"answer\": \"%s\", \"unit_id\": \"%s\"}", what,
                                            json_object_get_string_member (unit, "id"));

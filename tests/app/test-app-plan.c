@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "jb-client.h"
-#include "jb-demo.h"
 #include "jb-test-client.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-wait.h"
 #include "jb-test-window.h"
@@ -62,19 +62,6 @@ find_ktv_button (Fixture    *fixture,
     }
   g_assert_not_reached ();
   return NULL;
-}
-
-static char *
-raise_fight (Fixture    *fixture,
-             const char *terminal_id)
-{
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-  g_autofree char *auth = jb_test_device_auth (terminal_id, secret);
-  g_autoptr(JbTestResponse) response = NULL;
-
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{\"type\": \"fight\"}");
-  g_assert_cmpuint (response->status, ==, 201);
-  return g_strdup (jb_test_json_string (response->body, "id"));
 }
 
 typedef struct
@@ -210,7 +197,7 @@ test_plan_keys_and_layout (Fixture       *fixture,
                            gconstpointer  data)
 {
   g_autofree char *terminal_id = find_ktv_button (fixture, NULL);
-  g_autofree char *incident_id = raise_fight (fixture, terminal_id);
+  g_autofree char *incident_id = jb_test_demo_raise_alarm (fixture->server, terminal_id, "{\"type\": \"fight\"}");
   g_autofree char *guard = NULL;
   g_autofree char *path = NULL;
   g_autoptr(JbTestResponse) response = NULL;
@@ -381,7 +368,7 @@ test_presence_and_owner (Fixture       *fixture,
 {
   /* 伍家岭 is one of the 中心派出所 duty room's stations. */
   g_autofree char *terminal_id = find_ktv_button (fixture, "st-wujialing");
-  g_autofree char *incident_id = raise_fight (fixture, terminal_id);
+  g_autofree char *incident_id = jb_test_demo_raise_alarm (fixture->server, terminal_id, "{\"type\": \"fight\"}");
   g_autofree char *path = NULL;
   g_autoptr(JbTestResponse) response = NULL;
   GtkWidget *window = GTK_WIDGET (fixture->window);

@@ -14,30 +14,9 @@
 #include "jb-credentials.h"
 #include "jb-preferences-window.h"
 #include "jb-test-server.h"
+#include "jb-test-wait.h"
 #include "jb-wall-session.h"
 #include "jb-window.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return check (data);
-}
 
 /* One application per process: a second one with the same id cannot
  * export itself on the session bus. */
@@ -193,7 +172,7 @@ test_keyring (void)
 
   /* Is there a secret service at all? A lookup tells. */
   jb_credentials_lookup_async ("http://127.0.0.1:1", "nobody", NULL, lookup_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   if (call.error != NULL)
     {
       g_autofree char *why = g_strdup_printf ("no secret service (%s): run under tests/app/private-keyring.sh "
@@ -211,13 +190,13 @@ test_keyring (void)
   /* Round trip. */
   memset (&call, 0, sizeof call);
   jb_credentials_store_async (jb_test_server_get_url (server), "wall", "demo", NULL, store_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
 
   memset (&call, 0, sizeof call);
   jb_credentials_lookup_async (jb_test_server_get_url (server), "wall", NULL, lookup_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   g_assert_no_error (call.error);
   g_assert_cmpstr (call.password, ==, "demo");
   g_free (call.password);
@@ -225,7 +204,7 @@ test_keyring (void)
   /* Another user on the same server has nothing. */
   memset (&call, 0, sizeof call);
   jb_credentials_lookup_async (jb_test_server_get_url (server), "dispatcher", NULL, lookup_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   g_assert_no_error (call.error);
   g_assert_null (call.password);
 
@@ -236,19 +215,19 @@ test_keyring (void)
   wall = jb_wall_session_new (NULL, settings, jb_test_server_get_url (server), "wall", NULL, NULL);
   g_assert_true (jb_wall_session_start (wall, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_for (wall_live, wall, 60));
+  g_assert_true (jb_test_wait_for (wall_live, wall, 60000));
   g_assert_cmpint (jb_client_get_role (jb_wall_session_get_client (wall)), ==, JB_ROLE_VIEWER);
   jb_wall_session_stop (wall);
 
   memset (&call, 0, sizeof call);
   jb_credentials_clear_async (jb_test_server_get_url (server), "wall", NULL, clear_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
 
   memset (&call, 0, sizeof call);
   jb_credentials_lookup_async (jb_test_server_get_url (server), "wall", NULL, lookup_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   g_assert_no_error (call.error);
   g_assert_null (call.password);
 
@@ -288,7 +267,7 @@ store_password (const char *server,
   Call call = { 0 };
 
   jb_credentials_store_async (server, user, password, NULL, store_cb, &call);
-  g_assert_true (wait_for (call_done, &call, 60));
+  g_assert_true (jb_test_wait_for (call_done, &call, 60000));
   g_assert_no_error (call.error);
 }
 
@@ -307,7 +286,7 @@ test_server_change (void)
   Connected connected;
 
   jb_credentials_lookup_async ("http://127.0.0.1:1", "nobody", NULL, lookup_cb, &probe);
-  g_assert_true (wait_for (call_done, &probe, 60));
+  g_assert_true (jb_test_wait_for (call_done, &probe, 60000));
   if (probe.error != NULL)
     {
       g_autofree char *why = g_strdup_printf ("no secret service (%s)", probe.error->message);
@@ -333,12 +312,12 @@ test_server_change (void)
   g_application_activate (G_APPLICATION (app));
 
   connected.url = jb_test_server_get_url (first);
-  g_assert_true (wait_for (console_on, &connected, 60));
+  g_assert_true (jb_test_wait_for (console_on, &connected, 60000));
 
   preferences = jb_preferences_window_new (settings);
   g_assert_true (jb_preferences_window_apply_text (preferences, "server", jb_test_server_get_url (second)));
   connected.url = jb_test_server_get_url (second);
-  g_assert_true (wait_for (console_on, &connected, 60));
+  g_assert_true (jb_test_wait_for (console_on, &connected, 60000));
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = gtk_application_get_windows (GTK_APPLICATION (app)))

@@ -22,29 +22,8 @@
 #include <signal.h>
 
 #include "jb-test-server.h"
+#include "jb-test-wait.h"
 #include "jb-wall-session.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return check (data);
-}
 
 typedef struct
 {
@@ -262,7 +241,7 @@ test_no_password (void)
   g_settings_set_strv (settings, "wall-layout", panes);
   session = jb_wall_session_new (NULL, settings, "http://127.0.0.1:9", "wall", "/nonexistent/password", NULL);
   g_assert_true (jb_wall_session_start (session, &error));
-  g_assert_true (wait_for (says_why, session, 30));
+  g_assert_true (jb_test_wait_for (says_why, session, 30000));
   /* Still a wall, no dialog: only wall windows exist. */
   g_assert_cmpuint (jb_wall_layout_get_n_windows (jb_wall_session_get_layout (session)), ==, 1);
   jb_wall_session_stop (session);

@@ -15,8 +15,8 @@
 
 #include "jb-application.h"
 #include "jb-client.h"
-#include "jb-demo.h"
 #include "jb-error.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-window.h"
 #include "jb-window.h"
@@ -154,7 +154,6 @@ test_window_unit_moves (Fixture       *fixture,
   JbStore *store = jb_client_get_store (fixture->client);
   JbUnitLayer *layer = jb_map_view_get_unit_layer (map_view);
   g_autoptr(JbTestResponse) response = NULL;
-  g_autofree char *secret = NULL;
   g_autofree char *auth = NULL;
   g_autofree char *body = NULL;
   g_autoptr(GObject) picked = NULL;
@@ -186,8 +185,7 @@ test_window_unit_moves (Fixture       *fixture,
   /* (0, 0) when the unit had no position yet. */
   jb_point_layer_get_widget_coords (JB_POINT_LAYER (layer), index, &x0, &y0);
 
-  secret = jb_demo_terminal_secret (terminal_id);
-  auth = jb_test_device_auth (terminal_id, secret);
+  auth = jb_test_demo_device_auth (terminal_id);
   body = g_strdup ("{\"lat\": 28.2500, \"lon\": 112.9900, \"heading\": 90.0, \"speed\": 1.5}");
   response = jb_test_request (fixture->server, "POST", "/api/v1/device/position", auth, NULL, body);
   g_assert_cmpuint (response->status, ==, 202);
@@ -231,34 +229,19 @@ static void
 test_window_alarm (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(JsonNode) snapshot = get_snapshot (fixture);
-  JsonArray *terminals = snapshot_array (snapshot, "terminals");
   JbMapView *map_view = jb_window_get_map_view (fixture->window);
   JbStore *store = jb_client_get_store (fixture->client);
   JbIncidentLayer *layer = jb_map_view_get_incident_layer (map_view);
   GListModel *queue_model = G_LIST_MODEL (gtk_list_view_get_model (jb_window_get_queue (fixture->window)));
-  g_autoptr(JbTestResponse) response = NULL;
   g_autoptr(JbIncident) first = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *auth = NULL;
-  const char *terminal_id = NULL;
+  g_autofree char *terminal_id = NULL;
+  g_autofree char *incident_id = NULL;
   ModelCount count;
   guint before = g_list_model_get_n_items (queue_model);
   guint n = 0;
 
-  for (guint i = 0; i < json_array_get_length (terminals) && terminal_id == NULL; i++)
-    {
-      JsonObject *terminal = json_array_get_object_element (terminals, i);
-
-      if (g_strcmp0 (json_object_get_string_member (terminal, "kind"), "alarm_button") == 0)
-        terminal_id = json_object_get_string_member (terminal, "id");
-    }
-  g_assert_nonnull (terminal_id);
-
-  secret = jb_demo_terminal_secret (terminal_id);
-  auth = jb_test_device_auth (terminal_id, secret);
-  response = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
-  g_assert_cmpuint (response->status, ==, 201);
+  terminal_id = jb_test_demo_find_terminal (fixture->server, fixture->bearer, "alarm_button");
+  incident_id = jb_test_demo_raise_alarm (fixture->server, terminal_id, NULL);
 
   count.model = queue_model;
   count.n = before + 1;

@@ -26,51 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jb-test-server.h"
-
-typedef struct
-{
-  char          *url;
-  char          *authorization;
-  volatile gint  stop;
-  GArray        *latency_us;  /* gint64, answered 201 */
-  guint          failures;
-} Poster;
-
-static gpointer
-post_incidents_thread (gpointer data)
-{
-  Poster *p = data;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  guint i = 0;
-
-  while (!g_atomic_int_get (&p->stop))
-    {
-      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
-                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
-                                               "\"description\":\"bench-backends %u\"}", i % 1000, i);
-      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      g_autoptr(GBytes) answer = NULL;
-      gint64 start;
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-      start = g_get_monotonic_time ();
-      answer = soup_session_send_and_read (session, msg, NULL, NULL);
-      if (answer != NULL && soup_message_get_status (msg) == 201)
-        {
-          gint64 took = g_get_monotonic_time () - start;
-
-          g_array_append_val (p->latency_us, took);
-        }
-      else
-        p->failures++;
-      i++;
-      g_usleep (250 * 1000);
-    }
-  return NULL;
-}
+#include "jb-test-bench.h"
 
 /* utime + stime of @pid, in seconds. */
 static double
@@ -87,25 +43,6 @@ cpu_seconds (GPid pid)
   if (sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
     return 0;
   return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
-}
-
-static gint64
-server_seq (JbTestServer *server,
-            const char   *authorization)
-{
-  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", authorization, NULL, NULL);
-
-  g_assert_cmpuint (health->status, ==, 200);
-  return jb_test_json_int (health->body, "seq");
-}
-
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
 }
 
 typedef struct
@@ -133,7 +70,7 @@ run (const char *name,
   g_autofree char *auth = NULL;
   g_autoptr(JbTestEvents) events = NULL;
   g_autoptr(JbTestEvents) replay = NULL;
-  Poster poster = { 0 };
+  JbTestPoster poster = { 0 };
   GThread *thread;
   guint64 positions = 0;
   double cpu_start, cpu_end;
@@ -161,7 +98,7 @@ run (const char *name,
   poster.latency_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   cpu_start = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
   start = g_get_monotonic_time ();
-  thread = g_thread_new ("bench-incidents", post_incidents_thread, &poster);
+  thread = g_thread_new ("bench-incidents", jb_test_post_incidents_thread, &poster);
   while ((end = g_get_monotonic_time ()) < start + (gint64) seconds * G_USEC_PER_SEC)
     {
       g_autoptr(JsonNode) frame = jb_test_events_next_positions (events, 100);
@@ -176,7 +113,7 @@ run (const char *name,
   result->name = name;
   result->positions_per_s = positions / ((end - start) / 1e6);
   result->cpu_us_per_position = positions > 0 ? (cpu_end - cpu_start) * 1e6 / positions : 0;
-  g_array_sort (poster.latency_us, compare_int64);
+  g_array_sort (poster.latency_us, jb_test_compare_int64);
   result->posts = poster.latency_us->len;
   result->failures = poster.failures;
   if (poster.latency_us->len > 0)
@@ -190,7 +127,7 @@ run (const char *name,
 
   /* Replay: the whole log from seq 0, as a client that was away. */
   g_clear_pointer (&events, jb_test_events_free);
-  seq_end = server_seq (a, auth);
+  seq_end = jb_test_server_seq (a, auth);
   replay_start = g_get_monotonic_time ();
   replay = jb_test_events_connect (b != NULL ? b : a, auth, 0, NULL);
   g_assert_nonnull (replay);
@@ -220,6 +157,16 @@ run (const char *name,
   g_free (poster.url);
 }
 
+static void
+quiet_log (const char     *domain,
+           GLogLevelFlags  level,
+           const char     *message,
+           gpointer        user_data)
+{
+  if ((level & G_LOG_LEVEL_DEBUG) == 0)
+    g_log_default_handler (domain, level, message, user_data);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +178,9 @@ main (int   argc,
   Result results[3] = { 0 };
 
   g_test_init (&argc, &argv, NULL);
+  /* The test framework prints debug messages: a line per frame would cost
+   * the client the CPU the servers need. */
+  g_log_set_default_handler (quiet_log, NULL);
   printf ("%s extra units at 1 Hz, simulated alarms 10/s, incident POST every 250 ms, %u s each\n",
           units, seconds);
   run ("SQLite, 1 server", FALSE, 1, units, seconds, &results[0]);

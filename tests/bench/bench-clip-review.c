@@ -34,6 +34,7 @@
 #include "jb-map-view.h"
 #include "jb-test-clip.h"
 #include "jb-test-server.h"
+#include "jb-test-wait.h"
 #include "jb-wall-video.h"
 #include "jb-window.h"
 
@@ -56,38 +57,6 @@ typedef struct
   gboolean      painted;
   GHashTable   *seen;
 } Bench;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (gboolean (*check) (gpointer data),
-          gpointer  data,
-          guint     seconds)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!check (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return check (data);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static gboolean
 login_done (gpointer data)
@@ -238,10 +207,10 @@ measure_map (Bench   *b,
           while (jb_wall_video_get_stream (wall) == NULL ||
                  !gtk_media_stream_get_playing (GTK_MEDIA_STREAM (jb_wall_video_get_stream (wall))))
             g_main_context_iteration (NULL, TRUE);
-          spin (100);  /* laid out before it is drawn */
+          jb_test_spin (100);  /* laid out before it is drawn */
         }
       /* One frame's worth of main loop between renders, as on screen. */
-      spin (16);
+      jb_test_spin (16);
       out[i] = render_map (b, whole);
     }
   qsort (out, N_FRAMES, sizeof (double), compare_double);
@@ -292,12 +261,12 @@ main (int   argc,
   b.server = jb_test_server_start (args);
   b.client = jb_client_new (jb_test_server_get_url (b.server));
   jb_client_login_async (b.client, "dispatcher", "demo", NULL, login_cb, &login);
-  g_assert_true (wait_for (login_done, &login, 60) && login == 1);
+  g_assert_true (jb_test_wait_for (login_done, &login, 60000) && login == 1);
   b.window = jb_window_new (NULL, b.client);
   gtk_window_set_default_size (GTK_WINDOW (b.window), 1920, 1080);
   gtk_window_present (GTK_WINDOW (b.window));
   jb_client_start (b.client);
-  g_assert_true (wait_for (is_live, &b, 60));
+  g_assert_true (jb_test_wait_for (is_live, &b, 60000));
   store = jb_client_get_store (b.client);
 
   /* A one-click alarm: its own terminal may upload clips. */
@@ -317,7 +286,7 @@ main (int   argc,
   response = jb_test_request (b.server, "POST", "/api/v1/device/alarm", auth, NULL, "{}");
   g_assert_cmpuint (response->status, ==, 201);
   b.incident_id = g_strdup (jb_test_json_string (response->body, "id"));
-  g_assert_true (wait_for (incident_known, &b, 60));
+  g_assert_true (jb_test_wait_for (incident_known, &b, 60000));
   {
     GtkSelectionModel *queue = gtk_list_view_get_model (jb_window_get_queue (b.window));
 
@@ -333,7 +302,7 @@ main (int   argc,
   g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), &b);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (b.window));
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &b);
-  spin (1000);
+  jb_test_spin (1000);
 
   for (guint i = 0; i < N_CLIPS; i++)
     {
@@ -342,11 +311,11 @@ main (int   argc,
 
       clip_id = jb_test_clip_upload (b.server, b.terminal_id, b.secret, b.incident_id, paths[i % N_DISTINCT], &error);
       g_assert_no_error (error);
-      g_assert_true (wait_for (clip_arrived, &b, 60));
+      g_assert_true (jb_test_wait_for (clip_arrived, &b, 60000));
       /* What a dispatcher's click on the new row does. */
       g_assert_true (jb_clip_list_select (jb_clip_panel_get_list (panel), b.pending));
       gtk_widget_queue_draw (GTK_WIDGET (b.window));
-      g_assert_true (wait_for (clip_shown, &b, 60));
+      g_assert_true (jb_test_wait_for (clip_shown, &b, 60000));
       latency[i] = (b.t_shown - b.t_added) / 1000.0;
       printf ("clip %2u: %7.1f ms from clip.added to the first frame on screen\n", i + 1, latency[i]);
       g_clear_object (&b.pending);
@@ -357,7 +326,7 @@ main (int   argc,
         if (stream != NULL)
           gtk_media_stream_pause (GTK_MEDIA_STREAM (stream));
       }
-      spin (200);
+      jb_test_spin (200);
     }
   qsort (latency, N_CLIPS, sizeof (double), compare_double);
   printf ("\nreview latency over %u clips of %u s at 720p: median %.1f ms, p90 %.1f ms, p99 %.1f ms, "
@@ -374,7 +343,7 @@ main (int   argc,
       gtk_media_stream_pause (GTK_MEDIA_STREAM (stream));
   }
   jb_map_view_go_to (jb_window_get_map_view (b.window), 28.25, 112.99, 13);
-  spin (1000);
+  jb_test_spin (1000);
   render_map (&b, FALSE);
   measure_map (&b, FALSE, FALSE, plain);
   measure_map (&b, TRUE, FALSE, playing);
@@ -394,7 +363,7 @@ main (int   argc,
 
   jb_client_stop (b.client);
   gtk_window_destroy (GTK_WINDOW (b.window));
-  spin (100);
+  jb_test_spin (100);
   g_clear_object (&b.client);
   jb_test_server_free (b.server);
   for (guint i = 0; i < N_DISTINCT; i++)

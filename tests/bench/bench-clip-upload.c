@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "jb-demo.h"
+#include "jb-test-bench.h"
 #include "jb-test-clip.h"
-#include "jb-test-server.h"
 
 #define CLIP_BYTES (100 * 1000 * 1000)
 #define MB 1e6
@@ -83,18 +83,6 @@ typedef struct
   gint64    peak_kb;
 } Sampler;
 
-static gint64
-read_rss_kb (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "VmRSS:")) == NULL)
-    return -1;
-  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
-}
-
 static gpointer
 sampler_thread (gpointer data)
 {
@@ -102,7 +90,7 @@ sampler_thread (gpointer data)
 
   while (!g_atomic_int_get (&sampler->stop))
     {
-      sampler->peak_kb = MAX (sampler->peak_kb, read_rss_kb (sampler->pid));
+      sampler->peak_kb = MAX (sampler->peak_kb, jb_test_rss_kib (sampler->pid));
       g_usleep (5000);
     }
   return NULL;
@@ -164,7 +152,7 @@ upload_ours (JbTestServer *server,
   g_assert_cmpuint (created->status, ==, 201);
   url = g_strconcat (jb_test_server_get_url (server), jb_test_json_string (created->body, "upload_url"), NULL);
 
-  base_kb = read_rss_kb (sampler.pid);
+  base_kb = jb_test_rss_kib (sampler.pid);
   sampler.peak_kb = base_kb;
   thread = g_thread_new ("rss", sampler_thread, &sampler);
   t0 = g_get_monotonic_time ();
@@ -208,7 +196,7 @@ upload_stock (const char *base_url,
   Figures figures;
 
   soup_session_set_timeout (session, 600);
-  base_kb = read_rss_kb (pid);
+  base_kb = jb_test_rss_kib (pid);
   sampler.peak_kb = base_kb;
   thread = g_thread_new ("rss", sampler_thread, &sampler);
   t0 = g_get_monotonic_time ();

@@ -21,21 +21,10 @@
 #include <unistd.h>
 
 #include "jb-core.h"
+#include "jb-test-bench.h"
 #include "jb-test-client.h"
 
 #define SAMPLED 1000
-
-static long
-rss_kib (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
-  g_autofree char *text = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "VmRSS:")) == NULL)
-    return -1;
-  return strtol (line + 6, NULL, 10);
-}
 
 typedef struct
 {
@@ -95,74 +84,9 @@ rss_cb (gpointer data)
   for (guint c = 0; c < p->n_clients; c++)
     events += jb_store_get_n_events (jb_client_get_store (p->clients[c]));
   printf ("  t=%3.0f s  RSS server %ld MiB, clients %ld MiB, events applied %" G_GUINT64_FORMAT "\n",
-          (g_get_monotonic_time () - p->start) / 1e6, rss_kib (p->server) / 1024, rss_kib (getpid ()) / 1024, events);
+          (g_get_monotonic_time () - p->start) / 1e6, jb_test_rss_kib (p->server) / 1024, jb_test_rss_kib (getpid ()) / 1024, events);
   fflush (stdout);
   return G_SOURCE_CONTINUE;
-}
-
-/* Incident POSTs from a thread of their own (its own session, blocking
- * calls), so the clients' ingestion on the main loop does not delay them. */
-typedef struct
-{
-  char          *url;
-  char          *authorization;
-  volatile gint  stop;
-  GArray        *latency_us;  /* gint64, answered 201 */
-  guint          failures;
-} Poster;
-
-static gpointer
-post_incidents_thread (gpointer data)
-{
-  Poster *p = data;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  guint i = 0;
-
-  while (!g_atomic_int_get (&p->stop))
-    {
-      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
-                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
-                                               "\"description\":\"bench-load %u\"}", i % 1000, i);
-      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      g_autoptr(GBytes) answer = NULL;
-      gint64 start;
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-      start = g_get_monotonic_time ();
-      answer = soup_session_send_and_read (session, msg, NULL, NULL);
-      if (answer != NULL && soup_message_get_status (msg) == 201)
-        {
-          gint64 took = g_get_monotonic_time () - start;
-
-          g_array_append_val (p->latency_us, took);
-        }
-      else
-        p->failures++;
-      i++;
-      g_usleep (250 * 1000);
-    }
-  return NULL;
-}
-
-static gint64
-server_seq (JbTestServer *server,
-            const char   *authorization)
-{
-  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", authorization, NULL, NULL);
-
-  g_assert_cmpuint (health->status, ==, 200);
-  return jb_test_json_int (health->body, "seq");
-}
-
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
 }
 
 int
@@ -183,7 +107,7 @@ main (int   argc,
   g_autofree guint64 *events_start = NULL;
   g_autofree guint64 *moves_start = NULL;
   g_autofree char *dispatcher = NULL;
-  Poster poster = { 0 };
+  JbTestPoster poster = { 0 };
   GThread *poster_thread;
   gint64 seq_start, seq_end;
   Sampler sampler = { 0 };
@@ -207,8 +131,8 @@ main (int   argc,
     }
   /* Let the simulator reach its pace. */
   jb_test_spin (5000);
-  server_rss_start = rss_kib (jb_test_server_get_pid (server));
-  client_rss_start = rss_kib (self_pid);
+  server_rss_start = jb_test_rss_kib (jb_test_server_get_pid (server));
+  client_rss_start = jb_test_rss_kib (self_pid);
 
   sampler.clients = clients;
   sampler.n_clients = n_clients;
@@ -222,10 +146,10 @@ main (int   argc,
   poster.url = g_strdup_printf ("%s/api/v1/incidents", jb_test_server_get_url (server));
   poster.authorization = dispatcher;
   poster.latency_us = g_array_new (FALSE, FALSE, sizeof (gint64));
-  seq_start = server_seq (server, dispatcher);
+  seq_start = jb_test_server_seq (server, dispatcher);
   sample_id = g_timeout_add (20, sample_cb, &sampler);
   start = g_get_monotonic_time ();
-  poster_thread = g_thread_new ("bench-incidents", post_incidents_thread, &poster);
+  poster_thread = g_thread_new ("bench-incidents", jb_test_post_incidents_thread, &poster);
   printf ("%u clients, %s extra units at 1 Hz, alarms 30/min, %u s\n", n_clients, units, seconds);
   rss_probe = (RssProbe) { jb_test_server_get_pid (server), start, clients, n_clients };
   rss_id = g_timeout_add_seconds (60, rss_cb, &rss_probe);
@@ -235,7 +159,7 @@ main (int   argc,
   g_source_remove (rss_id);
   g_atomic_int_set (&poster.stop, 1);
   g_thread_join (poster_thread);
-  seq_end = server_seq (server, dispatcher);
+  seq_end = jb_test_server_seq (server, dispatcher);
 
   for (guint c = 0; c < n_clients; c++)
     {
@@ -252,22 +176,22 @@ main (int   argc,
     }
   printf ("event log: %" G_GINT64_FORMAT " rows appended in %.0f s (%.0f/s), seq now %" G_GINT64_FORMAT "\n",
           seq_end - seq_start, elapsed, (seq_end - seq_start) / elapsed, seq_end);
-  g_array_sort (poster.latency_us, compare_int64);
+  g_array_sort (poster.latency_us, jb_test_compare_int64);
   if (poster.latency_us->len > 0)
     printf ("incident POST under the flood: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%u posts, %u failed)\n",
             g_array_index (poster.latency_us, gint64, poster.latency_us->len / 2) / 1e3,
             g_array_index (poster.latency_us, gint64, (guint) (poster.latency_us->len * 0.99)) / 1e3,
             g_array_index (poster.latency_us, gint64, poster.latency_us->len - 1) / 1e3,
             poster.latency_us->len, poster.failures);
-  g_array_sort (sampler.latency, compare_int64);
+  g_array_sort (sampler.latency, jb_test_compare_int64);
   if (sampler.latency->len > 0)
     printf ("fix → client store: p50 %" G_GINT64_FORMAT " ms, p99 %" G_GINT64_FORMAT " ms, max %" G_GINT64_FORMAT
             " ms (%u samples)\n",
             g_array_index (sampler.latency, gint64, sampler.latency->len / 2),
             g_array_index (sampler.latency, gint64, (guint) (sampler.latency->len * 0.99)),
             g_array_index (sampler.latency, gint64, sampler.latency->len - 1), sampler.latency->len);
-  server_rss_end = rss_kib (jb_test_server_get_pid (server));
-  client_rss_end = rss_kib (self_pid);
+  server_rss_end = jb_test_rss_kib (jb_test_server_get_pid (server));
+  client_rss_end = jb_test_rss_kib (self_pid);
   printf ("RSS server: %ld → %ld MiB; %u clients (one process): %ld → %ld MiB\n",
           server_rss_start / 1024, server_rss_end / 1024, n_clients, client_rss_start / 1024, client_rss_end / 1024);
 

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "jb-core.h"
+#include "jb-test-bench.h"
 #include "jb-test-outbox.h"
 #include "jb-test-proxy.h"
 
@@ -56,15 +57,6 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 report (const char *phase,
         Probe      *probe)
@@ -72,7 +64,7 @@ report (const char *phase,
   GArray *l = probe->lateness;
   double max_ms, p99_ms;
 
-  g_array_sort (l, compare_int64);
+  g_array_sort (l, jb_test_compare_int64);
   max_ms = l->len > 0 ? g_array_index (l, gint64, l->len - 1) / 1000.0 : 0;
   p99_ms = l->len > 0 ? g_array_index (l, gint64, (guint) (l->len * 0.99)) / 1000.0 : 0;
   printf ("%-34s ticks %6u  p99 %7.2f ms  longest stall %7.2f ms  (%.2f× the %.0f ms target)"

@@ -43,3 +43,30 @@ jb_test_client_start_live (JbClient *client,
   jb_client_start (client);
   g_assert_true (jb_test_wait_for ((JbTestCheck) jb_test_client_is_live, client, timeout_ms));
 }
+
+typedef struct
+{
+  JbClient          *client;
+  JbConnectionState  state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *w = data;
+
+  return jb_client_get_state (w->client) == w->state;
+}
+
+void
+jb_test_client_wait_state (JbClient          *client,
+                           JbConnectionState  state,
+                           guint              timeout_ms)
+{
+  StateWait w = { client, state };
+
+  if (!jb_test_wait_for (state_reached, &w, timeout_ms))
+    g_error ("The client did not reach state %d (it is %d; last error: %s)",
+             state, jb_client_get_state (client),
+             jb_client_get_last_error (client) ? jb_client_get_last_error (client) : "none");
+}

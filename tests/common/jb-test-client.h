@@ -29,5 +29,10 @@ gboolean  jb_test_client_is_live       (JbClient     *client);
 /* jb_client_start(), then waits (asserting) until it is live. */
 void      jb_test_client_start_live    (JbClient     *client,
                                         guint         timeout_ms);
+/* Waits until @client is in @state; fails the test, naming the state it
+ * is in and its last error, when it is not within @timeout_ms. */
+void      jb_test_client_wait_state    (JbClient          *client,
+                                        JbConnectionState  state,
+                                        guint              timeout_ms);
 
 G_END_DECLS

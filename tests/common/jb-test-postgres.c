@@ -421,7 +421,7 @@ jb_test_postgres_create_database (JbTestPostgres *self)
   g_autofree char *name = g_strdup_printf ("jb_test_%d_c%u_%08x", (int) getpid (), ++counter,
                                            g_random_int ());
   g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
-  g_autofree char *unused = query_text (self, "postgres", create);
+  g_free (query_text (self, "postgres", create));
 
   return g_steal_pointer (&name);
 }

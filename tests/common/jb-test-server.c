@@ -116,6 +116,10 @@ spawn (JbTestServer *self,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* A suite about the client may run its server with other sanitizer
+   * options than its own: the server's leaks are the server suite's. */
+  if (g_getenv ("JB_TEST_SERVER_ASAN_OPTIONS") != NULL)
+    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", g_getenv ("JB_TEST_SERVER_ASAN_OPTIONS"), TRUE);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 

@@ -11,7 +11,7 @@
 
 #include "jb-client-private.h"
 #include "jb-core.h"
-#include "jb-test-wait.h"
+#include "jb-test-client.h"
 
 #define WAIT_MS 20000
 
@@ -254,27 +254,9 @@ wait_connections (FakeServer *fake,
 
 typedef struct
 {
-  JbClient          *client;
-  JbConnectionState  state;
-  gint64             seq;
+  JbClient *client;
+  gint64    seq;
 } ClientWait;
-
-static gboolean
-state_reached (gpointer data)
-{
-  ClientWait *w = data;
-
-  return jb_client_get_state (w->client) == w->state;
-}
-
-static void
-wait_state (JbClient          *client,
-            JbConnectionState  state)
-{
-  ClientWait w = { client, state, 0 };
-
-  g_assert_true (jb_test_wait_for (state_reached, &w, WAIT_MS));
-}
 
 static gboolean
 seq_reached (gpointer data)
@@ -288,7 +270,7 @@ static void
 wait_seq (JbClient *client,
           gint64    seq)
 {
-  ClientWait w = { client, 0, seq };
+  ClientWait w = { client, seq };
 
   if (!jb_test_wait_for (seq_reached, &w, WAIT_MS))
     g_error ("The store is at seq %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
@@ -335,7 +317,7 @@ test_gap_resync_close (void)
   client = started_client (fake, 0);
   store = jb_client_get_store (client);
   wait_connections (fake, 1);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   g_assert_cmpuint (fake->n_snapshots, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 0), ==, "10");
 
@@ -349,7 +331,7 @@ test_gap_resync_close (void)
   g_assert_cmpuint (fake->n_snapshots, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 1), ==, "20");
   /* The stream opens while the snapshot goes in by slices; live once in. */
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   g_assert_cmpint (jb_store_get_seq (store), ==, 20);
 
   /* resync_required, then close 4000: reload again. */
@@ -359,7 +341,7 @@ test_gap_resync_close (void)
   wait_connections (fake, 3);
   g_assert_cmpuint (fake->n_snapshots, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 2), ==, "30");
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
 
   /* A plain close (server restarting, slow consumer…): resume from our
    * seq, no snapshot needed. */
@@ -367,9 +349,9 @@ test_gap_resync_close (void)
   fake_send_moved (fake, 2, 32);
   wait_seq (client, 32);
   soup_websocket_connection_close (fake_connection (fake, 2), 4001, "slow_consumer");
-  wait_state (client, JB_CONNECTION_STATE_RECONNECTING);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_RECONNECTING, WAIT_MS);
   wait_connections (fake, 4);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   g_assert_cmpuint (fake->n_snapshots, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 3), ==, "32");
   g_assert_cmpuint (jb_client_get_gap_count (client), ==, 1);
@@ -389,7 +371,7 @@ test_gap_resync_close (void)
   wait_connections (fake, 5);
   g_assert_cmpuint (fake->n_snapshots, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 4), ==, "6");
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   g_assert_cmpint (jb_store_get_seq (store), ==, 6);
 
   drop_client (&client);
@@ -425,7 +407,7 @@ test_positions_not_a_gap (void)
   client = started_client (fake, 0);
   store = jb_client_get_store (client);
   wait_connections (fake, 1);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   w.store = store;
   w.n = jb_store_get_n_moves (store) + 3;
 
@@ -487,7 +469,7 @@ test_events_during_snapshot (void)
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 0), ==, "10");
   for (gint64 seq = 11; seq <= 13; seq++)
     fake_send_moved (fake, 0, seq);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   wait_seq (client, 13);
   g_assert_cmpint (unit_fix_time (client), ==, 13);
   g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (jb_client_get_store (client))), ==, 1002);
@@ -500,7 +482,7 @@ test_events_during_snapshot (void)
   g_assert_cmpstr (g_ptr_array_index (fake->sinces, 1), ==, "20");
   for (gint64 seq = 21; seq <= 24; seq++)
     fake_send_moved (fake, 1, seq);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   wait_seq (client, 24);
   g_assert_cmpint (unit_fix_time (client), ==, 24);
   g_assert_cmpuint (jb_client_get_gap_count (client), ==, 1);
@@ -521,7 +503,7 @@ test_silence (void)
   fake->seq = 5;
   client = started_client (fake, 1000);
   wait_connections (fake, 1);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
 
   /* Frames keep it alive… */
   for (guint i = 0; i < 8; i++)
@@ -562,8 +544,8 @@ test_unauthorized (void)
   /* No reply can arrive before the loop runs again: not too late. */
   g_signal_connect (client, "unauthorized", G_CALLBACK (count_cb), &unauthorized);
 
-  wait_state (client, JB_CONNECTION_STATE_CONNECTING);
-  wait_state (client, JB_CONNECTION_STATE_OFFLINE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_CONNECTING, WAIT_MS);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_OFFLINE, WAIT_MS);
   g_assert_cmpuint (unauthorized, ==, 1);
   g_assert_cmpuint (fake->connections->len, ==, 0);
   g_assert_nonnull (strstr (jb_client_get_last_error (client), "expired"));
@@ -589,7 +571,7 @@ test_command_retry_same_key (void)
   g_autoptr(JbCommand) command = NULL;
   GListModel *pending = jb_client_get_pending_commands (client);
 
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
 
   fake->fail_commands = 2;
   jb_client_command_async (client, "POST", "/api/v1/incidents", body, NULL, jb_test_store_result_cb, &result);

@@ -15,39 +15,13 @@
 
 static const char * const demo_args[] = { "--demo", "--demo-guards=300", NULL };
 
-typedef struct
-{
-  JbClient          *client;
-  JbConnectionState  state;
-} StateWait;
-
-static gboolean
-state_reached (gpointer data)
-{
-  StateWait *w = data;
-
-  return jb_client_get_state (w->client) == w->state;
-}
-
-static void
-wait_state (JbClient          *client,
-            JbConnectionState  state)
-{
-  StateWait w = { client, state };
-
-  if (!jb_test_wait_for (state_reached, &w, WAIT_MS))
-    g_error ("The client did not reach state %d (it is %d; last error: %s)",
-             state, jb_client_get_state (client),
-             jb_client_get_last_error (client) ? jb_client_get_last_error (client) : "none");
-}
-
 static JbClient *
 live_client (JbTestServer *server)
 {
   JbClient *client = jb_test_client_new_signed_in (server, "dispatcher", "demo");
 
   jb_client_start (client);
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   return client;
 }
 
@@ -318,7 +292,7 @@ test_reconnect (void)
   g_object_unref (held);  /* get_item's reference; keep the g_object_ref one */
 
   jb_test_server_kill (server, SIGKILL);
-  wait_state (client, JB_CONNECTION_STATE_RECONNECTING);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_RECONNECTING, WAIT_MS);
   g_assert_cmpuint (jb_client_get_reconnect_count (client), >, reconnects);
 
   jb_test_server_restart (server);
@@ -334,7 +308,7 @@ test_reconnect (void)
     id = g_strdup (jb_test_json_string (created->body, "id"));
   }
 
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   w.id = id;
   g_assert_true (jb_test_wait_for (incident_known, &w, WAIT_MS));
   wait_seq (client, server_seq (server));
@@ -393,7 +367,7 @@ test_reconnect_positions (void)
   g_assert_nonnull (camera);
 
   jb_test_server_kill (server, SIGKILL);
-  wait_state (client, JB_CONNECTION_STATE_RECONNECTING);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_RECONNECTING, WAIT_MS);
   jb_test_server_restart (server);
   seq = server_seq (server);
   {
@@ -406,7 +380,7 @@ test_reconnect_positions (void)
     g_assert_cmpuint (fix->status, ==, 202);
   }
 
-  wait_state (client, JB_CONNECTION_STATE_LIVE);
+  jb_test_client_wait_state (client, JB_CONNECTION_STATE_LIVE, WAIT_MS);
   g_assert_true (jb_test_wait_for (fix_known, &w, WAIT_MS));
   g_assert_cmpint (server_seq (server), ==, seq);
   g_assert_cmpint (jb_store_get_seq (store), <=, seq);

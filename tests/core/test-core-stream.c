@@ -117,6 +117,47 @@ test_live (void)
   jb_test_server_free (server);
 }
 
+/* Stands for a frame clock on a machine too slow to paint a frame within
+ * its interval: always ready, just ahead of the snapshot's slices. */
+static gboolean
+busy_painting_cb (gpointer data)
+{
+  guint *frames = data;
+  gint64 until = g_get_monotonic_time () + 5000;
+
+  while (g_get_monotonic_time () < until)
+    ;
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The snapshot goes in, by slices, even when painting never leaves the
+ * main loop idle; and painting goes on meanwhile. */
+static void
+test_live_while_painting (void)
+{
+  JbTestServer *server = jb_test_server_start (demo_args);
+  g_autoptr(JbSession) session = signed_in_session (server, "dispatcher");
+  g_autoptr(JbStore) store = jb_store_new ();
+  g_autoptr(JbStream) stream = jb_stream_new (session, store);
+  guint frames = 0, frames_at_live;
+  guint painting = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, busy_painting_cb, &frames, NULL);
+
+  jb_stream_start (stream);
+  wait_state (stream, JB_CONNECTION_STATE_LIVE);
+  g_assert_true (jb_store_has_snapshot (store));
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_units (store)), >, 100);
+  frames_at_live = frames;
+  g_assert_cmpuint (frames_at_live, >, 0);
+
+  g_source_remove (painting);
+  jb_stream_stop (stream);
+  g_assert_finalize_object (g_steal_pointer (&stream));
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  jb_test_server_free (server);
+}
+
 /* The server goes away and comes back: the stream reconnects by itself
  * and catches up on what it missed. */
 static void
@@ -165,6 +206,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/stream/live", test_live);
+  g_test_add_func ("/core/stream/live-while-painting", test_live_while_painting);
   g_test_add_func ("/core/stream/reconnect", test_reconnect);
 
   return g_test_run ();

@@ -5,16 +5,10 @@
 #include <locale.h>
 #include <string.h>
 
+#include "jb-test-city.h"
 #include "jb-test-server.h"
 
-typedef struct
-{
-  JbTestServer *server;
-  char         *dispatcher;   /* "Bearer …" */
-  char         *officer;      /* qingshuitang, duty officer of 清水塘派出所 */
-  char         *viewer;
-  JsonNode     *snapshot;
-} Fixture;
+typedef JbTestCity Fixture;
 
 /* The whole demo city only where a test counts it: under the sanitizers
  * importing 2,000 guards costs seconds per server start. */
@@ -25,29 +19,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  const char * const *args = user_data ? user_data : small_city;
-  g_autoptr(JbTestResponse) response = NULL;
-
-  fixture->server = jb_test_server_start (args);
-  fixture->dispatcher = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->officer = jb_test_login (fixture->server, "qingshuitang", "demo");
-  fixture->viewer = jb_test_login (fixture->server, "wall", "demo");
-
-  response = jb_test_request (fixture->server, "GET", "/api/v1/snapshot",
-                              fixture->dispatcher, NULL, NULL);
-  g_assert_cmpuint (response->status, ==, 200);
-  fixture->snapshot = json_node_ref (response->body);
+  jb_test_city_start (fixture, user_data ? user_data : small_city);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_clear_pointer (&fixture->snapshot, json_node_unref);
-  g_free (fixture->dispatcher);
-  g_free (fixture->officer);
-  g_free (fixture->viewer);
-  jb_test_server_free (fixture->server);
+  jb_test_city_stop (fixture);
 }
 
 /* The station of the duty officer and one other station's seat. */

@@ -8,18 +8,12 @@
 #include <locale.h>
 #include <string.h>
 
-#include "jb-demo.h"
 #include "jb-geo.h"
+#include "jb-test-city.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 
-typedef struct
-{
-  JbTestServer *server;
-  char         *dispatcher;
-  char         *officer;     /* qingshuitang's duty officer */
-  char         *viewer;
-  JsonNode     *snapshot;
-} Fixture;
+typedef JbTestCity Fixture;
 
 static JsonArray *
 member_array (JsonNode   *node,
@@ -33,26 +27,15 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   const char *args[] = { "--demo", "--demo-guards", "300", NULL };
-  g_autoptr(JbTestResponse) response = NULL;
 
-  fixture->server = jb_test_server_start (args);
-  fixture->dispatcher = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->officer = jb_test_login (fixture->server, "qingshuitang", "demo");
-  fixture->viewer = jb_test_login (fixture->server, "wall", "demo");
-  response = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->dispatcher, NULL, NULL);
-  g_assert_cmpuint (response->status, ==, 200);
-  fixture->snapshot = json_node_ref (response->body);
+  jb_test_city_start (fixture, args);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_clear_pointer (&fixture->snapshot, json_node_unref);
-  g_free (fixture->dispatcher);
-  g_free (fixture->officer);
-  g_free (fixture->viewer);
-  jb_test_server_free (fixture->server);
+  jb_test_city_stop (fixture);
 }
 
 static JsonArray *
@@ -181,22 +164,13 @@ count (JsonObject *callout,
   return json_object_get_int_member (json_object_get_object_member (callout, "counts"), name);
 }
 
-static char *
-device_of (JsonObject *unit)
-{
-  const char *terminal_id = json_object_get_string_member (unit, "terminal_id");
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-
-  return jb_test_device_auth (terminal_id, secret);
-}
-
 static JbTestResponse *
 answer (Fixture    *fixture,
         JsonObject *unit,
         const char *callout_id,
         const char *what)
 {
-  g_autofree char *auth = device_of (unit);
+  g_autofree char *auth = jb_test_demo_unit_auth (unit);
   g_autofree char *path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", callout_id);
   g_autofree char *body = g_strdup_printf ("{\"answer\": \"%s\", \"unit_id\": \"%s\"}", what,
                                            json_object_get_string_member (unit, "id"));
@@ -210,7 +184,7 @@ pending_for (Fixture    *fixture,
              JsonObject *unit,
              const char *callout_id)
 {
-  g_autofree char *auth = device_of (unit);
+  g_autofree char *auth = jb_test_demo_unit_auth (unit);
   g_autoptr(JbTestResponse) response = jb_test_request (fixture->server, "GET", "/api/v1/device/callouts",
                                                         auth, NULL, NULL);
   JsonArray *items;
@@ -464,7 +438,7 @@ test_answers (Fixture       *fixture,
     g_autoptr(JbTestResponse) bad = answer (fixture, first, callout_id, "maybe");
     g_autoptr(JbTestResponse) unknown = answer (fixture, first, "co-999999", "accept");
     g_autoptr(JbTestResponse) not_called = answer (fixture, outsider, callout_id, "accept");
-    g_autofree char *auth = device_of (outsider);
+    g_autofree char *auth = jb_test_demo_unit_auth (outsider);
     g_autofree char *path = g_strdup_printf ("/api/v1/device/callouts/%s/answer", callout_id);
     g_autofree char *body = g_strdup_printf ("{\"answer\": \"accept\", \"unit_id\": \"%s\"}",
                                              json_object_get_string_member (first, "id"));

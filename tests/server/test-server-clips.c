@@ -11,8 +11,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "jb-demo.h"
 #include "jb-test-clip.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 
 #define EVENT_TIMEOUT_MS 60000
@@ -54,14 +54,6 @@ find_camera (JsonNode   *snapshot,
   return NULL;
 }
 
-static char *
-auth_for (const char *terminal_id)
-{
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-
-  return jb_test_device_auth (terminal_id, secret);
-}
-
 static void
 start (Fixture            *fixture,
        const char * const *extra)
@@ -90,8 +82,8 @@ start (Fixture            *fixture,
   camera = find_camera (fixture->snapshot, NULL);
   other = find_camera (fixture->snapshot, json_object_get_string_member (camera, "id"));
   fixture->camera_id = g_strdup (json_object_get_string_member (camera, "id"));
-  fixture->camera_auth = auth_for (fixture->camera_id);
-  fixture->other_auth = auth_for (json_object_get_string_member (other, "id"));
+  fixture->camera_auth = jb_test_demo_device_auth (fixture->camera_id);
+  fixture->other_auth = jb_test_demo_device_auth (json_object_get_string_member (other, "id"));
 
   /* The camera's one-click alarm: the incident it may film for. */
   alarm = jb_test_request (fixture->server, "POST", "/api/v1/device/alarm", fixture->camera_auth, NULL, "{}");

@@ -5,7 +5,7 @@
 #include <locale.h>
 #include <math.h>
 
-#include "jb-demo.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 
 typedef struct
@@ -56,21 +56,12 @@ find_terminal (Fixture    *fixture,
   return NULL;
 }
 
-static char *
-auth_for (JsonObject *terminal)
-{
-  const char *id = json_object_get_string_member (terminal, "id");
-  g_autofree char *secret = jb_demo_terminal_secret (id);
-
-  return jb_test_device_auth (id, secret);
-}
-
 static void
 test_credentials (Fixture       *fixture,
                   gconstpointer  user_data)
 {
   JsonObject *button = find_terminal (fixture, "alarm_button");
-  g_autofree char *auth = auth_for (button);
+  g_autofree char *auth = jb_test_demo_device_auth (json_object_get_string_member (button, "id"));
   g_autofree char *wrong = jb_test_device_auth (json_object_get_string_member (button, "id"), "not-the-secret");
   g_autofree char *nobody = jb_test_device_auth ("t-nobody", "x");
   g_autoptr(JbTestResponse) ok = NULL, bad = NULL, unknown = NULL, none = NULL, person = NULL;
@@ -99,8 +90,8 @@ test_alarm_and_position (Fixture       *fixture,
   g_autoptr(JbTestEvents) events = jb_test_events_connect (fixture->server, fixture->dispatcher, seq, NULL);
   JsonObject *button = find_terminal (fixture, "alarm_button");
   JsonObject *camera = find_terminal (fixture, "body_camera");
-  g_autofree char *button_auth = auth_for (button);
-  g_autofree char *camera_auth = auth_for (camera);
+  g_autofree char *button_auth = jb_test_demo_device_auth (json_object_get_string_member (button, "id"));
+  g_autofree char *camera_auth = jb_test_demo_device_auth (json_object_get_string_member (camera, "id"));
   g_autoptr(JbTestResponse) alarm = NULL;
   g_autoptr(JbTestResponse) moved = NULL;
   g_autoptr(JbTestResponse) bad_position = NULL;
@@ -156,8 +147,8 @@ test_guard_procedure (Fixture       *fixture,
   JsonObject *button = find_terminal (fixture, "alarm_button");
   JsonObject *camera = find_terminal (fixture, "body_camera");
   const char *unit_id = json_object_get_string_member (camera, "unit_id");
-  g_autofree char *button_auth = auth_for (button);
-  g_autofree char *camera_auth = auth_for (camera);
+  g_autofree char *button_auth = jb_test_demo_device_auth (json_object_get_string_member (button, "id"));
+  g_autofree char *camera_auth = jb_test_demo_device_auth (json_object_get_string_member (camera, "id"));
   g_autoptr(JbTestResponse) alarm = NULL;
   g_autoptr(JbTestResponse) early = NULL;
   g_autoptr(JbTestResponse) assigned = NULL;

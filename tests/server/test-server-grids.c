@@ -9,42 +9,25 @@
 #include <string.h>
 
 #include "jb-geo.h"
+#include "jb-test-city.h"
 #include "jb-test-server.h"
 
-typedef struct
-{
-  JbTestServer *server;
-  char         *dispatcher;
-  char         *officer;     /* qingshuitang */
-  char         *viewer;
-  JsonNode     *snapshot;
-} Fixture;
+typedef JbTestCity Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   const char *args[] = { "--demo", "--demo-guards", "100", NULL };
-  g_autoptr(JbTestResponse) response = NULL;
 
-  fixture->server = jb_test_server_start (args);
-  fixture->dispatcher = jb_test_login (fixture->server, "dispatcher", "demo");
-  fixture->officer = jb_test_login (fixture->server, "qingshuitang", "demo");
-  fixture->viewer = jb_test_login (fixture->server, "wall", "demo");
-  response = jb_test_request (fixture->server, "GET", "/api/v1/snapshot", fixture->dispatcher, NULL, NULL);
-  g_assert_cmpuint (response->status, ==, 200);
-  fixture->snapshot = json_node_ref (response->body);
+  jb_test_city_start (fixture, args);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_clear_pointer (&fixture->snapshot, json_node_unref);
-  g_free (fixture->dispatcher);
-  g_free (fixture->officer);
-  g_free (fixture->viewer);
-  jb_test_server_free (fixture->server);
+  jb_test_city_stop (fixture);
 }
 
 static JsonArray *

@@ -12,7 +12,7 @@
 #include <math.h>
 #include <signal.h>
 
-#include "jb-demo.h"
+#include "jb-test-demo.h"
 #include "jb-test-server.h"
 #include "jb-test-wait.h"
 
@@ -87,14 +87,6 @@ fixture_tear_down (Fixture       *fixture,
   jb_test_server_free (fixture->server);
 }
 
-static char *
-auth_for (const char *terminal_id)
-{
-  g_autofree char *secret = jb_demo_terminal_secret (terminal_id);
-
-  return jb_test_device_auth (terminal_id, secret);
-}
-
 /* A minute ahead of the clock (the server takes fixes up to 10 minutes
  * ahead): newer than the demo's own fixes, dated at its import. */
 static gint64
@@ -108,7 +100,7 @@ post_fix (Fixture *fixture,
           double   lat,
           gint64   time)
 {
-  g_autofree char *auth = auth_for (fixture->camera_id);
+  g_autofree char *auth = jb_test_demo_device_auth (fixture->camera_id);
   g_autofree char *body = g_strdup_printf ("{\"lat\": %.6f, \"lon\": 112.9855, \"time\": %" G_GINT64_FORMAT "}",
                                            lat, time);
   g_autoptr(JbTestResponse) answer = jb_test_request (fixture->server, "POST", "/api/v1/device/position",
@@ -122,7 +114,7 @@ static gint64
 post_batch (Fixture *fixture,
             gint64   time)
 {
-  g_autofree char *auth = auth_for (fixture->gateway_id);
+  g_autofree char *auth = jb_test_demo_device_auth (fixture->gateway_id);
   g_autofree char *body =
     g_strdup_printf ("{\"items\": [{\"unit_id\": \"%s\", \"lat\": 28.21, \"lon\": 112.97, \"time\": %" G_GINT64_FORMAT "},"
                      " {\"unit_id\": \"%s\", \"lat\": 28.22, \"lon\": 112.96, \"time\": %" G_GINT64_FORMAT "}]}",

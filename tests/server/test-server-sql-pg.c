@@ -2,7 +2,8 @@
  *
  * Every bind and column type, NULL, blobs with NUL bytes, rows, changes,
  * rollback, the schema version, the writer lock across two connections,
- * and a reconnection after the cluster restarts. The driver's table is
+ * a reconnection after the cluster restarts, and JbStorage's position
+ * path (batch writes and lookups, the positions lock, the stamps). The driver's table is
  * called directly, as jb-sql.c calls it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -617,6 +618,153 @@ test_server_reconnect (void)
   jb_test_postgres_stop (cluster);
 }
 
+
+typedef struct
+{
+  JbStorage   *storage;
+  JbStoredFix *fix;
+  gboolean     ok;
+  volatile gint done;
+} PositionWrite;
+
+static gpointer
+write_positions_thread (gpointer data)
+{
+  PositionWrite *w = data;
+  g_autoptr(GError) error = NULL;
+
+  w->ok = jb_storage_write_positions (w->storage, &w->fix, 1, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&w->done, 1);
+  return NULL;
+}
+
+static JbStoredFix *
+new_fix (const char *org_id,
+         const char *unit_id,
+         double      lat,
+         double      heading,
+         gint64      time)
+{
+  JbStoredFix *fix = g_new0 (JbStoredFix, 1);
+
+  fix->org_id = g_strdup (org_id);
+  fix->unit_id = g_strdup (unit_id);
+  fix->position = (JbStoragePosition) { lat, 112.98, heading, 1.5, 5.0, time };
+  return fix;
+}
+
+static void
+free_fix (gpointer data)
+{
+  JbStoredFix *fix = data;
+
+  g_free (fix->org_id);
+  g_free (fix->unit_id);
+  g_free (fix);
+}
+
+/* The position path of JbStorage on PostgreSQL: one unnest statement per
+ * round (ids quoted, NaN as NULL, the newer fix kept), one lookup for a
+ * batch (unknown and repeated ids), the positions lock apart from the
+ * writer lock, and stamps that another writer's reader goes by. */
+static void
+test_positions (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  JbStorage *a = jb_storage_open (fixture->target, &error);
+  JbStorage *b = NULL;
+  g_autoptr(GPtrArray) round = g_ptr_array_new_with_free_func (free_fix);
+  g_autoptr(GPtrArray) seen = NULL;
+  const char *ids[] = { "u3", "nope", "u\"1\\x", "u3", "u2" };
+  gboolean found[G_N_ELEMENTS (ids)];
+  char *org_ids[G_N_ELEMENTS (ids)];
+  gint64 times[G_N_ELEMENTS (ids)];
+  PositionWrite w = { 0 };
+  GThread *thread;
+  JbSqlStmt *stmt;
+  gint64 first_stamp, deadline;
+
+  g_assert_no_error (error);
+  jb_storage_set_writer (a, "server-a");
+  exec_ok (fixture->db, "INSERT INTO units (id, kind, callsign, name, org_id, status, updated_at) VALUES "
+                        "('u\"1\\x', 'guard', 'G1', 'G1', 'o,1', 'available', 1),"
+                        "('u2', 'guard', 'G2', 'G2', NULL, 'available', 1),"
+                        "('u3', 'guard', 'G3', 'G3', 'o1', 'available', 1)");
+
+  g_ptr_array_add (round, new_fix ("o,1", "u\"1\\x", 28.1, 90.0, 1000));
+  g_ptr_array_add (round, new_fix ("o1", "u3", 28.3, NAN, 3000));
+  g_assert_true (jb_storage_write_positions (a, (JbStoredFix * const *) round->pdata, round->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM positions WHERE unit_id = 'u\"1\\x' "
+                                            "AND org_id = 'o,1' AND lat = 28.1 AND heading = 90 AND writer = 'server-a'"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM positions WHERE unit_id = 'u3' "
+                                            "AND heading IS NULL AND speed = 1.5 AND time = 3000"), ==, 1);
+
+  /* An older fix leaves the newer one. */
+  g_ptr_array_set_size (round, 0);
+  g_ptr_array_add (round, new_fix ("o1", "u3", 29.0, 10.0, 2000));
+  g_assert_true (jb_storage_write_positions (a, (JbStoredFix * const *) round->pdata, round->len, &error));
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM positions WHERE unit_id = 'u3' AND time = 3000 "
+                                            "AND lat = 28.3"), ==, 1);
+
+  /* One lookup for the batch. */
+  g_assert_true (jb_storage_peek_units (a, ids, G_N_ELEMENTS (ids), found, org_ids, times, &error));
+  g_assert_no_error (error);
+  g_assert_true (found[0] && found[2] && found[3] && found[4]);
+  g_assert_false (found[1]);
+  g_assert_cmpstr (org_ids[0], ==, "o1");
+  g_assert_cmpstr (org_ids[2], ==, "o,1");
+  g_assert_cmpstr (org_ids[3], ==, "o1");
+  g_assert_null (org_ids[1]);
+  g_assert_null (org_ids[4]);
+  g_assert_cmpint (times[0], ==, 3000);
+  g_assert_cmpint (times[2], ==, 1000);
+  g_assert_cmpint (times[3], ==, 3000);
+  g_assert_cmpint (times[4], ==, G_MININT64);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_free (org_ids[i]);
+
+  /* A command's write transaction holds the writer lock: positions are
+   * written meanwhile all the same. */
+  g_assert_true (D->begin (fixture->db, TRUE, &error));
+  w.storage = a;
+  w.fix = new_fix ("", "u2", 28.2, 0.0, 5000);
+  thread = g_thread_new ("positions", write_positions_thread, &w);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&w.done) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (g_atomic_int_get (&w.done));
+  D->rollback (fixture->db);
+  g_thread_join (thread);
+  g_assert_true (w.ok);
+  free_fix (w.fix);
+
+  /* Another writer's rows are read by their stamps, own rows are not. */
+  stmt = prepare (fixture->db, "SELECT max(updated_at) FROM positions");
+  g_assert_cmpint (D->step (stmt, &error), ==, JB_SQL_ROW);
+  first_stamp = D->column_int64 (stmt, 0);
+  D->finalize (stmt);
+  g_assert_cmpint (jb_storage_positions_read_margin (a), ==, 0);
+  b = jb_storage_open_sibling (a, fixture->target, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (b);
+  jb_storage_set_writer (b, "server-b");
+  g_ptr_array_set_size (round, 0);
+  g_ptr_array_add (round, new_fix ("o1", "u3", 28.4, 20.0, 6000));
+  g_assert_true (jb_storage_write_positions (b, (JbStoredFix * const *) round->pdata, round->len, &error));
+  seen = jb_storage_list_positions_since (a, first_stamp - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (((JbStoredFix *) seen->pdata[0])->unit_id, ==, "u3");
+  g_assert_cmpint (((JbStoredFix *) seen->pdata[0])->position.time, ==, 6000);
+  g_assert_cmpint (((JbStoredFix *) seen->pdata[0])->updated_at, >=, first_stamp);
+
+  jb_storage_free (b);
+  jb_storage_free (a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +781,7 @@ main (int   argc,
   ADD ("/sql-pg/writer-lock", test_writer_lock);
   ADD ("/sql-pg/targets", test_targets);
   ADD ("/sql-pg/concurrent-migrations", test_concurrent_migrations);
+  ADD ("/sql-pg/positions", test_positions);
 #undef ADD
   g_test_add_func ("/sql-pg/reconnect", test_reconnect);
   g_test_add_func ("/sql-pg/server-needs-data-dir", test_server_needs_data_dir);

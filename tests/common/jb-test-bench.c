@@ -1,0 +1,75 @@
+/* jb-test-bench.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jb-test-bench.h"
+
+gpointer
+jb_test_post_incidents_thread (gpointer data)
+{
+  JbTestPoster *p = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  const char *label = g_get_prgname () != NULL ? g_get_prgname () : "bench";
+  guint i = 0;
+
+  while (!g_atomic_int_get (&p->stop))
+    {
+      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
+                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
+                                               "\"description\":\"%s %u\"}", i % 1000, label, i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+      gint64 start;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+      start = g_get_monotonic_time ();
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (answer != NULL && soup_message_get_status (msg) == 201)
+        {
+          gint64 took = g_get_monotonic_time () - start;
+
+          g_array_append_val (p->latency_us, took);
+        }
+      else
+        p->failures++;
+      i++;
+      g_usleep (250 * 1000);
+    }
+  return NULL;
+}
+
+gint64
+jb_test_server_seq (JbTestServer *server,
+                    const char   *authorization)
+{
+  g_autoptr(JbTestResponse) health = jb_test_request (server, "GET", "/api/v1/health", authorization, NULL, NULL);
+
+  g_assert_cmpuint (health->status, ==, 200);
+  return jb_test_json_int (health->body, "seq");
+}
+
+int
+jb_test_compare_int64 (gconstpointer a,
+                       gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+long
+jb_test_rss_kib (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "VmRSS:")) == NULL)
+    return -1;
+  return strtol (line + strlen ("VmRSS:"), NULL, 10);
+}
