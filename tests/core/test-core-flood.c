@@ -174,7 +174,6 @@ test_flood_no_gap (void)
 
   g_assert_cmpuint (jb_client_get_gap_count (direct), ==, 0);
   g_assert_cmpuint (jb_client_get_gap_count (slow), ==, 0);
-  g_assert_cmpuint (jb_client_get_reconnect_count (direct), ==, 0);
   g_assert_cmpuint (jb_client_get_reconnect_count (slow), >=, FLOOD_EVENTS / CUT_EVERY);
   /* One snapshot each: every reconnect resumed with since=. */
   g_assert_cmpuint (direct_snapshots, ==, 1);
