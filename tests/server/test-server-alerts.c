@@ -459,8 +459,9 @@ test_silence (Fixture       *fixture,
   start (fixture, "2");
   edge_points (fixture, &in_lat, &in_lon, &out_lat, &out_lon);
 
-  events = jb_test_events_connect (fixture->server, fixture->dispatcher,
-                                   jb_test_json_int (fixture->snapshot, "seq"), &status);
+  /* From the log's start: on a slow machine the first check may raise
+   * the alert before the snapshot is taken. */
+  events = jb_test_events_connect (fixture->server, fixture->dispatcher, 0, &status);
   g_assert_nonnull (events);
   raised = wait_alert_event (events, "alert.raised", fixture->unit_id, "silent");
   id = g_strdup (jb_test_json_string (raised, "data.alert.id"));
