@@ -80,7 +80,8 @@ void               jb_store_snapshot_free      (JbStoreSnapshot *prepared);
 /* The same in slices, so a city's snapshot never holds the main loop:
  * works until the monotonic time @deadline_us and returns FALSE while
  * there is more to do (call again with the same @prepared), TRUE once the
- * snapshot is in (the lists, seq and signals change in that last call).
+ * snapshot is in (the lists, seq and signals change in that last call,
+ * which does nothing else unless @deadline_us is G_MAXINT64).
  * Between two calls, an object whose id survives may already carry the
  * snapshot's fields; apply no event until it returns TRUE. Dropping
  * @prepared half-way leaves the lists as they were. */

@@ -1,0 +1,110 @@
+#!/bin/sh
+# soak-wall.sh — the wall soak through the real stream: the real
+# jingbao-dispatchd with its simulator (the demo city plus UNITS extra
+# units, all moving, each reporting at 1 Hz) and the real `jingbao --wall`
+# signed in as the demo viewer, in its own process under Xvfb. Every
+# SAMPLE_S seconds it prints the client's RSS and the CPU it used (from
+# /proc, user + system), the server's RSS, and the positions the server
+# accepted (its simulator's own count); at the end the client's RSS slope
+# (least squares over the samples after the first, MB/h), its CPU share of
+# one core, the rate the server delivered and the client's reconnects and
+# snapshot reloads (from its jb-stream log).
+#
+#   tests/bench/soak-wall.sh BUILDDIR [MINUTES (30)] [SAMPLE_S (60)] [UNITS (20000)]
+#
+# Run it with nice on a shared machine. Needs xvfb-run.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+build=$(cd "${1:?usage: soak-wall.sh BUILDDIR [MINUTES] [SAMPLE_S] [UNITS]}" && pwd)
+minutes=${2:-30}
+sample_s=${3:-60}
+units=${4:-20000}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/jb-soak-wall-XXXXXX")
+server_pid=
+client_pid=
+
+cleanup () {
+  [ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null || true
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+"$build/src/server/jingbao-dispatchd" --db "$dir/db.sqlite" --listen 127.0.0.1:0 \
+  --demo --demo-extra-units "$units" --simulate --sim-rate 1 --sim-moving-fraction 1 \
+  >"$dir/server.log" 2>&1 &
+server_pid=$!
+url=
+for _ in $(seq 1 600); do
+  url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$dir/server.log" | head -n 1)
+  [ -n "$url" ] && break
+  sleep 0.5
+done
+[ -n "$url" ] || { echo "soak-wall: the server did not start" >&2; cat "$dir/server.log" >&2; exit 1; }
+
+printf demo >"$dir/password"
+# The client's own pid (xvfb-run's child), for /proc.
+GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" GSK_RENDERER=cairo GDK_BACKEND=x11 \
+NO_AT_BRIDGE=1 XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" G_MESSAGES_DEBUG=jb-stream \
+  xvfb-run -a -s "-screen 0 1920x1080x24" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/client.pid" \
+  "$build/src/app/jingbao" --wall -s "$url" -u wall --password-file "$dir/password" \
+  --view 28.25,112.995,12 >"$dir/client.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$dir/client.pid" ] && break
+  sleep 0.2
+done
+client_pid=$(cat "$dir/client.pid")
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks () { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kib () { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+applied () { sed -n 's/.*Applied so far: \([0-9]*\) moves.*/\1/p' "$dir/client.log" | tail -n 1 | awk '{ print $1 + 0 } END { if (NR == 0) print 0 }'; }
+accepted () { sed -n 's/.*: \([0-9]*\) positions (.*/\1/p' "$dir/server.log" | awk '{ s += $1 } END { print s + 0 }'; }
+
+echo "soak-wall: $units extra units, all moving at 1 Hz; $minutes min, a sample every $sample_s s; server $url"
+echo " min  client RSS MB  client CPU s (in the period)  server RSS MB  positions accepted/s (server)  moves applied/s (client)"
+start=$(date +%s)
+cpu0=$(cpu_ticks "$client_pid")
+acc0=$(accepted)
+app0=$(applied)
+samples=
+i=0
+while [ "$i" -lt $(( minutes * 60 / sample_s )) ]; do
+  sleep "$sample_s"
+  i=$(( i + 1 ))
+  kill -0 "$client_pid" 2>/dev/null || { echo "soak-wall: the client died" >&2; tail -n 30 "$dir/client.log" >&2; exit 1; }
+  now=$(date +%s)
+  cpu=$(cpu_ticks "$client_pid")
+  acc=$(accepted)
+  app=$(applied)
+  rss=$(rss_kib "$client_pid")
+  srss=$(rss_kib "$server_pid")
+  t_min=$(echo "($now - $start) / 60" | bc -l)
+  printf '%5.1f  %12.1f  %28.2f  %13.1f  %29.0f  %24.0f\n' "$t_min" "$(echo "$rss / 1024" | bc -l)" \
+    "$(echo "($cpu - $cpu0) / $ticks" | bc -l)" "$(echo "$srss / 1024" | bc -l)" \
+    "$(echo "($acc - $acc0) / $sample_s" | bc -l)" "$(echo "($app - $app0) / $sample_s" | bc -l)"
+  samples="$samples $t_min:$rss:$cpu:$acc:$app"
+  cpu0=$cpu
+  acc0=$acc
+  app0=$app
+done
+
+echo "$samples" | tr ' ' '\n' | awk -F: -v ticks="$ticks" '
+  NF == 5 { n++; t[n] = $1; r[n] = $2 / 1024; c[n] = $3; a[n] = $4; p[n] = $5 }
+  END {
+    if (n < 3) { print "soak-wall: too few samples for a slope"; exit }
+    # The first sample is the warm-up (snapshot, map tiles).
+    for (i = 2; i <= n; i++) { m++; sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i] }
+    slope = (m * sxy - sx * sy) / (m * sxx - sx * sx) * 60
+    span = (t[n] - t[1]) * 60
+    printf "client RSS: %.1f MB after the warm-up -> %.1f MB at the end; slope %+.2f MB/h (target < 1)\n", r[2], r[n], slope
+    printf "client CPU: %.2f s per minute after the warm-up = %.1f %% of one core\n", (c[n] - c[1]) / ticks / (span / 60), (c[n] - c[1]) / ticks / span * 100
+    printf "server: %.0f positions accepted per second on average after the warm-up\n", (a[n] - a[1]) / span
+    printf "client: %.0f moves applied per second on average after the warm-up (%.2f CPU ms per 1,000)\n", (p[n] - p[1]) / span, (p[n] > p[1]) ? (c[n] - c[1]) / ticks * 1e6 / (p[n] - p[1]) : 0
+  }'
+echo "client stream: $(grep -c 'Reconnecting in' "$dir/client.log" || true) reconnects, of which reloads: $(grep -c 'Missed events\|asked for a reload\|is behind ours' "$dir/client.log" || true)"
+grep 'falling behind\|dispatch busy' "$dir/server.log" | tail -n 1 | sed 's/^/server (last period): /' || true
