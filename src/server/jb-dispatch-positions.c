@@ -41,16 +41,6 @@ typedef struct
 static guint positions_signal;
 
 static void
-stored_fix_free (gpointer data)
-{
-  JbStoredFix *fix = data;
-
-  g_free (fix->org_id);
-  g_free (fix->unit_id);
-  g_free (fix);
-}
-
-static void
 fix_free (gpointer data)
 {
   JbFix *fix = data;
@@ -107,7 +97,7 @@ _jb_dispatch_positions_init (JbDispatch *self)
 static GPtrArray *
 round_fixes (JbDispatch *self)
 {
-  GPtrArray *fixes = g_ptr_array_new_full (g_hash_table_size (self->fixes_flushing), stored_fix_free);
+  GPtrArray *fixes = g_ptr_array_new_full (g_hash_table_size (self->fixes_flushing), jb_stored_fix_free);
   GHashTableIter iter;
   gpointer key, value;
 

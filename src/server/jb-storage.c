@@ -1431,8 +1431,8 @@ jb_storage_set_writer (JbStorage  *self,
   self->writer = g_strdup (writer);
 }
 
-static void
-stored_fix_free (gpointer data)
+void
+jb_stored_fix_free (gpointer data)
 {
   JbStoredFix *fix = data;
 
@@ -1456,7 +1456,7 @@ jb_storage_list_positions_since (JbStorage  *self,
   JbSqlStmt *stmt = prepare (self,
                              "SELECT org_id, unit_id, lat, lon, heading, speed, accuracy, time, updated_at"
                              " FROM positions WHERE updated_at > ?1 AND writer <> ?2 ORDER BY updated_at");
-  g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func (stored_fix_free);
+  g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func (jb_stored_fix_free);
   JbSqlStep rc;
 
   jb_sql_bind_int64 (stmt, 1, updated_after);

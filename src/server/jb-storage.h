@@ -178,6 +178,8 @@ typedef struct
   gint64             updated_at;
 } JbStoredFix;
 
+void        jb_stored_fix_free             (gpointer      fix);
+
 /* How far back a reader of other servers' fixes must go behind the
  * newest updated_at it saw, in ms: 0 on PostgreSQL, whose stamps grow in
  * commit order (the database's clock, under the positions lock); on

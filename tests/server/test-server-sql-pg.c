@@ -654,16 +654,6 @@ new_fix (const char *org_id,
   return fix;
 }
 
-static void
-free_fix (gpointer data)
-{
-  JbStoredFix *fix = data;
-
-  g_free (fix->org_id);
-  g_free (fix->unit_id);
-  g_free (fix);
-}
-
 /* The position path of JbStorage on PostgreSQL: one unnest statement per
  * round (ids quoted, NaN as NULL, the newer fix kept), one lookup for a
  * batch (unknown and repeated ids), the positions lock apart from the
@@ -675,7 +665,7 @@ test_positions (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   JbStorage *a = jb_storage_open (fixture->target, &error);
   JbStorage *b = NULL;
-  g_autoptr(GPtrArray) round = g_ptr_array_new_with_free_func (free_fix);
+  g_autoptr(GPtrArray) round = g_ptr_array_new_with_free_func (jb_stored_fix_free);
   g_autoptr(GPtrArray) seen = NULL;
   const char *ids[] = { "u3", "nope", "u\"1\\x", "u3", "u2" };
   gboolean found[G_N_ELEMENTS (ids)];
@@ -739,7 +729,7 @@ test_positions (Fixture       *fixture,
   D->rollback (fixture->db);
   g_thread_join (thread);
   g_assert_true (w.ok);
-  free_fix (w.fix);
+  jb_stored_fix_free (w.fix);
 
   /* Another writer's rows are read by their stamps, own rows are not. */
   stmt = prepare (fixture->db, "SELECT max(updated_at) FROM positions");
