@@ -62,6 +62,14 @@ jb_json_check_text (const char  *data,
             {
               if (data[i] != '\\')
                 continue;
+              /* json-glib's scanner also takes octal escapes ("\\300"),
+               * which make bytes that are not UTF-8: JSON has only these. */
+              if (i + 1 < length && strchr ("\"\\/bfnrtu", data[i + 1]) == NULL)
+                {
+                  g_set_error_literal (error, JB_ERROR, JB_ERROR_MALFORMED_JSON,
+                                       "A backslash in text must start one of JSON's escapes.");
+                  return FALSE;
+                }
               if (i + 1 < length && data[i + 1] == 'u')
                 {
                   int unit = escaped_unit (data + i, length - i);

@@ -276,10 +276,12 @@ test_strict_numbers_and_text (void)
     g_assert_cmpuint (response->status, ==, 201);
     g_assert_cmpstr (jb_test_json_string (response->body, "description"), ==, "a\\u0000b");
   }
-  /* A short \u escape or a lone surrogate would come out of the JSON
-   * reader as bytes that are not UTF-8. */
+  /* A short \u escape, a lone surrogate or an octal escape would come
+   * out of the JSON reader as bytes that are not UTF-8; JSON has no
+   * other escapes either. */
   {
-    static const char * const bad[] = { "\\ud80traffic", "\\udc00", "\\ud83dx", "\\ud83d\\u0041", "\\u12" };
+    static const char * const bad[] = { "\\ud80traffic", "\\udc00", "\\ud83dx", "\\ud83d\\u0041", "\\u12",
+                                        "xu\\3000y", "\\d80", "\\x41", "\\'" };
 
     for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
       {
