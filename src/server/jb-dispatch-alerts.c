@@ -185,6 +185,9 @@ raise_alert (JbDispatch     *self,
 
   if (g_hash_table_contains (self->alert_latch, key))
     return TRUE;
+  /* The writer lock before the check: only then is what is stored final. */
+  if (!_jb_dispatch_need_write (self, error))
+    return FALSE;
   /* Another server on the database may have raised it a moment ago. */
   if (!latch_synced && uncleared_in_storage (self, patrol->unit_id, reason, key))
     return TRUE;
@@ -233,6 +236,8 @@ clear_alert (JbDispatch     *self,
 
   if (id == NULL)
     return TRUE;
+  if (!_jb_dispatch_need_write (self, error))
+    return FALSE;
   alert = jb_storage_get_alert (self->storage, id);
   if (alert != NULL)
     {

@@ -90,7 +90,12 @@ struct _JbDispatch
   JbStorage         *positions_reader;  /* PostgreSQL: reads other servers' fixes */
   GThread           *positions_poll_thread;
   gpointer           positions_poll_read; /* the read under way on it */
+  gboolean           lazy_write;        /* a WRITES_LAZY route runs */
+  gint64             lazy_seq_before;   /* its transaction's, once it opened one */
+  gint64             lock_wait_us;      /* in begin_write, in all (for Server-Timing) */
 };
+
+
 
 typedef struct
 {
@@ -169,6 +174,11 @@ const char *_jb_request_actor              (JbRequest   *req);
 void        _jb_request_add_header         (JbRequest   *req,
                                             const char  *name,
                                             gint64       value);
+
+/* Within a WRITES_LAZY route, opens its write transaction (the writer
+ * lock) before the first write; elsewhere a transaction is open already. */
+gboolean    _jb_dispatch_need_write        (JbDispatch  *self,
+                                            GError     **error);
 
 /* Transactions and credentials for the work done outside a route. */
 gboolean    _jb_dispatch_begin_write       (JbDispatch  *self,

@@ -23,60 +23,72 @@ typedef enum
   AUTH_DEVICE,
 } AuthKind;
 
+/* How a route writes. LAZY routes (the device reports: a flood of them
+ * on a busy city) run without a transaction and take the writer lock only
+ * if they come to write (a fix raising or clearing a patrol alert):
+ * otherwise every position batch would make every command on every server
+ * wait behind it. */
+typedef enum
+{
+  WRITES_NO,
+  WRITES_YES,
+  WRITES_LAZY,
+} Writes;
+
 typedef struct
 {
   const char     *method;
   const char     *pattern;  /* segments after /api/v1/; "*" matches one */
   AuthKind        auth;
-  gboolean        writes;
+  Writes          writes;
   gboolean        body_optional;  /* an empty body reads as {} */
   JbRouteHandler  handler;
 } Route;
 
 static const Route routes[] = {
-  { "POST", "session", AUTH_NONE, TRUE, FALSE, _jb_route_login },
-  { "DELETE", "session", AUTH_PERSON, TRUE, TRUE, _jb_route_logout },
-  { "GET", "snapshot", AUTH_PERSON, FALSE, TRUE, _jb_route_snapshot },
-  { "GET", "config", AUTH_PERSON, FALSE, TRUE, _jb_route_config },
-  { "GET", "health", AUTH_NONE, FALSE, TRUE, _jb_route_health },
-  { "GET", "stations", AUTH_PERSON, FALSE, TRUE, _jb_route_list_stations },
-  { "PUT", "stations/*/roster", AUTH_PERSON, TRUE, FALSE, _jb_route_station_roster },
-  { "GET", "grids", AUTH_PERSON, FALSE, TRUE, _jb_route_list_grids },
-  { "PUT", "grids/*/members", AUTH_PERSON, TRUE, FALSE, _jb_route_grid_members },
-  { "GET", "alerts", AUTH_PERSON, FALSE, TRUE, _jb_route_list_alerts },
-  { "POST", "alerts/*/acknowledge", AUTH_PERSON, TRUE, TRUE, _jb_route_acknowledge_alert },
-  { "GET", "units", AUTH_PERSON, FALSE, TRUE, _jb_route_list_units },
-  { "GET", "units/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_unit },
-  { "POST", "units/*/status", AUTH_PERSON, TRUE, FALSE, _jb_route_unit_status },
-  { "GET", "terminals", AUTH_PERSON, FALSE, TRUE, _jb_route_list_terminals },
-  { "GET", "terminals/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_terminal },
-  { "GET", "incidents", AUTH_PERSON, FALSE, TRUE, _jb_route_list_incidents },
-  { "POST", "incidents", AUTH_PERSON, TRUE, FALSE, _jb_route_create_incident },
-  { "GET", "incidents/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_incident },
-  { "POST", "incidents/*/acknowledge", AUTH_PERSON, TRUE, TRUE, _jb_route_acknowledge },
-  { "POST", "incidents/*/assignments", AUTH_PERSON, TRUE, FALSE, _jb_route_assign },
-  { "DELETE", "incidents/*/assignments/*", AUTH_PERSON, TRUE, TRUE, _jb_route_unassign },
-  { "POST", "incidents/*/notes", AUTH_PERSON, TRUE, FALSE, _jb_route_add_note },
-  { "POST", "incidents/*/resolve", AUTH_PERSON, TRUE, FALSE, _jb_route_resolve },
-  { "POST", "incidents/*/callouts", AUTH_PERSON, TRUE, FALSE, _jb_route_create_callout },
-  { "POST", "incidents/*/close", AUTH_PERSON, TRUE, FALSE, _jb_route_close },
-  { "POST", "device/heartbeat", AUTH_DEVICE, TRUE, TRUE, _jb_route_heartbeat },
-  { "POST", "device/position", AUTH_DEVICE, TRUE, FALSE, _jb_route_position },
-  { "POST", "device/positions", AUTH_DEVICE, TRUE, FALSE, _jb_route_positions },
-  { "POST", "device/alarm", AUTH_DEVICE, TRUE, TRUE, _jb_route_alarm },
-  { "GET", "device/callouts", AUTH_DEVICE, FALSE, TRUE, _jb_route_device_callouts },
-  { "POST", "device/callouts/*/answer", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_callout_answer },
-  { "POST", "device/procedure", AUTH_DEVICE, TRUE, FALSE, _jb_route_procedure },
-  { "POST", "device/assignment", AUTH_DEVICE, TRUE, FALSE, _jb_route_device_assignment },
-  { "POST", "device/clips", AUTH_DEVICE, TRUE, FALSE, _jb_route_create_clip },
-  { "HEAD", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_offset },
-  { "PUT", "device/clips/*/content", AUTH_DEVICE, FALSE, TRUE, _jb_route_clip_streamed_only },
-  { "GET", "clips/*", AUTH_PERSON, FALSE, TRUE, _jb_route_get_clip },
-  { "GET", "clips/*/content", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
-  { "GET", "clips/*/thumbnail", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_streamed_content },
-  { "GET", "clips/*/audit", AUTH_PERSON, FALSE, TRUE, _jb_route_clip_audit },
-  { "POST", "clips/*/audit", AUTH_PERSON, TRUE, FALSE, _jb_route_record_clip_audit },
-  { "POST", "clips/*/push", AUTH_PERSON, TRUE, TRUE, _jb_route_push_clip },
+  { "POST", "session", AUTH_NONE, WRITES_YES, FALSE, _jb_route_login },
+  { "DELETE", "session", AUTH_PERSON, WRITES_YES, TRUE, _jb_route_logout },
+  { "GET", "snapshot", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_snapshot },
+  { "GET", "config", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_config },
+  { "GET", "health", AUTH_NONE, WRITES_NO, TRUE, _jb_route_health },
+  { "GET", "stations", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_list_stations },
+  { "PUT", "stations/*/roster", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_station_roster },
+  { "GET", "grids", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_list_grids },
+  { "PUT", "grids/*/members", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_grid_members },
+  { "GET", "alerts", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_list_alerts },
+  { "POST", "alerts/*/acknowledge", AUTH_PERSON, WRITES_YES, TRUE, _jb_route_acknowledge_alert },
+  { "GET", "units", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_list_units },
+  { "GET", "units/*", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_get_unit },
+  { "POST", "units/*/status", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_unit_status },
+  { "GET", "terminals", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_list_terminals },
+  { "GET", "terminals/*", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_get_terminal },
+  { "GET", "incidents", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_list_incidents },
+  { "POST", "incidents", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_create_incident },
+  { "GET", "incidents/*", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_get_incident },
+  { "POST", "incidents/*/acknowledge", AUTH_PERSON, WRITES_YES, TRUE, _jb_route_acknowledge },
+  { "POST", "incidents/*/assignments", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_assign },
+  { "DELETE", "incidents/*/assignments/*", AUTH_PERSON, WRITES_YES, TRUE, _jb_route_unassign },
+  { "POST", "incidents/*/notes", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_add_note },
+  { "POST", "incidents/*/resolve", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_resolve },
+  { "POST", "incidents/*/callouts", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_create_callout },
+  { "POST", "incidents/*/close", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_close },
+  { "POST", "device/heartbeat", AUTH_DEVICE, WRITES_LAZY, TRUE, _jb_route_heartbeat },
+  { "POST", "device/position", AUTH_DEVICE, WRITES_LAZY, FALSE, _jb_route_position },
+  { "POST", "device/positions", AUTH_DEVICE, WRITES_LAZY, FALSE, _jb_route_positions },
+  { "POST", "device/alarm", AUTH_DEVICE, WRITES_YES, TRUE, _jb_route_alarm },
+  { "GET", "device/callouts", AUTH_DEVICE, WRITES_NO, TRUE, _jb_route_device_callouts },
+  { "POST", "device/callouts/*/answer", AUTH_DEVICE, WRITES_YES, FALSE, _jb_route_device_callout_answer },
+  { "POST", "device/procedure", AUTH_DEVICE, WRITES_YES, FALSE, _jb_route_procedure },
+  { "POST", "device/assignment", AUTH_DEVICE, WRITES_YES, FALSE, _jb_route_device_assignment },
+  { "POST", "device/clips", AUTH_DEVICE, WRITES_YES, FALSE, _jb_route_create_clip },
+  { "HEAD", "device/clips/*/content", AUTH_DEVICE, WRITES_NO, TRUE, _jb_route_clip_offset },
+  { "PUT", "device/clips/*/content", AUTH_DEVICE, WRITES_NO, TRUE, _jb_route_clip_streamed_only },
+  { "GET", "clips/*", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_get_clip },
+  { "GET", "clips/*/content", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/thumbnail", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_clip_streamed_content },
+  { "GET", "clips/*/audit", AUTH_PERSON, WRITES_NO, TRUE, _jb_route_clip_audit },
+  { "POST", "clips/*/audit", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_record_clip_audit },
+  { "POST", "clips/*/push", AUTH_PERSON, WRITES_YES, TRUE, _jb_route_push_clip },
 };
 
 enum
@@ -420,8 +432,13 @@ begin_write (JbDispatch  *self,
 {
   gint64 oldest;
 
+  gint64 asked = g_get_monotonic_time ();
+  gboolean ok;
+
   *out_seq_before = self->seq;
-  if (!jb_storage_begin_write (self->storage, error))
+  ok = jb_storage_begin_write (self->storage, error);
+  self->lock_wait_us += g_get_monotonic_time () - asked;
+  if (!ok)
     return FALSE;
   /* Other servers on the same database may have written since: with the
    * writers serialised, the log's latest seq is the truth, never memory. */
@@ -1202,6 +1219,41 @@ answer_text (JbRequest *req)
   return jb_json_to_string (req->answer, NULL);
 }
 
+/* A WRITES_LAZY route: its reads go without a transaction; what it
+ * writes goes in the one _jb_dispatch_need_write() opened, if any. */
+static char *
+run_lazy_write_route (JbDispatch   *self,
+                      JbRequest    *req,
+                      const Route  *route,
+                      GError      **error)
+{
+  self->lazy_write = TRUE;
+  if (!route->handler (req, error))
+    {
+      self->lazy_write = FALSE;
+      if (jb_storage_in_transaction (self->storage))
+        rollback (self, self->lazy_seq_before);
+      return NULL;
+    }
+  self->lazy_write = FALSE;
+  if (jb_storage_in_transaction (self->storage) &&
+      !commit_and_broadcast (self, self->lazy_seq_before, error))
+    return NULL;
+  return answer_text (req);
+}
+
+gboolean
+_jb_dispatch_need_write (JbDispatch  *self,
+                         GError     **error)
+{
+  if (!self->lazy_write || jb_storage_in_transaction (self->storage))
+    {
+      g_assert (jb_storage_in_transaction (self->storage));
+      return TRUE;
+    }
+  return begin_write (self, &self->lazy_seq_before, error);
+}
+
 /* Runs a state-changing route in one transaction. Returns the answer text
  * (NULL with @error set on failure). */
 static char *
@@ -1222,6 +1274,8 @@ run_write_route (JbDispatch   *self,
   if (use_key)
     hash_text (body != NULL ? g_bytes_get_data (body, NULL) : "",
                body != NULL ? g_bytes_get_size (body) : 0, body_hash);
+  if (route->writes == WRITES_LAZY && !use_key && !jb_storage_in_transaction (self->storage))
+    return run_lazy_write_route (self, req, route, error);
   if (!begin_write (self, &seq_before, error))
     return NULL;
   if (use_key && find_replay (self, req, key, body_hash, &text, error))
@@ -1262,7 +1316,7 @@ run_route (JbDispatch   *self,
     return NULL;
   if (req->terminal_id != NULL)
     mark_seen (self, req);
-  if (!route->writes)
+  if (route->writes == WRITES_NO)
     {
       if (!route->handler (req, error))
         return NULL;
@@ -1330,6 +1384,8 @@ jb_dispatch_handle (JbDispatch  *self,
   gboolean replayed = FALSE;
   const Route *route;
   gsize len;
+  gint64 started = g_get_monotonic_time ();
+  gint64 lock_wait_before;
 
   g_return_val_if_fail (JB_IS_DISPATCH (self), NULL);
   g_return_val_if_fail (method != NULL && path != NULL && out_status != NULL, NULL);
@@ -1338,6 +1394,7 @@ jb_dispatch_handle (JbDispatch  *self,
   req.method = method;
   req.path = path;
   req.query = query;
+  lock_wait_before = self->lock_wait_us;
   req.now = _jb_now_ms ();
   route = find_route (&req, &error);
   if (route != NULL)
@@ -1354,6 +1411,13 @@ jb_dispatch_handle (JbDispatch  *self,
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (*out_headers, g_strdup (key), g_strdup (value));
     }
+  /* Where a write's time went: waiting for the writer lock (BEGIN
+   * included) and in all, on this server (docs/protocol.md). */
+  if (out_headers != NULL && route != NULL && route->writes != WRITES_NO)
+    g_hash_table_replace (*out_headers, g_strdup ("Server-Timing"),
+                          g_strdup_printf ("lock;dur=%.2f, handle;dur=%.2f",
+                                           (self->lock_wait_us - lock_wait_before) / 1e3,
+                                           (g_get_monotonic_time () - started) / 1e3));
   if (text == NULL)
     text = error_answer (method, path, &error, out_status);
   else

@@ -4,14 +4,21 @@
  * Each configuration: a fresh database, the demo city with extra units all
  * moving at 1 Hz (the simulator, in one server only), a stream on that
  * server counting the position items it delivers, and a dispatcher's
- * thread POSTing an incident every 250 ms (on the second server when there
+ * thread POSTing an incident every 100 ms (on the second server when there
  * are two). It prints positions/s delivered, the dispatch servers' CPU per
  * position (their utime + stime; the PostgreSQL processes not included),
- * incident POST p50/p99 under the flood, and the replay rate: the whole
- * event log read back through /api/v1/events?since=0 after the run.
+ * incident POST p50/p99 under the flood with where the time went (the
+ * server's Server-Timing header: its wait for the writer lock, its
+ * handling in all; the rest is the wait before its main loop took the
+ * request up, and the trip), and the replay rate: the whole event log read
+ * back through /api/v1/events?since=0 after the run.
  *
- *   JB_BENCH_SECONDS=N  seconds of flood per configuration (default 20)
- *   JB_BENCH_UNITS=N    extra moving units (default 20000)
+ *   JB_BENCH_SECONDS=N     seconds of flood per configuration (default 20)
+ *   JB_BENCH_UNITS=N       extra moving units (default 20000)
+ *   JB_BENCH_POST_MS=N     period of the incident POSTs (default 100)
+ *   JB_BENCH_ONLY=KEYS     the configurations to run, of sqlite,pg1,pg2 (default all)
+ *   JB_BENCH_DISPATCHD=F   another jingbao-dispatchd binary to measure (another
+ *                          build's, to compare before and after in one sitting)
  *
  * PostgreSQL is the tests' private cluster (jb-test-postgres.h: fsync and
  * synchronous_commit off), SQLite a file in /tmp: both without the cost of
@@ -45,16 +52,160 @@ cpu_seconds (GPid pid)
   return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
 }
 
+/* The dispatcher: an incident every post_ms from a thread of its own (its
+ * own session, blocking calls). Each answered POST's latency, and from its
+ * Server-Timing header how long the server waited for the writer lock and
+ * handled it in all: the rest is the wait before the main loop took it up
+ * and the trip. */
+typedef struct
+{
+  char          *url;
+  const char    *authorization;
+  guint          period_ms;
+  volatile gint  stop;
+  GArray        *latency_us;  /* gint64, the POSTs answered 201 */
+  GArray        *lock_us;     /* gint64 beside it: the server's wait for the writer lock */
+  GArray        *handle_us;   /* gint64 beside it: the server's handling in all */
+  guint          failures;
+} Poster;
+
+/* The duration of @name in a Server-Timing header, in µs; -1 without. */
+static gint64
+server_timing (const char *header,
+               const char *name)
+{
+  g_autofree char *key = g_strdup_printf ("%s;dur=", name);
+  const char *at = header != NULL ? strstr (header, key) : NULL;
+
+  return at != NULL ? (gint64) (g_ascii_strtod (at + strlen (key), NULL) * 1000) : -1;
+}
+
+static gpointer
+post_thread (gpointer data)
+{
+  Poster *p = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  guint i = 0;
+
+  while (!g_atomic_int_get (&p->stop))
+    {
+      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
+                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
+                                               "\"description\":\"bench-backends %u\"}", i % 1000, i);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+      gint64 start;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+      start = g_get_monotonic_time ();
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (answer != NULL && soup_message_get_status (msg) == 201)
+        {
+          gint64 took = g_get_monotonic_time () - start;
+
+          const char *timing = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                             "Server-Timing");
+          gint64 lock = server_timing (timing, "lock");
+          gint64 handle = server_timing (timing, "handle");
+
+          g_array_append_val (p->latency_us, took);
+          g_array_append_val (p->lock_us, lock);
+          g_array_append_val (p->handle_us, handle);
+        }
+      else
+        p->failures++;
+      i++;
+      g_usleep (p->period_ms * 1000);
+    }
+  return NULL;
+}
+
 typedef struct
 {
   const char *name;
   double      positions_per_s;
   double      cpu_us_per_position;
   double      p50_ms, p99_ms;
+  double      lock_p99_ms, handle_p99_ms, rest_p99_ms;  /* each part's own p99 */
+  double      slow_lock_ms, slow_handle_ms, slow_rest_ms; /* the slowest 5 %: mean of each part */
+  gboolean    timed;   /* the server answered with Server-Timing */
   guint       posts, failures;
   double      replay_per_s;
   gint64      replayed;
 } Result;
+
+static double
+percentile_ms (GArray *us,
+               double  fraction)
+{
+  g_autoptr(GArray) sorted = g_array_copy (us);
+
+  g_array_sort (sorted, jb_test_compare_int64);
+  return sorted->len > 0 ? g_array_index (sorted, gint64, MIN ((guint) (sorted->len * fraction), sorted->len - 1)) / 1e3 : 0;
+}
+
+typedef struct
+{
+  gint64 total, lock, handle;
+} Post;
+
+static int
+compare_posts (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = ((const Post *) a)->total, y = ((const Post *) b)->total;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Where the POSTs' time went: each part's p99, and the mean of each part
+ * over the slowest 5 % (the tail). "rest" is the latency less the
+ * server's handling: the wait before the main loop took the request up,
+ * and the trip. */
+static void
+breakdown (Poster *poster,
+           Result *result)
+{
+  g_autoptr(GArray) lock = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) handle = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) posts = g_array_new (FALSE, FALSE, sizeof (Post));
+  guint n_slow;
+
+  for (guint i = 0; i < poster->latency_us->len; i++)
+    {
+      Post post = { g_array_index (poster->latency_us, gint64, i), g_array_index (poster->lock_us, gint64, i),
+                    g_array_index (poster->handle_us, gint64, i) };
+      gint64 other;
+
+      /* A server without the header: no breakdown. */
+      if (post.lock < 0 || post.handle < 0)
+        return;
+      other = post.total - post.handle;
+      g_array_append_val (lock, post.lock);
+      g_array_append_val (handle, post.handle);
+      g_array_append_val (rest, other);
+      g_array_append_val (posts, post);
+    }
+  if (posts->len == 0)
+    return;
+  result->timed = TRUE;
+  result->lock_p99_ms = percentile_ms (lock, 0.99);
+  result->handle_p99_ms = percentile_ms (handle, 0.99);
+  result->rest_p99_ms = percentile_ms (rest, 0.99);
+  g_array_sort (posts, compare_posts);
+  n_slow = MAX (posts->len / 20, 1);
+  for (guint i = posts->len - n_slow; i < posts->len; i++)
+    {
+      Post *post = &g_array_index (posts, Post, i);
+
+      result->slow_lock_ms += post->lock / 1e3 / n_slow;
+      result->slow_handle_ms += (post->handle - post->lock) / 1e3 / n_slow;
+      result->slow_rest_ms += (post->total - post->handle) / 1e3 / n_slow;
+    }
+}
 
 static void
 run (const char *name,
@@ -62,6 +213,7 @@ run (const char *name,
      guint       n_servers,
      const char *units,
      guint       seconds,
+     guint       post_ms,
      Result     *result)
 {
   const char *args[] = { "--demo", "--demo-extra-units", units, "--simulate", "--sim-rate", "1",
@@ -70,7 +222,7 @@ run (const char *name,
   g_autofree char *auth = NULL;
   g_autoptr(JbTestEvents) events = NULL;
   g_autoptr(JbTestEvents) replay = NULL;
-  JbTestPoster poster = { 0 };
+  Poster poster = { 0 };
   GThread *thread;
   guint64 positions = 0;
   double cpu_start, cpu_end;
@@ -96,9 +248,12 @@ run (const char *name,
   poster.url = g_strdup_printf ("%s/api/v1/incidents", jb_test_server_get_url (b != NULL ? b : a));
   poster.authorization = auth;
   poster.latency_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  poster.lock_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  poster.handle_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  poster.period_ms = post_ms;
   cpu_start = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
   start = g_get_monotonic_time ();
-  thread = g_thread_new ("bench-incidents", jb_test_post_incidents_thread, &poster);
+  thread = g_thread_new ("bench-incidents", post_thread, &poster);
   while ((end = g_get_monotonic_time ()) < start + (gint64) seconds * G_USEC_PER_SEC)
     {
       g_autoptr(JsonNode) frame = jb_test_events_next_positions (events, 100);
@@ -113,6 +268,7 @@ run (const char *name,
   result->name = name;
   result->positions_per_s = positions / ((end - start) / 1e6);
   result->cpu_us_per_position = positions > 0 ? (cpu_end - cpu_start) * 1e6 / positions : 0;
+  breakdown (&poster, result);
   g_array_sort (poster.latency_us, jb_test_compare_int64);
   result->posts = poster.latency_us->len;
   result->failures = poster.failures;
@@ -148,12 +304,19 @@ run (const char *name,
           " (%u, %u failed)  replay %8.0f events/s (%" G_GINT64_FORMAT ")\n",
           name, result->positions_per_s, result->cpu_us_per_position, result->p50_ms, result->p99_ms,
           result->posts, result->failures, result->replay_per_s, result->replayed);
+  if (result->timed)
+    printf ("%-22s POST parts, p99 of each: writer lock %.1f ms, server in all %.1f ms, before and after %.1f ms;"
+            " slowest 5 %%: lock %.1f + rest of the server %.1f + before and after %.1f ms\n",
+            "", result->lock_p99_ms, result->handle_p99_ms, result->rest_p99_ms,
+            result->slow_lock_ms, result->slow_handle_ms, result->slow_rest_ms);
   fflush (stdout);
 
   g_clear_pointer (&replay, jb_test_events_free);
   g_clear_pointer (&b, jb_test_server_free);
   jb_test_server_free (a);
   g_array_unref (poster.latency_us);
+  g_array_unref (poster.lock_us);
+  g_array_unref (poster.handle_us);
   g_free (poster.url);
 }
 
@@ -175,26 +338,38 @@ main (int   argc,
   const char *units_env = g_getenv ("JB_BENCH_UNITS");
   guint seconds = seconds_env != NULL ? (guint) atoi (seconds_env) : 20;
   const char *units = units_env != NULL ? units_env : "20000";
+  const char *post_env = g_getenv ("JB_BENCH_POST_MS");
+  guint post_ms = post_env != NULL ? (guint) atoi (post_env) : 100;
+  const char *only = g_getenv ("JB_BENCH_ONLY");
+  static const struct { const char *key, *name; gboolean postgresql; guint n_servers; } configs[] = {
+    { "sqlite", "SQLite, 1 server", FALSE, 1 },
+    { "pg1", "PostgreSQL, 1 server", TRUE, 1 },
+    { "pg2", "PostgreSQL, 2 servers", TRUE, 2 },
+  };
   Result results[3] = { 0 };
 
   g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("JB_BENCH_DISPATCHD") != NULL)
+    g_setenv ("JB_DISPATCHD", g_getenv ("JB_BENCH_DISPATCHD"), TRUE);
   /* The test framework prints debug messages: a line per frame would cost
    * the client the CPU the servers need. */
   g_log_set_default_handler (quiet_log, NULL);
-  printf ("%s extra units at 1 Hz, simulated alarms 10/s, incident POST every 250 ms, %u s each\n",
-          units, seconds);
-  run ("SQLite, 1 server", FALSE, 1, units, seconds, &results[0]);
-  run ("PostgreSQL, 1 server", TRUE, 1, units, seconds, &results[1]);
-  run ("PostgreSQL, 2 servers", TRUE, 2, units, seconds, &results[2]);
+  printf ("%s extra units at 1 Hz, simulated alarms 10/s, incident POST every %u ms, %u s each\n",
+          units, post_ms, seconds);
+  for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
+    if (only == NULL || strstr (only, configs[i].key) != NULL)
+      run (configs[i].name, configs[i].postgresql, configs[i].n_servers, units, seconds, post_ms, &results[i]);
 
-  printf ("\n| backend | positions/s | server CPU µs/position | incident POST p50 | p99 | replay events/s |\n"
-          "|---|---|---|---|---|---|\n");
+  printf ("\n| backend | positions/s | server CPU µs/position | incident POST p50 | p99 | lock wait p99 | POSTs | replay events/s |\n"
+          "|---|---|---|---|---|---|---|---|\n");
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    printf ("| %s | %.0f | %.1f | %.1f ms | %.1f ms | %.0f |\n", results[i].name,
-            results[i].positions_per_s, results[i].cpu_us_per_position, results[i].p50_ms,
-            results[i].p99_ms, results[i].replay_per_s);
-  printf ("ratio PostgreSQL 2 servers / SQLite: positions/s %.2f, POST p99 %.2f\n",
-          results[2].positions_per_s / MAX (results[0].positions_per_s, 1),
-          results[2].p99_ms / MAX (results[0].p99_ms, 0.001));
+    if (results[i].name != NULL)
+      printf ("| %s | %.0f | %.1f | %.1f ms | %.1f ms | %.1f ms | %u | %.0f |\n", results[i].name,
+              results[i].positions_per_s, results[i].cpu_us_per_position, results[i].p50_ms,
+              results[i].p99_ms, results[i].lock_p99_ms, results[i].posts, results[i].replay_per_s);
+  if (results[0].name != NULL && results[2].name != NULL)
+    printf ("ratio PostgreSQL 2 servers / SQLite: positions/s %.2f, POST p99 %.2f\n",
+            results[2].positions_per_s / MAX (results[0].positions_per_s, 1),
+            results[2].p99_ms / MAX (results[0].p99_ms, 0.001));
   return 0;
 }
