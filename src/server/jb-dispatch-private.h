@@ -58,6 +58,9 @@ struct _JbDispatch
   gboolean           emitting;
   gint64             emitted;      /* last seq emitted, by this server or read from the log */
   guint              tail_id;      /* reads what other servers committed */
+  JbStorage         *tail_reader;  /* PostgreSQL: the tail's own connection */
+  GThread           *tail_thread;  /* reading on it */
+  gpointer           tail_read;    /* that read, until it is finished on the main loop */
   char              *server_id;    /* names this process in the duty lease */
   gboolean           holds_duty;   /* the lease was ours at the last maintenance tick */
   GHashTable        *liveness;     /* terminal id → JbLiveness */

@@ -105,6 +105,8 @@ G_DEFINE_FINAL_TYPE (JbDispatch, jb_dispatch, G_TYPE_OBJECT)
 static gboolean maintenance_cb (gpointer user_data);
 static gboolean tail_cb        (gpointer user_data);
 static void     release_duty   (JbDispatch *self);
+static void     finish_tail_read (JbDispatch *self,
+                                  gboolean    emit);
 static void     request_clear  (JbRequest *req);
 
 static gboolean
@@ -164,6 +166,9 @@ jb_dispatch_dispose (GObject *object)
   g_clear_handle_id (&self->maintenance_id, g_source_remove);
   g_clear_handle_id (&self->clip_sweep_id, g_source_remove);
   g_clear_handle_id (&self->tail_id, g_source_remove);
+  if (self->tail_read != NULL)
+    finish_tail_read (self, FALSE);
+  g_clear_pointer (&self->tail_reader, jb_storage_free);
   _jb_login_stop (self);
   _jb_dispatch_positions_stop (self);
   if (self->storage != NULL)
@@ -375,7 +380,16 @@ jb_dispatch_new (const char               *db_path,
   if (self->options.maintenance_ms > 0)
     self->maintenance_id = g_timeout_add (self->options.maintenance_ms, maintenance_cb, self);
   if (self->options.tail_ms > 0)
-    self->tail_id = g_timeout_add (self->options.tail_ms, tail_cb, self);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* PostgreSQL: the tail reads on a connection of its own; without
+       * it (SQLite, or if it cannot be opened) on the main one. */
+      self->tail_reader = jb_storage_open_sibling (self->storage, db_path, &local_error);
+      if (self->tail_reader == NULL && local_error != NULL)
+        g_warning ("The event log will be tailed on the main database connection: %s", local_error->message);
+      self->tail_id = g_timeout_add (self->options.tail_ms, tail_cb, self);
+    }
   return g_steal_pointer (&self);
 }
 
@@ -433,16 +447,18 @@ begin_write (JbDispatch  *self,
   gint64 oldest;
 
   gint64 asked = g_get_monotonic_time ();
+  gint64 latest;
   gboolean ok;
 
   *out_seq_before = self->seq;
-  ok = jb_storage_begin_write (self->storage, error);
+  /* Other servers on the same database may have written since: with the
+   * writers serialised, the log's latest seq is the truth, never memory.
+   * Read with the lock, in the same round trip. */
+  ok = jb_storage_begin_write_bounds (self->storage, &oldest, &latest, error);
   self->lock_wait_us += g_get_monotonic_time () - asked;
   if (!ok)
     return FALSE;
-  /* Other servers on the same database may have written since: with the
-   * writers serialised, the log's latest seq is the truth, never memory. */
-  jb_storage_get_event_bounds (self->storage, &oldest, &self->seq);
+  self->seq = latest;
   *out_seq_before = self->seq;
   return TRUE;
 }
@@ -588,6 +604,89 @@ drain_outbox (JbDispatch *self)
   self->emitting = FALSE;
 }
 
+/* PostgreSQL: the tail's read goes through a connection of its own on a
+ * thread, so that the main loop does not wait for the database 20 times a
+ * second (a request arriving meanwhile would wait with it). The frames
+ * come back to the main loop, which emits those it has not emitted yet:
+ * its own commits, and the others' that went before them, were emitted
+ * in order meanwhile by drain_outbox(). */
+typedef struct
+{
+  JbStorage *storage;
+  gint64     after;
+  GPtrArray *frames;  /* NULL: failed */
+  GError    *error;
+  GSource   *done;
+} TailRead;
+
+static void start_tail_read (JbDispatch *self);
+
+static gpointer
+tail_read_thread (gpointer data)
+{
+  TailRead *read = data;
+
+  read->frames = jb_storage_read_events (read->storage, read->after, TAIL_CHUNK, &read->error);
+  g_source_attach (read->done, NULL);
+  return NULL;
+}
+
+static void
+finish_tail_read (JbDispatch *self,
+                  gboolean    emit)
+{
+  TailRead *read = g_steal_pointer (&self->tail_read);
+  gboolean more = FALSE;
+
+  g_thread_join (g_steal_pointer (&self->tail_thread));
+  g_source_destroy (read->done);
+  g_source_unref (read->done);
+  if (read->frames == NULL)
+    g_warning ("Cannot read the event log: %s", read->error->message);
+  /* Emitting already (a handler of ::event runs the main loop): the next
+   * tick reads these again. */
+  else if (emit && !self->emitting)
+    {
+      self->emitting = TRUE;
+      for (guint i = 0; i < read->frames->len; i++)
+        {
+          const char *frame = g_ptr_array_index (read->frames, i);
+
+          emit_frame (self, frame, frame_seq (frame), TRUE);
+        }
+      self->emitting = FALSE;
+      drain_outbox (self);
+      more = read->frames->len == TAIL_CHUNK;
+    }
+  g_clear_pointer (&read->frames, g_ptr_array_unref);
+  g_clear_error (&read->error);
+  g_free (read);
+  /* A full chunk: the rest at once, not a period later. */
+  if (more)
+    start_tail_read (self);
+}
+
+static gboolean
+tail_read_done_cb (gpointer user_data)
+{
+  finish_tail_read (JB_DISPATCH (user_data), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_tail_read (JbDispatch *self)
+{
+  TailRead *read = g_new0 (TailRead, 1);
+
+  read->storage = self->tail_reader;
+  read->after = self->emitted;
+  read->done = g_idle_source_new ();
+  g_source_set_callback (read->done, tail_read_done_cb, self, NULL);
+  g_source_set_static_name (read->done, "jb-tail-read");
+  self->tail_read = read;
+  self->tail_thread = g_thread_new ("jb-tail", tail_read_thread, read);
+}
+
 /* The tail: what other servers committed reaches this server's streams
  * within one period. */
 static gboolean
@@ -595,6 +694,13 @@ tail_cb (gpointer user_data)
 {
   JbDispatch *self = JB_DISPATCH (user_data);
 
+  if (self->tail_reader != NULL)
+    {
+      /* The last read is still under way: this tick is skipped. */
+      if (self->tail_read == NULL)
+        start_tail_read (self);
+      return G_SOURCE_CONTINUE;
+    }
   if (self->emitting || jb_storage_in_transaction (self->storage))
     return G_SOURCE_CONTINUE;
   self->emitting = TRUE;

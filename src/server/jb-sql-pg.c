@@ -261,6 +261,38 @@ pg_begin (JbSql     *sql,
 }
 
 static gboolean
+pg_begin_write_select (JbSql       *sql,
+                       const char  *query,
+                       gint64      *out,
+                       int          n_out,
+                       GError     **error)
+{
+  JbSqlPg *self = PG (sql);
+  g_autofree char *script = NULL;
+  PGresult *result;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  /* PQexec answers with the last statement's result; under READ
+   * COMMITTED the query sees what every earlier writer committed. */
+  script = g_strdup_printf ("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%"
+                            G_GINT64_FORMAT "); %s", WRITER_LOCK_KEY, query);
+  result = PQexec (self->conn, script);
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1 || PQnfields (result) < n_out)
+    {
+      fail (self, result, query, error);
+      PQclear (result);
+      if (!connection_lost (self) && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+        PQclear (PQexec (self->conn, "ROLLBACK"));
+      return FALSE;
+    }
+  for (int i = 0; i < n_out; i++)
+    out[i] = PQgetisnull (result, 0, i) ? 0 : g_ascii_strtoll (PQgetvalue (result, 0, i), NULL, 10);
+  PQclear (result);
+  return TRUE;
+}
+
+static gboolean
 pg_commit (JbSql   *sql,
            GError **error)
 {
@@ -736,6 +768,7 @@ const JbSqlDriver jb_sql_pg_driver = {
   .errmsg = pg_errmsg,
   .exec = pg_exec,
   .begin = pg_begin,
+  .begin_write_select = pg_begin_write_select,
   .commit = pg_commit,
   .rollback = pg_rollback,
   .in_transaction = pg_in_transaction,

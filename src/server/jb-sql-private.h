@@ -26,6 +26,13 @@ typedef struct
   gboolean    (*begin)             (JbSql       *self,
                                     gboolean     write,
                                     GError     **error);
+  /* Optional: a write transaction begun and @query's one row of
+   * integers read in one round trip (NULL: begin, then the query). */
+  gboolean    (*begin_write_select)(JbSql       *self,
+                                    const char  *query,
+                                    gint64      *out,
+                                    int          n_out,
+                                    GError     **error);
   gboolean    (*commit)            (JbSql       *self,
                                     GError     **error);
   void        (*rollback)          (JbSql       *self);

@@ -121,6 +121,40 @@ jb_sql_begin (JbSql     *self,
 }
 
 gboolean
+jb_sql_begin_write_select (JbSql       *self,
+                           const char  *query,
+                           gint64      *out,
+                           int          n_out,
+                           GError     **error)
+{
+  JbSqlStmt *stmt;
+  JbSqlStep step;
+
+  if (self->driver->begin_write_select != NULL)
+    return self->driver->begin_write_select (self, query, out, n_out, error);
+  if (!self->driver->begin (self, TRUE, error))
+    return FALSE;
+  stmt = jb_sql_prepare (self, query);
+  if (stmt == NULL)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error (prepare): %s", jb_sql_errmsg (self));
+      self->driver->rollback (self);
+      return FALSE;
+    }
+  step = jb_sql_step (stmt, error);
+  if (step == JB_SQL_ERROR)
+    {
+      jb_sql_reset (stmt);
+      self->driver->rollback (self);
+      return FALSE;
+    }
+  for (int i = 0; i < n_out; i++)
+    out[i] = step == JB_SQL_ROW ? jb_sql_column_int64 (stmt, i) : 0;
+  jb_sql_reset (stmt);
+  return TRUE;
+}
+
+gboolean
 jb_sql_commit (JbSql   *self,
                GError **error)
 {

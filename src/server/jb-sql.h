@@ -59,6 +59,15 @@ gboolean      jb_sql_exec                 (JbSql       *self,
 gboolean      jb_sql_begin                (JbSql       *self,
                                            gboolean     write,
                                            GError     **error);
+/* jb_sql_begin (write) and then @query, a SELECT without parameters
+ * giving one row of @n_out integers (NULL reads as 0), in one round trip
+ * where the driver can: what a writer reads first is read while it holds
+ * the lock for one round trip less. */
+gboolean      jb_sql_begin_write_select   (JbSql       *self,
+                                           const char  *query,
+                                           gint64      *out,
+                                           int          n_out,
+                                           GError     **error);
 gboolean      jb_sql_commit               (JbSql       *self,
                                            GError     **error);
 void          jb_sql_rollback             (JbSql       *self);

@@ -26,6 +26,8 @@ struct _JbStorage
 /* PostgreSQL: the lock position writers take instead of the writer lock
  * ("jingbao" + 2 in ASCII; the writer lock is + 1). Whoever takes both
  * takes the writer lock first. */
+#define EVENT_BOUNDS_SQL "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM events"
+
 #define POSITIONS_LOCK_SQL "SELECT pg_advisory_xact_lock(7667781230886219522)"
 
 /* PostgreSQL stamps positions with the start of the statement that writes
@@ -630,6 +632,22 @@ jb_storage_begin_write (JbStorage  *self,
 {
   self->positions_locked = FALSE;
   return jb_sql_begin (self->sql, TRUE, error);
+}
+
+gboolean
+jb_storage_begin_write_bounds (JbStorage  *self,
+                               gint64     *out_oldest,
+                               gint64     *out_latest,
+                               GError    **error)
+{
+  gint64 bounds[2];
+
+  self->positions_locked = FALSE;
+  if (!jb_sql_begin_write_select (self->sql, EVENT_BOUNDS_SQL, bounds, 2, error))
+    return FALSE;
+  *out_oldest = bounds[0];
+  *out_latest = bounds[1];
+  return TRUE;
 }
 
 gboolean
@@ -1903,7 +1921,7 @@ jb_storage_get_event_bounds (JbStorage *self,
                              gint64    *out_oldest,
                              gint64    *out_latest)
 {
-  JbSqlStmt *stmt = prepare (self, "SELECT coalesce(min(seq), 0), coalesce(max(seq), 0) FROM events");
+  JbSqlStmt *stmt = prepare (self, EVENT_BOUNDS_SQL);
 
   *out_oldest = 0;
   *out_latest = 0;

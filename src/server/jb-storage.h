@@ -32,6 +32,11 @@ JbStorage  *jb_storage_open_sibling        (JbStorage    *self,
  * begin_read gives a consistent view for several SELECTs. */
 gboolean    jb_storage_begin_write         (JbStorage    *self,
                                             GError      **error);
+/* begin_write and get_event_bounds, in one round trip on PostgreSQL. */
+gboolean    jb_storage_begin_write_bounds  (JbStorage    *self,
+                                            gint64       *out_oldest,
+                                            gint64       *out_latest,
+                                            GError      **error);
 gboolean    jb_storage_begin_read          (JbStorage    *self,
                                             GError      **error);
 gboolean    jb_storage_commit              (JbStorage    *self,
