@@ -714,13 +714,18 @@ jb_storage_next_counter (JbStorage   *self,
                          const char  *key,
                          GError     **error)
 {
-  g_autofree char *current = jb_storage_get_meta (self, key);
-  gint64 next = (current != NULL ? g_ascii_strtoll (current, NULL, 10) : 0) + 1;
-  char text[32];
+  /* One statement, so one round trip under the writer lock. */
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO meta (key, value) VALUES (?1, '1') ON CONFLICT (key) DO UPDATE"
+                             " SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value");
+  gint64 next = 0;
 
-  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, next);
-  if (!jb_storage_set_meta (self, key, text, error))
-    return 0;
+  jb_sql_bind_text (stmt, 1, key);
+  if (jb_sql_step (stmt, error) == JB_SQL_ROW)
+    next = g_ascii_strtoll (jb_sql_column_text (stmt, 0), NULL, 10);
+  else if (error != NULL && *error == NULL)
+    g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "The counter \"%s\" was not counted.", key);
+  jb_sql_reset (stmt);
   return next;
 }
 
