@@ -967,16 +967,24 @@ authenticate_token (JbDispatch  *self,
   /* A lookup the database could not answer is not an unknown session:
    * the client must not be signed out because a connection was lost. */
   jb_storage_take_read_error (self->storage, NULL);
-  username = jb_storage_lookup_session (self->storage, req->token_hash, JB_HASH_BYTES, req->now);
-  if (username == NULL && jb_storage_take_read_error (self->storage, error))
-    return FALSE;
-  if (username == NULL)
-    return unauthorized (error, "The session token is unknown or has expired.");
-  req->user = jb_storage_get_user (self->storage, username, FALSE);
+  /* The session and its user in one round trip; step by step only to
+   * say which one is missing. */
+  req->user = jb_storage_get_session_user (self->storage, req->token_hash, JB_HASH_BYTES, req->now);
   if (req->user == NULL && jb_storage_take_read_error (self->storage, error))
     return FALSE;
   if (req->user == NULL)
-    return unauthorized (error, "The session's user no longer exists.");
+    {
+      username = jb_storage_lookup_session (self->storage, req->token_hash, JB_HASH_BYTES, req->now);
+      if (username == NULL && jb_storage_take_read_error (self->storage, error))
+        return FALSE;
+      if (username == NULL)
+        return unauthorized (error, "The session token is unknown or has expired.");
+      req->user = jb_storage_get_user (self->storage, username, FALSE);
+      if (req->user == NULL && jb_storage_take_read_error (self->storage, error))
+        return FALSE;
+      if (req->user == NULL)
+        return unauthorized (error, "The session's user no longer exists.");
+    }
   role = _jb_member_string (req->user, "role");
   if (!jb_role_from_string (role, &role_value))
     return unauthorized (error, "The session's user has no valid role.");

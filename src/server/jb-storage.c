@@ -1745,6 +1745,47 @@ jb_storage_get_user (JbStorage  *self,
   return user;
 }
 
+JsonObject *
+jb_storage_get_session_user (JbStorage    *self,
+                             const guint8 *token_hash,
+                             gsize         token_hash_len,
+                             gint64        now)
+{
+  JbSqlStmt *stmt = prepare (self,
+                             "SELECT u.username, u.display_name, u.role, u.station_id, us.station_id"
+                             " FROM sessions s JOIN users u ON u.username = s.username"
+                             " LEFT JOIN user_stations us ON us.username = u.username"
+                             " WHERE s.token_hash = ?1 AND s.expires_at > ?2 ORDER BY us.station_id");
+  JsonObject *user = NULL;
+  JsonArray *ids = NULL;
+
+  jb_sql_bind_blob (stmt, 1, token_hash, token_hash_len);
+  jb_sql_bind_int64 (stmt, 2, now);
+  while (step (self, stmt) == JB_SQL_ROW)
+    {
+      const char *id;
+
+      /* The user's columns repeat on each of its stations' rows. */
+      if (user == NULL)
+        {
+          user = json_object_new ();
+          set_string_or_null (user, "username", stmt, 0);
+          set_string_or_null (user, "display_name", stmt, 1);
+          set_string_or_null (user, "role", stmt, 2);
+          set_string_or_null (user, "station_id", stmt, 3);
+          ids = json_array_new ();
+          if (member_string (user, "station_id") != NULL)
+            json_array_add_string_element (ids, member_string (user, "station_id"));
+          json_object_set_array_member (user, "station_ids", ids);
+        }
+      id = jb_sql_column_is_null (stmt, 4) ? NULL : jb_sql_column_text (stmt, 4);
+      if (id != NULL && g_strcmp0 (id, member_string (user, "station_id")) != 0)
+        json_array_add_string_element (ids, id);
+    }
+  jb_sql_reset (stmt);
+  return user;
+}
+
 gboolean
 jb_storage_insert_session (JbStorage     *self,
                            const guint8  *token_hash,

@@ -265,6 +265,13 @@ gboolean    jb_storage_insert_session      (JbStorage    *self,
                                             gint64        created_at,
                                             gint64        expires_at,
                                             GError      **error);
+/* The user of an unexpired session as jb_storage_get_user (without the
+ * hash) gives it, in one statement; NULL when there is no such session or
+ * user. */
+JsonObject *jb_storage_get_session_user    (JbStorage    *self,
+                                            const guint8 *token_hash,
+                                            gsize         token_hash_len,
+                                            gint64        now);
 /* The username of an unexpired session, or NULL. */
 char       *jb_storage_lookup_session      (JbStorage    *self,
                                             const guint8 *token_hash,

@@ -122,6 +122,26 @@ post_thread (gpointer data)
   return NULL;
 }
 
+/* The scheduler's account of @pid's main thread: time run and time
+ * waited runnable on a run queue (ns), and how many times it ran. */
+typedef struct
+{
+  guint64 run_ns, wait_ns, slices;
+} Sched;
+
+static Sched
+sched_stat (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/schedstat", (int) pid, (int) pid);
+  g_autofree char *text = NULL;
+  Sched sched = { 0 };
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+            &sched.run_ns, &sched.wait_ns, &sched.slices);
+  return sched;
+}
+
 typedef struct
 {
   const char *name;
@@ -131,6 +151,8 @@ typedef struct
   double      lock_p99_ms, handle_p99_ms, rest_p99_ms;  /* each part's own p99 */
   double      slow_lock_ms, slow_handle_ms, slow_rest_ms; /* the slowest 5 %: mean of each part */
   gboolean    timed;   /* the server answered with Server-Timing */
+  double      posted_wait_share;   /* the POSTed server's main thread: waited runnable / wall time */
+  double      posted_wait_per_run_ms; /* … per time it ran */
   guint       posts, failures;
   double      replay_per_s;
   gint64      replayed;
@@ -226,6 +248,7 @@ run (const char *name,
   GThread *thread;
   guint64 positions = 0;
   double cpu_start, cpu_end;
+  Sched sched_start, sched_end;
   gint64 start, end, seq_end, replay_start, last_seq = 0;
 
   if (postgresql)
@@ -251,6 +274,7 @@ run (const char *name,
   poster.lock_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   poster.handle_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   poster.period_ms = post_ms;
+  sched_start = sched_stat (jb_test_server_get_pid (b != NULL ? b : a));
   cpu_start = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
   start = g_get_monotonic_time ();
   thread = g_thread_new ("bench-incidents", post_thread, &poster);
@@ -261,6 +285,7 @@ run (const char *name,
       if (frame != NULL)
         positions += json_array_get_length (json_node_get_array (jb_test_json_get (frame, "data.items")));
     }
+  sched_end = sched_stat (jb_test_server_get_pid (b != NULL ? b : a));
   cpu_end = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
   g_atomic_int_set (&poster.stop, 1);
   g_thread_join (thread);
@@ -269,6 +294,9 @@ run (const char *name,
   result->positions_per_s = positions / ((end - start) / 1e6);
   result->cpu_us_per_position = positions > 0 ? (cpu_end - cpu_start) * 1e6 / positions : 0;
   breakdown (&poster, result);
+  result->posted_wait_share = (sched_end.wait_ns - sched_start.wait_ns) / 1e3 / (double) (end - start);
+  result->posted_wait_per_run_ms = (sched_end.wait_ns - sched_start.wait_ns) / 1e6 /
+                                   MAX (sched_end.slices - sched_start.slices, 1);
   g_array_sort (poster.latency_us, jb_test_compare_int64);
   result->posts = poster.latency_us->len;
   result->failures = poster.failures;
@@ -309,6 +337,8 @@ run (const char *name,
             " slowest 5 %%: lock %.1f + rest of the server %.1f + before and after %.1f ms\n",
             "", result->lock_p99_ms, result->handle_p99_ms, result->rest_p99_ms,
             result->slow_lock_ms, result->slow_handle_ms, result->slow_rest_ms);
+  printf ("%-22s the POSTed server's main thread waited runnable for a CPU %.1f %% of the time,"
+          " %.2f ms each time it ran\n", "", result->posted_wait_share * 100, result->posted_wait_per_run_ms);
   fflush (stdout);
 
   g_clear_pointer (&replay, jb_test_events_free);
