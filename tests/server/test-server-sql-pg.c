@@ -16,6 +16,7 @@
 #include "jb-error.h"
 #include "jb-sql-private.h"
 #include "jb-storage.h"
+#include "jb-demo.h"
 #include "jb-test-postgres.h"
 #include "jb-test-server.h"
 
@@ -755,6 +756,92 @@ test_positions (Fixture       *fixture,
   jb_storage_free (a);
 }
 
+/* Device reports do not take the writer lock that commands on every
+ * server wait for: with another connection holding it, a position and a
+ * heartbeat are answered (they would wait for it otherwise), and say so in
+ * Server-Timing; a command waits, and goes through once it is released. */
+typedef struct
+{
+  JbTestServer   *server;
+  const char     *auth;
+  JbTestResponse *response;
+} Command;
+
+static gpointer
+command_thread (gpointer data)
+{
+  Command *c = data;
+
+  c->response = jb_test_request (c->server, "POST", "/api/v1/incidents", c->auth, NULL,
+                                 "{\"type\": \"theft\", \"priority\": 3, "
+                                 "\"location\": {\"lat\": 28.2, \"lon\": 112.98}}");
+  return NULL;
+}
+
+static void
+test_reports_without_lock (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  /* No maintenance tick meanwhile: it takes the lock on the main loop. */
+  const char *args[] = { "--demo", "--maintenance-ms", "60000", NULL };
+  JbTestServer *server = jb_test_server_start_on_postgresql (fixture->target, args);
+  g_autofree char *auth = jb_test_login (server, "dispatcher", "demo");
+  g_autofree char *secret = jb_demo_terminal_secret ("t-ph-0001");
+  g_autofree char *device = jb_test_device_auth ("t-ph-0001", secret);
+  g_autoptr(JbTestResponse) unit = NULL;
+  g_autoptr(JbTestResponse) position = NULL;
+  g_autoptr(JbTestResponse) heartbeat = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  Command command = { server, auth, NULL };
+  GThread *thread;
+  const char *timing;
+
+  /* A fix older than the unit's stored one: skipped, so that whether it
+   * would raise a patrol alert (which takes the lock) does not arise. */
+  unit = jb_test_request (server, "GET", "/api/v1/terminals/t-ph-0001", auth, NULL, NULL);
+  g_assert_cmpuint (unit->status, ==, 200);
+  path = g_strconcat ("/api/v1/units/", jb_test_json_string (unit->body, "unit_id"), NULL);
+  g_clear_pointer (&unit, jb_test_response_free);
+  unit = jb_test_request (server, "GET", path, auth, NULL, NULL);
+  g_assert_cmpuint (unit->status, ==, 200);
+  body = g_strdup_printf ("{\"lat\": %.6f, \"lon\": %.6f, \"time\": %" G_GINT64_FORMAT "}",
+                          json_node_get_double (jb_test_json_get (unit->body, "position.lat")),
+                          json_node_get_double (jb_test_json_get (unit->body, "position.lon")),
+                          jb_test_json_int (unit->body, "position.time") - 1000);
+
+  /* A terminal that comes back online is a state change (it takes the
+   * lock): once before. */
+  heartbeat = jb_test_request (server, "POST", "/api/v1/device/heartbeat", device, NULL, "{\"battery\": 80}");
+  g_assert_cmpuint (heartbeat->status, ==, 200);
+  g_clear_pointer (&heartbeat, jb_test_response_free);
+
+  g_assert_true (D->begin (fixture->db, TRUE, &error));
+  g_assert_no_error (error);
+  position = jb_test_request (server, "POST", "/api/v1/device/position", device, NULL, body);
+  g_assert_cmpuint (position->status, ==, 202);
+  timing = soup_message_headers_get_one (position->headers, "Server-Timing");
+  g_assert_nonnull (timing);
+  g_assert_true (g_str_has_prefix (timing, "lock;dur=0.00, handle;dur="));
+  heartbeat = jb_test_request (server, "POST", "/api/v1/device/heartbeat", device, NULL, "{\"battery\": 80}");
+  g_assert_cmpuint (heartbeat->status, ==, 200);
+
+  /* A command queues behind the lock until it is released. */
+  thread = g_thread_new ("command", command_thread, &command);
+  g_usleep (200 * 1000);
+  g_assert_null (g_atomic_pointer_get (&command.response));
+  D->rollback (fixture->db);
+  g_thread_join (thread);
+  g_assert_cmpuint (command.response->status, ==, 201);
+  timing = soup_message_headers_get_one (command.response->headers, "Server-Timing");
+  g_assert_nonnull (timing);
+  g_assert_true (g_str_has_prefix (timing, "lock;dur="));
+  g_assert_nonnull (strstr (timing, ", handle;dur="));
+  jb_test_response_free (command.response);
+  jb_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -772,6 +859,7 @@ main (int   argc,
   ADD ("/sql-pg/targets", test_targets);
   ADD ("/sql-pg/concurrent-migrations", test_concurrent_migrations);
   ADD ("/sql-pg/positions", test_positions);
+  ADD ("/sql-pg/reports-without-lock", test_reports_without_lock);
 #undef ADD
   g_test_add_func ("/sql-pg/reconnect", test_reconnect);
   g_test_add_func ("/sql-pg/server-needs-data-dir", test_server_needs_data_dir);
