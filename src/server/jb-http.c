@@ -640,7 +640,8 @@ hand_in_cb (gpointer user_data)
   g_autoptr(GIOStream) stream = g_steal_pointer (&conn->pending);
 
   conn->rearm_id = 0;
-  if (conn->self == NULL)
+  /* The server is gone, or shut down meanwhile. */
+  if (conn->self == NULL || g_socket_is_closed (conn->self->listener))
     {
       g_io_stream_close (stream, NULL, NULL);
       return G_SOURCE_REMOVE;
@@ -850,8 +851,14 @@ admit (JbHttpServer *self,
   peer_count_add (self, peer, +1);
   g_object_weak_ref (G_OBJECT (counted), connection_gone_cb, conn);
 
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (counted), local, remote, &error))
-    log_limited (self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+  /* Handed in from an idle, not here: SoupServer answers a request that
+   * is already waiting inside the hand-in, and a client that opens a
+   * connection per request (libsoup does, for a POST) would keep this
+   * accept loop answering request after request, every other source of
+   * the main loop waiting, an event stream's replay among them (its
+   * client would get nothing until the load stopped). */
+  conn->pending = G_IO_STREAM (g_steal_pointer (&counted));
+  conn->rearm_id = g_idle_add_full (G_PRIORITY_DEFAULT, hand_in_cb, conn, NULL);
 }
 
 static gboolean accept_cb (GSocket      *listener,
