@@ -1617,6 +1617,9 @@ static gboolean
 flush_last_seen (JbDispatch  *self,
                  GError     **error)
 {
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) flushed = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1627,8 +1630,18 @@ flush_last_seen (JbDispatch  *self,
 
       if (liveness->last_seen <= liveness->flushed)
         continue;
-      if (!jb_storage_set_terminal_last_seen (self->storage, key, liveness->last_seen, error))
-        return FALSE;
+      g_ptr_array_add (ids, key);
+      g_array_append_val (times, liveness->last_seen);
+      g_ptr_array_add (flushed, liveness);
+    }
+  /* In one statement: this holds the writer lock. */
+  if (!jb_storage_set_terminals_last_seen (self->storage, (const char * const *) ids->pdata,
+                                           (const gint64 *) (gpointer) times->data, ids->len, error))
+    return FALSE;
+  for (guint i = 0; i < flushed->len; i++)
+    {
+      JbLiveness *liveness = g_ptr_array_index (flushed, i);
+
       liveness->flushed = liveness->last_seen;
     }
   return TRUE;

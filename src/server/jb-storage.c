@@ -1653,6 +1653,52 @@ jb_storage_set_terminal_last_seen (JbStorage   *self,
   return jb_sql_run (stmt, "updating a terminal", error);
 }
 
+gboolean
+jb_storage_set_terminals_last_seen (JbStorage           *self,
+                                    const char * const  *ids,
+                                    const gint64        *last_seen_at,
+                                    guint                n,
+                                    GError             **error)
+{
+  g_autoptr(GString) id_array = NULL;
+  g_autoptr(GString) time_array = NULL;
+  JbSqlStmt *stmt;
+
+  if (n == 0)
+    return TRUE;
+  /* SQLite: function calls, one by one. */
+  if (jb_sql_get_dialect (self->sql) != JB_SQL_POSTGRESQL)
+    {
+      for (guint i = 0; i < n; i++)
+        if (!jb_storage_set_terminal_last_seen (self, ids[i], last_seen_at[i], error))
+          return FALSE;
+      return TRUE;
+    }
+  /* PostgreSQL: one round trip for all (this runs under the writer lock). */
+  id_array = g_string_new ("{");
+  time_array = g_string_new ("{");
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        {
+          g_string_append_c (id_array, ',');
+          g_string_append_c (time_array, ',');
+        }
+      append_array_text (id_array, ids[i]);
+      g_string_append_printf (time_array, "%" G_GINT64_FORMAT, last_seen_at[i]);
+    }
+  g_string_append_c (id_array, '}');
+  g_string_append_c (time_array, '}');
+  stmt = prepare (self, "UPDATE terminals t SET last_seen_at = s.seen"
+                        " FROM unnest (?1::text[], ?2::int8[]) AS s (id, seen)"
+                        " WHERE t.id = s.id AND coalesce (t.last_seen_at, 0) < s.seen");
+  if (stmt == NULL)
+    return fail (self, error, "updating terminals");
+  jb_sql_bind_text (stmt, 1, id_array->str);
+  jb_sql_bind_text (stmt, 2, time_array->str);
+  return jb_sql_run (stmt, "updating terminals", error);
+}
+
 /* Users and sessions */
 
 gboolean

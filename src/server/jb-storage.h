@@ -229,6 +229,12 @@ gboolean    jb_storage_set_terminal_last_seen (JbStorage  *self,
                                                const char *id,
                                                gint64      last_seen_at,
                                                GError    **error);
+/* The same for @n terminals, in one statement on PostgreSQL. */
+gboolean    jb_storage_set_terminals_last_seen (JbStorage           *self,
+                                                const char * const  *ids,
+                                                const gint64        *last_seen_at,
+                                                guint                n,
+                                                GError             **error);
 
 /* TRUE, with @error (may be NULL: then the failure is only forgotten),
  * when a read since the last call failed in the database rather than
