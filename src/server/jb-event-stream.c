@@ -31,7 +31,8 @@ struct _JbEventStream
 
   JbDispatch              *dispatch;
   SoupWebsocketConnection *connection;
-  JbCountingStream        *counter;
+  JbConnectionStream      *counter;
+  guint64                  written_before;  /* by the connection, before the stream began */
   guint64                  queued;      /* bytes handed to the connection */
   gint64                   last_sent;   /* seq of the last event sent */
   gboolean                 live;
@@ -70,7 +71,7 @@ static void send_resync     (JbEventStream *self,
 static guint64
 backlog (JbEventStream *self)
 {
-  guint64 written = jb_counting_stream_get_written (self->counter);
+  guint64 written = jb_connection_stream_get_written (self->counter) - self->written_before;
 
   return self->queued > written ? self->queued - written : 0;
 }
@@ -438,7 +439,7 @@ jb_event_stream_init (JbEventStream *self)
 JbEventStream *
 jb_event_stream_new (JbDispatch              *dispatch,
                      SoupWebsocketConnection *connection,
-                     JbCountingStream        *counter,
+                     JbConnectionStream      *counter,
                      gint64                   since,
                      JbPresence              *presence,
                      const char              *username,
@@ -457,6 +458,7 @@ jb_event_stream_new (JbDispatch              *dispatch,
   self->dispatch = g_object_ref (dispatch);
   self->connection = g_object_ref (connection);
   self->counter = g_object_ref (counter);
+  self->written_before = jb_connection_stream_get_written (counter);
   soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_INCOMING_PAYLOAD);
   soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_S);
   g_signal_connect (connection, "closed", G_CALLBACK (closed_cb), self);

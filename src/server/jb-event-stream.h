@@ -12,7 +12,7 @@
 
 #include <libsoup/soup.h>
 
-#include "jb-counting-stream.h"
+#include "jb-connection-stream.h"
 #include "jb-dispatch.h"
 #include "jb-presence.h"
 
@@ -21,13 +21,14 @@ G_BEGIN_DECLS
 #define JB_TYPE_EVENT_STREAM (jb_event_stream_get_type ())
 G_DECLARE_FINAL_TYPE (JbEventStream, jb_event_stream, JB, EVENT_STREAM, GObject)
 
-/* @since < 0: live events only. Emits ::finished once the connection is
- * closed, whoever closed it. */
+/* @counter is the connection under @connection: what it writes from now
+ * on is what the stream sent. @since < 0: live events only. Emits
+ * ::finished once the connection is closed, whoever closed it. */
 /* @presence (may be NULL) takes the {"type":"viewing"} messages of the
  * signed-in @username and gets its presence frames sent. */
 JbEventStream *jb_event_stream_new   (JbDispatch              *dispatch,
                                       SoupWebsocketConnection *connection,
-                                      JbCountingStream        *counter,
+                                      JbConnectionStream      *counter,
                                       gint64                   since,
                                       JbPresence              *presence,
                                       const char              *username,

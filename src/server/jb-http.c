@@ -15,10 +15,10 @@
 #include <sys/socket.h>
 
 #include "jb-clip-http.h"
+#include "jb-connection-stream.h"
 #include "jb-error.h"
 #include "jb-event-stream.h"
 #include "jb-json.h"
-#include "jb-pushback-stream.h"
 #include "jb-tiles.h"
 
 #define ACCEPT_BATCH          64     /* connections accepted per wake-up */
@@ -74,8 +74,8 @@ static gboolean refuse_early     (JbHttpServer      *self,
                                   const char        *message);
 static const char *peer_of       (JbHttpServer      *self,
                                   SoupServerMessage *msg);
-static GSocket    *connection_socket_upgraded (JbHttpServer      *self,
-                                               SoupServerMessage *msg);
+static JbConnectionStream *connection_upgraded (JbHttpServer      *self,
+                                                SoupServerMessage *msg);
 
 /* Content-Length as sent: digits only and not absurd, or -1. */
 static gint64
@@ -272,9 +272,8 @@ upgraded_cb (SoupServerMessage *msg,
              JbHttpServer      *self)
 {
   g_autoptr(GIOStream) stolen = NULL;
-  g_autoptr(JbCountingStream) counter = NULL;
+  g_autoptr(JbConnectionStream) counter = NULL;
   g_autoptr(SoupWebsocketConnection) connection = NULL;
-  g_autoptr(GSocket) socket = NULL;
   JbEventStream *stream;
   gint64 since = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "jb-since")) - 1;
 
@@ -282,15 +281,22 @@ upgraded_cb (SoupServerMessage *msg,
   gint64 expires_at = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg), "jb-expires-s")) * 1000LL;
 
   g_signal_handlers_disconnect_by_func (msg, upgraded_cb, self);
-  g_set_object (&socket, connection_socket_upgraded (self, msg));
-  if (token_hash != NULL)
-    g_bytes_ref (token_hash);
+  g_set_object (&counter, connection_upgraded (self, msg));
   stolen = soup_server_message_steal_connection (msg);
   if (stolen == NULL)
     return;
-  counter = jb_counting_stream_new (stolen, socket);
+  if (counter == NULL)
+    {
+      /* Not a connection of ours: nothing counts its bytes. */
+      g_io_stream_close (stolen, NULL, NULL);
+      return;
+    }
+  if (token_hash != NULL)
+    g_bytes_ref (token_hash);
+  /* SoupServer's wrapper keeps what it read ahead (a first message sent
+   * with the handshake); its output and its asynchronous close are ours. */
   connection = g_object_new (SOUP_TYPE_WEBSOCKET_CONNECTION,
-                             "io-stream", counter,
+                             "io-stream", stolen,
                              "uri", soup_server_message_get_uri (msg),
                              "connection-type", SOUP_WEBSOCKET_CONNECTION_SERVER,
                              NULL);
@@ -450,14 +456,13 @@ typedef struct
 {
   JbHttpServer   *self;
   GSocket        *socket;         /* owned by the connection */
-  GIOStream      *stream;         /* the connection (TLS or not): the record lives as long */
+  JbConnectionStream *stream;     /* wraps the connection (TLS or not): the record lives as long */
   GSocketAddress *remote;         /* the key */
   char           *peer;
   gint64          request_since;  /* monotonic µs the current request began; 0: none */
   GSocketAddress *local;
   SoupServerMessage *last_msg;    /* the answered one, until the connection is taken back */
-  JbPushbackStream  *pushback;    /* what SoupServer reads from now, when not @stream itself */
-  GIOStream      *pending;        /* taken back with bytes put back, to hand in again */
+  GIOStream      *pending;        /* @stream, taken back with bytes put back, to hand in again */
   guint           rearm_id;
   gboolean        upgraded;
   gboolean        cut;
@@ -524,10 +529,10 @@ peer_of (JbHttpServer      *self,
 }
 
 /* The event stream lives as long as it likes: no idle timeout, no
- * request deadline. */
-static GSocket *
-connection_socket_upgraded (JbHttpServer      *self,
-                            SoupServerMessage *msg)
+ * request deadline; its close lingers. */
+static JbConnectionStream *
+connection_upgraded (JbHttpServer      *self,
+                     SoupServerMessage *msg)
 {
   Conn *conn = conn_of (self, msg);
 
@@ -536,7 +541,8 @@ connection_socket_upgraded (JbHttpServer      *self,
   conn->upgraded = TRUE;
   conn->request_since = 0;
   g_socket_set_timeout (conn->socket, 0);
-  return conn->socket;
+  jb_connection_stream_linger (conn->stream, conn->socket);
+  return conn->stream;
 }
 
 static void
@@ -593,7 +599,7 @@ request_read_done (JbHttpServer      *self,
  * read then going through one more layer (after a few hundred requests on
  * one connection the whole server crawled, deep in nested reads). What
  * that buffering stream had already read (a pipelined request) is put
- * back in front (JbPushbackStream). A peer that has closed is let go of
+ * back in front (jb_connection_stream_unread()). A peer that has closed is let go of
  * there and then. A connection with bytes already waiting is handed in
  * from an idle of default priority, so that a client that pipelines gets
  * one request in per turn of the loop, in turn with everyone else, and a
@@ -623,7 +629,6 @@ hand_in (Conn      *conn,
 
   /* @conn may be gone when this returns (an answer with "Connection:
    * close" given at once): the caller's reference keeps @stream. */
-  conn->pushback = JB_IS_PUSHBACK_STREAM (stream) ? JB_PUSHBACK_STREAM (stream) : NULL;
   if (!soup_server_accept_iostream (self->server, stream, conn->local, conn->remote, &error))
     log_limited (self, "accept-iostream", "Cannot accept a connection: %s", error->message);
 }
@@ -635,7 +640,8 @@ hand_in_cb (gpointer user_data)
   g_autoptr(GIOStream) stream = g_steal_pointer (&conn->pending);
 
   conn->rearm_id = 0;
-  if (conn->self == NULL)
+  /* The server is gone, or shut down meanwhile. */
+  if (conn->self == NULL || g_socket_is_closed (conn->self->listener))
     {
       g_io_stream_close (stream, NULL, NULL);
       return G_SOURCE_REMOVE;
@@ -651,10 +657,9 @@ take_back_cb (gpointer user_data)
   g_autoptr(SoupServerMessage) msg = g_steal_pointer (&conn->last_msg);
   g_autoptr(GIOStream) stolen = NULL;
   g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(GBytes) rest = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guint8 *ahead = NULL;
-  GByteArray *head;
   gssize n;
 
   conn->rearm_id = 0;
@@ -665,35 +670,28 @@ take_back_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   /* One read, never blocking: what SoupServer had read ahead comes first
-   * (all of it: it reads 8 KiB at most), else what is left of our head,
-   * else what the peer has sent since. */
+   * (all of it: it reads 8 KiB at most), else what was put back before,
+   * else what the peer has sent since. What was put back and not read
+   * stays behind it. */
   ahead = g_malloc (READ_AHEAD);
   n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stolen)),
                                                 ahead, READ_AHEAD, NULL, &error);
-  if (conn->pushback != NULL)
-    rest = jb_pushback_stream_steal_head (conn->pushback);
-  conn->pushback = NULL;  /* it goes with @stolen */
   if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
     {
       /* The peer closed or reset the connection: nothing more to answer. */
       g_io_stream_close (stolen, NULL, NULL);
       return G_SOURCE_REMOVE;
     }
-  if (n < 0 && rest == NULL)
+  stream = G_IO_STREAM (g_object_ref (conn->stream));
+  if (n < 0 && !jb_connection_stream_has_unread (conn->stream))
     {
       /* Nothing waiting: SoupServer waits for the next request. */
-      stream = g_object_ref (conn->stream);
       hand_in (conn, stream);
       return G_SOURCE_REMOVE;
     }
-  head = g_byte_array_new_take (g_steal_pointer (&ahead), (gsize) MAX (n, 0));
-  if (rest != NULL)
-    g_byte_array_append (head, g_bytes_get_data (rest, NULL), (guint) g_bytes_get_size (rest));
-  {
-    g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (head);
-
-    conn->pending = G_IO_STREAM (jb_pushback_stream_new (conn->stream, bytes));
-  }
+  bytes = g_bytes_new_take (g_steal_pointer (&ahead), (gsize) MAX (n, 0));
+  jb_connection_stream_unread (conn->stream, bytes);
+  conn->pending = g_steal_pointer (&stream);
   conn->rearm_id = g_idle_add_full (G_PRIORITY_DEFAULT, hand_in_cb, conn, NULL);
   return G_SOURCE_REMOVE;
 }
@@ -796,6 +794,7 @@ admit (JbHttpServer *self,
   g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(JbConnectionStream) counted = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *peer = NULL;
   Conn *conn;
@@ -839,20 +838,27 @@ admit (JbHttpServer *self,
     }
   else
     stream = G_IO_STREAM (g_object_ref (connection));
+  counted = jb_connection_stream_new (stream);
 
   conn = g_new0 (Conn, 1);
   conn->self = self;
   conn->socket = socket;
-  conn->stream = stream;
+  conn->stream = counted;
   conn->remote = g_object_ref (remote);
   conn->local = g_object_ref (local);
   conn->peer = g_strdup (peer);
   g_hash_table_insert (self->conns, conn->remote, conn);
   peer_count_add (self, peer, +1);
-  g_object_weak_ref (G_OBJECT (stream), connection_gone_cb, conn);
+  g_object_weak_ref (G_OBJECT (counted), connection_gone_cb, conn);
 
-  if (!soup_server_accept_iostream (self->server, stream, local, remote, &error))
-    log_limited (self, "accept-iostream", "Cannot accept a connection: %s", error->message);
+  /* Handed in from an idle, not here: SoupServer answers a request that
+   * is already waiting inside the hand-in, and a client that opens a
+   * connection per request (libsoup does, for a POST) would keep this
+   * accept loop answering request after request, every other source of
+   * the main loop waiting, an event stream's replay among them (its
+   * client would get nothing until the load stopped). */
+  conn->pending = G_IO_STREAM (g_steal_pointer (&counted));
+  conn->rearm_id = g_idle_add_full (G_PRIORITY_DEFAULT, hand_in_cb, conn, NULL);
 }
 
 static gboolean accept_cb (GSocket      *listener,
