@@ -71,6 +71,7 @@ struct _JbMapView
   double               press_y;
   gboolean             centred;
   gboolean             basemap_hidden;
+  guint                max_tiles;
   gboolean             fixed_view;
   double               fixed_lat;
   double               fixed_lon;
@@ -555,6 +556,7 @@ update_basemap (JbMapView *self)
   set_reference (self, source);
   if (self->tile_layer != NULL)
     {
+      jb_tile_layer_set_max_kept (self->tile_layer, self->max_tiles);
       gtk_widget_set_visible (GTK_WIDGET (self->tile_layer), !self->basemap_hidden);
       shumate_map_insert_layer_behind (self->map, SHUMATE_LAYER (self->tile_layer),
                                        SHUMATE_LAYER (self->jurisdictions));
@@ -707,6 +709,25 @@ jb_map_view_go_to (JbMapView *self,
   viewport = jb_map_view_get_viewport (self);
   shumate_viewport_set_zoom_level (viewport, zoom);
   shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
+}
+
+void
+jb_map_view_set_max_tiles (JbMapView *self,
+                           guint      max_tiles)
+{
+  g_return_if_fail (JB_IS_MAP_VIEW (self));
+
+  self->max_tiles = max_tiles;
+  if (self->tile_layer != NULL)
+    jb_tile_layer_set_max_kept (self->tile_layer, max_tiles);
+}
+
+guint
+jb_map_view_get_n_tiles_kept (JbMapView *self)
+{
+  g_return_val_if_fail (JB_IS_MAP_VIEW (self), 0);
+
+  return self->tile_layer != NULL ? jb_tile_layer_get_n_kept (self->tile_layer) : 0;
 }
 
 void

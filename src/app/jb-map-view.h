@@ -61,6 +61,10 @@ void                 jb_map_view_show                 (JbMapView   *self,
 
 /* Goes there now and makes it the home view (instead of the city's
  * centre from the server's config). */
+/* The decoded basemap tiles kept (0: the default, 400, about 100 MB). */
+void                 jb_map_view_set_max_tiles        (JbMapView   *self,
+                                                       guint        max_tiles);
+guint                jb_map_view_get_n_tiles_kept     (JbMapView   *self);
 void                 jb_map_view_set_fixed_view       (JbMapView   *self,
                                                        double       lat,
                                                        double       lon,

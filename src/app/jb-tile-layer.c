@@ -13,7 +13,8 @@
 /* At most this many requests out at once: a fast zoom asks for the
  * levels it passes through only as far as they are still wanted. */
 #define MAX_PENDING     24
-/* Tiles kept decoded; a 1920×1080 screen needs about 60. */
+/* Tiles kept decoded by default (256 KB each at 256 px: 100 MB at most);
+ * a 1920×1080 screen needs about 60. */
 #define MAX_KEPT        400
 /* A tile that failed (offline, server error) is asked again after this. */
 #define RETRY_US        (20 * G_USEC_PER_SEC)
@@ -40,6 +41,7 @@ struct _JbTileLayer
   guint               tile_size;
   double              min_mx, min_my, max_mx, max_my;
   guint               n_pending;
+  guint               max_kept;
   guint64             frame;
   guint               n_drawn;
 };
@@ -200,7 +202,7 @@ compare_newest_first (gconstpointer a,
   return x > y ? -1 : x < y;
 }
 
-/* Drops the least recently drawn tiles past MAX_KEPT. */
+/* Drops the least recently drawn tiles past max_kept. */
 static void
 evict (JbTileLayer *self)
 {
@@ -209,14 +211,14 @@ evict (JbTileLayer *self)
   g_autoptr(GArray) ages = NULL;
   guint64 oldest_kept;
 
-  if (g_hash_table_size (self->tiles) <= MAX_KEPT)
+  if (g_hash_table_size (self->tiles) <= self->max_kept)
     return;
   ages = g_array_sized_new (FALSE, FALSE, sizeof (guint64), g_hash_table_size (self->tiles));
   g_hash_table_iter_init (&iter, self->tiles);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_array_append_val (ages, ((Tile *) value)->used);
   g_array_sort (ages, compare_newest_first);
-  oldest_kept = g_array_index (ages, guint64, MAX_KEPT - 1);
+  oldest_kept = g_array_index (ages, guint64, self->max_kept - 1);
   g_hash_table_iter_init (&iter, self->tiles);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Tile *) value)->used < oldest_kept && !((Tile *) value)->pending)
@@ -410,6 +412,7 @@ static void
 jb_tile_layer_init (JbTileLayer *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->max_kept = MAX_KEPT;
   self->tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, tile_free);
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
@@ -450,4 +453,22 @@ jb_tile_layer_get_n_drawn (JbTileLayer *self)
 {
   g_return_val_if_fail (JB_IS_TILE_LAYER (self), 0);
   return self->n_drawn;
+}
+
+void
+jb_tile_layer_set_max_kept (JbTileLayer *self,
+                            guint        max_kept)
+{
+  g_return_if_fail (JB_IS_TILE_LAYER (self));
+
+  self->max_kept = max_kept > 0 ? max_kept : MAX_KEPT;
+  evict (self);
+}
+
+guint
+jb_tile_layer_get_n_kept (JbTileLayer *self)
+{
+  g_return_val_if_fail (JB_IS_TILE_LAYER (self), 0);
+
+  return g_hash_table_size (self->tiles);
 }

@@ -33,5 +33,10 @@ JbTileLayer *jb_tile_layer_new           (ShumateViewport   *viewport,
 
 /* Tiles drawn from their own level in the last frame (for tests). */
 guint        jb_tile_layer_get_n_drawn   (JbTileLayer       *self);
+/* The decoded tiles kept for going back (least recently drawn go first);
+ * 0 is the default, 400. */
+void         jb_tile_layer_set_max_kept  (JbTileLayer       *self,
+                                          guint              max_kept);
+guint        jb_tile_layer_get_n_kept    (JbTileLayer       *self);
 
 G_END_DECLS

@@ -30,6 +30,10 @@ G_DEFINE_FINAL_TYPE (JbWallMap, jb_wall_map, GTK_TYPE_WIDGET)
 
 #define JB_WALL_UNIT_REDRAW_MS 500
 #define JB_WALL_PULSE_MS       100
+/* The wall shows two places, home and the incident it holds, about 60
+ * tiles each on a 1920×1080 pane, and the levels it flies through: this
+ * many decoded tiles (256 KB each, 40 MB) instead of the console's 400. */
+#define JB_WALL_MAX_TILES      160
 
 /* The newest new (unacknowledged) priority-1 incident, borrowed. */
 static JbIncident *
@@ -267,6 +271,7 @@ jb_wall_map_init (JbWallMap *self)
                                      JB_WALL_PULSE_MS);
   jb_point_layer_set_pulse_interval (JB_POINT_LAYER (jb_map_view_get_unit_layer (self->map_view)),
                                      JB_WALL_PULSE_MS);
+  jb_map_view_set_max_tiles (self->map_view, JB_WALL_MAX_TILES);
 
   self->caption = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_halign (GTK_WIDGET (self->caption), GTK_ALIGN_START);

@@ -9,6 +9,14 @@
 #include "jb-incident-row.h"
 #include "jb-wall-queue.h"
 
+/* GtkListView (GTK 4.8) keeps up to 200 rows alive whatever its height,
+ * and a row costs about 90 KB (labels, their layouts, CSS and
+ * accessibility nodes). Nobody scrolls a wall, so it is given only the
+ * incidents that can show: this many until a row has been measured,
+ * then as many as fit in the pane, plus EXTRA_ROWS. */
+#define INITIAL_ROWS 12
+#define EXTRA_ROWS   2
+
 struct _JbWallQueue
 {
   GtkWidget          parent_instance;
@@ -16,9 +24,12 @@ struct _JbWallQueue
   GtkWidget         *box;
   GtkLabel          *heading;
   GtkStack          *stack;
+  GtkWidget         *list;
 
   JbClient          *client;
   GtkSortListModel  *sorted;
+  GtkSliceListModel *shown;
+  guint              resize_id;
 };
 
 G_DEFINE_FINAL_TYPE (JbWallQueue, jb_wall_queue, GTK_TYPE_WIDGET)
@@ -98,12 +109,73 @@ jb_wall_queue_get_heading (JbWallQueue *self)
   return gtk_label_get_text (self->heading);
 }
 
+guint
+jb_wall_queue_get_max_rows (JbWallQueue *self)
+{
+  g_return_val_if_fail (JB_IS_WALL_QUEUE (self), 0);
+
+  return gtk_slice_list_model_get_size (self->shown);
+}
+
+/* How many rows fit, from a row's height: the rows are alike. */
+static guint
+rows_that_fit (JbWallQueue *self)
+{
+  GtkWidget *row = gtk_widget_get_first_child (self->list);
+  int row_height = row != NULL ? gtk_widget_get_height (row) : 0;
+  int height = gtk_widget_get_height (self->list);
+
+  if (row_height <= 0 || height <= 0)
+    return gtk_slice_list_model_get_size (self->shown);
+  return (guint) ((height + row_height - 1) / row_height) + EXTRA_ROWS;
+}
+
+/* Not during the allocation: a new size changes the list's items. */
+static gboolean
+resize_cb (gpointer user_data)
+{
+  JbWallQueue *self = user_data;
+
+  self->resize_id = 0;
+  gtk_slice_list_model_set_size (self->shown, rows_that_fit (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+jb_wall_queue_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  JbWallQueue *self = JB_WALL_QUEUE (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+jb_wall_queue_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  JbWallQueue *self = JB_WALL_QUEUE (widget);
+
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+  if (self->resize_id == 0 && rows_that_fit (self) != gtk_slice_list_model_get_size (self->shown))
+    self->resize_id = g_idle_add (resize_cb, self);
+}
+
 static void
 jb_wall_queue_dispose (GObject *object)
 {
   JbWallQueue *self = (JbWallQueue *)object;
 
+  g_clear_handle_id (&self->resize_id, g_source_remove);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->shown);
   g_clear_object (&self->sorted);
   g_clear_object (&self->client);
 
@@ -117,8 +189,9 @@ jb_wall_queue_class_init (JbWallQueueClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = jb_wall_queue_dispose;
+  widget_class->measure = jb_wall_queue_measure;
+  widget_class->size_allocate = jb_wall_queue_size_allocate;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "jb-wall-queue");
 }
 
@@ -159,8 +232,10 @@ jb_wall_queue_new (JbClient *client)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->sorted)));
+  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)), 0, INITIAL_ROWS);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   list = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
+  self->list = list;
   gtk_widget_add_css_class (list, "jb-queue");
   /* No scrollbars, and no size demand either: a row wider than the pane
    * is cut at the edge instead of making the window wider than its

@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JbWallQueue, jb_wall_queue, JB, WALL_QUEUE, GtkWidget)
 
 GtkWidget  *jb_wall_queue_new          (JbClient    *client);
-/* The incidents shown, most urgent first. */
+/* The open incidents, most urgent first (the heading counts them all). */
 GListModel *jb_wall_queue_get_model    (JbWallQueue *self);
 const char *jb_wall_queue_get_heading  (JbWallQueue *self);
+/* How many of them the list is given: as many as fit, and a few more. */
+guint       jb_wall_queue_get_max_rows (JbWallQueue *self);
 
 G_END_DECLS

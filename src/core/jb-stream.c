@@ -7,6 +7,7 @@
 #include "jb-stream.h"
 
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -553,6 +554,35 @@ stream_error_cb (SoupWebsocketConnection *ws,
   g_debug ("Event stream error: %s", error->message);
 }
 
+/* With the totals, glibc's own account of the heap, so that a soak can
+ * tell memory in use from free pages an arena keeps (fragmentation). */
+static void
+log_heap (void)
+{
+#ifdef __GLIBC__
+  struct mallinfo2 mi;
+  g_autofree char *info = NULL;
+  size_t info_len = 0;
+  FILE *f;
+  guint n_arenas = 0;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+  mi = mallinfo2 ();
+  f = open_memstream (&info, &info_len);
+  if (f != NULL)
+    {
+      malloc_info (0, f);
+      fclose (f);
+      for (const char *p = info; p != NULL && (p = strstr (p, "<heap nr=")) != NULL; p++)
+        n_arenas++;
+    }
+  g_debug ("Heap: arenas %u, from the system %.1f MB (mmapped %.1f MB), in use %.1f MB, free %.1f MB",
+           n_arenas, (mi.arena + mi.hblkhd) / 1048576.0, mi.hblkhd / 1048576.0,
+           (mi.uordblks + mi.hblkhd) / 1048576.0, mi.fordblks / 1048576.0);
+#endif
+}
+
 static gboolean
 liveness_check_cb (gpointer user_data)
 {
@@ -570,6 +600,7 @@ liveness_check_cb (gpointer user_data)
    * totals applied, to tell the rate the client really took. */
   g_debug ("Applied so far: %" G_GUINT64_FORMAT " moves, %" G_GUINT64_FORMAT " events",
            (guint64) jb_store_get_n_moves (self->store), (guint64) jb_store_get_n_events (self->store));
+  log_heap ();
 
   return G_SOURCE_CONTINUE;
 }

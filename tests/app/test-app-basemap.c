@@ -307,6 +307,7 @@ test_server_tiles (Fixture       *fixture,
   g_autofree char *path = NULL;
   g_autofree char *cache = NULL;
   GtkWidget *license;
+  guint n_kept;
 
   g_assert_true (jb_map_view_has_basemap (map_view));
   /* A view that the test tile set covers. */
@@ -318,6 +319,17 @@ test_server_tiles (Fixture       *fixture,
   jb_map_view_go_to (map_view, 28.25, 112.98, 15.5);
   g_assert_true (jb_test_wait_for (tile_colours_drawn, &pixels, 60 * 1000));
   jb_map_view_go_to (map_view, 28.25, 112.98, 12.0);
+  g_assert_true (jb_test_wait_for (tile_colours_drawn, &pixels, 60 * 1000));
+
+  /* The decoded tiles kept are bounded (a wall keeps 160): a small bound
+   * lets go of the other level's, never of what the last frame drew. */
+  n_kept = jb_map_view_get_n_tiles_kept (map_view);
+  jb_map_view_set_max_tiles (map_view, 4);
+  g_test_message ("tiles kept: %u, with a bound of 4: %u", n_kept, jb_map_view_get_n_tiles_kept (map_view));
+  g_assert_cmpuint (jb_map_view_get_n_tiles_kept (map_view), <, n_kept);
+  g_assert_cmpuint (jb_map_view_get_n_tiles_kept (map_view), >=, 4);
+  g_assert_true (jb_test_wait_for (tile_colours_drawn, &pixels, 60 * 1000));
+  jb_map_view_set_max_tiles (map_view, 0);
 
   /* The credit, as text: the MBTiles field's HTML is gone. */
   license = find_type (GTK_WIDGET (map_view), SHUMATE_TYPE_LICENSE);

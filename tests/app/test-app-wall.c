@@ -9,7 +9,8 @@
  * shows clock, state and age, that no visible text is smaller than the
  * minimum for the viewing distance, that a new priority-1 incident moves
  * the map and it returns home once acknowledged, that the duty board
- * follows a roster change, that the panes move to the remaining monitor
+ * follows a roster change, that the queue's list holds rows only for the
+ * incidents that fit, that the panes move to the remaining monitor
  * when one goes away and back when it returns, and the burn-in shift.
  * Saves test-app-wall-*.png (each window) for a person to look at.
  *
@@ -328,6 +329,92 @@ test_wall_p1_jump (Fixture       *fixture,
 
 typedef struct
 {
+  JbWallQueue *queue;
+  guint        n;
+  guint        rows;
+} Queue;
+
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+n_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+/* All incidents counted and the list sized from a row's height. */
+static gboolean
+queue_settled (gpointer data)
+{
+  Queue *q = data;
+  GtkWidget *list = find_list_view (GTK_WIDGET (q->queue));
+  GtkWidget *row = gtk_widget_get_first_child (list);
+  guint fit;
+
+  if (g_list_model_get_n_items (jb_wall_queue_get_model (q->queue)) != q->n || row == NULL ||
+      gtk_widget_get_height (row) <= 0 || gtk_widget_get_height (list) <= 0)
+    return FALSE;
+  fit = (guint) ((gtk_widget_get_height (list) + gtk_widget_get_height (row) - 1) / gtk_widget_get_height (row));
+  q->rows = n_children (list);
+  return jb_wall_queue_get_max_rows (q->queue) == fit + 2 && q->rows == MIN (fit + 2, q->n);
+}
+
+/* A wall is never scrolled: its list holds rows only for the incidents
+ * that fit (GtkListView would keep up to 200, each ~90 KB), while the
+ * heading counts them all. */
+static void
+test_wall_queue_rows (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const guint n = 40;
+  Queue q = { 0 };
+  g_autofree char *heading = NULL;
+
+  if (fixture->server == NULL)
+    return;
+
+  q.queue = JB_WALL_QUEUE (jb_wall_layout_get_pane (fixture->layout, "queue"));
+  q.n = n;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("wall-queue-%u", i);
+      g_autoptr(JbTestResponse) created =
+        jb_test_request (fixture->server, "POST", "/api/v1/incidents", fixture->bearer, key,
+                         "{\"type\": \"theft\", \"priority\": 3, \"location\": {\"lat\": 28.21, \"lon\": 112.97},"
+                         " \"address\": \"开福区 湘雅路 88号\"}");
+
+      g_assert_cmpuint (created->status, ==, 201);
+    }
+  g_assert_true (jb_test_wait_for (queue_settled, &q, 60 * 1000));
+  g_test_message ("%u incidents, %u rows (%u fit)", n, q.rows, jb_wall_queue_get_max_rows (q.queue) - 2);
+  g_assert_cmpuint (q.rows, <, n);
+  g_assert_cmpuint (q.rows, >=, 3);
+  heading = g_strdup_printf ("%u Open Incidents", n);
+  g_assert_cmpstr (jb_wall_queue_get_heading (q.queue), ==, heading);
+  jb_test_save_png (GTK_WIDGET (jb_wall_layout_find_window (fixture->layout, "queue")), "test-app-wall-queue-rows.png");
+}
+
+typedef struct
+{
   Fixture    *fixture;
   const char *needle;
 } Board;
@@ -551,6 +638,7 @@ main (int   argc,
   g_test_add_func ("/app/wall/min-text", test_wall_min_text);
   g_test_add ("/app/wall/two-monitors", Fixture, NULL, fixture_set_up, test_wall_two_monitors, fixture_tear_down);
   g_test_add ("/app/wall/p1-jump", Fixture, NULL, fixture_set_up, test_wall_p1_jump, fixture_tear_down);
+  g_test_add ("/app/wall/queue-rows", Fixture, NULL, fixture_set_up, test_wall_queue_rows, fixture_tear_down);
   g_test_add ("/app/wall/duty-board", Fixture, NULL, fixture_set_up, test_wall_duty_board, fixture_tear_down);
   g_test_add ("/app/wall/burn-in", Fixture, NULL, fixture_set_up, test_wall_burn_in, fixture_tear_down);
   g_test_add ("/app/wall/server-restart", Fixture, NULL, fixture_set_up, test_wall_server_restart, fixture_tear_down);

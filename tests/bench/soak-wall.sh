@@ -6,13 +6,16 @@
 # SAMPLE_S seconds it prints the client's RSS and the CPU it used (from
 # /proc, user + system), the server's RSS, and the positions the server
 # accepted (its simulator's own count); at the end the client's RSS slope
-# (least squares over the samples after the first, MB/h), its CPU share of
+# (least squares over the samples after the first, MB/h; also per third of
+# the run and from minute 10), the heap glibc says is in use and what its
+# arenas hold (mallinfo2, from the client's log), its CPU share of
 # one core, the rate the server delivered and the client's reconnects and
 # snapshot reloads (from its jb-stream log).
 #
 #   tests/bench/soak-wall.sh BUILDDIR [MINUTES (30)] [SAMPLE_S (60)] [UNITS (20000)]
 #
-# Run it with nice on a shared machine. Needs xvfb-run.
+# Run it with nice on a shared machine. Needs xvfb-run. With
+# SOAK_WALL_KEEP=DIR it copies the client's and server's logs there.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -29,6 +32,7 @@ cleanup () {
   [ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   wait 2>/dev/null || true
+  [ -n "${SOAK_WALL_KEEP:-}" ] && cp "$dir/client.log" "$dir/server.log" "$SOAK_WALL_KEEP"/ 2>/dev/null || true
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -63,10 +67,13 @@ ticks=$(getconf CLK_TCK)
 cpu_ticks () { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kib () { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 applied () { sed -n 's/.*Applied so far: \([0-9]*\) moves.*/\1/p' "$dir/client.log" | tail -n 1 | awk '{ print $1 + 0 } END { if (NR == 0) print 0 }'; }
+# The client's last heap line (jb-stream logs glibc's mallinfo2 with its
+# totals): arenas, taken from the system, in use, free inside the arenas.
+heap () { sed -n 's/.*Heap: arenas \([0-9]*\), from the system \([0-9.]*\) MB (mmapped [0-9.]* MB), in use \([0-9.]*\) MB, free \([0-9.]*\) MB.*/\1 \2 \3 \4/p' "$dir/client.log" | tail -n 1 | awk '{ print } END { if (NR == 0) print "0 0 0 0" }'; }
 accepted () { sed -n 's/.*: \([0-9]*\) positions (.*/\1/p' "$dir/server.log" | awk '{ s += $1 } END { print s + 0 }'; }
 
 echo "soak-wall: $units extra units, all moving at 1 Hz; $minutes min, a sample every $sample_s s; server $url"
-echo " min  client RSS MB  client CPU s (in the period)  server RSS MB  positions accepted/s (server)  moves applied/s (client)"
+echo " min  client RSS MB  client CPU s (in the period)  server RSS MB  positions accepted/s (server)  moves applied/s (client)  heap: arenas  from system MB  in use MB  free MB"
 start=$(date +%s)
 cpu0=$(cpu_ticks "$client_pid")
 acc0=$(accepted)
@@ -84,24 +91,36 @@ while [ "$i" -lt $(( minutes * 60 / sample_s )) ]; do
   rss=$(rss_kib "$client_pid")
   srss=$(rss_kib "$server_pid")
   t_min=$(echo "($now - $start) / 60" | bc -l)
-  printf '%5.1f  %12.1f  %28.2f  %13.1f  %29.0f  %24.0f\n' "$t_min" "$(echo "$rss / 1024" | bc -l)" \
+  set -- $(heap)
+  printf '%5.1f  %12.1f  %28.2f  %13.1f  %29.0f  %24.0f  %12s  %14s  %9s  %7s\n' "$t_min" "$(echo "$rss / 1024" | bc -l)" \
     "$(echo "($cpu - $cpu0) / $ticks" | bc -l)" "$(echo "$srss / 1024" | bc -l)" \
-    "$(echo "($acc - $acc0) / $sample_s" | bc -l)" "$(echo "($app - $app0) / $sample_s" | bc -l)"
-  samples="$samples $t_min:$rss:$cpu:$acc:$app"
+    "$(echo "($acc - $acc0) / $sample_s" | bc -l)" "$(echo "($app - $app0) / $sample_s" | bc -l)" "$1" "$2" "$3" "$4"
+  samples="$samples $t_min:$rss:$cpu:$acc:$app:$3"
   cpu0=$cpu
   acc0=$acc
   app0=$app
 done
 
 echo "$samples" | tr ' ' '\n' | awk -F: -v ticks="$ticks" '
-  NF == 5 { n++; t[n] = $1; r[n] = $2 / 1024; c[n] = $3; a[n] = $4; p[n] = $5 }
+  # Least squares over samples i..j of y (MB) against t (min), in MB/h.
+  function slope(y, i, j,   k, m, sx, sy, sxx, sxy) {
+    for (k = i; k <= j; k++) { m++; sx += t[k]; sy += y[k]; sxx += t[k] * t[k]; sxy += t[k] * y[k] }
+    return (m < 2 || m * sxx == sx * sx) ? 0 : (m * sxy - sx * sy) / (m * sxx - sx * sx) * 60
+  }
+  NF == 6 { n++; t[n] = $1; r[n] = $2 / 1024; c[n] = $3; a[n] = $4; p[n] = $5; h[n] = $6 }
   END {
     if (n < 3) { print "soak-wall: too few samples for a slope"; exit }
     # The first sample is the warm-up (snapshot, map tiles).
-    for (i = 2; i <= n; i++) { m++; sx += t[i]; sy += r[i]; sxx += t[i] * t[i]; sxy += t[i] * r[i] }
-    slope = (m * sxy - sx * sy) / (m * sxx - sx * sx) * 60
     span = (t[n] - t[1]) * 60
-    printf "client RSS: %.1f MB after the warm-up -> %.1f MB at the end; slope %+.2f MB/h (target < 1)\n", r[2], r[n], slope
+    printf "client RSS: %.1f MB after the warm-up -> %.1f MB at the end; slope %+.2f MB/h over the samples after the first (target < 1)\n", r[2], r[n], slope(r, 2, n)
+    # Where a slope comes from: each third of the run, and the run from its
+    # 10th minute on (caches that fill in the first minutes left out).
+    k1 = 2 + int((n - 1) / 3); k2 = 2 + int(2 * (n - 1) / 3)
+    printf "client RSS by phase: %+.2f MB/h (min %.0f-%.0f), %+.2f (min %.0f-%.0f), %+.2f (min %.0f-%.0f)\n", \
+      slope(r, 2, k1), t[2], t[k1], slope(r, k1, k2), t[k1], t[k2], slope(r, k2, n), t[k2], t[n]
+    for (k = 2; k < n && t[k] < 9.5; k++) ;
+    if (n - k >= 2) printf "client RSS from minute %.0f: %+.2f MB/h\n", t[k], slope(r, k, n)
+    if (h[n] > 0) printf "client heap in use (mallinfo2): %.1f MB after the warm-up -> %.1f MB at the end; slope %+.2f MB/h\n", h[2], h[n], slope(h, 2, n)
     printf "client CPU: %.2f s per minute after the warm-up = %.1f %% of one core\n", (c[n] - c[1]) / ticks / (span / 60), (c[n] - c[1]) / ticks / span * 100
     printf "server: %.0f positions accepted per second on average after the warm-up\n", (a[n] - a[1]) / span
     printf "client: %.0f moves applied per second on average after the warm-up (%.2f CPU ms per 1,000)\n", (p[n] - p[1]) / span, (p[n] > p[1]) ? (c[n] - c[1]) / ticks * 1e6 / (p[n] - p[1]) : 0
