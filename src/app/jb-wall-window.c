@@ -56,6 +56,8 @@ static GParamSpec *properties[N_PROPS];
 #define DEFAULT_MIN_TEXT_PX 37.0
 #define DEFAULT_SHIFT_S     180
 
+static void arrange_corner (JbWallWindow *self);
+
 static void
 update_clock (JbWallWindow *self)
 {
@@ -80,16 +82,12 @@ update_state (JbWallWindow *self)
 
   jb_connection_badge_update (self->state_box, self->state_label, state, FALSE);
 
-  if (self->message != NULL)
-    {
-      gtk_label_set_text (self->age_label, self->message);
-      return;
-    }
-
   /* The age of the data: since the last event frame or snapshot,
    * whichever came last. */
   last_event = MAX (last_event, self->snapshot_time);
-  if (last_event > 0)
+  if (self->message != NULL)
+    age = g_strdup (self->message);
+  else if (last_event > 0)
     {
       gint64 age_s = (g_get_monotonic_time () - last_event) / G_USEC_PER_SEC;
 
@@ -99,6 +97,9 @@ update_state (JbWallWindow *self)
     /* Translators: the wall's corner before any data came */
     age = g_strdup (_("no data yet"));
   gtk_label_set_text (self->age_label, age);
+  /* A longer text may no longer fit in one row: arrange now, not a
+   * tick later, so the corner never leaves the window. */
+  arrange_corner (self);
 }
 
 static void
@@ -152,9 +153,9 @@ tick_cb (gpointer user_data)
 {
   JbWallWindow *self = user_data;
 
-  arrange_corner (self);
   update_title (self);
   update_clock (self);
+  /* Arranges the corner for the texts just set. */
   update_state (self);
 
   return G_SOURCE_CONTINUE;
