@@ -35,6 +35,8 @@ struct _JbWallWindow
   gint64                snapshot_time;  /* monotonic µs of the last snapshot */
   double                min_text_px;
   guint                 tick_id;
+  guint                 arrange_id;
+  int                   allocated_width;
   guint                 shift_id;
   guint                 shift_step;
   int                   dx;
@@ -380,12 +382,45 @@ jb_wall_window_unrealize (GtkWidget *widget)
   GTK_WIDGET_CLASS (jb_wall_window_parent_class)->unrealize (widget);
 }
 
+static gboolean
+arrange_cb (gpointer user_data)
+{
+  JbWallWindow *self = user_data;
+
+  self->arrange_id = 0;
+  arrange_corner (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+jb_wall_window_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  JbWallWindow *self = JB_WALL_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (jb_wall_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* A new width (fullscreen on a monitor, a monitor replaced) may change
+   * whether the corner fits in one row. Not while allocating: from an
+   * idle, so the next frame lays it out again. */
+  if (width != self->allocated_width)
+    {
+      self->allocated_width = width;
+      if (self->arrange_id == 0)
+        self->arrange_id = g_idle_add (arrange_cb, self);
+    }
+}
+
 static void
 jb_wall_window_dispose (GObject *object)
 {
   JbWallWindow *self = (JbWallWindow *)object;
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->arrange_id, g_source_remove);
   g_clear_handle_id (&self->shift_id, g_source_remove);
   if (self->panes != NULL)
     g_ptr_array_set_size (self->panes, 0);
@@ -446,6 +481,9 @@ jb_wall_window_set_property (GObject      *object,
             self->snapshot_time = g_get_monotonic_time ();
           g_signal_connect_object (jb_client_get_store (self->client), "snapshot-loaded",
                                    G_CALLBACK (snapshot_loaded_cb), self, G_CONNECT_SWAPPED);
+          /* The corner says LIVE or not at once, not at the next tick. */
+          g_signal_connect_object (self->client, "notify::state",
+                                   G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
         }
       update_state (self);
       break;
@@ -473,6 +511,7 @@ jb_wall_window_class_init (JbWallWindowClass *klass)
   object_class->set_property = jb_wall_window_set_property;
   widget_class->realize = jb_wall_window_realize;
   widget_class->unrealize = jb_wall_window_unrealize;
+  widget_class->size_allocate = jb_wall_window_size_allocate;
 
   /* "client" is also what JbIncidentRow looks up on its root. */
   properties[PROP_CLIENT] =

@@ -173,6 +173,42 @@ walk (GtkWidget *widget,
     walk (child, focus_allowed, w);
 }
 
+static gboolean
+corner_not_live (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") != 0;
+}
+
+static gboolean
+corner_live_again (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return is_live (fixture) &&
+         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") == 0 &&
+         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 1)), "LIVE") == 0;
+}
+
+static gboolean
+corners_inside (gpointer data)
+{
+  Fixture *fixture = data;
+
+  for (guint i = 0; i < jb_wall_layout_get_n_windows (fixture->layout); i++)
+    {
+      JbWallWindow *window = jb_wall_layout_get_window (fixture->layout, i);
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_compute_bounds (jb_wall_window_get_corner (window), GTK_WIDGET (window), &bounds) ||
+          bounds.origin.x < 0 ||
+          bounds.origin.x + bounds.size.width > gtk_widget_get_width (GTK_WIDGET (window)) + 0.5)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 test_wall_two_monitors (Fixture       *fixture,
                         gconstpointer  data)
@@ -196,7 +232,10 @@ test_wall_two_monitors (Fixture       *fixture,
   g_assert_true (jb_wall_layout_find_window (fixture->layout, "duty") == queue_window);
 
   clock = g_regex_new ("^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$", 0, 0, NULL);
-  jb_test_spin (1500);
+  /* The corners follow the client's state and their window's width as
+   * they change. */
+  g_assert_true (jb_test_wait_for (corner_live_again, fixture, 60 * 1000));
+  g_assert_true (jb_test_wait_for (corners_inside, fixture, 60 * 1000));
   for (guint i = 0; i < 2; i++)
     {
       JbWallWindow *window = jb_wall_layout_get_window (fixture->layout, i);
@@ -532,24 +571,6 @@ test_wall_hotplug (Fixture       *fixture,
   g_assert_true (window == jb_wall_layout_get_window (fixture->layout, 1));
   g_assert_cmpint (gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window))), ==, 1280);
   g_assert_cmpuint (jb_wall_window_get_n_panes (jb_wall_layout_get_window (fixture->layout, 0)), ==, 1);
-}
-
-static gboolean
-corner_not_live (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") != 0;
-}
-
-static gboolean
-corner_live_again (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return is_live (fixture) &&
-         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 0)), "LIVE") == 0 &&
-         g_strcmp0 (jb_wall_window_get_state_text (jb_wall_layout_get_window (fixture->layout, 1)), "LIVE") == 0;
 }
 
 /* The server dies and comes back on the same database: the corner says
