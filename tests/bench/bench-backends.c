@@ -52,76 +52,6 @@ cpu_seconds (GPid pid)
   return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
 }
 
-/* The dispatcher: an incident every post_ms from a thread of its own (its
- * own session, blocking calls). Each answered POST's latency, and from its
- * Server-Timing header how long the server waited for the writer lock and
- * handled it in all: the rest is the wait before the main loop took it up
- * and the trip. */
-typedef struct
-{
-  char          *url;
-  const char    *authorization;
-  guint          period_ms;
-  volatile gint  stop;
-  GArray        *latency_us;  /* gint64, the POSTs answered 201 */
-  GArray        *lock_us;     /* gint64 beside it: the server's wait for the writer lock */
-  GArray        *handle_us;   /* gint64 beside it: the server's handling in all */
-  guint          failures;
-} Poster;
-
-/* The duration of @name in a Server-Timing header, in µs; -1 without. */
-static gint64
-server_timing (const char *header,
-               const char *name)
-{
-  g_autofree char *key = g_strdup_printf ("%s;dur=", name);
-  const char *at = header != NULL ? strstr (header, key) : NULL;
-
-  return at != NULL ? (gint64) (g_ascii_strtod (at + strlen (key), NULL) * 1000) : -1;
-}
-
-static gpointer
-post_thread (gpointer data)
-{
-  Poster *p = data;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  guint i = 0;
-
-  while (!g_atomic_int_get (&p->stop))
-    {
-      g_autofree char *body = g_strdup_printf ("{\"type\":\"dispute\",\"priority\":3,"
-                                               "\"location\":{\"lat\":28.2%03u,\"lon\":112.98},"
-                                               "\"description\":\"bench-backends %u\"}", i % 1000, i);
-      g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
-      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
-      g_autoptr(GBytes) answer = NULL;
-      gint64 start;
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
-      soup_message_set_request_body_from_bytes (msg, "application/json", request);
-      start = g_get_monotonic_time ();
-      answer = soup_session_send_and_read (session, msg, NULL, NULL);
-      if (answer != NULL && soup_message_get_status (msg) == 201)
-        {
-          gint64 took = g_get_monotonic_time () - start;
-
-          const char *timing = soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                             "Server-Timing");
-          gint64 lock = server_timing (timing, "lock");
-          gint64 handle = server_timing (timing, "handle");
-
-          g_array_append_val (p->latency_us, took);
-          g_array_append_val (p->lock_us, lock);
-          g_array_append_val (p->handle_us, handle);
-        }
-      else
-        p->failures++;
-      i++;
-      g_usleep (p->period_ms * 1000);
-    }
-  return NULL;
-}
-
 /* The scheduler's account of @pid's main thread: time run and time
  * waited runnable on a run queue (ns), and how many times it ran. */
 typedef struct
@@ -187,7 +117,7 @@ compare_posts (gconstpointer a,
  * server's handling: the wait before the main loop took the request up,
  * and the trip. */
 static void
-breakdown (Poster *poster,
+breakdown (JbTestPoster *poster,
            Result *result)
 {
   g_autoptr(GArray) lock = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -244,7 +174,7 @@ run (const char *name,
   g_autofree char *auth = NULL;
   g_autoptr(JbTestEvents) events = NULL;
   g_autoptr(JbTestEvents) replay = NULL;
-  Poster poster = { 0 };
+  JbTestPoster poster = { 0 };
   GThread *thread;
   guint64 positions = 0;
   double cpu_start, cpu_end;
@@ -277,7 +207,7 @@ run (const char *name,
   sched_start = sched_stat (jb_test_server_get_pid (b != NULL ? b : a));
   cpu_start = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
   start = g_get_monotonic_time ();
-  thread = g_thread_new ("bench-incidents", post_thread, &poster);
+  thread = g_thread_new ("bench-incidents", jb_test_post_incidents_thread, &poster);
   while ((end = g_get_monotonic_time ()) < start + (gint64) seconds * G_USEC_PER_SEC)
     {
       g_autoptr(JsonNode) frame = jb_test_events_next_positions (events, 100);

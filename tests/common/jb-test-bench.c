@@ -7,6 +7,17 @@
 
 #include "jb-test-bench.h"
 
+/* The duration of @name in a Server-Timing header, in µs; -1 without. */
+static gint64
+server_timing (const char *header,
+               const char *name)
+{
+  g_autofree char *key = g_strdup_printf ("%s;dur=", name);
+  const char *at = header != NULL ? strstr (header, key) : NULL;
+
+  return at != NULL ? (gint64) (g_ascii_strtod (at + strlen (key), NULL) * 1000) : -1;
+}
+
 gpointer
 jb_test_post_incidents_thread (gpointer data)
 {
@@ -32,13 +43,27 @@ jb_test_post_incidents_thread (gpointer data)
       if (answer != NULL && soup_message_get_status (msg) == 201)
         {
           gint64 took = g_get_monotonic_time () - start;
+          const char *timing = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                             "Server-Timing");
 
           g_array_append_val (p->latency_us, took);
+          if (p->lock_us != NULL)
+            {
+              gint64 lock = server_timing (timing, "lock");
+
+              g_array_append_val (p->lock_us, lock);
+            }
+          if (p->handle_us != NULL)
+            {
+              gint64 handle = server_timing (timing, "handle");
+
+              g_array_append_val (p->handle_us, handle);
+            }
         }
       else
         p->failures++;
       i++;
-      g_usleep (250 * 1000);
+      g_usleep ((p->period_ms != 0 ? p->period_ms : 250) * 1000);
     }
   return NULL;
 }

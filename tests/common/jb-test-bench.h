@@ -8,17 +8,22 @@
 
 G_BEGIN_DECLS
 
-/* A dispatcher POSTing an incident every 250 ms from a thread of its own
- * (its own session, blocking calls), so that whatever loads the main loop
- * does not delay the requests. Fill @url (the incidents endpoint),
- * @authorization and @latency_us (a GArray of gint64), run
- * jb_test_post_incidents_thread() on it, set @stop and join. */
+/* A dispatcher POSTing an incident every @period_ms (250 when 0) from a
+ * thread of its own (its own session, blocking calls), so that whatever
+ * loads the main loop does not delay the requests. Fill @url (the
+ * incidents endpoint), @authorization and @latency_us (a GArray of
+ * gint64), run jb_test_post_incidents_thread() on it, set @stop and join.
+ * With @lock_us and @handle_us, each answered POST's Server-Timing "lock"
+ * and "handle" go there too (µs, -1 without), beside its latency. */
 typedef struct
 {
   char          *url;
-  char          *authorization;
+  const char    *authorization;
+  guint          period_ms;
   volatile gint  stop;
   GArray        *latency_us;  /* gint64, the POSTs answered 201 */
+  GArray        *lock_us;     /* gint64 or NULL: the server's wait for the writer lock */
+  GArray        *handle_us;   /* gint64 or NULL: the server's handling in all */
   guint          failures;    /* the others */
 } JbTestPoster;
 
