@@ -103,12 +103,17 @@ typedef struct
   double lat, lon;
   gint64 priority;
   char   number[40];
+  gboolean is_new;              /* status new: nobody acknowledged it yet */
+  gboolean assigned;            /* the dispatcher sent a unit (or tried) */
+  gint64 ack_at_us;             /* the dispatcher's times (options.handle_s > 0) */
+  gint64 close_at_us;
 } SimIncident;
 
 typedef struct
 {
   guint64 requests, errors, positions, batches, heartbeats, alarms, answers, steps, unreachable;
   guint64 rosters;              /* shift changes written */
+  guint64 acknowledged, assigned, closed;  /* the dispatcher's (options.handle_s > 0) */
   guint64 clips, clips_resumed, clip_errors;
   guint64 dropped;              /* ticks skipped: the server could not keep up */
   guint64 behind;               /* most ticks waiting at the end of a call */
@@ -620,6 +625,26 @@ note_incident (JbSimulator *self,
 
   info = g_new0 (SimIncident, 1);
   info->priority = 2;
+  info->is_new = status == NULL || g_str_equal (status, "new");
+  {
+    SimIncident *known = g_hash_table_lookup (self->incidents, id);
+
+    if (known != NULL)
+      {
+        info->assigned = known->assigned;
+        info->ack_at_us = known->ack_at_us;
+        info->close_at_us = known->close_at_us;
+      }
+    else if (self->options.handle_s > 0)
+      {
+        /* The room's dispatcher: takes it within a minute (the first of
+         * the 1-3-5 targets), closes it after about handle_s. */
+        gint64 now_us = g_get_monotonic_time ();
+
+        info->ack_at_us = now_us + rand_us (self, 10, 60);
+        info->close_at_us = now_us + rand_us (self, 0.5 * self->options.handle_s, 1.5 * self->options.handle_s);
+      }
+  }
   {
     const char *number = NULL;
 
@@ -1464,6 +1489,118 @@ change_shift (JbSimulator *self)
   self->total.rosters++;
 }
 
+/* ---------------------------------------------------------- dispatcher */
+
+/* The nearest unit a dispatcher would send: an officer or a patrol car on
+ * patrol, free, with a device to answer on; -1 when there is none. */
+static int
+nearest_free_unit (JbSimulator *self,
+                   double       lat,
+                   double       lon)
+{
+  double best_m = G_MAXDOUBLE;
+  int best = -1;
+
+  for (guint i = 0; i < self->units->len; i++)
+    {
+      SimUnit *u = unit_at (self, i);
+      double m;
+
+      if ((u->kind != JB_UNIT_KIND_OFFICER && u->kind != JB_UNIT_KIND_PATROL_CAR) ||
+          u->status != JB_UNIT_STATUS_AVAILABLE || u->phase != PHASE_NONE || answering_terminal (u) < 0)
+        continue;
+      m = jb_geo_distance_m (lat, lon, u->lat, u->lon);
+      if (m < best_m)
+        {
+          best_m = m;
+          best = (int) i;
+        }
+    }
+  return best;
+}
+
+/* A staffed room (options.handle_s > 0): the dispatcher acknowledges each
+ * incident, sends the nearest free unit and later closes it, through the
+ * same API the console uses, so that open incidents do not pile up. */
+static void
+handle_incidents (JbSimulator *self,
+                  gint64       now_us)
+{
+  g_autoptr(GPtrArray) due = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->options.handle_s <= 0 || self->roster_bearer == NULL)
+    return;
+
+  /* Requests emit events that change the table: pick first, act after. */
+  due = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&iter, self->incidents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      SimIncident *info = value;
+
+      if (info->close_at_us > 0 && (now_us >= info->close_at_us || (now_us >= info->ack_at_us && !info->assigned)))
+        g_ptr_array_add (due, g_strdup (key));
+    }
+
+  for (guint i = 0; i < due->len; i++)
+    {
+      const char *id = g_ptr_array_index (due, i);
+      SimIncident *info = g_hash_table_lookup (self->incidents, id);
+      g_autofree char *path = NULL;
+      g_autoptr(GBytes) answer = NULL;
+
+      if (info == NULL)
+        continue;
+      if (now_us >= info->close_at_us)
+        {
+          static const char body[] = "{\"disposition\":\"resolved_on_scene\"}";
+
+          path = g_strdup_printf ("/api/v1/incidents/%s/close", id);
+          answer = call (self, "POST", path, self->roster_bearer, "dispatcher", TRUE, body, strlen (body), 200);
+          if (answer != NULL)
+            {
+              self->period.closed++;
+              self->total.closed++;
+            }
+          /* Closed (or not ours to close): either way it is done with. */
+          g_hash_table_remove (self->incidents, id);
+          continue;
+        }
+
+      info->assigned = TRUE;
+      if (info->is_new)
+        {
+          path = g_strdup_printf ("/api/v1/incidents/%s/acknowledge", id);
+          answer = call (self, "POST", path, self->roster_bearer, "dispatcher", TRUE, NULL, 0, 200);
+          if (answer != NULL)
+            {
+              self->period.acknowledged++;
+              self->total.acknowledged++;
+            }
+          g_clear_pointer (&answer, g_bytes_unref);
+          g_clear_pointer (&path, g_free);
+        }
+      if ((info = g_hash_table_lookup (self->incidents, id)) != NULL)
+        {
+          int unit = nearest_free_unit (self, info->lat, info->lon);
+          g_autofree char *body = NULL;
+
+          if (unit < 0)
+            continue;
+          body = g_strdup_printf ("{\"unit_id\":\"%s\"}", unit_at (self, unit)->id);
+          path = g_strdup_printf ("/api/v1/incidents/%s/assignments", id);
+          answer = call (self, "POST", path, self->roster_bearer, "dispatcher", TRUE, body, strlen (body), 201);
+          if (answer != NULL)
+            {
+              self->period.assigned++;
+              self->total.assigned++;
+            }
+        }
+    }
+}
+
 /* --------------------------------------------------------------- ticks */
 
 static void
@@ -1526,9 +1663,13 @@ print_stats (JbSimulator *self,
   double secs = (now_us - self->stats_at_us) / (double) US;
   Counters *p = &self->period;
   g_autofree char *lag = NULL;
+  g_autofree char *handled = NULL;
   guint silent = 0;
   gint64 seq;
 
+  if (self->options.handle_s > 0)
+    handled = g_strdup_printf ("%" G_GUINT64_FORMAT " incidents acknowledged, %" G_GUINT64_FORMAT " units sent, %"
+                               G_GUINT64_FORMAT " incidents closed (dispatcher), ", p->acknowledged, p->assigned, p->closed);
   if (p->dropped > 0 || p->behind > 1)
     lag = g_strdup_printf ("; falling behind: up to %" G_GUINT64_FORMAT " ticks late, %" G_GUINT64_FORMAT
                            " dropped", p->behind, p->dropped);
@@ -1539,13 +1680,13 @@ print_stats (JbSimulator *self,
   /* Positions are no events: the log grows by the state changes only. */
   seq = jb_dispatch_get_latest_seq (self->dispatch);
   g_printerr ("jb-simulator: %.0f s: %" G_GUINT64_FORMAT " positions (%.1f/s) in %" G_GUINT64_FORMAT
-              " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms, %"
+              " batches, %" G_GUINT64_FORMAT " heartbeats, %" G_GUINT64_FORMAT " alarms, %s%"
               G_GUINT64_FORMAT " assignment answers, %" G_GUINT64_FORMAT " procedure steps, %"
               G_GUINT64_FORMAT " unanswerable, %u responding, %u terminals silent, %" G_GUINT64_FORMAT
               " clips (%" G_GUINT64_FORMAT " resumed), %" G_GUINT64_FORMAT
               " errors; event log +%" G_GINT64_FORMAT " rows; dispatch busy %.1f%% (%.2f ms/request)%s\n",
               secs, p->positions, secs > 0 ? p->positions / secs : 0.0, p->batches, p->heartbeats,
-              p->alarms, p->answers, p->steps, p->unreachable, self->responders->len, silent,
+              p->alarms, handled != NULL ? handled : "", p->answers, p->steps, p->unreachable, self->responders->len, silent,
               p->clips, p->clips_resumed, p->errors + p->clip_errors, seq - self->stats_seq,
               secs > 0 ? 100.0 * p->busy_us / (secs * US) : 0.0,
               p->requests > 0 ? p->busy_us / 1000.0 / p->requests : 0.0,
@@ -1610,6 +1751,8 @@ tick_cb (gpointer user_data)
       silence_one (self, now_us);
       self->next_silence_us = now_us + rand_us (self, 45, 120);
     }
+
+  handle_incidents (self, now_us);
 
   if (now_us >= self->next_shift_us)
     {
@@ -2202,6 +2345,9 @@ jb_simulator_get_stats (JbSimulator      *self,
   out_stats->rosters = self->total.rosters;
   out_stats->clips = self->total.clips;
   out_stats->clips_resumed = self->total.clips_resumed;
+  out_stats->acknowledged = self->total.acknowledged;
+  out_stats->assigned = self->total.assigned;
+  out_stats->closed = self->total.closed;
   out_stats->silent = 0;
   for (guint i = 0; i < self->terminals->len; i++)
     out_stats->silent += terminal_at (self, i)->silent_until > now_us;

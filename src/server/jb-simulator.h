@@ -35,6 +35,7 @@ typedef struct
   double  heartbeat_s;      /* terminal heartbeat period (default 60) */
   gboolean patrol_slips;    /* now and then a grid member leaves its grid or goes quiet (default TRUE) */
   guint   patrol_silence_s; /* the server's silence limit, to go quiet a little longer (default 600) */
+  double  handle_s;         /* a dispatcher closes each incident about this long after it came (0: nobody, the default) */
 } JbSimulatorOptions;
 
 /* What the simulator has sent since it started. */
@@ -52,6 +53,9 @@ typedef struct
   guint64 rosters;          /* shift changes: PUT /stations/{id}/roster as the demo dispatcher */
   guint64 clips;            /* body camera clips uploaded (filmed with GStreamer, sent over HTTP) */
   guint64 clips_resumed;    /* of those, uploads cut off half-way and resumed from HEAD */
+  guint64 acknowledged;     /* the dispatcher's (options.handle_s > 0): incidents acknowledged, */
+  guint64 assigned;         /* units assigned */
+  guint64 closed;           /* and incidents closed */
   guint   silent;           /* terminals silent right now */
 } JbSimulatorStats;
 

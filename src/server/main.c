@@ -38,6 +38,7 @@ typedef struct
   double    sim_alarms_per_min;
   double    sim_moving_fraction;
   double    sim_heartbeat;
+  double    sim_handle;
   gint64    seed;
   char     *data_dir;
   gint64    clip_max_size;
@@ -102,6 +103,7 @@ parse_options (Options   *options,
     { "sim-rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_rate, "Position reports per moving unit per second", "HZ" },
     { "sim-alarms-per-min", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_alarms_per_min, "Simulated one-click alarms per minute", "X" },
     { "sim-moving-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_moving_fraction, "Share of the units that move, 0 to 1 (default 0.3)", "X" },
+    { "sim-handle", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_handle, "A simulated dispatcher acknowledges each incident within a minute, sends the nearest free unit and closes it about S seconds after it came (0: nobody does, the default)", "S" },
     { "sim-heartbeat", 0, 0, G_OPTION_ARG_DOUBLE, &options->sim_heartbeat, "Simulated terminals' heartbeat period in seconds, 1 to 3600 (default 60)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &options->seed, "Seed of the demo city and the simulator", "N" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &options->data_dir, "Where clip files live (default: <db>.data beside the database)", "DIR" },
@@ -174,6 +176,8 @@ check_options (const Options *options)
     return "--demo-guards and --demo-extra-units cannot be negative.";
   if (options->sim_rate < 0 || options->sim_alarms_per_min < 0)
     return "--sim-rate and --sim-alarms-per-min cannot be negative.";
+  if (!(options->sim_handle >= 0 && options->sim_handle <= 86400))
+    return "--sim-handle is 0 to 86400 seconds.";
   if (options->sim_moving_fraction != -1 &&
       !(options->sim_moving_fraction >= 0 && options->sim_moving_fraction <= 1))
     return "--sim-moving-fraction is 0 to 1.";
@@ -314,6 +318,7 @@ start_simulator (JbDispatch    *dispatch,
     sim_options.moving_fraction = options->sim_moving_fraction;
   if (options->sim_heartbeat > 0)
     sim_options.heartbeat_s = options->sim_heartbeat;
+  sim_options.handle_s = options->sim_handle;
   if (options->patrol_silence >= 0)
     sim_options.patrol_silence_s = (guint) options->patrol_silence;
   simulator = jb_simulator_new (dispatch, &sim_options);

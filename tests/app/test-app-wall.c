@@ -454,6 +454,106 @@ test_wall_queue_rows (Fixture       *fixture,
 
 typedef struct
 {
+  Fixture     *fixture;
+  JbWallQueue *queue;
+  guint        n;
+  guint        finalized;
+} Closing;
+
+static void
+incident_finalized_cb (gpointer  data,
+                       GObject  *where_the_object_was)
+{
+  ((Closing *) data)->finalized++;
+}
+
+static gboolean
+all_in_store (gpointer data)
+{
+  Closing *c = data;
+
+  return g_list_model_get_n_items (jb_store_get_incidents (jb_client_get_store (c->fixture->client))) == c->n &&
+         g_list_model_get_n_items (jb_wall_queue_get_model (c->queue)) == c->n &&
+         jb_wall_map_get_held (jb_wall_layout_get_map (c->fixture->layout)) != NULL &&
+         n_children (find_list_view (GTK_WIDGET (c->queue))) > 0;
+}
+
+/* Closed: out of the store and the queue, the map home, and every
+ * incident object finalized (nothing on the wall kept one). */
+static gboolean
+all_let_go (gpointer data)
+{
+  Closing *c = data;
+  JbWallMap *map = jb_wall_layout_get_map (c->fixture->layout);
+
+  return g_list_model_get_n_items (jb_store_get_incidents (jb_client_get_store (c->fixture->client))) == 0 &&
+         g_list_model_get_n_items (jb_wall_queue_get_model (c->queue)) == 0 &&
+         jb_wall_map_get_held (map) == NULL && jb_wall_map_is_home (map) &&
+         c->finalized == c->n;
+}
+
+/* What a wall holds per incident is given back when it is closed: the
+ * objects, the queue's rows (the list's children), the map's hold. A wall
+ * runs for weeks; a room closes its incidents. */
+static void
+test_wall_closed_incidents (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const guint n = 12;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Closing c = { fixture };
+  JbStore *store;
+  JbWallMap *map;
+  guint rows_before, rows_open;
+
+  if (fixture->server == NULL)
+    return;
+
+  store = jb_client_get_store (fixture->client);
+  map = jb_wall_layout_get_map (fixture->layout);
+  jb_wall_map_set_return_delay (map, 100);
+  c.queue = JB_WALL_QUEUE (jb_wall_layout_get_pane (fixture->layout, "queue"));
+  c.n = n;
+  g_assert_cmpuint (g_list_model_get_n_items (jb_store_get_incidents (store)), ==, 0);
+  rows_before = n_children (find_list_view (GTK_WIDGET (c.queue)));
+
+  /* Priority 1, new: each is held by the map, captioned and pulses. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("wall-closing-%u", i);
+      g_autofree char *body = g_strdup_printf ("{\"type\": \"robbery\", \"priority\": %u, \"location\": "
+                                               "{\"lat\": %.4f, \"lon\": 112.97}, \"address\": \"开福区 湘雅路 %u号\"}",
+                                               i % 3 == 0 ? 1 : 2, 28.20 + i * 0.001, 80 + i);
+      g_autoptr(JbTestResponse) created =
+        jb_test_request (fixture->server, "POST", "/api/v1/incidents", fixture->bearer, key, body);
+
+      g_assert_cmpuint (created->status, ==, 201);
+      g_ptr_array_add (ids, g_strdup (jb_test_json_string (created->body, "id")));
+    }
+  g_assert_true (jb_test_wait_for (all_in_store, &c, 60 * 1000));
+  rows_open = n_children (find_list_view (GTK_WIDGET (c.queue)));
+  for (guint i = 0; i < n; i++)
+    g_object_weak_ref (G_OBJECT (jb_store_lookup_incident (store, g_ptr_array_index (ids, i))),
+                       incident_finalized_cb, &c);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s/close", (char *) g_ptr_array_index (ids, i));
+      g_autofree char *key = g_strdup_printf ("wall-close-%u", i);
+      g_autoptr(JbTestResponse) closed =
+        jb_test_request (fixture->server, "POST", path, fixture->bearer, key, "{\"disposition\": \"resolved_on_scene\"}");
+
+      g_assert_cmpuint (closed->status, ==, 200);
+    }
+  g_assert_true (jb_test_wait_for (all_let_go, &c, 60 * 1000));
+  g_test_message ("%u incidents closed, %u finalized; queue rows %u before, %u while open, %u after",
+                  n, c.finalized, rows_before, rows_open, n_children (find_list_view (GTK_WIDGET (c.queue))));
+  g_assert_cmpuint (c.finalized, ==, n);
+  g_assert_cmpuint (n_children (find_list_view (GTK_WIDGET (c.queue))), ==, rows_before);
+}
+
+typedef struct
+{
   Fixture    *fixture;
   const char *needle;
 } Board;
@@ -660,6 +760,7 @@ main (int   argc,
   g_test_add ("/app/wall/two-monitors", Fixture, NULL, fixture_set_up, test_wall_two_monitors, fixture_tear_down);
   g_test_add ("/app/wall/p1-jump", Fixture, NULL, fixture_set_up, test_wall_p1_jump, fixture_tear_down);
   g_test_add ("/app/wall/queue-rows", Fixture, NULL, fixture_set_up, test_wall_queue_rows, fixture_tear_down);
+  g_test_add ("/app/wall/closed-incidents", Fixture, NULL, fixture_set_up, test_wall_closed_incidents, fixture_tear_down);
   g_test_add ("/app/wall/duty-board", Fixture, NULL, fixture_set_up, test_wall_duty_board, fixture_tear_down);
   g_test_add ("/app/wall/burn-in", Fixture, NULL, fixture_set_up, test_wall_burn_in, fixture_tear_down);
   g_test_add ("/app/wall/server-restart", Fixture, NULL, fixture_set_up, test_wall_server_restart, fixture_tear_down);

@@ -615,6 +615,80 @@ test_answers_callouts (Fixture       *fixture,
   g_assert_cmpuint (stats.errors, ==, 0);
 }
 
+/* --sim-handle: the simulated dispatcher acknowledges the alarms' incidents,
+ * sends a unit and closes them, through the API; none is left open for
+ * longer than its handling time. */
+static void
+test_handles_incidents (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GHashTable) closed_query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) open_query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) closed = NULL;
+  g_autoptr(JsonNode) open = NULL;
+  JbSimulatorOptions options;
+  JbSimulatorStats stats;
+  JsonArray *items;
+  guint n_assigned = 0;
+  gint64 deadline;
+
+  jb_simulator_options_init (&options);
+  g_assert_cmpfloat (options.handle_s, ==, 0);
+  options.alarms_per_min = 120;
+  options.handle_s = 60;
+  fixture->simulator = jb_simulator_new (fixture->dispatch, &options);
+  /* Acknowledged within 0.5–3 s, closed after 1.5–4.5 s. */
+  jb_simulator_set_time_scale (fixture->simulator, 0.05);
+  jb_simulator_start (fixture->simulator);
+
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  do
+    {
+      run_for (500);
+      jb_simulator_get_stats (fixture->simulator, &stats);
+    }
+  while ((stats.closed < 4 || stats.assigned < 2) && g_get_monotonic_time () < deadline);
+  jb_simulator_stop (fixture->simulator);
+  jb_dispatch_flush (fixture->dispatch);
+  jb_simulator_get_stats (fixture->simulator, &stats);
+  g_test_message ("%" G_GUINT64_FORMAT " alarms, %" G_GUINT64_FORMAT " acknowledged, %" G_GUINT64_FORMAT
+                  " units sent, %" G_GUINT64_FORMAT " closed", stats.alarms, stats.acknowledged, stats.assigned,
+                  stats.closed);
+  g_assert_cmpuint (stats.errors, ==, 0);
+  g_assert_cmpuint (stats.closed, >=, 4);
+  g_assert_cmpuint (stats.assigned, >=, 2);
+  g_assert_cmpuint (stats.acknowledged, >=, stats.assigned > 0 ? 1 : 0);
+
+  /* The closed ones are closed on the server, by the dispatcher, with a
+   * disposition; the units sent to them were released. */
+  g_hash_table_insert (closed_query, (gpointer) "status", (gpointer) "closed");
+  closed = request (fixture, "GET", "/api/v1/incidents", closed_query, fixture->dispatcher, NULL, 200);
+  items = json_object_get_array_member (json_node_get_object (closed), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, stats.closed);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *inc = json_array_get_object_element (items, i);
+      JsonArray *assignments = json_object_get_array_member (inc, "assignments");
+
+      g_assert_cmpstr (json_object_get_string_member (inc, "status"), ==, "closed");
+      g_assert_cmpstr (json_object_get_string_member (inc, "disposition"), ==, "resolved_on_scene");
+      for (guint k = 0; assignments != NULL && k < json_array_get_length (assignments); k++)
+        {
+          JsonObject *a = json_array_get_object_element (assignments, k);
+
+          n_assigned++;
+          g_assert_cmpstr (json_object_get_string_member (a, "state"), ==, "released");
+        }
+    }
+  g_test_message ("%u units were sent to the closed incidents", n_assigned);
+
+  /* Every alarm is an incident, open or closed. */
+  g_hash_table_insert (open_query, (gpointer) "status", (gpointer) "open");
+  open = request (fixture, "GET", "/api/v1/incidents", open_query, fixture->dispatcher, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (open), "items")) +
+                    stats.closed, ==, stats.alarms);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +707,8 @@ main (int   argc,
               fixture_set_up, test_changes_shift, fixture_tear_down);
   g_test_add ("/server/simulator/answers-callouts", Fixture, NULL,
               fixture_set_up, test_answers_callouts, fixture_tear_down);
+  g_test_add ("/server/simulator/handles-incidents", Fixture, NULL,
+              fixture_set_up, test_handles_incidents, fixture_tear_down);
 
   return g_test_run ();
 }
