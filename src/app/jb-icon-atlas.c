@@ -137,7 +137,10 @@ draw_texture_full (int            scale,
   cairo_surface_set_device_scale (surface, scale, scale);
 
   stride = cairo_image_surface_get_stride (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) stride * ph);
+  /* The texture's pixels are the surface's own (no copy): an atlas that
+   * fills up (moving units: kind × status × heading) costs half. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface), (gsize) stride * ph,
+                                      (GDestroyNotify) cairo_surface_destroy, cairo_surface_reference (surface));
   /* GDK_MEMORY_DEFAULT is cairo's ARGB32 layout. */
   texture = gdk_memory_texture_new (pw, ph, GDK_MEMORY_DEFAULT, bytes, stride);
 

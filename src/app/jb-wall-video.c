@@ -33,7 +33,7 @@ struct _JbWallVideo
   JbClip       *clip;
   JbClipStream *stream;
   GCancellable *cancellable;
-  GHashTable   *autoplayed;  /* clip ids */
+  GHashTable   *autoplayed;  /* clip id → its incident's id: played once already */
   guint         hide_id;
 };
 
@@ -175,6 +175,21 @@ wall_pushed_cb (JbWallVideo *self,
   jb_wall_video_play (self, clip);
 }
 
+/* A wall runs for weeks: remember the clips played only while their
+ * incident is open (a closed one's clips never come back). */
+static void
+forget_closed (JbWallVideo *self)
+{
+  JbStore *store = jb_client_get_store (self->client);
+  GHashTableIter iter;
+  gpointer incident_id;
+
+  g_hash_table_iter_init (&iter, self->autoplayed);
+  while (g_hash_table_iter_next (&iter, NULL, &incident_id))
+    if (jb_store_lookup_incident (store, incident_id) == NULL)
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 store_changed_cb (JbWallVideo   *self,
                   JbStoreChange  kind,
@@ -183,6 +198,9 @@ store_changed_cb (JbWallVideo   *self,
   JbClip *clip;
   JbIncident *incident;
 
+  if (kind == JB_STORE_CHANGE_INCIDENT && g_hash_table_size (self->autoplayed) > 0 &&
+      jb_store_lookup_incident (jb_client_get_store (self->client), id) == NULL)
+    forget_closed (self);
   if (kind != JB_STORE_CHANGE_CLIP || self->settings == NULL ||
       !g_settings_get_boolean (self->settings, "wall-autoplay-priority1"))
     return;
@@ -194,7 +212,7 @@ store_changed_cb (JbWallVideo   *self,
   if (incident == NULL || jb_incident_get_priority (incident) != 1)
     return;
 
-  g_hash_table_add (self->autoplayed, g_strdup (id));
+  g_hash_table_insert (self->autoplayed, g_strdup (id), g_strdup (jb_incident_get_id (incident)));
   jb_wall_video_play (self, clip);
 }
 
@@ -216,6 +234,14 @@ jb_wall_video_set_client (JbWallVideo *self,
   store = jb_client_get_store (client);
   g_signal_connect_object (store, "wall-pushed", G_CALLBACK (wall_pushed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "snapshot-loaded", G_CALLBACK (forget_closed), self, G_CONNECT_SWAPPED);
+}
+
+guint
+jb_wall_video_get_n_remembered (JbWallVideo *self)
+{
+  g_return_val_if_fail (JB_IS_WALL_VIDEO (self), 0);
+  return g_hash_table_size (self->autoplayed);
 }
 
 JbClip *
@@ -319,7 +345,7 @@ jb_wall_video_init (JbWallVideo *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = jb_clip_player_dup_settings ();
-  self->autoplayed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->autoplayed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 GtkWidget *

@@ -31,5 +31,8 @@ JbClip       *jb_wall_video_get_clip   (JbWallVideo *self);
 JbClipStream *jb_wall_video_get_stream (JbWallVideo *self);
 /* The banner's text ("KF-… · 打架斗殴 · place"). */
 const char   *jb_wall_video_get_banner (JbWallVideo *self);
+/* The clips it played by itself and remembers (not to play them again):
+ * those of incidents still open. */
+guint         jb_wall_video_get_n_remembered (JbWallVideo *self);
 
 G_END_DECLS

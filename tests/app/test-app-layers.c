@@ -5,6 +5,7 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "jb-icon-atlas.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
 #include "jb-test-wait.h"
@@ -221,6 +222,41 @@ test_tile_url (void)
   g_object_unref (view);
 }
 
+/* An atlas icon's texture and the cairo surface layers draw from are one
+ * set of pixels, not a copy each: the moving units' table (kind × status
+ * × heading, filled as units take each heading in each status) is most of
+ * what a wall's heap gains in its first hours. */
+static void
+test_icon_atlas_pixels (void)
+{
+  JbIconAtlas *atlas = jb_icon_atlas_get_for_scale (1);
+  GdkTexture *texture = jb_icon_atlas_get_moving_unit (atlas, JB_UNIT_KIND_PATROL_CAR, JB_UNIT_STATUS_EN_ROUTE, 45);
+  cairo_surface_t *surface = jb_icon_atlas_get_surface (texture);
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  int stride = cairo_image_surface_get_stride (surface);
+  g_autofree guchar *pixels = g_malloc ((gsize) stride * height);
+  const guchar *data;
+  guint opaque = 0;
+
+  g_assert_nonnull (surface);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+  /* Held twice: by the texture (its pixels) and by the texture's data. */
+  g_assert_cmpuint (cairo_surface_get_reference_count (surface), ==, 2);
+  g_assert_true (jb_icon_atlas_get_moving_unit (atlas, JB_UNIT_KIND_PATROL_CAR, JB_UNIT_STATUS_EN_ROUTE, 45) == texture);
+
+  /* And the texture shows what the surface holds. */
+  gdk_texture_download (texture, pixels, stride);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = 0; y < height; y++)
+    {
+      g_assert_cmpmem (pixels + y * stride, width * 4, data + y * stride, width * 4);
+      for (int x = 0; x < width; x++)
+        opaque += data[y * stride + x * 4 + 3] == 0xff;
+    }
+  g_assert_cmpuint (opaque, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +268,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/app/layers/tile-url", test_tile_url);
+  g_test_add_func ("/app/layers/icon-atlas-pixels", test_icon_atlas_pixels);
   g_test_add ("/app/layers/projection", Fixture, NULL, fixture_set_up, test_projection, fixture_tear_down);
   g_test_add ("/app/layers/clusters", Fixture, NULL, fixture_set_up, test_clusters, fixture_tear_down);
   g_test_add ("/app/layers/staleness", Fixture, NULL, fixture_set_up, test_staleness, fixture_tear_down);

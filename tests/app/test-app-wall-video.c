@@ -145,6 +145,29 @@ idle_label (GtkWidget *pane)
 }
 
 static void
+clip_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  (*(guint *) data)++;
+}
+
+typedef struct
+{
+  Fixture     *fixture;
+  JbWallVideo *video;
+  guint        finalized;
+} Closed;
+
+static gboolean
+clips_let_go (gpointer data)
+{
+  Closed *c = data;
+
+  return jb_store_lookup_incident (jb_client_get_store (c->fixture->client), c->fixture->alarm.incident_id) == NULL &&
+         jb_wall_video_get_n_remembered (c->video) == 0 && c->finalized == 2;
+}
+
+static void
 test_wall_video_pane (Fixture       *fixture,
                       gconstpointer  data)
 {
@@ -188,6 +211,24 @@ test_wall_video_pane (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (idle));
   g_assert_true (jb_test_wait_for (video_idle, video, 60 * 1000));
   g_assert_true (gtk_widget_get_visible (idle));
+
+  /* The incident closed: the wall forgets the clip it played by itself
+   * and keeps neither clip (a wall runs for weeks). */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/incidents/%s/close", fixture->alarm.incident_id);
+    g_autoptr(JbTestResponse) closed = NULL;
+    Closed c = { fixture, video, 0 };
+
+    g_assert_cmpuint (jb_wall_video_get_n_remembered (video), ==, 1);
+    g_object_weak_ref (G_OBJECT (jb_store_lookup_clip (jb_client_get_store (fixture->client), clip_id)),
+                       clip_finalized_cb, &c.finalized);
+    g_object_weak_ref (G_OBJECT (jb_store_lookup_clip (jb_client_get_store (fixture->client), auto_id)),
+                       clip_finalized_cb, &c.finalized);
+    closed = jb_test_request (fixture->server, "POST", path, fixture->bearer, NULL,
+                              "{\"disposition\": \"resolved_on_scene\"}");
+    g_assert_cmpuint (closed->status, ==, 200);
+    g_assert_true (jb_test_wait_for (clips_let_go, &c, 60 * 1000));
+  }
 }
 
 static void
