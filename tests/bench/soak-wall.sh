@@ -12,6 +12,19 @@
 # one core, the rate the server delivered and the client's reconnects and
 # snapshot reloads (from its jb-stream log).
 #
+# Slopes: over every sample (minute 1 to the end: the whole run), over the
+# samples after the first (the first minute is the warm-up: snapshot,
+# first drawing) and from minute 10 (a declared warm-up of ten minutes);
+# each is labelled as such.
+#
+# Mode: a staffed room by default. The server's simulator raises its
+# alarms (0.5 a minute) and plays the room's dispatcher through the API
+# (--sim-handle): each incident is acknowledged within a minute, the
+# nearest free unit is sent, and it is closed 0.5-1.5 x SOAK_WALL_HANDLE
+# seconds after it came (default 600: 5 to 15 minutes), so that the open
+# incidents reach a steady number. SOAK_WALL_HANDLE=0 is the unattended
+# mode of earlier runs: nobody acknowledges or closes anything.
+#
 #   tests/bench/soak-wall.sh BUILDDIR [MINUTES (30)] [SAMPLE_S (60)] [UNITS (20000)]
 #
 # Run it with nice on a shared machine. Needs xvfb-run. With
@@ -24,6 +37,7 @@ build=$(cd "${1:?usage: soak-wall.sh BUILDDIR [MINUTES] [SAMPLE_S] [UNITS]}" && 
 minutes=${2:-30}
 sample_s=${3:-60}
 units=${4:-20000}
+handle=${SOAK_WALL_HANDLE:-600}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/jb-soak-wall-XXXXXX")
 server_pid=
 client_pid=
@@ -39,7 +53,7 @@ trap cleanup EXIT INT TERM
 
 "$build/src/server/jingbao-dispatchd" --db "$dir/db.sqlite" --listen 127.0.0.1:0 \
   --demo --demo-extra-units "$units" --simulate --sim-rate 1 --sim-moving-fraction 1 \
-  >"$dir/server.log" 2>&1 &
+  --sim-handle "$handle" >"$dir/server.log" 2>&1 &
 server_pid=$!
 url=
 for _ in $(seq 1 600); do
@@ -73,6 +87,11 @@ heap () { sed -n 's/.*Heap: arenas \([0-9]*\), from the system \([0-9.]*\) MB (m
 accepted () { sed -n 's/.*: \([0-9]*\) positions (.*/\1/p' "$dir/server.log" | awk '{ s += $1 } END { print s + 0 }'; }
 
 echo "soak-wall: $units extra units, all moving at 1 Hz; $minutes min, a sample every $sample_s s; server $url"
+if [ "$handle" = 0 ]; then
+  echo "soak-wall: mode: unattended (SOAK_WALL_HANDLE=0): nobody acknowledges or closes the incidents"
+else
+  echo "soak-wall: mode: staffed room (SOAK_WALL_HANDLE=$handle): a simulated dispatcher acknowledges each incident within a minute, sends a unit and closes it $(( handle / 2 ))-$(( handle * 3 / 2 )) s after it came"
+fi
 echo " min  client RSS MB  client CPU s (in the period)  server RSS MB  positions accepted/s (server)  moves applied/s (client)  heap: arenas  from system MB  in use MB  free MB"
 start=$(date +%s)
 cpu0=$(cpu_ticks "$client_pid")
@@ -112,18 +131,26 @@ echo "$samples" | tr ' ' '\n' | awk -F: -v ticks="$ticks" '
     if (n < 3) { print "soak-wall: too few samples for a slope"; exit }
     # The first sample is the warm-up (snapshot, map tiles).
     span = (t[n] - t[1]) * 60
-    printf "client RSS: %.1f MB after the warm-up -> %.1f MB at the end; slope %+.2f MB/h over the samples after the first (target < 1)\n", r[2], r[n], slope(r, 2, n)
+    printf "client RSS: %.1f MB at minute %.1f (the first sample) -> %.1f MB at minute %.1f\n", r[1], t[1], r[n], t[n]
+    printf "client RSS slope over the whole run (every sample, minute %.0f-%.0f): %+.2f MB/h (target < 1)\n", t[1], t[n], slope(r, 1, n)
+    printf "client RSS slope after the warm-up (the samples after the first, minute %.0f-%.0f): %+.2f MB/h (target < 1); %.1f -> %.1f MB\n", t[2], t[n], slope(r, 2, n), r[2], r[n]
     # Where a slope comes from: each third of the run, and the run from its
     # 10th minute on (caches that fill in the first minutes left out).
     k1 = 2 + int((n - 1) / 3); k2 = 2 + int(2 * (n - 1) / 3)
     printf "client RSS by phase: %+.2f MB/h (min %.0f-%.0f), %+.2f (min %.0f-%.0f), %+.2f (min %.0f-%.0f)\n", \
       slope(r, 2, k1), t[2], t[k1], slope(r, k1, k2), t[k1], t[k2], slope(r, k2, n), t[k2], t[n]
     for (k = 2; k < n && t[k] < 9.5; k++) ;
-    if (n - k >= 2) printf "client RSS from minute %.0f: %+.2f MB/h\n", t[k], slope(r, k, n)
-    if (h[n] > 0) printf "client heap in use (mallinfo2): %.1f MB after the warm-up -> %.1f MB at the end; slope %+.2f MB/h\n", h[2], h[n], slope(h, 2, n)
+    if (n - k >= 2) printf "client RSS from minute %.0f (a declared warm-up of 10 minutes left out): %+.2f MB/h\n", t[k], slope(r, k, n)
+    if (h[n] > 0) printf "client heap in use (mallinfo2): %.1f MB at the first sample, %.1f after the warm-up -> %.1f MB at the end; slope %+.2f MB/h over the whole run, %+.2f after the warm-up\n", h[1], h[2], h[n], slope(h, 1, n), slope(h, 2, n)
     printf "client CPU: %.2f s per minute after the warm-up = %.1f %% of one core\n", (c[n] - c[1]) / ticks / (span / 60), (c[n] - c[1]) / ticks / span * 100
     printf "server: %.0f positions accepted per second on average after the warm-up\n", (a[n] - a[1]) / span
     printf "client: %.0f moves applied per second on average after the warm-up (%.2f CPU ms per 1,000)\n", (p[n] - p[1]) / span, (p[n] > p[1]) ? (c[n] - c[1]) / ticks * 1e6 / (p[n] - p[1]) : 0
   }'
 echo "client stream: $(grep -c 'Reconnecting in' "$dir/client.log" || true) reconnects, of which reloads: $(grep -c 'Missed events\|asked for a reload\|is behind ours' "$dir/client.log" || true)"
 grep 'falling behind\|dispatch busy' "$dir/server.log" | tail -n 1 | sed 's/^/server (last period): /' || true
+# The simulator's 10-second lines: alarms raised and, staffed, what the
+# dispatcher did.
+sed -n 's/.* \([0-9]*\) alarms, \(\([0-9]*\) incidents acknowledged, \([0-9]*\) units sent, \([0-9]*\) incidents closed\)\{0,1\}.*/\1 \3 \4 \5/p' "$dir/server.log" |
+  awk -v mode="$handle" '{ a += $1; k += $2; s += $3; c += $4 } END {
+    if (mode == 0) printf "incidents: %d alarms raised, none handled (unattended)\n", a
+    else printf "incidents: %d alarms raised; the dispatcher acknowledged %d, sent %d units, closed %d\n", a, k, s, c }'
