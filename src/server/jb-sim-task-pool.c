@@ -29,9 +29,13 @@ static gpointer
 job_thread (gpointer data)
 {
   Job *job = data;
+  int current;
 
-  /* Per thread on Linux: only this one gives way. */
-  if (setpriority (PRIO_PROCESS, (id_t) gettid (), job->nice) != 0)
+  /* Per thread on Linux: only this one gives way. Never raised, though,
+   * as a privileged process could: a server run at nice 15 stays there. */
+  errno = 0;
+  current = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  if ((errno != 0 || current < job->nice) && setpriority (PRIO_PROCESS, (id_t) gettid (), job->nice) != 0)
     g_debug ("Cannot lower a camera thread's priority: %s", g_strerror (errno));
   job->func (job->user_data);
   g_free (job);

@@ -4,9 +4,10 @@
  * A simulated camera stands for a terminal's own processor, but it
  * encodes on the cores of the dispatch server it loads. Each streaming
  * thread of a pipeline set on this pool is a thread of its own, started
- * at a lower priority (a higher nice value) and ended with its task, so
- * the lower priority never passes to a thread that GLib's shared pool
- * would hand to other work (logins, tiles, clip checks).
+ * at a lower priority (nice 10, or the process's own if higher) and ended
+ * with its task, so the lower priority never passes to a thread that
+ * GLib's shared pool would hand to other work (logins, tiles, clip
+ * checks).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
