@@ -287,9 +287,15 @@ jb_session_send_async (JbSession           *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* With its key a command is safe to send twice, so libsoup may send
+   * it on a kept-alive connection (and again on a new one if that was
+   * closed under it) instead of opening a connection for every POST. */
   if (idempotency_key != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg),
-                                  "Idempotency-Key", idempotency_key);
+    {
+      soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                    "Idempotency-Key", idempotency_key);
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+    }
 
   g_task_set_task_data (task, msg, g_object_unref);
   soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, cancellable,

@@ -275,20 +275,26 @@ find_active_assignment (JsonObject *incident,
 
 /* Creating */
 
-static char *
-next_incident_number (JbRequest  *req,
-                      GError    **error)
+/* The next serial (the incident's id) and the day's next number, counted
+ * in one statement. */
+static gboolean
+next_incident_ids (JbRequest  *req,
+                   char      **out_id,
+                   char      **out_number,
+                   GError    **error)
 {
   g_autoptr(GTimeZone) tz = g_time_zone_new_offset (8 * 3600);
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (req->now / 1000);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
   g_autofree char *day = g_date_time_format (local, "%Y%m%d");
   g_autofree char *key = g_strconcat ("incident_counter:", day, NULL);
-  gint64 n = jb_storage_next_counter (req->self->storage, key, error);
+  gint64 serial, n;
 
-  if (n == 0)
-    return NULL;
-  return g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, req->self->incident_prefix, day, n);
+  if (!jb_storage_next_counter_pair (req->self->storage, "incident_serial", key, &serial, &n, error))
+    return FALSE;
+  *out_id = g_strdup_printf ("inc-%06" G_GINT64_FORMAT, serial);
+  *out_number = g_strdup_printf ("%s-%s-%04" G_GINT64_FORMAT, req->self->incident_prefix, day, n);
+  return TRUE;
 }
 
 static JsonObject *
@@ -322,12 +328,9 @@ _jb_incident_create (JbRequest              *req,
   g_autoptr(JsonObject) incident = json_object_new ();
   g_autofree char *number = NULL;
   g_autofree char *id = NULL;
-  gint64 serial;
 
-  if ((serial = jb_storage_next_counter (req->self->storage, "incident_serial", error)) == 0 ||
-      (number = next_incident_number (req, error)) == NULL)
+  if (!next_incident_ids (req, &id, &number, error))
     return NULL;
-  id = g_strdup_printf ("inc-%06" G_GINT64_FORMAT, serial);
 
   json_object_set_string_member (incident, "id", id);
   json_object_set_string_member (incident, "number", number);

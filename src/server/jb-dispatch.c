@@ -1118,6 +1118,7 @@ jb_dispatch_check_credentials (JbDispatch  *self,
                                const char  *method,
                                const char  *path,
                                const char  *authorization,
+                               gboolean     look_up,
                                GError     **error)
 {
   JbRequest req = { .self = self, .method = method, .path = path, .now = _jb_now_ms () };
@@ -1129,7 +1130,18 @@ jb_dispatch_check_credentials (JbDispatch  *self,
 
   route = find_route (&req, &local_error);
   /* Unknown endpoints and methods get their own answer later. */
-  ok = route == NULL || authenticate (self, &req, route->auth, authorization, error);
+  if (route == NULL || route->auth == AUTH_NONE)
+    ok = TRUE;
+  else if (!look_up)
+    ok = authorization != NULL ? TRUE : unauthorized (error, "This endpoint needs an Authorization header.");
+  else
+    ok = authenticate (self, &req, route->auth, authorization, error);
+  if (ok && !look_up && route != NULL && route->auth == AUTH_PERSON &&
+      g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    ok = unauthorized (error, "This endpoint needs a Bearer session token.");
+  if (ok && !look_up && route != NULL && route->auth == AUTH_DEVICE &&
+      g_ascii_strncasecmp (authorization, "Basic ", 6) != 0)
+    ok = unauthorized (error, "This endpoint needs Basic device credentials.");
   request_clear (&req);
   return ok;
 }

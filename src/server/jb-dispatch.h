@@ -89,11 +89,13 @@ gsize       jb_dispatch_get_max_body_size (const char              *path);
 /* Checks the credentials of a request to @method @path before its body is
  * read: FALSE (JB_ERROR_UNAUTHORIZED) when the endpoint needs credentials
  * and @authorization is not valid for it. TRUE for endpoints that need
- * none and for unknown ones. */
+ * none and for unknown ones. Without @look_up only their form is judged
+ * (present, of the endpoint's scheme), not the session or terminal. */
 gboolean    jb_dispatch_check_credentials (JbDispatch            *self,
                                            const char            *method,
                                            const char            *path,
                                            const char            *authorization,
+                                           gboolean               look_up,
                                            GError               **error);
 
 /* Checks credentials for the event stream: "Bearer TOKEN" in

@@ -27,6 +27,7 @@
 #define LOG_EVERY_US          (10 * G_USEC_PER_SEC)
 #define DRAIN_LIMIT           (256 * 1024)  /* read and dropped after an early refusal */
 #define DRAIN_MS              2000
+#define SMALL_BODY            (256 * 1024)  /* its credentials are looked up once it is read */
 #define READ_AHEAD            16384  /* more than SoupServer reads ahead (8 KiB) */
 
 struct _JbHttpServer
@@ -111,7 +112,9 @@ got_chunk_cb (SoupServerMessage *msg,
 
 /* Bodies are judged from their headers: a body without valid credentials,
  * or larger than its endpoint takes, is refused before it is read (and a
- * chunked one as soon as its chunks add up to too much). */
+ * chunked one as soon as its chunks add up to too much). A small one
+ * without credentials of the endpoint's scheme is refused too; its
+ * session or terminal is looked up once, when it is handled. */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -141,8 +144,12 @@ early_cb (SoupServer        *server,
     }
   if (length == 0 && encoding != SOUP_ENCODING_CHUNKED)
     return;
+  /* A small body costs less to read than a session or terminal lookup,
+   * which the handler does anyway: only the credentials' form is judged
+   * now (a lookup here and there would be two per request). */
   if (!jb_dispatch_check_credentials (self->dispatch, soup_server_message_get_method (msg), path,
-                                      soup_message_headers_get_one (headers, "Authorization"), &error))
+                                      soup_message_headers_get_one (headers, "Authorization"),
+                                      encoding == SOUP_ENCODING_CHUNKED || length > SMALL_BODY, &error))
     {
       refuse_early (self, msg, (JbErrorCode) error->code, error->message);
       return;

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "jb-simulator"
 
 #include "jb-sim-camera.h"
+#include "jb-sim-task-pool.h"
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
@@ -14,6 +15,7 @@
 
 #define CHUNK_BYTES (256 * 1024)
 #define AUDIO_RATE 48000
+#define CAMERA_NICE 10
 
 void
 jb_sim_camera_job_free (JbSimCameraJob *job)
@@ -29,6 +31,26 @@ jb_sim_camera_job_free (JbSimCameraJob *job)
 }
 
 /* Filming */
+
+/* Each new streaming task goes to the low-priority pool (see
+ * jb-sim-task-pool.h); GStreamer asks before it starts the thread. */
+static GstBusSyncReply
+set_task_pool_cb (GstBus     *bus,
+                  GstMessage *message,
+                  gpointer    user_data)
+{
+  GstStreamStatusType type;
+  GstElement *owner;
+  const GValue *value;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_STREAM_STATUS)
+    return GST_BUS_PASS;
+  gst_message_parse_stream_status (message, &type, &owner);
+  value = gst_message_get_stream_status_object (message);
+  if (type == GST_STREAM_STATUS_TYPE_CREATE && value != NULL && G_VALUE_HOLDS (value, GST_TYPE_TASK))
+    gst_task_set_pool (g_value_get_object (value), user_data);
+  return GST_BUS_PASS;
+}
 
 static char *
 film (const JbSimCameraJob  *job,
@@ -78,6 +100,7 @@ film (const JbSimCameraJob  *job,
   g_object_set (sink, "location", path, NULL);
 
   bus = gst_element_get_bus (pipeline);
+  gst_bus_set_sync_handler (bus, set_task_pool_cb, jb_sim_task_pool_new (CAMERA_NICE), gst_object_unref);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE)
     message = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   gst_element_set_state (pipeline, GST_STATE_NULL);

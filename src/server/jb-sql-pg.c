@@ -9,6 +9,14 @@
  * ?N rewritten to $N; parameters go as text (blobs in binary), results
  * come back as text and are parsed by the column getters.
  *
+ * Deferred writes: inside a write transaction, a statement run with
+ * jb_sql_run_deferred() is sent in libpq's pipeline mode and not waited
+ * for; the next statement that answers (or the COMMIT) goes in the same
+ * pipeline, so a transaction's trailing writes and its COMMIT cost one
+ * round trip under the writer lock instead of one each. A deferred
+ * statement's failure is reported by that later call, and the
+ * transaction is then refused at COMMIT.
+ *
  * Writers: a write transaction takes one transaction-level advisory lock
  * right after BEGIN, the same key on every server, so write transactions
  * on any number of servers run one after the other. Under READ COMMITTED
@@ -43,6 +51,8 @@ typedef struct
   char     *errmsg;       /* the last failure, NULL: PQerrorMessage */
   guint     generation;   /* bumped by each reset: server-side statements are gone */
   guint     next_name;
+  GPtrArray *deferred;    /* what each statement sent in the pipeline does (static strings) */
+  gboolean  failed;       /* a deferred statement of this transaction failed */
 } JbSqlPg;
 
 typedef struct
@@ -84,6 +94,21 @@ connection_lost (JbSqlPg *self)
   return PQstatus (self->conn) == CONNECTION_BAD;
 }
 
+static gboolean finish_pipeline (JbSqlPg   *self,
+                                 gboolean   with_last,
+                                 PGresult **last,
+                                 GError   **error);
+
+/* Before a call that cannot go in the pipeline: reads what is in it. */
+static gboolean
+settle (JbSqlPg  *self,
+        GError  **error)
+{
+  if (self->deferred->len == 0 && PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF)
+    return TRUE;
+  return finish_pipeline (self, FALSE, NULL, error);
+}
+
 /* Reports the failure of @result (may be NULL) as @what; a lost
  * connection says so, and the next call resets it. */
 static void
@@ -123,8 +148,11 @@ ensure_connected (JbSqlPg  *self,
   if (!connection_lost (self))
     return TRUE;
 
+  g_ptr_array_set_size (self->deferred, 0);
   PQreset (self->conn);
   self->generation++;
+  if (PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
+    PQexitPipelineMode (self->conn);
   if (connection_lost (self))
     {
       set_errmsg (self, PQerrorMessage (self->conn));
@@ -149,7 +177,26 @@ run_command (JbSqlPg     *self,
   if (!ensure_connected (self, error))
     return FALSE;
 
-  result = PQexec (self->conn, sql);
+  /* One statement goes in the pipeline behind the deferred ones (the
+   * COMMIT, mostly); a script of several cannot. */
+  if (self->deferred->len > 0 && strchr (sql, ';') == NULL)
+    {
+      result = NULL;
+      if (!PQsendQueryParams (self->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
+        {
+          fail (self, NULL, sql, error);
+          settle (self, NULL);
+          return FALSE;
+        }
+      if (!finish_pipeline (self, TRUE, &result, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!settle (self, error))
+        return FALSE;
+      result = PQexec (self->conn, sql);
+    }
   status = PQresultStatus (result);
   if (result == NULL || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK))
     {
@@ -175,10 +222,12 @@ pg_open (const char  *target,
   self = g_new0 (JbSqlPg, 1);
   self->parent.driver = &jb_sql_pg_driver;
   self->generation = 1;
+  self->deferred = g_ptr_array_new ();
   self->conn = PQconnectdbParams (keywords, values, 1);
   if (self->conn == NULL)
     {
       g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Cannot open PostgreSQL: out of memory");
+      g_ptr_array_unref (self->deferred);
       g_free (self);
       return NULL;
     }
@@ -190,6 +239,7 @@ pg_open (const char  *target,
       g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Cannot open the PostgreSQL database: %s",
                    message);
       PQfinish (self->conn);
+      g_ptr_array_unref (self->deferred);
       g_free (self);
       return NULL;
     }
@@ -204,6 +254,7 @@ pg_close (JbSql *sql)
   JbSqlPg *self = PG (sql);
 
   PQfinish (self->conn);
+  g_ptr_array_unref (self->deferred);
   g_free (self->errmsg);
   g_free (self);
 }
@@ -243,6 +294,9 @@ pg_begin (JbSql     *sql,
   JbSqlPg *self = PG (sql);
   g_autofree char *lock = NULL;
 
+  if (!settle (self, error))
+    return FALSE;
+  self->failed = FALSE;
   /* READ COMMITTED: each statement after the lock sees what the previous
    * writer committed (a snapshot taken at BEGIN would not). */
   if (!write)
@@ -271,8 +325,9 @@ pg_begin_write_select (JbSql       *sql,
   g_autofree char *script = NULL;
   PGresult *result;
 
-  if (!ensure_connected (self, error))
+  if (!ensure_connected (self, error) || !settle (self, error))
     return FALSE;
+  self->failed = FALSE;
   /* PQexec answers with the last statement's result; under READ
    * COMMITTED the query sees what every earlier writer committed. */
   script = g_strdup_printf ("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%"
@@ -296,7 +351,27 @@ static gboolean
 pg_commit (JbSql   *sql,
            GError **error)
 {
-  return run_command (PG (sql), "COMMIT", error);
+  JbSqlPg *self = PG (sql);
+
+  /* PostgreSQL answers COMMIT of a failed transaction with a ROLLBACK,
+   * not an error: a deferred write that failed must not pass for done. */
+  if (self->failed || PQtransactionStatus (self->conn) == PQTRANS_INERROR)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
+                   "Database error (COMMIT): a statement of the transaction failed: %s",
+                   pg_errmsg (sql));
+      return FALSE;
+    }
+  if (!run_command (self, "COMMIT", error))
+    return FALSE;
+  if (self->failed)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL,
+                   "Database error (COMMIT): a statement of the transaction failed: %s",
+                   pg_errmsg (sql));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -304,6 +379,9 @@ pg_rollback (JbSql *sql)
 {
   JbSqlPg *self = PG (sql);
 
+  /* What is still in the pipeline is undone with the rest. */
+  settle (self, NULL);
+  self->failed = FALSE;
   /* Nothing to roll back on a lost connection: the server did. */
   if (!connection_lost (self))
     PQclear (PQexec (self->conn, "ROLLBACK"));
@@ -317,7 +395,7 @@ pg_get_schema_version (JbSql *sql)
   PGresult *result;
   int version = -1;
 
-  if (!ensure_connected (self, NULL))
+  if (!ensure_connected (self, NULL) || !settle (self, NULL))
     return -1;
 
   /* pg_tables through the statement's snapshot, not to_regclass: that
@@ -443,6 +521,8 @@ prepare_on_server (JbSqlPgStmt  *self,
 
   if (self->prepared == connection->generation)
     return TRUE;
+  if (!settle (connection, error))
+    return FALSE;
 
   result = PQprepare (connection->conn, self->name, self->text, self->n_params, NULL);
   if (PQresultStatus (result) != PGRES_COMMAND_OK)
@@ -608,15 +688,102 @@ pg_bind_blob (JbSqlStmt    *stmt,
   p->format = 1;
 }
 
+/* Sends @self with its bindings, into the pipeline when one is open.
+ * libpq copies the values, so the caller's may go away after. */
+static gboolean
+send_prepared (JbSqlPgStmt  *self,
+               GError      **error)
+{
+  JbSqlPg *connection = PG (self->parent.connection);
+  g_autofree const char **values = g_new (const char *, MAX (self->n_params, 1));
+  g_autofree int *lengths = g_new (int, MAX (self->n_params, 1));
+  g_autofree int *formats = g_new (int, MAX (self->n_params, 1));
+
+  for (int i = 0; i < self->n_params; i++)
+    {
+      values[i] = self->params[i].value;
+      lengths[i] = self->params[i].length;
+      formats[i] = self->params[i].format;
+    }
+  if (!PQsendQueryPrepared (connection->conn, self->name, self->n_params, values, lengths, formats, 0))
+    {
+      fail (connection, NULL, self->text, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Ends the pipeline: sends its sync and reads the deferred statements'
+ * results, then (@with_last) the result of the one sent after them into
+ * *@last. FALSE with @error when a deferred statement failed (the
+ * transaction is then lost) or the connection was. */
+static gboolean
+finish_pipeline (JbSqlPg   *self,
+                 gboolean   with_last,
+                 PGresult **last,
+                 GError   **error)
+{
+  guint n = self->deferred->len + (with_last ? 1 : 0);
+  guint ended = 0;
+  gboolean ok = TRUE;
+
+  if (PQpipelineSync (self->conn) != 1)
+    {
+      fail (self, NULL, "ending a pipeline", error);
+      ok = FALSE;
+    }
+  /* Each statement's results end with a NULL; the sync's comes last. */
+  for (;;)
+    {
+      PGresult *result = PQgetResult (self->conn);
+      ExecStatusType status;
+
+      if (result == NULL)
+        {
+          if (connection_lost (self) || ++ended > n)
+            break;
+          continue;
+        }
+      status = PQresultStatus (result);
+      if (status == PGRES_PIPELINE_SYNC)
+        {
+          PQclear (result);
+          break;
+        }
+      if (ended < self->deferred->len)
+        {
+          if (ok && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            {
+              fail (self, result, g_ptr_array_index (self->deferred, ended), error);
+              self->failed = TRUE;
+              ok = FALSE;
+            }
+          PQclear (result);
+        }
+      else if (with_last && *last == NULL)
+        *last = result;
+      else
+        PQclear (result);
+    }
+  if (ok && connection_lost (self))
+    {
+      fail (self, NULL, "a pipeline", error);
+      ok = FALSE;
+    }
+  g_ptr_array_set_size (self->deferred, 0);
+  if (!connection_lost (self))
+    PQexitPipelineMode (self->conn);
+  if (!ok && last != NULL)
+    g_clear_pointer (last, PQclear);
+  return ok;
+}
+
 static JbSqlStep
 pg_step (JbSqlStmt  *stmt,
          GError    **error)
 {
   JbSqlPgStmt *self = PG_STMT (stmt);
   JbSqlPg *connection = PG (stmt->connection);
-  g_autofree const char **values = NULL;
-  g_autofree int *lengths = NULL;
-  g_autofree int *formats = NULL;
   const char *status;
   const char *tuples;
 
@@ -629,18 +796,32 @@ pg_step (JbSqlStmt  *stmt,
   if (!ensure_connected (connection, error) || !prepare_on_server (self, error))
     return JB_SQL_ERROR;
 
-  values = g_new (const char *, MAX (self->n_params, 1));
-  lengths = g_new (int, MAX (self->n_params, 1));
-  formats = g_new (int, MAX (self->n_params, 1));
-  for (int i = 0; i < self->n_params; i++)
+  /* Behind deferred statements: in their pipeline, one round trip for all. */
+  if (connection->deferred->len > 0)
     {
-      values[i] = self->params[i].value;
-      lengths[i] = self->params[i].length;
-      formats[i] = self->params[i].format;
+      if (!send_prepared (self, error))
+        {
+          settle (connection, NULL);
+          return JB_SQL_ERROR;
+        }
+      if (!finish_pipeline (connection, TRUE, &self->result, error))
+        return JB_SQL_ERROR;
     }
+  else
+    {
+      g_autofree const char **values = g_new (const char *, MAX (self->n_params, 1));
+      g_autofree int *lengths = g_new (int, MAX (self->n_params, 1));
+      g_autofree int *formats = g_new (int, MAX (self->n_params, 1));
 
-  self->result = PQexecPrepared (connection->conn, self->name, self->n_params,
-                                 values, lengths, formats, 0);
+      for (int i = 0; i < self->n_params; i++)
+        {
+          values[i] = self->params[i].value;
+          lengths[i] = self->params[i].length;
+          formats[i] = self->params[i].format;
+        }
+      self->result = PQexecPrepared (connection->conn, self->name, self->n_params,
+                                     values, lengths, formats, 0);
+    }
   switch (PQresultStatus (self->result))
     {
     case PGRES_TUPLES_OK:
@@ -662,6 +843,47 @@ pg_step (JbSqlStmt  *stmt,
 
   self->row = 0;
   return PQntuples (self->result) > 0 ? JB_SQL_ROW : JB_SQL_DONE;
+}
+
+/* Inside a transaction, sends @stmt into the pipeline and returns; out
+ * of one, or before the statement is prepared, runs it now. */
+static gboolean
+pg_run_deferred (JbSqlStmt   *stmt,
+                 const char  *what,
+                 GError     **error)
+{
+  JbSqlPgStmt *self = PG_STMT (stmt);
+  JbSqlPg *connection = PG (stmt->connection);
+  PGTransactionStatusType transaction = PQtransactionStatus (connection->conn);
+  gboolean in_transaction = transaction == PQTRANS_INTRANS ||
+                            (transaction == PQTRANS_ACTIVE && connection->deferred->len > 0);
+
+  if (!in_transaction || self->prepared != connection->generation || connection_lost (connection) ||
+      connection->deferred->len >= 64)
+    {
+      JbSqlStep step = pg_step (stmt, error);
+
+      pg_reset (stmt);
+      if (step == JB_SQL_DONE)
+        return TRUE;
+      if (step == JB_SQL_ROW)
+        g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error (%s): the statement returned rows", what);
+      return FALSE;
+    }
+
+  pg_reset (stmt);
+  if (PQpipelineStatus (connection->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode (connection->conn))
+    {
+      fail (connection, NULL, what, error);
+      return FALSE;
+    }
+  if (!send_prepared (self, error))
+    {
+      settle (connection, NULL);
+      return FALSE;
+    }
+  g_ptr_array_add (connection->deferred, (gpointer) what);
+  return TRUE;
 }
 
 static gint64
@@ -783,6 +1005,7 @@ const JbSqlDriver jb_sql_pg_driver = {
   .bind_double = pg_bind_double,
   .bind_blob = pg_bind_blob,
   .step = pg_step,
+  .run_deferred = pg_run_deferred,
   .changes = pg_changes,
   .reset = pg_reset,
   .column_is_null = pg_column_is_null,

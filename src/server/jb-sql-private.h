@@ -64,6 +64,10 @@ typedef struct
                                     gsize        length);
   JbSqlStep   (*step)              (JbSqlStmt   *stmt,
                                     GError     **error);
+  /* Optional: jb_sql_run_deferred() (NULL: run at once). */
+  gboolean    (*run_deferred)      (JbSqlStmt   *stmt,
+                                    const char  *what,
+                                    GError     **error);
   gint64      (*changes)           (JbSqlStmt   *stmt);
   void        (*reset)             (JbSqlStmt   *stmt);
   gboolean    (*column_is_null)    (JbSqlStmt   *stmt,

@@ -297,6 +297,22 @@ jb_sql_run (JbSqlStmt   *stmt,
   return FALSE;
 }
 
+gboolean
+jb_sql_run_deferred (JbSqlStmt   *stmt,
+                     const char  *what,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL || stmt->connection->driver->run_deferred == NULL)
+    return jb_sql_run (stmt, what, error);
+  if (stmt->connection->driver->run_deferred (stmt, what, &local_error))
+    return TRUE;
+  g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error while %s: %s", what,
+               local_error != NULL ? local_error->message : jb_sql_errmsg (stmt->connection));
+  return FALSE;
+}
+
 gint64
 jb_sql_changes (JbSqlStmt *stmt)
 {

@@ -111,6 +111,15 @@ JbSqlStep     jb_sql_step                 (JbSqlStmt   *stmt,
 gboolean      jb_sql_run                  (JbSqlStmt   *stmt,
                                            const char  *what,
                                            GError     **error);
+/* As jb_sql_run(), but inside a transaction the driver may send @stmt
+ * without waiting for it and read its result with the next statement
+ * that answers or with the commit, in the same round trip (PostgreSQL's
+ * pipeline mode; SQLite runs it at once). Its failure is then reported
+ * by that later call and the transaction cannot commit: roll back. For
+ * writes whose only answer is success, such as appending a row. */
+gboolean      jb_sql_run_deferred         (JbSqlStmt   *stmt,
+                                           const char  *what,
+                                           GError     **error);
 /* Rows changed by the last INSERT, UPDATE or DELETE of @stmt. */
 gint64        jb_sql_changes              (JbSqlStmt   *stmt);
 /* Ends the current run; bindings stay until the next jb_sql_prepare. */

@@ -730,6 +730,46 @@ jb_storage_next_counter (JbStorage   *self,
 }
 
 gboolean
+jb_storage_next_counter_pair (JbStorage   *self,
+                              const char  *key1,
+                              const char  *key2,
+                              gint64      *out1,
+                              gint64      *out2,
+                              GError     **error)
+{
+  JbSqlStmt *stmt = prepare (self,
+                             "INSERT INTO meta (key, value) VALUES (?1, '1'), (?2, '1') ON CONFLICT (key) DO UPDATE"
+                             " SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING key, value");
+  JbSqlStep step;
+
+  g_return_val_if_fail (g_strcmp0 (key1, key2) != 0, FALSE);
+
+  *out1 = *out2 = 0;
+  jb_sql_bind_text (stmt, 1, key1);
+  jb_sql_bind_text (stmt, 2, key2);
+  /* RETURNING's rows come in no promised order: matched by key. */
+  while ((step = jb_sql_step (stmt, error)) == JB_SQL_ROW)
+    {
+      gint64 value = g_ascii_strtoll (jb_sql_column_text (stmt, 1), NULL, 10);
+
+      if (g_strcmp0 (jb_sql_column_text (stmt, 0), key1) == 0)
+        *out1 = value;
+      else if (g_strcmp0 (jb_sql_column_text (stmt, 0), key2) == 0)
+        *out2 = value;
+    }
+  jb_sql_reset (stmt);
+  if (step == JB_SQL_ERROR)
+    return FALSE;
+  if (*out1 == 0 || *out2 == 0)
+    {
+      g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "The counters \"%s\" and \"%s\" were not counted.",
+                   key1, key2);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 jb_storage_is_empty (JbStorage *self)
 {
   JbSqlStmt *stmt = prepare (self,
@@ -893,7 +933,7 @@ jb_storage_save_alert (JbStorage   *self,
   jb_sql_bind_text (stmt, 1, member_string (alert, "id"));
   jb_sql_bind_int64 (stmt, 2, cleared != NULL && !JSON_NODE_HOLDS_NULL (cleared));
   jb_sql_bind_text (stmt, 3, text);
-  return jb_sql_run (stmt, "saving an alert", error);
+  return jb_sql_run_deferred (stmt, "saving an alert", error);
 }
 
 GPtrArray *
@@ -930,7 +970,7 @@ jb_storage_set_callout_recipient (JbStorage   *self,
   jb_sql_bind_text (stmt, 2, unit_id);
   jb_sql_bind_text (stmt, 3, incident_id);
   jb_sql_bind_int64 (stmt, 4, pending ? 1 : 0);
-  return jb_sql_run (stmt, "saving a call-out recipient", error);
+  return jb_sql_run_deferred (stmt, "saving a call-out recipient", error);
 }
 
 static JsonObject *
@@ -1154,7 +1194,7 @@ jb_storage_update_unit_status (JbStorage   *self,
   jb_sql_bind_text (stmt, 2, incident_id);
   jb_sql_bind_int64 (stmt, 3, updated_at);
   jb_sql_bind_text (stmt, 4, id);
-  return jb_sql_run (stmt, "updating a unit", error);
+  return jb_sql_run_deferred (stmt, "updating a unit", error);
 }
 
 gboolean
@@ -1634,7 +1674,7 @@ jb_storage_set_terminal_online (JbStorage   *self,
   jb_sql_bind_int64 (stmt, 1, online ? 1 : 0);
   jb_sql_bind_int64 (stmt, 2, last_seen_at);
   jb_sql_bind_text (stmt, 3, id);
-  return jb_sql_run (stmt, "updating a terminal", error);
+  return jb_sql_run_deferred (stmt, "updating a terminal", error);
 }
 
 gboolean
@@ -1650,7 +1690,7 @@ jb_storage_set_terminal_last_seen (JbStorage   *self,
   jb_sql_bind_int64 (stmt, 1, last_seen_at);
   jb_sql_bind_text (stmt, 2, id);
   jb_sql_bind_int64 (stmt, 3, last_seen_at);
-  return jb_sql_run (stmt, "updating a terminal", error);
+  return jb_sql_run_deferred (stmt, "updating a terminal", error);
 }
 
 gboolean
@@ -1934,7 +1974,7 @@ jb_storage_save_incident (JbStorage   *self,
   jb_sql_bind_int64 (stmt, 6, member_int (incident, "updated_at", 0));
   jb_sql_bind_text (stmt, 7, search_text);
   jb_sql_bind_text (stmt, 8, text);
-  return jb_sql_run (stmt, "saving an incident", error);
+  return jb_sql_run_deferred (stmt, "saving an incident", error);
 }
 
 JsonObject *
@@ -2005,7 +2045,7 @@ jb_storage_append_event (JbStorage   *self,
   jb_sql_bind_text (stmt, 2, type);
   jb_sql_bind_int64 (stmt, 3, time);
   jb_sql_bind_text (stmt, 4, data[data_len] == '\0' ? data : (copy = g_strndup (data, data_len)));
-  return jb_sql_run (stmt, "appending an event", error);
+  return jb_sql_run_deferred (stmt, "appending an event", error);
 }
 
 void
@@ -2131,7 +2171,7 @@ jb_storage_save_idempotency (JbStorage     *self,
   jb_sql_bind_int64 (stmt, 6, (int) status);
   jb_sql_bind_text (stmt, 7, response != NULL ? response : "");
   jb_sql_bind_int64 (stmt, 8, created_at);
-  return jb_sql_run (stmt, "saving an idempotency record", error);
+  return jb_sql_run_deferred (stmt, "saving an idempotency record", error);
 }
 
 gboolean
@@ -2156,7 +2196,7 @@ jb_storage_update_incident_data (JbStorage   *self,
 
   jb_sql_bind_text (stmt, 1, text);
   jb_sql_bind_text (stmt, 2, member_string (incident, "id"));
-  return jb_sql_run (stmt, "updating an incident", error);
+  return jb_sql_run_deferred (stmt, "updating an incident", error);
 }
 
 /* Clips */
@@ -2189,7 +2229,7 @@ jb_storage_save_clip (JbStorage   *self,
   else
     jb_sql_bind_null (stmt, 7);
   jb_sql_bind_text (stmt, 8, text);
-  return jb_sql_run (stmt, "saving a clip", error);
+  return jb_sql_run_deferred (stmt, "saving a clip", error);
 }
 
 JsonObject *
@@ -2273,7 +2313,7 @@ jb_storage_add_clip_audit (JbStorage   *self,
     jb_sql_bind_int64 (stmt, 7, frame_ms);
   else
     jb_sql_bind_null (stmt, 7);
-  return jb_sql_run (stmt, "recording a clip audit row", error);
+  return jb_sql_run_deferred (stmt, "recording a clip audit row", error);
 }
 
 static JsonObject *

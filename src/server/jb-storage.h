@@ -56,6 +56,14 @@ gboolean    jb_storage_set_meta            (JbStorage    *self,
 gint64      jb_storage_next_counter        (JbStorage    *self,
                                             const char   *key,
                                             GError      **error);
+/* jb_storage_next_counter() of two different counters in one statement
+ * (one round trip under the writer lock): FALSE on error. */
+gboolean    jb_storage_next_counter_pair   (JbStorage    *self,
+                                            const char   *key1,
+                                            const char   *key2,
+                                            gint64       *out1,
+                                            gint64       *out2,
+                                            GError      **error);
 
 /* TRUE when the database holds no station, unit, terminal nor user. */
 gboolean    jb_storage_is_empty            (JbStorage    *self);

@@ -34,9 +34,13 @@ jb_test_post_incidents_thread (gpointer data)
       g_autoptr(SoupMessage) msg = soup_message_new ("POST", p->url);
       g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
       g_autoptr(GBytes) answer = NULL;
+      g_autofree char *key = g_uuid_string_random ();
       gint64 start;
 
       soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", p->authorization);
+      /* As the client sends a command: with its key, on a kept-alive connection. */
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       soup_message_set_request_body_from_bytes (msg, "application/json", request);
       start = g_get_monotonic_time ();
       answer = soup_session_send_and_read (session, msg, NULL, NULL);

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 
 /* A dispatcher POSTing an incident every @period_ms (250 when 0) from a
  * thread of its own (its own session, blocking calls), so that whatever
- * loads the main loop does not delay the requests. Fill @url (the
+ * loads the main loop does not delay the requests. Each POST goes as the
+ * client sends a command: with an Idempotency-Key, on a kept-alive
+ * connection. Fill @url (the
  * incidents endpoint), @authorization and @latency_us (a GArray of
  * gint64), run jb_test_post_incidents_thread() on it, set @stop and join.
  * With @lock_us and @handle_us, each answered POST's Server-Timing "lock"

@@ -15,6 +15,10 @@
 #include "jb-dispatch.h"
 #include "jb-json.h"
 #include "jb-simulator.h"
+#include "jb-sim-task-pool.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -689,6 +693,54 @@ test_handles_incidents (Fixture       *fixture,
                     stats.closed, ==, stats.alarms);
 }
 
+/* The cameras' streaming threads: each task on a thread of its own at
+ * nice 10 (or the process's own, if that is lower already), and the
+ * thread that asked keeps its priority. */
+typedef struct
+{
+  int       nice;
+  pid_t     tid;
+  gboolean  ran;
+} PoolProbe;
+
+static void
+probe_task (gpointer data)
+{
+  PoolProbe *probe = data;
+
+  errno = 0;
+  probe->nice = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  probe->tid = gettid ();
+  probe->ran = TRUE;
+}
+
+static void
+test_camera_task_pool (void)
+{
+  g_autoptr(GstTaskPool) pool = NULL;
+  g_autoptr(GError) error = NULL;
+  int own = getpriority (PRIO_PROCESS, (id_t) gettid ());
+
+  gst_init (NULL, NULL);
+  pool = jb_sim_task_pool_new (10);
+  gst_task_pool_prepare (pool, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      PoolProbe probe = { 0 };
+      gpointer id = gst_task_pool_push (pool, probe_task, &probe, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+      gst_task_pool_join (pool, id);
+      g_assert_true (probe.ran);
+      g_assert_cmpint (probe.tid, !=, gettid ());
+      g_assert_cmpint (probe.nice, ==, MAX (own, 10));
+    }
+  g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) gettid ()), ==, own);
+  gst_task_pool_cleanup (pool);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -696,6 +748,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/server/simulator/camera-task-pool", test_camera_task_pool);
   g_test_add ("/server/simulator/drives-the-city", Fixture, NULL,
               fixture_set_up, test_drives_the_city, fixture_tear_down);
   g_test_add ("/server/simulator/answers-assignments", Fixture, NULL,

@@ -1,7 +1,8 @@
 /* test-server-sql-pg.c — the PostgreSQL driver of jb-sql.h on a real cluster
  *
  * Every bind and column type, NULL, blobs with NUL bytes, rows, changes,
- * rollback, the schema version, the writer lock across two connections,
+ * rollback, deferred writes in the pipeline, the schema version, the
+ * writer lock across two connections,
  * a reconnection after the cluster restarts, and JbStorage's position
  * path (batch writes and lookups, the positions lock, the stamps). The driver's table is
  * called directly, as jb-sql.c calls it.
@@ -302,6 +303,95 @@ test_transactions (Fixture       *fixture,
   /* A statement that cannot prepare is refused at once. */
   g_assert_null (D->prepare (fixture->db, "SELEKT nothing"));
   g_assert_nonnull (strstr (D->errmsg (fixture->db), "syntax error"));
+}
+
+/* Deferred writes go in the pipeline with what follows them: a read in
+ * the same transaction sees them, COMMIT keeps them, and one that fails
+ * is reported by the next statement or the COMMIT, which then refuses:
+ * nothing of the transaction is kept. */
+static void
+test_deferred (Fixture       *fixture,
+               gconstpointer  data)
+{
+  JbSqlStmt *insert, *count;
+  g_autoptr(GError) error = NULL;
+
+  exec_ok (fixture->db, "CREATE TABLE k (id text PRIMARY KEY)");
+  insert = prepare (fixture->db, "INSERT INTO k (id) VALUES (?1)");
+  count = prepare (fixture->db, "SELECT count(*) FROM k");
+
+  /* Out of a transaction: at once, and a failure at once. */
+  D->bind_text (insert, 1, "a");
+  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 1);
+  g_assert_false (D->run_deferred (insert, "inserting", &error));
+  g_assert_nonnull (strstr (error->message, "duplicate key"));
+  g_clear_error (&error);
+
+  /* Seen by a read behind them, kept by COMMIT. */
+  g_assert_true (D->begin (fixture->db, TRUE, &error));
+  for (const char * const *id = (const char * const[]) { "b", "c", "d", NULL }; *id != NULL; id++)
+    {
+      g_autofree char *copy = g_strdup (*id);
+
+      /* The value may go away once the call returns. */
+      D->bind_text (insert, 1, copy);
+      g_assert_true (D->run_deferred (insert, "inserting", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (D->step (count, &error), ==, JB_SQL_ROW);
+  g_assert_no_error (error);
+  g_assert_cmpint (D->column_int64 (count, 0), ==, 4);
+  D->reset (count);
+  D->bind_text (insert, 1, "e");
+  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_true (D->commit (fixture->db, &error));
+  g_assert_no_error (error);
+  g_assert_false (D->in_transaction (fixture->db));
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 5);
+
+  /* A failure found at COMMIT: refused, and the rows around it are gone. */
+  g_assert_true (D->begin (fixture->db, TRUE, &error));
+  for (const char * const *id = (const char * const[]) { "f", "a", "g", NULL }; *id != NULL; id++)
+    {
+      D->bind_text (insert, 1, *id);
+      g_assert_true (D->run_deferred (insert, "inserting", &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (D->commit (fixture->db, &error));
+  g_assert_error (error, JB_ERROR, JB_ERROR_INTERNAL);
+  g_assert_nonnull (strstr (error->message, "duplicate key"));
+  g_clear_error (&error);
+  D->rollback (fixture->db);
+  g_assert_false (D->in_transaction (fixture->db));
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 5);
+
+  /* A failure found by a read: the read fails, and so does a COMMIT that
+   * a careless caller would try after it. */
+  g_assert_true (D->begin (fixture->db, TRUE, &error));
+  D->bind_text (insert, 1, "h");
+  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  D->bind_text (insert, 1, "b");
+  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_cmpint (D->step (count, &error), ==, JB_SQL_ERROR);
+  g_assert_nonnull (strstr (error->message, "duplicate key"));
+  g_clear_error (&error);
+  D->reset (count);
+  g_assert_false (D->commit (fixture->db, &error));
+  g_assert_error (error, JB_ERROR, JB_ERROR_INTERNAL);
+  g_clear_error (&error);
+  D->rollback (fixture->db);
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 5);
+
+  /* The connection goes on, in and out of transactions. */
+  g_assert_true (D->begin (fixture->db, TRUE, &error));
+  D->bind_text (insert, 1, "i");
+  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  D->rollback (fixture->db);
+  g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 5);
+  D->finalize (count);
+  D->finalize (insert);
 }
 
 static void
@@ -854,6 +944,7 @@ main (int   argc,
   ADD ("/sql-pg/types", test_types);
   ADD ("/sql-pg/rows-and-changes", test_rows_and_changes);
   ADD ("/sql-pg/transactions", test_transactions);
+  ADD ("/sql-pg/deferred", test_deferred);
   ADD ("/sql-pg/schema-version", test_schema_version);
   ADD ("/sql-pg/writer-lock", test_writer_lock);
   ADD ("/sql-pg/targets", test_targets);
