@@ -24,6 +24,8 @@
 # seconds after it came (default 600: 5 to 15 minutes), so that the open
 # incidents reach a steady number. SOAK_WALL_HANDLE=0 is the unattended
 # mode of earlier runs: nobody acknowledges or closes anything.
+# SOAK_WALL_ALARMS=X raises X alarms a minute instead of 0.5 (to find in
+# minutes what a wall gains per incident, with a small city).
 #
 #   tests/bench/soak-wall.sh BUILDDIR [MINUTES (30)] [SAMPLE_S (60)] [UNITS (20000)]
 #
@@ -38,6 +40,7 @@ minutes=${2:-30}
 sample_s=${3:-60}
 units=${4:-20000}
 handle=${SOAK_WALL_HANDLE:-600}
+alarms=${SOAK_WALL_ALARMS:-0.5}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/jb-soak-wall-XXXXXX")
 server_pid=
 client_pid=
@@ -53,7 +56,7 @@ trap cleanup EXIT INT TERM
 
 "$build/src/server/jingbao-dispatchd" --db "$dir/db.sqlite" --listen 127.0.0.1:0 \
   --demo --demo-extra-units "$units" --simulate --sim-rate 1 --sim-moving-fraction 1 \
-  --sim-handle "$handle" >"$dir/server.log" 2>&1 &
+  --sim-alarms-per-min "$alarms" --sim-handle "$handle" >"$dir/server.log" 2>&1 &
 server_pid=$!
 url=
 for _ in $(seq 1 600); do
@@ -86,7 +89,7 @@ applied () { sed -n 's/.*Applied so far: \([0-9]*\) moves.*/\1/p' "$dir/client.l
 heap () { sed -n 's/.*Heap: arenas \([0-9]*\), from the system \([0-9.]*\) MB (mmapped [0-9.]* MB), in use \([0-9.]*\) MB, free \([0-9.]*\) MB.*/\1 \2 \3 \4/p' "$dir/client.log" | tail -n 1 | awk '{ print } END { if (NR == 0) print "0 0 0 0" }'; }
 accepted () { sed -n 's/.*: \([0-9]*\) positions (.*/\1/p' "$dir/server.log" | awk '{ s += $1 } END { print s + 0 }'; }
 
-echo "soak-wall: $units extra units, all moving at 1 Hz; $minutes min, a sample every $sample_s s; server $url"
+echo "soak-wall: $units extra units, all moving at 1 Hz; $alarms alarms a minute; $minutes min, a sample every $sample_s s; server $url"
 if [ "$handle" = 0 ]; then
   echo "soak-wall: mode: unattended (SOAK_WALL_HANDLE=0): nobody acknowledges or closes the incidents"
 else
