@@ -99,13 +99,19 @@ static gboolean finish_pipeline (JbSqlPg   *self,
                                  PGresult **last,
                                  GError   **error);
 
-/* Before a call that cannot go in the pipeline: reads what is in it. */
+/* Before a call that cannot go in the pipeline: reads what is in it.
+ * A lost connection has nothing to read; ensure_connected () resets it. */
 static gboolean
 settle (JbSqlPg  *self,
         GError  **error)
 {
   if (self->deferred->len == 0 && PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF)
     return TRUE;
+  if (connection_lost (self))
+    {
+      g_ptr_array_set_size (self->deferred, 0);
+      return TRUE;
+    }
   return finish_pipeline (self, FALSE, NULL, error);
 }
 
