@@ -1012,6 +1012,7 @@ authenticate_device (JbDispatch  *self,
 {
   g_autofree guchar *decoded = NULL;
   g_autoptr(GBytes) stored = NULL;
+  g_autoptr(JsonObject) terminal = NULL;
   gsize len = 0;
   const char *colon;
   g_autofree char *id = NULL;
@@ -1025,18 +1026,14 @@ authenticate_device (JbDispatch  *self,
     return unauthorized (error, "The device credentials are malformed.");
   id = g_strndup ((const char *) decoded, (gsize) (colon - (const char *) decoded));
   jb_storage_take_read_error (self->storage, NULL);
-  stored = jb_storage_get_terminal_secret_hash (self->storage, id);
-  if (stored == NULL && jb_storage_take_read_error (self->storage, error))
+  terminal = jb_storage_get_terminal_with_secret (self->storage, id, &stored);
+  if (terminal == NULL && jb_storage_take_read_error (self->storage, error))
     return FALSE;
   hash_text (colon + 1, len - (gsize) (colon + 1 - (const char *) decoded), hash);
-  if (stored == NULL || g_bytes_get_size (stored) != JB_HASH_BYTES ||
+  if (terminal == NULL || stored == NULL || g_bytes_get_size (stored) != JB_HASH_BYTES ||
       sodium_memcmp (hash, g_bytes_get_data (stored, NULL), JB_HASH_BYTES) != 0)
     return unauthorized (error, "Unknown terminal or wrong secret.");
-  req->terminal = jb_storage_get_terminal (self->storage, id);
-  if (req->terminal == NULL && jb_storage_take_read_error (self->storage, error))
-    return FALSE;
-  if (req->terminal == NULL)
-    return unauthorized (error, "Unknown terminal or wrong secret.");
+  req->terminal = g_steal_pointer (&terminal);
   req->terminal_id = _jb_member_string (req->terminal, "id");
   return TRUE;
 }

@@ -99,13 +99,19 @@ static gboolean finish_pipeline (JbSqlPg   *self,
                                  PGresult **last,
                                  GError   **error);
 
-/* Before a call that cannot go in the pipeline: reads what is in it. */
+/* Before a call that cannot go in the pipeline: reads what is in it.
+ * A lost connection has nothing to read; ensure_connected () resets it. */
 static gboolean
 settle (JbSqlPg  *self,
         GError  **error)
 {
   if (self->deferred->len == 0 && PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF)
     return TRUE;
+  if (connection_lost (self))
+    {
+      g_ptr_array_set_size (self->deferred, 0);
+      return TRUE;
+    }
   return finish_pipeline (self, FALSE, NULL, error);
 }
 
@@ -688,11 +694,12 @@ pg_bind_blob (JbSqlStmt    *stmt,
   p->format = 1;
 }
 
-/* Sends @self with its bindings, into the pipeline when one is open.
- * libpq copies the values, so the caller's may go away after. */
-static gboolean
-send_prepared (JbSqlPgStmt  *self,
-               GError      **error)
+/* Runs @self with its bindings (@send: sends it into the open pipeline
+ * and returns NULL at once). libpq copies the values, so the caller's
+ * may go away after. */
+static PGresult *
+execute_prepared (JbSqlPgStmt *self,
+                  gboolean     send)
 {
   JbSqlPg *connection = PG (self->parent.connection);
   g_autofree const char **values = g_new (const char *, MAX (self->n_params, 1));
@@ -705,12 +712,24 @@ send_prepared (JbSqlPgStmt  *self,
       lengths[i] = self->params[i].length;
       formats[i] = self->params[i].format;
     }
-  if (!PQsendQueryPrepared (connection->conn, self->name, self->n_params, values, lengths, formats, 0))
-    {
-      fail (connection, NULL, self->text, error);
-      return FALSE;
-    }
-  return TRUE;
+  if (send)
+    return PQsendQueryPrepared (connection->conn, self->name, self->n_params, values, lengths,
+                                formats, 0) ? NULL : PQmakeEmptyPGresult (connection->conn, PGRES_FATAL_ERROR);
+  return PQexecPrepared (connection->conn, self->name, self->n_params, values, lengths, formats, 0);
+}
+
+/* Sends @self into the pipeline. */
+static gboolean
+send_prepared (JbSqlPgStmt  *self,
+               GError      **error)
+{
+  PGresult *failed = execute_prepared (self, TRUE);
+
+  if (failed == NULL)
+    return TRUE;
+  fail (PG (self->parent.connection), NULL, self->text, error);
+  PQclear (failed);
+  return FALSE;
 }
 
 /* Ends the pipeline: sends its sync and reads the deferred statements'
@@ -809,18 +828,7 @@ pg_step (JbSqlStmt  *stmt,
     }
   else
     {
-      g_autofree const char **values = g_new (const char *, MAX (self->n_params, 1));
-      g_autofree int *lengths = g_new (int, MAX (self->n_params, 1));
-      g_autofree int *formats = g_new (int, MAX (self->n_params, 1));
-
-      for (int i = 0; i < self->n_params; i++)
-        {
-          values[i] = self->params[i].value;
-          lengths[i] = self->params[i].length;
-          formats[i] = self->params[i].format;
-        }
-      self->result = PQexecPrepared (connection->conn, self->name, self->n_params,
-                                     values, lengths, formats, 0);
+      self->result = execute_prepared (self, FALSE);
     }
   switch (PQresultStatus (self->result))
     {

@@ -1645,18 +1645,25 @@ jb_storage_list_terminals (JbStorage  *self,
                           terminal_row_to_object, "reading terminals", error);
 }
 
-GBytes *
-jb_storage_get_terminal_secret_hash (JbStorage  *self,
-                                     const char *id)
+JsonObject *
+jb_storage_get_terminal_with_secret (JbStorage  *self,
+                                     const char *id,
+                                     GBytes    **out_secret_hash)
 {
-  JbSqlStmt *stmt = prepare (self, "SELECT secret_hash FROM terminals WHERE id = ?1");
-  GBytes *hash = NULL;
+  /* One round trip for a device's every request: its credentials and
+   * the terminal they stand for. */
+  JbSqlStmt *stmt = prepare (self, "SELECT " TERMINAL_COLUMNS ", secret_hash FROM terminals WHERE id = ?1");
+  JsonObject *terminal = NULL;
 
+  *out_secret_hash = NULL;
   jb_sql_bind_text (stmt, 1, id);
   if (step (self, stmt) == JB_SQL_ROW)
-    hash = jb_sql_column_blob (stmt, 0);
+    {
+      terminal = terminal_row_to_object (stmt);
+      *out_secret_hash = jb_sql_column_blob (stmt, 13);
+    }
   jb_sql_reset (stmt);
-  return hash;
+  return terminal;
 }
 
 gboolean

@@ -225,9 +225,11 @@ JsonObject *jb_storage_get_terminal        (JbStorage    *self,
                                             const char   *id);
 GPtrArray  *jb_storage_list_terminals      (JbStorage    *self,
                                             GError      **error);
-/* The stored secret hash (g_bytes), NULL when no such terminal. */
-GBytes     *jb_storage_get_terminal_secret_hash (JbStorage *self,
-                                                 const char *id);
+/* The terminal and its stored secret hash (*@out_secret_hash, a new
+ * GBytes), in one statement; NULL (and no hash) when no such terminal. */
+JsonObject *jb_storage_get_terminal_with_secret (JbStorage  *self,
+                                                 const char *id,
+                                                 GBytes    **out_secret_hash);
 gboolean    jb_storage_set_terminal_online (JbStorage    *self,
                                             const char   *id,
                                             gboolean      online,

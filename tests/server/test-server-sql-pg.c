@@ -390,6 +390,44 @@ test_deferred (Fixture       *fixture,
   g_assert_true (D->run_deferred (insert, "inserting", &error));
   D->rollback (fixture->db);
   g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 5);
+
+  /* The connection lost with writes in the pipeline: COMMIT says so,
+   * nothing is kept, and the next transaction reconnects. */
+  {
+    JbSql *other = D->open (fixture->target, &error);
+    JbSqlStmt *pid = prepare (fixture->db, "SELECT pg_backend_pid()");
+    JbSqlStmt *kill;
+    gint64 backend;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (D->step (pid, &error), ==, JB_SQL_ROW);
+    backend = D->column_int64 (pid, 0);
+    D->finalize (pid);
+    g_assert_true (D->begin (fixture->db, TRUE, &error));
+    D->bind_text (insert, 1, "j");
+    g_assert_true (D->run_deferred (insert, "inserting", &error));
+    g_assert_no_error (error);
+    kill = prepare (other, "SELECT pg_terminate_backend(?1::int)");
+    D->bind_int64 (kill, 1, backend);
+    g_assert_cmpint (D->step (kill, &error), ==, JB_SQL_ROW);
+    g_assert_no_error (error);
+    D->finalize (kill);
+    g_assert_false (D->commit (fixture->db, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    D->rollback (fixture->db);
+    g_assert_cmpint (count_rows (other, "SELECT count(*) FROM k WHERE id = 'j'"), ==, 0);
+
+    D->reset (insert);
+    g_assert_true (D->begin (fixture->db, TRUE, &error));
+    g_assert_no_error (error);
+    D->bind_text (insert, 1, "k");
+    g_assert_true (D->run_deferred (insert, "inserting", &error));
+    g_assert_true (D->commit (fixture->db, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (count_rows (other, "SELECT count(*) FROM k"), ==, 6);
+    D->close (other);
+  }
   D->finalize (count);
   D->finalize (insert);
 }
