@@ -7,6 +7,7 @@
 #include "jb-clip-cache.h"
 
 #include <errno.h>
+#include <utime.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct _JbClipCache
 
   JbClient    *client;  /* owned */
   char        *dir;
+  guint64      max_bytes;  /* 0: no limit */
   SoupSession *session;
   GHashTable  *downloads;  /* clip id → Download, borrowed (a Download frees itself) */
 };
@@ -268,21 +270,134 @@ download_finish (Download *dl,
 
 typedef struct
 {
-  char   *part_path;
-  char   *path;
-  char   *hash_path;
-  char   *sha256;
-  gint64  size;
+  char    *part_path;
+  char    *path;
+  char    *hash_path;
+  char    *sha256;
+  gint64   size;
+  char    *dir;
+  char    *id;
+  guint64  max_bytes;
 } VerifyData;
 
 static void
 verify_data_free (VerifyData *v)
 {
+  g_free (v->dir);
+  g_free (v->id);
   g_free (v->part_path);
   g_free (v->path);
   g_free (v->hash_path);
   g_free (v->sha256);
   g_free (v);
+}
+
+/* The files of one clip: <id>.<ext>, <id>.sha256, <id>.thumb.png. */
+typedef struct
+{
+  char    *id;
+  guint64  bytes;
+  gint64   used;  /* the newest mtime of its files (ns): fetches touch the clip */
+} CachedClip;
+
+static void
+cached_clip_free (CachedClip *clip)
+{
+  g_free (clip->id);
+  g_free (clip);
+}
+
+static int
+compare_by_use (gconstpointer a,
+                gconstpointer b)
+{
+  const CachedClip *x = *(CachedClip **) a, *y = *(CachedClip **) b;
+
+  return (x->used > y->used) - (x->used < y->used);
+}
+
+/* Keeps the cache within @max_bytes: whole clips go, least recently
+ * fetched first, never @keep_id (the one just verified) and never one
+ * that is downloading (a .part beside it). A wall runs for weeks and
+ * plays every clip that comes: without this its disk would fill. In a
+ * worker thread; deleting a file that a player has open is safe. */
+static void
+trim (const char *dir,
+      guint64     max_bytes,
+      const char *keep_id)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GHashTable) clips = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) cached_clip_free);
+  g_autoptr(GHashTable) downloading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) by_use = g_ptr_array_new ();
+  guint64 total = 0;
+  const char *name;
+
+  if (d == NULL || max_bytes == 0)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      const char *dot = strchr (name, '.');
+      g_autofree char *id = dot != NULL ? g_strndup (name, (gsize) (dot - name)) : g_strdup (name);
+      GStatBuf st;
+      CachedClip *clip;
+
+      if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      total += (guint64) st.st_size;
+      if (g_str_has_suffix (name, ".part"))
+        {
+          g_hash_table_add (downloading, g_steal_pointer (&id));
+          continue;
+        }
+      clip = g_hash_table_lookup (clips, id);
+      if (clip == NULL)
+        {
+          clip = g_new0 (CachedClip, 1);
+          clip->id = g_steal_pointer (&id);
+          g_hash_table_insert (clips, clip->id, clip);
+        }
+      clip->bytes += (guint64) st.st_size;
+      clip->used = MAX (clip->used, (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec);
+    }
+  if (total <= max_bytes)
+    return;
+
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, clips);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (g_strcmp0 (((CachedClip *) value)->id, keep_id) != 0 &&
+          !g_hash_table_contains (downloading, ((CachedClip *) value)->id))
+        g_ptr_array_add (by_use, value);
+  }
+  g_ptr_array_sort (by_use, compare_by_use);
+  for (guint i = 0; i < by_use->len && total > max_bytes; i++)
+    {
+      CachedClip *clip = by_use->pdata[i];
+      g_autofree char *prefix = g_strconcat (clip->id, ".", NULL);
+
+      /* The hash file first: a clip without it is not taken as verified. */
+      {
+        g_autofree char *hash = g_strconcat (dir, G_DIR_SEPARATOR_S, clip->id, ".sha256", NULL);
+
+        g_unlink (hash);
+      }
+      g_dir_rewind (d);
+      while ((name = g_dir_read_name (d)) != NULL)
+        if (g_str_has_prefix (name, prefix) && !g_str_has_suffix (name, ".part"))
+          {
+            g_autofree char *path = g_build_filename (dir, name, NULL);
+
+            g_unlink (path);
+          }
+      total -= MIN (total, clip->bytes);
+      g_debug ("Clip cache over its limit: removed clip %s (%" G_GUINT64_FORMAT " bytes)", clip->id, clip->bytes);
+    }
 }
 
 /* In a worker thread: the whole file through SHA-256 (a resumed .part
@@ -357,6 +472,7 @@ verify_thread (GTask        *task,
         return;
       }
   }
+  trim (v->dir, v->max_bytes, v->id);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -395,6 +511,9 @@ download_verify (Download *dl)
   v->hash_path = g_strconcat (dl->cache->dir, G_DIR_SEPARATOR_S, dl->id, ".sha256", NULL);
   v->sha256 = g_strdup (dl->sha256);
   v->size = dl->size;
+  v->dir = g_strdup (dl->cache->dir);
+  v->id = g_strdup (dl->id);
+  v->max_bytes = dl->cache->max_bytes;
   g_task_set_task_data (task, v, (GDestroyNotify) verify_data_free);
   g_task_run_in_thread (task, verify_thread);
 }
@@ -642,6 +761,8 @@ jb_clip_cache_fetch_async (JbClipCache         *self,
     {
       g_autofree char *path = jb_clip_cache_get_path (self, clip);
 
+      /* Used now: the last the cache would remove when it is full. */
+      g_utime (path, NULL);
       g_task_return_pointer (task, g_file_new_for_path (path), g_object_unref);
       return;
     }
@@ -797,6 +918,14 @@ jb_clip_cache_fetch_thumbnail_finish (JbClipCache   *self,
 
 /* GObject */
 
+void
+jb_clip_cache_set_max_bytes (JbClipCache *self,
+                             guint64      max_bytes)
+{
+  g_return_if_fail (JB_IS_CLIP_CACHE (self));
+  self->max_bytes = max_bytes;
+}
+
 const char *
 jb_clip_cache_get_dir (JbClipCache *self)
 {
@@ -835,6 +964,7 @@ static void
 jb_clip_cache_init (JbClipCache *self)
 {
   self->downloads = g_hash_table_new (g_str_hash, g_str_equal);
+  self->max_bytes = JB_CLIP_CACHE_DEFAULT_MAX_BYTES;
   self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT_S,
                                                  "user-agent", "jingbao/" PACKAGE_VERSION " ",
                                                  NULL);

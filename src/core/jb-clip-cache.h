@@ -34,6 +34,13 @@ JbClipCache *jb_clip_cache_new               (JbClient            *client,
                                               const char          *dir);
 const char  *jb_clip_cache_get_dir           (JbClipCache         *self);
 
+/* What the cache keeps on disk at most (clips, hashes, thumbnails and
+ * downloads under way); when a download completes past it, whole clips go,
+ * least recently fetched first. 0: no limit. */
+#define JB_CLIP_CACHE_DEFAULT_MAX_BYTES (G_GUINT64_CONSTANT (2) << 30)
+void         jb_clip_cache_set_max_bytes     (JbClipCache         *self,
+                                              guint64              max_bytes);
+
 /* <dir>/<id>.<ext>: where a verified clip lives. */
 char        *jb_clip_cache_get_path          (JbClipCache         *self,
                                               JbClip              *clip);

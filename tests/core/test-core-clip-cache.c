@@ -346,6 +346,78 @@ test_cancel (Fixture       *fixture,
   result_clear (&again);
 }
 
+/* Another verified clip, of another alarm. */
+static JbClip *
+upload_another (Fixture    *fixture,
+                const char *label)
+{
+  JbTestAlarm alarm = { 0, };
+  g_autofree char *id = NULL;
+
+  jb_test_alarm_raise (&alarm, fixture->server, fixture->bearer);
+  id = jb_test_alarm_upload_clip (&alarm, fixture->server, fixture->dir, 2, 320, 240, label, NULL);
+  jb_test_alarm_clear (&alarm);
+  return get_clip (fixture, id);
+}
+
+/* A cache over its limit removes whole clips, least recently fetched
+ * first, never the one it just downloaded; a removed clip downloads
+ * again when it is asked for. */
+static void
+test_limit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JbClip) second = upload_another (fixture, "second");
+  g_autoptr(JbClip) third = upload_another (fixture, "third");
+  JbClip *clips[] = { fixture->clip, second, third };
+  gint64 largest = 0, smallest = G_MAXINT64;
+  Result r = { 0, };
+
+  for (guint i = 0; i < G_N_ELEMENTS (clips); i++)
+    {
+      largest = MAX (largest, jb_clip_get_size (clips[i]));
+      smallest = MIN (smallest, jb_clip_get_size (clips[i]));
+    }
+  /* Room for two clips and their hash files, not three. */
+  g_assert_cmpint (largest * 2 + 1024, <, smallest * 3);
+  jb_clip_cache_set_max_bytes (fixture->cache, (guint64) (largest * 2 + 1024));
+
+  fetch (fixture, fixture->clip, &r);
+  g_assert_no_error (r.error);
+  fetch (fixture, second, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (jb_clip_cache_has_verified (fixture->cache, fixture->clip));
+  g_assert_true (jb_clip_cache_has_verified (fixture->cache, second));
+
+  /* The first is used again, so the second is the least recent. */
+  g_usleep (20 * 1000);
+  fetch (fixture, fixture->clip, &r);
+  g_assert_no_error (r.error);
+  g_usleep (20 * 1000);
+  fetch (fixture, third, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (jb_clip_cache_has_verified (fixture->cache, third));
+  g_assert_true (jb_clip_cache_has_verified (fixture->cache, fixture->clip));
+  g_assert_false (jb_clip_cache_has_verified (fixture->cache, second));
+  {
+    g_autofree char *path = jb_clip_cache_get_path (fixture->cache, second);
+    g_autofree char *hash = g_build_filename (jb_clip_cache_get_dir (fixture->cache),
+                                              jb_clip_get_id (second), NULL);
+    g_autofree char *hash_file = g_strconcat (hash, ".sha256", NULL);
+
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (hash_file, G_FILE_TEST_EXISTS));
+  }
+
+  /* Asked for again, it comes back, and the least recent (the first) goes. */
+  fetch (fixture, second, &r);
+  g_assert_no_error (r.error);
+  g_assert_true (jb_clip_cache_has_verified (fixture->cache, second));
+  g_assert_true (jb_clip_cache_has_verified (fixture->cache, third));
+  g_assert_false (jb_clip_cache_has_verified (fixture->cache, fixture->clip));
+  result_clear (&r);
+}
+
 static void
 test_thumbnail (Fixture       *fixture,
                 gconstpointer  data)
@@ -377,6 +449,7 @@ main (int   argc,
   g_test_add ("/clip-cache/refusals", Fixture, NULL, fixture_set_up, test_refusals, fixture_tear_down);
   g_test_add ("/clip-cache/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/clip-cache/thumbnail", Fixture, NULL, fixture_set_up, test_thumbnail, fixture_tear_down);
+  g_test_add ("/clip-cache/limit", Fixture, NULL, fixture_set_up, test_limit, fixture_tear_down);
 
   return g_test_run ();
 }
