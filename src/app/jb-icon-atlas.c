@@ -567,40 +567,53 @@ draw_pulse (cairo_t       *cr,
   cairo_stroke (cr);
 }
 
-static void
-jb_icon_atlas_finalize (GObject *object)
+/* Every slot of the atlas, in one list: finalize and the counts walk it. */
+static GPtrArray *
+list_slots (JbIconAtlas *self)
 {
-  JbIconAtlas *self = (JbIconAtlas *)object;
+  GPtrArray *slots = g_ptr_array_new ();
 
   for (guint k = 0; k < JB_UNIT_KIND_N; k++)
     for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
-      for (guint f = 0; f < 2; f++)
-        g_clear_object (&self->units[k][s][f]);
+      {
+        for (guint f = 0; f < 2; f++)
+          g_ptr_array_add (slots, &self->units[k][s][f]);
+        for (guint h = 0; h < JB_HEADING_STEPS; h++)
+          g_ptr_array_add (slots, &self->moving_units[k][s][h]);
+      }
   for (guint k = 0; k < JB_TERMINAL_KIND_N; k++)
     for (guint f = 0; f < 2; f++)
-      g_clear_object (&self->terminals[k][f]);
+      g_ptr_array_add (slots, &self->terminals[k][f]);
   for (guint p = 0; p < 4; p++)
     for (guint f = 0; f < 2; f++)
       {
-        g_clear_object (&self->incidents[p][f]);
-        g_clear_object (&self->overdue_incidents[p][f]);
+        g_ptr_array_add (slots, &self->incidents[p][f]);
+        g_ptr_array_add (slots, &self->overdue_incidents[p][f]);
       }
-  for (guint k = 0; k < JB_UNIT_KIND_N; k++)
-    for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
-      for (guint h = 0; h < JB_HEADING_STEPS; h++)
-        g_clear_object (&self->moving_units[k][s][h]);
   for (guint c = 0; c < JB_MAP_COLOUR_N; c++)
     {
       for (guint s = 0; s < JB_CLUSTER_N; s++)
         {
-          g_clear_object (&self->clusters[c][s]);
-          g_clear_object (&self->square_clusters[c][s]);
+          g_ptr_array_add (slots, &self->clusters[c][s]);
+          g_ptr_array_add (slots, &self->square_clusters[c][s]);
         }
-      g_clear_object (&self->pulses[c]);
+      g_ptr_array_add (slots, &self->pulses[c]);
     }
-  g_clear_object (&self->selection);
+  g_ptr_array_add (slots, &self->selection);
   for (guint i = 0; i < G_N_ELEMENTS (self->digits); i++)
-    g_clear_object (&self->digits[i]);
+    g_ptr_array_add (slots, &self->digits[i]);
+
+  return slots;
+}
+
+static void
+jb_icon_atlas_finalize (GObject *object)
+{
+  JbIconAtlas *self = (JbIconAtlas *)object;
+  g_autoptr(GPtrArray) slots = list_slots (self);
+
+  for (guint i = 0; i < slots->len; i++)
+    g_clear_object ((GdkTexture **) g_ptr_array_index (slots, i));
 
   G_OBJECT_CLASS (jb_icon_atlas_parent_class)->finalize (object);
 }
@@ -908,4 +921,101 @@ jb_icon_atlas_get_square_cluster (JbIconAtlas   *self,
     }
 
   return *slot;
+}
+
+guint
+jb_icon_atlas_get_n_slots (JbIconAtlas *self)
+{
+  g_autoptr(GPtrArray) slots = NULL;
+
+  g_return_val_if_fail (JB_IS_ICON_ATLAS (self), 0);
+
+  slots = list_slots (self);
+  return slots->len;
+}
+
+guint
+jb_icon_atlas_get_n_drawn (JbIconAtlas *self,
+                           gsize       *bytes)
+{
+  g_autoptr(GPtrArray) slots = NULL;
+  gsize total = 0;
+  guint n = 0;
+
+  g_return_val_if_fail (JB_IS_ICON_ATLAS (self), 0);
+
+  slots = list_slots (self);
+  for (guint i = 0; i < slots->len; i++)
+    {
+      GdkTexture *texture = *(GdkTexture **) g_ptr_array_index (slots, i);
+      cairo_surface_t *surface;
+
+      if (texture == NULL)
+        continue;
+      n++;
+      surface = jb_icon_atlas_get_surface (texture);
+      total += (gsize) cairo_image_surface_get_stride (surface) * cairo_image_surface_get_height (surface);
+    }
+
+  if (bytes != NULL)
+    *bytes = total;
+  return n;
+}
+
+guint
+jb_icon_atlas_fill (JbIconAtlas *self)
+{
+  static const char digits[] = "0123456789k";
+  guint before;
+  gint64 start;
+  gsize bytes;
+  guint n;
+
+  g_return_val_if_fail (JB_IS_ICON_ATLAS (self), 0);
+
+  start = g_get_monotonic_time ();
+  before = jb_icon_atlas_get_n_drawn (self, NULL);
+
+  for (guint k = 0; k < JB_UNIT_KIND_N; k++)
+    for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
+      {
+        jb_icon_atlas_get_unit (self, k, s, FALSE);
+        jb_icon_atlas_get_unit (self, k, s, TRUE);
+        for (guint h = 0; h < JB_HEADING_STEPS; h++)
+          jb_icon_atlas_get_moving_unit (self, k, s, h * (360.0 / JB_HEADING_STEPS));
+      }
+  for (guint k = 0; k < JB_TERMINAL_KIND_N; k++)
+    {
+      jb_icon_atlas_get_terminal (self, k, FALSE);
+      jb_icon_atlas_get_terminal (self, k, TRUE);
+    }
+  for (guint p = 1; p <= 4; p++)
+    {
+      jb_icon_atlas_get_incident (self, p, FALSE);
+      jb_icon_atlas_get_incident (self, p, TRUE);
+      jb_icon_atlas_get_overdue_incident (self, p, FALSE);
+      jb_icon_atlas_get_overdue_incident (self, p, TRUE);
+    }
+  for (guint c = 0; c < JB_MAP_COLOUR_N; c++)
+    {
+      for (guint s = 0; s < JB_CLUSTER_N; s++)
+        {
+          jb_icon_atlas_get_cluster (self, c, s);
+          jb_icon_atlas_get_square_cluster (self, c, s);
+        }
+      jb_icon_atlas_get_pulse (self, c);
+    }
+  jb_icon_atlas_get_selection (self);
+  for (guint i = 0; i < sizeof digits - 1; i++)
+    {
+      float width;
+
+      jb_icon_atlas_get_digit (self, digits[i], &width);
+    }
+
+  n = jb_icon_atlas_get_n_drawn (self, &bytes);
+  g_debug ("Icon atlas (scale %d) filled: %u icons drawn now, %u in all, %.2f MB of pixels, %.1f ms",
+           self->scale, n - before, n, bytes / 1e6, (g_get_monotonic_time () - start) / 1e3);
+
+  return n - before;
 }

@@ -98,6 +98,16 @@ GdkTexture    *jb_icon_atlas_get_digit       (JbIconAtlas    *self,
                                               char            c,
                                               float          *width);
 
+/* Draws every icon the atlas can hold at once (a wall: its memory is
+ * then at its ceiling from the start instead of growing with each status
+ * and heading it shows for the first time). Returns the icons drawn now. */
+guint          jb_icon_atlas_fill            (JbIconAtlas    *self);
+/* The icons drawn so far and, in *bytes if not NULL, their pixels' size. */
+guint          jb_icon_atlas_get_n_drawn     (JbIconAtlas    *self,
+                                              gsize          *bytes);
+/* How many icons a full atlas holds. */
+guint          jb_icon_atlas_get_n_slots     (JbIconAtlas    *self);
+
 /* The cairo surface holding the same pixels as an atlas texture (device
  * scale set), for drawing with cairo; borrowed. */
 cairo_surface_t *jb_icon_atlas_get_surface   (GdkTexture     *texture);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "jb-icon-atlas.h"
 #include "jb-labels.h"
 #include "jb-point-layer.h"
 #include "jb-wall-map.h"
@@ -223,6 +224,26 @@ hide_controls (GtkWidget *widget)
     }
 }
 
+/* A wall runs for weeks and in that time shows every unit kind in every
+ * status and heading (a dispatched unit takes statuses patrolling ones
+ * never do): the atlas is drawn whole when the wall starts, about 5 MB at
+ * scale 1, so that its memory is at that ceiling from the start instead of
+ * growing by an icon at each first sight (docs/wall.md, the soak). */
+static void
+fill_icon_atlas (JbWallMap *self)
+{
+  if (gtk_widget_get_realized (GTK_WIDGET (self)))
+    jb_icon_atlas_fill (jb_icon_atlas_get_for_scale (gtk_widget_get_scale_factor (GTK_WIDGET (self))));
+}
+
+static void
+jb_wall_map_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (jb_wall_map_parent_class)->realize (widget);
+
+  fill_icon_atlas (JB_WALL_MAP (widget));
+}
+
 static void
 jb_wall_map_dispose (GObject *object)
 {
@@ -244,6 +265,8 @@ jb_wall_map_class_init (JbWallMapClass *klass)
 
   object_class->dispose = jb_wall_map_dispose;
 
+  widget_class->realize = jb_wall_map_realize;
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "jb-wall-map");
 }
@@ -254,6 +277,9 @@ jb_wall_map_init (JbWallMap *self)
   self->return_delay_ms = 15000;
   self->hold_zoom = 16;
   self->home = TRUE;
+
+  /* A monitor of another scale: that scale's atlas, drawn whole too. */
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (fill_icon_atlas), NULL);
 
   self->overlay = gtk_overlay_new ();
   gtk_widget_set_parent (self->overlay, GTK_WIDGET (self));

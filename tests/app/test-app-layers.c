@@ -257,6 +257,42 @@ test_icon_atlas_pixels (void)
   g_assert_cmpuint (opaque, >, 0);
 }
 
+/* The whole atlas drawn at once (what a wall does when it starts): every
+ * slot drawn, each icon once with its pixels shared, a second fill draws
+ * nothing, and asking for any icon afterwards draws nothing either. Scale 3
+ * so that no other test has drawn into this atlas. */
+static void
+test_icon_atlas_fill (void)
+{
+  JbIconAtlas *atlas = jb_icon_atlas_get_for_scale (3);
+  guint slots = jb_icon_atlas_get_n_slots (atlas);
+  gsize bytes = 0, bytes_after = 0;
+  GdkTexture *texture;
+  float width;
+
+  /* kind × status × (plain, stale, 16 headings), and the fixed rest. */
+  g_assert_cmpuint (slots, >=, JB_UNIT_KIND_N * JB_UNIT_STATUS_N * (2 + JB_HEADING_STEPS));
+  g_assert_cmpuint (jb_icon_atlas_get_n_drawn (atlas, NULL), ==, 0);
+
+  g_assert_cmpuint (jb_icon_atlas_fill (atlas), ==, slots);
+  g_assert_cmpuint (jb_icon_atlas_get_n_drawn (atlas, &bytes), ==, slots);
+  /* At least a moving unit's 50 × 50 px at scale 3, 4 bytes a pixel, each. */
+  g_assert_cmpuint (bytes, >=, (gsize) JB_UNIT_KIND_N * JB_UNIT_STATUS_N * JB_HEADING_STEPS * 150 * 150 * 4);
+  g_test_message ("atlas at scale 3: %u icons, %.2f MB of pixels", slots, bytes / 1e6);
+
+  g_assert_cmpuint (jb_icon_atlas_fill (atlas), ==, 0);
+  texture = jb_icon_atlas_get_moving_unit (atlas, JB_UNIT_KIND_VOLUNTEER, JB_UNIT_STATUS_ON_SCENE, 337.0);
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 150);
+  g_assert_cmpuint (cairo_surface_get_reference_count (jb_icon_atlas_get_surface (texture)), ==, 2);
+  g_assert_nonnull (jb_icon_atlas_get_overdue_incident (atlas, 4, TRUE));
+  g_assert_nonnull (jb_icon_atlas_get_square_cluster (atlas, JB_MAP_COLOUR_SKY, JB_CLUSTER_LARGE));
+  g_assert_nonnull (jb_icon_atlas_get_digit (atlas, 'k', &width));
+  g_assert_cmpfloat (width, >, 0);
+  g_assert_cmpuint (jb_icon_atlas_get_n_drawn (atlas, &bytes_after), ==, slots);
+  g_assert_cmpuint (bytes_after, ==, bytes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +305,7 @@ main (int   argc,
 
   g_test_add_func ("/app/layers/tile-url", test_tile_url);
   g_test_add_func ("/app/layers/icon-atlas-pixels", test_icon_atlas_pixels);
+  g_test_add_func ("/app/layers/icon-atlas-fill", test_icon_atlas_fill);
   g_test_add ("/app/layers/projection", Fixture, NULL, fixture_set_up, test_projection, fixture_tear_down);
   g_test_add ("/app/layers/clusters", Fixture, NULL, fixture_set_up, test_clusters, fixture_tear_down);
   g_test_add ("/app/layers/staleness", Fixture, NULL, fixture_set_up, test_staleness, fixture_tear_down);

@@ -22,6 +22,7 @@
 
 #include "jb-client.h"
 #include "jb-duty-board.h"
+#include "jb-icon-atlas.h"
 #include "jb-test-window.h"
 #include "jb-wall-layout.h"
 #include "jb-wall-queue.h"
@@ -552,6 +553,38 @@ test_wall_closed_incidents (Fixture       *fixture,
   g_assert_cmpuint (n_children (find_list_view (GTK_WIDGET (c.queue))), ==, rows_before);
 }
 
+/* The wall draws its whole icon atlas when it starts, so that what it
+ * shows later (a dispatched unit's statuses, a new heading) adds nothing:
+ * its memory is at the atlas's ceiling from the start. */
+static void
+test_wall_icon_atlas (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  JbWallMap *map;
+  JbIconAtlas *atlas;
+  gsize bytes = 0, bytes_after = 0;
+  guint slots;
+
+  if (fixture->server == NULL)
+    return;
+
+  map = jb_wall_layout_get_map (fixture->layout);
+  g_assert_true (gtk_widget_get_realized (GTK_WIDGET (map)));
+  atlas = jb_icon_atlas_get_for_scale (gtk_widget_get_scale_factor (GTK_WIDGET (map)));
+  slots = jb_icon_atlas_get_n_slots (atlas);
+  g_assert_cmpuint (jb_icon_atlas_get_n_drawn (atlas, &bytes), ==, slots);
+  g_test_message ("the wall's atlas: %u icons, %.2f MB of pixels", slots, bytes / 1e6);
+
+  /* Every moving unit's icon is there already: nothing more is drawn. */
+  for (guint k = 0; k < JB_UNIT_KIND_N; k++)
+    for (guint s = 0; s < JB_UNIT_STATUS_N; s++)
+      for (guint h = 0; h < 360; h += 7)
+        g_assert_nonnull (jb_icon_atlas_get_moving_unit (atlas, k, s, h));
+  g_assert_cmpuint (jb_icon_atlas_fill (atlas), ==, 0);
+  g_assert_cmpuint (jb_icon_atlas_get_n_drawn (atlas, &bytes_after), ==, slots);
+  g_assert_cmpuint (bytes_after, ==, bytes);
+}
+
 typedef struct
 {
   Fixture    *fixture;
@@ -761,6 +794,7 @@ main (int   argc,
   g_test_add ("/app/wall/p1-jump", Fixture, NULL, fixture_set_up, test_wall_p1_jump, fixture_tear_down);
   g_test_add ("/app/wall/queue-rows", Fixture, NULL, fixture_set_up, test_wall_queue_rows, fixture_tear_down);
   g_test_add ("/app/wall/closed-incidents", Fixture, NULL, fixture_set_up, test_wall_closed_incidents, fixture_tear_down);
+  g_test_add ("/app/wall/icon-atlas", Fixture, NULL, fixture_set_up, test_wall_icon_atlas, fixture_tear_down);
   g_test_add ("/app/wall/duty-board", Fixture, NULL, fixture_set_up, test_wall_duty_board, fixture_tear_down);
   g_test_add ("/app/wall/burn-in", Fixture, NULL, fixture_set_up, test_wall_burn_in, fixture_tear_down);
   g_test_add ("/app/wall/server-restart", Fixture, NULL, fixture_set_up, test_wall_server_restart, fixture_tear_down);
