@@ -405,6 +405,14 @@ jb_application_activate (GApplication *application)
     {
       g_autoptr(GError) error = NULL;
 
+      /* GTK 4.8 picks its GL renderer wherever GL loads, llvmpipe too (a
+       * PC without a GPU driver): there a wall took one to one and a half
+       * cores and twice the memory with 500 moving units, against 8 % of a
+       * core with cairo (docs/wall.md). The wall's figures are cairo's; a
+       * GSK_RENDERER the user set (a wall with a GPU, measured) wins. Set
+       * before the first window is made: GTK reads it once. */
+      g_setenv ("GSK_RENDERER", "cairo", FALSE);
+
       /* No dialog, ever: sign-in problems show in the wall's corner. */
       self->wall_session = jb_wall_session_new (GTK_APPLICATION (self), self->settings, self->server_url,
                                                 self->username, self->password_file, self->view);

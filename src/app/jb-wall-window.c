@@ -366,6 +366,10 @@ jb_wall_window_realize (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (jb_wall_window_parent_class)->realize (widget);
 
+  /* Which renderer a wall runs on decides its CPU and memory (docs/wall.md). */
+  if (gtk_native_get_renderer (GTK_NATIVE (widget)) != NULL)
+    g_debug ("Renderer: %s", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (widget))));
+
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (widget),
                                               GTK_STYLE_PROVIDER (self->provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_USER);

@@ -13,6 +13,10 @@
  * /app/wall-session/no-password: without a password the wall shows why in
  * its corner (no dialog) and keeps running.
  *
+ * /app/wall-session/renderer: the real binary, started without
+ * GSK_RENDERER, draws its wall with the cairo renderer (GTK 4.8 would
+ * pick GL, llvmpipe under Xvfb: docs/wall.md).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
@@ -247,6 +251,81 @@ test_no_password (void)
   jb_wall_session_stop (session);
 }
 
+typedef struct
+{
+  GDataInputStream *in;
+  GCancellable     *cancellable;
+  GString          *out;
+  gboolean          done;
+} Output;
+
+static void
+read_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Output *output = data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (output->in, result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      output->done = TRUE;
+      return;
+    }
+  g_string_append_printf (output->out, "%s\n", line);
+  g_data_input_stream_read_line_async (output->in, G_PRIORITY_DEFAULT, output->cancellable, read_line_cb, output);
+}
+
+static gboolean
+names_renderer (gpointer data)
+{
+  Output *output = data;
+
+  return output->done || strstr (output->out->str, "Renderer: ") != NULL;
+}
+
+static void
+test_renderer (void)
+{
+  const char *jingbao = g_getenv ("JB_JINGBAO");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Output output = { 0 };
+
+  if (jingbao == NULL)
+    {
+      g_test_skip ("JB_JINGBAO (the jingbao binary) is not set");
+      return;
+    }
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_unsetenv (launcher, "GSK_RENDERER");
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "jb-wall-window", TRUE);
+  /* No server listens there: the wall's window opens all the same. */
+  process = g_subprocess_launcher_spawn (launcher, &error, jingbao, "--wall", "--server", "http://127.0.0.1:9",
+                                         "--user", "wall", "--password-file", "/nonexistent/password", NULL);
+  g_assert_no_error (error);
+
+  output.out = g_string_new (NULL);
+  output.cancellable = g_cancellable_new ();
+  output.in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_data_input_stream_read_line_async (output.in, G_PRIORITY_DEFAULT, output.cancellable, read_line_cb, &output);
+  g_assert_true (jb_test_wait_for (names_renderer, &output, 120 * 1000));
+  g_test_message ("%s", output.out->str);
+  g_assert_nonnull (strstr (output.out->str, "Renderer: GskCairoRenderer"));
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+  /* The read under way ends (cancelled) before its data goes. */
+  g_cancellable_cancel (output.cancellable);
+  while (!output.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (output.in);
+  g_object_unref (output.cancellable);
+  g_string_free (output.out, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -258,6 +337,7 @@ main (int   argc,
   g_test_add_func ("/app/wall-session/restore", test_restore);
   g_test_add_func ("/app/wall-session/no-password", test_no_password);
   g_test_add_func ("/app/wall-session/watchdog", test_watchdog);
+  g_test_add_func ("/app/wall-session/renderer", test_renderer);
 
   return g_test_run ();
 }
