@@ -1522,6 +1522,9 @@ jb_storage_list_positions_since (JbStorage  *self,
   g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func (jb_stored_fix_free);
   JbSqlStep rc;
 
+  /* Under another server's flood this is every unit twice a second: the
+   * numbers come as they are stored, not as text to convert. */
+  jb_sql_want_binary_rows (stmt);
   jb_sql_bind_int64 (stmt, 1, updated_after);
   jb_sql_bind_text (stmt, 2, self->writer != NULL ? self->writer : "");
   while ((rc = step (self, stmt)) == JB_SQL_ROW)
