@@ -6,6 +6,7 @@
 
 #include "jb-dispatch-private.h"
 #include "jb-json-text.h"
+#include "jb-position-batch.h"
 
 #include <math.h>
 #include <string.h>
@@ -22,51 +23,6 @@ static void
 position_item_clear (gpointer data)
 {
   g_free (((PositionItem *) data)->org_id);
-}
-
-static gboolean
-get_optional_measure (JsonObject  *object,
-                      const char  *member,
-                      double       max,
-                      double      *out,
-                      GError     **error)
-{
-  double value = NAN;
-
-  if (!jb_json_get_double (object, member, FALSE, &value, error))
-    return FALSE;
-  if (!isnan (value) && (value < 0 || value >= max))
-    {
-      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE, "The field \"%s\" is out of range.", member);
-      return FALSE;
-    }
-  *out = value;
-  return TRUE;
-}
-
-static gboolean
-parse_position (JsonObject         *object,
-                gint64              now,
-                JbStoragePosition  *out,
-                GError            **error)
-{
-  out->time = now;
-  if (!jb_json_get_lat_lon (object, &out->lat, &out->lon, error) ||
-      !get_optional_measure (object, "heading", 360.0, &out->heading, error) ||
-      !get_optional_measure (object, "speed", INFINITY, &out->speed, error) ||
-      !get_optional_measure (object, "accuracy", INFINITY, &out->accuracy, error) ||
-      !jb_json_get_int (object, "time", FALSE, &out->time, error))
-    return FALSE;
-  /* A fix from the future would make every later real fix look older and
-   * be skipped: a device clock may run ahead a little, not more. */
-  if (out->time < 0 || out->time > now + JB_MAX_FUTURE_FIX_MS)
-    {
-      g_set_error (error, JB_ERROR, JB_ERROR_OUT_OF_RANGE,
-                   "The field \"time\" is out of range (at most %d minutes ahead of the server).",
-                   (int) (JB_MAX_FUTURE_FIX_MS / 60000));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Checks one fix: stale ones (older than the unit's newest, written or
@@ -165,7 +121,7 @@ _jb_route_position (JbRequest  *req,
   gboolean moved;
 
   if (!_jb_request_check_members (req, allowed, error) ||
-      !parse_position (req->body, req->now, &position, error) ||
+      !jb_position_read (req->body, req->now, &position, error) ||
       (unit_id = terminal_unit_id (req, error)) == NULL)
     return FALSE;
   if (!jb_storage_peek_unit (req->self->storage, unit_id, &org_id, &stored_time))
@@ -179,29 +135,6 @@ _jb_route_position (JbRequest  *req,
     _jb_dispatch_accept_fix (req->self, unit_id, org_id, &position);
   _jb_request_answer (req, 202, answer);
   return TRUE;
-}
-
-static gboolean
-parse_position_item (JbRequest     *req,
-                     JsonNode      *node,
-                     PositionItem  *item,
-                     GError       **error)
-{
-  static const char * const allowed[] = {
-    "unit_id", "lat", "lon", "heading", "speed", "accuracy", "time", NULL,
-  };
-  JsonObject *object;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, JB_ERROR, JB_ERROR_INVALID_TYPE, "An item must be an object.");
-      return FALSE;
-    }
-  object = json_node_get_object (node);
-  item->unit_id = NULL;
-  return jb_json_check_members (object, allowed, error) &&
-         jb_json_get_string (object, "unit_id", TRUE, &item->unit_id, error) &&
-         parse_position (object, req->now, &item->position, error);
 }
 
 /* A gateway relays for every unit of its organisation; any other terminal
@@ -224,11 +157,24 @@ may_report_for (JbRequest   *req,
   return FALSE;
 }
 
+/* The plain form of a valid batch, read without a JSON tree (see
+ * jb-position-batch.h); anything else is parsed and read as usual. */
+gboolean
+_jb_scan_positions (JbRequest  *req,
+                    GBytes     *body)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+
+  req->positions = jb_position_batch_scan (data, len, req->now);
+  return req->positions != NULL;
+}
+
 gboolean
 _jb_route_positions (JbRequest  *req,
                      GError    **error)
 {
-  static const char * const allowed[] = { "items", NULL };
+  g_autoptr(JbPositionBatch) batch = NULL;
   g_autoptr(GArray) items = NULL;
   g_autoptr(GHashTable) newest = NULL;  /* unit id → its newest moved item */
   g_autoptr(JsonObject) answer = json_object_new ();
@@ -236,25 +182,23 @@ _jb_route_positions (JbRequest  *req,
   g_autofree gboolean *found = NULL;
   g_autoptr(GPtrArray) org_ids = NULL;  /* may hold NULL: a unit without organisation */
   g_autofree gint64 *stored_times = NULL;
-  JsonArray *array = NULL;
+  const JbBatchFix *fixes;
   guint n, accepted = 0;
 
-  if (!_jb_request_check_members (req, allowed, error) ||
-      !jb_json_get_array (req->body, "items", TRUE, &array, error))
-    return FALSE;
-
   /* Validate everything first: a bad item rejects the whole batch. */
-  n = json_array_get_length (array);
+  batch = req->positions != NULL ? g_steal_pointer (&req->positions)
+                                 : jb_position_batch_read_object (req->body, req->now, error);
+  if (batch == NULL)
+    return FALSE;
+  fixes = jb_position_batch_get_fixes (batch, &n);
   items = g_array_sized_new (FALSE, TRUE, sizeof (PositionItem), n);
   g_array_set_clear_func (items, position_item_clear);
   g_array_set_size (items, n);
   for (guint i = 0; i < n; i++)
-    if (!parse_position_item (req, json_array_get_element (array, i),
-                              &g_array_index (items, PositionItem, i), error))
-      {
-        g_prefix_error (error, "items[%u]: ", i);
-        return FALSE;
-      }
+    {
+      g_array_index (items, PositionItem, i).unit_id = fixes[i].unit_id;
+      g_array_index (items, PositionItem, i).position = fixes[i].position;
+    }
 
   /* The units of the whole batch in one lookup: on PostgreSQL one round
    * trip instead of one per item. */

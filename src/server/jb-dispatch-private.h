@@ -11,14 +11,12 @@
 #include "jb-error.h"
 #include "jb-json.h"
 #include "jb-jurisdiction.h"
+#include "jb-position-batch.h"
 #include "jb-storage.h"
 
 G_BEGIN_DECLS
 
 #define JB_HASH_BYTES 32  /* BLAKE2b-256 for tokens, secrets and bodies */
-
-/* How far ahead of the server's clock a position fix may be dated. */
-#define JB_MAX_FUTURE_FIX_MS (10 * 60 * 1000LL)
 
 typedef struct
 {
@@ -109,6 +107,7 @@ typedef struct
   guint        n_parts;
   GHashTable  *query;
   JsonObject  *body;        /* an empty object when there was no body */
+  JbPositionBatch *positions; /* the body, when the route's scanner read it */
   gint64       now;
 
   /* People */
@@ -132,6 +131,9 @@ typedef struct
 
 typedef gboolean (*JbRouteHandler) (JbRequest  *req,
                                     GError    **error);
+/* Reads a body without a JSON tree; FALSE leaves it to the parser. */
+typedef gboolean (*JbRouteScanner) (JbRequest  *req,
+                                    GBytes     *body);
 
 /* jb-dispatch.c */
 gint64      _jb_now_ms                     (void);
@@ -322,6 +324,7 @@ gboolean    _jb_route_acknowledge_alert    (JbRequest *req, GError **error);
 gboolean    _jb_route_heartbeat            (JbRequest *req, GError **error);
 gboolean    _jb_route_position             (JbRequest *req, GError **error);
 gboolean    _jb_route_positions            (JbRequest *req, GError **error);
+gboolean    _jb_scan_positions             (JbRequest *req, GBytes *body);
 gboolean    _jb_route_alarm                (JbRequest *req, GError **error);
 gboolean    _jb_route_procedure            (JbRequest *req, GError **error);
 gboolean    _jb_route_device_assignment    (JbRequest *req, GError **error);

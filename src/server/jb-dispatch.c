@@ -43,6 +43,7 @@ typedef struct
   Writes          writes;
   gboolean        body_optional;  /* an empty body reads as {} */
   JbRouteHandler  handler;
+  JbRouteScanner  scan;     /* or NULL: the body is always parsed */
 } Route;
 
 static const Route routes[] = {
@@ -74,7 +75,7 @@ static const Route routes[] = {
   { "POST", "incidents/*/close", AUTH_PERSON, WRITES_YES, FALSE, _jb_route_close },
   { "POST", "device/heartbeat", AUTH_DEVICE, WRITES_LAZY, TRUE, _jb_route_heartbeat },
   { "POST", "device/position", AUTH_DEVICE, WRITES_LAZY, FALSE, _jb_route_position },
-  { "POST", "device/positions", AUTH_DEVICE, WRITES_LAZY, FALSE, _jb_route_positions },
+  { "POST", "device/positions", AUTH_DEVICE, WRITES_LAZY, FALSE, _jb_route_positions, _jb_scan_positions },
   { "POST", "device/alarm", AUTH_DEVICE, WRITES_YES, TRUE, _jb_route_alarm },
   { "GET", "device/callouts", AUTH_DEVICE, WRITES_NO, TRUE, _jb_route_device_callouts },
   { "POST", "device/callouts/*/answer", AUTH_DEVICE, WRITES_YES, FALSE, _jb_route_device_callout_answer },
@@ -1175,16 +1176,17 @@ jb_dispatch_set_basemap (JbDispatch *self,
 /* Bodies */
 
 static gboolean
-parse_body (JbRequest  *req,
-            gboolean    optional,
-            GBytes     *body,
-            GError    **error)
+parse_body (JbRequest    *req,
+            const Route  *route,
+            GBytes       *body,
+            GError      **error)
 {
   g_autoptr(JsonNode) root = NULL;
   gsize len = body != NULL ? g_bytes_get_size (body) : 0;
   const char *data = body != NULL ? g_bytes_get_data (body, NULL) : NULL;
 
-  if (len == 0 && optional)
+  if ((len == 0 && route->body_optional) ||
+      (len > 0 && route->scan != NULL && route->scan (req, body)))
     {
       req->body = json_object_new ();
       return TRUE;
@@ -1451,7 +1453,7 @@ run_route (JbDispatch   *self,
                            "An Idempotency-Key is 1 to 128 printable ASCII characters.");
       return NULL;
     }
-  if (!parse_body (req, route->body_optional, body, error))
+  if (!parse_body (req, route, body, error))
     return NULL;
   return run_write_route (self, req, route, key, body, out_replayed, error);
 }
@@ -1461,6 +1463,7 @@ request_clear (JbRequest *req)
 {
   g_clear_pointer (&req->parts, g_strfreev);
   g_clear_pointer (&req->body, json_object_unref);
+  g_clear_pointer (&req->positions, jb_position_batch_free);
   g_clear_pointer (&req->user, json_object_unref);
   g_clear_pointer (&req->user_station_ids, g_strfreev);
   g_clear_pointer (&req->terminal, json_object_unref);

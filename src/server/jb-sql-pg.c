@@ -41,8 +41,16 @@
 #define WRITER_LOCK_KEY G_GINT64_CONSTANT (0x6a696e6762616f01)
 
 /* pg_type OIDs of the result types the getters care about. */
-#define BOOLOID  16
-#define BYTEAOID 17
+#define BOOLOID    16
+#define BYTEAOID   17
+#define INT8OID    20
+#define INT2OID    21
+#define INT4OID    23
+#define TEXTOID    25
+#define FLOAT4OID  700
+#define FLOAT8OID  701
+#define BPCHAROID  1042
+#define VARCHAROID 1043
 
 typedef struct
 {
@@ -74,6 +82,7 @@ typedef struct
   PGresult  *result;
   int        row;         /* the current row, -1 before the first step */
   gint64     changes;
+  gboolean   binary_rows; /* results in binary form (jb_sql_want_binary_rows) */
 } JbSqlPgStmt;
 
 #define PG(s)      ((JbSqlPg *) (s))
@@ -714,8 +723,10 @@ execute_prepared (JbSqlPgStmt *self,
     }
   if (send)
     return PQsendQueryPrepared (connection->conn, self->name, self->n_params, values, lengths,
-                                formats, 0) ? NULL : PQmakeEmptyPGresult (connection->conn, PGRES_FATAL_ERROR);
-  return PQexecPrepared (connection->conn, self->name, self->n_params, values, lengths, formats, 0);
+                                formats, self->binary_rows ? 1 : 0)
+             ? NULL : PQmakeEmptyPGresult (connection->conn, PGRES_FATAL_ERROR);
+  return PQexecPrepared (connection->conn, self->name, self->n_params, values, lengths, formats,
+                         self->binary_rows ? 1 : 0);
 }
 
 /* Sends @self into the pipeline. */
@@ -915,6 +926,110 @@ value (JbSqlStmt *stmt,
   return PQgetvalue (self->result, self->row, column);
 }
 
+static void
+pg_want_binary_rows (JbSqlStmt *stmt)
+{
+  PG_STMT (stmt)->binary_rows = TRUE;
+}
+
+/* A binary column's number (network byte order), as a double when
+ * @out_double, else as an integer; FALSE for a type without one. */
+static gboolean
+binary_number (JbSqlStmt  *stmt,
+               int         column,
+               const char *data,
+               gint64     *out_int,
+               double     *out_double)
+{
+  PGresult *result = PG_STMT (stmt)->result;
+  guint16 bits16;
+  guint32 bits32;
+  guint64 bits;
+
+  switch (PQftype (result, column))
+    {
+    case BOOLOID:
+      *out_int = data[0] != 0;
+      *out_double = *out_int;
+      return TRUE;
+    case BYTEAOID:  /* as its text form ("\\x…") reads: 0 */
+      *out_int = 0;
+      *out_double = 0;
+      return TRUE;
+    case INT2OID:
+      memcpy (&bits16, data, 2);
+      *out_int = (gint16) GUINT16_FROM_BE (bits16);
+      *out_double = (double) *out_int;
+      return TRUE;
+    case INT4OID:
+      memcpy (&bits32, data, 4);
+      *out_int = (gint32) GUINT32_FROM_BE (bits32);
+      *out_double = (double) *out_int;
+      return TRUE;
+    case INT8OID:
+      memcpy (&bits, data, 8);
+      *out_int = (gint64) GUINT64_FROM_BE (bits);
+      *out_double = (double) *out_int;
+      return TRUE;
+    case FLOAT4OID:
+      {
+        float number;
+
+        memcpy (&bits32, data, 4);
+        bits32 = GUINT32_FROM_BE (bits32);
+        memcpy (&number, &bits32, 4);
+        *out_double = number;
+      }
+      break;
+    case FLOAT8OID:
+      memcpy (&bits, data, 8);
+      bits = GUINT64_FROM_BE (bits);
+      memcpy (out_double, &bits, 8);
+      break;
+    default:
+      g_critical ("Column %d of a statement read in binary has the type %u, which has no getter",
+                  column, PQftype (result, column));
+      *out_int = 0;
+      *out_double = 0;
+      return FALSE;
+    }
+  /* A float read as an integer truncates as SQLite's do, clamped. */
+  if (isnan (*out_double))
+    *out_int = 0;
+  else if (*out_double >= 9223372036854775807.0)
+    *out_int = G_MAXINT64;
+  else if (*out_double <= -9223372036854775808.0)
+    *out_int = G_MININT64;
+  else
+    *out_int = (gint64) *out_double;
+  return TRUE;
+}
+
+static gboolean
+is_binary (JbSqlStmt *stmt,
+           int        column)
+{
+  return PQfformat (PG_STMT (stmt)->result, column) == 1;
+}
+
+/* A binary column that is not text: text reads the same in both forms. */
+static gboolean
+is_binary_number (JbSqlStmt *stmt,
+                  int        column)
+{
+  if (!is_binary (stmt, column))
+    return FALSE;
+  switch (PQftype (PG_STMT (stmt)->result, column))
+    {
+    case TEXTOID:
+    case VARCHAROID:
+    case BPCHAROID:
+      return FALSE;
+    default:
+      return TRUE;
+    }
+}
+
 static gboolean
 pg_column_is_null (JbSqlStmt *stmt,
                    int        column)
@@ -926,7 +1041,16 @@ static const char *
 pg_column_text (JbSqlStmt *stmt,
                 int        column)
 {
-  return value (stmt, column);
+  const char *text = value (stmt, column);
+
+  /* libpq ends every value with a NUL: text types read the same in
+   * binary form. */
+  if (text != NULL && is_binary_number (stmt, column))
+    {
+      g_critical ("Column %d of a statement read in binary is not text", column);
+      return NULL;
+    }
+  return text;
 }
 
 static gint64
@@ -934,23 +1058,30 @@ pg_column_int64 (JbSqlStmt *stmt,
                  int        column)
 {
   const char *text = value (stmt, column);
+  gint64 number = 0;
+  double unused;
 
   if (text == NULL)
     return 0;
+  if (is_binary_number (stmt, column))
+    {
+      binary_number (stmt, column, text, &number, &unused);
+      return number;
+    }
   if (PQftype (PG_STMT (stmt)->result, column) == BOOLOID)
     return text[0] == 't';
   /* numeric and float text ("12.0") truncate as SQLite's do, clamped */
   if (strpbrk (text, ".eEnN") != NULL)
     {
-      double number = g_ascii_strtod (text, NULL);
+      double real = g_ascii_strtod (text, NULL);
 
-      if (isnan (number))
+      if (isnan (real))
         return 0;
-      if (number >= 9223372036854775807.0)
+      if (real >= 9223372036854775807.0)
         return G_MAXINT64;
-      if (number <= -9223372036854775808.0)
+      if (real <= -9223372036854775808.0)
         return G_MININT64;
-      return (gint64) number;
+      return (gint64) real;
     }
   return g_ascii_strtoll (text, NULL, 10);
 }
@@ -960,9 +1091,16 @@ pg_column_double (JbSqlStmt *stmt,
                   int        column)
 {
   const char *text = value (stmt, column);
+  gint64 unused;
+  double number = 0;
 
   if (text == NULL)
     return 0.0;
+  if (is_binary_number (stmt, column))
+    {
+      binary_number (stmt, column, text, &unused, &number);
+      return number;
+    }
   if (PQftype (PG_STMT (stmt)->result, column) == BOOLOID)
     return text[0] == 't';
   return g_ascii_strtod (text, NULL);
@@ -979,6 +1117,8 @@ pg_column_blob (JbSqlStmt *stmt,
 
   if (text == NULL)
     return NULL;
+  if (is_binary (stmt, column))
+    return g_bytes_new (text, (gsize) PQgetlength (PG_STMT (stmt)->result, PG_STMT (stmt)->row, column));
   if (PQftype (PG_STMT (stmt)->result, column) != BYTEAOID)
     return g_bytes_new (text, strlen (text));
 
@@ -1016,6 +1156,7 @@ const JbSqlDriver jb_sql_pg_driver = {
   .run_deferred = pg_run_deferred,
   .changes = pg_changes,
   .reset = pg_reset,
+  .want_binary_rows = pg_want_binary_rows,
   .column_is_null = pg_column_is_null,
   .column_text = pg_column_text,
   .column_int64 = pg_column_int64,

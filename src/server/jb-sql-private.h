@@ -70,6 +70,8 @@ typedef struct
                                     GError     **error);
   gint64      (*changes)           (JbSqlStmt   *stmt);
   void        (*reset)             (JbSqlStmt   *stmt);
+  /* Optional: jb_sql_want_binary_rows() (NULL: rows have one form). */
+  void        (*want_binary_rows)  (JbSqlStmt   *stmt);
   gboolean    (*column_is_null)    (JbSqlStmt   *stmt,
                                     int          column);
   const char *(*column_text)       (JbSqlStmt   *stmt,

@@ -325,6 +325,13 @@ jb_sql_reset (JbSqlStmt *stmt)
   stmt->connection->driver->reset (stmt);
 }
 
+void
+jb_sql_want_binary_rows (JbSqlStmt *stmt)
+{
+  if (stmt->connection->driver->want_binary_rows != NULL)
+    stmt->connection->driver->want_binary_rows (stmt);
+}
+
 gboolean
 jb_sql_column_is_null (JbSqlStmt *stmt,
                        int        column)

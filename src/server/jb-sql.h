@@ -124,6 +124,11 @@ gboolean      jb_sql_run_deferred         (JbSqlStmt   *stmt,
 gint64        jb_sql_changes              (JbSqlStmt   *stmt);
 /* Ends the current run; bindings stay until the next jb_sql_prepare. */
 void          jb_sql_reset                (JbSqlStmt   *stmt);
+/* Asks for @stmt's rows in the engine's binary form where it has one
+ * (PostgreSQL), so that numbers are not converted to text and back: for
+ * statements that read many rows whose columns are all text, bigint,
+ * integer, double precision or boolean. Nothing changes for the getters. */
+void          jb_sql_want_binary_rows     (JbSqlStmt   *stmt);
 
 /* Columns of the current row; valid until the next step or reset. */
 gboolean      jb_sql_column_is_null       (JbSqlStmt   *stmt,

@@ -52,6 +52,27 @@ cpu_seconds (GPid pid)
   return (double) (utime + stime) / sysconf (_SC_CLK_TCK);
 }
 
+/* utime + stime of every PostgreSQL process on this machine (the tests'
+ * clusters), in seconds: what the database spends on the flood. */
+static double
+postgres_cpu_seconds (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  double total = 0;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%s/comm", name);
+      g_autofree char *comm = NULL;
+
+      if (g_ascii_isdigit (name[0]) && g_file_get_contents (path, &comm, NULL, NULL) &&
+          g_str_equal (g_strchomp (comm), "postgres"))
+        total += cpu_seconds ((GPid) atoi (name));
+    }
+  return total;
+}
+
 /* The scheduler's account of @pid's main thread: time run and time
  * waited runnable on a run queue (ns), and how many times it ran. */
 typedef struct
@@ -77,6 +98,7 @@ typedef struct
   const char *name;
   double      positions_per_s;
   double      cpu_us_per_position;
+  double      db_cpu_us_per_position;  /* PostgreSQL's processes */
   double      p50_ms, p99_ms;
   double      lock_p99_ms, handle_p99_ms, rest_p99_ms;  /* each part's own p99 */
   double      slow_lock_ms, slow_handle_ms, slow_rest_ms; /* the slowest 5 %: mean of each part */
@@ -177,7 +199,7 @@ run (const char *name,
   JbTestPoster poster = { 0 };
   GThread *thread;
   guint64 positions = 0;
-  double cpu_start, cpu_end;
+  double cpu_start, cpu_end, db_cpu_start, db_cpu_end;
   Sched sched_start, sched_end;
   gint64 start, end, seq_end, replay_start, last_seq = 0;
 
@@ -206,6 +228,7 @@ run (const char *name,
   poster.period_ms = post_ms;
   sched_start = sched_stat (jb_test_server_get_pid (b != NULL ? b : a));
   cpu_start = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
+  db_cpu_start = postgres_cpu_seconds ();
   start = g_get_monotonic_time ();
   thread = g_thread_new ("bench-incidents", jb_test_post_incidents_thread, &poster);
   while ((end = g_get_monotonic_time ()) < start + (gint64) seconds * G_USEC_PER_SEC)
@@ -217,12 +240,15 @@ run (const char *name,
     }
   sched_end = sched_stat (jb_test_server_get_pid (b != NULL ? b : a));
   cpu_end = cpu_seconds (jb_test_server_get_pid (a)) + (b != NULL ? cpu_seconds (jb_test_server_get_pid (b)) : 0);
+  db_cpu_end = postgres_cpu_seconds ();
   g_atomic_int_set (&poster.stop, 1);
   g_thread_join (thread);
 
   result->name = name;
   result->positions_per_s = positions / ((end - start) / 1e6);
   result->cpu_us_per_position = positions > 0 ? (cpu_end - cpu_start) * 1e6 / positions : 0;
+  /* A backend that ends meanwhile takes its time with it: at least. */
+  result->db_cpu_us_per_position = positions > 0 ? MAX (db_cpu_end - db_cpu_start, 0) * 1e6 / positions : 0;
   breakdown (&poster, result);
   result->posted_wait_share = (sched_end.wait_ns - sched_start.wait_ns) / 1e3 / (double) (end - start);
   result->posted_wait_per_run_ms = (sched_end.wait_ns - sched_start.wait_ns) / 1e6 /
@@ -267,6 +293,8 @@ run (const char *name,
             " slowest 5 %%: lock %.1f + rest of the server %.1f + before and after %.1f ms\n",
             "", result->lock_p99_ms, result->handle_p99_ms, result->rest_p99_ms,
             result->slow_lock_ms, result->slow_handle_ms, result->slow_rest_ms);
+  if (postgresql)
+    printf ("%-22s PostgreSQL's processes: %.1f µs CPU/position\n", "", result->db_cpu_us_per_position);
   printf ("%-22s the POSTed server's main thread waited runnable for a CPU %.1f %% of the time,"
           " %.2f ms each time it ran\n", "", result->posted_wait_share * 100, result->posted_wait_per_run_ms);
   fflush (stdout);

@@ -178,6 +178,43 @@ test_types (Fixture       *fixture,
   g_assert_cmpuint (g_bytes_get_size (bytes), ==, 0);
   g_assert_cmpint (D->column_int64 (select, 4), ==, 0);
   D->finalize (select);
+
+  /* The same rows in binary form (jb_sql_want_binary_rows) read the same
+   * through every getter: doubles bit for bit, NULLs, extremes. */
+  {
+    JbSqlStmt *text_rows = prepare (fixture->db, "SELECT id, name, score, data, flag, small, small::smallint,"
+                                                 " id::double precision FROM t ORDER BY 1");
+    JbSqlStmt *binary_rows = prepare (fixture->db, "SELECT id, name, score, data, flag, small, small::smallint,"
+                                                   " id::double precision FROM t ORDER BY 1 -- binary");
+    int rows = 0;
+
+    D->want_binary_rows (binary_rows);
+    while (D->step (text_rows, &error) == JB_SQL_ROW)
+      {
+        g_assert_cmpint (D->step (binary_rows, &error), ==, JB_SQL_ROW);
+        for (int column = 0; column < 8; column++)
+          {
+            double a = D->column_double (text_rows, column), b = D->column_double (binary_rows, column);
+
+            g_assert_cmpint (D->column_is_null (text_rows, column), ==, D->column_is_null (binary_rows, column));
+            g_assert_cmpint (D->column_int64 (text_rows, column), ==, D->column_int64 (binary_rows, column));
+            g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+          }
+        g_assert_cmpstr (D->column_text (text_rows, 1), ==, D->column_text (binary_rows, 1));
+        {
+          g_autoptr(GBytes) a = D->column_blob (text_rows, 3);
+          g_autoptr(GBytes) b = D->column_blob (binary_rows, 3);
+
+          g_assert_true ((a == NULL && b == NULL) || (a != NULL && b != NULL && g_bytes_equal (a, b)));
+        }
+        rows++;
+      }
+    g_assert_no_error (error);
+    g_assert_cmpint (D->step (binary_rows, &error), ==, JB_SQL_DONE);
+    g_assert_cmpint (rows, ==, 3);
+    D->finalize (text_rows);
+    D->finalize (binary_rows);
+  }
 }
 
 static void
