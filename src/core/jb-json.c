@@ -51,11 +51,25 @@ jb_json_check_text (const char  *data,
                     GError     **error)
 {
   gsize i = 0;
+  int depth = 0;
+  gboolean closed = FALSE;  /* the first value's last bracket was read */
 
   while (i < length)
     {
       char c = data[i];
 
+      /* json-glib reads a second value after the first as the body and
+       * leaks the first: one value, then only white space. */
+      if (closed && c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        {
+          g_set_error_literal (error, JB_ERROR, JB_ERROR_MALFORMED_JSON,
+                               "The body holds more than one JSON value.");
+          return FALSE;
+        }
+      if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        closed = TRUE;
       if (c == '"')
         {
           for (i++; i < length && data[i] != '"'; i++)
@@ -519,4 +533,55 @@ jb_json_error_body (const GError *error)
 
   root = json_builder_get_root (builder);
   return jb_json_to_string (root, NULL);
+}
+
+/* Clinger's fast path: when the decimal's digits fit in 2^53 and its
+ * power of ten is at most 22, both are exact doubles and one IEEE multiply
+ * or divide rounds correctly, so the result is bit for bit what strtod
+ * gives. Fixes' %.7f coordinates always take it. FALSE for anything
+ * else (an exponent, more digits), which strtod must read. */
+gboolean
+jb_json_read_short_decimal (const char *p,
+                            gsize       len,
+                            double     *out)
+{
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  };
+  const char *end = p + len;
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  int exponent = 0;
+  guint digits = 0;
+  double value;
+
+  if (p < end && *p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+  for (; p < end && g_ascii_isdigit (*p); p++)
+    {
+      mantissa = mantissa * 10 + (guint64) (*p - '0');
+      if (mantissa != 0)
+        digits++;
+    }
+  if (p < end && *p == '.')
+    for (p++; p < end && g_ascii_isdigit (*p); p++)
+      {
+        mantissa = mantissa * 10 + (guint64) (*p - '0');
+        if (mantissa != 0)
+          digits++;
+        exponent--;
+      }
+  if (p < end)
+    return FALSE;  /* an exponent part: leave it to strtod */
+  if (digits > 15 || mantissa > (G_GUINT64_CONSTANT (1) << 53) || exponent < -22)
+    return FALSE;
+
+  value = (double) mantissa;
+  value = exponent < 0 ? value / powers[-exponent] : value;
+  *out = negative ? -value : value;
+  return TRUE;
 }

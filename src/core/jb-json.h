@@ -21,8 +21,9 @@ JsonNode   *jb_json_parse_object   (const char         *data,
                                     GError            **error);
 
 /* Checks raw JSON text for what json-glib would read wrongly without an
- * error: an integer literal outside the int64 range (JB_ERROR_OUT_OF_RANGE)
- * and an escaped NUL in a string (JB_ERROR_INVALID_VALUE). Called by
+ * error: an integer literal outside the int64 range (JB_ERROR_OUT_OF_RANGE),
+ * an escaped NUL in a string (JB_ERROR_INVALID_VALUE), and a second value
+ * after the first (JB_ERROR_MALFORMED_JSON). Called by
  * jb_json_parse_object(). */
 gboolean    jb_json_check_text     (const char         *data,
                                     gsize               length,
@@ -95,5 +96,11 @@ char       *jb_json_to_string      (JsonNode           *node,
 
 /* The error body of docs/protocol.md: {"error": {"code", "message"}}. */
 char       *jb_json_error_body     (const GError       *error);
+
+/* A JSON number without exponent (@len bytes of -?digits[.digits]) as
+ * the double strtod reads, when that is exact to compute: TRUE then. */
+gboolean    jb_json_read_short_decimal (const char *text,
+                                        gsize       len,
+                                        double     *out);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "jb-moved-frame.h"
 
+#include "jb-json.h"
+
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
@@ -132,56 +134,6 @@ c_locale (void)
   return (locale_t) locale;
 }
 
-/* Clinger's fast path: when the decimal's digits fit in 2^53 and its
- * power of ten is at most 22, both are exact doubles and one IEEE multiply
- * or divide rounds correctly, so the result is bit for bit what strtod
- * gives. The server's %.7f coordinates always take it. */
-static gboolean
-fast_decimal (const char *p,
-              gsize       len,
-              double     *out)
-{
-  static const double powers[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-  };
-  const char *end = p + len;
-  gboolean negative = FALSE;
-  guint64 mantissa = 0;
-  int exponent = 0;
-  guint digits = 0;
-  double value;
-
-  if (p < end && *p == '-')
-    {
-      negative = TRUE;
-      p++;
-    }
-  for (; p < end && g_ascii_isdigit (*p); p++)
-    {
-      mantissa = mantissa * 10 + (guint64) (*p - '0');
-      if (mantissa != 0)
-        digits++;
-    }
-  if (p < end && *p == '.')
-    for (p++; p < end && g_ascii_isdigit (*p); p++)
-      {
-        mantissa = mantissa * 10 + (guint64) (*p - '0');
-        if (mantissa != 0)
-          digits++;
-        exponent--;
-      }
-  if (p < end)
-    return FALSE;  /* an exponent part: leave it to strtod */
-  if (digits > 15 || mantissa > (G_GUINT64_CONSTANT (1) << 53) || exponent < -22)
-    return FALSE;
-
-  value = (double) mantissa;
-  value = exponent < 0 ? value / powers[-exponent] : value;
-  *out = negative ? -value : value;
-  return TRUE;
-}
-
 static gboolean
 scan_double (Scanner *s,
              double  *out)
@@ -209,7 +161,7 @@ scan_double (Scanner *s,
       return TRUE;
     }
 
-  if (fast_decimal (start, len, out))
+  if (jb_json_read_short_decimal (start, len, out))
     return TRUE;
 
   /* A copy, NUL-terminated: the text need not be. strtod_l in the C

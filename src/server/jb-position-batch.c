@@ -215,45 +215,6 @@ scan_boolean (void *ctx,
   return FALSE;
 }
 
-/* A decimal without exponent of at most 15 significant digits is an
- * integer below 2^53 over a power of ten up to 10^22, both exact in a
- * double, and IEEE division rounds once: the very double strtod reads,
- * at a fraction of its cost (fixes carry 5 numbers each). */
-static gboolean
-read_short_decimal (const char *text,
-                    gsize       len,
-                    double     *out)
-{
-  static const double powers[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-  };
-  gboolean negative = len > 0 && text[0] == '-';
-  gboolean point = FALSE;
-  guint64 mantissa = 0;
-  guint significant = 0, decimals = 0;
-  double value;
-
-  for (gsize i = negative ? 1 : 0; i < len; i++)
-    {
-      if (text[i] == '.' && !point)
-        {
-          point = TRUE;
-          continue;
-        }
-      if (!g_ascii_isdigit (text[i]))
-        return FALSE;
-      mantissa = mantissa * 10 + (guint64) (text[i] - '0');
-      if (mantissa != 0 && ++significant > 15)
-        return FALSE;
-      if (point && ++decimals >= G_N_ELEMENTS (powers))
-        return FALSE;
-    }
-  value = (double) mantissa / powers[decimals];
-  *out = negative ? -value : value;
-  return TRUE;
-}
-
 static gboolean
 number_value (const char *text,
               gsize       len,
@@ -281,7 +242,7 @@ number_value (const char *text,
       *out_double = (double) *out_int;
       return end == buffer + len;
     }
-  if (read_short_decimal (text, len, out_double))
+  if (jb_json_read_short_decimal (text, len, out_double))
     return TRUE;
   memcpy (buffer, text, len);
   buffer[len] = '\0';

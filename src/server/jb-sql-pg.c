@@ -866,10 +866,10 @@ pg_step (JbSqlStmt  *stmt,
 
 /* Inside a transaction, sends @stmt into the pipeline and returns; out
  * of one, or before the statement is prepared, runs it now. */
+/* Whether @stmt may go into the pipeline now: inside a transaction, on a
+ * live connection, prepared in it, with room left. */
 static gboolean
-pg_run_deferred (JbSqlStmt   *stmt,
-                 const char  *what,
-                 GError     **error)
+pg_can_defer (JbSqlStmt *stmt)
 {
   JbSqlPgStmt *self = PG_STMT (stmt);
   JbSqlPg *connection = PG (stmt->connection);
@@ -877,18 +877,16 @@ pg_run_deferred (JbSqlStmt   *stmt,
   gboolean in_transaction = transaction == PQTRANS_INTRANS ||
                             (transaction == PQTRANS_ACTIVE && connection->deferred->len > 0);
 
-  if (!in_transaction || self->prepared != connection->generation || connection_lost (connection) ||
-      connection->deferred->len >= 64)
-    {
-      JbSqlStep step = pg_step (stmt, error);
+  return in_transaction && self->prepared == connection->generation && !connection_lost (connection) &&
+         connection->deferred->len < 64;
+}
 
-      pg_reset (stmt);
-      if (step == JB_SQL_DONE)
-        return TRUE;
-      if (step == JB_SQL_ROW)
-        g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error (%s): the statement returned rows", what);
-      return FALSE;
-    }
+static gboolean
+pg_defer (JbSqlStmt   *stmt,
+          const char  *what,
+          GError     **error)
+{
+  JbSqlPg *connection = PG (stmt->connection);
 
   pg_reset (stmt);
   if (PQpipelineStatus (connection->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode (connection->conn))
@@ -896,7 +894,7 @@ pg_run_deferred (JbSqlStmt   *stmt,
       fail (connection, NULL, what, error);
       return FALSE;
     }
-  if (!send_prepared (self, error))
+  if (!send_prepared (PG_STMT (stmt), error))
     {
       settle (connection, NULL);
       return FALSE;
@@ -1153,7 +1151,8 @@ const JbSqlDriver jb_sql_pg_driver = {
   .bind_double = pg_bind_double,
   .bind_blob = pg_bind_blob,
   .step = pg_step,
-  .run_deferred = pg_run_deferred,
+  .can_defer = pg_can_defer,
+  .defer = pg_defer,
   .changes = pg_changes,
   .reset = pg_reset,
   .want_binary_rows = pg_want_binary_rows,

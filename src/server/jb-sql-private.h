@@ -64,8 +64,10 @@ typedef struct
                                     gsize        length);
   JbSqlStep   (*step)              (JbSqlStmt   *stmt,
                                     GError     **error);
-  /* Optional: jb_sql_run_deferred() (NULL: run at once). */
-  gboolean    (*run_deferred)      (JbSqlStmt   *stmt,
+  /* Optional, both or neither: jb_sql_run_deferred() sends @stmt with
+   * defer when can_defer says it may now, and runs it at once otherwise. */
+  gboolean    (*can_defer)         (JbSqlStmt   *stmt);
+  gboolean    (*defer)             (JbSqlStmt   *stmt,
                                     const char  *what,
                                     GError     **error);
   gint64      (*changes)           (JbSqlStmt   *stmt);

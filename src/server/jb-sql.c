@@ -268,6 +268,19 @@ jb_sql_step (JbSqlStmt  *stmt,
   return stmt->connection->driver->step (stmt, error);
 }
 
+/* @local_error (or the connection's last message) as a JB_ERROR that
+ * says what was being done. */
+static gboolean
+database_error (JbSqlStmt   *stmt,
+                const char  *what,
+                GError      *local_error,
+                GError     **error)
+{
+  g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error while %s: %s", what,
+               local_error != NULL ? local_error->message : jb_sql_errmsg (stmt->connection));
+  return FALSE;
+}
+
 gboolean
 jb_sql_run (JbSqlStmt   *stmt,
             const char  *what,
@@ -292,9 +305,7 @@ jb_sql_run (JbSqlStmt   *stmt,
                    "Database error while %s: the statement returned rows", what);
       return FALSE;
     }
-  g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error while %s: %s", what,
-               local_error != NULL ? local_error->message : jb_sql_errmsg (stmt->connection));
-  return FALSE;
+  return database_error (stmt, what, local_error, error);
 }
 
 gboolean
@@ -304,13 +315,12 @@ jb_sql_run_deferred (JbSqlStmt   *stmt,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (stmt == NULL || stmt->connection->driver->run_deferred == NULL)
+  if (stmt == NULL || stmt->connection->driver->defer == NULL ||
+      !stmt->connection->driver->can_defer (stmt))
     return jb_sql_run (stmt, what, error);
-  if (stmt->connection->driver->run_deferred (stmt, what, &local_error))
+  if (stmt->connection->driver->defer (stmt, what, &local_error))
     return TRUE;
-  g_set_error (error, JB_ERROR, JB_ERROR_INTERNAL, "Database error while %s: %s", what,
-               local_error != NULL ? local_error->message : jb_sql_errmsg (stmt->connection));
-  return FALSE;
+  return database_error (stmt, what, local_error, error);
 }
 
 gint64

@@ -139,7 +139,7 @@ test_declined (void)
     { "{\"items\":[]}x", JB_ERROR_MALFORMED_JSON },
     { "{\v\"items\":[]}", JB_ERROR_MALFORMED_JSON },
     { "{\"items\":[]\f}", JB_ERROR_MALFORMED_JSON },
-    { "{\"items\":[]}{}", TREE_DECIDES },
+    { "{\"items\":[]}{}", JB_ERROR_MALFORMED_JSON },
     { "{\"items\":[]}\"", TREE_DECIDES },
     { "{\"items\":[]} 1", TREE_DECIDES },
     { "{}", JB_ERROR_MISSING_FIELD },

@@ -359,10 +359,10 @@ test_deferred (Fixture       *fixture,
 
   /* Out of a transaction: at once, and a failure at once. */
   D->bind_text (insert, 1, "a");
-  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 1);
-  g_assert_false (D->run_deferred (insert, "inserting", &error));
+  g_assert_false (jb_sql_run_deferred (insert, "inserting", &error));
   g_assert_nonnull (strstr (error->message, "duplicate key"));
   g_clear_error (&error);
 
@@ -374,7 +374,7 @@ test_deferred (Fixture       *fixture,
 
       /* The value may go away once the call returns. */
       D->bind_text (insert, 1, copy);
-      g_assert_true (D->run_deferred (insert, "inserting", &error));
+      g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
       g_assert_no_error (error);
     }
   g_assert_cmpint (D->step (count, &error), ==, JB_SQL_ROW);
@@ -382,7 +382,7 @@ test_deferred (Fixture       *fixture,
   g_assert_cmpint (D->column_int64 (count, 0), ==, 4);
   D->reset (count);
   D->bind_text (insert, 1, "e");
-  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
   g_assert_true (D->commit (fixture->db, &error));
   g_assert_no_error (error);
   g_assert_false (D->in_transaction (fixture->db));
@@ -393,7 +393,7 @@ test_deferred (Fixture       *fixture,
   for (const char * const *id = (const char * const[]) { "f", "a", "g", NULL }; *id != NULL; id++)
     {
       D->bind_text (insert, 1, *id);
-      g_assert_true (D->run_deferred (insert, "inserting", &error));
+      g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
       g_assert_no_error (error);
     }
   g_assert_false (D->commit (fixture->db, &error));
@@ -408,9 +408,9 @@ test_deferred (Fixture       *fixture,
    * a careless caller would try after it. */
   g_assert_true (D->begin (fixture->db, TRUE, &error));
   D->bind_text (insert, 1, "h");
-  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
   D->bind_text (insert, 1, "b");
-  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
   g_assert_cmpint (D->step (count, &error), ==, JB_SQL_ERROR);
   g_assert_nonnull (strstr (error->message, "duplicate key"));
   g_clear_error (&error);
@@ -424,7 +424,7 @@ test_deferred (Fixture       *fixture,
   /* The connection goes on, in and out of transactions. */
   g_assert_true (D->begin (fixture->db, TRUE, &error));
   D->bind_text (insert, 1, "i");
-  g_assert_true (D->run_deferred (insert, "inserting", &error));
+  g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
   D->rollback (fixture->db);
   g_assert_cmpint (count_rows (fixture->db, "SELECT count(*) FROM k"), ==, 5);
 
@@ -442,7 +442,7 @@ test_deferred (Fixture       *fixture,
     D->finalize (pid);
     g_assert_true (D->begin (fixture->db, TRUE, &error));
     D->bind_text (insert, 1, "j");
-    g_assert_true (D->run_deferred (insert, "inserting", &error));
+    g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
     g_assert_no_error (error);
     kill = prepare (other, "SELECT pg_terminate_backend(?1::int)");
     D->bind_int64 (kill, 1, backend);
@@ -459,7 +459,7 @@ test_deferred (Fixture       *fixture,
     g_assert_true (D->begin (fixture->db, TRUE, &error));
     g_assert_no_error (error);
     D->bind_text (insert, 1, "k");
-    g_assert_true (D->run_deferred (insert, "inserting", &error));
+    g_assert_true (jb_sql_run_deferred (insert, "inserting", &error));
     g_assert_true (D->commit (fixture->db, &error));
     g_assert_no_error (error);
     g_assert_cmpint (count_rows (other, "SELECT count(*) FROM k"), ==, 6);
