@@ -930,6 +930,19 @@ pg_want_binary_rows (JbSqlStmt *stmt)
   PG_STMT (stmt)->binary_rows = TRUE;
 }
 
+/* A float read as an integer truncates as SQLite's do, clamped. */
+static gint64
+truncate_to_int64 (double number)
+{
+  if (isnan (number))
+    return 0;
+  if (number >= 9223372036854775807.0)
+    return G_MAXINT64;
+  if (number <= -9223372036854775808.0)
+    return G_MININT64;
+  return (gint64) number;
+}
+
 /* A binary column's number (network byte order), as a double when
  * @out_double, else as an integer; FALSE for a type without one. */
 static gboolean
@@ -991,15 +1004,7 @@ binary_number (JbSqlStmt  *stmt,
       *out_double = 0;
       return FALSE;
     }
-  /* A float read as an integer truncates as SQLite's do, clamped. */
-  if (isnan (*out_double))
-    *out_int = 0;
-  else if (*out_double >= 9223372036854775807.0)
-    *out_int = G_MAXINT64;
-  else if (*out_double <= -9223372036854775808.0)
-    *out_int = G_MININT64;
-  else
-    *out_int = (gint64) *out_double;
+  *out_int = truncate_to_int64 (*out_double);
   return TRUE;
 }
 
@@ -1068,19 +1073,9 @@ pg_column_int64 (JbSqlStmt *stmt,
     }
   if (PQftype (PG_STMT (stmt)->result, column) == BOOLOID)
     return text[0] == 't';
-  /* numeric and float text ("12.0") truncate as SQLite's do, clamped */
+  /* numeric and float text ("12.0") */
   if (strpbrk (text, ".eEnN") != NULL)
-    {
-      double real = g_ascii_strtod (text, NULL);
-
-      if (isnan (real))
-        return 0;
-      if (real >= 9223372036854775807.0)
-        return G_MAXINT64;
-      if (real <= -9223372036854775808.0)
-        return G_MININT64;
-      return (gint64) real;
-    }
+    return truncate_to_int64 (g_ascii_strtod (text, NULL));
   return g_ascii_strtoll (text, NULL, 10);
 }
 
