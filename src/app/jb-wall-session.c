@@ -16,6 +16,7 @@ static int sd_watchdog_enabled (int unset, guint64 *usec) { return 0; }
 
 #include "jb-application.h"
 #include "jb-credentials.h"
+#include "jb-memory.h"
 #include "jb-wall-session.h"
 
 struct _JbWallSession
@@ -37,7 +38,9 @@ struct _JbWallSession
   guint            retry_s;
   guint            save_id;
   guint            watchdog_id;
+  guint            tend_id;
   guint            n_pings;
+  guint            n_tended;
   gboolean         signing_in;
   gboolean         started;
 };
@@ -47,6 +50,7 @@ G_DEFINE_FINAL_TYPE (JbWallSession, jb_wall_session, G_TYPE_OBJECT)
 #define SAVE_INTERVAL_S 5
 #define RETRY_MIN_S     5
 #define RETRY_MAX_S     60
+#define TEND_INTERVAL_S 120
 
 static void sign_in (JbWallSession *self);
 
@@ -298,6 +302,77 @@ watchdog_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* In a worker: the trim takes the heap's locks in turn, up to tens of ms. */
+static void
+tend_memory_in_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint n_files = 0;
+  gsize bytes = 0;
+  gboolean mapped, trimmed;
+
+  mapped = jb_memory_map_in_font_files (&n_files, &bytes, &error);
+  trimmed = jb_memory_trim ();
+  if (mapped)
+    g_debug ("Memory tended: %u font files mapped in (%.1f MB), heap %s, %.1f ms",
+             n_files, bytes / 1048576.0, trimmed ? "trimmed" : "had nothing to give back",
+             (g_get_monotonic_time () - start) / 1000.0);
+  else
+    g_debug ("Memory tended: font files not mapped in (%s), heap %s, %.1f ms",
+             error->message, trimmed ? "trimmed" : "had nothing to give back",
+             (g_get_monotonic_time () - start) / 1000.0);
+  g_task_return_boolean (task, mapped);
+}
+
+static void
+tend_memory_done (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  JbWallSession *self = JB_WALL_SESSION (object);
+
+  if (!g_task_had_error (G_TASK (result)))
+    self->n_tended++;
+}
+
+/**
+ * jb_wall_session_tend_memory:
+ *
+ * What the wall does every two minutes, on a worker: maps in the font
+ * files' pages and gives the heap's free pages back (jb-memory.c), so
+ * that its memory is flat once it has drawn its first screens.
+ */
+void
+jb_wall_session_tend_memory (JbWallSession *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (JB_IS_WALL_SESSION (self));
+
+  task = g_task_new (self, self->cancellable, tend_memory_done, NULL);
+  g_task_set_source_tag (task, jb_wall_session_tend_memory);
+  g_task_run_in_thread (task, tend_memory_in_thread);
+}
+
+guint
+jb_wall_session_get_n_tended (JbWallSession *self)
+{
+  g_return_val_if_fail (JB_IS_WALL_SESSION (self), 0);
+
+  return self->n_tended;
+}
+
+static gboolean
+tend_cb (gpointer user_data)
+{
+  jb_wall_session_tend_memory (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 restore_view (JbWallSession *self)
 {
@@ -365,6 +440,7 @@ jb_wall_session_start (JbWallSession  *self,
     }
   restore_view (self);
   self->save_id = g_timeout_add_seconds (SAVE_INTERVAL_S, save_cb, self);
+  self->tend_id = g_timeout_add_seconds (TEND_INTERVAL_S, tend_cb, self);
 
   if (sd_watchdog_enabled (0, &usec) > 0 && usec > 0)
     self->watchdog_id = g_timeout_add (MAX (usec / 2000, 100), watchdog_cb, self);
@@ -409,6 +485,7 @@ jb_wall_session_stop (JbWallSession *self)
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->save_id, g_source_remove);
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  g_clear_handle_id (&self->tend_id, g_source_remove);
   if (self->layout != NULL)
     jb_wall_session_save_state (self);
   if (self->client != NULL)

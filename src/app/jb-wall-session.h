@@ -43,6 +43,10 @@ void           jb_wall_session_save_state   (JbWallSession  *self);
 /* How many watchdog pings were sent (0 when not under a watchdog). */
 guint          jb_wall_session_get_n_pings  (JbWallSession  *self);
 void           jb_wall_session_stop         (JbWallSession  *self);
+/* Every two minutes: maps in the font files' pages, trims the heap. */
+void           jb_wall_session_tend_memory  (JbWallSession  *self);
+/* How many of those finished with the font files mapped in. */
+guint          jb_wall_session_get_n_tended (JbWallSession  *self);
 
 /* "LAT,LON,ZOOM" → three numbers; FALSE when malformed or out of range. */
 gboolean       jb_wall_parse_view           (const char     *text,

@@ -24,6 +24,7 @@
 #include "jb-incident.h"
 #include "jb-json.h"
 #include "jb-map-bounds.h"
+#include "jb-memory.h"
 #include "jb-model-list.h"
 #include "jb-position.h"
 #include "jb-queue.h"

@@ -13,6 +13,10 @@
  * /app/wall-session/no-password: without a password the wall shows why in
  * its corner (no dialog) and keeps running.
  *
+ * /app/wall-session/tend-memory: once the wall has drawn, tending its
+ * memory (what it does every two minutes) leaves every font file it has
+ * mapped resident whole (/proc/self/smaps).
+ *
  * /app/wall-session/renderer: the real binary, started without
  * GSK_RENDERER, draws its wall with the cairo renderer (GTK 4.8 would
  * pick GL, llvmpipe under Xvfb: docs/wall.md).
@@ -26,6 +30,7 @@
 #include <signal.h>
 
 #include "jb-test-server.h"
+#include "jb-test-smaps.h"
 #include "jb-test-wait.h"
 #include "jb-wall-session.h"
 
@@ -326,6 +331,72 @@ test_renderer (void)
   g_string_free (output.out, TRUE);
 }
 
+static gboolean
+is_font_mapping (const JbTestMapping *mapping)
+{
+  return mapping->path != NULL &&
+         (g_str_has_suffix (mapping->path, ".ttf") || g_str_has_suffix (mapping->path, ".ttc") ||
+          g_str_has_suffix (mapping->path, ".otf"));
+}
+
+static gboolean
+font_mapped (gpointer data)
+{
+  g_autoptr(GPtrArray) mappings = jb_test_smaps_read ();
+
+  for (guint i = 0; i < mappings->len; i++)
+    if (is_font_mapping (g_ptr_array_index (mappings, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+tended (gpointer data)
+{
+  return jb_wall_session_get_n_tended (data) > 0;
+}
+
+static void
+test_tend_memory (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autoptr(JbWallSession) session = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *panes[] = { "queue", NULL };
+  guint n_fonts = 0;
+
+  g_settings_set_strv (settings, "wall-layout", panes);
+  session = jb_wall_session_new (NULL, settings, "http://127.0.0.1:9", "wall", "/nonexistent/password", NULL);
+  g_assert_true (jb_wall_session_start (session, &error));
+  g_assert_no_error (error);
+  /* The corner's clock and state are drawn: FreeType has mapped a font. */
+  g_assert_true (jb_test_wait_for (font_mapped, NULL, 20000));
+
+  before = jb_test_smaps_read ();
+  jb_wall_session_tend_memory (session);
+  g_assert_true (jb_test_wait_for (tended, session, 20000));
+  after = jb_test_smaps_read ();
+
+  for (guint i = 0; i < before->len; i++)
+    {
+      JbTestMapping *mapping = g_ptr_array_index (before, i);
+      JbTestMapping *now;
+
+      if (!is_font_mapping (mapping))
+        continue;
+      now = jb_test_smaps_lookup (after, GSIZE_TO_POINTER (mapping->start));
+      g_assert_nonnull (now);
+      g_test_message ("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " kB resident before, %"
+                      G_GINT64_FORMAT " after", mapping->path, mapping->rss_kb, mapping->size_kb, now->rss_kb);
+      g_assert_cmpint (now->rss_kb, ==, now->size_kb);
+      n_fonts++;
+    }
+  g_assert_cmpuint (n_fonts, >, 0);
+  jb_wall_session_stop (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,6 +409,7 @@ main (int   argc,
   g_test_add_func ("/app/wall-session/no-password", test_no_password);
   g_test_add_func ("/app/wall-session/watchdog", test_watchdog);
   g_test_add_func ("/app/wall-session/renderer", test_renderer);
+  g_test_add_func ("/app/wall-session/tend-memory", test_tend_memory);
 
   return g_test_run ();
 }

@@ -91,7 +91,7 @@ fi
 printf demo >"$dir/password"
 # The client's own pid (xvfb-run's child), for /proc.
 GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" GDK_BACKEND=x11 \
-NO_AT_BRIDGE=1 XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" G_MESSAGES_DEBUG="jb-stream jb-icon-atlas jb-wall-window" \
+NO_AT_BRIDGE=1 XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" G_MESSAGES_DEBUG="jb-stream jb-icon-atlas jb-wall-window jb-wall-session" \
   xvfb-run -a -s "-screen 0 1920x1080x24" sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/client.pid" \
   "$build/src/app/jingbao" --wall -s "$url" -u wall --password-file "$dir/password" \
   --view 28.25,112.995,12 >"$dir/client.log" 2>&1 &
@@ -201,6 +201,8 @@ if [ -s "$from" ]; then
 fi
 grep -h 'Icon atlas' "$dir/client.log" | sed 's/.*Icon atlas/client: icon atlas/' || true
 grep -h 'Renderer: ' "$dir/client.log" | sed 's/.*Renderer: /client: renderer /' | sort -u || true
+# Every two minutes the wall maps in its font files and trims its heap.
+echo "client: memory tended $(grep -c 'Memory tended' "$dir/client.log" || true) times; the last: $(grep -h 'Memory tended' "$dir/client.log" | tail -n 1 | sed 's/.*Memory tended: //')"
 echo "client stream: $(grep -c 'Reconnecting in' "$dir/client.log" || true) reconnects, of which reloads: $(grep -c 'Missed events\|asked for a reload\|is behind ours' "$dir/client.log" || true)"
 grep 'falling behind\|dispatch busy' "$dir/server.log" | tail -n 1 | sed 's/^/server (last period): /' || true
 # The simulator's 10-second lines: alarms raised and, staffed, what the
