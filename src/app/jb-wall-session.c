@@ -50,7 +50,7 @@ G_DEFINE_FINAL_TYPE (JbWallSession, jb_wall_session, G_TYPE_OBJECT)
 #define SAVE_INTERVAL_S 5
 #define RETRY_MIN_S     5
 #define RETRY_MAX_S     60
-#define TEND_INTERVAL_S 120
+#define TEND_INTERVAL_S 60
 
 static void sign_in (JbWallSession *self);
 
@@ -342,7 +342,7 @@ tend_memory_done (GObject      *object,
 /**
  * jb_wall_session_tend_memory:
  *
- * What the wall does every two minutes, on a worker: maps in the font
+ * What the wall does every minute, on a worker: maps in the font
  * files' pages and gives the heap's free pages back (jb-memory.c), so
  * that its memory is flat once it has drawn its first screens.
  */

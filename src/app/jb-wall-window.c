@@ -5,9 +5,11 @@
 #define G_LOG_DOMAIN "jb-wall-window"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "jb-application.h"
 #include "jb-config.h"
+#include "jb-glyph-warmup.h"
 #include "jb-labels.h"
 #include "jb-wall-window.h"
 
@@ -41,6 +43,13 @@ struct _JbWallWindow
   guint                 shift_step;
   int                   dx;
   int                   dy;
+
+  /* The places' characters, drawn once at this window's text size. */
+  GHashTable           *glyphs_wanted;
+  GHashTable           *glyphs_drawn;
+  double                glyphs_px;
+  guint                 warmup_id;
+  gint64                warmup_us;
 };
 
 G_DEFINE_FINAL_TYPE (JbWallWindow, jb_wall_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -57,6 +66,13 @@ static GParamSpec *properties[N_PROPS];
  * panel (see jb_wall_layout_min_text_px()). */
 #define DEFAULT_MIN_TEXT_PX 37.0
 #define DEFAULT_SHIFT_S     180
+/* Characters drawn per step, so that no step holds the main loop long. */
+#define WARMUP_STEP_CHARS   96
+#define WARMUP_STEP_MS      50
+/* At most this many characters, the places' most frequent first: about
+ * the 3,500 of China's list of common characters. At 88 px a character
+ * costs cairo and pixman about 10 KB per weight. */
+#define WARMUP_MAX_CHARS    4000
 
 static void arrange_corner (JbWallWindow *self);
 
@@ -163,6 +179,117 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* What the wall shows of an incident is its type and place (the venue's
+ * name, else its address: the queue's rows, the map's caption, the video
+ * banner), in the wall's text size, regular and bold. */
+static void
+collect_places (JbWallWindow *self,
+                GListModel   *terminals,
+                guint         position,
+                guint         n)
+{
+  for (guint i = position; i < position + n; i++)
+    {
+      g_autoptr(JbTerminal) terminal = g_list_model_get_item (terminals, i);
+
+      jb_glyph_warmup_add_chars (self->glyphs_wanted, jb_terminal_get_venue_name (terminal));
+      jb_glyph_warmup_add_chars (self->glyphs_wanted, jb_terminal_get_venue_address (terminal));
+    }
+}
+
+static void
+collect_glyphs (JbWallWindow *self)
+{
+  GListModel *terminals;
+
+  for (guint type = 0; type < JB_INCIDENT_TYPE_N; type++)
+    jb_glyph_warmup_add_chars (self->glyphs_wanted, jb_incident_type_get_label (type));
+  if (self->client == NULL)
+    return;
+  terminals = jb_store_get_terminals (jb_client_get_store (self->client));
+  collect_places (self, terminals, 0, g_list_model_get_n_items (terminals));
+}
+
+static gboolean
+warmup_cb (gpointer user_data)
+{
+  JbWallWindow *self = user_data;
+  GtkWidget *like = GTK_WIDGET (self->age_label);
+  const PangoFontDescription *font;
+  g_autofree char *text = NULL;
+  gint64 start;
+  double px;
+
+  if (!gtk_widget_get_mapped (like))
+    return G_SOURCE_CONTINUE;
+  /* The window's rules reach its labels at its next frame: until then
+   * the corner's label has the old size. */
+  font = pango_context_get_font_description (gtk_widget_get_pango_context (like));
+  px = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+  if (!pango_font_description_get_size_is_absolute (font))
+    px = px * 96.0 / 72.0;
+  if (fabs (px - self->min_text_px) > 0.5)
+    return G_SOURCE_CONTINUE;
+
+  if (!G_APPROX_VALUE (self->glyphs_px, self->min_text_px, 0.05))
+    {
+      /* Another size: what was drawn is another font's. */
+      g_hash_table_remove_all (self->glyphs_drawn);
+      self->glyphs_px = self->min_text_px;
+      self->warmup_us = 0;
+      collect_glyphs (self);
+    }
+
+  start = g_get_monotonic_time ();
+  text = jb_glyph_warmup_take (self->glyphs_wanted, self->glyphs_drawn,
+                               MIN (WARMUP_STEP_CHARS, WARMUP_MAX_CHARS - MIN (WARMUP_MAX_CHARS, g_hash_table_size (self->glyphs_drawn))));
+  if (text == NULL)
+    {
+      g_debug ("Glyphs drawn ahead: %u characters at %.1f px, regular and bold, in %.1f ms",
+               g_hash_table_size (self->glyphs_drawn), self->glyphs_px, self->warmup_us / 1000.0);
+      self->warmup_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  jb_glyph_warmup_draw (like, PANGO_WEIGHT_NORMAL, text);
+  jb_glyph_warmup_draw (like, PANGO_WEIGHT_BOLD, text);
+  self->warmup_us += g_get_monotonic_time () - start;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_warmup (JbWallWindow *self)
+{
+  if (self->warmup_id == 0)
+    self->warmup_id = g_timeout_add_full (G_PRIORITY_LOW, WARMUP_STEP_MS, warmup_cb, self, NULL);
+}
+
+static void
+terminals_changed_cb (JbWallWindow *self,
+                      guint         position,
+                      guint         removed,
+                      guint         added,
+                      GListModel   *terminals)
+{
+  if (added == 0)
+    return;
+  collect_places (self, terminals, position, added);
+  schedule_warmup (self);
+}
+
+/**
+ * jb_wall_window_get_n_glyphs_drawn:
+ *
+ * How many characters (the places' and the incident types') this window
+ * has drawn ahead at its text size; 0 until the first are drawn.
+ */
+guint
+jb_wall_window_get_n_glyphs_drawn (JbWallWindow *self)
+{
+  g_return_val_if_fail (JB_IS_WALL_WINDOW (self), 0);
+
+  return self->warmup_id == 0 ? g_hash_table_size (self->glyphs_drawn) : 0;
+}
+
 static void
 update_css (JbWallWindow *self)
 {
@@ -194,6 +321,7 @@ jb_wall_window_set_min_text_px (JbWallWindow *self,
   self->min_text_px = px;
   update_css (self);
   arrange_corner (self);
+  schedule_warmup (self);
 }
 
 double
@@ -426,6 +554,7 @@ jb_wall_window_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->arrange_id, g_source_remove);
   g_clear_handle_id (&self->shift_id, g_source_remove);
+  g_clear_handle_id (&self->warmup_id, g_source_remove);
   if (self->panes != NULL)
     g_ptr_array_set_size (self->panes, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), JB_TYPE_WALL_WINDOW);
@@ -443,6 +572,8 @@ jb_wall_window_finalize (GObject *object)
   g_clear_pointer (&self->panes, g_ptr_array_unref);
   g_free (self->css_class);
   g_free (self->message);
+  g_clear_pointer (&self->glyphs_wanted, g_hash_table_unref);
+  g_clear_pointer (&self->glyphs_drawn, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_wall_window_parent_class)->finalize (object);
 }
@@ -485,6 +616,8 @@ jb_wall_window_set_property (GObject      *object,
             self->snapshot_time = g_get_monotonic_time ();
           g_signal_connect_object (jb_client_get_store (self->client), "snapshot-loaded",
                                    G_CALLBACK (snapshot_loaded_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (jb_store_get_terminals (jb_client_get_store (self->client)), "items-changed",
+                                   G_CALLBACK (terminals_changed_cb), self, G_CONNECT_SWAPPED);
           /* The corner says LIVE or not at once, not at the next tick. */
           g_signal_connect_object (self->client, "notify::state",
                                    G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
@@ -547,6 +680,8 @@ jb_wall_window_init (JbWallWindow *self)
   self->provider = gtk_css_provider_new ();
   self->css_class = g_strdup_printf ("jb-wall-%u", ++serial);
   self->min_text_px = DEFAULT_MIN_TEXT_PX;
+  self->glyphs_wanted = g_hash_table_new (NULL, NULL);
+  self->glyphs_drawn = g_hash_table_new (NULL, NULL);
   gtk_widget_add_css_class (GTK_WIDGET (self), self->css_class);
   update_css (self);
 
@@ -561,6 +696,7 @@ jb_wall_window_init (JbWallWindow *self)
   update_title (self);
   update_clock (self);
   update_state (self);
+  schedule_warmup (self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
 }
 

@@ -59,5 +59,6 @@ GtkWidget    *jb_wall_window_get_corner       (JbWallWindow   *self);
 const char   *jb_wall_window_get_clock_text   (JbWallWindow   *self);
 const char   *jb_wall_window_get_state_text   (JbWallWindow   *self);
 const char   *jb_wall_window_get_age_text     (JbWallWindow   *self);
+guint         jb_wall_window_get_n_glyphs_drawn (JbWallWindow *self);
 
 G_END_DECLS

@@ -14,7 +14,7 @@
  * its corner (no dialog) and keeps running.
  *
  * /app/wall-session/tend-memory: once the wall has drawn, tending its
- * memory (what it does every two minutes) leaves every font file it has
+ * memory (what it does every minute) leaves every font file it has
  * mapped resident whole (/proc/self/smaps).
  *
  * /app/wall-session/renderer: the real binary, started without

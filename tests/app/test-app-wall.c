@@ -10,7 +10,8 @@
  * minimum for the viewing distance, that a new priority-1 incident moves
  * the map and it returns home once acknowledged, that the duty board
  * follows a roster change, that the queue's list holds rows only for the
- * incidents that fit, that the panes move to the remaining monitor
+ * incidents that fit, that each window has drawn the places' characters
+ * ahead in the fonts its labels show them in, that the panes move to the remaining monitor
  * when one goes away and back when it returns, and the burn-in shift.
  * Saves test-app-wall-*.png (each window) for a person to look at.
  *
@@ -22,7 +23,9 @@
 
 #include "jb-client.h"
 #include "jb-duty-board.h"
+#include "jb-glyph-warmup.h"
 #include "jb-icon-atlas.h"
+#include "jb-labels.h"
 #include "jb-test-window.h"
 #include "jb-wall-layout.h"
 #include "jb-wall-queue.h"
@@ -585,6 +588,177 @@ test_wall_icon_atlas (Fixture       *fixture,
   g_assert_cmpuint (bytes_after, ==, bytes);
 }
 
+static gboolean
+glyphs_drawn (gpointer data)
+{
+  Fixture *fixture = data;
+
+  for (guint i = 0; i < jb_wall_layout_get_n_windows (fixture->layout); i++)
+    if (jb_wall_window_get_n_glyphs_drawn (jb_wall_layout_get_window (fixture->layout, i)) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Shown labels under @widget whose text contains @needle. */
+static void
+find_labels (GtkWidget  *widget,
+             const char *needle,
+             GPtrArray  *found)
+{
+  if (GTK_IS_LABEL (widget) && is_shown (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_labels (child, needle, found);
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *needle;
+  GPtrArray  *labels;
+} Shown;
+
+/* The place shows in the map window (the caption) and the queue's. */
+static gboolean
+place_shown (gpointer data)
+{
+  Shown *shown = data;
+  g_autoptr(GPtrArray) in_map = g_ptr_array_new ();
+  g_autoptr(GPtrArray) in_queue = g_ptr_array_new ();
+
+  find_labels (GTK_WIDGET (jb_wall_layout_find_window (shown->fixture->layout, "map")), shown->needle, in_map);
+  find_labels (GTK_WIDGET (jb_wall_layout_find_window (shown->fixture->layout, "queue")), shown->needle, in_queue);
+  if (in_map->len == 0 || in_queue->len == 0)
+    return FALSE;
+  g_ptr_array_set_size (shown->labels, 0);
+  g_ptr_array_extend (shown->labels, in_map, NULL, NULL);
+  g_ptr_array_extend (shown->labels, in_queue, NULL, NULL);
+  return TRUE;
+}
+
+static void
+add_run_fonts (PangoLayout *layout,
+               GHashTable  *fonts)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run != NULL)
+        g_hash_table_add (fonts, run->item->analysis.font);
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+}
+
+static gboolean
+is_subset (GHashTable *a,
+           GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (b, key))
+      return FALSE;
+  return TRUE;
+}
+
+/* The corner's age label: what the window draws its characters ahead like. */
+static GtkWidget *
+find_age_label (JbWallWindow *window)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  find_labels (jb_wall_window_get_corner (window), jb_wall_window_get_age_text (window), found);
+  g_assert_cmpuint (found->len, ==, 1);
+  return g_ptr_array_index (found, 0);
+}
+
+/* cairo keeps a glyph per font the first time it draws it: each window
+ * draws the characters of every terminal's venue (and the incident
+ * types) ahead, and in the very fonts its labels then show a place in
+ * (the caption bold, the queue's row regular). */
+static void
+test_wall_glyph_warmup (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GHashTable) chars = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(JbTestResponse) created = NULL;
+  g_autofree char *body = NULL;
+  GListModel *terminals;
+  const char *address = NULL;
+  double lat = 0, lon = 0;
+  Shown shown;
+
+  if (fixture->server == NULL)
+    return;
+
+  chars = g_hash_table_new (NULL, NULL);
+  for (guint type = 0; type < JB_INCIDENT_TYPE_N; type++)
+    jb_glyph_warmup_add_chars (chars, jb_incident_type_get_label (type));
+  terminals = jb_store_get_terminals (jb_client_get_store (fixture->client));
+  g_assert_cmpuint (g_list_model_get_n_items (terminals), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (terminals); i++)
+    {
+      g_autoptr(JbTerminal) terminal = g_list_model_get_item (terminals, i);
+
+      jb_glyph_warmup_add_chars (chars, jb_terminal_get_venue_name (terminal));
+      jb_glyph_warmup_add_chars (chars, jb_terminal_get_venue_address (terminal));
+      if (address == NULL && jb_terminal_get_venue_address (terminal) != NULL &&
+          jb_terminal_get_location (terminal, &lat, &lon))
+        address = jb_terminal_get_venue_address (terminal);
+    }
+  g_assert_nonnull (address);
+
+  g_assert_true (jb_test_wait_for (glyphs_drawn, fixture, 60 * 1000));
+  for (guint i = 0; i < jb_wall_layout_get_n_windows (fixture->layout); i++)
+    {
+      JbWallWindow *window = jb_wall_layout_get_window (fixture->layout, i);
+
+      g_test_message ("window %u: %u characters drawn ahead at %.1f px", i,
+                      jb_wall_window_get_n_glyphs_drawn (window), jb_wall_window_get_min_text_px (window));
+      g_assert_cmpuint (jb_wall_window_get_n_glyphs_drawn (window), ==, g_hash_table_size (chars));
+    }
+
+  /* A priority-1 incident at a venue's address: the map's caption shows
+   * it bold, the queue's row regular. */
+  body = g_strdup_printf ("{\"type\": \"fight\", \"priority\": 1, \"location\": {\"lat\": %.6f, \"lon\": %.6f},"
+                          " \"address\": \"%s\"}", lat, lon, address);
+  created = jb_test_request (fixture->server, "POST", "/api/v1/incidents", fixture->bearer, "wall-glyphs", body);
+  g_assert_cmpuint (created->status, ==, 201);
+  labels = g_ptr_array_new ();
+  shown = (Shown) { fixture, address, labels };
+  g_assert_true (jb_test_wait_for (place_shown, &shown, 60 * 1000));
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+      const char *text = gtk_label_get_text (GTK_LABEL (label));
+      GtkWidget *like = find_age_label (JB_WALL_WINDOW (gtk_widget_get_root (label)));
+      PangoWeight weight = pango_font_description_get_weight (
+        pango_context_get_font_description (gtk_widget_get_pango_context (label)));
+      PangoWeight other = weight >= PANGO_WEIGHT_BOLD ? PANGO_WEIGHT_NORMAL : PANGO_WEIGHT_BOLD;
+      g_autoptr(PangoLayout) ahead = jb_glyph_warmup_new_layout (like, weight, text);
+      g_autoptr(PangoLayout) wrong = jb_glyph_warmup_new_layout (like, other, text);
+      g_autoptr(GHashTable) shown_fonts = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) ahead_fonts = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) wrong_fonts = g_hash_table_new (NULL, NULL);
+
+      add_run_fonts (gtk_label_get_layout (GTK_LABEL (label)), shown_fonts);
+      add_run_fonts (ahead, ahead_fonts);
+      add_run_fonts (wrong, wrong_fonts);
+      g_test_message ("“%s” (weight %d): %u fonts", text, weight, g_hash_table_size (shown_fonts));
+      g_assert_true (is_subset (shown_fonts, ahead_fonts));
+      /* The check tells fonts apart: the other weight's are not these. */
+      g_assert_false (is_subset (shown_fonts, wrong_fonts));
+    }
+}
+
 typedef struct
 {
   Fixture    *fixture;
@@ -794,6 +968,7 @@ main (int   argc,
   g_test_add ("/app/wall/p1-jump", Fixture, NULL, fixture_set_up, test_wall_p1_jump, fixture_tear_down);
   g_test_add ("/app/wall/queue-rows", Fixture, NULL, fixture_set_up, test_wall_queue_rows, fixture_tear_down);
   g_test_add ("/app/wall/closed-incidents", Fixture, NULL, fixture_set_up, test_wall_closed_incidents, fixture_tear_down);
+  g_test_add ("/app/wall/glyph-warmup", Fixture, NULL, fixture_set_up, test_wall_glyph_warmup, fixture_tear_down);
   g_test_add ("/app/wall/icon-atlas", Fixture, NULL, fixture_set_up, test_wall_icon_atlas, fixture_tear_down);
   g_test_add ("/app/wall/duty-board", Fixture, NULL, fixture_set_up, test_wall_duty_board, fixture_tear_down);
   g_test_add ("/app/wall/burn-in", Fixture, NULL, fixture_set_up, test_wall_burn_in, fixture_tear_down);

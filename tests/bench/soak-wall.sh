@@ -201,7 +201,7 @@ if [ -s "$from" ]; then
 fi
 grep -h 'Icon atlas' "$dir/client.log" | sed 's/.*Icon atlas/client: icon atlas/' || true
 grep -h 'Renderer: ' "$dir/client.log" | sed 's/.*Renderer: /client: renderer /' | sort -u || true
-# Every two minutes the wall maps in its font files and trims its heap.
+# Every minute the wall maps in its font files and trims its heap.
 echo "client: memory tended $(grep -c 'Memory tended' "$dir/client.log" || true) times; the last: $(grep -h 'Memory tended' "$dir/client.log" | tail -n 1 | sed 's/.*Memory tended: //')"
 echo "client stream: $(grep -c 'Reconnecting in' "$dir/client.log" || true) reconnects, of which reloads: $(grep -c 'Missed events\|asked for a reload\|is behind ours' "$dir/client.log" || true)"
 grep 'falling behind\|dispatch busy' "$dir/server.log" | tail -n 1 | sed 's/^/server (last period): /' || true
