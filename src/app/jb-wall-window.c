@@ -280,7 +280,7 @@ terminals_changed_cb (JbWallWindow *self,
  * jb_wall_window_get_n_glyphs_drawn:
  *
  * How many characters (the places' and the incident types') this window
- * has drawn ahead at its text size; 0 until the first are drawn.
+ * has drawn ahead at its text size; 0 while it is still drawing them.
  */
 guint
 jb_wall_window_get_n_glyphs_drawn (JbWallWindow *self)
