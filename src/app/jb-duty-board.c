@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jb-duty-board.h"
+#include "jb-labels.h"
 #include "jb-wall-window.h"
 
 struct _JbDutyBoard
@@ -198,14 +199,11 @@ static void
 fit_cards (JbDutyBoard *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  const PangoFontDescription *font = pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self)));
-  double px = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+  double px = jb_widget_get_font_px (GTK_WIDGET (self));
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
   guint rows;
 
-  if (!pango_font_description_get_size_is_absolute (font))
-    px = px * 96.0 / 72.0;
   /* On a wall the labels' size is the wall's, not the board's own. */
   if (JB_IS_WALL_WINDOW (root))
     px = jb_wall_window_get_min_text_px (JB_WALL_WINDOW (root));

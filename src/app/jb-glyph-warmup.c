@@ -10,88 +10,66 @@
  * places an alarm can come from are the terminals' venues, known from
  * the snapshot: their characters are drawn once, at the wall's sizes,
  * when it starts, as the icon atlas is.
+ *
+ * The caches are the process's, so what was drawn is kept here per text
+ * size, for every window, within one budget for the process.
  */
 #define G_LOG_DOMAIN "jb-glyph-warmup"
 
+#include <math.h>
+
+#include "jb-char-counts.h"
 #include "jb-glyph-warmup.h"
+#include "jb-labels.h"
 
-/* Counts each character of @text (but spaces and ASCII controls) in
- * @chars (keys: GUINT_TO_POINTER (gunichar), values: how often). */
-void
-jb_glyph_warmup_add_chars (GHashTable *chars,
-                           const char *text)
+/* Tenths of a px (the wall's CSS sizes) → the set of characters drawn. */
+static GHashTable *drawn_by_size;
+static guint n_drawn_in_all;
+
+/* The size @like's text is drawn at, in px, to a tenth. */
+double
+jb_glyph_warmup_get_px (GtkWidget *like)
 {
-  if (text == NULL)
-    return;
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+  return round (jb_widget_get_font_px (like) * 10) / 10;
+}
+
+static GHashTable *
+drawn_at (GtkWidget *like)
+{
+  guint key = (guint) (jb_glyph_warmup_get_px (like) * 10);
+  GHashTable *drawn;
+
+  if (drawn_by_size == NULL)
+    drawn_by_size = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  drawn = g_hash_table_lookup (drawn_by_size, GUINT_TO_POINTER (key));
+  if (drawn == NULL)
     {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c > ' ' && c != 0x7f)
-        g_hash_table_insert (chars, GUINT_TO_POINTER (c),
-                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (chars, GUINT_TO_POINTER (c))) + 1));
+      drawn = g_hash_table_new (NULL, NULL);
+      g_hash_table_insert (drawn_by_size, GUINT_TO_POINTER (key), drawn);
     }
+  return drawn;
 }
 
-static int
-by_count (gconstpointer a,
-          gconstpointer b,
-          gpointer      user_data)
-{
-  guint ca = GPOINTER_TO_UINT (g_hash_table_lookup (user_data, *(gpointer *) a));
-  guint cb = GPOINTER_TO_UINT (g_hash_table_lookup (user_data, *(gpointer *) b));
-
-  if (ca != cb)
-    return ca > cb ? -1 : 1;
-  return GPOINTER_TO_UINT (*(gpointer *) a) < GPOINTER_TO_UINT (*(gpointer *) b) ? -1 : 1;
-}
-
-/* Up to @max_chars characters of @chars not in @drawn, the most frequent
- * first, as a string; they move to @drawn. NULL when none is left. */
-char *
-jb_glyph_warmup_take (GHashTable *chars,
-                      GHashTable *drawn,
-                      guint       max_chars)
-{
-  g_autoptr(GPtrArray) todo = g_ptr_array_new ();
-  GString *text;
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, chars);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (drawn, key))
-      g_ptr_array_add (todo, key);
-  if (todo->len == 0 || max_chars == 0)
-    return NULL;
-
-  g_ptr_array_sort_with_data (todo, by_count, chars);
-  text = g_string_new (NULL);
-  for (guint i = 0; i < MIN (todo->len, max_chars); i++)
-    {
-      key = g_ptr_array_index (todo, i);
-      g_string_append_unichar (text, GPOINTER_TO_UINT (key));
-      g_hash_table_add (drawn, key);
-    }
-  return g_string_free (text, FALSE);
-}
-
-/* @text laid out in @like's font (its pango context: the font its labels
+/**
+ * jb_glyph_warmup_new_layout:
+ *
+ * @text laid out in @like's font (its pango context: the font its labels
  * get from CSS, the display's font options) with @weight: the same
  * PangoFonts, hence the same cairo scaled fonts and glyph caches, as a
- * label of @like's style showing it. */
+ * label of @like's style showing it, when GTK draws with cairo on an
+ * image (its cairo renderer) at @like's scale.
+ */
 PangoLayout *
 jb_glyph_warmup_new_layout (GtkWidget   *like,
                             PangoWeight  weight,
                             const char  *text)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (like, NULL);
-  PangoFontDescription *font;
+  g_autoptr(PangoFontDescription) font = NULL;
 
   font = pango_font_description_copy (pango_context_get_font_description (gtk_widget_get_pango_context (like)));
   pango_font_description_set_weight (font, weight);
   pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
   /* Lines of a screen's width, not one line of thousands of pixels. */
   pango_layout_set_width (layout, 1920 * PANGO_SCALE);
   pango_layout_set_wrap (layout, PANGO_WRAP_CHAR);
@@ -99,22 +77,62 @@ jb_glyph_warmup_new_layout (GtkWidget   *like,
   return layout;
 }
 
-/* Draws that layout once, on a scratch image. */
-void
-jb_glyph_warmup_draw (GtkWidget   *like,
-                      PangoWeight  weight,
-                      const char  *text)
+static void
+draw (GtkWidget   *like,
+      PangoWeight  weight,
+      const char  *text)
 {
   g_autoptr(PangoLayout) layout = jb_glyph_warmup_new_layout (like, weight, text);
+  int scale = gtk_widget_get_scale_factor (like);
   cairo_surface_t *surface;
   cairo_t *cr;
   int width, height;
 
   pango_layout_get_pixel_size (layout, &width, &height);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (width, 1), MAX (height, 1));
+  /* The device scale is part of the glyphs' key, as it is in the window. */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (width, 1) * scale, MAX (height, 1) * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
   pango_cairo_show_layout (cr, layout);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+}
+
+/**
+ * jb_glyph_warmup_step:
+ * @like: a shown label of the style the texts will show in
+ * @counts: the characters wanted (jb-char-counts.h)
+ * @max_chars: at most this many in this step
+ *
+ * Draws, regular and bold, up to @max_chars characters of @counts not yet
+ * drawn at @like's size by any window, the most frequent first, within
+ * the process's budget (%JB_GLYPH_WARMUP_MAX_CHARS).
+ *
+ * Returns: how many it drew; 0 when none is left or the budget is spent
+ */
+guint
+jb_glyph_warmup_step (GtkWidget  *like,
+                      GHashTable *counts,
+                      guint       max_chars)
+{
+  g_autofree char *text = NULL;
+  guint n;
+
+  max_chars = MIN (max_chars, JB_GLYPH_WARMUP_MAX_CHARS - MIN (n_drawn_in_all, JB_GLYPH_WARMUP_MAX_CHARS));
+  text = jb_char_counts_take (counts, drawn_at (like), max_chars);
+  if (text == NULL)
+    return 0;
+  draw (like, PANGO_WEIGHT_NORMAL, text);
+  draw (like, PANGO_WEIGHT_BOLD, text);
+  n = g_utf8_strlen (text, -1);
+  n_drawn_in_all += n;
+  return n;
+}
+
+/* How many characters have been drawn ahead at @like's size. */
+guint
+jb_glyph_warmup_get_n_drawn (GtkWidget *like)
+{
+  return g_hash_table_size (drawn_at (like));
 }

@@ -8,16 +8,18 @@
 
 G_BEGIN_DECLS
 
-void  jb_glyph_warmup_add_chars (GHashTable  *chars,
-                                 const char  *text);
-char *jb_glyph_warmup_take      (GHashTable  *chars,
-                                 GHashTable  *drawn,
-                                 guint        max_chars);
-PangoLayout *jb_glyph_warmup_new_layout (GtkWidget   *like,
-                                         PangoWeight  weight,
-                                         const char  *text);
-void  jb_glyph_warmup_draw      (GtkWidget   *like,
-                                 PangoWeight  weight,
-                                 const char  *text);
+/* At most this many characters are drawn ahead in all, over every text
+ * size, each regular and bold: about China's 3,500 common characters,
+ * and 7,000 glyphs, well under the 16,384 cairo and pixman keep. */
+#define JB_GLYPH_WARMUP_MAX_CHARS 3500
+
+double       jb_glyph_warmup_get_px      (GtkWidget   *like);
+guint        jb_glyph_warmup_step        (GtkWidget   *like,
+                                          GHashTable  *counts,
+                                          guint        max_chars);
+guint        jb_glyph_warmup_get_n_drawn (GtkWidget   *like);
+PangoLayout *jb_glyph_warmup_new_layout  (GtkWidget   *like,
+                                          PangoWeight  weight,
+                                          const char  *text);
 
 G_END_DECLS

@@ -319,3 +319,13 @@ jb_connection_badge_update (GtkWidget         *box,
   gtk_label_set_text (label, text);
   return text;
 }
+
+double
+jb_widget_get_font_px (GtkWidget *widget)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+  double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+
+  /* GTK keeps CSS px as an absolute size; points are at 96 dpi. */
+  return pango_font_description_get_size_is_absolute (font) ? size : size * 96.0 / 72.0;
+}

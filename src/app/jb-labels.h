@@ -46,5 +46,7 @@ char       *jb_format_age                 (gint64           then_ms,
                                            gint64           now_ms);
 /* "14:05:09" in local time, or "—" for 0. */
 char       *jb_format_time                (gint64           ms);
+/* The size @widget's text is drawn at, in px, from its pango context. */
+double      jb_widget_get_font_px         (GtkWidget       *widget);
 
 G_END_DECLS

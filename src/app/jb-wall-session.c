@@ -302,30 +302,34 @@ watchdog_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* In a worker: the trim takes the heap's locks in turn, up to tens of ms. */
+/* In a worker: the trim takes the heap's locks in turn, up to tens of ms
+ * (the main thread still waits for the main arena's). */
 static void
 tend_memory_in_thread (GTask        *task,
                        gpointer      source_object,
                        gpointer      task_data,
                        GCancellable *cancellable)
 {
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   gint64 start = g_get_monotonic_time ();
-  guint n_files = 0;
+  guint n_mappings = 0;
   gsize bytes = 0;
   gboolean mapped, trimmed;
 
-  mapped = jb_memory_map_in_font_files (&n_files, &bytes, &error);
+  mapped = jb_memory_map_in_font_files (&n_mappings, &bytes, &error);
   trimmed = jb_memory_trim ();
   if (mapped)
-    g_debug ("Memory tended: %u font files mapped in (%.1f MB), heap %s, %.1f ms",
-             n_files, bytes / 1048576.0, trimmed ? "trimmed" : "had nothing to give back",
+    g_debug ("Memory tended: %u font file mappings in (%.1f MB), heap %s, %.1f ms",
+             n_mappings, bytes / 1048576.0, trimmed ? "trimmed" : "had nothing to give back",
              (g_get_monotonic_time () - start) / 1000.0);
   else
     g_debug ("Memory tended: font files not mapped in (%s), heap %s, %.1f ms",
              error->message, trimmed ? "trimmed" : "had nothing to give back",
              (g_get_monotonic_time () - start) / 1000.0);
-  g_task_return_boolean (task, mapped);
+  if (mapped)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 static void
@@ -333,27 +337,39 @@ tend_memory_done (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  JbWallSession *self = JB_WALL_SESSION (object);
+  g_autoptr(JbWallSession) self = g_weak_ref_get (user_data);
 
-  if (!g_task_had_error (G_TASK (result)))
+  if (g_task_propagate_boolean (G_TASK (result), NULL) && self != NULL)
     self->n_tended++;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
 }
 
 /**
  * jb_wall_session_tend_memory:
  *
- * What the wall does every minute, on a worker: maps in the font
- * files' pages and gives the heap's free pages back (jb-memory.c), so
- * that its memory is flat once it has drawn its first screens.
+ * What the wall does every minute, on a worker: maps in the font files'
+ * pages and gives the heap's free pages back (jb-memory.c), so that its
+ * memory is flat once it has drawn its first screens.
  */
 void
 jb_wall_session_tend_memory (JbWallSession *self)
 {
   g_autoptr(GTask) task = NULL;
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
 
   g_return_if_fail (JB_IS_WALL_SESSION (self));
 
-  task = g_task_new (self, self->cancellable, tend_memory_done, NULL);
+  /* No source object: the worker drops the task's last reference, and
+   * the session must not be finalized there. */
+  g_weak_ref_init (weak, self);
+  task = g_task_new (NULL, self->cancellable, tend_memory_done, weak);
+  g_task_set_task_data (task, weak, weak_ref_free);
   g_task_set_source_tag (task, jb_wall_session_tend_memory);
   g_task_run_in_thread (task, tend_memory_in_thread);
 }

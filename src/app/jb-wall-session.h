@@ -45,7 +45,8 @@ guint          jb_wall_session_get_n_pings  (JbWallSession  *self);
 void           jb_wall_session_stop         (JbWallSession  *self);
 /* Every minute: maps in the font files' pages, trims the heap. */
 void           jb_wall_session_tend_memory  (JbWallSession  *self);
-/* How many of those finished with the font files mapped in. */
+/* How many of those finished with the font files mapped in (none on a
+ * kernel without MADV_POPULATE_READ). */
 guint          jb_wall_session_get_n_tended (JbWallSession  *self);
 
 /* "LAT,LON,ZOOM" → three numbers; FALSE when malformed or out of range. */

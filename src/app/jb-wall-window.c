@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "jb-application.h"
+#include "jb-char-counts.h"
 #include "jb-config.h"
 #include "jb-glyph-warmup.h"
 #include "jb-labels.h"
@@ -44,11 +45,10 @@ struct _JbWallWindow
   int                   dx;
   int                   dy;
 
-  /* The places' characters, drawn once at this window's text size. */
-  GHashTable           *glyphs_wanted;
-  GHashTable           *glyphs_drawn;
-  double                glyphs_px;
+  /* The places' characters, drawn ahead at this window's text size. */
+  GHashTable           *glyph_counts;
   guint                 warmup_id;
+  guint                 warmup_n;
   gint64                warmup_us;
 };
 
@@ -69,10 +69,8 @@ static GParamSpec *properties[N_PROPS];
 /* Characters drawn per step, so that no step holds the main loop long. */
 #define WARMUP_STEP_CHARS   96
 #define WARMUP_STEP_MS      50
-/* At most this many characters, the places' most frequent first: about
- * the 3,500 of China's list of common characters. At 88 px a character
- * costs cairo and pixman about 10 KB per weight. */
-#define WARMUP_MAX_CHARS    4000
+/* The incident types' names come before any place. */
+#define WARMUP_TYPE_WEIGHT  1000000
 
 static void arrange_corner (JbWallWindow *self);
 
@@ -181,33 +179,24 @@ tick_cb (gpointer user_data)
 
 /* What the wall shows of an incident is its type and place (the venue's
  * name, else its address: the queue's rows, the map's caption, the video
- * banner), in the wall's text size, regular and bold. */
-static void
+ * banner), in the wall's text size, regular and bold. Returns how many
+ * characters were new. */
+static guint
 collect_places (JbWallWindow *self,
                 GListModel   *terminals,
                 guint         position,
                 guint         n)
 {
+  guint n_new = 0;
+
   for (guint i = position; i < position + n; i++)
     {
       g_autoptr(JbTerminal) terminal = g_list_model_get_item (terminals, i);
 
-      jb_glyph_warmup_add_chars (self->glyphs_wanted, jb_terminal_get_venue_name (terminal));
-      jb_glyph_warmup_add_chars (self->glyphs_wanted, jb_terminal_get_venue_address (terminal));
+      n_new += jb_char_counts_add (self->glyph_counts, jb_terminal_get_venue_name (terminal), 1);
+      n_new += jb_char_counts_add (self->glyph_counts, jb_terminal_get_venue_address (terminal), 1);
     }
-}
-
-static void
-collect_glyphs (JbWallWindow *self)
-{
-  GListModel *terminals;
-
-  for (guint type = 0; type < JB_INCIDENT_TYPE_N; type++)
-    jb_glyph_warmup_add_chars (self->glyphs_wanted, jb_incident_type_get_label (type));
-  if (self->client == NULL)
-    return;
-  terminals = jb_store_get_terminals (jb_client_get_store (self->client));
-  collect_places (self, terminals, 0, g_list_model_get_n_items (terminals));
+  return n_new;
 }
 
 static gboolean
@@ -215,43 +204,39 @@ warmup_cb (gpointer user_data)
 {
   JbWallWindow *self = user_data;
   GtkWidget *like = GTK_WIDGET (self->age_label);
-  const PangoFontDescription *font;
-  g_autofree char *text = NULL;
+  GtkNative *native = gtk_widget_get_native (like);
   gint64 start;
-  double px;
+  guint n;
 
+  /* Again when the window is shown (a monitor back). */
   if (!gtk_widget_get_mapped (like))
-    return G_SOURCE_CONTINUE;
-  /* The window's rules reach its labels at its next frame: until then
-   * the corner's label has the old size. */
-  font = pango_context_get_font_description (gtk_widget_get_pango_context (like));
-  px = pango_font_description_get_size (font) / (double) PANGO_SCALE;
-  if (!pango_font_description_get_size_is_absolute (font))
-    px = px * 96.0 / 72.0;
-  if (fabs (px - self->min_text_px) > 0.5)
-    return G_SOURCE_CONTINUE;
-
-  if (!G_APPROX_VALUE (self->glyphs_px, self->min_text_px, 0.05))
     {
-      /* Another size: what was drawn is another font's. */
-      g_hash_table_remove_all (self->glyphs_drawn);
-      self->glyphs_px = self->min_text_px;
-      self->warmup_us = 0;
-      collect_glyphs (self);
-    }
-
-  start = g_get_monotonic_time ();
-  text = jb_glyph_warmup_take (self->glyphs_wanted, self->glyphs_drawn,
-                               MIN (WARMUP_STEP_CHARS, WARMUP_MAX_CHARS - MIN (WARMUP_MAX_CHARS, g_hash_table_size (self->glyphs_drawn))));
-  if (text == NULL)
-    {
-      g_debug ("Glyphs drawn ahead: %u characters at %.1f px, regular and bold, in %.1f ms",
-               g_hash_table_size (self->glyphs_drawn), self->glyphs_px, self->warmup_us / 1000.0);
       self->warmup_id = 0;
       return G_SOURCE_REMOVE;
     }
-  jb_glyph_warmup_draw (like, PANGO_WEIGHT_NORMAL, text);
-  jb_glyph_warmup_draw (like, PANGO_WEIGHT_BOLD, text);
+  /* GL draws text from its own glyph textures: a cairo image fills
+   * none of them. */
+  if (native == NULL || !GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native)))
+    {
+      self->warmup_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* The window's rules (sizes to a tenth of a px) reach its labels at
+   * its next frame: until then the corner's label has the old size. */
+  if (fabs (jb_glyph_warmup_get_px (like) - round (self->min_text_px * 10) / 10) > 0.06)
+    return G_SOURCE_CONTINUE;
+
+  start = g_get_monotonic_time ();
+  n = jb_glyph_warmup_step (like, self->glyph_counts, WARMUP_STEP_CHARS);
+  if (n == 0)
+    {
+      g_debug ("Glyphs drawn ahead: %u characters at %.1f px, regular and bold, %u by this window in %.1f ms",
+               jb_glyph_warmup_get_n_drawn (like), jb_glyph_warmup_get_px (like),
+               self->warmup_n, self->warmup_us / 1000.0);
+      self->warmup_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->warmup_n += n;
   self->warmup_us += g_get_monotonic_time () - start;
   return G_SOURCE_CONTINUE;
 }
@@ -270,10 +255,9 @@ terminals_changed_cb (JbWallWindow *self,
                       guint         added,
                       GListModel   *terminals)
 {
-  if (added == 0)
-    return;
-  collect_places (self, terminals, position, added);
-  schedule_warmup (self);
+  /* A terminal's update replaces it: only new characters need drawing. */
+  if (collect_places (self, terminals, position, added) > 0)
+    schedule_warmup (self);
 }
 
 /**
@@ -287,7 +271,7 @@ jb_wall_window_get_n_glyphs_drawn (JbWallWindow *self)
 {
   g_return_val_if_fail (JB_IS_WALL_WINDOW (self), 0);
 
-  return self->warmup_id == 0 ? g_hash_table_size (self->glyphs_drawn) : 0;
+  return self->warmup_id == 0 ? jb_glyph_warmup_get_n_drawn (GTK_WIDGET (self->age_label)) : 0;
 }
 
 static void
@@ -572,8 +556,7 @@ jb_wall_window_finalize (GObject *object)
   g_clear_pointer (&self->panes, g_ptr_array_unref);
   g_free (self->css_class);
   g_free (self->message);
-  g_clear_pointer (&self->glyphs_wanted, g_hash_table_unref);
-  g_clear_pointer (&self->glyphs_drawn, g_hash_table_unref);
+  g_clear_pointer (&self->glyph_counts, g_hash_table_unref);
 
   G_OBJECT_CLASS (jb_wall_window_parent_class)->finalize (object);
 }
@@ -605,6 +588,7 @@ jb_wall_window_set_property (GObject      *object,
                              GParamSpec   *pspec)
 {
   JbWallWindow *self = JB_WALL_WINDOW (object);
+  GListModel *terminals;
 
   switch (prop_id)
     {
@@ -616,8 +600,10 @@ jb_wall_window_set_property (GObject      *object,
             self->snapshot_time = g_get_monotonic_time ();
           g_signal_connect_object (jb_client_get_store (self->client), "snapshot-loaded",
                                    G_CALLBACK (snapshot_loaded_cb), self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (jb_store_get_terminals (jb_client_get_store (self->client)), "items-changed",
+          terminals = jb_store_get_terminals (jb_client_get_store (self->client));
+          g_signal_connect_object (terminals, "items-changed",
                                    G_CALLBACK (terminals_changed_cb), self, G_CONNECT_SWAPPED);
+          collect_places (self, terminals, 0, g_list_model_get_n_items (terminals));
           /* The corner says LIVE or not at once, not at the next tick. */
           g_signal_connect_object (self->client, "notify::state",
                                    G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
@@ -680,8 +666,10 @@ jb_wall_window_init (JbWallWindow *self)
   self->provider = gtk_css_provider_new ();
   self->css_class = g_strdup_printf ("jb-wall-%u", ++serial);
   self->min_text_px = DEFAULT_MIN_TEXT_PX;
-  self->glyphs_wanted = g_hash_table_new (NULL, NULL);
-  self->glyphs_drawn = g_hash_table_new (NULL, NULL);
+  self->glyph_counts = jb_char_counts_new ();
+  for (guint type = 0; type < JB_INCIDENT_TYPE_N; type++)
+    jb_char_counts_add (self->glyph_counts, jb_incident_type_get_label (type), WARMUP_TYPE_WEIGHT);
+  g_signal_connect_object (self->age_label, "map", G_CALLBACK (schedule_warmup), self, G_CONNECT_SWAPPED);
   gtk_widget_add_css_class (GTK_WIDGET (self), self->css_class);
   update_css (self);
 

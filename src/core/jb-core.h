@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jb-basemap.h"
+#include "jb-char-counts.h"
 #include "jb-client.h"
 #include "jb-clip.h"
 #include "jb-clip-cache.h"

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -23,9 +24,16 @@
 
 #include "jb-memory.h"
 
-/* The forms FreeType maps whole; compressed ones (.pcf.gz) it reads. */
-static gboolean
-is_font_file (const char *path)
+/**
+ * jb_memory_is_font_file:
+ * @path: a file's path
+ *
+ * Whether @path names a font file of a form FreeType and HarfBuzz map
+ * whole (.ttf, .ttc, .otf, .otc, in any case); compressed ones (.pcf.gz)
+ * are read, not mapped.
+ */
+gboolean
+jb_memory_is_font_file (const char *path)
 {
   static const char *const suffixes[] = { ".ttf", ".ttc", ".otf", ".otc" };
   gsize len = strlen (path);
@@ -42,7 +50,9 @@ is_font_file (const char *path)
 
 /**
  * jb_memory_map_in_font_files:
- * @out_n_files: (out) (optional): the font files' mappings found
+ * @out_n_files: (out) (optional): the font files' mappings mapped in (a
+ *   font is mapped twice: by FreeType, which draws, and HarfBuzz, which
+ *   shapes)
  * @out_bytes: (out) (optional): their size, now resident
  * @error: %G_IO_ERROR_NOT_SUPPORTED where the kernel cannot do it
  *
@@ -52,8 +62,9 @@ is_font_file (const char *path)
  * the font; the kernel may drop them under pressure and they come back
  * on the next read. A mapping that goes away meanwhile is skipped.
  *
- * Returns: %FALSE with @error when the kernel has no MADV_POPULATE_READ
- * (Linux before 5.14) or the maps cannot be read
+ * Returns: %FALSE with %G_IO_ERROR_NOT_SUPPORTED when the kernel has no
+ * MADV_POPULATE_READ (Linux before 5.14), or another error when the maps
+ * cannot be read
  */
 gboolean
 jb_memory_map_in_font_files (guint   *out_n_files,
@@ -66,6 +77,14 @@ jb_memory_map_in_font_files (guint   *out_n_files,
   gsize bytes = 0;
   char *line, *next;
 
+  /* An empty range at an aligned address: refused only for advice the
+   * kernel does not know. */
+  if (madvise ((void *) (guintptr) sysconf (_SC_PAGESIZE), 0, MADV_POPULATE_READ) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "This kernel cannot map a file's pages in ahead (MADV_POPULATE_READ, Linux 5.14)");
+      return FALSE;
+    }
   if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, error))
     return FALSE;
 
@@ -86,21 +105,19 @@ jb_memory_map_in_font_files (guint   *out_n_files,
       if (*p != ' ' || p[1] != 'r' || end <= start)
         continue;
       path = strchr (p, '/');
-      if (path == NULL || !is_font_file (path))
+      /* A font replaced by an upgrade is still the one drawn from. */
+      if (path != NULL && g_str_has_suffix (path, " (deleted)"))
+        path[strlen (path) - strlen (" (deleted)")] = '\0';
+      if (path == NULL || !jb_memory_is_font_file (path))
         continue;
 
+      /* A mapping gone since the maps were read (a face closed) fails
+       * here and is skipped. */
       if (madvise ((void *) (guintptr) start, end - start, MADV_POPULATE_READ) == 0)
         {
           n_files++;
           bytes += end - start;
         }
-      else if (errno == EINVAL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "This kernel cannot map a file's pages in ahead (MADV_POPULATE_READ)");
-          return FALSE;
-        }
-      /* ENOMEM: unmapped since the maps were read. */
     }
 
   if (out_n_files != NULL)
@@ -122,7 +139,8 @@ jb_memory_map_in_font_files (guint   *out_n_files,
  * (a burst of frames, a reload) leaves its pages free in the heap, and
  * glibc returns only those at the heap's top by itself. It takes the
  * arenas' locks in turn, up to tens of ms for a city: call it from a
- * worker, not the main loop.
+ * worker. The main thread still waits for the main arena while that one
+ * is trimmed (a few ms).
  *
  * Returns: whether any memory went back
  */

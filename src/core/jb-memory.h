@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
+gboolean jb_memory_is_font_file      (const char *path);
 gboolean jb_memory_map_in_font_files (guint   *out_n_files,
                                       gsize   *out_bytes,
                                       GError **error);

@@ -11,15 +11,13 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "jb-clip-private.h"
 #include "jb-config.h"
 #include "jb-enum-types.h"
 #include "jb-incident-private.h"
 #include "jb-json.h"
+#include "jb-memory.h"
 #include "jb-model-list-private.h"
 #include "jb-moved-frame.h"
 #include "jb-station-private.h"
@@ -209,13 +207,11 @@ drop_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   g_ptr_array_set_size (task_data, 0);
-#ifdef __GLIBC__
   /* The objects were built on a worker, in one of glibc's per-thread
    * arenas, whose free pages go back to the system only when asked: once
    * they are gone, and here, where the tens of ms it takes for a city
    * hold no main loop. */
-  malloc_trim (0);
-#endif
+  jb_memory_trim ();
   g_task_return_boolean (task, TRUE);
 }
 

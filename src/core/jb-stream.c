@@ -16,6 +16,7 @@
 #include "jb-enum-types.h"
 #include "jb-error.h"
 #include "jb-json.h"
+#include "jb-memory.h"
 #include "jb-tls-private.h"
 
 /* The server pings every 15 s; we ping too, so that the server's pongs
@@ -734,13 +735,11 @@ prepare_snapshot_in_thread (GTask        *task,
   JbStoreSnapshot *prepared = jb_store_prepare_snapshot (*node, &error);
 
   g_clear_pointer (node, json_node_unref);
-#ifdef __GLIBC__
   /* The JSON was parsed and let go in this thread's malloc arena: glibc
    * returns a thread arena's free pages only when asked. Without this a
    * wall's RSS grew by 10-30 MB at every reconnect for good. Here, not on
    * the main loop: a city's trim takes up to 20 ms. */
-  malloc_trim (0);
-#endif
+  jb_memory_trim ();
   if (prepared == NULL)
     g_task_return_error (task, error);
   else

@@ -5,7 +5,6 @@
 #include <adwaita.h>
 #include <math.h>
 
-#include "jb-glyph-warmup.h"
 #include "jb-icon-atlas.h"
 #include "jb-map-frame.h"
 #include "jb-map-view.h"
@@ -294,44 +293,6 @@ test_icon_atlas_fill (void)
   g_assert_cmpuint (bytes_after, ==, bytes);
 }
 
-/* The characters to draw ahead: counted without spaces, taken the most
- * frequent first, each once, no more than asked. */
-static void
-test_glyph_warmup_take (void)
-{
-  g_autoptr(GHashTable) chars = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) drawn = g_hash_table_new (NULL, NULL);
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  g_autofree char *third = NULL;
-
-  jb_glyph_warmup_add_chars (chars, "开福区 湘雅路88号");
-  jb_glyph_warmup_add_chars (chars, "开福区 万达广场");
-  jb_glyph_warmup_add_chars (chars, "开福区\t8号");
-  jb_glyph_warmup_add_chars (chars, NULL);
-  /* 开 福 区 湘 雅 路 8 号 万 达 广 场: no space, no tab. */
-  g_assert_cmpuint (g_hash_table_size (chars), ==, 12);
-
-  /* Seen three times: 开 福 区 8 (ties in code point order); then 号
-   * (twice); then the rest. */
-  first = jb_glyph_warmup_take (chars, drawn, 4);
-  g_assert_cmpstr (first, ==, "8区开福");
-  second = jb_glyph_warmup_take (chars, drawn, 1);
-  g_assert_cmpstr (second, ==, "号");
-  third = jb_glyph_warmup_take (chars, drawn, 100);
-  g_assert_cmpuint (g_utf8_strlen (third, -1), ==, 7);
-  for (const char *c = "湘雅路万达广场"; *c != '\0'; c = g_utf8_next_char (c))
-    g_assert_nonnull (g_utf8_strchr (third, -1, g_utf8_get_char (c)));
-  g_assert_cmpuint (g_hash_table_size (drawn), ==, 12);
-  g_assert_null (jb_glyph_warmup_take (chars, drawn, 100));
-
-  /* A new place brings only its new characters. */
-  jb_glyph_warmup_add_chars (chars, "开福区湘江中路");
-  g_clear_pointer (&third, g_free);
-  third = jb_glyph_warmup_take (chars, drawn, 100);
-  g_assert_cmpstr (third, ==, "中江");
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -345,7 +306,6 @@ main (int   argc,
   g_test_add_func ("/app/layers/tile-url", test_tile_url);
   g_test_add_func ("/app/layers/icon-atlas-pixels", test_icon_atlas_pixels);
   g_test_add_func ("/app/layers/icon-atlas-fill", test_icon_atlas_fill);
-  g_test_add_func ("/app/layers/glyph-warmup-take", test_glyph_warmup_take);
   g_test_add ("/app/layers/projection", Fixture, NULL, fixture_set_up, test_projection, fixture_tear_down);
   g_test_add ("/app/layers/clusters", Fixture, NULL, fixture_set_up, test_clusters, fixture_tear_down);
   g_test_add ("/app/layers/staleness", Fixture, NULL, fixture_set_up, test_staleness, fixture_tear_down);

@@ -28,7 +28,10 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/utsname.h>
 
+#include "jb-memory.h"
 #include "jb-test-server.h"
 #include "jb-test-smaps.h"
 #include "jb-test-wait.h"
@@ -334,9 +337,7 @@ test_renderer (void)
 static gboolean
 is_font_mapping (const JbTestMapping *mapping)
 {
-  return mapping->path != NULL &&
-         (g_str_has_suffix (mapping->path, ".ttf") || g_str_has_suffix (mapping->path, ".ttc") ||
-          g_str_has_suffix (mapping->path, ".otf"));
+  return mapping->path != NULL && jb_memory_is_font_file (mapping->path);
 }
 
 static gboolean
@@ -367,16 +368,27 @@ test_tend_memory (void)
   const char *panes[] = { "queue", NULL };
   guint n_fonts = 0;
 
+  struct utsname kernel;
+  guint major = 0, minor = 0;
+  gboolean partial = FALSE;
+
+  /* MADV_POPULATE_READ came with Linux 5.14. */
+  g_assert_cmpint (uname (&kernel), ==, 0);
+  if (sscanf (kernel.release, "%u.%u", &major, &minor) != 2 || major < 5 || (major == 5 && minor < 14))
+    {
+      g_test_skip ("The kernel is older than Linux 5.14: no MADV_POPULATE_READ");
+      return;
+    }
   g_settings_set_strv (settings, "wall-layout", panes);
   session = jb_wall_session_new (NULL, settings, "http://127.0.0.1:9", "wall", "/nonexistent/password", NULL);
   g_assert_true (jb_wall_session_start (session, &error));
   g_assert_no_error (error);
   /* The corner's clock and state are drawn: FreeType has mapped a font. */
-  g_assert_true (jb_test_wait_for (font_mapped, NULL, 20000));
+  g_assert_true (jb_test_wait_for (font_mapped, NULL, 60 * 1000));
 
   before = jb_test_smaps_read ();
   jb_wall_session_tend_memory (session);
-  g_assert_true (jb_test_wait_for (tended, session, 20000));
+  g_assert_true (jb_test_wait_for (tended, session, 60 * 1000));
   after = jb_test_smaps_read ();
 
   for (guint i = 0; i < before->len; i++)
@@ -387,13 +399,18 @@ test_tend_memory (void)
       if (!is_font_mapping (mapping))
         continue;
       now = jb_test_smaps_lookup (after, GSIZE_TO_POINTER (mapping->start));
-      g_assert_nonnull (now);
+      /* A face closed meanwhile: nothing left to check. */
+      if (now == NULL || g_strcmp0 (now->path, mapping->path) != 0)
+        continue;
       g_test_message ("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " kB resident before, %"
                       G_GINT64_FORMAT " after", mapping->path, mapping->rss_kb, mapping->size_kb, now->rss_kb);
       g_assert_cmpint (now->rss_kb, ==, now->size_kb);
+      partial = partial || mapping->rss_kb < mapping->size_kb;
       n_fonts++;
     }
   g_assert_cmpuint (n_fonts, >, 0);
+  /* Not resident whole before: the tending did it. */
+  g_assert_true (partial);
   jb_wall_session_stop (session);
 }
 

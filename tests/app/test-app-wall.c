@@ -21,6 +21,7 @@
 #include <math.h>
 #include <signal.h>
 
+#include "jb-char-counts.h"
 #include "jb-client.h"
 #include "jb-duty-board.h"
 #include "jb-glyph-warmup.h"
@@ -689,6 +690,8 @@ test_wall_glyph_warmup (Fixture       *fixture,
   g_autoptr(GHashTable) chars = NULL;
   g_autoptr(GPtrArray) labels = NULL;
   g_autoptr(JbTestResponse) created = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *body = NULL;
   GListModel *terminals;
   const char *address = NULL;
@@ -698,17 +701,17 @@ test_wall_glyph_warmup (Fixture       *fixture,
   if (fixture->server == NULL)
     return;
 
-  chars = g_hash_table_new (NULL, NULL);
+  chars = jb_char_counts_new ();
   for (guint type = 0; type < JB_INCIDENT_TYPE_N; type++)
-    jb_glyph_warmup_add_chars (chars, jb_incident_type_get_label (type));
+    jb_char_counts_add (chars, jb_incident_type_get_label (type), 1);
   terminals = jb_store_get_terminals (jb_client_get_store (fixture->client));
   g_assert_cmpuint (g_list_model_get_n_items (terminals), >, 0);
   for (guint i = 0; i < g_list_model_get_n_items (terminals); i++)
     {
       g_autoptr(JbTerminal) terminal = g_list_model_get_item (terminals, i);
 
-      jb_glyph_warmup_add_chars (chars, jb_terminal_get_venue_name (terminal));
-      jb_glyph_warmup_add_chars (chars, jb_terminal_get_venue_address (terminal));
+      jb_char_counts_add (chars, jb_terminal_get_venue_name (terminal), 1);
+      jb_char_counts_add (chars, jb_terminal_get_venue_address (terminal), 1);
       if (address == NULL && jb_terminal_get_venue_address (terminal) != NULL &&
           jb_terminal_get_location (terminal, &lat, &lon))
         address = jb_terminal_get_venue_address (terminal);
@@ -727,8 +730,24 @@ test_wall_glyph_warmup (Fixture       *fixture,
 
   /* A priority-1 incident at a venue's address: the map's caption shows
    * it bold, the queue's row regular. */
-  body = g_strdup_printf ("{\"type\": \"fight\", \"priority\": 1, \"location\": {\"lat\": %.6f, \"lon\": %.6f},"
-                          " \"address\": \"%s\"}", lat, lon, address);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "fight");
+  json_builder_set_member_name (builder, "priority");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "location");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "lat");
+  json_builder_add_double_value (builder, lat);
+  json_builder_set_member_name (builder, "lon");
+  json_builder_add_double_value (builder, lon);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "address");
+  json_builder_add_string_value (builder, address);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
   created = jb_test_request (fixture->server, "POST", "/api/v1/incidents", fixture->bearer, "wall-glyphs", body);
   g_assert_cmpuint (created->status, ==, 201);
   labels = g_ptr_array_new ();

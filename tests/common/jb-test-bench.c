@@ -92,13 +92,21 @@ jb_test_compare_int64 (gconstpointer a,
 }
 
 long
-jb_test_rss_kib (GPid pid)
+jb_test_status_kib (GPid        pid,
+                    const char *field)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *key = g_strdup_printf ("\n%s:", field);
   g_autofree char *text = NULL;
   const char *line;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, "VmRSS:")) == NULL)
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, key)) == NULL)
     return -1;
-  return strtol (line + strlen ("VmRSS:"), NULL, 10);
+  return strtol (line + strlen (key), NULL, 10);
+}
+
+long
+jb_test_rss_kib (GPid pid)
+{
+  return jb_test_status_kib (pid, "VmRSS");
 }

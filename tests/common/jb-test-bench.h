@@ -41,5 +41,8 @@ int      jb_test_compare_int64         (gconstpointer a,
 
 /* The resident set of process @pid in KiB (VmRSS), -1 when unknown. */
 long     jb_test_rss_kib               (GPid          pid);
+/* A "Field:  N kB" line of /proc/PID/status (VmRSS, RssAnon, …); -1 if none. */
+long     jb_test_status_kib            (GPid          pid,
+                                        const char   *field);
 
 G_END_DECLS

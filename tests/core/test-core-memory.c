@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "jb-memory.h"
+#include "jb-test-bench.h"
 #include "jb-test-smaps.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -98,19 +99,6 @@ test_font_files (void)
   g_rmdir (dir);
 }
 
-#ifndef UNDER_ASAN
-static gint64
-anonymous_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  line = strstr (status, "\nRssAnon:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + 9, NULL, 10);
-}
-#endif
 
 static void
 test_trim (void)
@@ -120,7 +108,7 @@ test_trim (void)
 #else
   enum { BLOCK = 4000, N = 16384, KEEP_EVERY = 64 };
   g_autofree char **blocks = g_new0 (char *, N);
-  gint64 before, freed, trimmed;
+  long before, freed, trimmed;
 
   for (guint i = 0; i < N; i++)
     {
@@ -128,16 +116,15 @@ test_trim (void)
       g_assert_nonnull (blocks[i]);
       memset (blocks[i], (int) i, BLOCK);
     }
-  before = anonymous_rss_kb ();
+  before = jb_test_status_kib (getpid (), "RssAnon");
   for (guint i = 0; i < N; i++)
     if (i % KEEP_EVERY != KEEP_EVERY - 1)
       g_clear_pointer (&blocks[i], free);
-  freed = anonymous_rss_kb ();
+  freed = jb_test_status_kib (getpid (), "RssAnon");
 
   g_assert_true (jb_memory_trim ());
-  trimmed = anonymous_rss_kb ();
-  g_test_message ("anonymous RSS: %" G_GINT64_FORMAT " kB with 64 MB of blocks, %" G_GINT64_FORMAT
-                  " kB after freeing 63 in 64, %" G_GINT64_FORMAT " kB after the trim",
+  trimmed = jb_test_status_kib (getpid (), "RssAnon");
+  g_test_message ("anonymous RSS: %ld kB with 64 MB of blocks, %ld kB after freeing 63 in 64, %ld kB after the trim",
                   before, freed, trimmed);
   /* The pages freed between the kept blocks stayed until the trim. */
   g_assert_cmpint (freed - trimmed, >, 32 * 1024);
