@@ -39,6 +39,7 @@ struct _JbWallSession
   guint            save_id;
   guint            watchdog_id;
   guint            tend_id;
+  guint            first_tend_id;
   guint            n_pings;
   guint            n_tended;
   gboolean         signing_in;
@@ -51,6 +52,10 @@ G_DEFINE_FINAL_TYPE (JbWallSession, jb_wall_session, G_TYPE_OBJECT)
 #define RETRY_MIN_S     5
 #define RETRY_MAX_S     60
 #define TEND_INTERVAL_S 60
+/* The first: once the first screens are drawn (the atlas, the corner's
+ * text, the snapshot's places drawn ahead), so that the wall is at its
+ * level from its first minute. */
+#define FIRST_TEND_S    20
 
 static void sign_in (JbWallSession *self);
 
@@ -383,6 +388,16 @@ jb_wall_session_get_n_tended (JbWallSession *self)
 }
 
 static gboolean
+first_tend_cb (gpointer user_data)
+{
+  JbWallSession *self = user_data;
+
+  self->first_tend_id = 0;
+  jb_wall_session_tend_memory (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 tend_cb (gpointer user_data)
 {
   jb_wall_session_tend_memory (user_data);
@@ -457,6 +472,7 @@ jb_wall_session_start (JbWallSession  *self,
   restore_view (self);
   self->save_id = g_timeout_add_seconds (SAVE_INTERVAL_S, save_cb, self);
   self->tend_id = g_timeout_add_seconds (TEND_INTERVAL_S, tend_cb, self);
+  self->first_tend_id = g_timeout_add_seconds (FIRST_TEND_S, first_tend_cb, self);
 
   if (sd_watchdog_enabled (0, &usec) > 0 && usec > 0)
     self->watchdog_id = g_timeout_add (MAX (usec / 2000, 100), watchdog_cb, self);
@@ -502,6 +518,7 @@ jb_wall_session_stop (JbWallSession *self)
   g_clear_handle_id (&self->save_id, g_source_remove);
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
   g_clear_handle_id (&self->tend_id, g_source_remove);
+  g_clear_handle_id (&self->first_tend_id, g_source_remove);
   if (self->layout != NULL)
     jb_wall_session_save_state (self);
   if (self->client != NULL)

@@ -43,7 +43,8 @@ void           jb_wall_session_save_state   (JbWallSession  *self);
 /* How many watchdog pings were sent (0 when not under a watchdog). */
 guint          jb_wall_session_get_n_pings  (JbWallSession  *self);
 void           jb_wall_session_stop         (JbWallSession  *self);
-/* Every minute: maps in the font files' pages, trims the heap. */
+/* 20 s after the start, then every minute: maps in the font files'
+ * pages, trims the heap. */
 void           jb_wall_session_tend_memory  (JbWallSession  *self);
 /* How many of those finished with the font files mapped in (none on a
  * kernel without MADV_POPULATE_READ). */
