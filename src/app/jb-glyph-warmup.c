@@ -22,7 +22,8 @@
 #include "jb-glyph-warmup.h"
 #include "jb-labels.h"
 
-/* Tenths of a px (the wall's CSS sizes) → the set of characters drawn. */
+/* Size in tenths of a px (the wall's CSS sizes) and scale → the set of
+ * characters drawn: the scale is part of cairo's key too. */
 static GHashTable *drawn_by_size;
 static guint n_drawn_in_all;
 
@@ -36,7 +37,7 @@ jb_glyph_warmup_get_px (GtkWidget *like)
 static GHashTable *
 drawn_at (GtkWidget *like)
 {
-  guint key = (guint) (jb_glyph_warmup_get_px (like) * 10);
+  guint key = (guint) lround (jb_glyph_warmup_get_px (like) * 10) << 3 | MIN (gtk_widget_get_scale_factor (like), 7);
   GHashTable *drawn;
 
   if (drawn_by_size == NULL)

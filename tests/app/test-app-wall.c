@@ -690,8 +690,7 @@ test_wall_glyph_warmup (Fixture       *fixture,
   g_autoptr(GHashTable) chars = NULL;
   g_autoptr(GPtrArray) labels = NULL;
   g_autoptr(JbTestResponse) created = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JbCommand) command = NULL;
   g_autofree char *body = NULL;
   GListModel *terminals;
   const char *address = NULL;
@@ -730,25 +729,11 @@ test_wall_glyph_warmup (Fixture       *fixture,
 
   /* A priority-1 incident at a venue's address: the map's caption shows
    * it bold, the queue's row regular. */
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "fight");
-  json_builder_set_member_name (builder, "priority");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "location");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "lat");
-  json_builder_add_double_value (builder, lat);
-  json_builder_set_member_name (builder, "lon");
-  json_builder_add_double_value (builder, lon);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "address");
-  json_builder_add_string_value (builder, address);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  body = json_to_string (root, FALSE);
-  created = jb_test_request (fixture->server, "POST", "/api/v1/incidents", fixture->bearer, "wall-glyphs", body);
+  command = jb_command_new_create_incident (JB_INCIDENT_TYPE_FIGHT, 1, lat, lon, address, NULL, NULL,
+                                            JB_INCIDENT_SOURCE_PHONE);
+  body = json_to_string (jb_command_get_body (command), FALSE);
+  created = jb_test_request (fixture->server, jb_command_get_method (command), jb_command_get_path (command),
+                             fixture->bearer, "wall-glyphs", body);
   g_assert_cmpuint (created->status, ==, 201);
   labels = g_ptr_array_new ();
   shown = (Shown) { fixture, address, labels };
